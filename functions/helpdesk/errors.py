@@ -1,0 +1,69 @@
+"""Domain exceptions. The agent API maps them to HTTP statuses in one place."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helpdesk.models import Ticket
+
+
+class HelpdeskError(Exception):
+    """Base of every domain error; ``message_key`` names the translated text."""
+
+    message_key = "error.unexpected"
+
+
+class InvalidIdentity(HelpdeskError):
+    message_key = "error.invalid_identity"
+
+
+class TicketNotFound(HelpdeskError):
+    message_key = "error.ticket_not_found"
+
+
+class StaleTicket(HelpdeskError):
+    """The ticket changed since the caller read it; ``current`` is what it is now."""
+
+    message_key = "error.stale_ticket"
+
+    def __init__(self, current: "Ticket | None") -> None:
+        super().__init__("ticket changed since it was read")
+        self.current = current
+
+
+class InvalidCursor(HelpdeskError):
+    message_key = "error.invalid_cursor"
+
+
+class IngestGaveUp(HelpdeskError):
+    """Contention on one ticket outlasted the retry budget; the caller redelivers."""
+
+    message_key = "error.busy"
+
+
+class DuplicateChannelMessage(HelpdeskError):
+    """The provider delivered a message that is already stored."""
+
+    message_key = "error.duplicate_message"
+
+
+class ConversationAlreadyOpen(HelpdeskError):
+    """Another delivery opened the contact's conversation first."""
+
+    message_key = "error.busy"
+
+
+class IdentityTaken(HelpdeskError):
+    """Another contact already holds this identity."""
+
+    message_key = "error.identity_taken"
+
+    def __init__(self, kind: str, value: str) -> None:
+        super().__init__("identity belongs to another contact")
+        self.kind = kind
+        self.value = value
+
+
+class TicketClosed(HelpdeskError):
+    """A closed ticket is final; the customer writing again opens a follow-up."""
+
+    message_key = "error.ticket_closed"

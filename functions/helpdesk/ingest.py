@@ -1,0 +1,285 @@
+"""Ingest: a customer's message from any channel becomes exactly one message on
+exactly one ticket (ARCHITECTURE §3, flow 1).
+
+Channels normalize what the provider sent into an ``InboundMessage`` and call
+``ingest``. It is idempotent on (channel, channel message id), creates one contact
+per identity however many deliveries race, joins the contact's open conversation
+on conversational channels, follows thread hints, and reopens a pending or solved
+ticket when the customer writes again.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+import nh3
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from helpdesk.clock import new_id, utc_now
+from helpdesk.contacts import new_contact, normalize_identity
+from helpdesk.errors import (
+    ConversationAlreadyOpen,
+    DuplicateChannelMessage,
+    IdentityTaken,
+    IngestGaveUp,
+    StaleTicket,
+)
+from helpdesk.models import (
+    Actor,
+    ActorKind,
+    Attachment,
+    Channel,
+    Contact,
+    DeliveryStatus,
+    EventKind,
+    FieldChange,
+    Identity,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from helpdesk.observability import logger
+from helpdesk.store import HelpdeskStore, IdentityRecord
+
+SUBJECT_FROM_TEXT_LENGTH = 80
+MAX_ATTEMPTS = 40
+
+
+class ThreadHints(BaseModel):
+    """What the message itself says about the ticket it belongs to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # E-mail Message-IDs it answers, most relevant first (In-Reply-To, then
+    # References newest to oldest).
+    replies_to: tuple[str, ...] = ()
+    # A ticket number the customer quoted (e.g. "[#48213]" in a subject): trusted
+    # only when the sender is that ticket's contact.
+    ticket_number: int | None = None
+
+
+class InboundMessage(BaseModel):
+    """A customer's message as every channel hands it to the help desk."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    channel: Channel
+    channel_message_id: Annotated[str, Field(min_length=1, max_length=512)]
+    sender: Identity
+    sender_name: str | None = None
+    sent_at: AwareDatetime
+    subject: str | None = None
+    text: str = ""
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    thread: ThreadHints = ThreadHints()
+    # The id other messages will answer this one by (an e-mail's Message-ID).
+    thread_key: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    ticket: Ticket
+    message: Message
+    created_ticket: bool = False
+    reopened: bool = False
+    duplicate: bool = False
+
+
+def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
+    """Store ``inbound`` on its ticket; safe to call again with the same message."""
+    sender = normalize_identity(inbound.sender)
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            result = _ingest_once(inbound, sender, store)
+        except DuplicateChannelMessage:
+            return _duplicate(inbound, store)
+        except (StaleTicket, ConversationAlreadyOpen, _IdentityRace):
+            # Another delivery changed the same ticket or contact first: read again.
+            _back_off(attempt)
+            continue
+        if inbound.thread_key:
+            store.remember_thread_key(inbound.thread_key, result.ticket.id)
+        logger.info(
+            "message ingested",
+            extra={
+                "ticket_id": result.ticket.id,
+                "message_id": result.message.id,
+                "channel": inbound.channel.value,
+                "created_ticket": result.created_ticket,
+                "reopened": result.reopened,
+            },
+        )
+        return result
+    raise IngestGaveUp("too much contention on one conversation")
+
+
+class _IdentityRace(Exception):
+    """The sender's identity was claimed by a concurrent delivery."""
+
+
+def _ingest_once(inbound: InboundMessage, sender: Identity, store: HelpdeskStore) -> IngestResult:
+    record = store.find_identity(sender)
+    if record is None:
+        record = _create_contact(inbound, sender, store)
+    ticket = _ticket_to_join(inbound, record, store)
+    if ticket is None or ticket.status is TicketStatus.CLOSED:
+        return _open_ticket(inbound, sender, record, store)
+    return _append(inbound, ticket, record.contact_id, store)
+
+
+def _create_contact(inbound: InboundMessage, sender: Identity, store: HelpdeskStore) -> IdentityRecord:
+    contact = new_contact(sender, inbound.sender_name)
+    while True:
+        try:
+            store.create_contact(contact)
+            return IdentityRecord(contact_id=contact.id, open_tickets={})
+        except IdentityTaken as taken:
+            if (taken.kind, taken.value) == (sender.kind.value, sender.value):
+                raise _IdentityRace() from taken
+            # A secondary identity (the phone behind a WhatsApp id) belongs to
+            # someone else already: keep the contact without it.
+            contact = _without_identity(contact, taken.kind, taken.value)
+
+
+def _without_identity(contact: Contact, kind: str, value: str) -> Contact:
+    kept = tuple(i for i in contact.identities if (i.kind.value, i.value) != (kind, value))
+    return contact.model_copy(update={"identities": kept})
+
+
+def _ticket_to_join(inbound: InboundMessage, record: IdentityRecord, store: HelpdeskStore) -> Ticket | None:
+    """The ticket this message continues, if any: by the thread it answers, by a
+    ticket number its sender may quote, or by the contact's open conversation."""
+    if inbound.thread.replies_to:
+        ticket_id = store.find_ticket_id_by_thread(inbound.thread.replies_to)
+        if ticket_id and (ticket := store.get_ticket(ticket_id)):
+            return ticket
+    if inbound.thread.ticket_number is not None:
+        ticket_id = store.find_ticket_id_by_number(inbound.thread.ticket_number)
+        ticket = store.get_ticket(ticket_id) if ticket_id else None
+        if ticket is not None and ticket.contact_id == record.contact_id:
+            return ticket
+    if not inbound.channel.joins_open_conversation:
+        return None
+    hinted = record.open_tickets.get(inbound.channel.value)
+    if hinted:
+        ticket = store.get_ticket(hinted)
+        if ticket and ticket.contact_id == record.contact_id and ticket.status is not TicketStatus.CLOSED:
+            return ticket
+    open_id = store.find_open_ticket_id(record.contact_id, inbound.channel)
+    return store.get_ticket(open_id) if open_id else None
+
+
+def _customer(record_contact_id: str, inbound: InboundMessage) -> Actor:
+    return Actor(kind=ActorKind.CONTACT, id=record_contact_id, name=inbound.sender_name or "")
+
+
+def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Message:
+    return Message(
+        id=new_id(),
+        ticket_id=ticket_id,
+        kind=MessageKind.INBOUND,
+        channel=inbound.channel,
+        author=_customer(contact_id, inbound),
+        text=inbound.text,
+        html=sanitize_html(inbound.html) if inbound.html else None,
+        attachments=inbound.attachments,
+        channel_message_id=inbound.channel_message_id,
+        delivery_status=DeliveryStatus.RECEIVED,
+        sent_at=inbound.sent_at,
+        created_at=utc_now(),
+    )
+
+
+def _open_ticket(
+    inbound: InboundMessage, sender: Identity, record: IdentityRecord, store: HelpdeskStore
+) -> IngestResult:
+    now = utc_now()
+    ticket = Ticket(
+        id=new_id(),
+        number=store.next_ticket_number(),
+        subject=_subject(inbound),
+        status=TicketStatus.NEW,
+        channel=inbound.channel,
+        contact_id=record.contact_id,
+        created_at=now,
+        updated_at=now,
+        last_customer_message_at=inbound.sent_at,
+    )
+    message = _message(inbound, ticket.id, record.contact_id)
+    created = TicketEvent(
+        id=new_id(),
+        ticket_id=ticket.id,
+        kind=EventKind.CREATED,
+        actor=_customer(record.contact_id, inbound),
+        at=now,
+        changes=(
+            FieldChange(field="status", new=ticket.status.value),
+            FieldChange(field="priority", new=ticket.priority.value),
+            FieldChange(field="channel", new=ticket.channel.value),
+        ),
+    )
+    store.open_ticket(
+        ticket,
+        message,
+        [created],
+        sender=sender,
+        sender_record=record,
+        open_conversation=inbound.channel.joins_open_conversation,
+    )
+    return IngestResult(ticket=ticket, message=message, created_ticket=True)
+
+
+def _append(inbound: InboundMessage, ticket: Ticket, contact_id: str, store: HelpdeskStore) -> IngestResult:
+    now = utc_now()
+    reopen = ticket.status.reopens_on_customer_message
+    last_customer = max(filter(None, (ticket.last_customer_message_at, inbound.sent_at)))
+    changes: dict[str, object] = {"updated_at": now, "last_customer_message_at": last_customer}
+    events = []
+    if reopen:
+        changes["status"] = TicketStatus.OPEN
+        events.append(
+            TicketEvent(
+                id=new_id(),
+                ticket_id=ticket.id,
+                kind=EventKind.REOPENED,
+                actor=_customer(contact_id, inbound),
+                at=now,
+                changes=(FieldChange(field="status", old=ticket.status.value, new=TicketStatus.OPEN.value),),
+            )
+        )
+    after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+    message = _message(inbound, ticket.id, contact_id)
+    store.append_message(ticket, after, message, events)
+    return IngestResult(ticket=after, message=message, reopened=reopen)
+
+
+def _duplicate(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
+    message = store.find_channel_message(inbound.channel, inbound.channel_message_id)
+    ticket = store.get_ticket(message.ticket_id) if message else None
+    if message is None or ticket is None:  # pragma: no cover - pointer written with the message
+        raise IngestGaveUp("duplicate without its message")
+    logger.info("duplicate delivery ignored", extra={"ticket_id": ticket.id, "message_id": message.id})
+    return IngestResult(ticket=ticket, message=message, duplicate=True)
+
+
+def _subject(inbound: InboundMessage) -> str:
+    if inbound.subject and inbound.subject.strip():
+        return inbound.subject.strip()[:250]
+    first_line = next((line.strip() for line in inbound.text.splitlines() if line.strip()), "")
+    if len(first_line) > SUBJECT_FROM_TEXT_LENGTH:
+        return first_line[: SUBJECT_FROM_TEXT_LENGTH - 1].rstrip() + "…"
+    return first_line
+
+
+def sanitize_html(html: str) -> str:
+    """HTML safe to show an agent: an allow-list of tags and attributes, no
+    scripts, event handlers or ``javascript:`` URLs."""
+    return nh3.clean(html, url_schemes={"http", "https", "mailto", "cid"}, link_rel="noopener noreferrer nofollow")
+
+
+def _back_off(attempt: int) -> None:
+    time.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** min(attempt, 6))))  # noqa: S311 - jitter, not security

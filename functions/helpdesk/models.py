@@ -1,0 +1,206 @@
+"""The help desk's entities as typed, validated models.
+
+These are what the domain and the API speak; the store converts them to and from
+DynamoDB items and nothing else knows the item layout.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Scalar = str | int | float | bool | None
+
+
+class _Entity(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WHATSAPP = "whatsapp"
+    CHAT = "chat"
+    WEB_FORM = "web_form"
+
+    @property
+    def joins_open_conversation(self) -> bool:
+        """Conversational channels add to the contact's open ticket; e-mail and
+        forms thread only by what the message itself says (headers, token)."""
+        return self in (Channel.WHATSAPP, Channel.CHAT)
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    ON_HOLD = "on_hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+    @property
+    def reopens_on_customer_message(self) -> bool:
+        """Waiting on the customer, or marked solved: the customer writing again
+        means there is work to do. On hold (waiting on a third party) stays."""
+        return self in (TicketStatus.PENDING, TicketStatus.SOLVED)
+
+
+UNSOLVED_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class IdentityKind(StrEnum):
+    EMAIL = "email"
+    WHATSAPP = "whatsapp"
+    PHONE = "phone"
+    WEB_SESSION = "web_session"
+
+
+class Identity(_Entity):
+    """A way to reach a contact. ``value`` is normalized (see ``contacts.normalize_identity``)."""
+
+    kind: IdentityKind
+    value: Annotated[str, Field(min_length=1, max_length=320)]
+
+
+class Language(StrEnum):
+    SPANISH = "es"
+    ENGLISH = "en"
+
+
+class Contact(_Entity):
+    id: str
+    name: str = ""
+    country: str | None = None  # ISO 3166-1 alpha-2, e.g. "GT"
+    language: Language = Language.SPANISH
+    identities: tuple[Identity, ...] = ()
+    tier: str | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class ActorKind(StrEnum):
+    CONTACT = "contact"
+    AGENT = "agent"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Actor(_Entity):
+    kind: ActorKind
+    id: str | None = None
+    name: str = ""
+
+
+class MessageKind(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    NOTE = "note"
+    SYSTEM = "system"
+
+
+class DeliveryStatus(StrEnum):
+    RECEIVED = "received"
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+class Attachment(_Entity):
+    """A file kept in the attachments bucket; the message holds only the reference."""
+
+    bucket: str
+    key: str
+    filename: str = ""
+    content_type: str = "application/octet-stream"
+    size: Annotated[int, Field(ge=0)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Message(_Entity):
+    id: str
+    ticket_id: str
+    kind: MessageKind
+    channel: Channel
+    author: Actor
+    text: str = ""
+    html: str | None = None  # sanitized for display, never the sender's raw HTML
+    attachments: tuple[Attachment, ...] = ()
+    channel_message_id: str | None = None
+    delivery_status: DeliveryStatus
+    sent_at: AwareDatetime
+    created_at: AwareDatetime
+
+
+class Ticket(_Entity):
+    id: str
+    number: Annotated[int, Field(ge=1)]
+    subject: str = ""
+    status: TicketStatus = TicketStatus.NEW
+    priority: Priority = Priority.NORMAL
+    channel: Channel
+    contact_id: str
+    group_id: str | None = None
+    assignee_id: str | None = None
+    tags: tuple[str, ...] = ()
+    custom_fields: dict[str, Scalar] = Field(default_factory=dict)
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    first_response_at: AwareDatetime | None = None
+    solved_at: AwareDatetime | None = None
+    last_customer_message_at: AwareDatetime | None = None
+    version: Annotated[int, Field(ge=1)] = 1
+
+
+class FieldChange(_Entity):
+    field: str
+    old: Scalar | list[str] = None
+    new: Scalar | list[str] = None
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    REOPENED = "reopened"
+
+
+class TicketEvent(_Entity):
+    """One entry of a ticket's append-only history: who changed what, when."""
+
+    id: str
+    ticket_id: str
+    kind: EventKind
+    actor: Actor
+    at: AwareDatetime
+    changes: tuple[FieldChange, ...] = ()
+
+
+class Agent(_Entity):
+    id: str  # the Cognito user's ``sub``
+    email: str
+    name: str
+    role: str
+    group_ids: tuple[str, ...] = ()
+
+
+class Group(_Entity):
+    id: str
+    name: str
+
+
+class TicketThread(_Entity):
+    """A ticket with everything an agent needs to work it."""
+
+    ticket: Ticket
+    contact: Contact | None
+    messages: tuple[Message, ...]
+    events: tuple[TicketEvent, ...]
+

@@ -1,0 +1,865 @@
+"""The help desk table (ARCHITECTURE §2): the only module that imports PynamoDB.
+
+One DynamoDB table holds every entity. Each item's keys come from one template
+below; callers get and give domain models (``helpdesk.models``), never items.
+
+| item                 | PK                          | SK                    |
+|----------------------|-----------------------------|-----------------------|
+| ticket               | ``TICKET#<id>``             | ``META``              |
+| message              | ``TICKET#<id>``             | ``MSG#<sent>#<id>``   |
+| ticket event         | ``TICKET#<id>``             | ``EVT#<at>#<id>``     |
+| contact              | ``CONTACT#<id>``            | ``META``              |
+| open conversation    | ``CONTACT#<id>``            | ``OPEN#<channel>``    |
+| identity             | ``IDENT#<kind>#<value>``    | ``IDENT``             |
+| e-mail thread key    | ``THREAD#<Message-ID>``     | ``THREAD``            |
+| channel message id   | ``CHMSG#<channel>#<id>``    | ``CHMSG``             |
+| ticket number        | ``TICKETNUM#<n>``           | ``TICKETNUM``         |
+| ticket counter       | ``COUNTER#ticket_number``   | ``COUNTER``           |
+| agent / group        | ``AGENT#<id>`` / ``GROUP#<id>`` | ``META``          |
+
+Indexes (all projections ALL): ``by_status`` (status → updated), ``by_group``
+(group + status → updated), ``by_assignee`` (assignee or ``-`` + status →
+updated), ``by_contact`` (contact → created) and the sparse ``by_due_minute``
+(minute bucket → due time) that the SLA checker and survey sender read.
+"""
+
+import base64
+import binascii
+import heapq
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, NamedTuple
+
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from helpdesk.clock import sortable
+from helpdesk.errors import (
+    ConversationAlreadyOpen,
+    DuplicateChannelMessage,
+    IdentityTaken,
+    InvalidCursor,
+    StaleTicket,
+)
+from helpdesk.models import (
+    Actor,
+    Agent,
+    Attachment,
+    Channel,
+    Contact,
+    FieldChange,
+    Group,
+    Identity,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    TicketThread,
+)
+from helpdesk.settings import StoreSettings
+
+
+class IndexKeys(NamedTuple):
+    name: str
+    hash_key: str
+    range_key: str
+
+
+# The table's shape, stated once. infra/template.yaml must declare the same
+# (tests/unit/test_template_agreement.py compares them).
+HASH_KEY = "PK"
+RANGE_KEY = "SK"
+TTL_ATTRIBUTE = "expires_at"
+BY_STATUS = IndexKeys("by_status", "GSI1PK", "GSI1SK")
+BY_GROUP = IndexKeys("by_group", "GSI2PK", "GSI2SK")
+BY_ASSIGNEE = IndexKeys("by_assignee", "GSI3PK", "GSI3SK")
+BY_CONTACT = IndexKeys("by_contact", "GSI4PK", "GSI4SK")
+BY_DUE_MINUTE = IndexKeys("by_due_minute", "GSI5PK", "GSI5SK")
+INDEXES = (BY_STATUS, BY_GROUP, BY_ASSIGNEE, BY_CONTACT, BY_DUE_MINUTE)
+UNASSIGNED = "-"
+
+
+def _index(keys: IndexKeys) -> type[GlobalSecondaryIndex[Any]]:
+    meta = type("Meta", (), {"index_name": keys.name, "projection": AllProjection()})
+    attributes = {
+        "Meta": meta,
+        keys.hash_key: UnicodeAttribute(hash_key=True),
+        keys.range_key: UnicodeAttribute(range_key=True),
+    }
+    return type(f"{keys.name}_index", (GlobalSecondaryIndex,), attributes)
+
+
+class HelpdeskItem(Model):
+    """Every item of the table; ``type`` says which entity it is."""
+
+    class Meta:
+        table_name = "unbound"  # set by HelpdeskStore from StoreSettings
+        region: str | None = None
+        host: str | None = None
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+
+    by_status = _index(BY_STATUS)()
+    by_group = _index(BY_GROUP)()
+    by_assignee = _index(BY_ASSIGNEE)()
+    by_contact = _index(BY_CONTACT)()
+    by_due_minute = _index(BY_DUE_MINUTE)()
+
+
+class TicketItem(HelpdeskItem, discriminator="ticket"):
+    id = UnicodeAttribute()
+    number = NumberAttribute()
+    subject = UnicodeAttribute(default="")
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    group_id = UnicodeAttribute(null=True)
+    assignee_id = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    custom_fields = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    first_response_at = UTCDateTimeAttribute(null=True)
+    solved_at = UTCDateTimeAttribute(null=True)
+    last_customer_message_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class MessageItem(HelpdeskItem, discriminator="message"):
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    author = JSONAttribute()
+    text = UnicodeAttribute(default="")
+    html = UnicodeAttribute(null=True)
+    attachments = JSONAttribute(default=list)
+    channel_message_id = UnicodeAttribute(null=True)
+    delivery_status = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class EventItem(HelpdeskItem, discriminator="event"):
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    actor = JSONAttribute()
+    at = UTCDateTimeAttribute()
+    changes = JSONAttribute(default=list)
+
+
+class ContactItem(HelpdeskItem, discriminator="contact"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    country = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    identities = JSONAttribute(default=list)
+    tier = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class IdentityItem(HelpdeskItem, discriminator="identity"):
+    contact_id = UnicodeAttribute()
+    # channel → ticket id of the contact's open conversation, written in the same
+    # transaction as the OPEN# pointer: lets a message on an open conversation be
+    # stored in three calls. The OPEN# pointer stays the truth when they differ.
+    open_tickets = JSONAttribute(default=dict)
+
+
+class OpenConversationItem(HelpdeskItem, discriminator="open_conversation"):
+    ticket_id = UnicodeAttribute()
+
+
+class PointerItem(HelpdeskItem, discriminator="pointer"):
+    """Thread keys, channel message ids and ticket numbers: a key → the ticket."""
+
+    ticket_id = UnicodeAttribute()
+    message_sk = UnicodeAttribute(null=True)
+
+
+class CounterItem(HelpdeskItem, discriminator="counter"):
+    value = NumberAttribute(default=0)
+
+
+class AgentItem(HelpdeskItem, discriminator="agent"):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    group_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class GroupItem(HelpdeskItem, discriminator="group"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
+    HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
+    OpenConversationItem, PointerItem, CounterItem, AgentItem, GroupItem,
+)  # fmt: skip
+
+
+# --- keys: one template per entity ------------------------------------------------
+
+META = "META"
+
+
+def ticket_pk(ticket_id: str) -> str:
+    return f"TICKET#{ticket_id}"
+
+
+def message_sk(message: Message) -> str:
+    return f"MSG#{sortable(message.sent_at)}#{message.id}"
+
+
+def event_sk(event: TicketEvent) -> str:
+    return f"EVT#{sortable(event.at)}#{event.id}"
+
+
+def contact_pk(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+def open_sk(channel: Channel) -> str:
+    return f"OPEN#{channel.value}"
+
+
+def identity_key(identity: Identity) -> tuple[str, str]:
+    return f"IDENT#{identity.kind.value}#{identity.value}", "IDENT"
+
+
+def thread_key(message_id: str) -> tuple[str, str]:
+    return f"THREAD#{message_id}", "THREAD"
+
+
+def channel_message_key(channel: Channel, channel_message_id: str) -> tuple[str, str]:
+    return f"CHMSG#{channel.value}#{channel_message_id}", "CHMSG"
+
+
+def ticket_number_key(number: int) -> tuple[str, str]:
+    return f"TICKETNUM#{number}", "TICKETNUM"
+
+
+TICKET_COUNTER_KEY = ("COUNTER#ticket_number", "COUNTER")
+
+
+def agent_pk(agent_id: str) -> str:
+    return f"AGENT#{agent_id}"
+
+
+def group_pk(group_id: str) -> str:
+    return f"GROUP#{group_id}"
+
+
+# --- items ↔ domain models ---------------------------------------------------------
+
+
+def _ticket_item(ticket: Ticket) -> TicketItem:
+    updated = f"{sortable(ticket.updated_at)}#{ticket.id}"
+    item = TicketItem(
+        ticket_pk(ticket.id),
+        META,
+        id=ticket.id,
+        number=ticket.number,
+        subject=ticket.subject,
+        status=ticket.status.value,
+        priority=ticket.priority.value,
+        channel=ticket.channel.value,
+        contact_id=ticket.contact_id,
+        group_id=ticket.group_id,
+        assignee_id=ticket.assignee_id,
+        tags=list(ticket.tags),
+        custom_fields=dict(ticket.custom_fields),
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        first_response_at=ticket.first_response_at,
+        solved_at=ticket.solved_at,
+        last_customer_message_at=ticket.last_customer_message_at,
+        GSI1PK=f"STATUS#{ticket.status.value}",
+        GSI1SK=updated,
+        GSI2PK=f"GROUP#{ticket.group_id}#{ticket.status.value}" if ticket.group_id else None,
+        GSI2SK=updated if ticket.group_id else None,
+        GSI3PK=f"AGENT#{ticket.assignee_id or UNASSIGNED}#{ticket.status.value}",
+        GSI3SK=updated,
+        GSI4PK=contact_pk(ticket.contact_id),
+        GSI4SK=f"{sortable(ticket.created_at)}#{ticket.id}",
+    )
+    return item
+
+
+def _ticket(item: TicketItem) -> Ticket:
+    return Ticket(
+        id=item.id,
+        number=int(item.number),
+        subject=item.subject,
+        status=TicketStatus(item.status),
+        priority=item.priority,  # type: ignore[arg-type]  # pydantic coerces
+        channel=Channel(item.channel),
+        contact_id=item.contact_id,
+        group_id=item.group_id,
+        assignee_id=item.assignee_id,
+        tags=tuple(item.tags or ()),
+        custom_fields=item.custom_fields or {},
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        first_response_at=item.first_response_at,
+        solved_at=item.solved_at,
+        last_customer_message_at=item.last_customer_message_at,
+        version=int(item.version or 1),
+    )
+
+
+def _message_item(message: Message) -> MessageItem:
+    return MessageItem(
+        ticket_pk(message.ticket_id),
+        message_sk(message),
+        id=message.id,
+        ticket_id=message.ticket_id,
+        kind=message.kind.value,
+        channel=message.channel.value,
+        author=message.author.model_dump(mode="json"),
+        text=message.text,
+        html=message.html,
+        attachments=[a.model_dump(mode="json") for a in message.attachments],
+        channel_message_id=message.channel_message_id,
+        delivery_status=message.delivery_status.value,
+        sent_at=message.sent_at,
+        created_at=message.created_at,
+    )
+
+
+def _message(item: MessageItem) -> Message:
+    return Message(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        kind=item.kind,  # type: ignore[arg-type]
+        channel=Channel(item.channel),
+        author=Actor.model_validate(item.author),
+        text=item.text,
+        html=item.html,
+        attachments=tuple(Attachment.model_validate(a) for a in item.attachments or ()),
+        channel_message_id=item.channel_message_id,
+        delivery_status=item.delivery_status,  # type: ignore[arg-type]
+        sent_at=item.sent_at,
+        created_at=item.created_at,
+    )
+
+
+def _event_item(event: TicketEvent) -> EventItem:
+    return EventItem(
+        ticket_pk(event.ticket_id),
+        event_sk(event),
+        id=event.id,
+        ticket_id=event.ticket_id,
+        kind=event.kind.value,
+        actor=event.actor.model_dump(mode="json"),
+        at=event.at,
+        changes=[c.model_dump(mode="json") for c in event.changes],
+    )
+
+
+def _event(item: EventItem) -> TicketEvent:
+    return TicketEvent(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        kind=item.kind,  # type: ignore[arg-type]
+        actor=Actor.model_validate(item.actor),
+        at=item.at,
+        changes=tuple(FieldChange.model_validate(c) for c in item.changes or ()),
+    )
+
+
+def _contact_item(contact: Contact) -> ContactItem:
+    return ContactItem(
+        contact_pk(contact.id),
+        META,
+        id=contact.id,
+        name=contact.name,
+        country=contact.country,
+        language=contact.language.value,
+        identities=[i.model_dump(mode="json") for i in contact.identities],
+        tier=contact.tier,
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+    )
+
+
+def _contact(item: ContactItem) -> Contact:
+    return Contact(
+        id=item.id,
+        name=item.name,
+        country=item.country,
+        language=item.language,  # type: ignore[arg-type]
+        identities=tuple(Identity.model_validate(i) for i in item.identities or ()),
+        tier=item.tier,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+# --- the repository -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    """Who an identity belongs to, and the open conversations it last saw."""
+
+    contact_id: str
+    open_tickets: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """A queue view: tickets in any of ``statuses``, newest activity first."""
+
+    statuses: tuple[TicketStatus, ...]
+    group_id: str | None = None
+    assignee_id: str | None = None  # UNASSIGNED for "nobody"
+    channel: Channel | None = None
+    limit: int = 25
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    tickets: tuple[Ticket, ...]
+    cursor: str | None
+
+
+@dataclass
+class _Transaction:
+    """A TransactWrite whose operations carry names, so a cancellation says which
+    condition failed (DynamoDB lists reasons by position; PynamoDB sends condition
+    checks, then deletes, then puts, then updates)."""
+
+    connection: Connection
+    _ops: dict[str, list[tuple[str, Any]]] = field(
+        default_factory=lambda: {"check": [], "delete": [], "put": [], "update": []}
+    )
+
+    def put(self, name: str, item: HelpdeskItem, condition: Condition | None = None) -> None:
+        self._ops["put"].append((name, ("save", item, condition)))
+
+    def delete(self, name: str, item: HelpdeskItem, condition: Condition | None = None) -> None:
+        self._ops["delete"].append((name, ("delete", item, condition)))
+
+    def commit(self) -> set[str]:
+        """Run it; return the names of the operations whose conditions failed
+        (empty when it committed)."""
+        names = [name for kind in ("check", "delete", "put", "update") for name, _ in self._ops[kind]]
+        try:
+            with TransactWrite(connection=self.connection) as transaction:
+                for kind in ("put", "delete"):
+                    for _, (verb, item, condition) in self._ops[kind]:
+                        getattr(transaction, verb)(item, condition=condition)
+        except TransactWriteError as exc:
+            reasons = exc.cancellation_reasons
+            failed = {
+                name
+                for name, reason in zip(names, reasons, strict=False)
+                if reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
+            }
+            if not failed:
+                raise
+            return failed
+        return set()
+
+
+class HelpdeskStore:
+    """Reads and writes help desk entities in the table named by ``StoreSettings``."""
+
+    _bound_to: ClassVar[tuple[str, str, str | None] | None] = None
+
+    def __init__(self, settings: StoreSettings) -> None:
+        self.settings = settings
+        binding = (settings.table_name, settings.region, settings.endpoint_url)
+        if HelpdeskStore._bound_to != binding:
+            for cls in ITEM_CLASSES:
+                cls.Meta.table_name = settings.table_name
+                cls.Meta.region = settings.region
+                cls.Meta.host = settings.endpoint_url
+                cls._connection = None
+            HelpdeskStore._bound_to = binding
+        self._connection = Connection(region=settings.region, host=settings.endpoint_url)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._connection)
+
+    # contacts and identities
+
+    def find_identity(self, identity: Identity) -> IdentityRecord | None:
+        try:
+            item = IdentityItem.get(*identity_key(identity), consistent_read=True)
+        except IdentityItem.DoesNotExist:
+            return None
+        return IdentityRecord(contact_id=item.contact_id, open_tickets=dict(item.open_tickets or {}))
+
+    def create_contact(self, contact: Contact) -> None:
+        """Store a new contact and claim each of its identities for it; raises
+        IdentityTaken (with the first identity another contact holds)."""
+        transaction = self._transaction()
+        transaction.put("contact", _contact_item(contact), HelpdeskItem.PK.does_not_exist())
+        for identity in contact.identities:
+            transaction.put(
+                f"{identity.kind.value}:{identity.value}",
+                IdentityItem(*identity_key(identity), contact_id=contact.id, open_tickets={}),
+                HelpdeskItem.PK.does_not_exist(),
+            )
+        failed = transaction.commit()
+        for identity in contact.identities:
+            if f"{identity.kind.value}:{identity.value}" in failed:
+                raise IdentityTaken(identity.kind.value, identity.value)
+        if failed:
+            raise ConversationAlreadyOpen("contact id collision")
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        try:
+            return _contact(ContactItem.get(contact_pk(contact_id), META))
+        except ContactItem.DoesNotExist:
+            return None
+
+    # tickets
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        try:
+            return _ticket(TicketItem.get(ticket_pk(ticket_id), META, consistent_read=True))
+        except TicketItem.DoesNotExist:
+            return None
+
+    def find_open_ticket_id(self, contact_id: str, channel: Channel) -> str | None:
+        try:
+            item = OpenConversationItem.get(contact_pk(contact_id), open_sk(channel), consistent_read=True)
+        except OpenConversationItem.DoesNotExist:
+            return None
+        return item.ticket_id
+
+    def find_ticket_id_by_thread(self, message_ids: Iterable[str]) -> str | None:
+        """The ticket of the first of ``message_ids`` (most relevant first) we know."""
+        wanted = list(dict.fromkeys(message_ids))[:50]
+        if not wanted:
+            return None
+        found = {item.PK: item.ticket_id for item in PointerItem.batch_get([thread_key(m) for m in wanted])}
+        for message_id in wanted:
+            if (ticket_id := found.get(thread_key(message_id)[0])) is not None:
+                return ticket_id
+        return None
+
+    def remember_thread_key(self, message_id: str, ticket_id: str) -> None:
+        """Map an e-mail Message-ID to its ticket; the first mapping wins."""
+        item = PointerItem(*thread_key(message_id), ticket_id=ticket_id)
+        try:
+            item.save(condition=HelpdeskItem.PK.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def find_ticket_id_by_number(self, number: int) -> str | None:
+        try:
+            return PointerItem.get(*ticket_number_key(number)).ticket_id
+        except PointerItem.DoesNotExist:
+            return None
+
+    def next_ticket_number(self) -> int:
+        """The next ticket number: an atomic counter, so numbers never repeat and
+        grow with time (a failed creation leaves a gap, as in every help desk)."""
+        counter = CounterItem(*TICKET_COUNTER_KEY)
+        counter.update(actions=[CounterItem.value.add(1)])
+        return int(counter.value)
+
+    def open_ticket(
+        self,
+        ticket: Ticket,
+        message: Message,
+        events: Iterable[TicketEvent],
+        sender: Identity,
+        sender_record: IdentityRecord,
+        open_conversation: bool,
+    ) -> None:
+        """Create a ticket with its first message in one transaction. Raises
+        DuplicateChannelMessage or ConversationAlreadyOpen; nothing is written then."""
+        transaction = self._transaction()
+        item = _ticket_item(ticket)
+        transaction.put("ticket", item)
+        transaction.put(
+            "number",
+            PointerItem(*ticket_number_key(ticket.number), ticket_id=ticket.id),
+            HelpdeskItem.PK.does_not_exist(),
+        )
+        self._add_message(transaction, message, events)
+        if open_conversation:
+            transaction.put(
+                "open",
+                OpenConversationItem(contact_pk(ticket.contact_id), open_sk(ticket.channel), ticket_id=ticket.id),
+                HelpdeskItem.PK.does_not_exist(),
+            )
+            open_tickets = dict(sender_record.open_tickets)
+            open_tickets[ticket.channel.value] = ticket.id
+            transaction.put(
+                "identity",
+                IdentityItem(*identity_key(sender), contact_id=ticket.contact_id, open_tickets=open_tickets),
+                IdentityItem.contact_id == ticket.contact_id,
+            )
+        failed = transaction.commit()
+        if "channel_message" in failed:
+            raise DuplicateChannelMessage()
+        if failed:
+            raise ConversationAlreadyOpen(", ".join(sorted(failed)))
+
+    def append_message(
+        self, before: Ticket, after: Ticket, message: Message, events: Iterable[TicketEvent]
+    ) -> None:
+        """Add a message to a ticket and save the ticket's new state, if the ticket
+        is still at ``before.version``. Raises DuplicateChannelMessage or StaleTicket."""
+        transaction = self._transaction()
+        self._put_ticket(transaction, before, after)
+        self._add_message(transaction, message, events)
+        failed = transaction.commit()
+        if "channel_message" in failed:
+            raise DuplicateChannelMessage()
+        if failed:
+            raise StaleTicket(None)
+
+    def save_ticket(self, before: Ticket, after: Ticket, events: Iterable[TicketEvent]) -> None:
+        """Save a changed ticket with its history if nobody changed it since
+        ``before`` was read; raises StaleTicket with the current ticket otherwise.
+        Closing a ticket ends its open conversation."""
+        transaction = self._transaction()
+        self._put_ticket(transaction, before, after)
+        for event in events:
+            transaction.put("event", _event_item(event))
+        if after.status is TicketStatus.CLOSED and before.status is not TicketStatus.CLOSED:
+            transaction.delete(
+                "open",
+                OpenConversationItem(contact_pk(after.contact_id), open_sk(after.channel), ticket_id=after.id),
+                OpenConversationItem.ticket_id == after.id,
+            )
+        failed = transaction.commit()
+        if "ticket" in failed:
+            raise StaleTicket(self.get_ticket(after.id))
+        if failed:
+            # The conversation pointer already belonged to another ticket: close
+            # this one without touching it.
+            self._close_without_pointer(before, after, events)
+
+    def _close_without_pointer(self, before: Ticket, after: Ticket, events: Iterable[TicketEvent]) -> None:
+        transaction = self._transaction()
+        self._put_ticket(transaction, before, after)
+        for event in events:
+            transaction.put("event", _event_item(event))
+        if transaction.commit():
+            raise StaleTicket(self.get_ticket(after.id))
+
+    @staticmethod
+    def _put_ticket(transaction: _Transaction, before: Ticket, after: Ticket) -> None:
+        item = _ticket_item(after)
+        item.version = before.version  # condition: still at this version; saved as +1
+        transaction.put("ticket", item)
+
+    @staticmethod
+    def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
+        item = _message_item(message)
+        transaction.put("message", item)
+        if message.channel_message_id is not None:
+            transaction.put(
+                "channel_message",
+                PointerItem(
+                    *channel_message_key(message.channel, message.channel_message_id),
+                    ticket_id=message.ticket_id,
+                    message_sk=item.SK,
+                ),
+                HelpdeskItem.PK.does_not_exist(),
+            )
+        for event in events:
+            transaction.put("event", _event_item(event))
+
+    def find_channel_message(self, channel: Channel, channel_message_id: str) -> Message | None:
+        try:
+            pointer = PointerItem.get(*channel_message_key(channel, channel_message_id), consistent_read=True)
+        except PointerItem.DoesNotExist:
+            return None
+        if pointer.message_sk is None:
+            return None
+        try:
+            return _message(MessageItem.get(ticket_pk(pointer.ticket_id), pointer.message_sk, consistent_read=True))
+        except MessageItem.DoesNotExist:
+            return None
+
+    def get_thread(self, ticket_id: str) -> TicketThread | None:
+        """The ticket, its contact, its messages in the order sent and its history."""
+        ticket: Ticket | None = None
+        messages: list[Message] = []
+        events: list[TicketEvent] = []
+        for item in HelpdeskItem.query(ticket_pk(ticket_id)):
+            if isinstance(item, TicketItem):
+                ticket = _ticket(item)
+            elif isinstance(item, MessageItem):
+                messages.append(_message(item))
+            elif isinstance(item, EventItem):
+                events.append(_event(item))
+        if ticket is None:
+            return None
+        return TicketThread(
+            ticket=ticket,
+            contact=self.get_contact(ticket.contact_id),
+            messages=tuple(messages),
+            events=tuple(events),
+        )
+
+    def list_tickets(self, query: TicketQuery) -> TicketPage:
+        """One page of a queue view. Each status is its own index partition; they
+        are read side by side and merged newest first, and the cursor remembers
+        where each partition stopped."""
+        index, keys, partition_of = self._view_index(query)
+        partitions = [partition_of(status) for status in query.statuses]
+        cursors = _decode_cursor(query.cursor, partitions)
+        condition = TicketItem.channel == query.channel.value if query.channel else None
+        if query.group_id and query.assignee_id:
+            group_condition = TicketItem.group_id == query.group_id
+            condition = group_condition if condition is None else condition & group_condition
+
+        heads: list[tuple[str, str, TicketItem]] = []
+        for partition in partitions:
+            start = cursors.get(partition, {})
+            if start is None:
+                continue  # exhausted on an earlier page
+            for item in _first_items(index, partition, start, condition, query.limit):
+                heads.append((getattr(item, keys.range_key), partition, item))
+        chosen = heapq.nlargest(query.limit, heads, key=lambda head: head[0])
+
+        next_cursors: dict[str, dict[str, str] | None] = {}
+        for partition in partitions:
+            from_partition = [item for _, p, item in chosen if p == partition]
+            fetched = sum(1 for _, p, _ in heads if p == partition)
+            if from_partition:
+                more = fetched > len(from_partition) or fetched >= query.limit
+                next_cursors[partition] = _item_key(from_partition[-1], keys) if more else None
+            else:
+                # Nothing taken: start where it started ({} = the beginning), or
+                # mark it exhausted (None) when it had nothing left.
+                next_cursors[partition] = cursors.get(partition, {}) if fetched else None
+        more_anywhere = any(value is not None for value in next_cursors.values())
+        return TicketPage(
+            tickets=tuple(_ticket(item) for _, _, item in chosen),
+            cursor=_encode_cursor(next_cursors) if more_anywhere else None,
+        )
+
+    @staticmethod
+    def _view_index(query: TicketQuery) -> tuple[GlobalSecondaryIndex[Any], IndexKeys, Any]:
+        if query.assignee_id:
+            assignee = query.assignee_id
+            return HelpdeskItem.by_assignee, BY_ASSIGNEE, lambda s: f"AGENT#{assignee}#{s.value}"
+        if query.group_id:
+            group = query.group_id
+            return HelpdeskItem.by_group, BY_GROUP, lambda s: f"GROUP#{group}#{s.value}"
+        return HelpdeskItem.by_status, BY_STATUS, lambda s: f"STATUS#{s.value}"
+
+    def tickets_of_contact(self, contact_id: str, limit: int = 50) -> list[Ticket]:
+        items = HelpdeskItem.by_contact.query(contact_pk(contact_id), scan_index_forward=False, limit=limit)
+        return [_ticket(item) for item in items if isinstance(item, TicketItem)]
+
+    # agents and groups
+
+    def put_agent(self, agent: Agent) -> None:
+        AgentItem(
+            agent_pk(agent.id), META, id=agent.id, email=agent.email, name=agent.name,
+            role=agent.role, group_ids=list(agent.group_ids),
+        ).save()  # fmt: skip
+
+    def get_agent(self, agent_id: str) -> Agent | None:
+        try:
+            item = AgentItem.get(agent_pk(agent_id), META)
+        except AgentItem.DoesNotExist:
+            return None
+        return Agent(id=item.id, email=item.email, name=item.name, role=item.role, group_ids=tuple(item.group_ids))
+
+    def put_group(self, group: Group) -> None:
+        GroupItem(group_pk(group.id), META, id=group.id, name=group.name).save()
+
+
+def _first_items(
+    index: GlobalSecondaryIndex[Any],
+    partition: str,
+    start: dict[str, str] | None,
+    condition: Condition | None,
+    limit: int,
+) -> Iterator[TicketItem]:
+    """Up to ``limit`` tickets of one index partition, newest first, after ``start``."""
+    last_key = {name: {"S": value} for name, value in start.items()} if start else None
+    results = index.query(
+        partition,
+        filter_condition=condition,
+        scan_index_forward=False,
+        last_evaluated_key=last_key,
+        page_size=limit,
+    )
+    count = 0
+    for item in results:
+        if isinstance(item, TicketItem):
+            yield item
+            count += 1
+            if count >= limit:
+                return
+
+
+def _item_key(item: TicketItem, keys: IndexKeys) -> dict[str, str]:
+    return {
+        HASH_KEY: item.PK,
+        RANGE_KEY: item.SK,
+        keys.hash_key: getattr(item, keys.hash_key),
+        keys.range_key: getattr(item, keys.range_key),
+    }
+
+
+def _encode_cursor(cursors: dict[str, dict[str, str] | None]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(cursors, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, partitions: list[str]) -> dict[str, dict[str, str] | None]:
+    if not cursor:
+        return {}
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as exc:
+        raise InvalidCursor("cursor is not one this API gave") from exc
+    if not isinstance(decoded, dict) or set(decoded) != set(partitions):
+        raise InvalidCursor("cursor belongs to another view")
+    for value in decoded.values():
+        if value is not None and not (
+            isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        ):
+            raise InvalidCursor("cursor is damaged")
+    return decoded
+

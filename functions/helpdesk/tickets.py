@@ -1,0 +1,97 @@
+"""Working tickets: read a thread, list a queue view, change a ticket safely."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from helpdesk.clock import new_id, utc_now
+from helpdesk.errors import StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.models import (
+    Actor,
+    EventKind,
+    FieldChange,
+    Priority,
+    Scalar,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    TicketThread,
+)
+from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
+
+Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
+
+
+class TicketChanges(BaseModel):
+    """What an agent changes on a ticket; fields left out stay as they are
+    (``None`` for group or assignee clears it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    group_id: str | None = None
+    assignee_id: str | None = None
+    tags: tuple[Tag, ...] | None = None
+    custom_fields: dict[Annotated[str, Field(max_length=64)], Scalar] | None = None
+    subject: Annotated[str, Field(max_length=250)] | None = None
+
+
+# Fields that may not be cleared by sending null.
+_REQUIRED = {"status", "priority", "tags", "custom_fields", "subject"}
+
+
+def get_thread(store: HelpdeskStore, ticket_id: str) -> TicketThread:
+    thread = store.get_thread(ticket_id)
+    if thread is None:
+        raise TicketNotFound(ticket_id)
+    return thread
+
+
+def list_tickets(store: HelpdeskStore, query: TicketQuery) -> TicketPage:
+    return store.list_tickets(query)
+
+
+def update_ticket(
+    store: HelpdeskStore, ticket_id: str, changes: TicketChanges, expected_version: int, actor: Actor
+) -> Ticket:
+    """Apply ``changes`` if the ticket is still at ``expected_version``; record who
+    changed what. A stale version raises StaleTicket carrying the current ticket."""
+    before = store.get_ticket(ticket_id)
+    if before is None:
+        raise TicketNotFound(ticket_id)
+    if before.version != expected_version:
+        raise StaleTicket(before)
+    updates: dict[str, object] = {}
+    diffs: list[FieldChange] = []
+    for name in sorted(changes.model_fields_set):
+        new = getattr(changes, name)
+        if new is None and name in _REQUIRED:
+            continue
+        old = getattr(before, name)
+        if new == old:
+            continue
+        updates[name] = new
+        diffs.append(FieldChange(field=name, old=_plain(old), new=_plain(new)))
+    if not diffs:
+        return before
+    if before.status is TicketStatus.CLOSED:
+        raise TicketClosed(ticket_id)
+    now = utc_now()
+    if updates.get("status") is TicketStatus.SOLVED:
+        updates["solved_at"] = now
+    after = before.model_copy(update=updates | {"updated_at": now, "version": before.version + 1})
+    after = Ticket.model_validate(after.model_dump())  # re-validate the merged ticket
+    event = TicketEvent(id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs))
+    store.save_ticket(before, after, [event])
+    return after
+
+
+def _plain(value: object) -> Scalar | list[str]:
+    if isinstance(value, tuple):
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return str(sorted(value.items()))
+    if hasattr(value, "value"):
+        return value.value  # type: ignore[no-any-return]
+    return value  # type: ignore[return-value]

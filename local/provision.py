@@ -1,0 +1,155 @@
+"""Provision infra/template.yaml into moto, the same template ops deploy.
+
+The SAM template is translated offline with aws-sam-translator, then created
+through moto's CloudFormation. Three things moto cannot do are bridged here,
+each in the open (ARCHITECTURE §4):
+
+- function code: the SAM CLI uploads ``CodeUri`` in the cloud; moto never runs
+  it (no Docker), so a stub inline body stands in;
+- API Gateway resources: moto's CloudFormation fails on the translated REST API;
+  the local stack serves the same Chalice app itself, so they are left out (and
+  the TLS-only bucket policies, which moto does not support);
+- Cognito: moto's CloudFormation skips user pools, so the pool is created through
+  the Cognito API first and each Cognito resource becomes a stack parameter of
+  the same logical name: every ``!Ref AgentUserPool`` resolves as it would in AWS.
+
+What comes back are the physical names and each function's resolved environment,
+which is how the local stack configures the code: exactly as Lambda would.
+"""
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from samtranslator.public.translator import ManagedPolicyLoader
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
+STUB_CODE = "def handler(event, context):\n    raise RuntimeError('code is deployed by sam')\n"
+# Bucket policies only deny non-TLS access, which moto does not enforce anyway.
+UNPROVISIONABLE_PREFIXES = ("AWS::ApiGateway::", "AWS::Cognito::", "AWS::S3::BucketPolicy")
+
+
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The SAM template as a dict, intrinsic functions in their long form."""
+    return yaml_parse(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+class _ManagedPolicies(ManagedPolicyLoader):  # type: ignore[misc]
+    """Offline stand-in: AWS managed policy ARNs follow one pattern."""
+
+    def __init__(self) -> None:
+        pass
+
+    def load(self) -> dict[str, str]:
+        names = ["AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess", "AWSLambdaSQSQueueExecutionRole"]
+        return {name: f"arn:aws:iam::aws:policy/service-role/{name}" for name in names}
+
+
+def translate(sam: dict[str, Any]) -> dict[str, Any]:
+    """Plain CloudFormation from the SAM template (needs AWS_DEFAULT_REGION set)."""
+    sam = copy.deepcopy(sam)
+    for resource in sam["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"].pop("CodeUri", None)
+            resource["Properties"]["InlineCode"] = STUB_CODE
+    return transform(sam, {}, _ManagedPolicies())  # type: ignore[no-any-return]
+
+
+def _mentions(node: Any, names: set[str]) -> bool:
+    text = json.dumps(node)
+    return any(f'"{name}"' in text or f"${{{name}" in text or f'"{name}.' in text for name in names)
+
+
+def provisionable(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The template moto can create, and the Cognito resources turned parameters."""
+    cfn = copy.deepcopy(cfn)
+    resources: dict[str, Any] = cfn["Resources"]
+    cognito = [name for name, r in resources.items() if r["Type"].startswith("AWS::Cognito::")]
+    dropped = {name for name, r in resources.items() if r["Type"].startswith(UNPROVISIONABLE_PREFIXES)}
+    # Permissions that let the dropped API invoke a function go with it.
+    changed = True
+    while changed:
+        changed = False
+        for name, resource in list(resources.items()):
+            if name not in dropped and resource["Type"] == "AWS::Lambda::Permission" and _mentions(resource, dropped):
+                dropped.add(name)
+                changed = True
+    for name in dropped:
+        resources.pop(name)
+    api_only = dropped - set(cognito)
+    cfn["Outputs"] = {k: v for k, v in cfn.get("Outputs", {}).items() if not _mentions(v, api_only)}
+    parameters = cfn.setdefault("Parameters", {})
+    for name in cognito:
+        parameters[name] = {"Type": "String"}
+    return cfn, cognito
+
+
+@dataclass(frozen=True)
+class ProvisionedStack:
+    name: str
+    physical_ids: dict[str, str]
+    outputs: dict[str, str]
+    function_environments: dict[str, dict[str, str]]
+
+    def environment_of(self, logical_function: str) -> dict[str, str]:
+        return self.function_environments[logical_function]
+
+
+def provision(session: Any, stack_name: str, cognito_ids: dict[str, str], stage: str = "local") -> ProvisionedStack:
+    """Create the stack in the moto that ``session``'s clients reach.
+
+    ``cognito_ids`` maps each Cognito logical name (``AgentUserPool``,
+    ``AgentUserPoolClient``, the role groups) to the id created through the API.
+    """
+    cfn_template, cognito = provisionable(translate(load_template()))
+    missing = set(cognito) - set(cognito_ids)
+    if missing:
+        raise ValueError(f"Cognito resources need ids: {sorted(missing)}")
+    parameters = [{"ParameterKey": "Stage", "ParameterValue": stage}] + [
+        {"ParameterKey": name, "ParameterValue": cognito_ids[name]} for name in cognito
+    ]
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_stack(
+        StackName=stack_name,
+        TemplateBody=json.dumps(cfn_template),
+        Parameters=parameters,
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+    )
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"stack {stack_name} is {stack['StackStatus']}: {stack.get('StackStatusReason')}")
+    resources = [
+        r
+        for r in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
+        if "LogicalResourceId" in r and "PhysicalResourceId" in r
+    ]
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
+    lambda_client = session.client("lambda")
+    environments = {
+        r["LogicalResourceId"]: lambda_client.get_function_configuration(FunctionName=r["PhysicalResourceId"])
+        .get("Environment", {})
+        .get("Variables", {})
+        for r in resources
+        if r["ResourceType"] == "AWS::Lambda::Function"
+    }
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    return ProvisionedStack(stack_name, physical, outputs, environments)
+
+
+def table_definition(resource: str = "HelpdeskTable") -> dict[str, Any]:
+    """CreateTable arguments for a table of the template (for tests that need the
+    table without the whole stack)."""
+    properties = load_template()["Resources"][resource]["Properties"]
+    definition = {
+        key: properties[key]
+        for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+        if key in properties
+    }
+    if "StreamSpecification" in properties:
+        definition["StreamSpecification"] = {"StreamEnabled": True, **properties["StreamSpecification"]}
+    return definition
