@@ -14,7 +14,29 @@ _WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 # Countries whose customers are answered in Spanish; everyone else in English
 # unless the contact says otherwise.
 SPANISH_SPEAKING = frozenset(
-    "AR BO CL CO CR CU DO EC ES GQ GT HN MX NI PA PE PR PY SV UY VE".split()
+    [
+        "AR",
+        "BO",
+        "CL",
+        "CO",
+        "CR",
+        "CU",
+        "DO",
+        "EC",
+        "ES",
+        "GQ",
+        "GT",
+        "HN",
+        "MX",
+        "NI",
+        "PA",
+        "PE",
+        "PR",
+        "PY",
+        "SV",
+        "UY",
+        "VE",
+    ]
 )
 
 

@@ -4,7 +4,6 @@ These are what the domain and the API speak; the store converts them to and from
 DynamoDB items and nothing else knows the item layout.
 """
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -203,4 +202,3 @@ class TicketThread(_Entity):
     contact: Contact | None
     messages: tuple[Message, ...]
     events: tuple[TicketEvent, ...]
-

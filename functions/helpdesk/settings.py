@@ -45,12 +45,12 @@ class AuthSettings(_FromEnvironment):
 
 @lru_cache(maxsize=1)
 def store_settings() -> StoreSettings:
-    return StoreSettings()  # type: ignore[call-arg]  # values come from the environment
+    return StoreSettings()  # values come from the environment
 
 
 @lru_cache(maxsize=1)
 def auth_settings() -> AuthSettings:
-    return AuthSettings()  # type: ignore[call-arg]
+    return AuthSettings()
 
 
 def forget_settings() -> None:

@@ -325,7 +325,7 @@ def _ticket(item: TicketItem) -> Ticket:
         number=int(item.number),
         subject=item.subject,
         status=TicketStatus(item.status),
-        priority=item.priority,  # type: ignore[arg-type]  # pydantic coerces
+        priority=item.priority,  # pydantic coerces
         channel=Channel(item.channel),
         contact_id=item.contact_id,
         group_id=item.group_id,
@@ -364,14 +364,14 @@ def _message(item: MessageItem) -> Message:
     return Message(
         id=item.id,
         ticket_id=item.ticket_id,
-        kind=item.kind,  # type: ignore[arg-type]
+        kind=item.kind,
         channel=Channel(item.channel),
         author=Actor.model_validate(item.author),
         text=item.text,
         html=item.html,
         attachments=tuple(Attachment.model_validate(a) for a in item.attachments or ()),
         channel_message_id=item.channel_message_id,
-        delivery_status=item.delivery_status,  # type: ignore[arg-type]
+        delivery_status=item.delivery_status,
         sent_at=item.sent_at,
         created_at=item.created_at,
     )
@@ -394,7 +394,7 @@ def _event(item: EventItem) -> TicketEvent:
     return TicketEvent(
         id=item.id,
         ticket_id=item.ticket_id,
-        kind=item.kind,  # type: ignore[arg-type]
+        kind=item.kind,
         actor=Actor.model_validate(item.actor),
         at=item.at,
         changes=tuple(FieldChange.model_validate(c) for c in item.changes or ()),
@@ -421,7 +421,7 @@ def _contact(item: ContactItem) -> Contact:
         id=item.id,
         name=item.name,
         country=item.country,
-        language=item.language,  # type: ignore[arg-type]
+        language=item.language,
         identities=tuple(Identity.model_validate(i) for i in item.identities or ()),
         tier=item.tier,
         created_at=item.created_at,
@@ -637,9 +637,7 @@ class HelpdeskStore:
         if failed:
             raise ConversationAlreadyOpen(", ".join(sorted(failed)))
 
-    def append_message(
-        self, before: Ticket, after: Ticket, message: Message, events: Iterable[TicketEvent]
-    ) -> None:
+    def append_message(self, before: Ticket, after: Ticket, message: Message, events: Iterable[TicketEvent]) -> None:
         """Add a message to a ticket and save the ticket's new state, if the ticket
         is still at ``before.version``. Raises DuplicateChannelMessage or StaleTicket."""
         transaction = self._transaction()
@@ -862,4 +860,3 @@ def _decode_cursor(cursor: str | None, partitions: list[str]) -> dict[str, dict[
         ):
             raise InvalidCursor("cursor is damaged")
     return decoded
-

@@ -82,7 +82,9 @@ def update_ticket(
         updates["solved_at"] = now
     after = before.model_copy(update=updates | {"updated_at": now, "version": before.version + 1})
     after = Ticket.model_validate(after.model_dump())  # re-validate the merged ticket
-    event = TicketEvent(id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs))
+    event = TicketEvent(
+        id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs)
+    )
     store.save_ticket(before, after, [event])
     return after
 
@@ -93,5 +95,5 @@ def _plain(value: object) -> Scalar | list[str]:
     if isinstance(value, dict):
         return str(sorted(value.items()))
     if hasattr(value, "value"):
-        return value.value  # type: ignore[no-any-return]
+        return value.value
     return value  # type: ignore[return-value]

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpdesk.ingest import ThreadHints, ingest
-from helpdesk.models import Channel, EventKind, IdentityKind, MessageKind, TicketStatus
+from helpdesk.models import Actor, ActorKind, Channel, EventKind, IdentityKind, MessageKind, TicketStatus
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import TicketChanges, update_ticket
-from helpdesk.models import Actor, ActorKind
 from tests.conftest import inbound
 
 AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Ana")
@@ -88,9 +87,7 @@ def test_quoted_ticket_number_joins_only_for_the_tickets_contact(store: Helpdesk
     first = ingest(inbound(Channel.EMAIL, sender="cliente@example.com", subject="Factura"), store)
     number = first.ticket.number
 
-    own = ingest(
-        inbound(Channel.EMAIL, sender="cliente@example.com", thread=ThreadHints(ticket_number=number)), store
-    )
+    own = ingest(inbound(Channel.EMAIL, sender="cliente@example.com", thread=ThreadHints(ticket_number=number)), store)
     stranger = ingest(
         inbound(Channel.EMAIL, sender="otra@example.com", thread=ThreadHints(ticket_number=number)), store
     )

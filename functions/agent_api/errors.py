@@ -1,0 +1,65 @@
+"""Domain and auth errors → HTTP responses, in one place.
+
+Every error body is ``{"error": {"code", "message_key", "message": {"es", "en"}}}``;
+the console shows ``message`` in the agent's language (or its own translation
+of ``message_key``). Nothing of an exception's own text reaches the caller.
+"""
+
+from typing import Any
+
+from chalice import Response
+from pydantic import ValidationError
+
+from agent_api.auth import Forbidden, Unauthenticated
+from helpdesk.errors import HelpdeskError, StaleTicket
+
+MESSAGES: dict[str, tuple[int, str, str]] = {
+    # message key: (status, Spanish, English)
+    "error.unauthenticated": (401, "Inicia sesión para continuar.", "Sign in to continue."),
+    "error.forbidden": (403, "No tienes permiso para hacer esto.", "You are not allowed to do this."),
+    "error.invalid_request": (400, "La solicitud no es válida.", "The request is not valid."),
+    "error.invalid_cursor": (400, "El cursor de paginación no es válido.", "The pagination cursor is not valid."),
+    "error.ticket_not_found": (404, "No encontramos ese ticket.", "That ticket was not found."),
+    "error.stale_ticket": (
+        409,
+        "Alguien más modificó este ticket. Revisa los cambios e inténtalo de nuevo.",
+        "Someone else changed this ticket. Review the changes and try again.",
+    ),
+    "error.ticket_closed": (422, "El ticket está cerrado y ya no se puede modificar.", "The ticket is closed."),
+    "error.invalid_identity": (422, "El contacto no es válido.", "The contact is not valid."),
+    "error.identity_taken": (409, "Ese dato ya pertenece a otro contacto.", "That belongs to another contact."),
+    "error.duplicate_message": (409, "Ese mensaje ya se registró.", "That message was already recorded."),
+    "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
+    "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
+}
+
+
+def error_response(key: str, detail: Any = None, **extra: Any) -> Response:
+    status, spanish, english = MESSAGES[key]
+    error: dict[str, Any] = {
+        "code": key.removeprefix("error."),
+        "message_key": key,
+        "message": {"es": spanish, "en": english},
+    }
+    if detail is not None:
+        error["detail"] = detail
+    return Response(body={"error": error, **extra}, status_code=status, headers={"Content-Type": "application/json"})
+
+
+def response_for(exc: Exception) -> Response | None:
+    """The response for a known error; None for anything else (a real 500)."""
+    if isinstance(exc, Unauthenticated):
+        return error_response("error.unauthenticated")
+    if isinstance(exc, Forbidden):
+        return error_response("error.forbidden")
+    if isinstance(exc, ValidationError):
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"]} for e in exc.errors(include_url=False)
+        ]
+        return error_response("error.invalid_request", problems)
+    if isinstance(exc, StaleTicket):
+        current = exc.current.model_dump(mode="json") if exc.current else None
+        return error_response(exc.message_key, current=current)
+    if isinstance(exc, HelpdeskError):
+        return error_response(exc.message_key)
+    return None

@@ -1,0 +1,140 @@
+"""``atiende``: run the whole help desk on this machine, seed it, get a token.
+
+atiende run     start everything on 127.0.0.1 and seed the demo
+atiende seed    (re)seed the demo into the running local stack
+atiende token   print an ID token for a demo agent (admin by default)
+"""
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+HOST = "127.0.0.1"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _aws_url() -> str:
+    return f"http://{HOST}:{_port('ATIENDE_AWS_PORT', 4566)}"
+
+
+def run(seed_demo: bool) -> int:
+    # Before the functions' modules build their loggers: keep the console readable
+    # (ATIENDE_LOG_LEVEL=INFO shows every ingest and request).
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("ATIENDE_LOG_LEVEL", "WARNING"))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+    from helpdesk.settings import forget_settings
+    from local.embedded_aws import EmbeddedAWS
+    from local.stack import deploy, session_for
+    from local.web import console_server
+
+    aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566)).start()
+    session = session_for(aws.url)
+    deployment = deploy(session, aws.url)
+    forget_settings()
+    tickets = _seed(session, deployment.user_pool_id) if seed_demo else 0
+    port = _port("ATIENDE_PORT", 8000)
+    web = console_server(HOST, port)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    threading.Thread(target=web.server.serve_forever, name="console", daemon=True).start()
+    _banner(port, aws.url, deployment.table_name, tickets)
+    stop.wait()
+    print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
+    web.shutdown()
+    web.server.server_close()
+    aws.stop()
+    return 0
+
+
+def _seed(session: object, user_pool_id: str) -> int:
+    from helpdesk.settings import store_settings
+    from helpdesk.store import HelpdeskStore
+    from local.seed import seed
+
+    return seed(session, user_pool_id, HelpdeskStore(store_settings()))  # type: ignore[arg-type]
+
+
+def _banner(port: int, aws_url: str, table: str, tickets: int) -> None:
+    from local.seed import AGENTS, DEMO_PASSWORD
+
+    base = f"http://{HOST}:{port}"
+    lines = [
+        "",
+        "Atiende está corriendo / Atiende is running",
+        f"  Consola / Console     {base}/",
+        f"  API                   {base}/api/tickets",
+        f"  Salud / Health        {base}/health",
+        f"  AWS local (moto)      {aws_url}   tabla/table {table}",
+        f"  Demo: {tickets} tickets" if tickets else "  Sin demo / No demo data",
+        "",
+        "Accesos demo / Demo logins (contraseña / password: " + DEMO_PASSWORD + ")",
+        *[f"  {agent.role:<11} {agent.email}" for agent in AGENTS],
+        "",
+        "Token para la API / API token:  .venv/bin/atiende token [--email EMAIL]",
+        "Ctrl-C para detener / to stop",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def seed_running() -> int:
+    from helpdesk.settings import forget_settings
+    from local.stack import STACK_NAME, find_user_pool, session_for
+
+    session = session_for(_aws_url())
+    pool_id, _ = find_user_pool(session)
+    resources = session.client("cloudformation").describe_stack_resources(StackName=STACK_NAME)["StackResources"]
+    table = next(r["PhysicalResourceId"] for r in resources if r["LogicalResourceId"] == "HelpdeskTable")
+    os.environ["TABLE_NAME"] = table
+    forget_settings()
+    print(f"{_seed(session, pool_id)} demo tickets")
+    return 0
+
+
+def token(email: str | None) -> int:
+    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
+    from local.stack import find_user_pool, session_for, sign_in
+
+    session = session_for(_aws_url())
+    try:
+        _, client_id = find_user_pool(session)
+    except LookupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(sign_in(session, client_id, email or DEFAULT_EMAIL, DEMO_PASSWORD))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="atiende", description="Atiende local help desk")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="start the whole help desk on 127.0.0.1")
+    run_parser.add_argument("--no-seed", action="store_true", help="start empty, without the demo")
+    commands.add_parser("seed", help="seed the demo into the running local stack")
+    token_parser = commands.add_parser("token", help="print an ID token for a demo agent")
+    token_parser.add_argument("--email", help="demo agent e-mail (default: the admin)")
+    args = parser.parse_args(argv)
+    match args.command:
+        case "run":
+            return run(seed_demo=not args.no_seed)
+        case "seed":
+            return seed_running()
+        case "token":
+            return token(args.email)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

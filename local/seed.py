@@ -1,0 +1,142 @@
+"""The demo help desk: two groups, three agents (agent, supervisor, admin) and a
+few customers writing in Spanish on WhatsApp, e-mail and web chat.
+
+Seeding goes through the same domain functions the channels use, and is safe to
+run twice: every demo message has a fixed channel message id.
+"""
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import boto3
+
+from helpdesk.ingest import InboundMessage, ThreadHints, ingest
+from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, Identity, IdentityKind, Priority, TicketStatus
+from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import TicketChanges, update_ticket
+
+# Local demo only: the pool exists in the embedded moto server and nowhere else.
+DEMO_PASSWORD = "Atiende-Demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAgent:
+    email: str
+    name: str
+    role: str
+    group_ids: tuple[str, ...]
+
+
+GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
+AGENTS = (
+    DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
+    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", ("soporte-general", "facturacion")),
+    DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
+)
+DEFAULT_EMAIL = "admin@atiende.localhost"
+
+
+def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> dict[str, str]:
+    """Cognito users with permanent passwords, in their role group; e-mail → sub."""
+    idp = session.client("cognito-idp")
+    subs: dict[str, str] = {}
+    for group in GROUPS:
+        store.put_group(group)
+    for demo in AGENTS:
+        with contextlib.suppress(idp.exceptions.UsernameExistsException):  # seeded before
+            idp.admin_create_user(
+                UserPoolId=user_pool_id,
+                Username=demo.email,
+                UserAttributes=[
+                    {"Name": "email", "Value": demo.email},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "name", "Value": demo.name},
+                ],
+                MessageAction="SUPPRESS",
+            )
+        idp.admin_set_user_password(
+            UserPoolId=user_pool_id, Username=demo.email, Password=DEMO_PASSWORD, Permanent=True
+        )
+        idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username=demo.email, GroupName=demo.role)
+        user = idp.admin_get_user(UserPoolId=user_pool_id, Username=demo.email)
+        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        store.put_agent(Agent(id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids))
+        subs[demo.email] = sub
+    return subs
+
+
+def _message(
+    channel: Channel, message_id: str, sender: Identity, name: str, minutes_ago: int, text: str, **extra: object
+) -> InboundMessage:
+    return InboundMessage(
+        channel=channel,
+        channel_message_id=message_id,
+        sender=sender,
+        sender_name=name,
+        sent_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+        text=text,
+        **extra,
+    )
+
+
+def create_conversations(store: HelpdeskStore, agent_ids: dict[str, str]) -> int:
+    """Demo customers and their tickets; returns how many tickets exist for them."""
+    maria = Identity(kind=IdentityKind.WHATSAPP, value="50255501234")
+    carlos = Identity(kind=IdentityKind.EMAIL, value="carlos.mendez@example.com")
+    jose = Identity(kind=IdentityKind.WHATSAPP, value="50370123456")
+    lucia = Identity(kind=IdentityKind.EMAIL, value="lucia.ramirez@example.com")
+    visitor = Identity(kind=IdentityKind.WEB_SESSION, value="demo-visitor-0001")
+    ana = Identity(kind=IdentityKind.WHATSAPP, value="50688887777")
+    agent = Actor(kind=ActorKind.AGENT, id=agent_ids["agente@atiende.localhost"], name="Andrés Pérez")
+
+    ingest(_message(Channel.WHATSAPP, "wamid.DEMO-0001", maria, "María López", 95,
+                    "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟"), store)  # fmt: skip
+    ingest(_message(Channel.WHATSAPP, "wamid.DEMO-0002", maria, "María López", 94,
+                    "Lo compré en la tienda en línea, envío a Mixco"), store)  # fmt: skip
+
+    invoice = ingest(_message(Channel.EMAIL, "demo-ses-0001", carlos, "Carlos Méndez", 300,
+                              "Buenos días:\n\nNo puedo descargar mi factura de octubre desde el portal. "
+                              "Me aparece un error 404.\n\nSaludos,\nCarlos",
+                              subject="No puedo descargar mi factura de octubre",
+                              thread_key="<demo-0001@mail.example.com>"), store)  # fmt: skip
+    _change(store, invoice.ticket.id, agent, status=TicketStatus.OPEN, group_id="facturacion",
+            assignee_id=agent_ids["agente@atiende.localhost"])  # fmt: skip
+
+    shipping = ingest(_message(Channel.WHATSAPP, "wamid.DEMO-0003", jose, "José Hernández", 1440,
+                               "¿Tienen envíos a San Miguel?"), store)  # fmt: skip
+    _change(store, shipping.ticket.id, agent, status=TicketStatus.SOLVED, group_id="soporte-general",
+            assignee_id=agent_ids["agente@atiende.localhost"], tags=("envios",))  # fmt: skip
+
+    hours = ingest(_message(Channel.CHAT, "chat-demo-0001", visitor, "Visitante", 45,
+                            "Buenas tardes, ¿cuál es el horario de atención los sábados?"), store)  # fmt: skip
+    _change(store, hours.ticket.id, agent, status=TicketStatus.PENDING, group_id="soporte-general")
+
+    ingest(_message(Channel.EMAIL, "demo-ses-0002", lucia, "Lucía Ramírez", 180,
+                    "Hola, necesito cambiar la dirección de entrega de mi pedido 5120.",
+                    subject="Cambio de dirección de entrega",
+                    thread_key="<demo-0002@mail.example.com>"), store)  # fmt: skip
+    ingest(_message(Channel.EMAIL, "demo-ses-0003", lucia, "Lucía Ramírez", 170,
+                    "La nueva dirección es 5a avenida 10-20, zona 1, Ciudad de Guatemala.",
+                    subject="Re: Cambio de dirección de entrega",
+                    thread=ThreadHints(replies_to=("<demo-0002@mail.example.com>",))), store)  # fmt: skip
+
+    cancel = ingest(_message(Channel.WHATSAPP, "wamid.DEMO-0004", ana, "Ana Vargas", 20,
+                             "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces"), store)  # fmt: skip
+    _change(store, cancel.ticket.id, agent, priority=Priority.URGENT, group_id="facturacion")
+    return 6
+
+
+def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, **changes: object) -> None:
+    ticket = store.get_ticket(ticket_id)
+    if ticket is None:
+        return
+    wanted = TicketChanges.model_validate(changes)
+    if all(getattr(ticket, name) == getattr(wanted, name) for name in wanted.model_fields_set):
+        return  # seeded before
+    update_ticket(store, ticket_id, wanted, ticket.version, actor)
+
+
+def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int:
+    agent_ids = create_agents(session, user_pool_id, store)
+    return create_conversations(store, agent_ids)

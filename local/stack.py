@@ -1,0 +1,128 @@
+"""The local help desk: the template provisioned into the embedded AWS, the
+Cognito pool with the demo agents, and the environment every function reads.
+
+Nothing in ``functions/`` knows it runs here: the code gets the environment the
+template gives its Lambda, plus ``AWS_ENDPOINT_URL`` pointing at moto.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from local.provision import ProvisionedStack, load_template, provision
+
+STACK_NAME = "atiende-local"
+STAGE = "local"
+REGION = "us-east-1"
+FUNCTIONS_IN_PROCESS = ("AgentApiFunction",)
+
+
+def aws_environment(endpoint_url: str) -> dict[str, str]:
+    """Credentials and endpoints that reach only the embedded AWS."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",  # moto accepts any; nothing real is ever used
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        # moto's DynamoDB Streams answer 404 to account-id endpoints.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+
+
+def session_for(endpoint_url: str) -> boto3.Session:
+    env = aws_environment(endpoint_url)
+    os.environ.update(env)
+    return boto3.Session(
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+
+
+@dataclass(frozen=True)
+class LocalDeployment:
+    stack: ProvisionedStack
+    user_pool_id: str
+    user_pool_client_id: str
+    environment: dict[str, str]
+
+    @property
+    def table_name(self) -> str:
+        return self.stack.physical_ids["HelpdeskTable"]
+
+
+def _resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def _stage_name(value: Any) -> Any:
+    """Resolve the template's ``!Sub atiende-${Stage}-…`` names for the local stage."""
+    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
+        return value["Fn::Sub"].replace("${Stage}", STAGE)
+    return value
+
+
+def create_user_pool(session: boto3.Session) -> dict[str, str]:
+    """The template's Cognito pool, client and role groups, through the Cognito API
+    (moto's CloudFormation skips them). Returns logical name → id."""
+    template = load_template()
+    idp = session.client("cognito-idp")
+    ((pool_name, pool),) = _resources_of_type(template, "AWS::Cognito::UserPool").items()
+    properties = {k: _stage_name(v) for k, v in pool["Properties"].items()}
+    properties.pop("EnabledMfas", None)  # moto rejects it without an SMS role
+    created = idp.create_user_pool(PoolName=properties.pop("UserPoolName"), **properties)["UserPool"]
+    ids = {pool_name: created["Id"]}
+    for name, client in _resources_of_type(template, "AWS::Cognito::UserPoolClient").items():
+        props = {k: _stage_name(v) for k, v in client["Properties"].items() if k != "UserPoolId"}
+        ids[name] = idp.create_user_pool_client(UserPoolId=created["Id"], **props)["UserPoolClient"]["ClientId"]
+    for name, group in _resources_of_type(template, "AWS::Cognito::UserPoolGroup").items():
+        props = {k: v for k, v in group["Properties"].items() if k != "UserPoolId"}
+        idp.create_group(UserPoolId=created["Id"], **props)
+        ids[name] = props["GroupName"]
+    return ids
+
+
+def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
+    """Provision everything and put the functions' environment in this process."""
+    cognito_ids = create_user_pool(session)
+    stack = provision(session, STACK_NAME, cognito_ids, stage=STAGE)
+    table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
+    ttl = table.get("TimeToLiveSpecification")
+    if ttl:  # moto's CloudFormation ignores it
+        session.client("dynamodb").update_time_to_live(
+            TableName=stack.physical_ids["HelpdeskTable"], TimeToLiveSpecification=ttl
+        )
+    environment: dict[str, str] = {}
+    for function in FUNCTIONS_IN_PROCESS:
+        environment |= stack.environment_of(function)
+    pool_id = environment["USER_POOL_ID"]
+    environment["COGNITO_JWKS_URL"] = f"{endpoint_url}/{pool_id}/.well-known/jwks.json"
+    environment |= aws_environment(endpoint_url)
+    os.environ.update(environment)
+    return LocalDeployment(stack, pool_id, environment["USER_POOL_CLIENT_ID"], environment)
+
+
+def find_user_pool(session: boto3.Session) -> tuple[str, str]:
+    """The running local stack's pool and console client ids."""
+    idp = session.client("cognito-idp")
+    wanted = f"atiende-{STAGE}-agents"
+    pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == wanted]
+    if not pools:
+        raise LookupError("no local stack is running (start it with `make run`)")
+    pool_id = pools[-1]["Id"]
+    clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+    return pool_id, clients[0]["ClientId"]
+
+
+def sign_in(session: boto3.Session, client_id: str, email: str, password: str) -> str:
+    """An ID token for an agent, as the console's sign-in would get it."""
+    idp = session.client("cognito-idp")
+    result = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])

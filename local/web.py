@@ -1,0 +1,50 @@
+"""The local web server: Chalice's own dev server for the agent API, plus the
+static files of ``frontend/`` (S3 + CloudFront serve them in AWS)."""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, LocalDevServer
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+API_PREFIXES = ("/api/", "/webhooks/", "/public/")
+API_PATHS = ("/health", "/api")
+
+
+class ConsoleRequestHandler(ChaliceRequestHandler):
+    """API paths go to the Chalice app; everything else is a frontend file."""
+
+    def _is_api(self) -> bool:
+        path = urlsplit(self.path).path
+        return path in API_PATHS or path.startswith(API_PREFIXES)
+
+    def do_GET(self) -> None:
+        if self._is_api():
+            self._generic_handle()
+        else:
+            self._send_static()
+
+    def _send_static(self) -> None:
+        relative = unquote(urlsplit(self.path).path).lstrip("/") or "index.html"
+        target = (FRONTEND / relative).resolve()
+        if not target.is_relative_to(FRONTEND) or not target.is_file():
+            target = FRONTEND / "index.html"  # the console routes in the browser
+        body = target.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # request lines would carry ticket ids and query strings; Powertools logs what matters
+
+
+def console_server(host: str, port: int) -> LocalDevServer:
+    from agent_api.app import app
+
+    config = Config.create(chalice_app=app, app_name=app.app_name, chalice_stage="local")
+    return LocalDevServer(app, config, host, port, handler_cls=ConsoleRequestHandler)

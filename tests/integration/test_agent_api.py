@@ -1,0 +1,192 @@
+"""The agent API over HTTP, on the local stack's own bootstrap: the template in
+the embedded moto server, moto's Cognito issuing real RS256 tokens, the demo seed."""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from threading import Thread
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from agent_api import app as agent_app
+from agent_api.auth import forget_signing_keys
+from helpdesk.settings import forget_settings, store_settings
+from helpdesk.store import HelpdeskStore
+from local.embedded_aws import EmbeddedAWS
+from local.seed import DEMO_PASSWORD, seed
+from local.stack import deploy, session_for, sign_in
+from local.web import console_server
+
+
+@dataclass
+class Api:
+    base: str
+    session: boto3.Session
+    pool_id: str
+    client_id: str
+
+    def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
+        return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
+
+    def get(self, path: str, token: str | None = None, **params: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.get(self.base + path, headers=headers, params=params, timeout=10)
+
+    def patch(self, path: str, token: str, body: Any) -> requests.Response:
+        return requests.patch(self.base + path, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=10)
+
+
+def _forget_everything() -> None:
+    forget_settings()
+    forget_signing_keys()
+    agent_app.store.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[Api]:
+    saved = dict(os.environ)
+    aws = EmbeddedAWS(port=0).start()
+    web = None
+    try:
+        session = session_for(aws.url)
+        deployment = deploy(session, aws.url)
+        _forget_everything()
+        seed(session, deployment.user_pool_id, HelpdeskStore(store_settings()))
+        web = console_server("127.0.0.1", 0)
+        Thread(target=web.server.serve_forever, daemon=True).start()
+        port = web.server.server_address[1]
+        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id)
+    finally:
+        if web is not None:
+            web.shutdown()
+            web.server.server_close()
+        aws.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        _forget_everything()
+
+
+def test_health_needs_no_token(api: Api) -> None:
+    response = api.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and {"atiende", "chalice", "pynamodb"} <= set(body["versions"])
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer", "Bearer not.a.jwt", "Basic YWdlbnRlOmNsYXZl"])
+def test_requests_without_a_valid_token_get_401(api: Api, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = requests.get(api.base + "/api/tickets", headers=headers, timeout=10)
+    assert response.status_code == 401
+    assert response.json()["error"]["message"]["es"] == "Inicia sesión para continuar."
+
+
+def test_token_for_another_app_client_is_refused(api: Api) -> None:
+    idp = api.session.client("cognito-idp")
+    other = idp.create_user_pool_client(
+        UserPoolId=api.pool_id, ClientName="otra-app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    assert api.get("/api/tickets", api.token(client_id=other)).status_code == 401
+
+
+def test_access_token_is_not_an_id_token(api: Api) -> None:
+    idp = api.session.client("cognito-idp")
+    access = idp.initiate_auth(
+        ClientId=api.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "agente@atiende.localhost", "PASSWORD": DEMO_PASSWORD},
+    )["AuthenticationResult"]["AccessToken"]
+    assert api.get("/api/tickets", access).status_code == 401
+
+
+def test_me_tells_role_and_groups(api: Api) -> None:
+    me = api.get("/api/me", api.token("supervisora@atiende.localhost")).json()
+    assert me["role"] == "supervisor" and me["name"] == "Sofía Castillo"
+    assert set(me["group_ids"]) == {"soporte-general", "facturacion"}
+
+
+def test_demo_tickets_are_listed_with_filters(api: Api) -> None:
+    token = api.token()
+    unsolved = api.get("/api/tickets", token).json()["tickets"]
+    assert len(unsolved) == 5
+    assert {t["status"] for t in unsolved} <= {"new", "open", "pending", "on_hold"}
+    solved = api.get("/api/tickets", token, status="solved").json()["tickets"]
+    assert [t["subject"] for t in solved] == ["¿Tienen envíos a San Miguel?"]
+    mine = api.get("/api/tickets", token, assignee="me", status="open").json()["tickets"]
+    assert [t["subject"] for t in mine] == ["No puedo descargar mi factura de octubre"]
+    email = api.get("/api/tickets", token, channel="email").json()["tickets"]
+    assert {t["channel"] for t in email} == {"email"} and len(email) == 2
+
+
+def test_pages_follow_the_cursor(api: Api) -> None:
+    token = api.token()
+    seen: list[str] = []
+    params: dict[str, Any] = {"limit": 2}
+    while True:
+        page = api.get("/api/tickets", token, **params).json()
+        seen.extend(t["id"] for t in page["tickets"])
+        if not page["cursor"]:
+            break
+        params["cursor"] = page["cursor"]
+    assert len(seen) == len(set(seen)) == 5
+
+
+@pytest.mark.parametrize("params", [{"status": "abierto"}, {"limit": "0"}, {"cursor": "zzz"}, {"channel": "fax"}])
+def test_bad_list_parameters_are_400_with_a_reason(api: Api, params: dict[str, str]) -> None:
+    response = api.get("/api/tickets", api.token(), **params)
+    assert response.status_code == 400
+    assert response.json()["error"]["message_key"] in {"error.invalid_request", "error.invalid_cursor"}
+
+
+def _ticket_with_subject(api: Api, token: str, subject: str) -> dict[str, Any]:
+    tickets = api.get("/api/tickets", token, limit=50).json()["tickets"]
+    return next(t for t in tickets if t["subject"] == subject)
+
+
+def test_ticket_thread_has_messages_in_order_contact_and_events(api: Api) -> None:
+    token = api.token()
+    summary = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    thread = api.get(f"/api/tickets/{summary['id']}", token).json()
+    assert [m["text"][:20] for m in thread["messages"]] == ["Hola, necesito cambi", "La nueva dirección e"]
+    assert thread["contact"]["name"] == "Lucía Ramírez"
+    assert thread["events"][0]["kind"] == "created"
+
+
+def test_unknown_ticket_is_404(api: Api) -> None:
+    response = api.get("/api/tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ", api.token())
+    assert response.status_code == 404
+    assert response.json()["error"]["message"]["en"] == "That ticket was not found."
+
+
+def test_update_with_stale_version_is_409_with_current_ticket(api: Api) -> None:
+    token = api.token()
+    summary = _ticket_with_subject(api, token, "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces")
+    path = f"/api/tickets/{summary['id']}"
+
+    saved = api.patch(path, token, {"version": summary["version"], "status": "open", "tags": ["cancelacion"]})
+    stale = api.patch(path, token, {"version": summary["version"], "priority": "low"})
+
+    assert saved.status_code == 200 and saved.json()["version"] == summary["version"] + 1
+    assert stale.status_code == 409
+    assert stale.json()["current"]["tags"] == ["cancelacion"]
+    assert api.get(path, token).json()["ticket"]["priority"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "body", [{"status": "open"}, {"version": 1, "status": "abierto"}, {"version": 1, "owner": "x"}, "no-json"]
+)
+def test_malformed_update_is_400(api: Api, body: Any) -> None:
+    token = api.token()
+    summary = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    response = api.patch(f"/api/tickets/{summary['id']}", token, body)
+    assert response.status_code == 400
+    assert response.json()["error"]["detail"]
+
+
+def test_console_files_are_served_beside_the_api(api: Api) -> None:
+    response = api.get("/")
+    assert response.status_code == 200 and "Atiende" in response.text
+    assert api.get("/../../etc/passwd").text == response.text  # never outside frontend/

@@ -1,0 +1,85 @@
+"""infra/template.yaml and the code state the same facts: table keys and indexes,
+the environment each function reads, the API routes, one function per folder."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent_api.app import app
+from helpdesk.settings import AuthSettings, StoreSettings
+from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
+from local.provision import ROOT, load_template
+
+# Set by the Lambda runtime itself, not by the template.
+RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
+# Settings each function reads, by the function's folder.
+SETTINGS_BY_FUNCTION: dict[str, tuple[type, ...]] = {"agent_api": (StoreSettings, AuthSettings)}
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+def _table(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]["HelpdeskTable"]["Properties"]  # type: ignore[no-any-return]
+
+
+def test_table_keys_and_indexes_match_the_store(template: dict[str, Any]) -> None:
+    table = _table(template)
+    assert [(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]] == [
+        (HASH_KEY, "HASH"),
+        (RANGE_KEY, "RANGE"),
+    ]
+    declared = {
+        index["IndexName"]: tuple(k["AttributeName"] for k in index["KeySchema"])
+        for index in table["GlobalSecondaryIndexes"]
+    }
+    assert declared == {index.name: (index.hash_key, index.range_key) for index in INDEXES}
+    assert table["TimeToLiveSpecification"]["AttributeName"] == TTL_ATTRIBUTE
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource["Properties"]
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> None:
+    folders = {
+        path.name
+        for path in (ROOT / "functions").iterdir()
+        if path.is_dir() and path.name != "helpdesk" and (path / "app.py").exists()
+    }
+    handlers = {props["Handler"].split(".")[0] for props in _functions(template).values()}
+    assert handlers == folders
+
+
+@pytest.mark.parametrize("folder", sorted(SETTINGS_BY_FUNCTION))
+def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], folder: str) -> None:
+    globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
+    (props,) = [p for p in _functions(template).values() if p["Handler"].startswith(f"{folder}.")]
+    provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
+    for settings in SETTINGS_BY_FUNCTION[folder]:
+        required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
+        assert required <= provided, f"{settings.__name__} needs {required - provided}"
+
+
+def test_every_api_route_is_an_api_gateway_event_and_back(template: dict[str, Any]) -> None:
+    (props,) = [p for p in _functions(template).values() if p["Handler"] == "agent_api.app.app"]
+    events = {
+        (event["Properties"]["Path"], event["Properties"]["Method"].upper())
+        for event in props["Events"].values()
+        if event["Type"] == "Api"
+    }
+    routes = {(path, method) for path, entries in app.routes.items() for method in entries}
+    assert routes == events
+
+
+def test_code_uri_is_the_functions_folder(template: dict[str, Any]) -> None:
+    for props in _functions(template).values():
+        assert (ROOT / "infra" / props["CodeUri"]).resolve() == ROOT / "functions"
+        assert Path(ROOT / "functions" / "requirements.txt").exists()
