@@ -5,7 +5,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
 .PHONY: run test lint typecheck unit integration e2e bench deploy lock clean
 
@@ -13,8 +12,8 @@ $(STAMP): requirements.lock requirements-dev.txt functions/requirements.txt pypr
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	echo "$(CURDIR)/functions" > $(SITE)/atiende-functions.pth
+	$(BIN)/python -m pip install --quiet --no-deps -e . --config-settings editable_mode=compat
+	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "atiende-functions.pth").write_text("$(CURDIR)/functions\n")'
 	touch $(STAMP)
 
 run: $(STAMP)

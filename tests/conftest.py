@@ -47,7 +47,7 @@ def store(aws_env: None) -> Iterator[HelpdeskStore]:
     serialize_in_process_requests()
     with mock_aws():
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
-        yield HelpdeskStore(StoreSettings())  # type: ignore[call-arg]
+        yield HelpdeskStore(StoreSettings.from_environment())
 
 
 _ids = count(1)

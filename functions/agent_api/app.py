@@ -8,7 +8,6 @@ returns typed JSON; errors become responses in ``agent_api.errors``.
 import functools
 import platform
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 from chalice import Chalice, Response
@@ -72,6 +71,8 @@ def _json(model: BaseModel | dict[str, Any], status: int = 200) -> Response:
 
 
 def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~50 ms: only /health pays
+
     try:
         return version(name)
     except PackageNotFoundError:

@@ -7,10 +7,12 @@ role is the highest Cognito group they belong to.
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-import jwt
+from typing import TYPE_CHECKING
 
 from helpdesk.settings import auth_settings
+
+if TYPE_CHECKING:
+    import jwt
 
 ROLES = ("admin", "supervisor", "agent")  # strongest first
 
@@ -37,7 +39,9 @@ class Principal:
 
 
 @lru_cache(maxsize=1)
-def _signing_keys() -> jwt.PyJWKClient:
+def _signing_keys() -> "jwt.PyJWKClient":
+    import jwt  # PyJWT and cryptography load on the first signed-in request, not on /health
+
     return jwt.PyJWKClient(auth_settings().jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
 
@@ -45,6 +49,8 @@ def authenticate(authorization: str | None) -> Principal:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("missing bearer token")
+    import jwt
+
     settings = auth_settings()
     try:
         key = _signing_keys().get_signing_key_from_jwt(token)

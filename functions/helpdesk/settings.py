@@ -6,14 +6,23 @@ field); ``infra/template.yaml`` sets exactly those on the functions, and
 fails at start with its name.
 """
 
+import os
 from functools import lru_cache
+from typing import Self
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class _FromEnvironment(BaseSettings):
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=True)
+class _FromEnvironment(BaseModel):
+    """Fields name their variables with ``validation_alias``. (A plain model over
+    ``os.environ`` does what pydantic-settings would here, and keeps ~45 ms of
+    imports off every cold start.)"""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @classmethod
+    def from_environment(cls) -> Self:
+        return cls.model_validate(dict(os.environ))
 
 
 class StoreSettings(_FromEnvironment):
@@ -45,12 +54,12 @@ class AuthSettings(_FromEnvironment):
 
 @lru_cache(maxsize=1)
 def store_settings() -> StoreSettings:
-    return StoreSettings()  # values come from the environment
+    return StoreSettings.from_environment()  # values come from the environment
 
 
 @lru_cache(maxsize=1)
 def auth_settings() -> AuthSettings:
-    return AuthSettings()
+    return AuthSettings.from_environment()
 
 
 def forget_settings() -> None:

@@ -49,7 +49,7 @@ def test_ingest_runs_against_the_table_the_stack_created(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     forget_settings()
-    settings = StoreSettings()
+    settings = StoreSettings.from_environment()
     assert settings.table_name == stack.physical_ids["HelpdeskTable"] == os.environ["TABLE_NAME"]
 
     # When a customer writes twice
