@@ -6,8 +6,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import boto3
-
 from bench import calls
 from helpdesk.ingest import InboundMessage, ingest
 from helpdesk.models import Channel, Identity, IdentityKind
