@@ -9,6 +9,12 @@ def main() -> None:
     print(f"  {'raw PutItem (floor)':<44}{ingest.put_per_second:>10.1f} /s")
     print(f"  {'ingest (' + str(ingest.messages) + ' WhatsApp messages)':<44}{ingest.ingest_per_second:>10.1f} msg/s")
     print(f"  {'ratio ingest / floor':<44}{ingest.ratio:>10.2f}   target ≥ {ingest.target_ratio:.2f}")
+    print(f"  {'raw GetItem':<44}{ingest.get_per_second:>10.1f} /s")
+    print(f"  {'raw 3-put TransactWriteItems, empty table':<44}{ingest.transaction_per_second_empty:>10.1f} /s")
+    print(f"  {'raw 3-put TransactWriteItems, after the run':<44}{ingest.transaction_per_second:>10.1f} /s")
+    print(f"  {'ingest allowed by its raw calls':<44}{ingest.raw_calls_per_second:>10.1f} msg/s")
+    share = ingest.ingest_per_second / ingest.raw_calls_per_second
+    print(f"  {'ingest / its raw calls':<44}{share:>10.2f}")
     print("\n(b) DynamoDB calls per ingested message")
     print(f"  {'new contact, new ticket':<44}{ingest.calls_new_contact:>10.1f}")
     print(f"  {'known contact, new conversation':<44}{ingest.calls_new_conversation:>10.1f}")

@@ -29,6 +29,9 @@ class IngestFigures:
     calls_existing_conversation: float
     calls_duplicate: float
     calls_by_operation: dict[str, int]
+    get_per_second: float
+    transaction_per_second: float
+    transaction_per_second_empty: float
 
     @property
     def ratio(self) -> float:
@@ -37,6 +40,12 @@ class IngestFigures:
     @property
     def target_ratio(self) -> float:
         return 0.5 / self.calls_existing_conversation
+
+    @property
+    def raw_calls_per_second(self) -> float:
+        """The ingest rate the same server allows for the raw calls of one message
+        on an open conversation (two GetItems and one transaction)."""
+        return 1 / (2 / self.get_per_second + 1 / self.transaction_per_second)
 
 
 def _message(conversation: int, n: int, channel: Channel = Channel.WHATSAPP) -> InboundMessage:
@@ -56,6 +65,33 @@ def _calls_for(action: object) -> int:
     return calls.dynamodb_calls() - before
 
 
+def _rate(count: int, action: object) -> float:
+    started = time.perf_counter()
+    for n in range(count):
+        action(n)  # type: ignore[operator]
+    return count / (time.perf_counter() - started)
+
+
+def _raw_transaction(dynamodb: object, table: str, tag: str) -> object:
+    """A TransactWriteItems shaped like an append: three conditional puts."""
+
+    def write(n: int) -> None:
+        dynamodb.transact_write_items(  # type: ignore[attr-defined]
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"PK": {"S": f"RAWTX#{tag}#{n}"}, "SK": {"S": f"PART#{part}"}, "v": {"S": "x" * 200}},
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                }
+                for part in range(3)
+            ]
+        )
+
+    return write
+
+
 def run() -> IngestFigures:
     calls.install()
     saved = dict(os.environ)
@@ -66,6 +102,9 @@ def run() -> IngestFigures:
         deploy(session, aws.url)
         forget_settings()
         store = HelpdeskStore(store_settings())
+        dynamodb = session.client("dynamodb")
+        table = store_settings().table_name
+        transaction_empty = _rate(20, _raw_transaction(dynamodb, table, "empty"))
 
         # (b) calls per message, by path
         new_contact = _calls_for(lambda: ingest(_message(9000, 0), store))
@@ -82,29 +121,30 @@ def run() -> IngestFigures:
         ingest_seconds = time.perf_counter() - started
         by_operation = dict(calls.calls)
 
-        dynamodb = session.client("dynamodb")
-        table = store_settings().table_name
-        started = time.perf_counter()
-        for n in range(PUTS):
-            dynamodb.put_item(
+        put_rate = _rate(
+            PUTS,
+            lambda n: dynamodb.put_item(
                 TableName=table,
-                Item={
-                    "PK": {"S": f"BENCH#{n}"},
-                    "SK": {"S": "META"},
-                    "text": {"S": "Mensaje de prueba: necesito ayuda con mi pedido." * 2},
-                },
-            )
-        put_seconds = time.perf_counter() - started
+                Item={"PK": {"S": f"BENCH#{n}"}, "SK": {"S": "META"}, "text": {"S": "Mensaje de prueba." * 10}},
+            ),
+        )
+        get_rate = _rate(
+            PUTS, lambda n: dynamodb.get_item(TableName=table, Key={"PK": {"S": f"BENCH#{n}"}, "SK": {"S": "META"}})
+        )
+        transaction_full = _rate(20, _raw_transaction(dynamodb, table, "full"))
         messages = CONVERSATIONS * MESSAGES_PER_CONVERSATION
         return IngestFigures(
             messages=messages,
             ingest_per_second=messages / ingest_seconds,
-            put_per_second=PUTS / put_seconds,
+            put_per_second=put_rate,
             calls_new_contact=new_contact,
             calls_new_conversation=new_conversation,
             calls_existing_conversation=sum(existing) / len(existing),
             calls_duplicate=duplicate,
             calls_by_operation=by_operation,
+            get_per_second=get_rate,
+            transaction_per_second=transaction_full,
+            transaction_per_second_empty=transaction_empty,
         )
     finally:
         aws.stop()

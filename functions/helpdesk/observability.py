@@ -7,19 +7,32 @@ e-mail address or phone number to what an operator needs to correlate.
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging import Logger
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Metrics, Tracer
 
 SERVICE = "atiende"
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace="Atiende", service=SERVICE)
 
 
 @lru_cache(maxsize=1)
-def tracer() -> Tracer:
+def metrics() -> "Metrics":
+    """Built on first use: functions that emit no metrics don't import them."""
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace="Atiende", service=SERVICE)
+
+
+@lru_cache(maxsize=1)
+def tracer() -> "Tracer":
     """Creating a Tracer loads the X-Ray SDK (about 400 ms): only handlers that
     trace pay for it, and only when first called."""
+    from aws_lambda_powertools import Tracer
+
     return Tracer(service=SERVICE)
 
 
