@@ -71,5 +71,5 @@ def inbound(
         sender_name="María López",
         sent_at=sent_at or datetime.now(UTC) - timedelta(seconds=1),
         text=text,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )

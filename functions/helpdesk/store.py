@@ -652,32 +652,35 @@ class HelpdeskStore:
     def save_ticket(self, before: Ticket, after: Ticket, events: Iterable[TicketEvent]) -> None:
         """Save a changed ticket with its history if nobody changed it since
         ``before`` was read; raises StaleTicket with the current ticket otherwise.
-        Closing a ticket ends its open conversation."""
+        Closing a conversational ticket ends its open conversation."""
+        events = list(events)
+        closing = (
+            after.status is TicketStatus.CLOSED
+            and before.status is not TicketStatus.CLOSED
+            and after.channel.joins_open_conversation
+        )
+        failed = self._commit_ticket_change(before, after, events, end_conversation=closing)
+        if failed == {"open"}:
+            # The conversation pointer already belongs to a newer ticket: close
+            # this one and leave the pointer alone.
+            failed = self._commit_ticket_change(before, after, events, end_conversation=False)
+        if failed:
+            raise StaleTicket(self.get_ticket(after.id))
+
+    def _commit_ticket_change(
+        self, before: Ticket, after: Ticket, events: list[TicketEvent], end_conversation: bool
+    ) -> set[str]:
         transaction = self._transaction()
         self._put_ticket(transaction, before, after)
         for event in events:
             transaction.put("event", _event_item(event))
-        if after.status is TicketStatus.CLOSED and before.status is not TicketStatus.CLOSED:
+        if end_conversation:
             transaction.delete(
                 "open",
                 OpenConversationItem(contact_pk(after.contact_id), open_sk(after.channel), ticket_id=after.id),
                 OpenConversationItem.ticket_id == after.id,
             )
-        failed = transaction.commit()
-        if "ticket" in failed:
-            raise StaleTicket(self.get_ticket(after.id))
-        if failed:
-            # The conversation pointer already belonged to another ticket: close
-            # this one without touching it.
-            self._close_without_pointer(before, after, events)
-
-    def _close_without_pointer(self, before: Ticket, after: Ticket, events: Iterable[TicketEvent]) -> None:
-        transaction = self._transaction()
-        self._put_ticket(transaction, before, after)
-        for event in events:
-            transaction.put("event", _event_item(event))
-        if transaction.commit():
-            raise StaleTicket(self.get_ticket(after.id))
+        return transaction.commit()
 
     @staticmethod
     def _put_ticket(transaction: _Transaction, before: Ticket, after: Ticket) -> None:

@@ -154,3 +154,13 @@ def test_cursor_of_another_view_is_refused(store: HelpdeskStore) -> None:
         store.list_tickets(TicketQuery(statuses=(TicketStatus.OPEN,), cursor=page.cursor))
     with pytest.raises(InvalidCursor):
         store.list_tickets(TicketQuery(statuses=(TicketStatus.NEW,), cursor="not-a-cursor"))
+
+
+def test_closing_an_email_ticket_keeps_the_contacts_other_tickets(store: HelpdeskStore) -> None:
+    first = ingest(inbound(Channel.EMAIL, sender="cierre@example.com", subject="Uno"), store).ticket
+    second = ingest(inbound(Channel.EMAIL, sender="cierre@example.com", subject="Dos"), store).ticket
+
+    closed = update_ticket(store, first.id, TicketChanges(status=TicketStatus.CLOSED), first.version, ANA)
+
+    assert closed.status is TicketStatus.CLOSED and closed.version == first.version + 1
+    assert get_thread(store, second.id).ticket.status is TicketStatus.NEW

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from agent_api.app import app
 from helpdesk.settings import AuthSettings, StoreSettings
@@ -14,7 +15,7 @@ from local.provision import ROOT, load_template
 # Set by the Lambda runtime itself, not by the template.
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
-SETTINGS_BY_FUNCTION: dict[str, tuple[type, ...]] = {"agent_api": (StoreSettings, AuthSettings)}
+SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {"agent_api": (StoreSettings, AuthSettings)}
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def template() -> dict[str, Any]:
 
 
 def _table(template: dict[str, Any]) -> dict[str, Any]:
-    return template["Resources"]["HelpdeskTable"]["Properties"]  # type: ignore[no-any-return]
+    return template["Resources"]["HelpdeskTable"]["Properties"]
 
 
 def test_table_keys_and_indexes_match_the_store(template: dict[str, Any]) -> None:
