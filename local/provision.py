@@ -8,7 +8,8 @@ each in the open (ARCHITECTURE §4):
   it (no Docker), so a stub inline body stands in;
 - API Gateway resources: moto's CloudFormation fails on the translated REST API;
   the local stack serves the same Chalice app itself, so they are left out (and
-  the TLS-only bucket policies, which moto does not support);
+  so are resource policies and SES receipt rules, which moto's CloudFormation
+  does not support; the local SMTP inbox stands in for the receipt rule);
 - Cognito: moto's CloudFormation skips user pools, so the pool is created through
   the Cognito API first and each Cognito resource becomes a stack parameter of
   the same logical name: every ``!Ref AgentUserPool`` resolves as it would in AWS.
@@ -30,8 +31,16 @@ from samtranslator.yaml_helper import yaml_parse
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "infra" / "template.yaml"
 STUB_CODE = "def handler(event, context):\n    raise RuntimeError('code is deployed by sam')\n"
-# Bucket policies only deny non-TLS access, which moto does not enforce anyway.
-UNPROVISIONABLE_PREFIXES = ("AWS::ApiGateway::", "AWS::Cognito::", "AWS::S3::BucketPolicy")
+# Resource policies (bucket, queue) and SES receipt rules: moto's CloudFormation
+# does not support them, and moto would not enforce policies anyway. The local
+# stack's SMTP inbox stands in for the receipt rule.
+UNPROVISIONABLE_PREFIXES = (
+    "AWS::ApiGateway::",
+    "AWS::Cognito::",
+    "AWS::S3::BucketPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SES::ReceiptRule",
+)
 
 
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
@@ -81,6 +90,14 @@ def provisionable(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 changed = True
     for name in dropped:
         resources.pop(name)
+    for resource in resources.values():
+        depends = resource.get("DependsOn")
+        if depends is not None:
+            kept = [d for d in ([depends] if isinstance(depends, str) else depends) if d not in dropped]
+            if kept:
+                resource["DependsOn"] = kept
+            else:
+                resource.pop("DependsOn")
     api_only = dropped - set(cognito)
     cfn["Outputs"] = {k: v for k, v in cfn.get("Outputs", {}).items() if not _mentions(v, api_only)}
     parameters = cfn.setdefault("Parameters", {})

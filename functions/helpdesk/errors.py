@@ -63,6 +63,12 @@ class IdentityTaken(HelpdeskError):
         self.value = value
 
 
+class AutomaticMessageWithoutTicket(HelpdeskError):
+    """An auto-reply or bulk mail that answers no ticket: never opens one."""
+
+    message_key = "error.automatic_message"
+
+
 class TicketClosed(HelpdeskError):
     """A closed ticket is final; the customer writing again opens a follow-up."""
 

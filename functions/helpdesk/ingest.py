@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from helpdesk.clock import new_id, utc_now
 from helpdesk.contacts import new_contact, normalize_identity
 from helpdesk.errors import (
+    AutomaticMessageWithoutTicket,
     ConversationAlreadyOpen,
     DuplicateChannelMessage,
     IdentityTaken,
@@ -37,6 +38,7 @@ from helpdesk.models import (
     Identity,
     Message,
     MessageKind,
+    Notice,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -56,8 +58,11 @@ class ThreadHints(BaseModel):
     # E-mail Message-IDs it answers, most relevant first (In-Reply-To, then
     # References newest to oldest).
     replies_to: tuple[str, ...] = ()
+    # A ticket named by something only we hand out: our own Message-ID, a reply
+    # address token.
+    ticket_id: str | None = None
     # A ticket number the customer quoted (e.g. "[#48213]" in a subject): trusted
-    # only when the sender is that ticket's contact.
+    # only when the sender is that ticket's contact or copied on it.
     ticket_number: int | None = None
 
 
@@ -74,7 +79,14 @@ class InboundMessage(BaseModel):
     subject: str | None = None
     text: str = ""
     html: str | None = None
+    full_text: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    original: Attachment | None = None
+    notices: tuple[Notice, ...] = ()
+    cc: tuple[str, ...] = ()
+    # Auto-replies, out-of-office, bulk mail: recorded on the ticket they answer,
+    # never reopen it and never open one.
+    automatic: bool = False
     thread: ThreadHints = ThreadHints()
     # The id other messages will answer this one by (an e-mail's Message-ID).
     thread_key: str | None = None
@@ -125,8 +137,10 @@ def _ingest_once(inbound: InboundMessage, sender: Identity, store: HelpdeskStore
     record = store.find_identity(sender)
     if record is None:
         record = _create_contact(inbound, sender, store)
-    ticket = _ticket_to_join(inbound, record, store)
+    ticket = _ticket_to_join(inbound, sender, record, store)
     if ticket is None or ticket.status is TicketStatus.CLOSED:
+        if inbound.automatic:
+            raise AutomaticMessageWithoutTicket()
         return _open_ticket(inbound, sender, record, store)
     return _append(inbound, ticket, record.contact_id, store)
 
@@ -150,9 +164,14 @@ def _without_identity(contact: Contact, kind: str, value: str) -> Contact:
     return contact.model_copy(update={"identities": kept})
 
 
-def _ticket_to_join(inbound: InboundMessage, record: IdentityRecord, store: HelpdeskStore) -> Ticket | None:
-    """The ticket this message continues, if any: by the thread it answers, by a
-    ticket number its sender may quote, or by the contact's open conversation."""
+def _ticket_to_join(
+    inbound: InboundMessage, sender: Identity, record: IdentityRecord, store: HelpdeskStore
+) -> Ticket | None:
+    """The ticket this message continues, if any: named by something we handed
+    out, by the thread it answers, by a ticket number its sender may quote, or by
+    the contact's open conversation."""
+    if inbound.thread.ticket_id and (ticket := store.get_ticket(inbound.thread.ticket_id)):
+        return ticket
     if inbound.thread.replies_to:
         ticket_id = store.find_ticket_id_by_thread(inbound.thread.replies_to)
         if ticket_id and (ticket := store.get_ticket(ticket_id)):
@@ -160,7 +179,7 @@ def _ticket_to_join(inbound: InboundMessage, record: IdentityRecord, store: Help
     if inbound.thread.ticket_number is not None:
         ticket_id = store.find_ticket_id_by_number(inbound.thread.ticket_number)
         ticket = store.get_ticket(ticket_id) if ticket_id else None
-        if ticket is not None and ticket.contact_id == record.contact_id:
+        if ticket is not None and (ticket.contact_id == record.contact_id or sender.value in ticket.cc):
             return ticket
     if not inbound.channel.joins_open_conversation:
         return None
@@ -186,7 +205,10 @@ def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Messag
         author=_customer(contact_id, inbound),
         text=inbound.text,
         html=sanitize_html(inbound.html) if inbound.html else None,
+        full_text=inbound.full_text,
         attachments=inbound.attachments,
+        original=inbound.original,
+        notices=inbound.notices,
         channel_message_id=inbound.channel_message_id,
         delivery_status=DeliveryStatus.RECEIVED,
         sent_at=inbound.sent_at,
@@ -205,6 +227,7 @@ def _open_ticket(
         status=TicketStatus.NEW,
         channel=inbound.channel,
         contact_id=record.contact_id,
+        cc=inbound.cc,
         created_at=now,
         updated_at=now,
         last_customer_message_at=inbound.sent_at,
@@ -235,7 +258,7 @@ def _open_ticket(
 
 def _append(inbound: InboundMessage, ticket: Ticket, contact_id: str, store: HelpdeskStore) -> IngestResult:
     now = utc_now()
-    reopen = ticket.status.reopens_on_customer_message
+    reopen = ticket.status.reopens_on_customer_message and not inbound.automatic
     last_customer = max(filter(None, (ticket.last_customer_message_at, inbound.sent_at)))
     changes: dict[str, object] = {"updated_at": now, "last_customer_message_at": last_customer}
     events = []
@@ -275,10 +298,25 @@ def _subject(inbound: InboundMessage) -> str:
     return first_line
 
 
+ATTACHMENT_URL_PREFIX = "/api/attachments/"
+
+
 def sanitize_html(html: str) -> str:
-    """HTML safe to show an agent: an allow-list of tags and attributes, no
-    scripts, event handlers or ``javascript:`` URLs."""
-    return nh3.clean(html, url_schemes={"http", "https", "mailto", "cid"}, link_rel="noopener noreferrer nofollow")
+    """HTML safe to show an agent: an allow-list of tags and attributes (no
+    scripts, styles, event handlers or ``javascript:`` URLs), and images only from
+    our own stored attachments, so no remote tracker learns an agent opened it."""
+    return nh3.clean(
+        html,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_only_our_images,
+    )
+
+
+def _only_our_images(element: str, attribute: str, value: str) -> str | None:
+    if attribute in ("src", "srcset") and not value.startswith(ATTACHMENT_URL_PREFIX):
+        return None
+    return value
 
 
 def _back_off(attempt: int) -> None:

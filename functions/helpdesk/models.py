@@ -124,6 +124,13 @@ class Attachment(_Entity):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+class Notice(_Entity):
+    """Something an agent should know about a message (shown translated by key)."""
+
+    key: str  # e.g. "attachment_too_large", "mail_unreadable"
+    params: dict[str, str] = Field(default_factory=dict)
+
+
 class Message(_Entity):
     id: str
     ticket_id: str
@@ -132,9 +139,13 @@ class Message(_Entity):
     author: Actor
     text: str = ""
     html: str | None = None  # sanitized for display, never the sender's raw HTML
+    full_text: str | None = None  # with quoted history and signature, when text omits them
     attachments: tuple[Attachment, ...] = ()
+    original: Attachment | None = None  # the message as the provider delivered it (raw MIME)
+    notices: tuple[Notice, ...] = ()
     channel_message_id: str | None = None
     delivery_status: DeliveryStatus
+    delivery_error: str | None = None
     sent_at: AwareDatetime
     created_at: AwareDatetime
 
@@ -150,6 +161,7 @@ class Ticket(_Entity):
     group_id: str | None = None
     assignee_id: str | None = None
     tags: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()  # e-mail addresses copied on the conversation
     custom_fields: dict[str, Scalar] = Field(default_factory=dict)
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -180,6 +192,20 @@ class TicketEvent(_Entity):
     actor: Actor
     at: AwareDatetime
     changes: tuple[FieldChange, ...] = ()
+
+
+class SetAside(_Entity):
+    """An inbound message that became no ticket message, kept for agents to see."""
+
+    id: str  # the provider's id: setting aside twice keeps one entry
+    channel: Channel
+    # quarantined_spam, quarantined_virus, unreadable, no_sender, automatic_without_ticket, unmatched_bounce
+    reason: str
+    received_at: AwareDatetime
+    sender: str = ""
+    subject: str = ""
+    original: Attachment | None = None
+    detail: str = ""
 
 
 class Agent(_Entity):

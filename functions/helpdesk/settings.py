@@ -62,7 +62,41 @@ def auth_settings() -> AuthSettings:
     return AuthSettings.from_environment()
 
 
+class MailSettings(_FromEnvironment):
+    """The support mailbox and what mail may carry."""
+
+    support_address: str = Field(validation_alias="SUPPORT_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
+    raw_mail_bucket: str = Field(validation_alias="RAW_MAIL_BUCKET")
+    attachments_bucket: str = Field(validation_alias="ATTACHMENTS_BUCKET")
+    max_attachment_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="MAX_ATTACHMENT_BYTES", gt=0)
+    max_mail_attachment_bytes: int = Field(default=40 * 1024 * 1024, validation_alias="MAX_MAIL_ATTACHMENT_BYTES", gt=0)
+    auto_acknowledge: bool = Field(default=True, validation_alias="AUTO_ACKNOWLEDGE")
+
+    @property
+    def support_domain(self) -> str:
+        return self.support_address.rsplit("@", 1)[1].lower()
+
+    @property
+    def support_local_part(self) -> str:
+        return self.support_address.rsplit("@", 1)[0].lower()
+
+
+@lru_cache(maxsize=1)
+def mail_settings() -> MailSettings:
+    return MailSettings.from_environment()
+
+
+def raw_mail_prefix() -> str:
+    """Where SES's receipt rule writes raw mail in the raw-mail bucket; the
+    template's receipt rule uses the same prefix (a test checks)."""
+    return RAW_MAIL_PREFIX
+
+
+RAW_MAIL_PREFIX = "inbound/"
+
+
 def forget_settings() -> None:
     """Drop cached settings (tests and the local stack change the environment)."""
     store_settings.cache_clear()
     auth_settings.cache_clear()
+    mail_settings.cache_clear()

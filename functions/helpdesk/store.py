@@ -29,6 +29,7 @@ import heapq
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
 
 from pynamodb.attributes import (
@@ -44,6 +45,7 @@ from pynamodb.attributes import (
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -62,10 +64,13 @@ from helpdesk.models import (
     Attachment,
     Channel,
     Contact,
+    DeliveryStatus,
     FieldChange,
     Group,
     Identity,
     Message,
+    Notice,
+    SetAside,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -145,6 +150,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     group_id = UnicodeAttribute(null=True)
     assignee_id = UnicodeAttribute(null=True)
     tags = ListAttribute(of=UnicodeAttribute, default=list)
+    cc = ListAttribute(of=UnicodeAttribute, default=list)
     custom_fields = JSONAttribute(default=dict)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -162,9 +168,13 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     author = JSONAttribute()
     text = UnicodeAttribute(default="")
     html = UnicodeAttribute(null=True)
+    full_text = UnicodeAttribute(null=True)
     attachments = JSONAttribute(default=list)
+    original = JSONAttribute(null=True)
+    notices = JSONAttribute(default=list)
     channel_message_id = UnicodeAttribute(null=True)
     delivery_status = UnicodeAttribute()
+    delivery_error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
 
@@ -212,6 +222,20 @@ class CounterItem(HelpdeskItem, discriminator="counter"):
     value = NumberAttribute(default=0)
 
 
+class SetAsideItem(HelpdeskItem, discriminator="set_aside"):
+    """Inbound that became no message: quarantined, unreadable, unanswerable
+    auto-replies, unmatched bounces. Kept, with the raw original, for agents."""
+
+    id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    sender = UnicodeAttribute(default="")
+    subject = UnicodeAttribute(default="")
+    original = JSONAttribute(null=True)
+    detail = UnicodeAttribute(default="")
+
+
 class AgentItem(HelpdeskItem, discriminator="agent"):
     id = UnicodeAttribute()
     email = UnicodeAttribute()
@@ -227,7 +251,7 @@ class GroupItem(HelpdeskItem, discriminator="group"):
 
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
-    OpenConversationItem, PointerItem, CounterItem, AgentItem, GroupItem,
+    OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
 )  # fmt: skip
 
 
@@ -275,6 +299,10 @@ def ticket_number_key(number: int) -> tuple[str, str]:
 TICKET_COUNTER_KEY = ("COUNTER#ticket_number", "COUNTER")
 
 
+def set_aside_key(entry: SetAside) -> tuple[str, str]:
+    return f"ASIDE#{entry.received_at:%Y-%m}", f"{sortable(entry.received_at)}#{entry.id}"
+
+
 def agent_pk(agent_id: str) -> str:
     return f"AGENT#{agent_id}"
 
@@ -301,6 +329,7 @@ def _ticket_item(ticket: Ticket) -> TicketItem:
         group_id=ticket.group_id,
         assignee_id=ticket.assignee_id,
         tags=list(ticket.tags),
+        cc=list(ticket.cc),
         custom_fields=dict(ticket.custom_fields),
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
@@ -331,6 +360,7 @@ def _ticket(item: TicketItem) -> Ticket:
         group_id=item.group_id,
         assignee_id=item.assignee_id,
         tags=tuple(item.tags or ()),
+        cc=tuple(item.cc or ()),
         custom_fields=item.custom_fields or {},
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -352,9 +382,13 @@ def _message_item(message: Message) -> MessageItem:
         author=message.author.model_dump(mode="json"),
         text=message.text,
         html=message.html,
+        full_text=message.full_text,
         attachments=[a.model_dump(mode="json") for a in message.attachments],
+        original=message.original.model_dump(mode="json") if message.original else None,
+        notices=[n.model_dump(mode="json") for n in message.notices],
         channel_message_id=message.channel_message_id,
         delivery_status=message.delivery_status.value,
+        delivery_error=message.delivery_error,
         sent_at=message.sent_at,
         created_at=message.created_at,
     )
@@ -369,9 +403,13 @@ def _message(item: MessageItem) -> Message:
         author=Actor.model_validate(item.author),
         text=item.text,
         html=item.html,
+        full_text=item.full_text,
         attachments=tuple(Attachment.model_validate(a) for a in item.attachments or ()),
+        original=Attachment.model_validate(item.original) if item.original else None,
+        notices=tuple(Notice.model_validate(n) for n in item.notices or ()),
         channel_message_id=item.channel_message_id,
         delivery_status=item.delivery_status,
+        delivery_error=item.delivery_error,
         sent_at=item.sent_at,
         created_at=item.created_at,
     )
@@ -716,6 +754,45 @@ class HelpdeskStore:
             return _message(MessageItem.get(ticket_pk(pointer.ticket_id), pointer.message_sk, consistent_read=True))
         except MessageItem.DoesNotExist:
             return None
+
+    def mark_delivery(self, message: Message, status: DeliveryStatus, error: str | None) -> Message:
+        """Record what the provider says became of an outbound message."""
+        item = MessageItem(ticket_pk(message.ticket_id), message_sk(message))
+        actions: list[Action] = [MessageItem.delivery_status.set(status.value)]
+        actions.append(MessageItem.delivery_error.set(error[:500]) if error else MessageItem.delivery_error.remove())
+        item.update(actions=actions, condition=HelpdeskItem.PK.exists())
+        return message.model_copy(update={"delivery_status": status, "delivery_error": error})
+
+    def set_aside(self, entry: SetAside) -> None:
+        """Keep an inbound that became no message (idempotent on its id)."""
+        pk, sk = set_aside_key(entry)
+        SetAsideItem(
+            pk,
+            sk,
+            id=entry.id,
+            channel=entry.channel.value,
+            reason=entry.reason,
+            received_at=entry.received_at,
+            sender=entry.sender,
+            subject=entry.subject,
+            original=entry.original.model_dump(mode="json") if entry.original else None,
+            detail=entry.detail,
+        ).save()
+
+    def set_aside_in_month(self, month: datetime) -> list[SetAside]:
+        return [
+            SetAside(
+                id=item.id,
+                channel=Channel(item.channel),
+                reason=item.reason,
+                received_at=item.received_at,
+                sender=item.sender,
+                subject=item.subject,
+                original=Attachment.model_validate(item.original) if item.original else None,
+                detail=item.detail,
+            )
+            for item in SetAsideItem.query(f"ASIDE#{month:%Y-%m}", scan_index_forward=False)
+        ]
 
     def get_thread(self, ticket_id: str) -> TicketThread | None:
         """The ticket, its contact, its messages in the order sent and its history."""

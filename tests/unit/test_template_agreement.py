@@ -8,14 +8,17 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
-from helpdesk.settings import AuthSettings, StoreSettings
+from helpdesk.settings import RAW_MAIL_PREFIX, AuthSettings, MailSettings, StoreSettings
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
 from local.provision import ROOT, load_template
 
 # Set by the Lambda runtime itself, not by the template.
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
-SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {"agent_api": (StoreSettings, AuthSettings)}
+SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
+    "agent_api": (StoreSettings, AuthSettings),
+    "inbound_email": (StoreSettings, MailSettings),
+}
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +87,12 @@ def test_code_uri_is_the_functions_folder(template: dict[str, Any]) -> None:
     for props in _functions(template).values():
         assert (ROOT / "infra" / props["CodeUri"]).resolve() == ROOT / "functions"
         assert Path(ROOT / "functions" / "requirements.txt").exists()
+
+
+def test_raw_mail_prefix_is_where_ses_writes_and_s3_announces(template: dict[str, Any]) -> None:
+    rule = template["Resources"]["InboundMailRule"]["Properties"]["Rule"]
+    (action,) = rule["Actions"]
+    assert action["S3Action"]["ObjectKeyPrefix"] == RAW_MAIL_PREFIX
+    bucket = template["Resources"]["RawMailBucket"]["Properties"]
+    (queue,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert queue["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": RAW_MAIL_PREFIX}]
