@@ -31,7 +31,9 @@ def run(seed_demo: bool) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS
-    from local.stack import deploy, session_for
+    from local.lambda_runtime import QueueWorker, queue_subscriptions
+    from local.mail_inbox import start_inbox
+    from local.stack import deploy, session_for, support_address
     from local.web import console_server
 
     aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566)).start()
@@ -39,6 +41,10 @@ def run(seed_demo: bool) -> int:
     deployment = deploy(session, aws.url)
     forget_settings()
     tickets = _seed(session, deployment.user_pool_id) if seed_demo else 0
+    workers = [QueueWorker(session.client("sqs"), s).start() for s in queue_subscriptions(deployment.stack)]
+    smtp_port = _port("ATIENDE_SMTP_PORT", 2525)
+    raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
+    inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
     web = console_server(HOST, port)
     stop = threading.Event()
@@ -49,11 +55,14 @@ def run(seed_demo: bool) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     threading.Thread(target=web.server.serve_forever, name="console", daemon=True).start()
-    _banner(port, aws.url, deployment.table_name, tickets)
+    _banner(port, aws.url, deployment.table_name, tickets, smtp_port, support_address())
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     web.shutdown()
     web.server.server_close()
+    inbox.stop()
+    for worker in workers:
+        worker.stop()
     aws.stop()
     return 0
 
@@ -66,7 +75,7 @@ def _seed(session: object, user_pool_id: str) -> int:
     return seed(session, user_pool_id, HelpdeskStore(store_settings()))  # type: ignore[arg-type]
 
 
-def _banner(port: int, aws_url: str, table: str, tickets: int) -> None:
+def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, support: str) -> None:
     from local.seed import AGENTS, DEMO_PASSWORD
 
     base = f"http://{HOST}:{port}"
@@ -76,6 +85,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int) -> None:
         f"  Consola / Console     {base}/",
         f"  API                   {base}/api/tickets",
         f"  Salud / Health        {base}/health",
+        f"  Correo / Mail (SMTP)  {HOST}:{smtp_port}   para/to {support}",
         f"  AWS local (moto)      {aws_url}   tabla/table {table}",
         f"  Demo: {tickets} tickets" if tickets else "  Sin demo / No demo data",
         "",

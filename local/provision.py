@@ -117,7 +117,13 @@ class ProvisionedStack:
         return self.function_environments[logical_function]
 
 
-def provision(session: Any, stack_name: str, cognito_ids: dict[str, str], stage: str = "local") -> ProvisionedStack:
+def provision(
+    session: Any,
+    stack_name: str,
+    cognito_ids: dict[str, str],
+    stage: str = "local",
+    parameters: dict[str, str] | None = None,
+) -> ProvisionedStack:
     """Create the stack in the moto that ``session``'s clients reach.
 
     ``cognito_ids`` maps each Cognito logical name (``AgentUserPool``,
@@ -127,14 +133,13 @@ def provision(session: Any, stack_name: str, cognito_ids: dict[str, str], stage:
     missing = set(cognito) - set(cognito_ids)
     if missing:
         raise ValueError(f"Cognito resources need ids: {sorted(missing)}")
-    parameters = [{"ParameterKey": "Stage", "ParameterValue": stage}] + [
-        {"ParameterKey": name, "ParameterValue": cognito_ids[name]} for name in cognito
-    ]
+    values = {"Stage": stage, **(parameters or {}), **{name: cognito_ids[name] for name in cognito}}
+    stack_parameters = [{"ParameterKey": key, "ParameterValue": value} for key, value in values.items()]
     cloudformation = session.client("cloudformation")
     cloudformation.create_stack(
         StackName=stack_name,
         TemplateBody=json.dumps(cfn_template),
-        Parameters=parameters,
+        Parameters=stack_parameters,
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
     stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]

@@ -16,7 +16,11 @@ from local.provision import ProvisionedStack, load_template, provision
 STACK_NAME = "atiende-local"
 STAGE = "local"
 REGION = "us-east-1"
-FUNCTIONS_IN_PROCESS = ("AgentApiFunction",)
+DEFAULT_SUPPORT_ADDRESS = "soporte@atiende.localhost"
+
+
+def support_address() -> str:
+    return os.environ.get("ATIENDE_SUPPORT_ADDRESS", DEFAULT_SUPPORT_ADDRESS)
 
 
 def aws_environment(endpoint_url: str) -> dict[str, str]:
@@ -88,21 +92,60 @@ def create_user_pool(session: boto3.Session) -> dict[str, str]:
 def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
     """Provision everything and put the functions' environment in this process."""
     cognito_ids = create_user_pool(session)
-    stack = provision(session, STACK_NAME, cognito_ids, stage=STAGE)
+    stack = provision(session, STACK_NAME, cognito_ids, stage=STAGE, parameters={"SupportAddress": support_address()})
     table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
     ttl = table.get("TimeToLiveSpecification")
     if ttl:  # moto's CloudFormation ignores it
         session.client("dynamodb").update_time_to_live(
             TableName=stack.physical_ids["HelpdeskTable"], TimeToLiveSpecification=ttl
         )
+    disable_event_source_mappings(session)
+    verify_mail_identity(session)
+    apply_bucket_notifications(session, stack)
     environment: dict[str, str] = {}
-    for function in FUNCTIONS_IN_PROCESS:
-        environment |= stack.environment_of(function)
+    for function_environment in stack.function_environments.values():
+        environment |= function_environment
     pool_id = environment["USER_POOL_ID"]
     environment["COGNITO_JWKS_URL"] = f"{endpoint_url}/{pool_id}/.well-known/jwks.json"
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
     return LocalDeployment(stack, pool_id, environment["USER_POOL_CLIENT_ID"], environment)
+
+
+def apply_bucket_notifications(session: boto3.Session, stack: ProvisionedStack) -> None:
+    """The template's S3 → SQS notifications, through the S3 API (moto's
+    CloudFormation ignores them); moto then announces new objects on the queue."""
+    s3, sqs = session.client("s3"), session.client("sqs")
+    for bucket, resource in _resources_of_type(load_template(), "AWS::S3::Bucket").items():
+        queues = resource["Properties"].get("NotificationConfiguration", {}).get("QueueConfigurations", [])
+        configurations = []
+        for queue in queues:
+            queue_url = stack.physical_ids[queue["Queue"]["Fn::GetAtt"][0]]
+            arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            rules = queue.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+            configurations.append(
+                {"QueueArn": arn, "Events": [queue["Event"]], "Filter": {"Key": {"FilterRules": rules}}}
+            )
+        if configurations:
+            s3.put_bucket_notification_configuration(
+                Bucket=stack.physical_ids[bucket], NotificationConfiguration={"QueueConfigurations": configurations}
+            )
+
+
+def verify_mail_identity(session: boto3.Session) -> None:
+    """SES sends only from verified identities; ops verify the domain in AWS."""
+    ses = session.client("ses")
+    ses.verify_domain_identity(Domain=support_address().rsplit("@", 1)[1])
+    ses.verify_email_identity(EmailAddress=support_address())
+
+
+def disable_event_source_mappings(session: boto3.Session) -> None:
+    """moto would take queue messages for the template's mappings and try to run
+    the functions in Docker; the local stack's QueueWorkers are the mappings
+    instead. (Disabled, not deleted: moto's queues keep their own reference.)"""
+    client = session.client("lambda")
+    for mapping in client.list_event_source_mappings().get("EventSourceMappings", []):
+        client.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
 
 
 def find_user_pool(session: boto3.Session) -> tuple[str, str]:

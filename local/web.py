@@ -1,6 +1,7 @@
 """The local web server: Chalice's own dev server for the agent API, plus the
 static files of ``frontend/`` (S3 + CloudFront serve them in AWS)."""
 
+import json
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,10 +22,23 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         return path in API_PATHS or path.startswith(API_PREFIXES)
 
     def do_GET(self) -> None:
-        if self._is_api():
+        if urlsplit(self.path).path == "/dev/outbox":
+            self._send_outbox()
+        elif self._is_api():
             self._generic_handle()
         else:
             self._send_static()
+
+    def _send_outbox(self) -> None:
+        from local.outbox import outbox
+        from local.stack import REGION
+
+        body = json.dumps({"messages": outbox(REGION)}, ensure_ascii=False).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _send_static(self) -> None:
         relative = unquote(urlsplit(self.path).path).lstrip("/") or "index.html"

@@ -73,3 +73,11 @@ def inbound(
         text=text,
         **extra,
     )
+
+
+def corpus_dir(*parts: str) -> Path:
+    """A folder of ../shared/corpus; the test skips (saying why) without it."""
+    path = SHARED.joinpath("corpus", *parts)
+    if not path.is_dir():
+        pytest.skip(f"needs the shared corpus at {path} (present in CI, absent in a plain clone)")
+    return path

@@ -19,7 +19,9 @@ from agent_api.auth import Principal, authenticate
 from agent_api.errors import error_response, response_for
 from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, TicketStatus
 from helpdesk.observability import logger
-from helpdesk.settings import store_settings
+from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
+from helpdesk.replies import ReplyDraft, reply_to_ticket
+from helpdesk.settings import mail_settings, outbound_settings, store_settings
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
 from helpdesk.tickets import TicketChanges, get_thread, list_tickets, update_ticket
 
@@ -30,6 +32,14 @@ app.api.cors = False  # same origin: the console is served beside the API
 @functools.lru_cache(maxsize=1)
 def store() -> HelpdeskStore:
     return HelpdeskStore(store_settings())
+
+
+@functools.lru_cache(maxsize=1)
+def outbound_queue() -> OutboundQueue:
+    import boto3
+
+    client = boto3.client("sqs", region_name=store_settings().region)
+    return SqsOutboundQueue(client, outbound_settings().outbound_queue_url)
 
 
 View = Callable[..., Any]
@@ -164,3 +174,13 @@ def change_ticket(principal: Principal, ticket_id: str) -> Response:
     changes = TicketChanges.model_validate(body.model_dump(exclude={"version"}, exclude_unset=True))
     actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
     return _json(update_ticket(store(), ticket_id, changes, body.version, actor))
+
+
+@agent_route("/api/tickets/{ticket_id}/replies", methods=("POST",))
+def reply(principal: Principal, ticket_id: str) -> Response:
+    """A public reply on the ticket's channel: stored at once, sent by the
+    outbound function (202: its delivery status follows on the message)."""
+    draft = ReplyDraft.model_validate_json(_request().raw_body or b"{}")
+    actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
+    message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, actor, mail_settings())
+    return _json(message, status=202)

@@ -210,6 +210,7 @@ def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Messag
         original=inbound.original,
         notices=inbound.notices,
         channel_message_id=inbound.channel_message_id,
+        thread_key=inbound.thread_key,
         delivery_status=DeliveryStatus.RECEIVED,
         sent_at=inbound.sent_at,
         created_at=utc_now(),

@@ -16,6 +16,8 @@ from helpdesk.mail_parsing import MailAttachment, ParsedMail, parse_mail
 from helpdesk.mail_threading import ticket_in_addresses, ticket_in_message_ids, ticket_number_in_subject
 from helpdesk.models import Attachment, Channel, DeliveryStatus, Identity, IdentityKind, Notice, SetAside
 from helpdesk.observability import logger
+from helpdesk.outbound import OutboundQueue
+from helpdesk.replies import acknowledge_new_ticket
 from helpdesk.reply_text import visible_text
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
@@ -56,9 +58,15 @@ class MailReceipt:
 
 
 def receive_mail(
-    raw: bytes, delivery: MailDelivery, store: HelpdeskStore, files: FileStore, settings: MailSettings
+    raw: bytes,
+    delivery: MailDelivery,
+    store: HelpdeskStore,
+    files: FileStore,
+    settings: MailSettings,
+    outbound: OutboundQueue | None = None,
 ) -> MailReceipt:
-    """File one received mail; idempotent on ``delivery.provider_id``."""
+    """File one received mail; idempotent on ``delivery.provider_id``. A new
+    ticket from a person (not an auto-reply) is acknowledged through ``outbound``."""
     parsed = parse_mail(raw)
     spam, virus = _verdicts(parsed, delivery, raw)
     if virus == "FAIL":
@@ -79,6 +87,8 @@ def receive_mail(
         result = ingest(inbound, store)
     except AutomaticMessageWithoutTicket:
         return _set_aside(store, delivery, parsed, "automatic_without_ticket")
+    if result.created_ticket and outbound is not None:
+        acknowledge_new_ticket(store, outbound, result.ticket, store.get_contact(result.ticket.contact_id), settings)
     return _receipt(result)
 
 
@@ -124,7 +134,9 @@ def _inbound(parsed: ParsedMail, delivery: MailDelivery, files: FileStore, setti
         channel_message_id=delivery.provider_id,
         sender=Identity(kind=IdentityKind.EMAIL, value=sender.email),
         sender_name=sender.name or None,
-        sent_at=min(parsed.date or delivery.received_at, delivery.received_at),
+        # When SES received it: a Date header is the sender's clock (often skewed,
+        # sometimes forged), and would misplace a reply before what it answers.
+        sent_at=delivery.received_at,
         subject=parsed.subject,
         text=text[:MAX_TEXT],
         html=html,

@@ -144,6 +144,7 @@ class Message(_Entity):
     original: Attachment | None = None  # the message as the provider delivered it (raw MIME)
     notices: tuple[Notice, ...] = ()
     channel_message_id: str | None = None
+    thread_key: str | None = None  # an e-mail's Message-ID, which replies refer to
     delivery_status: DeliveryStatus
     delivery_error: str | None = None
     sent_at: AwareDatetime

@@ -71,6 +71,7 @@ class MailSettings(_FromEnvironment):
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="MAX_ATTACHMENT_BYTES", gt=0)
     max_mail_attachment_bytes: int = Field(default=40 * 1024 * 1024, validation_alias="MAX_MAIL_ATTACHMENT_BYTES", gt=0)
     auto_acknowledge: bool = Field(default=True, validation_alias="AUTO_ACKNOWLEDGE")
+    support_name: str = Field(default="Soporte", validation_alias="SUPPORT_NAME", max_length=100)
 
     @property
     def support_domain(self) -> str:
@@ -84,6 +85,19 @@ class MailSettings(_FromEnvironment):
 @lru_cache(maxsize=1)
 def mail_settings() -> MailSettings:
     return MailSettings.from_environment()
+
+
+class OutboundSettings(_FromEnvironment):
+    """Where replies wait for their channel's sender, and how often it tries."""
+
+    outbound_queue_url: str = Field(validation_alias="OUTBOUND_QUEUE_URL")
+    # Must equal the outbound queue's maxReceiveCount in the template (a test checks).
+    max_attempts: int = Field(default=5, validation_alias="OUTBOUND_MAX_ATTEMPTS", ge=1, le=20)
+
+
+@lru_cache(maxsize=1)
+def outbound_settings() -> OutboundSettings:
+    return OutboundSettings.from_environment()
 
 
 def raw_mail_prefix() -> str:
@@ -100,3 +114,4 @@ def forget_settings() -> None:
     store_settings.cache_clear()
     auth_settings.cache_clear()
     mail_settings.cache_clear()
+    outbound_settings.cache_clear()

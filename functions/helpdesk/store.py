@@ -173,6 +173,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     original = JSONAttribute(null=True)
     notices = JSONAttribute(default=list)
     channel_message_id = UnicodeAttribute(null=True)
+    thread_key = UnicodeAttribute(null=True)
     delivery_status = UnicodeAttribute()
     delivery_error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute()
@@ -387,6 +388,7 @@ def _message_item(message: Message) -> MessageItem:
         original=message.original.model_dump(mode="json") if message.original else None,
         notices=[n.model_dump(mode="json") for n in message.notices],
         channel_message_id=message.channel_message_id,
+        thread_key=message.thread_key,
         delivery_status=message.delivery_status.value,
         delivery_error=message.delivery_error,
         sent_at=message.sent_at,
@@ -408,6 +410,7 @@ def _message(item: MessageItem) -> Message:
         original=Attachment.model_validate(item.original) if item.original else None,
         notices=tuple(Notice.model_validate(n) for n in item.notices or ()),
         channel_message_id=item.channel_message_id,
+        thread_key=item.thread_key,
         delivery_status=item.delivery_status,
         delivery_error=item.delivery_error,
         sent_at=item.sent_at,
@@ -742,6 +745,13 @@ class HelpdeskStore:
             )
         for event in events:
             transaction.put("event", _event_item(event))
+
+    def get_message(self, ticket_id: str, sent_at: datetime, message_id: str) -> Message | None:
+        sk = f"MSG#{sortable(sent_at)}#{message_id}"
+        try:
+            return _message(MessageItem.get(ticket_pk(ticket_id), sk, consistent_read=True))
+        except MessageItem.DoesNotExist:
+            return None
 
     def find_channel_message(self, channel: Channel, channel_message_id: str) -> Message | None:
         try:

@@ -23,21 +23,60 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import S3Model, SesModel, SesRecordModel
+from aws_lambda_powertools.utilities.parser.models import SesModel, SesRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict
 
 from helpdesk.files import S3FileStore
 from helpdesk.mail_intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
 from helpdesk.observability import logger
-from helpdesk.settings import mail_settings, raw_mail_prefix, store_settings
+from helpdesk.outbound import SqsOutboundQueue
+from helpdesk.settings import mail_settings, outbound_settings, raw_mail_prefix, store_settings
 from helpdesk.store import HelpdeskStore
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
+class _Bucket(BaseModel):
+    name: str
+
+
+class _Object(BaseModel):
+    key: str
+
+
+class _S3Entity(BaseModel):
+    bucket: _Bucket
+    object: _Object
+
+
+class _S3Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    eventName: str
+    eventTime: datetime
+    s3: _S3Entity
+
+
+class ObjectCreatedNotification(BaseModel):
+    """The fields of an S3 event notification this function uses (S3 sends an
+    ``s3:TestEvent`` without ``Records`` when the notification is configured)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    Records: list[_S3Record] = []
+    Event: str | None = None
+
+
 @lru_cache(maxsize=1)
 def _store() -> HelpdeskStore:
     return HelpdeskStore(store_settings())
+
+
+@lru_cache(maxsize=1)
+def _outbound() -> SqsOutboundQueue:
+    sqs = boto3.client("sqs", region_name=store_settings().region)
+    return SqsOutboundQueue(sqs, outbound_settings().outbound_queue_url)
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +98,7 @@ def _receive(bucket: str, key: str, provider_id: str, received_at: datetime, **d
         _store(),
         files,
         mail_settings(),
+        _outbound(),
     )
     logger.info("mail received", extra={"outcome": receipt.outcome.value, "ticket_id": receipt.ticket_id})
     return receipt
@@ -78,8 +118,10 @@ def _from_ses(record: SesRecordModel) -> MailReceipt:
 
 
 def _from_sqs(record: SQSRecord) -> None:
-    notification = parse(event=record.json_body, model=S3Model)
+    notification = ObjectCreatedNotification.model_validate_json(record.body)
     for s3 in notification.Records:
+        if not s3.eventName.startswith("ObjectCreated"):
+            continue
         key = unquote_plus(s3.s3.object.key)
         _receive(s3.s3.bucket.name, key, key.rsplit("/", 1)[-1], s3.eventTime.astimezone(UTC))
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
-from helpdesk.settings import RAW_MAIL_PREFIX, AuthSettings, MailSettings, StoreSettings
+from helpdesk.settings import RAW_MAIL_PREFIX, AuthSettings, MailSettings, OutboundSettings, StoreSettings
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
 from local.provision import ROOT, load_template
 
@@ -16,8 +16,9 @@ from local.provision import ROOT, load_template
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
-    "agent_api": (StoreSettings, AuthSettings),
-    "inbound_email": (StoreSettings, MailSettings),
+    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings),
+    "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
+    "outbound": (StoreSettings, MailSettings, OutboundSettings),
 }
 
 
@@ -96,3 +97,10 @@ def test_raw_mail_prefix_is_where_ses_writes_and_s3_announces(template: dict[str
     bucket = template["Resources"]["RawMailBucket"]["Properties"]
     (queue,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
     assert queue["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": RAW_MAIL_PREFIX}]
+
+
+def test_outbound_gives_up_when_the_queue_does(template: dict[str, Any]) -> None:
+    queue = template["Resources"]["OutboundQueue"]["Properties"]
+    function = template["Resources"]["OutboundFunction"]["Properties"]
+    attempts = int(function["Environment"]["Variables"]["OUTBOUND_MAX_ATTEMPTS"])
+    assert attempts == queue["RedrivePolicy"]["maxReceiveCount"]

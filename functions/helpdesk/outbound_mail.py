@@ -1,0 +1,99 @@
+"""Replies leave as properly threaded e-mail.
+
+Every mail carries our Message-ID (naming message and ticket), In-Reply-To and
+References with the thread so far, the ticket number in the subject, a reply
+address with the ticket's token, and text and HTML parts. Header values are
+built by the standard library's ``email`` with ``policy.SMTP``, which refuses any
+CR or LF in a header: no field a customer or agent typed can add a header.
+"""
+
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Protocol
+
+from helpdesk.mail_threading import reply_address, subject_for_reply
+from helpdesk.models import ActorKind, Contact, DeliveryStatus, IdentityKind, Message, Ticket
+from helpdesk.observability import logger
+from helpdesk.outbound import OutboundRequest
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore
+
+MAX_REFERENCES = 20
+
+
+class Mailer(Protocol):
+    def send(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> str: ...
+
+
+@dataclass(frozen=True)
+class ComposedMail:
+    raw: bytes
+    recipients: tuple[str, ...]
+
+
+def compose_reply(
+    ticket: Ticket, message: Message, contact: Contact, thread_keys: list[str], mail: MailSettings
+) -> ComposedMail:
+    to = _email_of(contact)
+    if to is None:
+        raise ValueError("contact has no e-mail address")
+    cc = tuple(c for c in ticket.cc if c != to)
+    composed = EmailMessage(policy=policy.SMTP)
+    composed["From"] = Address(display_name=_one_line(mail.support_name), addr_spec=mail.support_address)
+    composed["Reply-To"] = Address(
+        display_name=_one_line(mail.support_name), addr_spec=reply_address(mail.support_address, ticket.id)
+    )
+    composed["To"] = Address(display_name=_one_line(contact.name), addr_spec=to)
+    if cc:
+        composed["Cc"] = ", ".join(cc)
+    composed["Subject"] = _one_line(subject_for_reply(ticket.subject, ticket.number))
+    composed["Date"] = format_datetime(message.sent_at)
+    composed["Message-ID"] = message.thread_key or ""
+    earlier = [key for key in thread_keys if key != message.thread_key][-MAX_REFERENCES:]
+    if earlier:
+        composed["In-Reply-To"] = earlier[-1]
+        composed["References"] = " ".join(earlier)
+    if message.author.kind is not ActorKind.AGENT:
+        composed["Auto-Submitted"] = "auto-replied"
+        composed["X-Auto-Response-Suppress"] = "All"
+    composed.set_content(message.text)
+    if message.html:
+        composed.add_alternative(f"<!doctype html><html><body>{message.html}</body></html>", subtype="html")
+    return ComposedMail(raw=composed.as_bytes(), recipients=(to, *cc))
+
+
+def deliver_email(
+    request: OutboundRequest, store: HelpdeskStore, mailer: Mailer, mail: MailSettings, final_attempt: bool
+) -> DeliveryStatus | None:
+    """Send a queued e-mail reply once; raises to be retried unless this is the
+    final attempt, which marks the message failed. Returns the new status."""
+    message = store.get_message(request.ticket_id, request.sent_at, request.message_id)
+    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+        return None  # gone, or already handled by an earlier delivery of this request
+    thread = store.get_thread(request.ticket_id)
+    if thread is None or thread.contact is None or _email_of(thread.contact) is None:
+        store.mark_delivery(message, DeliveryStatus.FAILED, "no_email_address")
+        return DeliveryStatus.FAILED
+    keys = [m.thread_key for m in thread.messages if m.thread_key]
+    composed = compose_reply(thread.ticket, message, thread.contact, keys, mail)
+    try:
+        mailer.send(composed.raw, mail.support_address, composed.recipients)
+    except Exception as exc:
+        if not final_attempt:
+            raise
+        store.mark_delivery(message, DeliveryStatus.FAILED, f"send_failed: {type(exc).__name__}")
+        logger.warning("reply failed for good", extra={"ticket_id": message.ticket_id, "message_id": message.id})
+        return DeliveryStatus.FAILED
+    store.mark_delivery(message, DeliveryStatus.SENT, None)
+    return DeliveryStatus.SENT
+
+
+def _email_of(contact: Contact) -> str | None:
+    return next((i.value for i in contact.identities if i.kind is IdentityKind.EMAIL), None)
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())

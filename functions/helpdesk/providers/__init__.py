@@ -1,0 +1,1 @@
+"""One adapter per outside provider; the domain sees only their ports."""

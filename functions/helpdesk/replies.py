@@ -1,0 +1,167 @@
+"""Agents answer tickets; the help desk acknowledges new ones (ARCHITECTURE §3,
+flow 3). A reply is stored on the ticket first, then queued for its channel's
+sender, which records what became of it."""
+
+import html
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from helpdesk.clock import new_id, utc_now
+from helpdesk.errors import IngestGaveUp, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.ingest import _back_off
+from helpdesk.mail_threading import our_message_id
+from helpdesk.models import (
+    Actor,
+    ActorKind,
+    Channel,
+    Contact,
+    DeliveryStatus,
+    EventKind,
+    FieldChange,
+    Language,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from helpdesk.outbound import OutboundQueue, OutboundRequest
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore
+
+EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
+STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
+MAX_ATTEMPTS = 10
+
+ACKNOWLEDGMENTS = {
+    Language.SPANISH: (
+        "Hola{name}:\n\n"
+        "Recibimos tu mensaje y abrimos el ticket #{number}. Te responderemos lo antes posible.\n"
+        "Si quieres agregar algo, responde a este correo.\n\n"
+        "{team}"
+    ),
+    Language.ENGLISH: (
+        "Hello{name},\n\n"
+        "We received your message and opened ticket #{number}. We will answer as soon as possible.\n"
+        "To add anything, just reply to this email.\n\n"
+        "{team}"
+    ),
+}
+
+
+class ReplyDraft(BaseModel):
+    """Body of ``POST /api/tickets/{id}/replies``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    body: Annotated[str, Field(min_length=1, max_length=65536)]
+    cc: Annotated[tuple[EmailAddress, ...], Field(max_length=20)] = ()
+    status: TicketStatus | None = None  # what the ticket becomes (default: open)
+
+
+def reply_to_ticket(
+    store: HelpdeskStore, queue: OutboundQueue, ticket_id: str, draft: ReplyDraft, agent: Actor, mail: MailSettings
+) -> Message:
+    """Store an agent's public reply and queue it for the ticket's channel."""
+    if draft.status is not None and draft.status not in STATUSES_AFTER_REPLY:
+        raise TicketClosed(ticket_id)  # closing happens by rule after solving, not by replying
+    for attempt in range(MAX_ATTEMPTS):
+        ticket = _workable(store, ticket_id)
+        now = utc_now()
+        message = _outbound(ticket, draft.body, agent, mail)
+        status = draft.status or (TicketStatus.OPEN if ticket.status is TicketStatus.NEW else ticket.status)
+        cc = tuple(dict.fromkeys((*ticket.cc, *(c.lower() for c in draft.cc))))
+        changes: dict[str, object] = {"updated_at": now, "status": status, "cc": cc}
+        if ticket.first_response_at is None:
+            changes["first_response_at"] = now
+        if status is TicketStatus.SOLVED:
+            changes["solved_at"] = now
+        after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+        diffs = [
+            FieldChange(field=name, old=_plain(getattr(ticket, name)), new=_plain(getattr(after, name)))
+            for name in ("status", "cc")
+            if getattr(ticket, name) != getattr(after, name)
+        ]
+        events = [_event(ticket.id, agent, diffs)] if diffs else []
+        try:
+            store.append_message(ticket, after, message, events)
+        except StaleTicket:
+            _back_off(attempt)  # a customer message or another change came first
+            continue
+        queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
+        return message
+    raise IngestGaveUp("ticket too busy to reply")
+
+
+def acknowledge_new_ticket(
+    store: HelpdeskStore, queue: OutboundQueue, ticket: Ticket, contact: Contact | None, mail: MailSettings
+) -> Message | None:
+    """The automatic "we got it" mail in the customer's language; it changes
+    neither the status nor the first-response time."""
+    if not mail.auto_acknowledge or ticket.channel is not Channel.EMAIL:
+        return None
+    language = contact.language if contact else Language.SPANISH
+    first_name = (contact.name.split()[0] if contact and contact.name.strip() else "").strip(",;:")
+    text = ACKNOWLEDGMENTS[language].format(
+        name=f" {first_name}" if first_name else "", number=ticket.number, team=mail.support_name
+    )
+    system = Actor(kind=ActorKind.SYSTEM, name=mail.support_name)
+    for attempt in range(MAX_ATTEMPTS):
+        current = _workable(store, ticket.id)
+        message = _outbound(current, text, system, mail)
+        after = current.model_copy(update={"updated_at": utc_now(), "version": current.version + 1})
+        try:
+            store.append_message(current, after, message, [])
+        except StaleTicket:
+            _back_off(attempt)
+            continue
+        queue.enqueue(OutboundRequest(ticket_id=current.id, message_id=message.id, sent_at=message.sent_at))
+        return message
+    return None
+
+
+def _workable(store: HelpdeskStore, ticket_id: str) -> Ticket:
+    ticket = store.get_ticket(ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    if ticket.status is TicketStatus.CLOSED:
+        raise TicketClosed(ticket_id)
+    return ticket
+
+
+def _outbound(ticket: Ticket, text: str, author: Actor, mail: MailSettings) -> Message:
+    message_id = new_id()
+    now = utc_now()
+    rfc_id = our_message_id(message_id, ticket.id, mail.support_domain) if ticket.channel is Channel.EMAIL else None
+    return Message(
+        id=message_id,
+        ticket_id=ticket.id,
+        kind=MessageKind.OUTBOUND,
+        channel=ticket.channel,
+        author=author,
+        text=text,
+        html=text_to_html(text),
+        channel_message_id=rfc_id,
+        thread_key=rfc_id,
+        delivery_status=DeliveryStatus.QUEUED,
+        sent_at=now,
+        created_at=now,
+    )
+
+
+def text_to_html(text: str) -> str:
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEvent:
+    return TicketEvent(
+        id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=utc_now(), changes=tuple(changes)
+    )
+
+
+def _plain(value: object) -> str | list[str] | None:
+    if isinstance(value, tuple):
+        return [str(v) for v in value]
+    return None if value is None else str(getattr(value, "value", value))

@@ -1,0 +1,71 @@
+"""Outbound: queued replies leave on their ticket's channel.
+
+SQS-driven with partial batch failures. A failed send is retried with growing
+delays (the message's visibility is pushed out: 20 s, 40 s, 80 s…); the last
+allowed attempt marks the message failed on the ticket, so agents see it.
+"""
+
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from helpdesk.models import Channel, DeliveryStatus
+from helpdesk.observability import logger
+from helpdesk.outbound import OutboundRequest
+from helpdesk.outbound_mail import deliver_email
+from helpdesk.providers.ses import SesMailer
+from helpdesk.settings import mail_settings, outbound_settings, store_settings
+from helpdesk.store import HelpdeskStore
+
+processor = BatchProcessor(event_type=EventType.SQS)
+BASE_DELAY_SECONDS = 10
+
+
+@lru_cache(maxsize=1)
+def _store() -> HelpdeskStore:
+    return HelpdeskStore(store_settings())
+
+
+@lru_cache(maxsize=1)
+def _clients() -> tuple[Any, SesMailer]:
+    region = store_settings().region
+    return boto3.client("sqs", region_name=region), SesMailer(boto3.client("ses", region_name=region))
+
+
+def _send(record: SQSRecord) -> None:
+    request = OutboundRequest.model_validate_json(record.body)
+    attempt = int(record.attributes.approximate_receive_count or 1)
+    final = attempt >= outbound_settings().max_attempts
+    ticket = _store().get_ticket(request.ticket_id)
+    try:
+        if ticket is not None and ticket.channel is Channel.EMAIL:
+            status = deliver_email(request, _store(), _clients()[1], mail_settings(), final_attempt=final)
+        else:
+            status = _unavailable(request)
+    except Exception:
+        _clients()[0].change_message_visibility(
+            QueueUrl=outbound_settings().outbound_queue_url,
+            ReceiptHandle=record.receipt_handle,
+            VisibilityTimeout=min(900, BASE_DELAY_SECONDS * 2**attempt),
+        )
+        raise
+    logger.info("outbound handled", extra={"ticket_id": request.ticket_id, "status": status, "attempt": attempt})
+
+
+def _unavailable(request: OutboundRequest) -> DeliveryStatus | None:
+    """Channels whose sender has not been built yet fail visibly, not silently."""
+    message = _store().get_message(request.ticket_id, request.sent_at, request.message_id)
+    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+        return None
+    _store().mark_delivery(message, DeliveryStatus.FAILED, "channel_not_available")
+    return DeliveryStatus.FAILED
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=_send, processor=processor, context=context)

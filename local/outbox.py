@@ -1,0 +1,33 @@
+"""``GET /dev/outbox`` (local stack only): every outbound message of every
+channel as the provider received it, newest first, so a person or a script can
+see what would have been sent. E-mail comes from moto's SES record of sends."""
+
+import email
+from email import policy
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import RawMessage, ses_backends
+
+
+def outbox(region: str) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    for sent in ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages:
+        if not isinstance(sent, RawMessage):
+            continue
+        raw = sent.raw_data if isinstance(sent.raw_data, str) else sent.raw_data.decode("utf-8", "replace")
+        headers = email.message_from_string(raw, policy=policy.default)
+        entries.append(
+            {
+                "channel": "email",
+                "provider_message_id": sent.id,
+                "from": sent.source,
+                "to": list(sent.destinations),
+                "subject": str(headers.get("subject", "")),
+                "message_id": str(headers.get("message-id", "")),
+                "in_reply_to": str(headers.get("in-reply-to", "")),
+                "raw": raw,
+            }
+        )
+    entries.reverse()
+    return entries

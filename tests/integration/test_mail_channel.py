@@ -1,0 +1,321 @@
+"""E-mail in and out against moto's S3, SQS and SES: threading, duplicates,
+bounces, auto-replies, quarantine, attachments, and replies' headers."""
+
+import email
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from typing import Any
+
+import boto3
+import pytest
+
+from helpdesk.files import S3FileStore
+from helpdesk.mail_intake import MailDelivery, MailOutcome, MailReceipt, raw_mail_reference, receive_mail
+from helpdesk.models import Actor, ActorKind, DeliveryStatus, MessageKind, TicketStatus
+from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
+from helpdesk.outbound_mail import deliver_email
+from helpdesk.providers.ses import SesMailer
+from helpdesk.replies import ReplyDraft, reply_to_ticket
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import TicketChanges, update_ticket
+from tests.conftest import REGION
+
+SUPPORT = "soporte@atiende.example"
+AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Andrés Pérez")
+
+
+@dataclass
+class MailDesk:
+    store: HelpdeskStore
+    files: S3FileStore
+    settings: MailSettings
+    queue: SqsOutboundQueue
+    queue_url: str
+    ses: Any
+    count: int = 0
+
+    def receive(self, raw: bytes, provider_id: str | None = None, **delivery: Any) -> MailReceipt:
+        self.count += 1
+        provider_id = provider_id or f"ses-{self.count:05d}"
+        key = f"inbound/{provider_id}"
+        boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key=key, Body=raw)
+        return receive_mail(
+            raw,
+            MailDelivery(
+                provider_id=provider_id,
+                original=raw_mail_reference("raw-mail", key, raw),
+                received_at=datetime.now(UTC),
+                **delivery,
+            ),
+            self.store,
+            self.files,
+            self.settings,
+            self.queue,
+        )
+
+    def queued(self) -> list[OutboundRequest]:
+        sqs = boto3.client("sqs", region_name=REGION)
+        found = []
+        while messages := sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                found.append(OutboundRequest.model_validate(json.loads(message["Body"])))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return found
+
+    def send_all(self) -> list[bytes]:
+        """Deliver what is queued through SES; returns the raw mails sent."""
+        before = len(self.ses_sent())
+        for request in self.queued():
+            deliver_email(request, self.store, SesMailer(self.ses), self.settings, final_attempt=False)
+        return self.ses_sent()[before:]
+
+    def ses_sent(self) -> list[bytes]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.ses.models import ses_backends
+
+        sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+        return [m.raw_data.encode() if isinstance(m.raw_data, str) else m.raw_data for m in sent]
+
+
+@pytest.fixture
+def desk(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailDesk]:
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in ("raw-mail", "attachments"):
+        s3.create_bucket(Bucket=bucket)
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="outbound")["QueueUrl"]
+    ses = boto3.client("ses", region_name=REGION)
+    ses.verify_domain_identity(Domain="atiende.example")
+    for name, value in {
+        "SUPPORT_ADDRESS": SUPPORT,
+        "RAW_MAIL_BUCKET": "raw-mail",
+        "ATTACHMENTS_BUCKET": "attachments",
+        "MAX_ATTACHMENT_BYTES": "2048",
+        "MAX_MAIL_ATTACHMENT_BYTES": "4096",
+    }.items():
+        monkeypatch.setenv(name, value)
+    yield MailDesk(
+        store, S3FileStore(s3), MailSettings.from_environment(), SqsOutboundQueue(sqs, queue_url), queue_url, ses
+    )
+
+
+def mail(
+    body: str = "Hola, mi factura de octubre tiene un error.",
+    sender: str = "Carlos Méndez <carlos@cliente.example>",
+    subject: str = "Factura de octubre",
+    headers: dict[str, str] | None = None,
+    to: str = SUPPORT,
+) -> bytes:
+    message = email.message.EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = "Mon, 02 Nov 2026 10:00:00 -0600"
+    message["Message-ID"] = email.utils.make_msgid(domain="cliente.example")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    return message.as_bytes()
+
+
+def test_new_mail_opens_a_ticket_and_is_acknowledged_in_spanish(desk: MailDesk) -> None:
+    receipt = desk.receive(mail())
+
+    assert receipt.outcome is MailOutcome.INGESTED and receipt.created_ticket
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    assert thread.ticket.subject == "Factura de octubre"
+    assert thread.contact is not None and thread.contact.name == "Carlos Méndez"
+    inbound = thread.messages[0]
+    assert inbound.original is not None and inbound.original.bucket == "raw-mail"
+    (ack,) = desk.send_all()
+    parsed = email.message_from_bytes(ack, policy=policy.default)
+    assert parsed["Auto-Submitted"] == "auto-replied"
+    assert f"[#{thread.ticket.number}]" in parsed["Subject"]
+    assert "Recibimos tu mensaje" in parsed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert parsed["In-Reply-To"] == inbound.thread_key
+
+
+def test_same_mail_delivered_twice_is_one_message(desk: MailDesk) -> None:
+    raw = mail()
+    first = desk.receive(raw, provider_id="ses-same")
+    again = desk.receive(raw, provider_id="ses-same")
+
+    assert again.outcome is MailOutcome.DUPLICATE and again.message_id == first.message_id
+    thread = desk.store.get_thread(first.ticket_id or "")
+    assert thread is not None
+    assert len([m for m in thread.messages if m.kind is MessageKind.INBOUND]) == 1
+    assert len(desk.queued()) == 1  # one acknowledgment
+
+
+def test_reply_threads_by_headers_and_customer_answer_joins(desk: MailDesk) -> None:
+    ticket_id = desk.receive(mail()).ticket_id or ""
+    desk.send_all()  # the acknowledgment
+    reply_to_ticket(desk.store, desk.queue, ticket_id, ReplyDraft(body="Ya la corregimos."), AGENT, desk.settings)
+    (sent,) = desk.send_all()
+    ours = email.message_from_bytes(sent, policy=policy.default)
+
+    answer = mail(
+        body=f"¡Gracias!\n\nEl lun, 2 nov 2026 a las 10:05, Soporte <{SUPPORT}> escribió:\n> Ya la corregimos.",
+        subject=f"Re: {ours['Subject']}",
+        headers={"In-Reply-To": ours["Message-ID"], "References": ours["References"] + " " + ours["Message-ID"]},
+    )
+    receipt = desk.receive(answer)
+
+    assert receipt.ticket_id == ticket_id and not receipt.created_ticket
+    thread = desk.store.get_thread(ticket_id)
+    assert thread is not None
+    assert thread.messages[-1].text == "¡Gracias!"
+    assert "Ya la corregimos" in (thread.messages[-1].full_text or "")
+    assert ours["Reply-To"].addresses[0].addr_spec == f"soporte+{ticket_id.lower()}@atiende.example"
+    assert thread.ticket.first_response_at is not None
+
+
+def test_reply_address_token_threads_without_headers(desk: MailDesk) -> None:
+    ticket_id = desk.receive(mail()).ticket_id or ""
+
+    receipt = desk.receive(
+        mail(body="Otro dato", subject="sin asunto", to=f"soporte+{ticket_id.lower()}@atiende.example")
+    )
+
+    assert receipt.ticket_id == ticket_id
+
+
+def test_subject_number_joins_only_for_the_contact_or_a_cc(desk: MailDesk) -> None:
+    first = desk.receive(mail(headers={"Cc": "ana@cliente.example"}))
+    ticket = desk.store.get_ticket(first.ticket_id or "")
+    assert ticket is not None and ticket.cc == ("ana@cliente.example",)
+    subject = f"Re: Factura [#{ticket.number}]"
+
+    from_cc = desk.receive(mail(sender="Ana <ana@cliente.example>", subject=subject))
+    stranger = desk.receive(mail(sender="Otro <otro@ajeno.example>", subject=subject))
+
+    assert from_cc.ticket_id == ticket.id
+    assert stranger.ticket_id != ticket.id and stranger.created_ticket
+
+
+def test_bounce_marks_the_reply_failed(desk: MailDesk) -> None:
+    ticket_id = desk.receive(mail()).ticket_id or ""
+    desk.send_all()
+    reply = reply_to_ticket(desk.store, desk.queue, ticket_id, ReplyDraft(body="Hola"), AGENT, desk.settings)
+    desk.send_all()
+
+    bounce = (
+        "From: MAILER-DAEMON@mx.cliente.example\r\nTo: soporte@atiende.example\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered.\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.cliente.example\r\n\r\n"
+        "Final-Recipient: rfc822; carlos@cliente.example\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"
+        f"--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {reply.thread_key}\r\nSubject: x\r\n--b--\r\n"
+    ).encode()
+    receipt = desk.receive(bounce)
+
+    assert receipt.outcome is MailOutcome.BOUNCE_RECORDED and receipt.message_id == reply.id
+    thread = desk.store.get_thread(ticket_id)
+    assert thread is not None
+    failed = next(m for m in thread.messages if m.id == reply.id)
+    assert failed.delivery_status is DeliveryStatus.FAILED and "5.1.1" in (failed.delivery_error or "")
+
+
+def test_out_of_office_creates_no_ticket_and_no_answer(desk: MailDesk) -> None:
+    receipt = desk.receive(mail(subject="Fuera de la oficina", headers={"Auto-Submitted": "auto-replied"}))
+
+    assert receipt.outcome is MailOutcome.SET_ASIDE and receipt.reason == "automatic_without_ticket"
+    assert desk.queued() == []
+    aside = desk.store.set_aside_in_month(datetime.now(UTC))
+    assert [entry.reason for entry in aside] == ["automatic_without_ticket"]
+
+
+def test_auto_reply_on_a_solved_ticket_is_recorded_without_reopening(desk: MailDesk) -> None:
+    first = desk.receive(mail())
+    ticket = desk.store.get_ticket(first.ticket_id or "")
+    assert ticket is not None
+    update_ticket(desk.store, ticket.id, TicketChanges(status=TicketStatus.SOLVED), ticket.version, AGENT)
+    desk.queued()
+
+    receipt = desk.receive(
+        mail(subject=f"Respuesta automática: Factura [#{ticket.number}]", headers={"X-Autoreply": "yes"})
+    )
+
+    assert receipt.ticket_id == ticket.id
+    after = desk.store.get_ticket(ticket.id)
+    assert after is not None and after.status is TicketStatus.SOLVED
+    assert desk.queued() == []
+
+
+@pytest.mark.parametrize(("verdict", "reason"), [("spam", "quarantined_spam"), ("virus", "quarantined_virus")])
+def test_failed_verdicts_quarantine_the_mail(desk: MailDesk, verdict: str, reason: str) -> None:
+    receipt = desk.receive(mail(), **{f"{verdict}_verdict": "FAIL"})
+    assert receipt.outcome is MailOutcome.SET_ASIDE and receipt.reason == reason
+    assert desk.queued() == []
+
+
+def test_ses_verdict_headers_in_the_stored_copy_quarantine_too(desk: MailDesk) -> None:
+    receipt = desk.receive(b"X-SES-Spam-Verdict: FAIL\r\nX-SES-Virus-Verdict: PASS\r\n" + mail())
+    assert receipt.reason == "quarantined_spam"
+
+
+def test_attachments_get_safe_keys_and_oversized_ones_a_notice(desk: MailDesk) -> None:
+    message = email.message_from_bytes(mail(), policy=policy.SMTP)
+    message.add_attachment(b"%PDF-1.4 small", maintype="application", subtype="octet-stream",
+                           filename="../../etc/factura.pdf")  # fmt: skip
+    message.add_attachment(b"x" * 3000, maintype="application", subtype="zip", filename="grande.zip")
+    receipt = desk.receive(message.as_bytes())
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    (stored,) = thread.messages[0].attachments
+    assert stored.filename == "factura.pdf" or stored.filename.endswith("factura.pdf")
+    assert ".." not in stored.key and stored.key.startswith("mail/")
+    assert stored.content_type == "application/pdf"  # sniffed past the wrong label
+    (notice,) = thread.messages[0].notices
+    assert notice.key == "attachment_too_large" and notice.params["filename"] == "grande.zip"
+
+
+def test_html_is_sanitized_and_inline_images_point_at_our_copies(desk: MailDesk) -> None:
+    message = email.message.EmailMessage(policy=policy.SMTP)
+    message["From"] = "carlos@cliente.example"
+    message["To"] = SUPPORT
+    message["Subject"] = "Con imagen"
+    message.set_content("ver imagen")
+    message.add_alternative(
+        '<p onclick="robar()">Mira <img src="cid:foto1"> <img src="https://rastreo.example/p.gif">'
+        '<a href="javascript:alert(1)">aquí</a><script>alert(1)</script></p>',
+        subtype="html",
+    )
+    html_part = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html_part, email.message.EmailMessage)
+    html_part.add_related(b"\x89PNG\r\n\x1a\nfake", maintype="image", subtype="png", cid="<foto1>")
+    receipt = desk.receive(message.as_bytes())
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    html = thread.messages[0].html or ""
+    (image,) = thread.messages[0].attachments
+    assert f'src="/api/attachments/{image.key}"' in html
+    for dangerous in ("onclick", "rastreo.example", "javascript:", "<script"):
+        assert dangerous not in html
+
+
+def test_no_field_can_inject_a_header(desk: MailDesk) -> None:
+    ticket_id = desk.receive(mail()).ticket_id or ""
+    ticket = desk.store.get_ticket(ticket_id)
+    assert ticket is not None
+    update_ticket(
+        desk.store, ticket_id, TicketChanges(subject="Hola\r\nBcc: victima@ajeno.example"), ticket.version, AGENT
+    )
+    desk.queued()
+    reply_to_ticket(desk.store, desk.queue, ticket_id, ReplyDraft(body="Hola\r\nBcc: x@y.z"), AGENT, desk.settings)
+
+    (sent,) = desk.send_all()
+
+    parsed = email.message_from_bytes(sent, policy=policy.default)
+    assert parsed["Bcc"] is None
+    assert "victima@ajeno.example" not in str(parsed.keys())
+    assert parsed["Subject"].startswith("Re: Hola Bcc: victima@ajeno.example")
