@@ -80,11 +80,9 @@ def receive_mail(
     if parsed.sender is None:
         return _set_aside(store, delivery, parsed, "no_sender")
     try:
-        inbound = _inbound(parsed, delivery, files, settings)
+        result = ingest(_inbound(parsed, delivery, files, settings), store)
     except InvalidIdentity:
         return _set_aside(store, delivery, parsed, "no_sender", parsed.sender.email)
-    try:
-        result = ingest(inbound, store)
     except AutomaticMessageWithoutTicket:
         return _set_aside(store, delivery, parsed, "automatic_without_ticket")
     if result.created_ticket and outbound is not None:

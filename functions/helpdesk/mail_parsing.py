@@ -53,6 +53,8 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
 )
 UUENCODE_BLOCK = re.compile(r"^begin [0-7]{3,4} (?P<name>[^\r\n]+)\r?\n(?P<body>.*?)^end\s*$", re.MULTILINE | re.DOTALL)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+LOOSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+_SURROGATES = re.compile(r"[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,23 @@ class _Reader:
         structured parser cannot read it."""
         try:
             value = message.get(name)
-            return _clean_header(str(value)) if value is not None else ""
+            text = _clean_header(str(value)) if value is not None else ""
+            if "\ufffd" not in text and not _SURROGATES.search(text):
+                return text
         except Exception:  # noqa: BLE001 - malformed header
             self.problems.append(f"header {name} malformed")
+        return self.raw_header_text(message, name)
+
+    def raw_header_text(self, message: Message, name: str) -> str:
+        """Our own decoding of a header: charset aliases (GB2312 as GB18030…),
+        and raw 8-bit bytes read in the charset the body declares."""
         raw = _raw_header(message, name)
-        return _clean_header(_decode_words(raw)) if raw else ""
+        if not raw:
+            return ""
+        if _SURROGATES.search(raw):
+            data = raw.encode("ascii", "surrogateescape")
+            raw = decode_bytes(data, _body_charset(message))[0]
+        return _clean_header(_decode_words(raw))
 
     def addresses(self, message: Message, name: str) -> tuple[Address, ...]:
         found: list[Address] = []
@@ -156,15 +170,19 @@ class _Reader:
             groups = getattr(header, "addresses", None) if header is not None else None
             if groups is not None:
                 for address in groups:
-                    if address.addr_spec and "@" in address.addr_spec:
+                    name_ok = "\ufffd" not in address.display_name and not _SURROGATES.search(address.display_name)
+                    if address.addr_spec and "@" in address.addr_spec and name_ok:
                         found.append(Address(address.display_name or "", address.addr_spec.strip().lower()))
-                return tuple(found)
+                if found:
+                    return tuple(found)
         except Exception:  # noqa: BLE001
             self.problems.append(f"header {name} malformed")
-        raw = _decode_words(_raw_header(message, name) or "")
+        raw = self.raw_header_text(message, name)
         for display, addr in email.utils.getaddresses([raw]):
             if "@" in addr:
-                found.append(Address(display.strip(), addr.strip().lower()))
+                found.append(Address(display.strip(), addr.strip().strip(".").lower()))
+        if not found and (match := LOOSE_ADDRESS.search(raw)):
+            found.append(Address("", match.group().strip(".").lower()))
         return tuple(found)
 
     def message_ids(self, message: Message, name: str) -> tuple[str, ...]:
@@ -366,6 +384,17 @@ def _utf8_with_stray_bytes(data: bytes) -> str:
     return _ESCAPED.sub(
         lambda run: run.group().encode("utf-8", "surrogateescape").decode("windows-1252", "replace"), text
     )
+
+
+def _body_charset(message: Message) -> str:
+    """The first charset the message's parts declare (raw 8-bit headers are
+    usually in it)."""
+    for part in message.walk():
+        with contextlib.suppress(Exception):
+            charset = part.get_content_charset()
+            if charset:
+                return charset.lower()
+    return ""
 
 
 def _content_type(part: Message) -> str:

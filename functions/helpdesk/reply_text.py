@@ -20,17 +20,24 @@ The rules, in order:
 
 import re
 
-_WROTE = r"(wrote|writes|escribi[oó]|escreveu|a [ée]crit|schrieb|schreef|scrisse|skrev|napisa[lł]|pisze)\s*:?\s*$"
+_WROTE = (
+    r"(wrote|writes|escribi[oó]|escreveu|a [ée]crit|schrieb|schreef|scrisse|skrev|napisa[lł]|pisze|"
+    r"написал[аи]?)\s*:?\s*$"
+)
+# "26.06.2014, 14:41, "Ana" <ana@example.com>:" and the like: a date or an
+# address, ending in a colon, right above quoted lines.
+DATED_OR_ADDRESSED = re.compile(r"(\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}|@[\w.-]+)")
 QUOTE_HEADER_END = re.compile(_WROTE, re.IGNORECASE)
 QUOTE_HEADER_START = re.compile(r"^\s*(On|El|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b", re.IGNORECASE)
 ONE_LINE_QUOTE_HEADER = re.compile(r"^\s*(On|El|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b.{4,300}?" + _WROTE, re.IGNORECASE)
 DATE_FIRST_QUOTE_HEADER = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.{0,200}" + _WROTE, re.IGNORECASE)
 HEADER_FIELD = re.compile(
-    r"^\s*\*?\s*(?P<key>From|De|Von|Van|Da|Sent|Enviado|Enviado el|Date|Fecha|Gesendet|Datum|Data|Envoy[ée]|"
-    r"To|Para|An|Aan|A|[ÀA]|Cc|CC|Subject|Asunto|Betreff|Onderwerp|Objet|Assunto|Oggetto)\s*\*?\s*:",
+    r"^\s*\*?\s*(?P<key>From|De|Von|Van|Da|От|Sent|Enviado|Enviado el|Date|Fecha|Gesendet|Datum|Data|Envoy[ée]|"
+    r"Отправлено|Дата|To|Para|An|Aan|A|[ÀA]|Кому|Cc|CC|Subject|Asunto|Betreff|Onderwerp|Objet|Assunto|Oggetto|"
+    r"Тема)\s*\*?\s*:",
     re.IGNORECASE,
 )
-FROM_KEYS = {"from", "de", "von", "van", "da"}
+FROM_KEYS = {"from", "de", "von", "van", "da", "от"}
 DIVIDER = re.compile(
     r"^\s*(-{2,}|_{2,}|={2,})?\s*("
     r"original message|mensaje original|mensagem original|message d'origine|urspr[üu]ngliche nachricht|"
@@ -41,25 +48,45 @@ DIVIDER = re.compile(
 )
 RULE_DIVIDER = re.compile(r"^\s*(_{10,}|-{10,})\s*$")
 SIGNATURE_DELIMITER = re.compile(r"^(-- ?|--|__+|—)\s*$")
+# "-Ana" / "—Ana López" signing off on a line of its own (not a "- item" bullet).
+NAME_SIGN_OFF = re.compile(r"^\s*[-—][^\W\d_][\w.' -]{0,40}$")
+FOOTER_RULE = re.compile(r"^\s*(_{5,}|-{5,}|={5,})\s*$")
+# A device's sign-off is the whole line ("Sent from my iPhone"); "Sent from my
+# desk, where typing is easier" is a sentence and stays.
 MOBILE_SIGNATURE = re.compile(
     r"^\s*("
-    r"sent from my \w+(\s\w+){0,3}|sent from (yahoo mail|mail for windows|outlook|my mobile)|"
-    r"enviado desde (mi|el) \w+(\s\w+){0,3}|enviado desde (yahoo mail|correo para windows|outlook)|"
+    r"sent from my \w+(\s\w+){0,3}|sent from (yahoo mail|mail for windows( \d+)?|outlook|my mobile)( on \w+)?|"
+    r"enviado desde (mi|el) \w+(\s\w+){0,3}|enviado desde (yahoo mail|correo para windows( \d+)?|outlook)"
+    r"( (para|en) \w+)?|"
     r"get outlook for (ios|android)|obtener outlook para (ios|android)|descargar outlook para (ios|android)|"
-    r"enviado do meu \w+|envoy[ée] de mon \w+|von meinem \w+ gesendet|gesendet von meinem \w+"
-    r")\b.*$",
+    r"enviado do meu \w+(\s\w+){0,2}|envoy[ée] de mon \w+(\s\w+){0,2}|von meinem \w+(\s\w+){0,2} gesendet|"
+    r"gesendet von meinem \w+(\s\w+){0,2}"
+    r")\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"^\s*>")
 
 
 def visible_text(text: str) -> str:
-    """The newly written part of ``text``; the whole text if nothing else is left."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept = _before_history(lines)
-    kept = _without_signature(kept)
-    visible = "\n".join(kept).strip()
+    """The newly written part of ``text``: no quoted history, no signature; the
+    whole text if nothing else is left."""
+    kept = _without_signature(_before_history(_lines(text)))
+    visible = _joined(kept)
     return visible if visible else text.strip()
+
+
+def without_quotes(text: str) -> str:
+    """``text`` without its quoted history (the signature stays)."""
+    kept = _joined(_before_history(_lines(text)))
+    return kept if kept else text.strip()
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 def _before_history(lines: list[str]) -> list[str]:
@@ -68,8 +95,8 @@ def _before_history(lines: list[str]) -> list[str]:
         if header_length:
             rest = lines[index + header_length :]
             if _answers_between_quotes(rest):
-                # Inline answers: keep them, drop only what trails the last one.
-                return _drop_trailing_quotes(lines)
+                # Answers between quoted lines: the writer's own lines only.
+                return _own_lines(_without_signature(lines))
             return lines[:index]
         if _outlook_block(lines, index) or DIVIDER.match(line) or _rule_divider(lines, index):
             return lines[:index]
@@ -79,6 +106,17 @@ def _before_history(lines: list[str]) -> list[str]:
 def _quote_header_length(lines: list[str], index: int) -> int:
     """Lines taken by an ``On … wrote:`` header starting at ``index`` (0 if none)."""
     line = lines[index]
+    if QUOTED.match(line):
+        return 0
+    for length in (1, 2):  # a date or address line ending in ":" right above a quote
+        joined = " ".join(part.strip() for part in lines[index : index + length])
+        if (
+            joined.endswith(":")
+            and DATED_OR_ADDRESSED.search(lines[index])
+            and not HEADER_FIELD.match(lines[index])
+            and _followed_by_quote(lines, index + length - 1)
+        ):
+            return length
     if QUOTE_HEADER_END.search(line) and (
         ONE_LINE_QUOTE_HEADER.match(line) or DATE_FIRST_QUOTE_HEADER.match(line) or _followed_by_quote(lines, index)
     ):
@@ -100,15 +138,17 @@ def _followed_by_quote(lines: list[str], index: int) -> bool:
 
 
 def _outlook_block(lines: list[str], index: int) -> bool:
-    match = HEADER_FIELD.match(lines[index])
-    if not match or match.group("key").lower() not in FROM_KEYS:
+    """A block of copied headers (From/Sent/To/Subject in any order, in any of
+    the languages above) starting at ``index``."""
+    if not HEADER_FIELD.match(lines[index]):
         return False
-    keys = set()
-    for line in lines[index + 1 : index + 7]:
+    keys = []
+    for line in lines[index : index + 6]:
         field = HEADER_FIELD.match(line)
-        if field:
-            keys.add(field.group("key").lower())
-    return len(keys) >= 2
+        if not field:
+            break
+        keys.append(field.group("key").lower())
+    return len(set(keys)) >= 3 and bool(FROM_KEYS & set(keys))
 
 
 def _rule_divider(lines: list[str], index: int) -> bool:
@@ -120,14 +160,37 @@ def _rule_divider(lines: list[str], index: int) -> bool:
 
 
 def _answers_between_quotes(rest: list[str]) -> bool:
-    """True when unquoted text follows a quoted block (an inline reply)."""
+    """True when the writer's own text follows a quoted block (an inline or
+    bottom-posted reply); a signature or a mailing-list footer is not an answer."""
     seen_quote = False
     for line in rest:
         if QUOTED.match(line):
             seen_quote = True
-        elif seen_quote and line.strip() and not _is_signature_start(line):
+        elif _is_signature_start(line) or FOOTER_RULE.match(line):
+            return False
+        elif seen_quote and line.strip():
             return True
     return False
+
+
+def _own_lines(lines: list[str]) -> list[str]:
+    """Without quoted lines, quote headers, and the blank lines a quote leaves."""
+    kept: list[str] = []
+    dropped_last = False
+    index = 0
+    while index < len(lines):
+        header = _quote_header_length(lines, index)
+        if header or QUOTED.match(lines[index]):
+            while kept and not kept[-1].strip():
+                kept.pop()  # the blank line before a quote goes with it
+            index += header or 1
+            dropped_last = True
+            continue
+        if not (dropped_last and not lines[index].strip()):
+            kept.append(lines[index])
+            dropped_last = False
+        index += 1
+    return kept
 
 
 def _drop_trailing_quotes(lines: list[str]) -> list[str]:
@@ -144,14 +207,14 @@ def _drop_trailing_quotes(lines: list[str]) -> list[str]:
 
 
 def _is_signature_start(line: str) -> bool:
-    return bool(SIGNATURE_DELIMITER.match(line) or MOBILE_SIGNATURE.match(line))
+    return bool(SIGNATURE_DELIMITER.match(line) or MOBILE_SIGNATURE.match(line) or NAME_SIGN_OFF.match(line))
 
 
 def _without_signature(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if MOBILE_SIGNATURE.match(line):
             return lines[:index]
-        if SIGNATURE_DELIMITER.match(line) and index > 0:
+        if (SIGNATURE_DELIMITER.match(line) or NAME_SIGN_OFF.match(line) or FOOTER_RULE.match(line)) and index > 0:
             tail = [rest for rest in lines[index + 1 :] if rest.strip()]
             if len(tail) <= 12:
                 return lines[:index]

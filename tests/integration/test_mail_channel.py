@@ -2,124 +2,16 @@
 bounces, auto-replies, quarantine, attachments, and replies' headers."""
 
 import email
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from typing import Any
 
-import boto3
 import pytest
 
-from helpdesk.files import S3FileStore
-from helpdesk.mail_intake import MailDelivery, MailOutcome, MailReceipt, raw_mail_reference, receive_mail
-from helpdesk.models import Actor, ActorKind, DeliveryStatus, MessageKind, TicketStatus
-from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
-from helpdesk.outbound_mail import deliver_email
-from helpdesk.providers.ses import SesMailer
+from helpdesk.mail_intake import MailOutcome
+from helpdesk.models import DeliveryStatus, MessageKind, TicketStatus
 from helpdesk.replies import ReplyDraft, reply_to_ticket
-from helpdesk.settings import MailSettings
-from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import TicketChanges, update_ticket
-from tests.conftest import REGION
-
-SUPPORT = "soporte@atiende.example"
-AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Andrés Pérez")
-
-
-@dataclass
-class MailDesk:
-    store: HelpdeskStore
-    files: S3FileStore
-    settings: MailSettings
-    queue: SqsOutboundQueue
-    queue_url: str
-    ses: Any
-    count: int = 0
-
-    def receive(self, raw: bytes, provider_id: str | None = None, **delivery: Any) -> MailReceipt:
-        self.count += 1
-        provider_id = provider_id or f"ses-{self.count:05d}"
-        key = f"inbound/{provider_id}"
-        boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key=key, Body=raw)
-        return receive_mail(
-            raw,
-            MailDelivery(
-                provider_id=provider_id,
-                original=raw_mail_reference("raw-mail", key, raw),
-                received_at=datetime.now(UTC),
-                **delivery,
-            ),
-            self.store,
-            self.files,
-            self.settings,
-            self.queue,
-        )
-
-    def queued(self) -> list[OutboundRequest]:
-        sqs = boto3.client("sqs", region_name=REGION)
-        found = []
-        while messages := sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages"):
-            for message in messages:
-                found.append(OutboundRequest.model_validate(json.loads(message["Body"])))
-                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
-        return found
-
-    def send_all(self) -> list[bytes]:
-        """Deliver what is queued through SES; returns the raw mails sent."""
-        before = len(self.ses_sent())
-        for request in self.queued():
-            deliver_email(request, self.store, SesMailer(self.ses), self.settings, final_attempt=False)
-        return self.ses_sent()[before:]
-
-    def ses_sent(self) -> list[bytes]:
-        from moto.core import DEFAULT_ACCOUNT_ID
-        from moto.ses.models import ses_backends
-
-        sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
-        return [m.raw_data.encode() if isinstance(m.raw_data, str) else m.raw_data for m in sent]
-
-
-@pytest.fixture
-def desk(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailDesk]:
-    s3 = boto3.client("s3", region_name=REGION)
-    for bucket in ("raw-mail", "attachments"):
-        s3.create_bucket(Bucket=bucket)
-    sqs = boto3.client("sqs", region_name=REGION)
-    queue_url = sqs.create_queue(QueueName="outbound")["QueueUrl"]
-    ses = boto3.client("ses", region_name=REGION)
-    ses.verify_domain_identity(Domain="atiende.example")
-    for name, value in {
-        "SUPPORT_ADDRESS": SUPPORT,
-        "RAW_MAIL_BUCKET": "raw-mail",
-        "ATTACHMENTS_BUCKET": "attachments",
-        "MAX_ATTACHMENT_BYTES": "2048",
-        "MAX_MAIL_ATTACHMENT_BYTES": "4096",
-    }.items():
-        monkeypatch.setenv(name, value)
-    yield MailDesk(
-        store, S3FileStore(s3), MailSettings.from_environment(), SqsOutboundQueue(sqs, queue_url), queue_url, ses
-    )
-
-
-def mail(
-    body: str = "Hola, mi factura de octubre tiene un error.",
-    sender: str = "Carlos Méndez <carlos@cliente.example>",
-    subject: str = "Factura de octubre",
-    headers: dict[str, str] | None = None,
-    to: str = SUPPORT,
-) -> bytes:
-    message = email.message.EmailMessage(policy=policy.SMTP)
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = "Mon, 02 Nov 2026 10:00:00 -0600"
-    message["Message-ID"] = email.utils.make_msgid(domain="cliente.example")
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(body)
-    return message.as_bytes()
+from tests.integration.conftest import AGENT, SUPPORT, MailDesk, mail
 
 
 def test_new_mail_opens_a_ticket_and_is_acknowledged_in_spanish(desk: MailDesk) -> None:
