@@ -8,6 +8,7 @@ returns typed JSON; errors become responses in ``agent_api.errors``.
 import functools
 import platform
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from chalice import Chalice, Response
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 import helpdesk
 from agent_api.auth import Principal, authenticate
 from agent_api.errors import error_response, response_for
+from helpdesk.clock import utc_now
 from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, TicketStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
@@ -184,3 +186,19 @@ def reply(principal: Principal, ticket_id: str) -> Response:
     actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
     message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, actor, mail_settings())
     return _json(message, status=202)
+
+
+class SetAsideParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+
+
+@agent_route("/api/set-aside")
+def set_aside(principal: Principal) -> Response:
+    """Inbound that became no ticket message (quarantined, unreadable, auto-replies
+    answering nothing, unmatched bounces), newest first, for one month."""
+    params = SetAsideParams.model_validate(_request().query_params or {})
+    month = datetime.strptime(params.month, "%Y-%m").replace(tzinfo=UTC) if params.month else utc_now()
+    entries = store().set_aside_in_month(month)
+    return _json({"month": f"{month:%Y-%m}", "entries": [e.model_dump(mode="json") for e in entries]})

@@ -1,0 +1,84 @@
+"""The local stack as a user starts it (`atiende run`): a real process on
+127.0.0.1, spoken to over HTTP and SMTP."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "local.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[str]
+    base: str
+    smtp_port: int
+    env: dict[str, str]
+    _token: str | None = None
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self.cli("token", "--email", "agente@atiende.localhost").stdout.strip()
+        return self._token
+
+    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token()}"}
+        return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_stack() -> RunningStack:
+    """`atiende run` on free ports, once /health answers."""
+    port, aws_port, smtp_port = _free_port(), _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {
+        "ATIENDE_PORT": str(port),
+        "ATIENDE_AWS_PORT": str(aws_port),
+        "ATIENDE_SMTP_PORT": str(smtp_port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [*CLI, "run"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"atiende run exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                return RunningStack(process, base, smtp_port, env)
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail("atiende run did not answer /health within 120 s")
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RunningStack]:
+    running = start_stack()
+    yield running
+    running.stop()
