@@ -1,6 +1,27 @@
 """``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
 
-from bench import cold_start, ingest_bench
+from bench import cold_start, ingest_bench, mail_corpus, peers
+
+
+def mail_rates() -> None:
+    ours = mail_corpus.all_scores()
+    compared = peers.run()
+    print("\n(d) e-mail against the corpus's expected outputs (passed / scored)")
+    print(f"  {'set':<30}{'Atiende':>12}{'email-reply-parser':>20}{'talon':>12}")
+    for score in ours:
+        cells = []
+        for peer in ("erp", "talon"):
+            theirs = compared["scores"].get(peer, {}).get(score.name)
+            cells.append(f"{theirs.passed}/{theirs.total}" if theirs else "-")
+        print(f"  {score.name:<30}{f'{score.passed}/{score.total}':>12}{cells[0]:>20}{cells[1]:>12}")
+    reply_sets = [s for s in ours if not s.name.startswith("zammad")]
+    passed, total = sum(s.passed for s in reply_sets), sum(s.total for s in reply_sets)
+    print(f"  {'visible text, all reply sets':<30}{f'{passed}/{total} = {passed / total:.0%}':>12}")
+    for peer, error in compared["errors"].items():
+        print(f"  peer {peer}: {error}")
+    for score in ours:
+        if score.failures:
+            print(f"  Atiende misses in {score.name}: {', '.join(score.failures)}")
 
 
 def main() -> None:
@@ -22,6 +43,7 @@ def main() -> None:
     print(f"  {'duplicate delivery':<44}{ingest.calls_duplicate:>10.1f}")
     per_message = {op: n / ingest.messages for op, n in sorted(ingest.calls_by_operation.items())}
     print("  throughput run, per message: " + ", ".join(f"{op} {n:.2f}" for op, n in per_message.items()))
+    mail_rates()
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")
