@@ -73,7 +73,13 @@ class S3FileStore:
             Metadata={"sha256": digest, "declared-type": declared_type[:100]},
         )
         return Attachment(
-            bucket=bucket, key=key, filename=filename, content_type=content_type, size=len(content), sha256=digest
+            bucket=bucket,
+            key=key,
+            filename=filename,
+            content_type=content_type,
+            declared_type=declared_type or None,
+            size=len(content),
+            sha256=digest,
         )
 
     def get(self, bucket: str, key: str) -> bytes:

@@ -5,14 +5,14 @@ flows 1 and 2).
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from helpdesk.errors import AutomaticMessageWithoutTicket, InvalidIdentity
 from helpdesk.files import FileStore
 from helpdesk.ingest import InboundMessage, IngestResult, ThreadHints, ingest
-from helpdesk.mail_parsing import MailAttachment, ParsedMail, parse_mail
+from helpdesk.mail_parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
 from helpdesk.mail_threading import ticket_in_addresses, ticket_in_message_ids, ticket_number_in_subject
 from helpdesk.models import Attachment, Channel, DeliveryStatus, Identity, IdentityKind, Notice, SetAside
 from helpdesk.observability import logger
@@ -76,7 +76,9 @@ def receive_mail(
     if parsed.delivery_report is not None:
         return _bounce(store, delivery, parsed)
     if not parsed.readable:
-        return _set_aside(store, delivery, parsed, "unreadable", "; ".join(parsed.problems))
+        parsed = _unreadable_but_from(parsed, raw)
+        if parsed.sender is None:
+            return _set_aside(store, delivery, parsed, "unreadable", "; ".join(parsed.problems))
     if parsed.sender is None:
         return _set_aside(store, delivery, parsed, "no_sender")
     try:
@@ -88,6 +90,17 @@ def receive_mail(
     if result.created_ticket and outbound is not None:
         acknowledge_new_ticket(store, outbound, result.ticket, store.get_contact(result.ticket.contact_id), settings)
     return _receipt(result)
+
+
+def _unreadable_but_from(parsed: ParsedMail, raw: bytes) -> ParsedMail:
+    """A mail no parser could read still belongs to whoever the From line names:
+    it becomes a message with a "could not be read" notice, the raw kept."""
+    head = raw[:16384].decode("latin-1")
+    line = re.search(r"^From:[^\r\n]*", head, re.IGNORECASE | re.MULTILINE)
+    address = LOOSE_ADDRESS.search(line.group()) if line else None
+    if address is None:
+        return parsed
+    return replace(parsed, sender=Address("", address.group().strip(".").lower()))
 
 
 def _receipt(result: IngestResult) -> MailReceipt:
@@ -119,6 +132,8 @@ def _inbound(parsed: ParsedMail, delivery: MailDelivery, files: FileStore, setti
     full_text = parsed.text
     text = visible_text(full_text)
     notices += _truncation_notices(text, full_text, parsed.html)
+    if not parsed.readable:
+        notices += (Notice(key="mail_unreadable"),)
     html = _with_inline_images(parsed.html, by_content_id)[:MAX_HTML] if parsed.html else None
     if not parsed.readable or parsed.problems:
         logger.info("mail parsed with problems", extra={"problems": list(parsed.problems)[:10]})

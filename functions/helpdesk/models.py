@@ -119,7 +119,8 @@ class Attachment(_Entity):
     bucket: str
     key: str
     filename: str = ""
-    content_type: str = "application/octet-stream"
+    content_type: str = "application/octet-stream"  # what the bytes are (sniffed)
+    declared_type: str | None = None  # what the sender said they are
     size: Annotated[int, Field(ge=0)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 

@@ -5,10 +5,14 @@ import email
 from datetime import UTC, datetime
 from email import policy
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from helpdesk.mail_intake import MailOutcome
 from helpdesk.models import DeliveryStatus, MessageKind, TicketStatus
+from helpdesk.outbound_mail import deliver_email
+from helpdesk.providers.ses import SesMailer
 from helpdesk.replies import ReplyDraft, reply_to_ticket
 from helpdesk.tickets import TicketChanges, update_ticket
 from tests.integration.conftest import AGENT, SUPPORT, MailDesk, mail
@@ -211,3 +215,37 @@ def test_no_field_can_inject_a_header(desk: MailDesk) -> None:
     assert parsed["Bcc"] is None
     assert "victima@ajeno.example" not in str(parsed.keys())
     assert parsed["Subject"].startswith("Re: Hola Bcc: victima@ajeno.example")
+
+
+def test_unreadable_mail_with_a_sender_becomes_a_message_with_a_notice(
+    desk: MailDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpdesk import mail_intake
+    from helpdesk.mail_parsing import ParsedMail
+
+    monkeypatch.setattr(mail_intake, "parse_mail", lambda raw: ParsedMail(readable=False, problems=("boom",)))
+    receipt = desk.receive(mail())
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    (message,) = [m for m in thread.messages if m.kind is MessageKind.INBOUND]
+    assert [n.key for n in message.notices] == ["mail_unreadable"]
+    assert message.original is not None and thread.contact is not None
+
+
+def test_a_send_that_keeps_failing_marks_the_reply_failed(desk: MailDesk) -> None:
+    ticket_id = desk.receive(mail()).ticket_id or ""
+    desk.queued()
+    reply = reply_to_ticket(desk.store, desk.queue, ticket_id, ReplyDraft(body="Hola"), AGENT, desk.settings)
+    (request,) = desk.queued()
+    unverified = boto3.client("ses", region_name="eu-west-1")  # no verified identity there: SES refuses
+
+    with pytest.raises(ClientError):
+        deliver_email(request, desk.store, SesMailer(unverified), desk.settings, final_attempt=False)
+    status = deliver_email(request, desk.store, SesMailer(unverified), desk.settings, final_attempt=True)
+
+    assert status is DeliveryStatus.FAILED
+    thread = desk.store.get_thread(ticket_id)
+    assert thread is not None
+    failed = next(m for m in thread.messages if m.id == reply.id)
+    assert failed.delivery_status is DeliveryStatus.FAILED and failed.delivery_error == "send_failed: MessageRejected"
