@@ -6,7 +6,6 @@ returns typed JSON; errors become responses in ``agent_api.errors``.
 """
 
 import functools
-import platform
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -94,6 +93,8 @@ def _package_version(name: str) -> str:
 @app.route("/health")
 def health() -> dict[str, Any]:
     """Liveness, with the versions of the parts (no table call: cheap to poll)."""
+    import platform
+
     return {
         "status": "ok",
         "versions": {

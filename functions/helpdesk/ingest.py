@@ -8,15 +8,13 @@ on conversational channels, follows thread hints, and reopens a pending or solve
 ticket when the customer writes again.
 """
 
-import random
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
 import nh3
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from helpdesk.clock import new_id, utc_now
+from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.contacts import new_contact, normalize_identity
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
@@ -111,7 +109,7 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
             return _duplicate(inbound, store)
         except (StaleTicket, ConversationAlreadyOpen, _IdentityRace):
             # Another delivery changed the same ticket or contact first: read again.
-            _back_off(attempt)
+            pause_before_retry(attempt)
             continue
         if inbound.thread_key:
             store.remember_thread_key(inbound.thread_key, result.ticket.id)
@@ -318,7 +316,3 @@ def _only_our_images(element: str, attribute: str, value: str) -> str | None:
     if attribute in ("src", "srcset") and not value.startswith(ATTACHMENT_URL_PREFIX):
         return None
     return value
-
-
-def _back_off(attempt: int) -> None:
-    time.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** min(attempt, 6))))  # noqa: S311 - jitter, not security

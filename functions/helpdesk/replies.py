@@ -7,9 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk.clock import new_id, utc_now
+from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import IngestGaveUp, StaleTicket, TicketClosed, TicketNotFound
-from helpdesk.ingest import _back_off
 from helpdesk.mail_threading import our_message_id
 from helpdesk.models import (
     Actor,
@@ -87,7 +86,7 @@ def reply_to_ticket(
         try:
             store.append_message(ticket, after, message, events)
         except StaleTicket:
-            _back_off(attempt)  # a customer message or another change came first
+            pause_before_retry(attempt)  # a customer message or another change came first
             continue
         queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
         return message
@@ -114,7 +113,7 @@ def acknowledge_new_ticket(
         try:
             store.append_message(current, after, message, [])
         except StaleTicket:
-            _back_off(attempt)
+            pause_before_retry(attempt)
             continue
         queue.enqueue(OutboundRequest(ticket_id=current.id, message_id=message.id, sent_at=message.sent_at))
         return message
