@@ -56,6 +56,7 @@ def run(seed_demo: bool) -> int:
     signal.signal(signal.SIGTERM, _stop)
     threading.Thread(target=web.server.serve_forever, name="console", daemon=True).start()
     _banner(port, aws.url, deployment.table_name, tickets, smtp_port, support_address())
+    _whatsapp_banner(port)
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     web.shutdown()
@@ -97,6 +98,18 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         "",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _whatsapp_banner(port: int) -> None:
+    from local.stack import whatsapp_secrets
+
+    secrets = whatsapp_secrets()
+    print(
+        f"WhatsApp (local): webhook http://{HOST}:{port}/webhooks/whatsapp  "
+        f"verify token {secrets['WhatsAppVerifyToken']}  app secret {secrets['WhatsAppAppSecret']}\n"
+        "  (ATIENDE_WHATSAPP_VERIFY_TOKEN / ATIENDE_WHATSAPP_APP_SECRET override them)\n",
+        flush=True,
+    )
 
 
 def seed_running() -> int:

@@ -23,6 +23,15 @@ def support_address() -> str:
     return os.environ.get("ATIENDE_SUPPORT_ADDRESS", DEFAULT_SUPPORT_ADDRESS)
 
 
+def whatsapp_secrets() -> dict[str, str]:
+    """Local-only defaults, printed at start; the environment overrides them."""
+    return {
+        "WhatsAppVerifyToken": os.environ.get("ATIENDE_WHATSAPP_VERIFY_TOKEN", "atiende-local-verify"),
+        "WhatsAppAppSecret": os.environ.get("ATIENDE_WHATSAPP_APP_SECRET", "atiende-local-app-secret"),
+        "WhatsAppPhoneNumberId": os.environ.get("ATIENDE_WHATSAPP_PHONE_NUMBER_ID", "100000000000001"),
+    }
+
+
 def aws_environment(endpoint_url: str) -> dict[str, str]:
     """Credentials and endpoints that reach only the embedded AWS."""
     return {
@@ -92,7 +101,13 @@ def create_user_pool(session: boto3.Session) -> dict[str, str]:
 def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
     """Provision everything and put the functions' environment in this process."""
     cognito_ids = create_user_pool(session)
-    stack = provision(session, STACK_NAME, cognito_ids, stage=STAGE, parameters={"SupportAddress": support_address()})
+    stack = provision(
+        session,
+        STACK_NAME,
+        cognito_ids,
+        stage=STAGE,
+        parameters={"SupportAddress": support_address(), **whatsapp_secrets()},
+    )
     table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
     ttl = table.get("TimeToLiveSpecification")
     if ttl:  # moto's CloudFormation ignores it

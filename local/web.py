@@ -9,7 +9,10 @@ from urllib.parse import unquote, urlsplit
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
+from local.api_gateway import Route, invoke, routes
+
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+GATEWAY_ROUTES = routes()
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 API_PATHS = ("/health", "/api")
 
@@ -24,10 +27,35 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
     def do_GET(self) -> None:
         if urlsplit(self.path).path == "/dev/outbox":
             self._send_outbox()
+        elif self._gateway_route():
+            self._send_to_function()
         elif self._is_api():
             self._generic_handle()
         else:
             self._send_static()
+
+    def do_POST(self) -> None:
+        if self._gateway_route():
+            self._send_to_function()
+        else:
+            self._generic_handle()
+
+    def _gateway_route(self) -> Route | None:
+        return GATEWAY_ROUTES.get((urlsplit(self.path).path, self.command))
+
+    def _send_to_function(self) -> None:
+        route = self._gateway_route()
+        assert route is not None  # noqa: S101 - checked by the caller
+        length = int(self.headers.get("content-length", "0") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = invoke(route, self.command, self.path, dict(self.headers), body)
+        payload = (response.get("body") or "").encode("utf-8")
+        self.send_response(int(response.get("statusCode", 200)))
+        for name, value in (response.get("headers") or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def _send_outbox(self) -> None:
         from local.outbox import outbox

@@ -100,6 +100,20 @@ def outbound_settings() -> OutboundSettings:
     return OutboundSettings.from_environment()
 
 
+class WhatsAppSettings(_FromEnvironment):
+    """The WhatsApp Business number and the secrets Meta signs and verifies with."""
+
+    verify_token: str = Field(validation_alias="WHATSAPP_VERIFY_TOKEN", min_length=8)
+    app_secret: str = Field(validation_alias="WHATSAPP_APP_SECRET", min_length=8, repr=False)
+    phone_number_id: str = Field(default="", validation_alias="WHATSAPP_PHONE_NUMBER_ID")
+    updates_queue_url: str = Field(validation_alias="WHATSAPP_UPDATES_QUEUE_URL")
+
+
+@lru_cache(maxsize=1)
+def whatsapp_settings() -> WhatsAppSettings:
+    return WhatsAppSettings.from_environment()
+
+
 def raw_mail_prefix() -> str:
     """Where SES's receipt rule writes raw mail in the raw-mail bucket; the
     template's receipt rule uses the same prefix (a test checks)."""
@@ -115,3 +129,4 @@ def forget_settings() -> None:
     auth_settings.cache_clear()
     mail_settings.cache_clear()
     outbound_settings.cache_clear()
+    whatsapp_settings.cache_clear()

@@ -8,7 +8,14 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
-from helpdesk.settings import RAW_MAIL_PREFIX, AuthSettings, MailSettings, OutboundSettings, StoreSettings
+from helpdesk.settings import (
+    RAW_MAIL_PREFIX,
+    AuthSettings,
+    MailSettings,
+    OutboundSettings,
+    StoreSettings,
+    WhatsAppSettings,
+)
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
 from local.provision import ROOT, load_template
 
@@ -19,6 +26,7 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings),
+    "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
 }
 
 
@@ -63,12 +71,16 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
     assert handlers == folders
 
 
-@pytest.mark.parametrize("folder", sorted(SETTINGS_BY_FUNCTION))
-def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], folder: str) -> None:
+@pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
+                                     "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler"])  # fmt: skip
+def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
-    (props,) = [p for p in _functions(template).values() if p["Handler"].startswith(f"{folder}.")]
+    (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
     provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
-    for settings in SETTINGS_BY_FUNCTION[folder]:
+    needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
+    if handler == "whatsapp_webhook.worker.handler":
+        needed = (StoreSettings,)
+    for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"
 

@@ -1,0 +1,240 @@
+"""WhatsApp Cloud API webhooks into the help desk (ARCHITECTURE §3, flow 1).
+
+The webhook only checks the signature, splits Meta's envelope into one queue
+item per customer message or status, and answers at once; the worker maps each
+item here: a message becomes an ``InboundMessage`` for ``ingest``, a status
+updates the delivery of the outbound message it names and never opens a ticket.
+
+Meta's payloads are read leniently (unknown fields are kept, not refused): new
+fields appear often, and ``wa_id``, ``from``, ``contacts`` and the newer user-id
+fields are all optional.
+"""
+
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from helpdesk.errors import HelpdeskError, InvalidIdentity
+from helpdesk.ingest import InboundMessage, IngestResult, ingest
+from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
+from helpdesk.store import HelpdeskStore
+
+# The order a delivery moves forward in; a late "delivered" never undoes "read".
+STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "played": 3}
+
+
+class InvalidSignature(HelpdeskError):
+    message_key = "error.unauthenticated"
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Change(_Lenient):
+    field: str
+    value: dict[str, Any]
+
+
+class Entry(_Lenient):
+    id: str = ""
+    changes: list[Change] = Field(default_factory=list)
+
+
+class WebhookEnvelope(_Lenient):
+    object: str
+    entry: list[Entry]
+
+
+class QueuedUpdate(BaseModel):
+    """One customer message or one status, as queued for the worker."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["message", "status"]
+    group: str  # the customer: messages of one customer are handled in order
+    dedup_id: str
+    phone_number_id: str = ""
+    item: dict[str, Any]
+    contact: dict[str, Any] = Field(default_factory=dict)
+
+
+def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> None:
+    """``X-Hub-Signature-256: sha256=<hex HMAC of the raw body with the app secret>``."""
+    if not header or not header.startswith("sha256="):
+        raise InvalidSignature("missing signature")
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower()):
+        raise InvalidSignature("signature does not match")
+
+
+def split_webhook(raw_body: bytes) -> list[QueuedUpdate]:
+    """Queue items from a (signature-checked) body. Raises ValueError for a body
+    that is not Meta's envelope; fields other than ``messages`` are ignored."""
+    try:
+        envelope = WebhookEnvelope.model_validate(json.loads(raw_body))
+    except (ValueError, ValidationError) as exc:
+        raise ValueError(f"not a WhatsApp webhook: {type(exc).__name__}") from exc
+    updates: list[QueuedUpdate] = []
+    for entry in envelope.entry:
+        for change in entry.changes:
+            if change.field != "messages":
+                continue  # account, template and call notifications: not conversations
+            value = change.value
+            phone_number_id = str((value.get("metadata") or {}).get("phone_number_id", ""))
+            contacts = {str(c.get("wa_id") or c.get("user_id") or ""): c for c in value.get("contacts") or []}
+            for message in value.get("messages") or []:
+                sender = _sender(message, contacts)
+                updates.append(
+                    QueuedUpdate(
+                        kind="message",
+                        group=sender or "unknown",
+                        dedup_id=str(message.get("id") or ""),
+                        phone_number_id=phone_number_id,
+                        item=message,
+                        contact=contacts.get(sender) or next(iter(contacts.values()), {}),
+                    )
+                )
+            for status in value.get("statuses") or []:
+                updates.append(
+                    QueuedUpdate(
+                        kind="status",
+                        group=str(status.get("recipient_id") or status.get("recipient_user_id") or "unknown"),
+                        dedup_id=f"{status.get('id', '')}:{status.get('status', '')}",
+                        phone_number_id=phone_number_id,
+                        item=status,
+                    )
+                )
+    if any(not update.dedup_id.strip(":") for update in updates):
+        raise ValueError("a message or status without an id")
+    return updates
+
+
+def _sender(message: dict[str, Any], contacts: dict[str, dict[str, Any]]) -> str:
+    """The customer's WhatsApp id: ``from``, else a contact's ``wa_id``; the first
+    that is a phone number's digits."""
+    candidates = (message.get("from"), *contacts.keys(), message.get("from_user_id"))
+    usable = [str(c) for c in candidates if c and str(c).lstrip("+").isdigit()]
+    return usable[0] if usable else next((str(c) for c in candidates if c), "")
+
+
+def handle_update(update: QueuedUpdate, store: HelpdeskStore) -> IngestResult | Message | None:
+    """Apply one queued update; one that can never succeed (no usable sender) is
+    set aside for agents instead of being retried into the dead-letter queue."""
+    if update.kind == "status":
+        return apply_status(update.item, store)
+    try:
+        return ingest(inbound_message(update), store)
+    except InvalidIdentity:
+        store.set_aside(
+            SetAside(
+                id=update.dedup_id,
+                channel=Channel.WHATSAPP,
+                reason="no_sender",
+                received_at=datetime.now(UTC),
+                sender=update.group[:64],
+                detail=json.dumps(update.item)[:4000],
+            )
+        )
+        return None
+
+
+def inbound_message(update: QueuedUpdate) -> InboundMessage:
+    """Meta's message → the help desk's ``InboundMessage``."""
+    message = update.item
+    kind = str(message.get("type", "unknown"))
+    raw_body = message.get(kind)
+    body: dict[str, Any] = raw_body if isinstance(raw_body, dict) else {}
+    text, notices = _content(kind, body, message)
+    context = message.get("context") or {}
+    if context.get("forwarded") or context.get("frequently_forwarded"):
+        notices.append(Notice(key="forwarded", params={"many_times": str(bool(context.get("frequently_forwarded")))}))
+    if context.get("id") and kind != "reaction":
+        notices.append(Notice(key="reply_to", params={"message": str(context["id"])}))
+    profile = (update.contact.get("profile") or {}).get("name")
+    return InboundMessage(
+        channel=Channel.WHATSAPP,
+        channel_message_id=str(message["id"]),
+        sender=Identity(kind=IdentityKind.WHATSAPP, value=update.group),
+        sender_name=profile,
+        sent_at=datetime.fromtimestamp(int(message.get("timestamp") or 0), UTC)
+        if message.get("timestamp")
+        else datetime.now(UTC),
+        text=text,
+        notices=tuple(notices),
+    )
+
+
+def _content(kind: str, body: dict[str, Any], message: dict[str, Any]) -> tuple[str, list[Notice]]:
+    """The text an agent reads, and what else they should know, by message type."""
+    notices: list[Notice] = []
+    if kind == "text":
+        return str(body.get("body", "")), notices
+    if kind in ("image", "video", "document", "audio", "voice", "sticker"):
+        params = {"type": kind, "media_id": str(body.get("id", "")), "mime_type": str(body.get("mime_type", ""))}
+        if body.get("filename"):
+            params["filename"] = str(body["filename"])
+        notices.append(Notice(key="media", params=params))
+        return str(body.get("caption", "")), notices
+    if kind == "location":
+        where = ", ".join(str(body[k]) for k in ("name", "address") if body.get(k))
+        point = f"{body.get('latitude')},{body.get('longitude')}"
+        notices.append(Notice(key="location", params={"latitude": str(body.get("latitude")),
+                                                      "longitude": str(body.get("longitude"))}))  # fmt: skip
+        return f"📍 {where} ({point})".replace("  ", " ").strip(), notices
+    if kind == "contacts":
+        cards = message.get("contacts") or []
+        lines = []
+        for card in cards:
+            name = (card.get("name") or {}).get("formatted_name", "")
+            phones = ", ".join(str(p.get("phone", "")) for p in card.get("phones") or [])
+            lines.append(f"👤 {name} {phones}".strip())
+        return "\n".join(lines), notices
+    if kind == "interactive":
+        reply = body.get("button_reply") or body.get("list_reply") or body.get("nfm_reply") or {}
+        notices.append(Notice(key="interactive_reply", params={"id": str(reply.get("id", ""))}))
+        return str(reply.get("title") or reply.get("body") or ""), notices
+    if kind == "button":
+        notices.append(Notice(key="template_button", params={"payload": str(body.get("payload", ""))}))
+        return str(body.get("text", "")), notices
+    if kind == "reaction":
+        emoji = str(body.get("emoji") or "")
+        notices.append(Notice(key="reaction" if emoji else "reaction_removed",
+                              params={"message": str(body.get("message_id", ""))}))  # fmt: skip
+        return emoji, notices
+    if kind == "revoke":
+        notices.append(Notice(key="deleted", params={"message": str(body.get("original_message_id", ""))}))
+        return "", notices
+    if kind == "order":
+        items = body.get("product_items") or []
+        notices.append(Notice(key="order", params={"items": str(len(items))}))
+        return str(body.get("text", "")), notices
+    errors = message.get("errors") or []
+    title = str(errors[0].get("title") or errors[0].get("message") or "") if errors else ""
+    notices.append(Notice(key="unsupported", params={"type": kind, "error": title}))
+    return "", notices
+
+
+def apply_status(status: dict[str, Any], store: HelpdeskStore) -> Message | None:
+    """Move an outbound message's delivery forward (never back); a failure shows
+    Meta's error title. Statuses for messages we do not know are ignored."""
+    message = store.find_channel_message(Channel.WHATSAPP, str(status.get("id", "")))
+    if message is None:
+        return None
+    name = str(status.get("status", ""))
+    if name == "failed":
+        errors = status.get("errors") or [{}]
+        title = str(errors[0].get("title") or errors[0].get("message") or "failed")
+        code = errors[0].get("code")
+        return store.mark_delivery(message, DeliveryStatus.FAILED, f"{code}: {title}" if code else title)
+    if name not in STATUS_ORDER:
+        return None
+    current = STATUS_ORDER.get(message.delivery_status.value, 0)
+    if STATUS_ORDER[name] <= current or message.delivery_status is DeliveryStatus.FAILED:
+        return message
+    new = DeliveryStatus.READ if name == "played" else DeliveryStatus(name)
+    return store.mark_delivery(message, new, None)

@@ -1,0 +1,249 @@
+"""WhatsApp webhooks through the real handlers against moto's SQS FIFO and the
+table: signatures, verification, every corpus payload, replays, order, statuses."""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind
+from helpdesk.store import HelpdeskStore, TicketQuery
+from local.lambda_runtime import LocalContext, QueueSubscription, QueueWorker
+from tests.conftest import REGION, corpus_dir
+
+SECRET = "test-app-secret-123"
+CONTEXT: Any = LocalContext("WhatsAppWebhookFunction")
+VERIFY = "test-verify-token"
+
+
+@dataclass
+class WhatsAppDesk:
+    store: HelpdeskStore
+    queue_url: str
+    worker: QueueWorker
+
+    def post(self, payload: dict[str, Any] | bytes, signature: str | None = "valid") -> dict[str, Any]:
+        from whatsapp_webhook import app
+
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature == "valid":
+            headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        elif signature is not None:
+            headers["X-Hub-Signature-256"] = signature
+        event = {"httpMethod": "POST", "headers": headers, "body": body.decode("utf-8", "replace")}
+        response: dict[str, Any] = app.handler(event, CONTEXT)
+        return response
+
+    def waiting(self) -> int:
+        sqs = boto3.client("sqs", region_name=REGION)
+        attributes = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+    def tickets(self) -> list[Any]:
+        from helpdesk.models import TicketStatus
+
+        return list(self.store.list_tickets(TicketQuery(statuses=(TicketStatus.NEW,), limit=100)).tickets)
+
+
+@pytest.fixture
+def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[WhatsAppDesk]:
+    from whatsapp_webhook import app, worker
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="updates.fifo", Attributes={"FifoQueue": "true", "VisibilityTimeout": "30"})[
+        "QueueUrl"
+    ]
+    for name, value in {
+        "WHATSAPP_VERIFY_TOKEN": VERIFY,
+        "WHATSAPP_APP_SECRET": SECRET,
+        "WHATSAPP_UPDATES_QUEUE_URL": queue_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for cached in (app._queue, app._store, worker._store):
+        cached.cache_clear()
+    subscription = QueueSubscription("WhatsAppWorkerFunction", queue_url, "whatsapp_webhook.worker.handler", 10)
+    yield WhatsAppDesk(store, queue_url, QueueWorker(sqs, subscription))
+    for cached in (app._queue, app._store, worker._store):
+        cached.cache_clear()
+
+
+def text_message(wa_id: str, wamid: str, body: str, timestamp: int = 1_797_000_000) -> dict[str, Any]:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "123",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "50255550000", "phone_number_id": "100"},
+                            "contacts": [{"profile": {"name": "Cliente"}, "wa_id": wa_id}],
+                            "messages": [
+                                {
+                                    "from": wa_id,
+                                    "id": wamid,
+                                    "timestamp": str(timestamp),
+                                    "type": "text",
+                                    "text": {"body": body},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_verification_echoes_the_challenge_only_for_our_token(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import app
+
+    def verify(token: str) -> dict[str, Any]:
+        params = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+        event = {"httpMethod": "GET", "headers": {}, "queryStringParameters": params}
+        response: dict[str, Any] = app.handler(event, CONTEXT)
+        return response
+
+    assert verify(VERIFY)["statusCode"] == 200 and verify(VERIFY)["body"] == "1158201444"
+    assert verify("otro-token")["statusCode"] == 403
+
+
+@pytest.mark.parametrize("signature", [None, "sha256=" + "0" * 64, "md5=abc", "tampered"])
+def test_bad_or_missing_signature_is_401_and_nothing_is_stored(wa: WhatsAppDesk, signature: str | None) -> None:
+    payload = text_message("50255501111", "wamid.SIG", "hola")
+    if signature == "tampered":
+        good = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new(SECRET.encode(), good, hashlib.sha256).hexdigest()
+        payload = text_message("50255501111", "wamid.SIG", "hola, cambiado")
+    assert wa.post(payload, signature=signature)["statusCode"] == 401
+    assert wa.waiting() == 0
+    wa.worker.drain()
+    assert wa.tickets() == []
+
+
+def test_signed_garbage_is_200_and_kept_for_inspection(wa: WhatsAppDesk) -> None:
+    assert wa.post(b'{"object": "whatsapp_business_account", "entry": "nope"')["statusCode"] == 200
+    assert wa.waiting() == 0
+    (kept,) = wa.store.set_aside_in_month(datetime.now(UTC))
+    assert kept.reason == "malformed_webhook" and kept.channel is Channel.WHATSAPP
+
+
+def _corpus_payloads() -> list[tuple[str, dict[str, Any]]]:
+    folder = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pywa" / "tests" / "data" / "updates"
+    if not folder.is_dir():
+        return [("absent", {})]
+    return [
+        (f"{path.stem}:{name}", payload)
+        for path in sorted(folder.glob("*.json"))
+        for name, payload in json.loads(path.read_text()).items()
+    ]
+
+
+@pytest.mark.parametrize(("name", "payload"), _corpus_payloads(), ids=[n for n, _ in _corpus_payloads()])
+def test_every_corpus_payload_is_accepted_or_deliberately_ignored(
+    wa: WhatsAppDesk, name: str, payload: dict[str, Any]
+) -> None:
+    corpus_dir("pywa")
+    assert wa.post(payload)["statusCode"] == 200
+    wa.worker.drain()
+    messages = [
+        m
+        for change in (c for e in payload.get("entry", []) for c in e.get("changes", []))
+        if change.get("field") == "messages"
+        for m in change["value"].get("messages", [])
+    ]
+    for message in messages:
+        stored = wa.store.find_channel_message(Channel.WHATSAPP, message["id"])
+        assert stored is not None and stored.kind is MessageKind.INBOUND, name
+    assert wa.waiting() == 0
+    assert wa.store.set_aside_in_month(datetime.now(UTC)) == []
+
+
+def test_replaying_a_webhook_ten_times_makes_one_message(wa: WhatsAppDesk) -> None:
+    payload = text_message("50255502222", "wamid.REPLAY", "Necesito ayuda")
+    for _ in range(10):
+        assert wa.post(payload)["statusCode"] == 200
+    wa.worker.drain()
+
+    (ticket,) = wa.tickets()
+    thread = wa.store.get_thread(ticket.id)
+    assert thread is not None and [m.text for m in thread.messages] == ["Necesito ayuda"]
+
+
+def test_concurrent_customers_land_in_order_on_their_own_tickets(wa: WhatsAppDesk) -> None:
+    customers = [f"5025550{n:04d}" for n in range(20)]
+    payloads = [
+        text_message(wa_id, f"wamid.{wa_id}.{seq:02d}", f"mensaje {seq}", timestamp=1_797_000_000 + seq)
+        for seq in range(10)
+        for wa_id in customers
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda p: wa.post(p)["statusCode"], payloads))
+    assert statuses == [200] * 200
+    wa.worker.drain(timeout=120)
+
+    tickets = wa.tickets()
+    assert len(tickets) == 20
+    for ticket in tickets:
+        thread = wa.store.get_thread(ticket.id)
+        assert thread is not None
+        assert [m.text for m in thread.messages] == [f"mensaje {seq}" for seq in range(10)]
+
+
+def test_statuses_move_delivery_forward_and_never_open_tickets(wa: WhatsAppDesk) -> None:
+    from helpdesk.clock import new_id, utc_now
+    from helpdesk.models import Message, Ticket
+
+    wa.post(text_message("50255503333", "wamid.IN", "hola"))
+    wa.worker.drain()
+    (opened,) = wa.tickets()
+    current = wa.store.get_ticket(opened.id)
+    assert isinstance(current, Ticket)
+    reply = Message(
+        id=new_id(),
+        ticket_id=opened.id,
+        kind=MessageKind.OUTBOUND,
+        channel=Channel.WHATSAPP,
+        author=Actor(kind=ActorKind.AGENT, id="a1"),
+        text="¡Hola!",
+        channel_message_id="wamid.OUT",
+        delivery_status=DeliveryStatus.SENT,
+        sent_at=utc_now(),
+        created_at=utc_now(),
+    )
+    wa.store.append_message(current, current.model_copy(update={"version": current.version + 1}), reply, [])
+
+    def status(name: str, wamid: str = "wamid.OUT", **extra: Any) -> dict[str, Any]:
+        payload = text_message("50255503333", "x", "x")
+        value = payload["entry"][0]["changes"][0]["value"]
+        del value["messages"]
+        value["statuses"] = [
+            {"id": wamid, "status": name, "timestamp": "1797000000", "recipient_id": "50255503333", **extra}
+        ]
+        return payload
+
+    for name in ("read", "delivered"):  # out of order: read first
+        wa.post(status(name))
+    wa.post(status("delivered", wamid="wamid.UNKNOWN"))
+    wa.worker.drain()
+
+    found = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.OUT")
+    assert found is not None and found.delivery_status is DeliveryStatus.READ
+    assert len(wa.tickets()) == 1
+
+    wa.post(status("failed", errors=[{"code": 131047, "title": "Re-engagement message"}]))
+    wa.worker.drain()
+    failed = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.OUT")
+    assert failed is not None and failed.delivery_status is DeliveryStatus.FAILED
+    assert failed.delivery_error == "131047: Re-engagement message"
