@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import Any
 
 HOST = "127.0.0.1"
 
@@ -46,7 +47,7 @@ def run(seed_demo: bool) -> int:
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
-    web = console_server(HOST, port)
+    web = console_server(HOST, port, _sandbox(port))
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -100,6 +101,36 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
     print("\n".join(lines), flush=True)
 
 
+def _sandbox(port: int) -> Any:
+    from local.stack import whatsapp_secrets
+    from local.whatsapp_sandbox import WhatsAppSandbox
+
+    secrets = whatsapp_secrets()
+    return WhatsAppSandbox(
+        webhook_url=f"http://{HOST}:{port}/webhooks/whatsapp",
+        app_secret=secrets["WhatsAppAppSecret"],
+        phone_number_id=secrets["WhatsAppPhoneNumberId"],
+        display_number="50255550000",
+    )
+
+
+def whatsapp_send(sender: str, name: str, text: str) -> int:
+    """Play a customer writing on WhatsApp to the running local stack."""
+    import json
+    import urllib.request
+
+    body = json.dumps({"from": sender, "name": name, "text": text}).encode()
+    request = urllib.request.Request(
+        f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}/sandbox/customer",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        print(json.loads(response.read())["id"])
+    return 0
+
+
 def _whatsapp_banner(port: int) -> None:
     from local.stack import whatsapp_secrets
 
@@ -148,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seed", help="seed the demo into the running local stack")
     token_parser = commands.add_parser("token", help="print an ID token for a demo agent")
     token_parser.add_argument("--email", help="demo agent e-mail (default: the admin)")
+    wa_parser = commands.add_parser("wa", help="play a WhatsApp customer against the local stack")
+    wa_commands = wa_parser.add_subparsers(dest="wa_command", required=True)
+    wa_send = wa_commands.add_parser("send", help="send a message as a customer")
+    wa_send.add_argument("--from", dest="sender", required=True, help="the customer's number, e.g. +50255550123")
+    wa_send.add_argument("--name", default="Cliente", help="the customer's WhatsApp profile name")
+    wa_send.add_argument("text")
     args = parser.parse_args(argv)
     match args.command:
         case "run":
@@ -156,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             return seed_running()
         case "token":
             return token(args.email)
+        case "wa":
+            return whatsapp_send(args.sender, args.name, args.text)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

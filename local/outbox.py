@@ -3,11 +3,19 @@ channel as the provider received it, newest first, so a person or a script can
 see what would have been sent. E-mail comes from moto's SES record of sends."""
 
 import email
+from datetime import UTC
 from email import policy
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import RawMessage, ses_backends
+
+
+def _iso(headers: Any) -> str:
+    try:
+        return str(headers["date"].datetime.astimezone(UTC).isoformat())
+    except (AttributeError, TypeError, ValueError):
+        return ""
 
 
 def outbox(region: str) -> list[dict[str, Any]]:
@@ -20,6 +28,7 @@ def outbox(region: str) -> list[dict[str, Any]]:
         entries.append(
             {
                 "channel": "email",
+                "sent_at": _iso(headers),
                 "provider_message_id": sent.id,
                 "from": sent.source,
                 "to": list(sent.destinations),

@@ -29,7 +29,15 @@ def whatsapp_secrets() -> dict[str, str]:
         "WhatsAppVerifyToken": os.environ.get("ATIENDE_WHATSAPP_VERIFY_TOKEN", "atiende-local-verify"),
         "WhatsAppAppSecret": os.environ.get("ATIENDE_WHATSAPP_APP_SECRET", "atiende-local-app-secret"),
         "WhatsAppPhoneNumberId": os.environ.get("ATIENDE_WHATSAPP_PHONE_NUMBER_ID", "100000000000001"),
+        "WhatsAppGraphUrl": f"http://127.0.0.1:{local_port()}/sandbox/graph/v21.0",
     }
+
+
+def local_port() -> int:
+    return int(os.environ.get("ATIENDE_PORT", "8000"))
+
+
+SANDBOX_ACCESS_TOKEN = "local-sandbox-token"  # the sandbox checks only that one is sent
 
 
 def aws_environment(endpoint_url: str) -> dict[str, str]:
@@ -122,6 +130,12 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         environment |= function_environment
     pool_id = environment["USER_POOL_ID"]
     environment["COGNITO_JWKS_URL"] = f"{endpoint_url}/{pool_id}/.well-known/jwks.json"
+    session.client("ssm").put_parameter(
+        Name=environment["WHATSAPP_ACCESS_TOKEN_PARAMETER"],
+        Value=SANDBOX_ACCESS_TOKEN,
+        Type="SecureString",
+        Overwrite=True,
+    )
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
     return LocalDeployment(stack, pool_id, environment["USER_POOL_CLIENT_ID"], environment)

@@ -3,16 +3,21 @@ static files of ``frontend/`` (S3 + CloudFront serve them in AWS)."""
 
 import json
 import mimetypes
+import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from local.api_gateway import Route, invoke, routes
+from local.whatsapp_sandbox import WhatsAppSandbox
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 GATEWAY_ROUTES = routes()
+SANDBOX_GRAPH = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<phone>[^/]+)/messages$")
+_sandbox: WhatsAppSandbox | None = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 API_PATHS = ("/health", "/api")
 
@@ -35,10 +40,33 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_static()
 
     def do_POST(self) -> None:
+        path = urlsplit(self.path).path
         if self._gateway_route():
             self._send_to_function()
+        elif _sandbox is not None and (match := SANDBOX_GRAPH.match(path)):
+            status, answer = _sandbox.graph_send(
+                match.group("phone"), self.headers.get("authorization", ""), self._json_body()
+            )
+            self._send_json(status, answer)
+        elif _sandbox is not None and path == "/sandbox/customer":
+            body = self._json_body()
+            wamid = _sandbox.customer_sends(str(body.get("from", "")), str(body.get("name", "")), str(body["text"]))
+            self._send_json(200, {"id": wamid})
         else:
             self._generic_handle()
+
+    def _json_body(self) -> dict[str, Any]:
+        length = int(self.headers.get("content-length", "0") or 0)
+        loaded: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        return loaded
+
+    def _send_json(self, status: int, answer: dict[str, Any]) -> None:
+        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _gateway_route(self) -> Route | None:
         return GATEWAY_ROUTES.get((urlsplit(self.path).path, self.command))
@@ -61,12 +89,9 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         from local.outbox import outbox
         from local.stack import REGION
 
-        body = json.dumps({"messages": outbox(REGION)}, ensure_ascii=False).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        messages = outbox(REGION) + (list(reversed(_sandbox.sent)) if _sandbox else [])
+        messages.sort(key=lambda m: m.get("sent_at", ""), reverse=True)
+        self._send_json(200, {"messages": messages})
 
     def _send_static(self) -> None:
         relative = unquote(urlsplit(self.path).path).lstrip("/") or "index.html"
@@ -85,7 +110,9 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         pass  # request lines would carry ticket ids and query strings; Powertools logs what matters
 
 
-def console_server(host: str, port: int) -> LocalDevServer:
+def console_server(host: str, port: int, sandbox: WhatsAppSandbox | None = None) -> LocalDevServer:
+    global _sandbox  # noqa: PLW0603 - one local server per process
+    _sandbox = sandbox
     from agent_api.app import app
 
     config = Config.create(chalice_app=app, app_name=app.app_name, chalice_stage="local")

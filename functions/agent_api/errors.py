@@ -29,6 +29,12 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "error.invalid_identity": (422, "El contacto no es válido.", "The contact is not valid."),
     "error.identity_taken": (409, "Ese dato ya pertenece a otro contacto.", "That belongs to another contact."),
     "error.duplicate_message": (409, "Ese mensaje ya se registró.", "That message was already recorded."),
+    "error.whatsapp_window_closed": (
+        422,
+        "Pasaron más de 24 horas desde el último mensaje del cliente: WhatsApp solo permite enviar una plantilla"
+        " aprobada.",
+        "More than 24 hours passed since the customer's last message: WhatsApp only allows an approved template.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

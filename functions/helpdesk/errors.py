@@ -73,3 +73,10 @@ class TicketClosed(HelpdeskError):
     """A closed ticket is final; the customer writing again opens a follow-up."""
 
     message_key = "error.ticket_closed"
+
+
+class OutsideWindow(HelpdeskError):
+    """WhatsApp allows free text only within 24 hours of the customer's last
+    message; after that only an approved template may be sent."""
+
+    message_key = "error.whatsapp_window_closed"

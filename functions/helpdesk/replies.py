@@ -3,12 +3,14 @@ flow 3). A reply is stored on the ticket first, then queued for its channel's
 sender, which records what became of it."""
 
 import html
+import json
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.errors import IngestGaveUp, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.errors import IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.mail_threading import our_message_id
 from helpdesk.models import (
     Actor,
@@ -21,6 +23,7 @@ from helpdesk.models import (
     Language,
     Message,
     MessageKind,
+    Notice,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -49,12 +52,26 @@ ACKNOWLEDGMENTS = {
 }
 
 
+class TemplateChoice(BaseModel):
+    """An approved WhatsApp template: what may be sent outside the 24-hour window."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,512}$")]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "es"
+    parameters: Annotated[tuple[Annotated[str, Field(max_length=1024)], ...], Field(max_length=20)] = ()
+
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
 class ReplyDraft(BaseModel):
     """Body of ``POST /api/tickets/{id}/replies``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     body: Annotated[str, Field(min_length=1, max_length=65536)]
+    template: TemplateChoice | None = None  # WhatsApp, outside the 24-hour window
     cc: Annotated[tuple[EmailAddress, ...], Field(max_length=20)] = ()
     status: TicketStatus | None = None  # what the ticket becomes (default: open)
 
@@ -68,7 +85,10 @@ def reply_to_ticket(
     for attempt in range(MAX_ATTEMPTS):
         ticket = _workable(store, ticket_id)
         now = utc_now()
+        _check_window(ticket, draft, now)
         message = _outbound(ticket, draft.body, agent, mail)
+        if draft.template is not None:
+            message = message.model_copy(update={"notices": (_template_notice(draft.template),)})
         status = draft.status or (TicketStatus.OPEN if ticket.status is TicketStatus.NEW else ticket.status)
         cc = tuple(dict.fromkeys((*ticket.cc, *(c.lower() for c in draft.cc))))
         changes: dict[str, object] = {"updated_at": now, "status": status, "cc": cc}
@@ -118,6 +138,32 @@ def acknowledge_new_ticket(
         queue.enqueue(OutboundRequest(ticket_id=current.id, message_id=message.id, sent_at=message.sent_at))
         return message
     return None
+
+
+def _check_window(ticket: Ticket, draft: ReplyDraft, now: datetime) -> None:
+    if ticket.channel is not Channel.WHATSAPP or draft.template is not None:
+        return
+    last = ticket.last_customer_message_at
+    if last is None or now - last > WHATSAPP_WINDOW:
+        raise OutsideWindow(ticket.id)
+
+
+def _template_notice(template: TemplateChoice) -> Notice:
+    return Notice(
+        key="template",
+        params={"name": template.name, "language": template.language, "parameters": json.dumps(template.parameters)},
+    )
+
+
+def template_of(message: Message) -> TemplateChoice | None:
+    notice = next((n for n in message.notices if n.key == "template"), None)
+    if notice is None:
+        return None
+    return TemplateChoice(
+        name=notice.params["name"],
+        language=notice.params["language"],
+        parameters=tuple(json.loads(notice.params.get("parameters", "[]"))),
+    )
 
 
 def _workable(store: HelpdeskStore, ticket_id: str) -> Ticket:

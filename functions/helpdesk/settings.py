@@ -109,6 +109,20 @@ class WhatsAppSettings(_FromEnvironment):
     updates_queue_url: str = Field(validation_alias="WHATSAPP_UPDATES_QUEUE_URL")
 
 
+class WhatsAppSenderSettings(_FromEnvironment):
+    """Where replies go out: Meta's Graph API (the local sandbox in local mode)
+    and the SSM parameter holding the business number's access token."""
+
+    phone_number_id: str = Field(validation_alias="WHATSAPP_PHONE_NUMBER_ID", min_length=1)
+    graph_url: str = Field(default="https://graph.facebook.com/v21.0", validation_alias="WHATSAPP_GRAPH_URL")
+    access_token_parameter: str = Field(validation_alias="WHATSAPP_ACCESS_TOKEN_PARAMETER", pattern=r"^/")
+
+
+@lru_cache(maxsize=1)
+def whatsapp_sender_settings() -> WhatsAppSenderSettings:
+    return WhatsAppSenderSettings.from_environment()
+
+
 @lru_cache(maxsize=1)
 def whatsapp_settings() -> WhatsAppSettings:
     return WhatsAppSettings.from_environment()
@@ -130,3 +144,4 @@ def forget_settings() -> None:
     mail_settings.cache_clear()
     outbound_settings.cache_clear()
     whatsapp_settings.cache_clear()
+    whatsapp_sender_settings.cache_clear()

@@ -773,6 +773,23 @@ class HelpdeskStore:
         item.update(actions=actions, condition=HelpdeskItem.PK.exists())
         return message.model_copy(update={"delivery_status": status, "delivery_error": error})
 
+    def record_sent(self, message: Message, provider_id: str) -> Message:
+        """The provider took the message and named it ``provider_id`` (a wamid):
+        remember the name, so its status updates find the message."""
+        item = _message_item(message.model_copy(update={"channel_message_id": provider_id}))
+        item.delivery_status = DeliveryStatus.SENT.value
+        transaction = self._transaction()
+        transaction.put("message", item, HelpdeskItem.PK.exists())
+        transaction.put(
+            "channel_message",
+            PointerItem(
+                *channel_message_key(message.channel, provider_id), ticket_id=message.ticket_id, message_sk=item.SK
+            ),
+        )
+        if transaction.commit():
+            raise StaleTicket(None)
+        return message.model_copy(update={"channel_message_id": provider_id, "delivery_status": DeliveryStatus.SENT})
+
     def set_aside(self, entry: SetAside) -> None:
         """Keep an inbound that became no message (idempotent on its id)."""
         pk, sk = set_aside_key(entry)

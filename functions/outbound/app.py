@@ -1,4 +1,5 @@
-"""Outbound: queued replies leave on their ticket's channel.
+"""Outbound: queued replies leave on their ticket's channel (e-mail through SES,
+WhatsApp through the Graph API).
 
 SQS-driven with partial batch failures. A failed send is retried with growing
 delays (the message's visibility is pushed out: 20 s, 40 s, 80 s…); the last
@@ -18,8 +19,10 @@ from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundRequest
 from helpdesk.outbound_mail import deliver_email
+from helpdesk.outbound_whatsapp import deliver_whatsapp
 from helpdesk.providers.ses import SesMailer
-from helpdesk.settings import mail_settings, outbound_settings, store_settings
+from helpdesk.providers.whatsapp_graph import GraphWhatsApp
+from helpdesk.settings import mail_settings, outbound_settings, store_settings, whatsapp_sender_settings
 from helpdesk.store import HelpdeskStore
 
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -37,6 +40,19 @@ def _clients() -> tuple[Any, SesMailer]:
     return boto3.client("sqs", region_name=region), SesMailer(boto3.client("ses", region_name=region))
 
 
+@lru_cache(maxsize=1)
+def _whatsapp() -> GraphWhatsApp:
+    settings = whatsapp_sender_settings()
+    ssm = boto3.client("ssm", region_name=store_settings().region)
+
+    @lru_cache(maxsize=1)
+    def token() -> str:
+        parameter = ssm.get_parameter(Name=settings.access_token_parameter, WithDecryption=True)
+        return str(parameter["Parameter"]["Value"])
+
+    return GraphWhatsApp(settings.graph_url, settings.phone_number_id, token)
+
+
 def _send(record: SQSRecord) -> None:
     request = OutboundRequest.model_validate_json(record.body)
     attempt = int(record.attributes.approximate_receive_count or 1)
@@ -45,6 +61,8 @@ def _send(record: SQSRecord) -> None:
     try:
         if ticket is not None and ticket.channel is Channel.EMAIL:
             status = deliver_email(request, _store(), _clients()[1], mail_settings(), final_attempt=final)
+        elif ticket is not None and ticket.channel is Channel.WHATSAPP:
+            status = deliver_whatsapp(request, _store(), _whatsapp(), final_attempt=final)
         else:
             status = _unavailable(request)
     except Exception:

@@ -62,3 +62,42 @@ def test_signed_webhook_becomes_a_ticket_and_unsigned_is_refused(stack: RunningS
     assert [m["text"] for m in thread["messages"]] == ["¿Tienen envíos a León?"]
     tickets = stack.api("GET", "/api/tickets", params={"limit": 50}).json()["tickets"]
     assert not any(t["subject"] == "no" for t in tickets)
+
+
+def test_customer_agent_and_statuses_loop_through_the_sandbox(stack: RunningStack) -> None:
+    sent = stack.cli("wa", "send", "--from", "+50766554433", "--name", "Luis Batista", "Hola, ¿abren el domingo?")
+    assert sent.returncode == 0, sent.stderr
+
+    ticket = eventually(lambda: _ticket_with_subject(stack, "Hola, ¿abren el domingo?"))
+    reply = stack.api("POST", f"/api/tickets/{ticket['id']}/replies", json={"body": "Sí, de 9 a 13 h."})
+    assert reply.status_code == 202, reply.text
+
+    def sandbox_send() -> list[dict[str, Any]]:
+        outbox = requests.get(stack.base + "/dev/outbox", timeout=5).json()["messages"]
+        return [m for m in outbox if m["channel"] == "whatsapp" and "de 9 a 13" in m["raw"]]
+
+    (sent_entry,) = eventually(sandbox_send)
+    assert sent_entry["to"] == ["50766554433"] and sent_entry["provider_message_id"].startswith("wamid.")
+
+    def read_reply() -> dict[str, Any] | None:
+        thread = stack.api("GET", f"/api/tickets/{ticket['id']}").json()
+        outbound = [m for m in thread["messages"] if m["kind"] == "outbound"]
+        return outbound[0] if outbound and outbound[0]["delivery_status"] == "read" else None
+
+    delivered = eventually(read_reply)
+    assert delivered["channel_message_id"] == sent_entry["provider_message_id"]
+
+
+def _ticket_with_subject(stack: RunningStack, subject: str) -> dict[str, Any] | None:
+    tickets = stack.api("GET", "/api/tickets", params={"channel": "whatsapp", "limit": 50}).json()["tickets"]
+    return next((t for t in tickets if t["subject"] == subject), None)
+
+
+def eventually(probe: Any, seconds: float = 30) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.3)
+    pytest.fail(f"not seen within {seconds} s")

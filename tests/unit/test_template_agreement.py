@@ -14,6 +14,7 @@ from helpdesk.settings import (
     MailSettings,
     OutboundSettings,
     StoreSettings,
+    WhatsAppSenderSettings,
     WhatsAppSettings,
 )
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
@@ -25,7 +26,7 @@ RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
-    "outbound": (StoreSettings, MailSettings, OutboundSettings),
+    "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
 }
 

@@ -1,0 +1,50 @@
+"""Replies leave on WhatsApp: free text inside the customer-service window, the
+approved template the agent chose outside it."""
+
+from typing import Protocol
+
+from helpdesk.models import DeliveryStatus, IdentityKind
+from helpdesk.observability import logger
+from helpdesk.outbound import OutboundRequest
+from helpdesk.providers.whatsapp_graph import WhatsAppRejected
+from helpdesk.replies import template_of
+from helpdesk.store import HelpdeskStore
+
+
+class WhatsAppSender(Protocol):
+    def send_text(self, to: str, body: str, reply_to: str | None = None) -> str: ...
+
+    def send_template(self, to: str, name: str, language: str, parameters: list[str]) -> str: ...
+
+
+def deliver_whatsapp(
+    request: OutboundRequest, store: HelpdeskStore, sender: WhatsAppSender, final_attempt: bool
+) -> DeliveryStatus | None:
+    """Send a queued WhatsApp reply once. A rule violation (Meta's 4xx) fails it
+    at once; anything else raises to be retried, and fails on the last attempt."""
+    message = store.get_message(request.ticket_id, request.sent_at, request.message_id)
+    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+        return None
+    thread = store.get_thread(request.ticket_id)
+    contact = thread.contact if thread else None
+    wa_id = next((i.value for i in contact.identities if i.kind is IdentityKind.WHATSAPP), None) if contact else None
+    if wa_id is None:
+        store.mark_delivery(message, DeliveryStatus.FAILED, "no_whatsapp_id")
+        return DeliveryStatus.FAILED
+    template = template_of(message)
+    try:
+        if template is not None:
+            wamid = sender.send_template(wa_id, template.name, template.language, list(template.parameters))
+        else:
+            wamid = sender.send_text(wa_id, message.text)
+    except WhatsAppRejected as rejected:
+        store.mark_delivery(message, DeliveryStatus.FAILED, f"{rejected.code}: {rejected.title}")
+        logger.info("whatsapp reply rejected", extra={"ticket_id": message.ticket_id, "code": rejected.code})
+        return DeliveryStatus.FAILED
+    except Exception as exc:
+        if not final_attempt:
+            raise
+        store.mark_delivery(message, DeliveryStatus.FAILED, f"send_failed: {type(exc).__name__}")
+        return DeliveryStatus.FAILED
+    store.record_sent(message, wamid)
+    return DeliveryStatus.SENT

@@ -1,0 +1,95 @@
+"""WhatsApp Cloud API (Meta's Graph API): send messages, mark messages read.
+
+One adapter per provider: this one speaks HTTPS to the Graph API with the
+business number's bearer token (read from SSM Parameter Store, never from code).
+Meta's answers become ``WhatsAppRejected`` (a rule says no: do not retry) or
+``WhatsAppUnavailable`` (429 and 5xx: retry later).
+"""
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+TIMEOUT_SECONDS = 10
+
+
+class WhatsAppRejected(Exception):
+    """Meta refused the message for good (e.g. 131047 outside the 24-hour window)."""
+
+    def __init__(self, code: int, title: str) -> None:
+        super().__init__(f"{code}: {title}")
+        self.code = code
+        self.title = title
+
+
+class WhatsAppUnavailable(Exception):
+    """Meta could not take it now (rate limit, server error): try again later."""
+
+
+class GraphWhatsApp:
+    def __init__(self, base_url: str, phone_number_id: str, access_token: Callable[[], str]) -> None:
+        self._url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
+        self._token = access_token
+
+    def send_text(self, to: str, body: str, reply_to: str | None = None) -> str:
+        """Send free text (inside the customer-service window); returns the wamid."""
+        payload: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to,
+            "type": "text",
+            "text": {"body": body, "preview_url": False},
+        }
+        if reply_to:
+            payload["context"] = {"message_id": reply_to}
+        return self._message_id(self._post(payload))
+
+    def send_template(self, to: str, name: str, language: str, parameters: list[str]) -> str:
+        """Send an approved template (outside the window); returns the wamid."""
+        components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+        payload = {
+            "messaging_product": "whatsapp",
+            "to": to,
+            "type": "template",
+            "template": {"name": name, "language": {"code": language}, "components": components if parameters else []},
+        }
+        return self._message_id(self._post(payload))
+
+    def mark_read(self, wamid: str) -> None:
+        self._post({"messaging_product": "whatsapp", "status": "read", "message_id": wamid})
+
+    def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
+            self._url,
+            data=json.dumps(payload).encode(),
+            headers={"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                answer: dict[str, Any] = json.loads(response.read() or b"{}")
+                return answer
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429 or exc.code >= 500:
+                raise WhatsAppUnavailable(f"HTTP {exc.code}") from exc
+            error = _error(exc.read())
+            raise WhatsAppRejected(int(error.get("code", exc.code)), str(error.get("message", "rejected"))) from exc
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise WhatsAppUnavailable(type(exc).__name__) from exc
+
+    @staticmethod
+    def _message_id(answer: dict[str, Any]) -> str:
+        messages = answer.get("messages") or []
+        if not messages or not messages[0].get("id"):
+            raise WhatsAppUnavailable("answer without a message id")
+        return str(messages[0]["id"])
+
+
+def _error(body: bytes) -> dict[str, Any]:
+    try:
+        error: dict[str, Any] = json.loads(body).get("error") or {}
+        return error
+    except (ValueError, AttributeError):
+        return {}

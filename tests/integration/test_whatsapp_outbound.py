@@ -1,0 +1,140 @@
+"""WhatsApp replies: the 24-hour window, templates, and the Graph API adapter
+against a local server answering with the shapes Meta documents."""
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import boto3
+import pytest
+
+from helpdesk.errors import OutsideWindow
+from helpdesk.ingest import ingest
+from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus
+from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
+from helpdesk.outbound_whatsapp import deliver_whatsapp
+from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
+from helpdesk.replies import ReplyDraft, TemplateChoice, reply_to_ticket
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore
+from tests.conftest import REGION, inbound
+
+AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Ana")
+SENT = {"messaging_product": "whatsapp", "contacts": [{"input": "50255509999", "wa_id": "50255509999"}],
+        "messages": [{"id": "wamid.HBgLNTAyNTU1MDk5OTkVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"}]}  # fmt: skip
+REENGAGEMENT = {"error": {"message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047,
+                          "error_data": {"messaging_product": "whatsapp", "details": "Message failed to send because"
+                                         " more than 24 hours have passed since the customer last replied."},
+                          "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"}}  # fmt: skip
+
+
+class FakeGraph(BaseHTTPRequestHandler):
+    """Meta's Graph API as its documentation shows it: answers are queued per test."""
+
+    answers: ClassVar[list[tuple[int, dict[str, Any]]]] = []
+    requests: ClassVar[list[tuple[str, dict[str, str], dict[str, Any]]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        FakeGraph.requests.append((self.path, dict(self.headers), body))
+        status, answer = FakeGraph.answers.pop(0)
+        payload = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def graph() -> Iterator[GraphWhatsApp]:
+    FakeGraph.answers, FakeGraph.requests = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGraph)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield GraphWhatsApp(f"http://127.0.0.1:{server.server_address[1]}/v21.0", "100200300", lambda: "token-abc")
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def mail(monkeypatch: pytest.MonkeyPatch) -> MailSettings:
+    for name, value in {"SUPPORT_ADDRESS": "soporte@atiende.example", "RAW_MAIL_BUCKET": "r",
+                        "ATTACHMENTS_BUCKET": "a"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    return MailSettings.from_environment()
+
+
+@pytest.fixture
+def queue(store: HelpdeskStore) -> SqsOutboundQueue:
+    sqs = boto3.client("sqs", region_name=REGION)
+    return SqsOutboundQueue(sqs, sqs.create_queue(QueueName="outbound")["QueueUrl"])
+
+
+def _request(queue: SqsOutboundQueue) -> OutboundRequest:
+    sqs = boto3.client("sqs", region_name=REGION)
+    (message,) = sqs.receive_message(QueueUrl=sqs.get_queue_url(QueueName="outbound")["QueueUrl"])["Messages"]
+    return OutboundRequest.model_validate_json(message["Body"])
+
+
+def test_free_text_after_24_hours_is_refused_with_a_reason(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings
+) -> None:
+    old = ingest(inbound(sender="50255509999", sent_at=datetime.now(UTC) - timedelta(hours=25)), store).ticket
+
+    with pytest.raises(OutsideWindow):
+        reply_to_ticket(store, queue, old.id, ReplyDraft(body="Hola"), AGENT, mail)
+
+    template = TemplateChoice(name="seguimiento_pedido", language="es", parameters=("María",))
+    message = reply_to_ticket(store, queue, old.id, ReplyDraft(body="(plantilla)", template=template), AGENT, mail)
+    assert [n.key for n in message.notices] == ["template"]
+
+
+def test_reply_goes_out_through_the_graph_api_and_statuses_find_it(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, graph: GraphWhatsApp
+) -> None:
+    ticket = ingest(inbound(sender="50255509999"), store).ticket
+    reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="¿En qué te ayudamos?"), AGENT, mail)
+    FakeGraph.answers.append((200, SENT))
+
+    status = deliver_whatsapp(_request(queue), store, graph, final_attempt=False)
+
+    assert status is DeliveryStatus.SENT
+    path, headers, body = FakeGraph.requests[0]
+    assert path == "/v21.0/100200300/messages" and headers["Authorization"] == "Bearer token-abc"
+    assert body["messaging_product"] == "whatsapp" and body["to"] == "50255509999"
+    assert body["type"] == "text" and body["text"]["body"] == "¿En qué te ayudamos?"
+    found = store.find_channel_message(Channel.WHATSAPP, SENT["messages"][0]["id"])  # type: ignore[index]
+    assert found is not None and found.delivery_status is DeliveryStatus.SENT
+
+
+def test_meta_rule_violation_fails_at_once_with_its_code(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, graph: GraphWhatsApp
+) -> None:
+    ticket = ingest(inbound(sender="50255509999"), store).ticket
+    message = reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="Hola"), AGENT, mail)
+    FakeGraph.answers.append((400, REENGAGEMENT))
+
+    assert deliver_whatsapp(_request(queue), store, graph, final_attempt=False) is DeliveryStatus.FAILED
+    thread = store.get_thread(ticket.id)
+    assert thread is not None
+    failed = next(m for m in thread.messages if m.id == message.id)
+    assert failed.delivery_error == "131047: (#131047) Re-engagement message"
+
+
+def test_rate_limits_and_server_errors_are_retried_then_failed(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, graph: GraphWhatsApp
+) -> None:
+    ticket = ingest(inbound(sender="50255509999"), store).ticket
+    reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="Hola"), AGENT, mail)
+    request = _request(queue)
+    FakeGraph.answers.extend([(429, {"error": {"code": 130429, "message": "Rate limit hit"}}), (500, {})])
+
+    with pytest.raises(WhatsAppUnavailable):
+        deliver_whatsapp(request, store, graph, final_attempt=False)
+    assert deliver_whatsapp(request, store, graph, final_attempt=True) is DeliveryStatus.FAILED
