@@ -1,6 +1,6 @@
 """``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
 
-from bench import cold_start, ingest_bench, mail_corpus, peers
+from bench import cold_start, ingest_bench, mail_corpus, peers, whatsapp_bench
 
 
 def mail_rates() -> None:
@@ -44,6 +44,12 @@ def main() -> None:
     per_message = {op: n / ingest.messages for op, n in sorted(ingest.calls_by_operation.items())}
     print("  throughput run, per message: " + ", ".join(f"{op} {n:.2f}" for op, n in per_message.items()))
     mail_rates()
+    whatsapp = whatsapp_bench.run()
+    print(f"\n(e) WhatsApp webhook acknowledgement, handler only, {whatsapp.webhooks} signed deliveries")
+    print(f"  {'p50':<44}{whatsapp.p50_ms:>10.1f} ms")
+    print(f"  {'p99':<44}{whatsapp.p99_ms:>10.1f} ms")
+    print("\n(f) WhatsApp worker (queued messages into tickets, 30 customers)")
+    print(f"  {'throughput':<44}{whatsapp.worker_messages_per_second:>10.1f} msg/s")
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")
