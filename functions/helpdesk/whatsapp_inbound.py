@@ -72,6 +72,19 @@ def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> No
         raise InvalidSignature("signature does not match")
 
 
+def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
+    """AWS End User Messaging Social publishes each of Meta's entries to SNS as
+    ``{"whatsAppWebhookEntry": "<the entry as a JSON string>", …}``: the same
+    updates as Meta's own webhook, already authenticated by AWS."""
+    try:
+        notification = json.loads(sns_message)
+        entry = json.loads(notification["whatsAppWebhookEntry"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"not a social messaging notification: {type(exc).__name__}") from exc
+    envelope = {"object": "whatsapp_business_account", "entry": [entry]}
+    return split_webhook(json.dumps(envelope).encode())
+
+
 def split_webhook(raw_body: bytes) -> list[QueuedUpdate]:
     """Queue items from a (signature-checked) body. Raises ValueError for a body
     that is not Meta's envelope; fields other than ``messages`` are ignored."""

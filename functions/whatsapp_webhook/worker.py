@@ -1,7 +1,11 @@
 """WhatsApp worker: drains the FIFO queue the webhook fills. Each record is one
 customer message (into ``ingest``) or one status (onto the outbound message).
 FIFO batches stop at the first failure, so a customer's later messages never
-overtake an earlier one that must be retried."""
+overtake an earlier one that must be retried.
+
+It also takes AWS End User Messaging Social's SNS notifications (subscribed
+directly, or through an SQS queue), for operators who connect WhatsApp that way.
+"""
 
 from functools import lru_cache
 from typing import Any
@@ -14,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from helpdesk.observability import logger
 from helpdesk.settings import store_settings
 from helpdesk.store import HelpdeskStore
-from helpdesk.whatsapp_inbound import QueuedUpdate, handle_update
+from helpdesk.whatsapp_inbound import QueuedUpdate, handle_update, split_social_messaging
 
 processor = SqsFifoPartialProcessor()
 
@@ -25,9 +29,28 @@ def _store() -> HelpdeskStore:
 
 
 def _handle(record: SQSRecord) -> None:
-    handle_update(QueuedUpdate.model_validate_json(record.body), _store())
+    body = record.json_body
+    if isinstance(body, dict) and body.get("Type") == "Notification" and "Message" in body:
+        _handle_social_messaging(str(body["Message"]))  # SNS → SQS
+    else:
+        handle_update(QueuedUpdate.model_validate_json(record.body), _store())
+
+
+def _handle_social_messaging(message: str) -> None:
+    try:
+        updates = split_social_messaging(message)
+    except ValueError:
+        logger.warning("social messaging notification not understood; ignored")
+        return
+    for update in updates:
+        handle_update(update, _store())
 
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse | dict[str, Any]:
+    records = event.get("Records") or []
+    if records and records[0].get("EventSource") == "aws:sns":
+        for record in records:
+            _handle_social_messaging(record["Sns"]["Message"])
+        return {"handled": len(records)}
     return process_partial_response(event=event, record_handler=_handle, processor=processor, context=context)

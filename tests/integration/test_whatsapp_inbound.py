@@ -247,3 +247,77 @@ def test_statuses_move_delivery_forward_and_never_open_tickets(wa: WhatsAppDesk)
     failed = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.OUT")
     assert failed is not None and failed.delivery_status is DeliveryStatus.FAILED
     assert failed.delivery_error == "131047: Re-engagement message"
+
+
+def _social_messaging_notification(wamid: str, text: str) -> str:
+    """What AWS End User Messaging Social publishes to SNS for one Meta entry."""
+    entry = text_message("50499887766", wamid, text)["entry"][0]
+    return json.dumps(
+        {
+            "context": {
+                "MetaWabaIds": [{"wabaId": "1234567890", "arn": "arn:aws:social-messaging:us-east-1:1:waba/x"}]
+            },
+            "whatsAppWebhookEntry": json.dumps(entry),
+            "aws_account_id": "123456789012",
+            "message_timestamp": "2026-11-02T16:00:00.000Z",
+            "messageId": "6d69f07a-c317-4278-9d5c-6a84078419ec",
+        }
+    )
+
+
+def test_social_messaging_through_sns_reaches_a_ticket(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import worker
+
+    event = {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "Sns": {
+                    "Type": "Notification",
+                    "MessageId": "m1",
+                    "TopicArn": "arn:aws:sns:us-east-1:1:wa",
+                    "Message": _social_messaging_notification("wamid.SNS1", "Hola por SNS"),
+                    "Timestamp": "2026-11-02T16:00:00.000Z",
+                },
+            }
+        ]
+    }
+    worker.handler(event, CONTEXT)
+    worker.handler(event, CONTEXT)  # SNS delivers at least once
+
+    stored = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.SNS1")
+    assert stored is not None and stored.text == "Hola por SNS"
+    (ticket,) = wa.tickets()
+    thread = wa.store.get_thread(ticket.id)
+    assert thread is not None and len(thread.messages) == 1
+
+
+def test_social_messaging_through_sns_and_sqs_reaches_a_ticket(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import worker
+
+    sns_envelope = {
+        "Type": "Notification",
+        "MessageId": "m2",
+        "TopicArn": "arn:aws:sns:us-east-1:1:wa",
+        "Message": _social_messaging_notification("wamid.SNS2", "Hola por SNS y SQS"),
+    }
+    event = {
+        "Records": [
+            {
+                "messageId": "q1",
+                "receiptHandle": "r",
+                "body": json.dumps(sns_envelope),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:1:wa.fifo",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+
+    assert worker.handler(event, CONTEXT) == {"batchItemFailures": []}
+    stored = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.SNS2")
+    assert stored is not None and stored.text == "Hola por SNS y SQS"
