@@ -13,14 +13,17 @@ fields are all optional.
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from helpdesk.errors import HelpdeskError, InvalidIdentity
+from helpdesk.files import FileStore
 from helpdesk.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
+from helpdesk.providers.whatsapp_graph import WhatsAppRejected
 from helpdesk.store import HelpdeskStore
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
@@ -135,13 +138,32 @@ def _sender(message: dict[str, Any], contacts: dict[str, dict[str, Any]]) -> str
     return usable[0] if usable else next((str(c) for c in candidates if c), "")
 
 
-def handle_update(update: QueuedUpdate, store: HelpdeskStore) -> IngestResult | Message | None:
+class MediaSource(Protocol):
+    def media(self, media_id: str, max_bytes: int) -> tuple[bytes, str]: ...
+
+
+@dataclass(frozen=True)
+class MediaStorage:
+    """Where a message's media goes: fetched from ``source``, kept in ``bucket``."""
+
+    source: MediaSource
+    files: FileStore
+    bucket: str
+    max_bytes: int
+
+
+def handle_update(
+    update: QueuedUpdate, store: HelpdeskStore, media: MediaStorage | None = None
+) -> IngestResult | Message | None:
     """Apply one queued update; one that can never succeed (no usable sender) is
     set aside for agents instead of being retried into the dead-letter queue."""
     if update.kind == "status":
         return apply_status(update.item, store)
     try:
-        return ingest(inbound_message(update), store)
+        inbound = inbound_message(update)
+        if media is not None and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None:
+            inbound = _with_media(inbound, media)
+        return ingest(inbound, store)
     except InvalidIdentity:
         store.set_aside(
             SetAside(
@@ -154,6 +176,27 @@ def handle_update(update: QueuedUpdate, store: HelpdeskStore) -> IngestResult | 
             )
         )
         return None
+
+
+def _with_media(inbound: InboundMessage, media: MediaStorage) -> InboundMessage:
+    """Fetch each media the message names into the attachments bucket; media Meta
+    refuses (expired, too large) becomes a notice. Meta being unavailable raises,
+    so the update is retried (in order: the customer's later messages wait)."""
+    attachments = list(inbound.attachments)
+    notices = []
+    for notice in inbound.notices:
+        if notice.key != "media" or not notice.params.get("media_id"):
+            notices.append(notice)
+            continue
+        try:
+            content, mime_type = media.source.media(notice.params["media_id"], media.max_bytes)
+        except WhatsAppRejected as refused:
+            notices.append(Notice(key="media_unavailable", params={**notice.params, "reason": refused.title}))
+            continue
+        filename = notice.params.get("filename", "")
+        attachments.append(media.files.put(media.bucket, "whatsapp", content, filename, mime_type))
+        notices.append(notice)
+    return inbound.model_copy(update={"attachments": tuple(attachments), "notices": tuple(notices)})
 
 
 def inbound_message(update: QueuedUpdate) -> InboundMessage:

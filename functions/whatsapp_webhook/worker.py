@@ -15,10 +15,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from helpdesk.files import S3FileStore
 from helpdesk.observability import logger
-from helpdesk.settings import store_settings
+from helpdesk.providers.whatsapp_graph import GraphWhatsApp
+from helpdesk.settings import mail_settings, store_settings, whatsapp_sender_settings
 from helpdesk.store import HelpdeskStore
-from helpdesk.whatsapp_inbound import QueuedUpdate, handle_update, split_social_messaging
+from helpdesk.whatsapp_inbound import MediaStorage, QueuedUpdate, handle_update, split_social_messaging
 
 processor = SqsFifoPartialProcessor()
 
@@ -28,12 +30,33 @@ def _store() -> HelpdeskStore:
     return HelpdeskStore(store_settings())
 
 
+@lru_cache(maxsize=1)
+def _media() -> MediaStorage:
+    import boto3
+
+    region = store_settings().region
+    sender = whatsapp_sender_settings()
+    ssm = boto3.client("ssm", region_name=region)
+
+    @lru_cache(maxsize=1)
+    def token() -> str:
+        return str(ssm.get_parameter(Name=sender.access_token_parameter, WithDecryption=True)["Parameter"]["Value"])
+
+    mail = mail_settings()
+    return MediaStorage(
+        source=GraphWhatsApp(sender.graph_url, sender.phone_number_id, token),
+        files=S3FileStore(boto3.client("s3", region_name=region)),
+        bucket=mail.attachments_bucket,
+        max_bytes=mail.max_attachment_bytes,
+    )
+
+
 def _handle(record: SQSRecord) -> None:
     body = record.json_body
     if isinstance(body, dict) and body.get("Type") == "Notification" and "Message" in body:
         _handle_social_messaging(str(body["Message"]))  # SNS → SQS
     else:
-        handle_update(QueuedUpdate.model_validate_json(record.body), _store())
+        handle_update(QueuedUpdate.model_validate_json(record.body), _store(), _media())
 
 
 def _handle_social_messaging(message: str) -> None:
@@ -43,7 +66,7 @@ def _handle_social_messaging(message: str) -> None:
         logger.warning("social messaging notification not understood; ignored")
         return
     for update in updates:
-        handle_update(update, _store())
+        handle_update(update, _store(), _media())
 
 
 @logger.inject_lambda_context(clear_state=True)

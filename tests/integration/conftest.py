@@ -2,11 +2,13 @@
 
 import email
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar, cast
 
 import boto3
 import pytest
@@ -17,6 +19,7 @@ from helpdesk.models import Actor, ActorKind, Channel
 from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
 from helpdesk.outbound_mail import deliver_email
 from helpdesk.providers.ses import SesMailer
+from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 from tests.conftest import REGION
@@ -122,3 +125,67 @@ def mail(
         message[name] = value
     message.set_content(body)
     return message.as_bytes()
+
+
+MEDIA_BYTES = b"\xff\xd8\xff\xe0 a small jpeg"
+
+
+class FakeGraph(BaseHTTPRequestHandler):
+    """Meta's Graph API as its documentation shows it. POST answers are queued
+    per test; media ids answer with a short-lived URL, then the bytes ("expired"
+    answers 404 the way Meta does)."""
+
+    answers: ClassVar[list[tuple[int, dict[str, Any]]]] = []
+    requests: ClassVar[list[tuple[str, dict[str, str], dict[str, Any]]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        FakeGraph.requests.append((self.path, dict(self.headers), body))
+        status, answer = FakeGraph.answers.pop(0)
+        self._send(status, json.dumps(answer).encode(), "application/json")
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization", "") != "Bearer token-abc":
+            self._send(401, json.dumps({"error": {"code": 190, "message": "Invalid OAuth access token."}}).encode())
+        elif self.path.startswith("/download/"):
+            self._send(200, MEDIA_BYTES, "image/jpeg")
+        elif self.path.endswith("/expired"):
+            error = {"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}
+            self._send(404, json.dumps(error).encode())
+        else:
+            media_id = self.path.rsplit("/", 1)[-1]
+            host = f"http://127.0.0.1:{cast(ThreadingHTTPServer, self.server).server_port}"
+            about = {
+                "messaging_product": "whatsapp",
+                "url": f"{host}/download/{media_id}",
+                "mime_type": "image/jpeg",
+                "sha256": "4654+8g=",
+                "file_size": str(len(MEDIA_BYTES)),
+                "id": media_id,
+            }
+            self._send(200, json.dumps(about).encode())
+
+    def _send(self, status: int, payload: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def graph_url() -> Iterator[str]:
+    FakeGraph.answers, FakeGraph.requests = [], []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGraph)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v21.0"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def graph(graph_url: str) -> GraphWhatsApp:
+    return GraphWhatsApp(graph_url, "100200300", lambda: "token-abc")

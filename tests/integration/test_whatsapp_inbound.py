@@ -18,6 +18,7 @@ from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKi
 from helpdesk.store import HelpdeskStore, TicketQuery
 from local.lambda_runtime import LocalContext, QueueSubscription, QueueWorker
 from tests.conftest import REGION, corpus_dir
+from tests.integration.conftest import MEDIA_BYTES
 
 SECRET = "test-app-secret-123"
 CONTEXT: Any = LocalContext("WhatsAppWebhookFunction")
@@ -55,9 +56,13 @@ class WhatsAppDesk:
 
 
 @pytest.fixture
-def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[WhatsAppDesk]:
+def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch, graph_url: str) -> Iterator[WhatsAppDesk]:
     from whatsapp_webhook import app, worker
 
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="attachments")
+    boto3.client("ssm", region_name=REGION).put_parameter(
+        Name="/atiende/whatsapp/token", Value="token-abc", Type="SecureString"
+    )
     sqs = boto3.client("sqs", region_name=REGION)
     queue_url = sqs.create_queue(QueueName="updates.fifo", Attributes={"FifoQueue": "true", "VisibilityTimeout": "30"})[
         "QueueUrl"
@@ -66,13 +71,19 @@ def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[WhatsA
         "WHATSAPP_VERIFY_TOKEN": VERIFY,
         "WHATSAPP_APP_SECRET": SECRET,
         "WHATSAPP_UPDATES_QUEUE_URL": queue_url,
+        "WHATSAPP_PHONE_NUMBER_ID": "100200300",
+        "WHATSAPP_GRAPH_URL": graph_url,
+        "WHATSAPP_ACCESS_TOKEN_PARAMETER": "/atiende/whatsapp/token",
+        "SUPPORT_ADDRESS": "soporte@atiende.example",
+        "RAW_MAIL_BUCKET": "raw-mail",
+        "ATTACHMENTS_BUCKET": "attachments",
     }.items():
         monkeypatch.setenv(name, value)
-    for cached in (app._queue, app._store, worker._store):
+    for cached in (app._queue, app._store, worker._store, worker._media):
         cached.cache_clear()
     subscription = QueueSubscription("WhatsAppWorkerFunction", queue_url, "whatsapp_webhook.worker.handler", 10)
     yield WhatsAppDesk(store, queue_url, QueueWorker(sqs, subscription))
-    for cached in (app._queue, app._store, worker._store):
+    for cached in (app._queue, app._store, worker._store, worker._media):
         cached.cache_clear()
 
 
@@ -321,3 +332,35 @@ def test_social_messaging_through_sns_and_sqs_reaches_a_ticket(wa: WhatsAppDesk)
     assert worker.handler(event, CONTEXT) == {"batchItemFailures": []}
     stored = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.SNS2")
     assert stored is not None and stored.text == "Hola por SNS y SQS"
+
+
+def _image_message(wamid: str, media_id: str) -> dict[str, Any]:
+    payload = text_message("50255504444", wamid, "")
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    message.update(type="image", image={"id": media_id, "mime_type": "image/jpeg", "caption": "Así llegó la caja"})
+    del message["text"]
+    return payload
+
+
+def test_media_is_fetched_into_the_attachments_bucket(wa: WhatsAppDesk) -> None:
+    wa.post(_image_message("wamid.IMG1", "1037543291543636"))
+    wa.worker.drain()
+
+    stored = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.IMG1")
+    assert stored is not None and stored.text == "Así llegó la caja"
+    (attachment,) = stored.attachments
+    assert attachment.bucket == "attachments" and attachment.key.startswith("whatsapp/")
+    assert attachment.content_type == "image/jpeg" and attachment.size == len(MEDIA_BYTES)
+    body = boto3.client("s3", region_name=REGION).get_object(Bucket="attachments", Key=attachment.key)["Body"]
+    assert body.read() == MEDIA_BYTES
+
+
+def test_expired_media_leaves_a_notice_not_a_stuck_conversation(wa: WhatsAppDesk) -> None:
+    wa.post(_image_message("wamid.IMG2", "expired"))
+    wa.post(text_message("50255504444", "wamid.AFTER", "¿Lo recibieron?", timestamp=1_797_000_100))
+    wa.worker.drain()
+
+    stored = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.IMG2")
+    assert stored is not None and stored.attachments == ()
+    assert [n.key for n in stored.notices] == ["media_unavailable"]
+    assert wa.store.find_channel_message(Channel.WHATSAPP, "wamid.AFTER") is not None

@@ -1,12 +1,7 @@
 """WhatsApp replies: the 24-hour window, templates, and the Graph API adapter
 against a local server answering with the shapes Meta documents."""
 
-import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
 
 import boto3
 import pytest
@@ -21,6 +16,7 @@ from helpdesk.replies import ReplyDraft, TemplateChoice, reply_to_ticket
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 from tests.conftest import REGION, inbound
+from tests.integration.conftest import FakeGraph
 
 AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Ana")
 SENT = {"messaging_product": "whatsapp", "contacts": [{"input": "50255509999", "wa_id": "50255509999"}],
@@ -29,37 +25,6 @@ REENGAGEMENT = {"error": {"message": "(#131047) Re-engagement message", "type": 
                           "error_data": {"messaging_product": "whatsapp", "details": "Message failed to send because"
                                          " more than 24 hours have passed since the customer last replied."},
                           "fbtrace_id": "Az8or2yhqkZfEZ-_4Qn_Bam"}}  # fmt: skip
-
-
-class FakeGraph(BaseHTTPRequestHandler):
-    """Meta's Graph API as its documentation shows it: answers are queued per test."""
-
-    answers: ClassVar[list[tuple[int, dict[str, Any]]]] = []
-    requests: ClassVar[list[tuple[str, dict[str, str], dict[str, Any]]]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-        FakeGraph.requests.append((self.path, dict(self.headers), body))
-        status, answer = FakeGraph.answers.pop(0)
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def graph() -> Iterator[GraphWhatsApp]:
-    FakeGraph.answers, FakeGraph.requests = [], []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGraph)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield GraphWhatsApp(f"http://127.0.0.1:{server.server_address[1]}/v21.0", "100200300", lambda: "token-abc")
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

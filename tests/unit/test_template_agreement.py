@@ -80,7 +80,7 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
     if handler == "whatsapp_webhook.worker.handler":
-        needed = (StoreSettings,)
+        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings)
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"

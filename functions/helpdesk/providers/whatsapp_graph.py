@@ -30,7 +30,8 @@ class WhatsAppUnavailable(Exception):
 
 class GraphWhatsApp:
     def __init__(self, base_url: str, phone_number_id: str, access_token: Callable[[], str]) -> None:
-        self._url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
+        self._base = base_url.rstrip("/")
+        self._url = f"{self._base}/{phone_number_id}/messages"
         self._token = access_token
 
     def send_text(self, to: str, body: str, reply_to: str | None = None) -> str:
@@ -57,6 +58,16 @@ class GraphWhatsApp:
         }
         return self._message_id(self._post(payload))
 
+    def media(self, media_id: str, max_bytes: int) -> tuple[bytes, str]:
+        """Meta's two steps: the media id gives a short-lived URL, which gives the
+        bytes (both with the bearer token). Larger than ``max_bytes`` is refused."""
+        about = self._get_json(f"{self._base}/{media_id}")
+        size = int(about.get("file_size") or 0)
+        if size > max_bytes:
+            raise WhatsAppRejected(413, f"media of {size} bytes is over the limit")
+        content = self._get(str(about["url"]), max_bytes)
+        return content, str(about.get("mime_type") or "application/octet-stream")
+
     def mark_read(self, wamid: str) -> None:
         self._post({"messaging_product": "whatsapp", "status": "read", "message_id": wamid})
 
@@ -78,6 +89,26 @@ class GraphWhatsApp:
             raise WhatsAppRejected(int(error.get("code", exc.code)), str(error.get("message", "rejected"))) from exc
         except (urllib.error.URLError, TimeoutError) as exc:
             raise WhatsAppUnavailable(type(exc).__name__) from exc
+
+    def _get_json(self, url: str) -> dict[str, Any]:
+        answer: dict[str, Any] = json.loads(self._get(url, 1024 * 1024))
+        return answer
+
+    def _get(self, url: str, max_bytes: int) -> bytes:
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token()}"})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                content: bytes = response.read(max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429 or exc.code >= 500:
+                raise WhatsAppUnavailable(f"HTTP {exc.code}") from exc
+            error = _error(exc.read())
+            raise WhatsAppRejected(int(error.get("code", exc.code)), str(error.get("message", "refused"))) from exc
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise WhatsAppUnavailable(type(exc).__name__) from exc
+        if len(content) > max_bytes:
+            raise WhatsAppRejected(413, "media over the limit")
+        return content
 
     @staticmethod
     def _message_id(answer: dict[str, Any]) -> str:
