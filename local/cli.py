@@ -114,12 +114,19 @@ def _sandbox(port: int) -> Any:
     )
 
 
-def whatsapp_send(sender: str, name: str, text: str) -> int:
+def whatsapp_send(sender: str, name: str, text: str, image: str | None = None) -> int:
     """Play a customer writing on WhatsApp to the running local stack."""
+    import base64
     import json
+    import mimetypes
     import urllib.request
+    from pathlib import Path
 
-    body = json.dumps({"from": sender, "name": name, "text": text}).encode()
+    message: dict[str, str] = {"from": sender, "name": name, "text": text}
+    if image:
+        message["image_base64"] = base64.b64encode(Path(image).read_bytes()).decode()
+        message["mime_type"] = mimetypes.guess_type(image)[0] or "image/jpeg"
+    body = json.dumps(message).encode()
     request = urllib.request.Request(
         f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}/sandbox/customer",
         data=body,
@@ -184,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     wa_send = wa_commands.add_parser("send", help="send a message as a customer")
     wa_send.add_argument("--from", dest="sender", required=True, help="the customer's number, e.g. +50255550123")
     wa_send.add_argument("--name", default="Cliente", help="the customer's WhatsApp profile name")
+    wa_send.add_argument("--image", help="a picture to send, with the text as its caption")
     wa_send.add_argument("text")
     args = parser.parse_args(argv)
     match args.command:
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         case "token":
             return token(args.email)
         case "wa":
-            return whatsapp_send(args.sender, args.name, args.text)
+            return whatsapp_send(args.sender, args.name, args.text, args.image)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

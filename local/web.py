@@ -1,6 +1,7 @@
 """The local web server: Chalice's own dev server for the agent API, plus the
 static files of ``frontend/`` (S3 + CloudFront serve them in AWS)."""
 
+import base64
 import json
 import mimetypes
 import re
@@ -17,6 +18,8 @@ from local.whatsapp_sandbox import WhatsAppSandbox
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 GATEWAY_ROUTES = routes()
 SANDBOX_GRAPH = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<phone>[^/]+)/messages$")
+SANDBOX_MEDIA_INFO = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<media>\d+)$")
+SANDBOX_MEDIA = re.compile(r"^/sandbox/media/(?P<media>\d+)$")
 _sandbox: WhatsAppSandbox | None = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 API_PATHS = ("/health", "/api")
@@ -30,8 +33,22 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         return path in API_PATHS or path.startswith(API_PREFIXES)
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == "/dev/outbox":
+        path = urlsplit(self.path).path
+        authorization = self.headers.get("authorization", "")
+        if path == "/dev/outbox":
             self._send_outbox()
+        elif _sandbox is not None and (match := SANDBOX_MEDIA_INFO.match(path)):
+            self._send_json(*_sandbox.graph_media(match.group("media"), authorization))
+        elif _sandbox is not None and (match := SANDBOX_MEDIA.match(path)):
+            found = _sandbox.media_bytes(match.group("media"), authorization)
+            if found is None:
+                self._send_json(404, {"error": {"message": "not found", "code": 100}})
+            else:
+                self.send_response(200)
+                self.send_header("Content-Type", found[1])
+                self.send_header("Content-Length", str(len(found[0])))
+                self.end_headers()
+                self.wfile.write(found[0])
         elif self._gateway_route():
             self._send_to_function()
         elif self._is_api():
@@ -50,7 +67,14 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_json(status, answer)
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
-            wamid = _sandbox.customer_sends(str(body.get("from", "")), str(body.get("name", "")), str(body["text"]))
+            image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
+            wamid = _sandbox.customer_sends(
+                str(body.get("from", "")),
+                str(body.get("name", "")),
+                str(body.get("text", "")),
+                image,
+                str(body.get("mime_type") or "image/jpeg"),
+            )
             self._send_json(200, {"id": wamid})
         else:
             self._generic_handle()

@@ -46,6 +46,8 @@ class WhatsAppSandbox:
         self.display_number = display_number
         self.sent: list[dict[str, Any]] = []
         self._last_customer_message: dict[str, float] = {}
+        self._media: dict[str, tuple[bytes, str]] = {}
+        self.base_url = webhook_url.rsplit("/webhooks/", 1)[0]
         self._lock = threading.Lock()
 
     # Meta's Graph API
@@ -79,8 +81,35 @@ class WhatsAppSandbox:
                 }
             )
         threading.Thread(target=self._report_statuses, args=(wamid, to), daemon=True).start()
-        return 200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
-                     "messages": [{"id": wamid}]}  # fmt: skip
+        return 200, {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to}],
+            "messages": [{"id": wamid}],
+        }
+
+    def graph_media(self, media_id: str, authorization: str) -> tuple[int, dict[str, Any]]:
+        """``GET /<media id>``: Meta's description of a media, with its short-lived URL."""
+        if not authorization.startswith("Bearer "):
+            return 401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}
+        with self._lock:
+            found = self._media.get(media_id)
+        if found is None:
+            return 404, {"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}
+        content, mime_type = found
+        return 200, {
+            "messaging_product": "whatsapp",
+            "url": f"{self.base_url}/sandbox/media/{media_id}",
+            "mime_type": mime_type,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "file_size": str(len(content)),
+            "id": media_id,
+        }
+
+    def media_bytes(self, media_id: str, authorization: str) -> tuple[bytes, str] | None:
+        if not authorization.startswith("Bearer "):
+            return None
+        with self._lock:
+            return self._media.get(media_id)
 
     def _report_statuses(self, wamid: str, to: str) -> None:
         started = time.monotonic()
@@ -91,13 +120,21 @@ class WhatsAppSandbox:
 
     # the customer's phone
 
-    def customer_sends(self, wa_id: str, name: str, text: str) -> str:
+    def customer_sends(
+        self, wa_id: str, name: str, text: str, image: bytes | None = None, mime_type: str = "image/jpeg"
+    ) -> str:
         wa_id = wa_id.lstrip("+").replace(" ", "")
         wamid = _wamid()
         with self._lock:
             self._last_customer_message[wa_id] = time.time()
-        message = {"from": wa_id, "id": wamid, "timestamp": str(int(time.time())), "type": "text",
-                   "text": {"body": text}}  # fmt: skip
+        message: dict[str, Any] = {"from": wa_id, "id": wamid, "timestamp": str(int(time.time()))}
+        if image is not None:
+            media_id = str(secrets.randbelow(10**15) + 10**15)
+            with self._lock:
+                self._media[media_id] = (image, mime_type)
+            message |= {"type": "image", "image": {"id": media_id, "mime_type": mime_type, "caption": text}}
+        else:
+            message |= {"type": "text", "text": {"body": text}}
         self._deliver({"contacts": [{"profile": {"name": name}, "wa_id": wa_id}], "messages": [message]})
         return wamid
 
@@ -107,8 +144,10 @@ class WhatsAppSandbox:
             "metadata": {"display_phone_number": self.display_number, "phone_number_id": self.phone_number_id},
             **value,
         }
-        envelope = {"object": "whatsapp_business_account",
-                    "entry": [{"id": "sandbox", "changes": [{"field": "messages", "value": value}]}]}  # fmt: skip
+        envelope = {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "sandbox", "changes": [{"field": "messages", "value": value}]}],
+        }
         body = json.dumps(envelope).encode()
         signature = "sha256=" + hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
         request = urllib.request.Request(  # noqa: S310 - our own local webhook

@@ -101,3 +101,15 @@ def eventually(probe: Any, seconds: float = 30) -> Any:
             return found
         time.sleep(0.3)
     pytest.fail(f"not seen within {seconds} s")
+
+
+def test_a_customers_photo_reaches_the_ticket_as_an_attachment(stack: RunningStack, tmp_path: Any) -> None:
+    photo = tmp_path / "caja.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"foto de la caja rota" * 20)
+    sent = stack.cli("wa", "send", "--from", "+50377001122", "--image", str(photo), "Así llegó mi pedido")
+    assert sent.returncode == 0, sent.stderr
+
+    ticket = eventually(lambda: _ticket_with_subject(stack, "Así llegó mi pedido"))
+    thread = stack.api("GET", f"/api/tickets/{ticket['id']}").json()
+    (attachment,) = thread["messages"][0]["attachments"]
+    assert attachment["content_type"] == "image/jpeg" and attachment["size"] == photo.stat().st_size
