@@ -8,7 +8,7 @@ fails at start with its name.
 
 import os
 from functools import lru_cache
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -114,6 +114,10 @@ class WhatsAppSenderSettings(_FromEnvironment):
     and the SSM parameter holding the business number's access token."""
 
     phone_number_id: str = Field(validation_alias="WHATSAPP_PHONE_NUMBER_ID", min_length=1)
+    # "graph": Meta's Graph API with our token; "social_messaging": AWS End User
+    # Messaging Social (the number is linked to AWS; IAM authorizes).
+    provider: Literal["graph", "social_messaging"] = Field(default="graph", validation_alias="WHATSAPP_PROVIDER")
+    origination_phone_number_id: str = Field(default="", validation_alias="WHATSAPP_ORIGINATION_PHONE_NUMBER_ID")
     graph_url: str = Field(default="https://graph.facebook.com/v21.0", validation_alias="WHATSAPP_GRAPH_URL")
     access_token_parameter: str = Field(validation_alias="WHATSAPP_ACCESS_TOKEN_PARAMETER", pattern=r"^/")
 

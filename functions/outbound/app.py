@@ -19,8 +19,9 @@ from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundRequest
 from helpdesk.outbound_mail import deliver_email
-from helpdesk.outbound_whatsapp import deliver_whatsapp
+from helpdesk.outbound_whatsapp import WhatsAppSender, deliver_whatsapp
 from helpdesk.providers.ses import SesMailer
+from helpdesk.providers.social_messaging import SocialMessagingWhatsApp
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import mail_settings, outbound_settings, store_settings, whatsapp_sender_settings
 from helpdesk.store import HelpdeskStore
@@ -41,8 +42,11 @@ def _clients() -> tuple[Any, SesMailer]:
 
 
 @lru_cache(maxsize=1)
-def _whatsapp() -> GraphWhatsApp:
+def _whatsapp() -> WhatsAppSender:
     settings = whatsapp_sender_settings()
+    if settings.provider == "social_messaging":
+        client = boto3.client("socialmessaging", region_name=store_settings().region)
+        return SocialMessagingWhatsApp(client, settings.origination_phone_number_id)
     ssm = boto3.client("ssm", region_name=store_settings().region)
 
     @lru_cache(maxsize=1)

@@ -36,27 +36,15 @@ class GraphWhatsApp:
 
     def send_text(self, to: str, body: str, reply_to: str | None = None) -> str:
         """Send free text (inside the customer-service window); returns the wamid."""
-        payload: dict[str, Any] = {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": to,
-            "type": "text",
-            "text": {"body": body, "preview_url": False},
-        }
-        if reply_to:
-            payload["context"] = {"message_id": reply_to}
-        return self._message_id(self._post(payload))
+        return self._message_id(self._post(text_payload(to, body, reply_to)))
 
     def send_template(self, to: str, name: str, language: str, parameters: list[str]) -> str:
         """Send an approved template (outside the window); returns the wamid."""
-        components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
-        payload = {
-            "messaging_product": "whatsapp",
-            "to": to,
-            "type": "template",
-            "template": {"name": name, "language": {"code": language}, "components": components if parameters else []},
-        }
-        return self._message_id(self._post(payload))
+        return self._message_id(self._post(template_payload(to, name, language, parameters)))
+
+    def send_buttons(self, to: str, body: str, buttons: list[tuple[str, str]]) -> str:
+        """Up to three reply buttons (id, title), for the bot and surveys."""
+        return self._message_id(self._post(buttons_payload(to, body, buttons)))
 
     def media(self, media_id: str, max_bytes: int) -> tuple[bytes, str]:
         """Meta's two steps: the media id gives a short-lived URL, which gives the
@@ -69,7 +57,7 @@ class GraphWhatsApp:
         return content, str(about.get("mime_type") or "application/octet-stream")
 
     def mark_read(self, wamid: str) -> None:
-        self._post({"messaging_product": "whatsapp", "status": "read", "message_id": wamid})
+        self._post(read_payload(wamid))
 
     def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
         request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
@@ -116,6 +104,52 @@ class GraphWhatsApp:
         if not messages or not messages[0].get("id"):
             raise WhatsAppUnavailable("answer without a message id")
         return str(messages[0]["id"])
+
+
+# Meta's message bodies: the same for the Graph API and for AWS End User
+# Messaging Social, which forwards them to Meta.
+
+
+def text_payload(to: str, body: str, reply_to: str | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "text",
+        "text": {"body": body, "preview_url": False},
+    }
+    if reply_to:
+        payload["context"] = {"message_id": reply_to}
+    return payload
+
+
+def template_payload(to: str, name: str, language: str, parameters: list[str]) -> dict[str, Any]:
+    components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in parameters]}]
+    return {
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "template",
+        "template": {"name": name, "language": {"code": language}, "components": components if parameters else []},
+    }
+
+
+def buttons_payload(to: str, body: str, buttons: list[tuple[str, str]]) -> dict[str, Any]:
+    if not 1 <= len(buttons) <= 3:
+        raise ValueError("WhatsApp allows one to three reply buttons")
+    return {
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": body},
+            "action": {"buttons": [{"type": "reply", "reply": {"id": i, "title": t[:20]}} for i, t in buttons]},
+        },
+    }
+
+
+def read_payload(wamid: str) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}
 
 
 def _error(body: bytes) -> dict[str, Any]:
