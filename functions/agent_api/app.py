@@ -203,3 +203,37 @@ def set_aside(principal: Principal) -> Response:
     month = datetime.strptime(params.month, "%Y-%m").replace(tzinfo=UTC) if params.month else utc_now()
     entries = store().set_aside_in_month(month)
     return _json({"month": f"{month:%Y-%m}", "entries": [e.model_dump(mode="json") for e in entries]})
+
+
+@agent_route("/api/dead-letters")
+def dead_letters(principal: Principal) -> Response:
+    """What the queues gave up on (mail that kept failing, replies, WhatsApp
+    updates), with a sample of each, so agents see it and can follow up."""
+    import boto3
+
+    from helpdesk.dead_letters import SqsDeadLetters
+    from helpdesk.settings import DeadLetterSettings
+
+    settings = DeadLetterSettings.from_environment()
+    client = boto3.client("sqs", region_name=store_settings().region)
+    queues = SqsDeadLetters(client, settings.urls).peek()
+    return _json(
+        {
+            "queues": [
+                {
+                    "name": q.name,
+                    "waiting": q.waiting,
+                    "samples": [
+                        {
+                            "message_id": d.message_id,
+                            "body": d.body,
+                            "first_sent_at": d.first_sent_at.isoformat() if d.first_sent_at else None,
+                            "receive_count": d.receive_count,
+                        }
+                        for d in q.samples
+                    ],
+                }
+                for q in queues
+            ]
+        }
+    )

@@ -3,7 +3,7 @@ approved template the agent chose outside it."""
 
 from typing import Protocol
 
-from helpdesk.models import DeliveryStatus, IdentityKind
+from helpdesk.models import DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundRequest
 from helpdesk.providers.whatsapp_graph import WhatsAppRejected
@@ -13,6 +13,8 @@ from helpdesk.store import HelpdeskStore
 
 class WhatsAppSender(Protocol):
     def send_text(self, to: str, body: str, reply_to: str | None = None) -> str: ...
+
+    def mark_read(self, wamid: str) -> None: ...
 
     def send_template(self, to: str, name: str, language: str, parameters: list[str]) -> str: ...
 
@@ -32,6 +34,9 @@ def deliver_whatsapp(
         store.mark_delivery(message, DeliveryStatus.FAILED, "no_whatsapp_id")
         return DeliveryStatus.FAILED
     template = template_of(message)
+    last_inbound = _last_customer_message(thread.messages if thread else ())
+    if last_inbound is not None:
+        _mark_read(sender, last_inbound)
     try:
         if template is not None:
             wamid = sender.send_template(wa_id, template.name, template.language, list(template.parameters))
@@ -48,3 +53,16 @@ def deliver_whatsapp(
         return DeliveryStatus.FAILED
     store.record_sent(message, wamid)
     return DeliveryStatus.SENT
+
+
+def _last_customer_message(messages: tuple[Message, ...]) -> str | None:
+    inbound = [m for m in messages if m.kind is MessageKind.INBOUND and m.channel_message_id]
+    return inbound[-1].channel_message_id if inbound else None
+
+
+def _mark_read(sender: WhatsAppSender, wamid: str) -> None:
+    """Blue ticks for the customer's message being answered; never blocks the reply."""
+    try:
+        sender.mark_read(wamid)
+    except Exception:  # noqa: BLE001 - a read receipt is a courtesy, the reply matters
+        logger.info("could not mark the customer's message read", extra={"wamid": wamid[:64]})

@@ -87,6 +87,16 @@ def mail_settings() -> MailSettings:
     return MailSettings.from_environment()
 
 
+class DeadLetterSettings(_FromEnvironment):
+    """The dead-letter queues agents may look into (comma-separated URLs)."""
+
+    queue_urls: str = Field(validation_alias="DEAD_LETTER_QUEUE_URLS")
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(url.strip() for url in self.queue_urls.split(",") if url.strip())
+
+
 class OutboundSettings(_FromEnvironment):
     """Where replies wait for their channel's sender, and how often it tries."""
 

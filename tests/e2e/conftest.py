@@ -6,15 +6,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 CLI = [sys.executable, "-m", "local.cli"]
 
 
@@ -48,6 +49,17 @@ class RunningStack:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
+    """What ``probe`` returns once it returns something, polling for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.3)
+    pytest.fail(f"not seen within {seconds} s")
 
 
 def start_stack() -> RunningStack:

@@ -5,30 +5,17 @@ same ticket."""
 
 import email
 import smtplib
-import time
-from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
 CUSTOMER = "Marta Gómez <marta.gomez@cliente.example>"
-
-
-def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.3)
-    pytest.fail(f"not seen within {seconds} s")
 
 
 def send(stack: RunningStack, message: EmailMessage) -> None:

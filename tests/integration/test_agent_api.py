@@ -190,3 +190,17 @@ def test_console_files_are_served_beside_the_api(api: Api) -> None:
     response = api.get("/")
     assert response.status_code == 200 and "Atiende" in response.text
     assert api.get("/../../etc/passwd").text == response.text  # never outside frontend/
+
+
+def test_agents_can_look_into_the_dead_letter_queues(api: Api) -> None:
+    sqs = api.session.client("sqs")
+    url = next(u for u in os.environ["DEAD_LETTER_QUEUE_URLS"].split(",") if "outbound" in u)
+    sqs.send_message(QueueUrl=url, MessageBody='{"ticket_id": "T1", "message_id": "M1"}')
+
+    body = api.get("/api/dead-letters", api.token()).json()
+    again = api.get("/api/dead-letters", api.token()).json()
+
+    (outbound,) = [q for q in body["queues"] if "outbound" in q["name"]]
+    assert outbound["waiting"] >= 1 and outbound["samples"][0]["body"].startswith('{"ticket_id": "T1"')
+    assert {q["name"] for q in body["queues"]} == {q["name"] for q in again["queues"]}
+    assert next(q for q in again["queues"] if "outbound" in q["name"])["samples"]  # looked at, not taken

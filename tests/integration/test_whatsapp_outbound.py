@@ -63,14 +63,17 @@ def test_free_text_after_24_hours_is_refused_with_a_reason(
 def test_reply_goes_out_through_the_graph_api_and_statuses_find_it(
     store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, graph: GraphWhatsApp
 ) -> None:
-    ticket = ingest(inbound(sender="50255509999"), store).ticket
+    customer = inbound(sender="50255509999", message_id="wamid.CUSTOMER1")
+    ticket = ingest(customer, store).ticket
     reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="¿En qué te ayudamos?"), AGENT, mail)
-    FakeGraph.answers.append((200, SENT))
+    FakeGraph.answers.extend([(200, {"success": True}), (200, SENT)])
 
     status = deliver_whatsapp(_request(queue), store, graph, final_attempt=False)
 
     assert status is DeliveryStatus.SENT
-    path, headers, body = FakeGraph.requests[0]
+    _, _, read = FakeGraph.requests[0]
+    assert read == {"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.CUSTOMER1"}
+    path, headers, body = FakeGraph.requests[1]
     assert path == "/v21.0/100200300/messages" and headers["Authorization"] == "Bearer token-abc"
     assert body["messaging_product"] == "whatsapp" and body["to"] == "50255509999"
     assert body["type"] == "text" and body["text"]["body"] == "¿En qué te ayudamos?"
@@ -83,7 +86,7 @@ def test_meta_rule_violation_fails_at_once_with_its_code(
 ) -> None:
     ticket = ingest(inbound(sender="50255509999"), store).ticket
     message = reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="Hola"), AGENT, mail)
-    FakeGraph.answers.append((400, REENGAGEMENT))
+    FakeGraph.answers.extend([(200, {"success": True}), (400, REENGAGEMENT)])
 
     assert deliver_whatsapp(_request(queue), store, graph, final_attempt=False) is DeliveryStatus.FAILED
     thread = store.get_thread(ticket.id)
@@ -98,7 +101,10 @@ def test_rate_limits_and_server_errors_are_retried_then_failed(
     ticket = ingest(inbound(sender="50255509999"), store).ticket
     reply_to_ticket(store, queue, ticket.id, ReplyDraft(body="Hola"), AGENT, mail)
     request = _request(queue)
-    FakeGraph.answers.extend([(429, {"error": {"code": 130429, "message": "Rate limit hit"}}), (500, {})])
+    read_ok = (200, {"success": True})
+    FakeGraph.answers.extend(
+        [read_ok, (429, {"error": {"code": 130429, "message": "Rate limit hit"}}), read_ok, (500, {})]
+    )
 
     with pytest.raises(WhatsAppUnavailable):
         deliver_whatsapp(request, store, graph, final_attempt=False)

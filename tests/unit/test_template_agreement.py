@@ -11,6 +11,7 @@ from agent_api.app import app
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
     AuthSettings,
+    DeadLetterSettings,
     MailSettings,
     OutboundSettings,
     StoreSettings,
@@ -24,7 +25,7 @@ from local.provision import ROOT, load_template
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
-    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings),
+    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings, DeadLetterSettings),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),

@@ -66,17 +66,8 @@ class GraphWhatsApp:
             headers={"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"},
             method="POST",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-                answer: dict[str, Any] = json.loads(response.read() or b"{}")
-                return answer
-        except urllib.error.HTTPError as exc:
-            if exc.code == 429 or exc.code >= 500:
-                raise WhatsAppUnavailable(f"HTTP {exc.code}") from exc
-            error = _error(exc.read())
-            raise WhatsAppRejected(int(error.get("code", exc.code)), str(error.get("message", "rejected"))) from exc
-        except (urllib.error.URLError, TimeoutError) as exc:
-            raise WhatsAppUnavailable(type(exc).__name__) from exc
+        answer: dict[str, Any] = json.loads(self._call(request, 1024 * 1024) or b"{}")
+        return answer
 
     def _get_json(self, url: str) -> dict[str, Any]:
         answer: dict[str, Any] = json.loads(self._get(url, 1024 * 1024))
@@ -84,9 +75,18 @@ class GraphWhatsApp:
 
     def _get(self, url: str, max_bytes: int) -> bytes:
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._token()}"})  # noqa: S310
+        content = self._call(request, max_bytes)
+        if len(content) > max_bytes:
+            raise WhatsAppRejected(413, "media over the limit")
+        return content
+
+    @staticmethod
+    def _call(request: urllib.request.Request, max_bytes: int) -> bytes:
+        """Meta's answer body (up to ``max_bytes`` + 1); its refusals as our errors."""
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
                 content: bytes = response.read(max_bytes + 1)
+                return content
         except urllib.error.HTTPError as exc:
             if exc.code == 429 or exc.code >= 500:
                 raise WhatsAppUnavailable(f"HTTP {exc.code}") from exc
@@ -94,9 +94,6 @@ class GraphWhatsApp:
             raise WhatsAppRejected(int(error.get("code", exc.code)), str(error.get("message", "refused"))) from exc
         except (urllib.error.URLError, TimeoutError) as exc:
             raise WhatsAppUnavailable(type(exc).__name__) from exc
-        if len(content) > max_bytes:
-            raise WhatsAppRejected(413, "media over the limit")
-        return content
 
     @staticmethod
     def _message_id(answer: dict[str, Any]) -> str:
