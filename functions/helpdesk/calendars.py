@@ -1,0 +1,122 @@
+"""Business calendars: when support counts time (ARCHITECTURE §3, flow 5).
+
+A calendar has a time zone, weekly time blocks (several a day for split shifts
+and lunch breaks; a block whose end is not after its start runs past midnight
+into the next day) and closed days: the public holidays of a country (from the
+``holidays`` package) plus custom dates. A block belongs to the local date it
+starts on, so an overnight shift that starts the evening before a holiday runs,
+and one that would start on the holiday does not. No blocks means 24/7.
+
+``add_business_time`` walks the open intervals forward from a start; it is
+checked against a minute-by-minute reference in the tests.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import holidays
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_DAYS_AHEAD = 800
+
+
+class TimeBlock(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    weekday: Annotated[int, Field(ge=0, le=6)]  # Monday = 0
+    start: time
+    end: time  # not after start: the block ends the next day
+
+    @property
+    def overnight(self) -> bool:
+        return self.end <= self.start
+
+
+class BusinessCalendar(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = ""
+    time_zone: str = "America/Guatemala"
+    blocks: tuple[TimeBlock, ...] = ()
+    holiday_country: str | None = None
+    closed_days: tuple[date, ...] = ()
+
+    @cached_property
+    def _zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def always_open(self) -> bool:
+        return not self.blocks
+
+    def is_closed_day(self, day: date) -> bool:
+        if day in self.closed_days:
+            return True
+        if self.holiday_country is None:
+            return False
+        return day in holidays.country_holidays(self.holiday_country, years=day.year)
+
+    def open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Open intervals in UTC, in order, merged, that end after ``since``."""
+        local_day = since.astimezone(self._zone).date() - timedelta(days=1)
+        pending: tuple[datetime, datetime] | None = None
+        for offset in range(MAX_DAYS_AHEAD):
+            for interval in self._day_intervals(local_day + timedelta(days=offset)):
+                if interval[1] <= since:
+                    continue
+                if pending is None:
+                    pending = interval
+                elif interval[0] <= pending[1]:  # touching or overlapping: one interval
+                    pending = (pending[0], max(pending[1], interval[1]))
+                else:
+                    yield pending
+                    pending = interval
+        if pending is not None:
+            yield pending
+
+    def _day_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+        if self.is_closed_day(day):
+            return []
+        intervals = []
+        for block in self.blocks:
+            if block.weekday != day.weekday():
+                continue
+            start = datetime.combine(day, block.start, self._zone)
+            end_day = day + timedelta(days=1) if block.overnight else day
+            end = datetime.combine(end_day, block.end, self._zone)
+            intervals.append((start.astimezone(UTC), end.astimezone(UTC)))
+        return sorted(intervals)
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """When ``duration`` of open time has passed after ``start``."""
+        if start.tzinfo is None:
+            raise ValueError("naive datetime")
+        if self.always_open:
+            return start + duration
+        remaining = duration
+        for opens, closes in self.open_intervals(start):
+            begin = max(opens, start)
+            available = closes - begin
+            if remaining <= available:
+                return begin + remaining
+            remaining -= available
+        raise ValueError("the calendar has no open time in the next two years")
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Open time between two moments."""
+        if self.always_open:
+            return max(end - start, timedelta(0))
+        total = timedelta(0)
+        for opens, closes in self.open_intervals(start):
+            if opens >= end:
+                break
+            total += min(closes, end) - max(opens, start)
+        return total
+
+
+def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock, ...]:
+    """The same block on several weekdays (Monday to Friday by default)."""
+    return tuple(TimeBlock(weekday=day, start=start, end=end) for day in days)
