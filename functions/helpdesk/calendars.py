@@ -120,3 +120,36 @@ class BusinessCalendar(BaseModel):
 def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock, ...]:
     """The same block on several weekdays (Monday to Friday by default)."""
     return tuple(TimeBlock(weekday=day, start=start, end=end) for day in days)
+
+
+class SlaClock(BaseModel):
+    """One SLA target's clock (first response, next response or resolution).
+
+    It runs on its calendar's open time, pauses while the ticket waits on the
+    customer or a third party (pending, on hold), and resumes where it stopped:
+    ``consumed`` is the open time used before the current run began."""
+
+    model_config = ConfigDict(frozen=True)
+
+    target: timedelta
+    consumed: timedelta = timedelta(0)
+    running_since: datetime | None = None
+
+    @classmethod
+    def start(cls, target: timedelta, at: datetime) -> "SlaClock":
+        return cls(target=target, running_since=at)
+
+    def pause(self, at: datetime, calendar: BusinessCalendar) -> "SlaClock":
+        if self.running_since is None:
+            return self
+        used = calendar.business_time_between(self.running_since, at)
+        return self.model_copy(update={"consumed": self.consumed + used, "running_since": None})
+
+    def resume(self, at: datetime) -> "SlaClock":
+        return self if self.running_since is not None else self.model_copy(update={"running_since": at})
+
+    def due_at(self, calendar: BusinessCalendar) -> datetime | None:
+        """When the target is reached if the clock keeps running; None while paused."""
+        if self.running_since is None:
+            return None
+        return calendar.add_business_time(self.running_since, max(self.target - self.consumed, timedelta(0)))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.calendars import BusinessCalendar, TimeBlock, weekdays
+from helpdesk.calendars import BusinessCalendar, SlaClock, TimeBlock, weekdays
 
 GT = ZoneInfo("America/Guatemala")
 OFFICE = BusinessCalendar(time_zone="America/Guatemala", blocks=weekdays(time(8), time(18)), holiday_country="GT")
@@ -134,3 +134,14 @@ def test_due_times_match_the_minute_by_minute_reference(
     due = calendar.add_business_time(start.astimezone(UTC), timedelta(minutes=minutes))
     assert due == _reference(calendar, start, minutes)
     assert calendar.business_time_between(start, due) == timedelta(minutes=minutes)
+
+
+def test_pending_time_is_excluded_from_the_clock() -> None:
+    # 4 business hours from Monday 09:00; pending on the customer from 10:00 to
+    # Tuesday 11:00; resumed then, so 3 hours remain: due Tuesday 14:00.
+    clock = SlaClock.start(timedelta(hours=4), gt(2026, 11, 2, 9))
+    paused = clock.pause(gt(2026, 11, 2, 10), OFFICE)
+    assert paused.due_at(OFFICE) is None and paused.consumed == timedelta(hours=1)
+    resumed = paused.resume(gt(2026, 11, 3, 11))
+    assert resumed.due_at(OFFICE) == gt(2026, 11, 3, 14)
+    assert resumed.pause(gt(2026, 11, 3, 12), OFFICE).consumed == timedelta(hours=2)
