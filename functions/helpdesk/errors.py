@@ -80,3 +80,10 @@ class OutsideWindow(HelpdeskError):
     message; after that only an approved template may be sent."""
 
     message_key = "error.whatsapp_window_closed"
+
+
+class ConcurrentWrite(HelpdeskError):
+    """DynamoDB cancelled a transaction because another one was writing the same
+    items at that moment (TransactionConflict): nothing was written; try again."""
+
+    message_key = "error.busy"

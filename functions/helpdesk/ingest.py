@@ -18,6 +18,7 @@ from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.contacts import new_contact, normalize_identity
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
+    ConcurrentWrite,
     ConversationAlreadyOpen,
     DuplicateChannelMessage,
     IdentityTaken,
@@ -106,8 +107,11 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
         try:
             result = _ingest_once(inbound, sender, store)
         except DuplicateChannelMessage:
-            return _duplicate(inbound, store)
-        except (StaleTicket, ConversationAlreadyOpen, _IdentityRace):
+            result = _duplicate(inbound, store)
+            if inbound.thread_key:  # an earlier delivery may have stopped before remembering it
+                store.remember_thread_key(inbound.thread_key, result.ticket.id)
+            return result
+        except (StaleTicket, ConversationAlreadyOpen, ConcurrentWrite, _IdentityRace):
             # Another delivery changed the same ticket or contact first: read again.
             pause_before_retry(attempt)
             continue
@@ -187,7 +191,12 @@ def _ticket_to_join(
         if ticket and ticket.contact_id == record.contact_id and ticket.status is not TicketStatus.CLOSED:
             return ticket
     open_id = store.find_open_ticket_id(record.contact_id, inbound.channel)
-    return store.get_ticket(open_id) if open_id else None
+    ticket = store.get_ticket(open_id) if open_id else None
+    if ticket is not None and ticket.status is TicketStatus.CLOSED:
+        # A pointer left behind by a close that could not remove it: heal it.
+        store.end_conversation(record.contact_id, inbound.channel, ticket.id)
+        return None
+    return ticket
 
 
 def _customer(record_contact_id: str, inbound: InboundMessage) -> Actor:

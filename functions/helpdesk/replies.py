@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.errors import IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.mail_threading import our_message_id
 from helpdesk.models import (
     Actor,
@@ -105,7 +105,7 @@ def reply_to_ticket(
         events = [_event(ticket.id, agent, diffs)] if diffs else []
         try:
             store.append_message(ticket, after, message, events)
-        except StaleTicket:
+        except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)  # a customer message or another change came first
             continue
         queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
@@ -132,7 +132,7 @@ def acknowledge_new_ticket(
         after = current.model_copy(update={"updated_at": utc_now(), "version": current.version + 1})
         try:
             store.append_message(current, after, message, [])
-        except StaleTicket:
+        except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)
             continue
         queue.enqueue(OutboundRequest(ticket_id=current.id, message_id=message.id, sent_at=message.sent_at))

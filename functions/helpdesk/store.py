@@ -43,7 +43,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -52,6 +52,7 @@ from pynamodb.transactions import TransactWrite
 
 from helpdesk.clock import sortable
 from helpdesk.errors import (
+    ConcurrentWrite,
     ConversationAlreadyOpen,
     DuplicateChannelMessage,
     IdentityTaken,
@@ -527,10 +528,12 @@ class _Transaction:
                         getattr(transaction, verb)(item, condition=condition)
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons
+            if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
+                raise ConcurrentWrite("another transaction was writing the same items") from exc
             failed = {
                 name
                 for name, reason in zip(names, reasons, strict=False)
-                if reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
+                if reason is not None and reason.code == "ConditionalCheckFailed"
             }
             if not failed:
                 raise
@@ -605,6 +608,16 @@ class HelpdeskStore:
         except OpenConversationItem.DoesNotExist:
             return None
         return item.ticket_id
+
+    def end_conversation(self, contact_id: str, channel: Channel, ticket_id: str) -> None:
+        """Remove the contact's open-conversation pointer if it still names
+        ``ticket_id`` (a closed ticket): the next message opens a new one."""
+        pointer = OpenConversationItem(contact_pk(contact_id), open_sk(channel), ticket_id=ticket_id)
+        try:
+            pointer.delete(condition=OpenConversationItem.ticket_id == ticket_id)
+        except DeleteError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def find_ticket_id_by_thread(self, message_ids: Iterable[str]) -> str | None:
         """The ticket of the first of ``message_ids`` (most relevant first) we know."""
@@ -700,7 +713,10 @@ class HelpdeskStore:
             and before.status is not TicketStatus.CLOSED
             and after.channel.joins_open_conversation
         )
-        failed = self._commit_ticket_change(before, after, events, end_conversation=closing)
+        try:
+            failed = self._commit_ticket_change(before, after, events, end_conversation=closing)
+        except ConcurrentWrite as exc:
+            raise StaleTicket(self.get_ticket(after.id)) from exc
         if failed == {"open"}:
             # The conversation pointer already belongs to a newer ticket: close
             # this one and leave the pointer alone.
@@ -848,7 +864,7 @@ class HelpdeskStore:
         where each partition stopped."""
         index, keys, partition_of = self._view_index(query)
         partitions = [partition_of(status) for status in query.statuses]
-        cursors = _decode_cursor(query.cursor, partitions)
+        cursors = _decode_cursor(query.cursor, partitions, keys)
         condition = TicketItem.channel == query.channel.value if query.channel else None
         if query.group_id and query.assignee_id:
             group_condition = TicketItem.group_id == query.group_id
@@ -951,7 +967,7 @@ def _encode_cursor(cursors: dict[str, dict[str, str] | None]) -> str:
     return base64.urlsafe_b64encode(json.dumps(cursors, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None, partitions: list[str]) -> dict[str, dict[str, str] | None]:
+def _decode_cursor(cursor: str | None, partitions: list[str], keys: IndexKeys) -> dict[str, dict[str, str] | None]:
     if not cursor:
         return {}
     try:
@@ -961,9 +977,15 @@ def _decode_cursor(cursor: str | None, partitions: list[str]) -> dict[str, dict[
         raise InvalidCursor("cursor is not one this API gave") from exc
     if not isinstance(decoded, dict) or set(decoded) != set(partitions):
         raise InvalidCursor("cursor belongs to another view")
-    for value in decoded.values():
-        if value is not None and not (
-            isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+    expected = {HASH_KEY, RANGE_KEY, keys.hash_key, keys.range_key}
+    for partition, value in decoded.items():
+        if value is None or value == {}:
+            continue
+        if not (
+            isinstance(value, dict)
+            and set(value) == expected
+            and all(isinstance(v, str) for v in value.values())
+            and value[keys.hash_key] == partition
         ):
             raise InvalidCursor("cursor is damaged")
     return decoded

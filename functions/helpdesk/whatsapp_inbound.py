@@ -133,7 +133,10 @@ def split_webhook(raw_body: bytes) -> list[QueuedUpdate]:
 def _sender(message: dict[str, Any], contacts: dict[str, dict[str, Any]]) -> str:
     """The customer's WhatsApp id: ``from``, else a contact's ``wa_id``; the first
     that is a phone number's digits."""
-    candidates = (message.get("from"), *contacts.keys(), message.get("from_user_id"))
+    # Without "from", a lone contact is the sender; with several, guessing could
+    # put one customer's message on another's ticket.
+    only_contact = tuple(contacts) if len(contacts) == 1 else ()
+    candidates = (message.get("from"), *only_contact, message.get("from_user_id"))
     usable = [str(c) for c in candidates if c and str(c).lstrip("+").isdigit()]
     return usable[0] if usable else next((str(c) for c in candidates if c), "")
 

@@ -164,3 +164,34 @@ def test_on_hold_ticket_stays_on_hold(store: HelpdeskStore) -> None:
     after = ingest(inbound(sender="50761234567"), store)
 
     assert after.ticket.status is TicketStatus.ON_HOLD and not after.reopened
+
+
+def test_a_redelivery_restores_a_thread_key_the_first_delivery_missed(store: HelpdeskStore) -> None:
+    from helpdesk.store import PointerItem, thread_key
+
+    first = inbound(
+        Channel.EMAIL,
+        sender="hilo@example.com",
+        subject="Hilo",
+        thread_key="<hilo-1@example.com>",
+        message_id="ses-hilo-1",
+    )
+    ticket = ingest(first, store).ticket
+    PointerItem(*thread_key("<hilo-1@example.com>")).delete()  # as if the first delivery died before it
+
+    assert ingest(first, store).duplicate
+    reply = inbound(Channel.EMAIL, sender="otra@example.com", thread=ThreadHints(replies_to=("<hilo-1@example.com>",)))
+    assert ingest(reply, store).ticket.id == ticket.id
+
+
+def test_a_pointer_left_on_a_closed_ticket_heals(store: HelpdeskStore) -> None:
+    from helpdesk.store import OpenConversationItem, contact_pk, open_sk
+
+    first = ingest(inbound(sender="50255506666"), store).ticket
+    update_ticket(store, first.id, TicketChanges(status=TicketStatus.CLOSED), first.version, AGENT)
+    # A close that could not remove the pointer (the pointer survives):
+    OpenConversationItem(contact_pk(first.contact_id), open_sk(Channel.WHATSAPP), ticket_id=first.id).save()
+
+    again = ingest(inbound(sender="50255506666", text="Hola de nuevo"), store)
+
+    assert again.created_ticket and again.ticket.id != first.id

@@ -164,3 +164,19 @@ def test_closing_an_email_ticket_keeps_the_contacts_other_tickets(store: Helpdes
 
     assert closed.status is TicketStatus.CLOSED and closed.version == first.version + 1
     assert get_thread(store, second.id).ticket.status is TicketStatus.NEW
+
+
+def test_a_cursor_pointing_into_another_partition_is_refused(store: HelpdeskStore) -> None:
+    import base64
+    import json
+
+    for n in range(3):
+        ingest(inbound(Channel.EMAIL, sender=f"f{n}@example.com"), store)
+    page = store.list_tickets(TicketQuery(statuses=(TicketStatus.NEW,), limit=1))
+    assert page.cursor is not None
+    decoded = json.loads(base64.urlsafe_b64decode(page.cursor + "=" * (-len(page.cursor) % 4)))
+    decoded["STATUS#new"]["GSI1PK"] = "STATUS#open"
+    forged = base64.urlsafe_b64encode(json.dumps(decoded).encode()).decode().rstrip("=")
+
+    with pytest.raises(InvalidCursor):
+        store.list_tickets(TicketQuery(statuses=(TicketStatus.NEW,), limit=1, cursor=forged))

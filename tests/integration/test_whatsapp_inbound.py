@@ -364,3 +364,17 @@ def test_expired_media_leaves_a_notice_not_a_stuck_conversation(wa: WhatsAppDesk
     assert stored is not None and stored.attachments == ()
     assert [n.key for n in stored.notices] == ["media_unavailable"]
     assert wa.store.find_channel_message(Channel.WHATSAPP, "wamid.AFTER") is not None
+
+
+def test_without_from_and_with_several_contacts_nobody_is_guessed(wa: WhatsAppDesk) -> None:
+    payload = text_message("50255507777", "wamid.NOFROM", "¿de quién soy?")
+    value = payload["entry"][0]["changes"][0]["value"]
+    del value["messages"][0]["from"]
+    value["contacts"].append({"profile": {"name": "Otra"}, "wa_id": "50255508888"})
+
+    assert wa.post(payload)["statusCode"] == 200
+    wa.worker.drain()
+
+    assert wa.tickets() == []
+    (entry,) = wa.store.set_aside_in_month(datetime.now(UTC))
+    assert entry.reason == "no_sender"
