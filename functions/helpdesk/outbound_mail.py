@@ -17,7 +17,7 @@ from typing import Protocol
 from helpdesk.mail_threading import reply_address, subject_for_reply
 from helpdesk.models import ActorKind, Contact, DeliveryStatus, IdentityKind, Message, Ticket
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest
+from helpdesk.outbound import OutboundRequest, queued_message
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 
@@ -70,8 +70,8 @@ def deliver_email(
 ) -> DeliveryStatus | None:
     """Send a queued e-mail reply once; raises to be retried unless this is the
     final attempt, which marks the message failed. Returns the new status."""
-    message = store.get_message(request.ticket_id, request.sent_at, request.message_id)
-    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+    message = queued_message(store, request)
+    if message is None:
         return None  # gone, or already handled by an earlier delivery of this request
     thread = store.get_thread(request.ticket_id)
     if thread is None or thread.contact is None or _email_of(thread.contact) is None:

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from helpdesk.models import DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest
+from helpdesk.outbound import OutboundRequest, queued_message
 from helpdesk.providers.whatsapp_graph import WhatsAppRejected
 from helpdesk.replies import template_of
 from helpdesk.store import HelpdeskStore
@@ -24,8 +24,8 @@ def deliver_whatsapp(
 ) -> DeliveryStatus | None:
     """Send a queued WhatsApp reply once. A rule violation (Meta's 4xx) fails it
     at once; anything else raises to be retried, and fails on the last attempt."""
-    message = store.get_message(request.ticket_id, request.sent_at, request.message_id)
-    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+    message = queued_message(store, request)
+    if message is None:
         return None
     thread = store.get_thread(request.ticket_id)
     contact = thread.contact if thread else None

@@ -31,6 +31,7 @@ from helpdesk.models import (
 from helpdesk.outbound import OutboundQueue, OutboundRequest
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import plain_value
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
@@ -98,7 +99,7 @@ def reply_to_ticket(
             changes["solved_at"] = now
         after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
         diffs = [
-            FieldChange(field=name, old=_plain(getattr(ticket, name)), new=_plain(getattr(after, name)))
+            FieldChange(field=name, old=plain_value(getattr(ticket, name)), new=plain_value(getattr(after, name)))
             for name in ("status", "cc")
             if getattr(ticket, name) != getattr(after, name)
         ]
@@ -204,9 +205,3 @@ def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEv
     return TicketEvent(
         id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=utc_now(), changes=tuple(changes)
     )
-
-
-def _plain(value: object) -> str | list[str] | None:
-    if isinstance(value, tuple):
-        return [str(v) for v in value]
-    return None if value is None else str(getattr(value, "value", value))

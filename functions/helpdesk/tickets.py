@@ -72,7 +72,7 @@ def update_ticket(
         if new == old:
             continue
         updates[name] = new
-        diffs.append(FieldChange(field=name, old=_plain(old), new=_plain(new)))
+        diffs.append(FieldChange(field=name, old=plain_value(old), new=plain_value(new)))
     if not diffs:
         return before
     if before.status is TicketStatus.CLOSED:
@@ -89,7 +89,9 @@ def update_ticket(
     return after
 
 
-def _plain(value: object) -> Scalar | list[str]:
+def plain_value(value: object) -> Scalar | list[str]:
+    """A field's value as the ticket history stores it (enums by value, tuples
+    as lists)."""
     if isinstance(value, tuple):
         return [str(v) for v in value]
     if isinstance(value, dict):

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest
+from helpdesk.outbound import OutboundRequest, queued_message
 from helpdesk.outbound_mail import deliver_email
 from helpdesk.outbound_whatsapp import WhatsAppSender, deliver_whatsapp
 from helpdesk.providers.ses import SesMailer
@@ -48,13 +48,9 @@ def _whatsapp() -> WhatsAppSender:
         client = boto3.client("socialmessaging", region_name=store_settings().region)
         return SocialMessagingWhatsApp(client, settings.origination_phone_number_id)
     ssm = boto3.client("ssm", region_name=store_settings().region)
-
-    @lru_cache(maxsize=1)
-    def token() -> str:
-        parameter = ssm.get_parameter(Name=settings.access_token_parameter, WithDecryption=True)
-        return str(parameter["Parameter"]["Value"])
-
-    return GraphWhatsApp(settings.graph_url, settings.phone_number_id, token)
+    return GraphWhatsApp.with_token_in_ssm(
+        settings.graph_url, settings.phone_number_id, ssm, settings.access_token_parameter
+    )
 
 
 def _send(record: SQSRecord) -> None:
@@ -81,8 +77,8 @@ def _send(record: SQSRecord) -> None:
 
 def _unavailable(request: OutboundRequest) -> DeliveryStatus | None:
     """Channels whose sender has not been built yet fail visibly, not silently."""
-    message = _store().get_message(request.ticket_id, request.sent_at, request.message_id)
-    if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
+    message = queued_message(_store(), request)
+    if message is None:
         return None
     _store().mark_delivery(message, DeliveryStatus.FAILED, "channel_not_available")
     return DeliveryStatus.FAILED

@@ -37,14 +37,11 @@ def _media() -> MediaStorage:
     region = store_settings().region
     sender = whatsapp_sender_settings()
     ssm = boto3.client("ssm", region_name=region)
-
-    @lru_cache(maxsize=1)
-    def token() -> str:
-        return str(ssm.get_parameter(Name=sender.access_token_parameter, WithDecryption=True)["Parameter"]["Value"])
-
     mail = mail_settings()
     return MediaStorage(
-        source=GraphWhatsApp(sender.graph_url, sender.phone_number_id, token),
+        source=GraphWhatsApp.with_token_in_ssm(
+            sender.graph_url, sender.phone_number_id, ssm, sender.access_token_parameter
+        ),
         files=S3FileStore(boto3.client("s3", region_name=region)),
         bucket=mail.attachments_bucket,
         max_bytes=mail.max_attachment_bytes,

@@ -10,6 +10,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 TIMEOUT_SECONDS = 10
@@ -33,6 +34,16 @@ class GraphWhatsApp:
         self._base = base_url.rstrip("/")
         self._url = f"{self._base}/{phone_number_id}/messages"
         self._token = access_token
+
+    @classmethod
+    def with_token_in_ssm(cls, base_url: str, phone_number_id: str, ssm: Any, parameter: str) -> "GraphWhatsApp":
+        """The token is read from SSM Parameter Store on first use, then kept."""
+
+        @lru_cache(maxsize=1)
+        def token() -> str:
+            return str(ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"])
+
+        return cls(base_url, phone_number_id, token)
 
     def send_text(self, to: str, body: str, reply_to: str | None = None) -> str:
         """Send free text (inside the customer-service window); returns the wamid."""
