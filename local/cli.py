@@ -32,9 +32,9 @@ def run(seed_demo: bool) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS
-    from local.lambda_runtime import QueueWorker, queue_subscriptions
+    from local.lambda_runtime import QueueWorker, ScheduleWorker, queue_subscriptions, schedule_subscriptions
     from local.mail_inbox import start_inbox
-    from local.stack import deploy, session_for, support_address
+    from local.stack import REGION, deploy, session_for, support_address
     from local.web import console_server
 
     aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566)).start()
@@ -42,7 +42,12 @@ def run(seed_demo: bool) -> int:
     deployment = deploy(session, aws.url)
     forget_settings()
     tickets = _seed(session, deployment.user_pool_id) if seed_demo else 0
-    workers = [QueueWorker(session.client("sqs"), s).start() for s in queue_subscriptions(deployment.stack)]
+    workers: list[QueueWorker | ScheduleWorker] = [
+        QueueWorker(session.client("sqs"), s).start() for s in queue_subscriptions(deployment.stack)
+    ]
+    # ATIENDE_SCHEDULE_SECONDS fires schedules faster than their rate (tests, demos).
+    every = float(os.environ["ATIENDE_SCHEDULE_SECONDS"]) if os.environ.get("ATIENDE_SCHEDULE_SECONDS") else None
+    workers += [ScheduleWorker(s, REGION, every).start() for s in schedule_subscriptions(deployment.stack)]
     smtp_port = _port("ATIENDE_SMTP_PORT", 2525)
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)

@@ -1,7 +1,13 @@
-"""moto's server, in this process, on 127.0.0.1: the local stack's AWS."""
+"""moto's server, in this process, on 127.0.0.1: the local stack's AWS.
 
+Step Functions executions run for real (moto's interpreter); their service
+tasks (DynamoDB, SQS) call back into this server, found through ``MOTO_PORT``.
+"""
+
+import os
 from threading import Thread
 
+from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -23,6 +29,8 @@ class EmbeddedAWS:
         app = AtomicRequests(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]
+        default_user_config["stepfunctions"] = {"execute_state_machine": True}
+        os.environ["MOTO_PORT"] = str(self.port)
         self._thread = Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
         self._thread.start()
         return self

@@ -144,3 +144,89 @@ class QueueWorker:
             "eventSourceARN": self.queue_arn,
             "awsRegion": self.queue_arn.split(":")[3],
         }
+
+
+@dataclass(frozen=True)
+class ScheduleSubscription:
+    function: str
+    rule_name: str
+    handler: str
+    every_seconds: float
+
+
+RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """``rate(1 minute)`` → 60. (Only rates: cron expressions are not used.)"""
+    if not (expression.startswith("rate(") and expression.endswith(")")):
+        raise ValueError(f"only rate() schedules run locally: {expression}")
+    amount, unit = expression[5:-1].split()
+    return int(amount) * RATE_UNITS[unit]
+
+
+def schedule_subscriptions(stack: ProvisionedStack) -> list[ScheduleSubscription]:
+    """The template's Schedule events, with the rules the stack created."""
+    found = []
+    for name, resource in load_template()["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event_name, event in resource["Properties"].get("Events", {}).items():
+            if event["Type"] != "Schedule":
+                continue
+            found.append(
+                ScheduleSubscription(
+                    function=name,
+                    rule_name=stack.physical_ids.get(f"{name}{event_name}", f"{name}{event_name}"),
+                    handler=resource["Properties"]["Handler"],
+                    every_seconds=rate_seconds(event["Properties"]["Schedule"]),
+                )
+            )
+    return found
+
+
+class ScheduleWorker:
+    """EventBridge's scheduled rule for one handler: moto never fires them, so
+    this sends the same "Scheduled Event" at the rule's rate (or faster, for
+    tests and demos, with ``every_seconds``)."""
+
+    def __init__(self, subscription: ScheduleSubscription, region: str, every_seconds: float | None = None) -> None:
+        self.subscription = subscription
+        self.region = region
+        self.every_seconds = every_seconds or subscription.every_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "ScheduleWorker":
+        self._thread = threading.Thread(target=self._run, name=f"schedule-{self.subscription.function}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_seconds):
+            try:
+                self.fire()
+            except Exception:  # noqa: BLE001 - a failed run is logged; the next one catches up
+                logger.exception("scheduled run failed", extra={"function": self.subscription.function})
+
+    def fire(self) -> Any:
+        from datetime import UTC, datetime
+
+        account = "123456789012"
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": account,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self.region,
+            "resources": [f"arn:aws:events:{self.region}:{account}:rule/{self.subscription.rule_name}"],
+            "detail": {},
+        }
+        return load_handler(self.subscription.handler)(event, LocalContext(self.subscription.function))

@@ -13,6 +13,10 @@ each in the open (ARCHITECTURE §4):
 - Cognito: moto's CloudFormation skips user pools, so the pool is created through
   the Cognito API first and each Cognito resource becomes a stack parameter of
   the same logical name: every ``!Ref AgentUserPool`` resolves as it would in AWS.
+- state machines: moto runs executions only for machines created through the
+  Step Functions API (its CloudFormation puts them where executions never run),
+  so they are created that way, from the same ASL files, and become parameters
+  like the Cognito resources.
 
 What comes back are the physical names and each function's resolved environment,
 which is how the local stack configures the code: exactly as Lambda would.
@@ -37,6 +41,7 @@ STUB_CODE = "def handler(event, context):\n    raise RuntimeError('code is deplo
 UNPROVISIONABLE_PREFIXES = (
     "AWS::ApiGateway::",
     "AWS::Cognito::",
+    "AWS::StepFunctions::StateMachine",
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::SES::ReceiptRule",
@@ -66,7 +71,42 @@ def translate(sam: dict[str, Any]) -> dict[str, Any]:
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"].pop("CodeUri", None)
             resource["Properties"]["InlineCode"] = STUB_CODE
+        if resource["Type"] == "AWS::Serverless::StateMachine":
+            # The SAM CLI reads DefinitionUri from disk when it deploys; so do we.
+            uri = resource["Properties"].pop("DefinitionUri")
+            resource["Properties"]["Definition"] = state_machine_definition(uri)
     return transform(sam, {}, _ManagedPolicies())
+
+
+def state_machine_definition(uri: str) -> dict[str, Any]:
+    """An ASL file named as the template names it (relative to ``infra/``)."""
+    definition: dict[str, Any] = json.loads((TEMPLATE_PATH.parent / uri).read_text(encoding="utf-8"))
+    return definition
+
+
+def state_machines(template: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Logical name → (name pattern with ``${Stage}``, ASL) of the template's state machines."""
+    found = {}
+    for name, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Serverless::StateMachine":
+            properties = resource["Properties"]
+            found[name] = (properties["Name"]["Fn::Sub"], state_machine_definition(properties["DefinitionUri"]))
+    return found
+
+
+def create_state_machines(session: Any, stage: str) -> dict[str, str]:
+    """The template's state machines through the Step Functions API: logical
+    name → ARN."""
+    sfn = session.client("stepfunctions")
+    account = session.client("sts").get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{account}:role/atiende-{stage}-flows"  # moto does not assume it
+    arns = {}
+    for logical, (pattern, definition) in state_machines(load_template()).items():
+        created = sfn.create_state_machine(
+            name=pattern.replace("${Stage}", stage), definition=json.dumps(definition), roleArn=role
+        )
+        arns[logical] = created["stateMachineArn"]
+    return arns
 
 
 def _mentions(node: Any, names: set[str]) -> bool:
@@ -75,10 +115,12 @@ def _mentions(node: Any, names: set[str]) -> bool:
 
 
 def provisionable(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The template moto can create, and the Cognito resources turned parameters."""
+    """The template moto can create, and the resources created through their
+    own APIs (Cognito, state machines) turned parameters."""
     cfn = copy.deepcopy(cfn)
     resources: dict[str, Any] = cfn["Resources"]
-    cognito = [name for name, r in resources.items() if r["Type"].startswith("AWS::Cognito::")]
+    api_made = ("AWS::Cognito::", "AWS::StepFunctions::StateMachine")
+    cognito = [name for name, r in resources.items() if r["Type"].startswith(api_made)]
     dropped = {name for name, r in resources.items() if r["Type"].startswith(UNPROVISIONABLE_PREFIXES)}
     # Permissions that let the dropped API invoke a function go with it.
     changed = True
@@ -130,6 +172,7 @@ def provision(
     ``AgentUserPoolClient``, the role groups) to the id created through the API.
     """
     cfn_template, cognito = provisionable(translate(load_template()))
+    cognito_ids = {**cognito_ids, **create_state_machines(session, stage)}
     missing = set(cognito) - set(cognito_ids)
     if missing:
         raise ValueError(f"Cognito resources need ids: {sorted(missing)}")
@@ -153,9 +196,13 @@ def provision(
     physical = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources}
     lambda_client = session.client("lambda")
     environments = {
-        r["LogicalResourceId"]: lambda_client.get_function_configuration(FunctionName=r["PhysicalResourceId"])
-        .get("Environment", {})
-        .get("Variables", {})
+        r["LogicalResourceId"]: {
+            name: str(value)  # Lambda's environment is text; moto keeps numbers as given
+            for name, value in lambda_client.get_function_configuration(FunctionName=r["PhysicalResourceId"])
+            .get("Environment", {})
+            .get("Variables", {})
+            .items()
+        }
         for r in resources
         if r["ResourceType"] == "AWS::Lambda::Function"
     }

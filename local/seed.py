@@ -7,12 +7,25 @@ run twice: every demo message has a fixed channel message id.
 
 import contextlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import boto3
 
+from helpdesk.calendars import BusinessCalendar, TimeBlock, weekdays
 from helpdesk.ingest import InboundMessage, ThreadHints, ingest
-from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, Identity, IdentityKind, Priority, TicketStatus
+from helpdesk.models import (
+    Actor,
+    ActorKind,
+    Agent,
+    Channel,
+    Group,
+    Identity,
+    IdentityKind,
+    Priority,
+    SlaMetric,
+    TicketStatus,
+)
+from helpdesk.sla import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import TicketChanges, update_ticket
 
@@ -29,6 +42,80 @@ class DemoAgent:
 
 
 GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
+SUPERVISOR_EMAIL = "supervisora@atiende.localhost"
+
+# Office hours in each country the demo serves: Monday to Friday 08:00–18:00
+# and Saturday morning, local time, closed on the country's public holidays.
+COUNTRY_ZONES = {
+    "GT": "America/Guatemala", "SV": "America/El_Salvador", "HN": "America/Tegucigalpa",
+    "NI": "America/Managua", "CR": "America/Costa_Rica", "PA": "America/Panama",
+}  # fmt: skip
+OFFICE_HOURS = (*weekdays(time(8), time(18)), TimeBlock(weekday=5, start=time(8), end=time(12)))
+
+
+def _targets(*pairs: tuple[SlaMetric, int, bool]) -> tuple[SlaTarget, ...]:
+    return tuple(SlaTarget(metric=m, minutes=minutes, business_hours=business) for m, minutes, business in pairs)
+
+
+DEMO_SLA = SlaSetup(
+    calendars=tuple(
+        BusinessCalendar(
+            id=country.lower(), name=f"Oficina {country}", time_zone=zone, blocks=OFFICE_HOURS, holiday_country=country
+        )
+        for country, zone in COUNTRY_ZONES.items()
+    ),
+    policies=(
+        SlaPolicy(
+            id="urgente",
+            name="Urgente (24/7)",
+            conditions=PolicyConditions(priorities=(Priority.URGENT,)),
+            targets=_targets(
+                (SlaMetric.FIRST_RESPONSE, 60, False),
+                (SlaMetric.NEXT_RESPONSE, 120, False),
+                (SlaMetric.RESOLUTION, 8 * 60, True),
+            ),
+            calendar_id="gt",
+            calendar_by_country=True,
+        ),
+        SlaPolicy(
+            id="chat",
+            name="Chat en vivo",
+            conditions=PolicyConditions(channels=(Channel.CHAT,)),
+            targets=_targets(
+                (SlaMetric.FIRST_RESPONSE, 1, True),
+                (SlaMetric.NEXT_RESPONSE, 2, True),
+                (SlaMetric.RESOLUTION, 4 * 60, True),
+            ),
+            calendar_id="gt",
+            calendar_by_country=True,
+        ),
+        SlaPolicy(
+            id="whatsapp",
+            name="WhatsApp",
+            conditions=PolicyConditions(channels=(Channel.WHATSAPP,)),
+            targets=_targets(
+                (SlaMetric.FIRST_RESPONSE, 30, True),
+                (SlaMetric.NEXT_RESPONSE, 60, True),
+                (SlaMetric.RESOLUTION, 16 * 60, True),
+            ),
+            calendar_id="gt",
+            calendar_by_country=True,
+        ),
+        SlaPolicy(
+            id="correo",
+            name="Correo y formulario",
+            conditions=PolicyConditions(channels=(Channel.EMAIL, Channel.WEB_FORM)),
+            targets=_targets(
+                (SlaMetric.FIRST_RESPONSE, 24 * 60, False),
+                (SlaMetric.NEXT_RESPONSE, 24 * 60, False),
+                (SlaMetric.RESOLUTION, 5 * 10 * 60, True),
+            ),
+            calendar_id="gt",
+            calendar_by_country=True,
+        ),
+    ),
+    escalation_contacts=("admin@atiende.localhost",),
+)
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
     DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", ("soporte-general", "facturacion")),
@@ -41,8 +128,6 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
     """Cognito users with permanent passwords, in their role group; e-mail → sub."""
     idp = session.client("cognito-idp")
     subs: dict[str, str] = {}
-    for group in GROUPS:
-        store.put_group(group)
     for demo in AGENTS:
         with contextlib.suppress(idp.exceptions.UsernameExistsException):  # seeded before
             idp.admin_create_user(
@@ -63,6 +148,8 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         store.put_agent(Agent(id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids))
         subs[demo.email] = sub
+    for group in GROUPS:
+        store.put_group(group.model_copy(update={"supervisor_id": subs[SUPERVISOR_EMAIL]}))
     return subs
 
 
@@ -139,4 +226,6 @@ def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, **changes: objec
 
 def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int:
     agent_ids = create_agents(session, user_pool_id, store)
+    if not store.sla_setup().policies:  # an administrator's own setup is kept
+        store.put_sla_setup(DEMO_SLA, datetime.now(UTC))
     return create_conversations(store, agent_ids)

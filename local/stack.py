@@ -33,6 +33,16 @@ def whatsapp_secrets() -> dict[str, str]:
     }
 
 
+def escalation_waits() -> dict[str, str]:
+    """Escalation waits for the local stack: short enough to watch a breach
+    escalate (the template's defaults are 15 and 30 minutes)."""
+    return {
+        "EscalationAssigneeWaitSeconds": os.environ.get("ATIENDE_ESCALATION_ASSIGNEE_WAIT_SECONDS", "60"),
+        "EscalationAcknowledgmentSeconds": os.environ.get("ATIENDE_ESCALATION_ACKNOWLEDGMENT_SECONDS", "300"),
+        "ConsoleUrl": f"http://127.0.0.1:{local_port()}",
+    }
+
+
 def local_port() -> int:
     return int(os.environ.get("ATIENDE_PORT", "8000"))
 
@@ -114,7 +124,7 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         STACK_NAME,
         cognito_ids,
         stage=STAGE,
-        parameters={"SupportAddress": support_address(), **whatsapp_secrets()},
+        parameters={"SupportAddress": support_address(), **whatsapp_secrets(), **escalation_waits()},
     )
     table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
     ttl = table.get("TimeToLiveSpecification")

@@ -195,6 +195,45 @@ class SetAsideParams(BaseModel):
     month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
 
 
+@functools.lru_cache(maxsize=1)
+def flows() -> Any:
+    import boto3
+
+    from helpdesk.providers.step_functions import StepFunctionsFlows
+
+    return StepFunctionsFlows(boto3.client("stepfunctions", region_name=store_settings().region))
+
+
+@agent_route("/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge", methods=("POST",))
+def acknowledge_breach(principal: Principal, ticket_id: str, breach_id: str) -> Response:
+    """A supervisor is on an escalated ticket: its escalation stops waiting
+    (409 when nothing waits: acknowledged already, or the flow moved on)."""
+    from helpdesk.escalation import acknowledge
+
+    principal.require("supervisor")
+    actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
+    acknowledge(store(), flows(), ticket_id, breach_id, actor)
+    return _json({"acknowledged": breach_id})
+
+
+@agent_route("/api/sla-setup")
+def sla_setup(principal: Principal) -> Response:
+    """The SLA calendars, policies (first match applies) and escalation contacts."""
+    return _json(store().sla_setup())
+
+
+@agent_route("/api/sla-setup", methods=("PUT",))
+def replace_sla_setup(principal: Principal) -> Response:
+    """Replace the SLA setup (administrators). Tickets pick up a changed
+    policy the next time they change; running timers keep their due times."""
+    from helpdesk.sla import SlaSetup
+
+    principal.require("admin")
+    setup = SlaSetup.model_validate_json(_request().raw_body or b"{}")
+    store().put_sla_setup(setup, utc_now())
+    return _json(setup)
+
+
 @agent_route("/api/set-aside")
 def set_aside(principal: Principal) -> Response:
     """Inbound that became no ticket message (quarantined, unreadable, auto-replies

@@ -35,6 +35,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         " aprobada.",
         "More than 24 hours passed since the customer's last message: WhatsApp only allows an approved template.",
     ),
+    "error.nothing_to_acknowledge": (
+        409,
+        "Ningún escalamiento de ese incumplimiento espera confirmación (ya se confirmó o terminó).",
+        "No escalation of that breach is waiting for an acknowledgment (already acknowledged or over).",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

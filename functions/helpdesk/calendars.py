@@ -13,7 +13,7 @@ checked against a minute-by-minute reference in the tests.
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ class TimeBlock(BaseModel):
 class BusinessCalendar(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")] = "default"
     name: str = ""
     time_zone: str = "America/Guatemala"
     blocks: tuple[TimeBlock, ...] = ()
@@ -57,7 +58,7 @@ class BusinessCalendar(BaseModel):
             return True
         if self.holiday_country is None:
             return False
-        return day in holidays.country_holidays(self.holiday_country, years=day.year)
+        return day in _holidays(self.holiday_country, day.year)
 
     def open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Open intervals in UTC, in order, merged, that end after ``since``."""
@@ -115,6 +116,12 @@ class BusinessCalendar(BaseModel):
                 break
             total += min(closes, end) - max(opens, start)
         return total
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, year: int) -> frozenset[date]:
+    """A country's public holidays in a year (building them is slow: keep them)."""
+    return frozenset(holidays.country_holidays(country, years=year))
 
 
 def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock, ...]:

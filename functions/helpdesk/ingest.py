@@ -43,6 +43,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.observability import logger
+from helpdesk.sla import Happened, track
 from helpdesk.store import HelpdeskStore, IdentityRecord
 
 SUBJECT_FROM_TEXT_LENGTH = 80
@@ -240,6 +241,10 @@ def _open_ticket(
         updated_at=now,
         last_customer_message_at=inbound.sent_at,
     )
+    setup = store.sla_setup()
+    if setup.policies:
+        contact = store.get_contact(record.contact_id) if setup.need_contact else None
+        ticket = ticket.model_copy(update={"sla": track(None, ticket, Happened.CREATED, setup, now, contact)})
     message = _message(inbound, ticket.id, record.contact_id)
     created = TicketEvent(
         id=new_id(),
@@ -283,6 +288,8 @@ def _append(inbound: InboundMessage, ticket: Ticket, contact_id: str, store: Hel
             )
         )
     after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+    if ticket.sla is not None and not inbound.automatic:
+        after = after.model_copy(update={"sla": track(ticket, after, Happened.CUSTOMER_WROTE, store.sla_setup(), now)})
     message = _message(inbound, ticket.id, contact_id)
     store.append_message(ticket, after, message, events)
     return IngestResult(ticket=after, message=message, reopened=reopen)

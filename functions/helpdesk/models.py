@@ -4,10 +4,11 @@ These are what the domain and the API speak; the store converts them to and from
 DynamoDB items and nothing else knows the item layout.
 """
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
 
 Scalar = str | int | float | bool | None
 
@@ -152,6 +153,79 @@ class Message(_Entity):
     created_at: AwareDatetime
 
 
+class SlaMetric(StrEnum):
+    FIRST_RESPONSE = "first_response"  # the first public reply by an agent
+    NEXT_RESPONSE = "next_response"  # an agent's reply to each later customer message
+    RESOLUTION = "resolution"  # solving the ticket
+
+
+class SlaTimer(_Entity):
+    """One promise on one ticket, e.g. "first response within 2 business hours".
+
+    The clock runs on the policy's calendar (or around the clock), pauses while
+    the ticket waits on the customer, and stops when the promise is kept
+    (``met_at``). ``due_at`` and ``warn_at`` are when it breaches and warns if
+    it keeps running; ``None`` while paused."""
+
+    metric: SlaMetric
+    target: timedelta
+    business_hours: bool = True
+    consumed: timedelta = timedelta(0)  # open time used before the current run
+    running_since: AwareDatetime | None = None
+    due_at: AwareDatetime | None = None
+    warn_at: AwareDatetime | None = None
+    warned_at: AwareDatetime | None = None
+    breached_at: AwareDatetime | None = None
+    met_at: AwareDatetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_state_is_not_input(cls, data: object) -> object:
+        # ``state`` is computed and shown in every dump; reading a dump back ignores it.
+        if isinstance(data, dict) and "state" in data:
+            return {k: v for k, v in data.items() if k != "state"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def state(self) -> str:
+        """met, missed (met after its due time), breached, paused, warning or running."""
+        if self.met_at is not None:
+            late = self.breached_at is not None or (self.due_at is not None and self.met_at > self.due_at)
+            return "missed" if late else "met"
+        if self.breached_at is not None:
+            return "breached"
+        if self.running_since is None:
+            return "paused"
+        return "warning" if self.warned_at is not None else "running"
+
+    @property
+    def next_check(self) -> datetime | None:
+        """When the SLA checker must look at this timer next, if ever."""
+        if self.met_at is not None or self.running_since is None:
+            return None
+        if self.warned_at is None and self.warn_at is not None:
+            return self.warn_at
+        return self.due_at if self.breached_at is None else None
+
+
+class TicketSla(_Entity):
+    """The SLA policy a ticket follows and its timers."""
+
+    policy_id: str
+    policy_name: str = ""
+    calendar_id: str | None = None  # None: around the clock
+    timers: tuple[SlaTimer, ...] = ()
+
+    def timer(self, metric: SlaMetric) -> SlaTimer | None:
+        return next((t for t in self.timers if t.metric is metric), None)
+
+    @property
+    def next_check(self) -> datetime | None:
+        moments = [m for m in (t.next_check for t in self.timers) if m is not None]
+        return min(moments) if moments else None
+
+
 class Ticket(_Entity):
     id: str
     number: Annotated[int, Field(ge=1)]
@@ -170,6 +244,7 @@ class Ticket(_Entity):
     first_response_at: AwareDatetime | None = None
     solved_at: AwareDatetime | None = None
     last_customer_message_at: AwareDatetime | None = None
+    sla: TicketSla | None = None
     version: Annotated[int, Field(ge=1)] = 1
 
 
@@ -183,6 +258,9 @@ class EventKind(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     REOPENED = "reopened"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
+    ESCALATED = "escalated"
 
 
 class TicketEvent(_Entity):
@@ -221,6 +299,7 @@ class Agent(_Entity):
 class Group(_Entity):
     id: str
     name: str
+    supervisor_id: str | None = None  # the agent breached tickets escalate to
 
 
 class TicketThread(_Entity):

@@ -30,6 +30,7 @@ from helpdesk.models import (
 )
 from helpdesk.outbound import OutboundQueue, OutboundRequest
 from helpdesk.settings import MailSettings
+from helpdesk.sla import Happened, track
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import plain_value
 
@@ -98,6 +99,10 @@ def reply_to_ticket(
         if status is TicketStatus.SOLVED:
             changes["solved_at"] = now
         after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+        if ticket.sla is not None:
+            after = after.model_copy(
+                update={"sla": track(ticket, after, Happened.AGENT_REPLIED, store.sla_setup(), now)}
+            )
         diffs = [
             FieldChange(field=name, old=plain_value(getattr(ticket, name)), new=plain_value(getattr(after, name)))
             for name in ("status", "cc")

@@ -142,6 +142,37 @@ def whatsapp_settings() -> WhatsAppSettings:
     return WhatsAppSettings.from_environment()
 
 
+class EscalationSettings(_FromEnvironment):
+    """The escalation state machines, the queue their steps wait in, and how
+    long each wait lasts (short in tests and the local stack, minutes in AWS)."""
+
+    breach_flow_arn: str = Field(validation_alias="ESCALATION_STATE_MACHINE_ARN")
+    handoff_flow_arn: str = Field(validation_alias="HANDOFF_STATE_MACHINE_ARN")
+    steps_queue_url: str = Field(validation_alias="ESCALATION_QUEUE_URL")
+    table_name: str = Field(validation_alias="TABLE_NAME", min_length=3)
+    assignee_wait_seconds: int = Field(default=900, validation_alias="ESCALATION_ASSIGNEE_WAIT_SECONDS", ge=1)
+    acknowledgment_wait_seconds: int = Field(default=1800, validation_alias="ESCALATION_ACKNOWLEDGMENT_SECONDS", ge=1)
+
+
+@lru_cache(maxsize=1)
+def escalation_settings() -> EscalationSettings:
+    return EscalationSettings.from_environment()
+
+
+class EventSettings(_FromEnvironment):
+    """The bus domain events go to."""
+
+    bus_name: str = Field(validation_alias="EVENT_BUS_NAME", min_length=1)
+
+
+class NoticeSettings(_FromEnvironment):
+    """Who notifications to agents come from, and where the console is."""
+
+    support_address: str = Field(validation_alias="SUPPORT_ADDRESS", pattern=r"^[^@\s]+@[^@\s]+$")
+    support_name: str = Field(default="Soporte", validation_alias="SUPPORT_NAME", max_length=100)
+    console_url: str = Field(default="", validation_alias="CONSOLE_URL")
+
+
 def raw_mail_prefix() -> str:
     """Where SES's receipt rule writes raw mail in the raw-mail bucket; the
     template's receipt rule uses the same prefix (a test checks)."""
@@ -159,3 +190,4 @@ def forget_settings() -> None:
     outbound_settings.cache_clear()
     whatsapp_settings.cache_clear()
     whatsapp_sender_settings.cache_clear()
+    escalation_settings.cache_clear()

@@ -16,20 +16,26 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | ticket number        | ``TICKETNUM#<n>``           | ``TICKETNUM``         |
 | ticket counter       | ``COUNTER#ticket_number``   | ``COUNTER``           |
 | agent / group        | ``AGENT#<id>`` / ``GROUP#<id>`` | ``META``          |
+| SLA breach           | ``TICKET#<id>``             | ``BREACH#<breach id>``|
+| SLA setup            | ``CONFIG#sla``              | ``META``              |
+| checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 
 Indexes (all projections ALL): ``by_status`` (status → updated), ``by_group``
 (group + status → updated), ``by_assignee`` (assignee or ``-`` + status →
 updated), ``by_contact`` (contact → created) and the sparse ``by_due_minute``
-(minute bucket → due time) that the SLA checker and survey sender read.
+(minute bucket → due time) that the SLA checker and survey sender read: a
+ticket with a running SLA timer sits in the bucket of the minute its next
+warning or breach is due, and in no bucket otherwise.
 """
 
 import base64
 import binascii
 import heapq
 import json
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, NamedTuple
 
 from pynamodb.attributes import (
@@ -43,7 +49,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -74,10 +80,12 @@ from helpdesk.models import (
     SetAside,
     Ticket,
     TicketEvent,
+    TicketSla,
     TicketStatus,
     TicketThread,
 )
 from helpdesk.settings import StoreSettings
+from helpdesk.sla import SlaSetup, breach_id, newly_met_breaches
 
 
 class IndexKeys(NamedTuple):
@@ -158,6 +166,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     first_response_at = UTCDateTimeAttribute(null=True)
     solved_at = UTCDateTimeAttribute(null=True)
     last_customer_message_at = UTCDateTimeAttribute(null=True)
+    sla = JSONAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -249,11 +258,36 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
 class GroupItem(HelpdeskItem, discriminator="group"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
+    supervisor_id = UnicodeAttribute(null=True)
+
+
+class BreachItem(HelpdeskItem, discriminator="breach"):
+    """One breach of one SLA timer. The escalation state machine reads
+    ``state`` directly (open → answered) to know whether to go on."""
+
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    metric = UnicodeAttribute()
+    breached_at = UTCDateTimeAttribute()
+    state = UnicodeAttribute()  # "open" until the timer is met, then "answered"
+    answered_at = UTCDateTimeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)  # the escalation waiting for a supervisor
+    acknowledged_by = UnicodeAttribute(null=True)
+
+
+class ConfigItem(HelpdeskItem, discriminator="config"):
+    value = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
+    done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
 
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
+    BreachItem, ConfigItem, CheckpointItem,
 )  # fmt: skip
 
 
@@ -305,6 +339,23 @@ def set_aside_key(entry: SetAside) -> tuple[str, str]:
     return f"ASIDE#{entry.received_at:%Y-%m}", f"{sortable(entry.received_at)}#{entry.id}"
 
 
+def breach_sk(breach: str) -> str:
+    return f"BREACH#{breach}"
+
+
+SLA_SETUP_KEY = ("CONFIG#sla", META)
+SLA_SETUP_MAX_AGE = 60.0  # seconds a function keeps the setup it read
+
+
+def checkpoint_key(name: str) -> tuple[str, str]:
+    return f"CHECKPOINT#{name}", "CHECKPOINT"
+
+
+def due_bucket(moment: datetime) -> str:
+    """The ``by_due_minute`` partition of a moment: its minute, in UTC."""
+    return f"SLA#{moment.astimezone(UTC):%Y-%m-%dT%H:%M}"
+
+
 def agent_pk(agent_id: str) -> str:
     return f"AGENT#{agent_id}"
 
@@ -346,7 +397,14 @@ def _ticket_item(ticket: Ticket) -> TicketItem:
         GSI3SK=updated,
         GSI4PK=contact_pk(ticket.contact_id),
         GSI4SK=f"{sortable(ticket.created_at)}#{ticket.id}",
+        sla=ticket.sla.model_dump(mode="json", exclude_computed_fields=True) if ticket.sla else None,
     )
+    check = ticket.sla.next_check if ticket.sla else None
+    if check is not None:
+        # Never in a minute the checker may have finished already: a check that
+        # is overdue when written goes in the minute of the write.
+        item.GSI5PK = due_bucket(max(check, ticket.updated_at))
+        item.GSI5SK = f"{sortable(check)}#{ticket.id}"
     return item
 
 
@@ -369,6 +427,7 @@ def _ticket(item: TicketItem) -> Ticket:
         first_response_at=item.first_response_at,
         solved_at=item.solved_at,
         last_customer_message_at=item.last_customer_message_at,
+        sla=TicketSla.model_validate(item.sla) if item.sla else None,
         version=int(item.version or 1),
     )
 
@@ -517,6 +576,9 @@ class _Transaction:
     def delete(self, name: str, item: HelpdeskItem, condition: Condition | None = None) -> None:
         self._ops["delete"].append((name, ("delete", item, condition)))
 
+    def update(self, name: str, item: HelpdeskItem, actions: list[Action], condition: Condition | None = None) -> None:
+        self._ops["update"].append((name, ("update", item, (actions, condition))))
+
     def commit(self) -> set[str]:
         """Run it; return the names of the operations whose conditions failed
         (empty when it committed)."""
@@ -526,6 +588,8 @@ class _Transaction:
                 for kind in ("put", "delete"):
                     for _, (verb, item, condition) in self._ops[kind]:
                         getattr(transaction, verb)(item, condition=condition)
+                for _, (_, item, (actions, condition)) in self._ops["update"]:
+                    transaction.update(item, actions=actions, condition=condition)
         except TransactWriteError as exc:
             reasons = exc.cancellation_reasons
             if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
@@ -744,6 +808,7 @@ class HelpdeskStore:
         item = _ticket_item(after)
         item.version = before.version  # condition: still at this version; saved as +1
         transaction.put("ticket", item)
+        _record_breaches(transaction, before, after)
 
     @staticmethod
     def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
@@ -926,7 +991,135 @@ class HelpdeskStore:
         return Agent(id=item.id, email=item.email, name=item.name, role=item.role, group_ids=tuple(item.group_ids))
 
     def put_group(self, group: Group) -> None:
-        GroupItem(group_pk(group.id), META, id=group.id, name=group.name).save()
+        GroupItem(group_pk(group.id), META, id=group.id, name=group.name, supervisor_id=group.supervisor_id).save()
+
+    def get_group(self, group_id: str) -> Group | None:
+        try:
+            item = GroupItem.get(group_pk(group_id), META)
+        except GroupItem.DoesNotExist:
+            return None
+        return Group(id=item.id, name=item.name, supervisor_id=item.supervisor_id)
+
+    # SLAs
+
+    _sla_setup: ClassVar[tuple[float, SlaSetup] | None] = None
+
+    def sla_setup(self) -> SlaSetup:
+        """The SLA calendars and policies; a function keeps what it read for a
+        minute, so ingesting a message costs no extra read."""
+        cached = HelpdeskStore._sla_setup
+        if cached is not None and time.monotonic() - cached[0] < SLA_SETUP_MAX_AGE:
+            return cached[1]
+        try:
+            setup = SlaSetup.model_validate(ConfigItem.get(*SLA_SETUP_KEY).value)
+        except ConfigItem.DoesNotExist:
+            setup = SlaSetup()
+        HelpdeskStore._sla_setup = (time.monotonic(), setup)
+        return setup
+
+    def put_sla_setup(self, setup: SlaSetup, at: datetime) -> None:
+        ConfigItem(*SLA_SETUP_KEY, value=setup.model_dump(mode="json"), updated_at=at).save()
+        HelpdeskStore._sla_setup = (time.monotonic(), setup)
+
+    @staticmethod
+    def forget_sla_setup() -> None:
+        HelpdeskStore._sla_setup = None
+
+    def tickets_due_in(self, minute: datetime) -> list[Ticket]:
+        """Tickets whose next SLA check falls in ``minute`` (one index partition,
+        however many tickets are open)."""
+        return [
+            _ticket(item)
+            for item in HelpdeskItem.by_due_minute.query(due_bucket(minute))
+            if isinstance(item, TicketItem)
+        ]
+
+    def checkpoint(self, name: str) -> datetime | None:
+        try:
+            return CheckpointItem.get(*checkpoint_key(name), consistent_read=True).done_through
+        except CheckpointItem.DoesNotExist:
+            return None
+
+    def advance_checkpoint(self, name: str, done_through: datetime) -> bool:
+        """Move a checkpoint forward, never back (overlapping runs are safe)."""
+        item = CheckpointItem(*checkpoint_key(name), done_through=done_through)
+        try:
+            item.save(condition=CheckpointItem.PK.does_not_exist() | (CheckpointItem.done_through < done_through))
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def get_breach(self, ticket_id: str, breach: str) -> "Breach | None":
+        try:
+            item = BreachItem.get(ticket_pk(ticket_id), breach_sk(breach), consistent_read=True)
+        except BreachItem.DoesNotExist:
+            return None
+        return Breach(
+            id=item.id, ticket_id=item.ticket_id, metric=item.metric, breached_at=item.breached_at,
+            state=item.state, task_token=item.task_token, acknowledged_by=item.acknowledged_by,
+        )  # fmt: skip
+
+    def await_acknowledgment(self, ticket_id: str, breach: str, task_token: str) -> None:
+        """Remember the escalation waiting for a supervisor to acknowledge."""
+        item = BreachItem(ticket_pk(ticket_id), breach_sk(breach))
+        item.update(actions=[BreachItem.task_token.set(task_token)], condition=HelpdeskItem.PK.exists())
+
+    def acknowledge_breach(self, ticket_id: str, breach: str, agent_id: str) -> str | None:
+        """Record who acknowledged; returns the waiting escalation's task token,
+        or None when it was acknowledged already or nothing waits."""
+        found = self.get_breach(ticket_id, breach)
+        if found is None or found.task_token is None or found.acknowledged_by is not None:
+            return None
+        item = BreachItem(ticket_pk(ticket_id), breach_sk(breach))
+        try:
+            item.update(
+                actions=[BreachItem.acknowledged_by.set(agent_id), BreachItem.task_token.remove()],
+                condition=(BreachItem.task_token == found.task_token) & BreachItem.acknowledged_by.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return None  # somebody else acknowledged it at the same moment
+        return found.task_token
+
+
+@dataclass(frozen=True)
+class Breach:
+    id: str
+    ticket_id: str
+    metric: str
+    breached_at: datetime
+    state: str
+    task_token: str | None = None
+    acknowledged_by: str | None = None
+
+
+def _record_breaches(transaction: _Transaction, before: Ticket, after: Ticket) -> None:
+    """Breaches are items of their own, written with the ticket: a new breach
+    opens one, a breached timer being met answers it (which ends its
+    escalation at the flow's next check)."""
+    earlier = {t.metric: t for t in before.sla.timers} if before.sla else {}
+    for timer in after.sla.timers if after.sla else ():
+        previous = earlier.get(timer.metric)
+        if timer.breached_at is not None and (previous is None or previous.breached_at != timer.breached_at):
+            name = breach_id(after.id, timer)
+            transaction.put(
+                f"breach:{name}",
+                BreachItem(
+                    ticket_pk(after.id), breach_sk(name), id=name, ticket_id=after.id, metric=timer.metric.value,
+                    breached_at=timer.breached_at, state="answered" if timer.met_at else "open",
+                ),
+            )  # fmt: skip
+    for timer in newly_met_breaches(before.sla, after.sla):
+        name = breach_id(after.id, timer)
+        transaction.update(
+            f"answered:{name}",
+            BreachItem(ticket_pk(after.id), breach_sk(name)),
+            [BreachItem.state.set("answered"), BreachItem.answered_at.set(after.updated_at)],
+            HelpdeskItem.PK.exists(),
+        )
 
 
 def _first_items(

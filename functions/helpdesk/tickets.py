@@ -14,9 +14,11 @@ from helpdesk.models import (
     Scalar,
     Ticket,
     TicketEvent,
+    TicketSla,
     TicketStatus,
     TicketThread,
 )
+from helpdesk.sla import POLICY_FIELDS, Happened, track
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 
 Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
@@ -82,11 +84,22 @@ def update_ticket(
         updates["solved_at"] = now
     after = before.model_copy(update=updates | {"updated_at": now, "version": before.version + 1})
     after = Ticket.model_validate(after.model_dump())  # re-validate the merged ticket
+    after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
     event = TicketEvent(
         id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs)
     )
     store.save_ticket(before, after, [event])
     return after
+
+
+def sla_after_change(store: HelpdeskStore, before: Ticket, after: Ticket) -> TicketSla | None:
+    """The SLA timers after a change to the ticket (status, priority, group…)."""
+    setup = store.sla_setup()
+    if not setup.policies and before.sla is None:
+        return None
+    policy_fields_changed = any(getattr(before, f) != getattr(after, f) for f in POLICY_FIELDS)
+    contact = store.get_contact(after.contact_id) if policy_fields_changed and setup.need_contact else None
+    return track(before, after, Happened.CHANGED, setup, after.updated_at, contact)
 
 
 def plain_value(value: object) -> Scalar | list[str]:

@@ -1,0 +1,130 @@
+"""The SLA checker's work (run every minute by a schedule): record the warnings
+and breaches that have come due, publish them, and start escalations.
+
+It reads only the ``by_due_minute`` partitions of the minutes since its
+checkpoint, so its reads grow with due timers, never with open tickets. Runs
+may overlap or be missed: each alert is saved under the ticket's version (a
+second run finds it recorded), each escalation is named by its breach (a second
+start is refused), and the checkpoint only moves forward; after missed runs the
+next one reads every minute it missed, a day at most per run.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from helpdesk.clock import new_id, pause_before_retry
+from helpdesk.errors import ConcurrentWrite, StaleTicket
+from helpdesk.models import Actor, ActorKind, EventKind, FieldChange, Ticket, TicketEvent
+from helpdesk.observability import logger
+from helpdesk.sla import Alert, alerts_due, breach_id
+from helpdesk.store import HelpdeskStore
+
+CHECKPOINT = "sla_checker"
+FIRST_RUN_LOOKBACK = timedelta(hours=1)
+MAX_MINUTES_PER_RUN = 24 * 60
+MAX_ATTEMPTS = 10
+SLA_ACTOR = Actor(kind=ActorKind.SYSTEM, id="sla", name="SLA")
+
+
+class DomainEvents(Protocol):
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
+
+
+# Starts the escalation of one breached timer; False if it had started.
+StartEscalation = Callable[[str, Any], bool]
+
+
+@dataclass
+class CheckReport:
+    minutes: int = 0
+    tickets: int = 0
+    warnings: int = 0
+    breaches: int = 0
+    escalations: int = 0
+    done_through: datetime | None = None
+
+
+def check_slas(store: HelpdeskStore, now: datetime, events: DomainEvents, escalate: StartEscalation) -> CheckReport:
+    report = CheckReport()
+    current = now.replace(second=0, microsecond=0)
+    done = store.checkpoint(CHECKPOINT)
+    minute = done + timedelta(minutes=1) if done else current - FIRST_RUN_LOOKBACK
+    last = min(current, minute + timedelta(minutes=MAX_MINUTES_PER_RUN - 1))
+    while minute <= last:
+        for ticket in store.tickets_due_in(minute):
+            report.tickets += 1
+            _record_alerts(store, ticket, now, events, escalate, report)
+        report.minutes += 1
+        minute += timedelta(minutes=1)
+    # The current minute may still fill up: it is read again next run.
+    finished = min(last, current - timedelta(minutes=1))
+    if done is None or finished > done:
+        store.advance_checkpoint(CHECKPOINT, finished)
+        report.done_through = finished
+    logger.info("sla check", extra=report.__dict__)
+    return report
+
+
+def _record_alerts(
+    store: HelpdeskStore,
+    ticket: Ticket,
+    now: datetime,
+    events: DomainEvents,
+    escalate: StartEscalation,
+    report: CheckReport,
+) -> None:
+    for attempt in range(MAX_ATTEMPTS):
+        if ticket.sla is None:
+            return
+        sla, found = alerts_due(ticket.sla, now)
+        if not found:
+            return  # not due yet, or another run recorded it
+        for alert, timer in found:
+            if alert is Alert.BREACH and escalate(ticket.id, timer):
+                # Started before the breach is saved: if saving loses to an
+                # answer, the flow finds the breach answered (or absent) and ends.
+                report.escalations += 1
+        after = ticket.model_copy(update={"sla": sla, "version": ticket.version + 1})
+        history = [
+            TicketEvent(
+                id=new_id(),
+                ticket_id=ticket.id,
+                kind=EventKind.SLA_BREACH if alert is Alert.BREACH else EventKind.SLA_WARNING,
+                actor=SLA_ACTOR,
+                at=now,
+                changes=(FieldChange(field=f"sla.{timer.metric.value}", new=timer.state),),
+            )
+            for alert, timer in found
+        ]
+        try:
+            store.save_ticket(ticket, after, history)
+        except (StaleTicket, ConcurrentWrite) as exc:
+            current = exc.current if isinstance(exc, StaleTicket) else None
+            ticket = current or store.get_ticket(ticket.id) or ticket
+            pause_before_retry(attempt)
+            continue
+        for alert, timer in found:
+            if alert is Alert.BREACH:
+                report.breaches += 1
+            else:
+                report.warnings += 1
+            _publish(events, alert, after, timer)
+        return
+
+
+def _publish(events: DomainEvents, alert: Alert, ticket: Ticket, timer: Any) -> None:
+    detail = {
+        "ticket_id": ticket.id,
+        "ticket_number": ticket.number,
+        "metric": timer.metric.value,
+        "policy_id": ticket.sla.policy_id if ticket.sla else None,
+        "due_at": timer.due_at.isoformat() if timer.due_at else None,
+    }
+    if alert is Alert.BREACH:
+        detail["breach_id"] = breach_id(ticket.id, timer)
+    try:
+        events.publish("SlaBreached" if alert is Alert.BREACH else "SlaWarning", detail)
+    except Exception:  # noqa: BLE001 - the alert is saved on the ticket; the event is a notification
+        logger.exception("could not publish SLA event", extra={"ticket_id": ticket.id})
