@@ -31,7 +31,7 @@ def outbox(region: str) -> list[dict[str, Any]]:
                 "sent_at": _iso(headers),
                 "provider_message_id": sent.id,
                 "from": sent.source,
-                "to": list(sent.destinations),
+                "to": list(dict.fromkeys(sent.destinations)),  # moto lists a recipient once per header and envelope
                 "subject": str(headers.get("subject", "")),
                 "message_id": str(headers.get("message-id", "")),
                 "in_reply_to": str(headers.get("in-reply-to", "")),

@@ -45,9 +45,11 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def store(aws_env: None) -> Iterator[HelpdeskStore]:
     """The help desk table, created from infra/template.yaml's definition."""
     serialize_in_process_requests()
+    HelpdeskStore.forget_sla_setup()  # the setup a function keeps for a minute: not across tests
     with mock_aws():
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
         yield HelpdeskStore(StoreSettings.from_environment())
+    HelpdeskStore.forget_sla_setup()
 
 
 _ids = count(1)

@@ -302,6 +302,18 @@ class Group(_Entity):
     supervisor_id: str | None = None  # the agent breached tickets escalate to
 
 
+class SlaBreach(_Entity):
+    """One breach of one SLA timer and where its escalation stands."""
+
+    id: str
+    ticket_id: str
+    metric: SlaMetric
+    breached_at: AwareDatetime
+    state: str  # "open" until the promise is kept, then "answered"
+    awaiting_acknowledgment: bool = False  # a supervisor's "acknowledge" would end the escalation
+    acknowledged_by: str | None = None
+
+
 class TicketThread(_Entity):
     """A ticket with everything an agent needs to work it."""
 
@@ -309,3 +321,4 @@ class TicketThread(_Entity):
     contact: Contact | None
     messages: tuple[Message, ...]
     events: tuple[TicketEvent, ...]
+    breaches: tuple[SlaBreach, ...] = ()

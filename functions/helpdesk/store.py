@@ -78,6 +78,7 @@ from helpdesk.models import (
     Message,
     Notice,
     SetAside,
+    SlaBreach,
     Ticket,
     TicketEvent,
     TicketSla,
@@ -517,6 +518,18 @@ def _contact_item(contact: Contact) -> ContactItem:
     )
 
 
+def _breach(item: BreachItem) -> SlaBreach:
+    return SlaBreach(
+        id=item.id,
+        ticket_id=item.ticket_id,
+        metric=item.metric,  # pydantic coerces
+        breached_at=item.breached_at,
+        state=item.state,
+        awaiting_acknowledgment=item.task_token is not None,
+        acknowledged_by=item.acknowledged_by,
+    )
+
+
 def _contact(item: ContactItem) -> Contact:
     return Contact(
         id=item.id,
@@ -907,6 +920,7 @@ class HelpdeskStore:
         ticket: Ticket | None = None
         messages: list[Message] = []
         events: list[TicketEvent] = []
+        breaches: list[SlaBreach] = []
         for item in HelpdeskItem.query(ticket_pk(ticket_id)):
             if isinstance(item, TicketItem):
                 ticket = _ticket(item)
@@ -914,6 +928,8 @@ class HelpdeskStore:
                 messages.append(_message(item))
             elif isinstance(item, EventItem):
                 events.append(_event(item))
+            elif isinstance(item, BreachItem):
+                breaches.append(_breach(item))
         if ticket is None:
             return None
         return TicketThread(
@@ -921,6 +937,7 @@ class HelpdeskStore:
             contact=self.get_contact(ticket.contact_id),
             messages=tuple(messages),
             events=tuple(events),
+            breaches=tuple(breaches),
         )
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,18 +31,21 @@ class RunningStack:
     base: str
     smtp_port: int
     env: dict[str, str]
-    _token: str | None = None
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
-    def token(self) -> str:
-        if self._token is None:
-            self._token = self.cli("token", "--email", "agente@atiende.localhost").stdout.strip()
-        return self._token
+    _tokens: dict[str, str] = field(default_factory=dict)
 
-    def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token()}"}
+    def token(self, email: str = "agente@atiende.localhost") -> str:
+        if email not in self._tokens:
+            self._tokens[email] = self.cli("token", "--email", email).stdout.strip()
+        return self._tokens[email]
+
+    def api(
+        self, method: str, path: str, as_agent: str = "agente@atiende.localhost", **kwargs: Any
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token(as_agent)}"}
         return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
 
     def stop(self) -> None:
@@ -71,6 +74,11 @@ def start_stack() -> RunningStack:
         "ATIENDE_AWS_PORT": str(aws_port),
         "ATIENDE_SMTP_PORT": str(smtp_port),
         "PYTHONUNBUFFERED": "1",
+        # Schedules every 2 s instead of every minute, and escalation waits of
+        # seconds, so an SLA breach escalates while the test watches.
+        "ATIENDE_SCHEDULE_SECONDS": "2",
+        "ATIENDE_ESCALATION_ASSIGNEE_WAIT_SECONDS": "8",
+        "ATIENDE_ESCALATION_ACKNOWLEDGMENT_SECONDS": "120",
     }
     process = subprocess.Popen(
         [*CLI, "run"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -1,6 +1,8 @@
 """infra/template.yaml and the code state the same facts: table keys and indexes,
 the environment each function reads, the API routes, one function per folder."""
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,10 @@ from helpdesk.settings import (
     RAW_MAIL_PREFIX,
     AuthSettings,
     DeadLetterSettings,
+    EscalationSettings,
+    EventSettings,
     MailSettings,
+    NoticeSettings,
     OutboundSettings,
     StoreSettings,
     WhatsAppSenderSettings,
@@ -29,6 +34,8 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
+    "sla_checker": (StoreSettings, EscalationSettings, EventSettings),
+    "escalation": (StoreSettings, NoticeSettings),
 }
 
 
@@ -74,7 +81,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 
 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
-                                     "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler"])  # fmt: skip
+                                     "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
+                                     "sla_checker.app.handler", "escalation.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
@@ -118,3 +126,39 @@ def test_outbound_gives_up_when_the_queue_does(template: dict[str, Any]) -> None
     function = template["Resources"]["OutboundFunction"]["Properties"]
     attempts = int(function["Environment"]["Variables"]["OUTBOUND_MAX_ATTEMPTS"])
     assert attempts == queue["RedrivePolicy"]["maxReceiveCount"]
+
+
+def test_state_machines_are_the_asl_files_and_read_what_the_checker_gives_them(template: dict[str, Any]) -> None:
+    from local.provision import state_machine_definition
+
+    machines = {
+        name: resource["Properties"]
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::StateMachine"
+    }
+    assert {props["DefinitionUri"] for props in machines.values()} == {
+        f"statemachines/{path.name}" for path in (ROOT / "infra" / "statemachines").glob("*.asl.json")
+    }
+    checker = _functions(template)["SlaCheckerFunction"]["Environment"]["Variables"]
+    assert checker["ESCALATION_STATE_MACHINE_ARN"] == {"Ref": "BreachEscalationFlow"}
+    assert checker["HANDOFF_STATE_MACHINE_ARN"] == {"Ref": "BotHandoffFlow"}
+    assert checker["ESCALATION_QUEUE_URL"] == {"Ref": "EscalationQueue"}
+    # Every input path the flows read is one the domain puts in their input
+    given = {"ticket_id", "breach_id", "metric", "breach_key", "group_id", "ticket_key", "table", "queue_url", "waits"}
+    for props in machines.values():
+        text = json.dumps(state_machine_definition(props["DefinitionUri"]))
+        read = {match.split(".")[1] for match in re.findall(r'"\$\.[a-z_]+', text)}
+        read = {name.strip('"') for name in read}
+        assert read <= given | {"breach", "ticket", "acknowledgment", "timeout"}, read - given
+
+
+def test_escalation_steps_named_by_the_flows_are_the_ones_carried_out() -> None:
+    from helpdesk.escalation import Step
+    from local.provision import state_machine_definition
+
+    named = set()
+    for path in (ROOT / "infra" / "statemachines").glob("*.asl.json"):
+        named |= set(
+            re.findall(r'"action": "([a-z_]+)"', json.dumps(state_machine_definition(f"statemachines/{path.name}")))
+        )
+    assert named == {step.value for step in Step}
