@@ -1,6 +1,6 @@
 """``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
 
-from bench import cold_start, ingest_bench, mail_corpus, peers, whatsapp_bench
+from bench import cold_start, ingest_bench, mail_corpus, peers, sla_checker_bench, whatsapp_bench
 
 
 def mail_rates() -> None:
@@ -50,6 +50,14 @@ def main() -> None:
     print(f"  {'p99':<44}{whatsapp.p99_ms:>10.1f} ms")
     print("\n(f) WhatsApp worker (queued messages into tickets, 30 customers)")
     print(f"  {'throughput':<44}{whatsapp.worker_messages_per_second:>10.1f} msg/s")
+    runs = sla_checker_bench.run()
+    print(f"\n(g) SLA checker, one run, {sla_checker_bench.DUE_NOW} timers due, open tickets growing (moto in-process)")
+    print(f"  {'open tickets':>14}{'reads':>8}{'read units':>12}{'writes':>8}{'breaches':>10}{'seconds':>10}")
+    for run in runs:
+        print(
+            f"  {run.open_tickets:>14,}{run.reads:>8}{run.read_units:>12.1f}{run.writes:>8}"
+            f"{run.breaches:>10}{run.seconds:>10.2f}"
+        )
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")

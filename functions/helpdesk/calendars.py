@@ -21,6 +21,7 @@ import holidays
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_DAYS_AHEAD = 800
+_WIDEST = timedelta(hours=15)  # wider than any UTC offset
 
 
 class TimeBlock(BaseModel):
@@ -85,11 +86,45 @@ class BusinessCalendar(BaseModel):
         for block in self.blocks:
             if block.weekday != day.weekday():
                 continue
-            start = datetime.combine(day, block.start, self._zone)
-            end_day = day + timedelta(days=1) if block.overnight else day
-            end = datetime.combine(end_day, block.end, self._zone)
-            intervals.append((start.astimezone(UTC), end.astimezone(UTC)))
+            start = datetime.combine(day, block.start)
+            end = datetime.combine(day + timedelta(days=1) if block.overnight else day, block.end)
+            intervals.extend(self._wall_to_utc(start, end))
         return sorted(intervals)
+
+    def _wall_to_utc(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The UTC instants at which the wall clock shows a time in [start, end).
+
+        Exact across DST: a block starting in a spring-forward gap opens when
+        the clock jumps, and a fall-back hour inside a block counts twice, as it
+        does for people working it."""
+        found = []
+        for segment_start, segment_end, offset in self._offset_segments(start - _WIDEST, end + _WIDEST):
+            first = max(segment_start, (start - offset).replace(tzinfo=UTC))
+            last = min(segment_end, (end - offset).replace(tzinfo=UTC))
+            if first < last:
+                found.append((first, last))
+        return found
+
+    def _offset_segments(self, low: datetime, high: datetime) -> list[tuple[datetime, datetime, timedelta]]:
+        """[low, high) (naive wall times, read as UTC) cut where the zone's UTC
+        offset changes: at most once in the three days a block spans."""
+        low_utc, high_utc = low.replace(tzinfo=UTC), high.replace(tzinfo=UTC)
+        before, after = self._offset(low_utc), self._offset(high_utc)
+        if before == after:
+            return [(low_utc, high_utc, before)]
+        early, late = low_utc, high_utc
+        while late - early > timedelta(seconds=1):  # transitions fall on whole seconds
+            middle = early + (late - early) / 2
+            if self._offset(middle) == before:
+                early = middle
+            else:
+                late = middle
+        late = late.replace(microsecond=0)
+        return [(low_utc, late, before), (late, high_utc, after)]
+
+    def _offset(self, moment: datetime) -> timedelta:
+        offset = moment.astimezone(self._zone).utcoffset()
+        return offset if offset is not None else timedelta(0)
 
     def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
         """When ``duration`` of open time has passed after ``start``."""

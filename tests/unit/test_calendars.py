@@ -145,3 +145,44 @@ def test_pending_time_is_excluded_from_the_clock() -> None:
     resumed = paused.resume(gt(2026, 11, 3, 11))
     assert resumed.due_at(OFFICE) == gt(2026, 11, 3, 14)
     assert resumed.pause(gt(2026, 11, 3, 12), OFFICE).consumed == timedelta(hours=2)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    blocks=blocks,
+    base=st.sampled_from([datetime(2026, 3, 6, tzinfo=NEW_YORK), datetime(2026, 10, 30, tzinfo=NEW_YORK)]),
+    start_minute=st.integers(0, 3 * 24 * 60),
+    minutes=st.integers(1, 8 * 60),
+)
+def test_due_times_across_dst_changes_match_the_reference(
+    blocks: list[TimeBlock], base: datetime, start_minute: int, minutes: int
+) -> None:
+    # New York springs forward on 8 March 2026 (02:00 → 03:00) and falls back on
+    # 1 November (02:00 → 01:00): blocks that start in the gap open at 03:00, and
+    # the repeated hour counts twice when a block covers it.
+    calendar = BusinessCalendar(time_zone="America/New_York", blocks=tuple(blocks))
+    start = (base + timedelta(minutes=start_minute)).astimezone(UTC)
+    due = calendar.add_business_time(start, timedelta(minutes=minutes))
+    assert due == _reference(calendar, start, minutes)
+    assert calendar.business_time_between(start, due) == timedelta(minutes=minutes)
+
+
+def test_block_starting_in_the_spring_gap_opens_when_the_clock_jumps() -> None:
+    calendar = BusinessCalendar(
+        time_zone="America/New_York", blocks=(TimeBlock(weekday=6, start=time(2, 30), end=time(4)),)
+    )
+    sunday = datetime(2026, 3, 8, tzinfo=NEW_YORK)
+    # 03:00 EDT is the first minute the wall clock shows inside 02:30–04:00
+    assert calendar.add_business_time(sunday, timedelta(minutes=1)) == datetime(2026, 3, 8, 7, 1, tzinfo=UTC)
+
+
+def test_repeated_autumn_hour_counts_twice_inside_a_block() -> None:
+    calendar = BusinessCalendar(
+        time_zone="America/New_York", blocks=(TimeBlock(weekday=6, start=time(0), end=time(3)),)
+    )
+    sunday = datetime(2026, 11, 1, tzinfo=NEW_YORK)
+    # 00:00–03:00 on the wall lasts four real hours that night
+    assert calendar.business_time_between(sunday, sunday + timedelta(hours=6)) == timedelta(hours=4)

@@ -1,0 +1,155 @@
+"""(g) The SLA checker's reads per run as open tickets grow (1,000 → 100,000)
+while the timers due stay fixed: DynamoDB calls and the read capacity they
+consume (as moto reports it), per run.
+
+Every open ticket has a running timer whose next check is days away (in some
+other minute's bucket); a fixed number are due now. moto runs in-process; the
+tickets are written with BatchWriteItem (the items the store itself writes),
+because 100,000 ingests through transactions would take hours in moto.
+"""
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import botocore.session
+from moto import mock_aws
+
+from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla
+from helpdesk.settings import StoreSettings
+from helpdesk.sla_checks import CHECKPOINT, check_slas
+from helpdesk.store import HelpdeskItem, HelpdeskStore, _ticket_item  # the store's own item layout
+from local.provision import table_definition
+
+DUE_NOW = 20
+TABLE = "atiende-bench-sla"
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class CheckerRun:
+    open_tickets: int
+    due: int
+    reads: int  # GetItem + Query calls
+    read_units: float
+    writes: int
+    breaches: int
+    seconds: float
+
+
+def sizes() -> list[int]:
+    return [int(n) for n in os.environ.get("BENCH_SLA_SIZES", "1000,10000,100000").split(",")]
+
+
+class _Meter:
+    """DynamoDB calls and consumed read capacity of every client created after
+    ``install``, through botocore's events (reads ask for ReturnConsumedCapacity)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.read_units = 0.0
+        self._installed = False
+
+    def install(self) -> None:
+        if self._installed:
+            return
+        original = botocore.session.Session.create_client
+        meter = self
+
+        def create_client(session: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+            client = original(session, *args, **kwargs)
+            client.meta.events.register("before-parameter-build.dynamodb.*", meter._ask_capacity)
+            client.meta.events.register("after-call.dynamodb.*", meter._record)
+            return client
+
+        botocore.session.Session.create_client = create_client  # type: ignore[method-assign,assignment]
+        self._installed = True
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.read_units = 0.0
+
+    @staticmethod
+    def _ask_capacity(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name in ("GetItem", "Query"):
+            params["ReturnConsumedCapacity"] = "TOTAL"
+
+    def _record(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+        if model.name in ("GetItem", "Query"):
+            self.read_units += float((parsed.get("ConsumedCapacity") or {}).get("CapacityUnits", 0))
+
+
+def _ticket(n: int, check_at: datetime, created: datetime) -> Ticket:
+    timer = SlaTimer(
+        metric=SlaMetric.FIRST_RESPONSE,
+        target=check_at - created,
+        business_hours=False,
+        running_since=created,
+        due_at=check_at,
+        warn_at=check_at,
+        warned_at=None,
+    )
+    return Ticket(
+        id=f"BENCH{n:08d}",
+        number=n + 1,
+        channel=Channel.WHATSAPP,
+        contact_id=f"C{n:08d}",
+        created_at=created,
+        updated_at=created,
+        sla=TicketSla(policy_id="bench", timers=(timer,)),
+    )
+
+
+def _load(count: int, now: datetime) -> None:
+    created = now - timedelta(minutes=30)
+    with HelpdeskItem.batch_write() as batch:
+        for n in range(count):
+            # Spread over the next 30 days, never in the minutes being checked
+            check_at = now + timedelta(minutes=10 + (n * 7919) % (30 * 24 * 60))
+            batch.save(_ticket_item(_ticket(n, check_at, created)))
+        for n in range(count, count + DUE_NOW):
+            batch.save(_ticket_item(_ticket(n, now - timedelta(seconds=30), created)))
+
+
+_meter = _Meter()
+
+
+def measure(count: int) -> CheckerRun:
+    _meter.install()
+    with mock_aws():
+        boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
+        store = HelpdeskStore(StoreSettings.model_validate({"TABLE_NAME": TABLE, "AWS_REGION": REGION}))
+        now = datetime.now(UTC).replace(second=40, microsecond=0)
+        _load(count, now)
+        store.advance_checkpoint(CHECKPOINT, now.replace(second=0) - timedelta(minutes=2))
+        meter = _meter
+        meter.reset()
+        started = time.perf_counter()
+        report = check_slas(store, now, _NoEvents(), lambda _ticket_id, _timer: False)
+        seconds = time.perf_counter() - started
+    writes = sum(n for op, n in meter.calls.items() if op not in ("GetItem", "Query"))
+    return CheckerRun(
+        open_tickets=count + DUE_NOW,
+        due=DUE_NOW,
+        reads=meter.calls["GetItem"] + meter.calls["Query"],
+        read_units=meter.read_units,
+        writes=writes,
+        breaches=report.breaches,
+        seconds=seconds,
+    )
+
+
+class _NoEvents:
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        pass
+
+
+def run() -> list[CheckerRun]:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    return [measure(count) for count in sizes()]
