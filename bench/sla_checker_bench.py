@@ -23,6 +23,7 @@ from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla
 from helpdesk.settings import StoreSettings
 from helpdesk.sla_checks import CHECKPOINT, check_slas
 from helpdesk.store import HelpdeskItem, HelpdeskStore, _ticket_item  # the store's own item layout
+from local.atomic_moto import serialize_in_process_requests
 from local.provision import table_definition
 
 DUE_NOW = 20
@@ -105,15 +106,21 @@ def _ticket(n: int, check_at: datetime, created: datetime) -> Ticket:
     )
 
 
+def _item(ticket: Ticket) -> Any:
+    item = _ticket_item(ticket)
+    item.version = ticket.version  # a batch write does not number versions as save() does
+    return item
+
+
 def _load(count: int, now: datetime) -> None:
     created = now - timedelta(minutes=30)
     with HelpdeskItem.batch_write() as batch:
         for n in range(count):
             # Spread over the next 30 days, never in the minutes being checked
             check_at = now + timedelta(minutes=10 + (n * 7919) % (30 * 24 * 60))
-            batch.save(_ticket_item(_ticket(n, check_at, created)))
+            batch.save(_item(_ticket(n, check_at, created)))
         for n in range(count, count + DUE_NOW):
-            batch.save(_ticket_item(_ticket(n, now - timedelta(seconds=30), created)))
+            batch.save(_item(_ticket(n, now - timedelta(seconds=30), created)))
 
 
 _meter = _Meter()
@@ -121,6 +128,7 @@ _meter = _Meter()
 
 def measure(count: int) -> CheckerRun:
     _meter.install()
+    serialize_in_process_requests()  # moto backs up a table once per transaction, as the local stack does
     with mock_aws():
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
         store = HelpdeskStore(StoreSettings.model_validate({"TABLE_NAME": TABLE, "AWS_REGION": REGION}))

@@ -52,14 +52,19 @@ def check_slas(store: HelpdeskStore, now: datetime, events: DomainEvents, escala
     done = store.checkpoint(CHECKPOINT)
     minute = done + timedelta(minutes=1) if done else current - FIRST_RUN_LOOKBACK
     last = min(current, minute + timedelta(minutes=MAX_MINUTES_PER_RUN - 1))
+    unfinished: datetime | None = None
     while minute <= last:
         for ticket in store.tickets_due_in(minute):
             report.tickets += 1
-            _record_alerts(store, ticket, now, events, escalate, report)
+            if not _record_alerts(store, ticket, now, events, escalate, report) and unfinished is None:
+                unfinished = minute
         report.minutes += 1
         minute += timedelta(minutes=1)
-    # The current minute may still fill up: it is read again next run.
+    # The current minute may still fill up: it is read again next run. So is
+    # the first minute with a ticket that could not be saved.
     finished = min(last, current - timedelta(minutes=1))
+    if unfinished is not None:
+        finished = min(finished, unfinished - timedelta(minutes=1))
     if done is None or finished > done:
         store.advance_checkpoint(CHECKPOINT, finished)
         report.done_through = finished
@@ -74,13 +79,14 @@ def _record_alerts(
     events: DomainEvents,
     escalate: StartEscalation,
     report: CheckReport,
-) -> None:
+) -> bool:
+    """Record what came due on one ticket; False if it kept losing races."""
     for attempt in range(MAX_ATTEMPTS):
         if ticket.sla is None:
-            return
+            return True
         sla, found = alerts_due(ticket.sla, now)
         if not found:
-            return  # not due yet, or another run recorded it
+            return True  # not due yet, or another run recorded it
         for alert, timer in found:
             if alert is Alert.BREACH and escalate(ticket.id, timer):
                 # Started before the breach is saved: if saving loses to an
@@ -111,7 +117,9 @@ def _record_alerts(
             else:
                 report.warnings += 1
             _publish(events, alert, after, timer)
-        return
+        return True
+    logger.warning("sla alerts not saved: ticket too busy; the next run tries again", extra={"ticket_id": ticket.id})
+    return False
 
 
 def _publish(events: DomainEvents, alert: Alert, ticket: Ticket, timer: Any) -> None:
