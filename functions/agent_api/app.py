@@ -7,6 +7,7 @@ returns typed JSON; errors become responses in ``agent_api.errors``.
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 import helpdesk
 from agent_api.auth import Principal, authenticate
 from agent_api.errors import error_response, response_for
+from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
-from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, TicketStatus
+from helpdesk.errors import TicketNotFound
+from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Ticket, TicketStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
 from helpdesk.replies import ReplyDraft, reply_to_ticket
@@ -53,16 +56,40 @@ def _request() -> Request:
     return request
 
 
-def agent_route(path: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], View]:
-    """Register a route that needs a signed-in agent: the view gets the
-    ``Principal`` first, and every error is turned into a response here."""
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in agent: who they are (from the token) and what they may
+    reach (their role, and their groups from the agents table)."""
+
+    principal: Principal
+    viewer: Viewer
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(kind=ActorKind.AGENT, id=self.principal.agent_id, name=self.principal.name or self.principal.email)
+
+
+# (path, method) → the least role a route needs; the role × route test reads it.
+ROUTE_ROLES: dict[tuple[str, str], Role] = {}
+
+
+def _caller(principal: Principal) -> Caller:
+    agent = store().get_agent(principal.agent_id)
+    groups = agent.group_ids if agent else ()
+    return Caller(principal, Viewer(agent_id=principal.agent_id, role=Role(principal.role), group_ids=groups))
+
+
+def agent_route(path: str, methods: tuple[str, ...] = ("GET",), role: Role = Role.AGENT) -> Callable[[View], View]:
+    """Register a route that needs a signed-in agent of at least ``role``: the
+    view gets the ``Caller`` first, and every error is turned into a response here."""
 
     def register(view: View) -> View:
         @functools.wraps(view)
         def handled(**params: str) -> Any:
             try:
-                principal = authenticate(_request().headers.get("authorization"))
-                return view(principal, **params)
+                caller = _caller(authenticate(_request().headers.get("authorization")))
+                caller.viewer.require(role)
+                return view(caller, **params)
             except Exception as exc:  # noqa: BLE001 - the one place errors become responses
                 response = response_for(exc)
                 if response is None:
@@ -71,6 +98,8 @@ def agent_route(path: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[Vie
                 return response
 
         app.route(path, methods=list(methods))(handled)
+        for method in methods:
+            ROUTE_ROLES[(path, method)] = role
         return view
 
     return register
@@ -129,7 +158,8 @@ class TicketListParams(BaseModel):
 
 
 @agent_route("/api/me")
-def me(principal: Principal) -> Response:
+def me(caller: Caller) -> Response:
+    principal = caller.principal
     agent = store().get_agent(principal.agent_id)
     return _json(
         {
@@ -137,15 +167,17 @@ def me(principal: Principal) -> Response:
             "email": principal.email,
             "name": agent.name if agent else principal.name,
             "role": principal.role,
-            "group_ids": list(agent.group_ids) if agent else [],
+            "group_ids": list(caller.viewer.group_ids),
         }
     )
 
 
 @agent_route("/api/tickets")
-def tickets(principal: Principal) -> Response:
+def tickets(caller: Caller) -> Response:
+    """A queue view, newest activity first, limited to the tickets the caller may see."""
     params = TicketListParams.model_validate(_request().query_params or {})
-    assignee = {"me": principal.agent_id, "none": UNASSIGNED}.get(params.assignee or "", params.assignee)
+    viewer = caller.viewer
+    assignee = {"me": viewer.agent_id, "none": UNASSIGNED}.get(params.assignee or "", params.assignee)
     page = list_tickets(
         store(),
         TicketQuery(
@@ -155,14 +187,26 @@ def tickets(principal: Principal) -> Response:
             group_id=params.group,
             limit=params.limit,
             cursor=params.cursor,
+            visible_groups=None if viewer.sees_everything else viewer.group_ids,
+            visible_assignee=None if viewer.sees_everything else viewer.agent_id,
         ),
     )
     return _json({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})
 
 
 @agent_route("/api/tickets/{ticket_id}")
-def ticket(principal: Principal, ticket_id: str) -> Response:
-    return _json(get_thread(store(), ticket_id))
+def ticket(caller: Caller, ticket_id: str) -> Response:
+    thread = get_thread(store(), ticket_id)
+    caller.viewer.require_visible(thread.ticket)
+    return _json(thread)
+
+
+def _visible_ticket(caller: Caller, ticket_id: str) -> Ticket:
+    found = store().get_ticket(ticket_id)
+    if found is None:
+        raise TicketNotFound(ticket_id)
+    caller.viewer.require_visible(found)
+    return found
 
 
 class TicketUpdate(TicketChanges):
@@ -172,20 +216,22 @@ class TicketUpdate(TicketChanges):
 
 
 @agent_route("/api/tickets/{ticket_id}", methods=("PATCH",))
-def change_ticket(principal: Principal, ticket_id: str) -> Response:
+def change_ticket(caller: Caller, ticket_id: str) -> Response:
     body = TicketUpdate.model_validate_json(_request().raw_body or b"{}")
     changes = TicketChanges.model_validate(body.model_dump(exclude={"version"}, exclude_unset=True))
-    actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
-    return _json(update_ticket(store(), ticket_id, changes, body.version, actor))
+    current = _visible_ticket(caller, ticket_id)
+    if "assignee_id" in changes.model_fields_set:
+        caller.viewer.require_assignable(current, changes.assignee_id)
+    return _json(update_ticket(store(), ticket_id, changes, body.version, caller.actor))
 
 
 @agent_route("/api/tickets/{ticket_id}/replies", methods=("POST",))
-def reply(principal: Principal, ticket_id: str) -> Response:
+def reply(caller: Caller, ticket_id: str) -> Response:
     """A public reply on the ticket's channel: stored at once, sent by the
     outbound function (202: its delivery status follows on the message)."""
     draft = ReplyDraft.model_validate_json(_request().raw_body or b"{}")
-    actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
-    message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, actor, mail_settings())
+    _visible_ticket(caller, ticket_id)
+    message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, caller.actor, mail_settings())
     return _json(message, status=202)
 
 
@@ -204,38 +250,36 @@ def flows() -> Any:
     return StepFunctionsFlows(boto3.client("stepfunctions", region_name=store_settings().region))
 
 
-@agent_route("/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge", methods=("POST",))
-def acknowledge_breach(principal: Principal, ticket_id: str, breach_id: str) -> Response:
+@agent_route("/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge", methods=("POST",), role=Role.SUPERVISOR)
+def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Response:
     """A supervisor is on an escalated ticket: its escalation stops waiting
     (409 when nothing waits: acknowledged already, or the flow moved on)."""
     from helpdesk.escalation import acknowledge
 
-    principal.require("supervisor")
-    actor = Actor(kind=ActorKind.AGENT, id=principal.agent_id, name=principal.name or principal.email)
-    acknowledge(store(), flows(), ticket_id, breach_id, actor)
+    _visible_ticket(caller, ticket_id)
+    acknowledge(store(), flows(), ticket_id, breach_id, caller.actor)
     return _json({"acknowledged": breach_id})
 
 
-@agent_route("/api/sla-setup")
-def sla_setup(principal: Principal) -> Response:
+@agent_route("/api/sla-setup", role=Role.SUPERVISOR)
+def sla_setup(caller: Caller) -> Response:
     """The SLA calendars, policies (first match applies) and escalation contacts."""
     return _json(store().sla_setup())
 
 
-@agent_route("/api/sla-setup", methods=("PUT",))
-def replace_sla_setup(principal: Principal) -> Response:
+@agent_route("/api/sla-setup", methods=("PUT",), role=Role.ADMIN)
+def replace_sla_setup(caller: Caller) -> Response:
     """Replace the SLA setup (administrators). Tickets pick up a changed
     policy the next time they change; running timers keep their due times."""
     from helpdesk.sla import SlaSetup
 
-    principal.require("admin")
     setup = SlaSetup.model_validate_json(_request().raw_body or b"{}")
     store().put_sla_setup(setup, utc_now())
     return _json(setup)
 
 
 @agent_route("/api/set-aside")
-def set_aside(principal: Principal) -> Response:
+def set_aside(caller: Caller) -> Response:
     """Inbound that became no ticket message (quarantined, unreadable, auto-replies
     answering nothing, unmatched bounces), newest first, for one month."""
     params = SetAsideParams.model_validate(_request().query_params or {})
@@ -245,7 +289,7 @@ def set_aside(principal: Principal) -> Response:
 
 
 @agent_route("/api/dead-letters")
-def dead_letters(principal: Principal) -> Response:
+def dead_letters(caller: Caller) -> Response:
     """What the queues gave up on (mail that kept failing, replies, WhatsApp
     updates), with a sample of each, so agents see it and can follow up."""
     import boto3

@@ -564,6 +564,10 @@ class TicketQuery:
     channel: Channel | None = None
     limit: int = 25
     cursor: str | None = None
+    # Only tickets in these groups, in no group, or assigned to ``visible_assignee``
+    # (an agent's reach); None: every ticket.
+    visible_groups: tuple[str, ...] | None = None
+    visible_assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -947,10 +951,17 @@ class HelpdeskStore:
         index, keys, partition_of = self._view_index(query)
         partitions = [partition_of(status) for status in query.statuses]
         cursors = _decode_cursor(query.cursor, partitions, keys)
-        condition = TicketItem.channel == query.channel.value if query.channel else None
+        condition: Condition | None = TicketItem.channel == query.channel.value if query.channel else None
         if query.group_id and query.assignee_id:
             group_condition = TicketItem.group_id == query.group_id
             condition = group_condition if condition is None else condition & group_condition
+        if query.visible_groups is not None:
+            reach: Condition = TicketItem.group_id.does_not_exist()
+            if query.visible_groups:
+                reach = reach | TicketItem.group_id.is_in(*query.visible_groups)
+            if query.visible_assignee:
+                reach = reach | (TicketItem.assignee_id == query.visible_assignee)
+            condition = reach if condition is None else condition & reach
 
         heads: list[tuple[str, str, TicketItem]] = []
         for partition in partitions:

@@ -39,6 +39,12 @@ class Api:
         return requests.patch(self.base + path, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=10)
 
 
+ADMIN = "admin@atiende.localhost"
+SUPERVISOR = "supervisora@atiende.localhost"
+AGENT = "agente@atiende.localhost"
+CANCELLATION = "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces"  # billing, unassigned
+
+
 def _forget_everything() -> None:
     forget_settings()
     forget_signing_keys()
@@ -111,7 +117,10 @@ def test_me_tells_role_and_groups(api: Api) -> None:
 def test_demo_tickets_are_listed_with_filters(api: Api) -> None:
     token = api.token()
     unsolved = api.get("/api/tickets", token).json()["tickets"]
-    assert len(unsolved) == 5
+    # The agent's reach: their group, no group yet, or assigned to them (not
+    # billing's unassigned cancellation)
+    assert len(unsolved) == 4
+    assert len(api.get("/api/tickets", api.token(ADMIN)).json()["tickets"]) == 5
     assert {t["status"] for t in unsolved} <= {"new", "open", "pending", "on_hold"}
     solved = api.get("/api/tickets", token, status="solved").json()["tickets"]
     assert [t["subject"] for t in solved] == ["¿Tienen envíos a San Miguel?"]
@@ -122,7 +131,7 @@ def test_demo_tickets_are_listed_with_filters(api: Api) -> None:
 
 
 def test_pages_follow_the_cursor(api: Api) -> None:
-    token = api.token()
+    token = api.token(ADMIN)
     seen: list[str] = []
     params: dict[str, Any] = {"limit": 2}
     while True:
@@ -162,8 +171,8 @@ def test_unknown_ticket_is_404(api: Api) -> None:
 
 
 def test_update_with_stale_version_is_409_with_current_ticket(api: Api) -> None:
-    token = api.token()
-    summary = _ticket_with_subject(api, token, "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces")
+    token = api.token(SUPERVISOR)
+    summary = _ticket_with_subject(api, token, CANCELLATION)
     path = f"/api/tickets/{summary['id']}"
 
     saved = api.patch(path, token, {"version": summary["version"], "status": "open", "tags": ["cancelacion"]})
@@ -204,3 +213,71 @@ def test_agents_can_look_into_the_dead_letter_queues(api: Api) -> None:
     assert outbound["waiting"] >= 1 and outbound["samples"][0]["body"].startswith('{"ticket_id": "T1"')
     assert {q["name"] for q in body["queues"]} == {q["name"] for q in again["queues"]}
     assert next(q for q in again["queues"] if "outbound" in q["name"])["samples"]  # looked at, not taken
+
+
+# --- roles ---------------------------------------------------------------------------
+
+ROLE_RANK = {AGENT: 0, SUPERVISOR: 1, ADMIN: 2}
+NEEDED_RANK = {"agent": 0, "supervisor": 1, "admin": 2}
+# A body each write route refuses as malformed: an allowed caller gets 400, never a change.
+MALFORMED = {"PATCH": {"status": "abierto"}, "POST": {"unexpected": True}, "PUT": {"policies": "x"}}
+
+
+def _matrix() -> list[tuple[str, str, str]]:
+    return [
+        (email, path, method)
+        for path, entries in agent_app.app.routes.items()
+        if path.startswith("/api/")
+        for method in entries
+        for email in ROLE_RANK
+    ]
+
+
+@pytest.mark.parametrize(("email", "path", "method"), _matrix())
+def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> None:
+    """Every API route, as every role: below the route's role it is 403; at or
+    above, anything but 401/403 (the request itself may be refused as malformed)."""
+    ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
+    url = path.replace("{ticket_id}", ticket["id"]).replace("{breach_id}", "none")
+    headers = {"Authorization": f"Bearer {api.token(email)}"}
+    response = requests.request(method, api.base + url, headers=headers, json=MALFORMED.get(method), timeout=10)
+    needed = agent_app.ROUTE_ROLES[(path, method)]
+    if ROLE_RANK[email] < NEEDED_RANK[needed.value]:
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["message_key"] == "error.forbidden"
+    else:
+        assert response.status_code not in (401, 403, 500), response.text
+
+
+def test_every_api_route_declares_its_role() -> None:
+    routes = {(path, method) for path, entries in agent_app.app.routes.items() for method in entries}
+    assert routes - {("/health", "GET")} == set(agent_app.ROUTE_ROLES)
+
+
+def test_an_agent_cannot_open_or_answer_another_groups_ticket(api: Api) -> None:
+    cancellation = _ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
+    path = f"/api/tickets/{cancellation['id']}"
+    agent = api.token(AGENT)
+    assert api.get(path, agent).status_code == 403
+    reply = requests.post(api.base + path + "/replies", headers={"Authorization": f"Bearer {agent}"},
+                          json={"body": "Hola"}, timeout=10)  # fmt: skip
+    assert reply.status_code == 403
+    assert api.patch(path, agent, {"version": cancellation["version"], "status": "open"}).status_code == 403
+    assert cancellation["id"] not in {t["id"] for t in api.get("/api/tickets", agent, limit=100).json()["tickets"]}
+    # The supervisor of billing sees it
+    assert api.get(path, api.token(SUPERVISOR)).status_code == 200
+
+
+def test_agents_take_tickets_and_supervisors_reassign_them(api: Api) -> None:
+    ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
+    path = f"/api/tickets/{ticket['id']}"
+    agent, supervisor = api.token(AGENT), api.token(SUPERVISOR)
+    agent_id = api.get("/api/me", agent).json()["agent_id"]
+    supervisor_id = api.get("/api/me", supervisor).json()["agent_id"]
+
+    handed = api.patch(path, agent, {"version": ticket["version"], "assignee_id": supervisor_id})
+    assert handed.status_code == 403  # an agent does not hand tickets to others
+    taken = api.patch(path, agent, {"version": ticket["version"], "assignee_id": agent_id})
+    assert taken.status_code == 200
+    moved = api.patch(path, supervisor, {"version": taken.json()["version"], "assignee_id": supervisor_id})
+    assert moved.status_code == 200 and moved.json()["assignee_id"] == supervisor_id

@@ -1,0 +1,70 @@
+"""Who may see and change which tickets (roles: agent, supervisor, admin).
+
+- An **agent** works the tickets of their own groups, tickets not yet in any
+  group (the shared inbox), and tickets assigned to them. They may take a
+  ticket (assign it to themselves) or release it, but not hand it to someone
+  else.
+- A **supervisor** sees the same tickets and reassigns them freely; they also
+  acknowledge escalations and look at what the channels set aside.
+- An **admin** sees everything and changes the settings.
+
+The API enforces these on every route; the console only hides what the server
+would refuse anyway.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from helpdesk.errors import HelpdeskError
+from helpdesk.models import Ticket
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    def at_least(self, other: "Role") -> bool:
+        order = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+        return order.index(self) >= order.index(other)
+
+
+class NotAllowed(HelpdeskError):
+    """The caller's role or groups do not allow this."""
+
+    message_key = "error.forbidden"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in agent as access rules see them."""
+
+    agent_id: str
+    role: Role
+    group_ids: tuple[str, ...] = ()
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def require(self, role: Role) -> None:
+        if not self.role.at_least(role):
+            raise NotAllowed(f"needs role {role.value}")
+
+    def can_see(self, ticket: Ticket) -> bool:
+        return (
+            self.sees_everything
+            or ticket.group_id is None
+            or ticket.group_id in self.group_ids
+            or ticket.assignee_id == self.agent_id
+        )
+
+    def require_visible(self, ticket: Ticket) -> None:
+        if not self.can_see(ticket):
+            raise NotAllowed("ticket of another group")
+
+    def require_assignable(self, ticket: Ticket, assignee_id: str | None) -> None:
+        """Agents take or release tickets; handing one to someone else needs a supervisor."""
+        if assignee_id in (None, self.agent_id, ticket.assignee_id):
+            return
+        self.require(Role.SUPERVISOR)
