@@ -5,8 +5,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The console's one runtime dependency (Preact with htm, standalone ES module),
+# from the npm registry at the version package-lock.json pins.
+CONSOLE_VENDOR := frontend/vendor/preact-htm.js
+# Browser tests drive Debian's chromium (root installs it; others need sudo).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit integration e2e bench deploy lock clean
+.PHONY: console run test lint typecheck unit integration e2e bench deploy lock clean
 
 $(STAMP): requirements.lock requirements-dev.txt functions/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +22,21 @@ $(STAMP): requirements.lock requirements-dev.txt functions/requirements.txt pypr
 	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "atiende-functions.pth").write_text("$(CURDIR)/functions\n")'
 	touch $(STAMP)
 
-run: $(STAMP)
+$(CONSOLE_VENDOR): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p frontend/vendor
+	cp frontend/node_modules/htm/preact/standalone.module.js $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+console: $(CONSOLE_VENDOR)
+
+run: $(STAMP) $(CONSOLE_VENDOR)
 	$(BIN)/atiende run
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(CONSOLE_VENDOR) $(CHROMIUM) lint typecheck
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
@@ -36,10 +53,10 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest -q tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(CONSOLE_VENDOR) $(CHROMIUM)
 	$(BIN)/pytest -q tests/e2e
 
-bench: $(STAMP)
+bench: $(STAMP) $(CONSOLE_VENDOR)
 	$(BIN)/python -m bench
 
 # Needs the AWS SAM CLI and AWS credentials; never run in CI.
@@ -52,4 +69,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^atiende' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam frontend/node_modules frontend/vendor

@@ -140,6 +140,7 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         environment |= function_environment
     pool_id = environment["USER_POOL_ID"]
     environment["COGNITO_JWKS_URL"] = f"{endpoint_url}/{pool_id}/.well-known/jwks.json"
+    environment["COGNITO_ENDPOINT"] = f"{endpoint_url}/"
     session.client("ssm").put_parameter(
         Name=environment["WHATSAPP_ACCESS_TOKEN_PARAMETER"],
         Value=SANDBOX_ACCESS_TOKEN,

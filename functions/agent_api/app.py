@@ -24,8 +24,8 @@ from helpdesk.errors import TicketNotFound
 from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Ticket, TicketStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
-from helpdesk.replies import ReplyDraft, reply_to_ticket
-from helpdesk.settings import mail_settings, outbound_settings, store_settings
+from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
 from helpdesk.tickets import TicketChanges, get_thread, list_tickets, update_ticket
 
@@ -63,10 +63,12 @@ class Caller:
 
     principal: Principal
     viewer: Viewer
+    name: str = ""  # as the team knows them (the agents table), else the token's
 
     @property
     def actor(self) -> Actor:
-        return Actor(kind=ActorKind.AGENT, id=self.principal.agent_id, name=self.principal.name or self.principal.email)
+        name = self.name or self.principal.name or self.principal.email
+        return Actor(kind=ActorKind.AGENT, id=self.principal.agent_id, name=name)
 
 
 # (path, method) → the least role a route needs; the role × route test reads it.
@@ -76,7 +78,8 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {}
 def _caller(principal: Principal) -> Caller:
     agent = store().get_agent(principal.agent_id)
     groups = agent.group_ids if agent else ()
-    return Caller(principal, Viewer(agent_id=principal.agent_id, role=Role(principal.role), group_ids=groups))
+    viewer = Viewer(agent_id=principal.agent_id, role=Role(principal.role), group_ids=groups)
+    return Caller(principal, viewer, agent.name if agent else "")
 
 
 def agent_route(path: str, methods: tuple[str, ...] = ("GET",), role: Role = Role.AGENT) -> Callable[[View], View]:
@@ -137,6 +140,24 @@ def health() -> dict[str, Any]:
     }
 
 
+# Routes anyone may call, without a token.
+PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET")}
+
+
+@app.route("/api/console-config")
+def console_config() -> dict[str, Any]:
+    """What the console needs before anyone signs in: where and how to sign in."""
+    settings = auth_settings()
+    return {
+        "cognito": {
+            "endpoint": settings.endpoint,
+            "region": settings.region,
+            "client_id": settings.user_pool_client_id,
+        },
+        "languages": ["es", "en"],
+    }
+
+
 class TicketListParams(BaseModel):
     """Query string of ``GET /api/tickets``."""
 
@@ -160,16 +181,21 @@ class TicketListParams(BaseModel):
 @agent_route("/api/me")
 def me(caller: Caller) -> Response:
     principal = caller.principal
-    agent = store().get_agent(principal.agent_id)
     return _json(
         {
             "agent_id": principal.agent_id,
             "email": principal.email,
-            "name": agent.name if agent else principal.name,
+            "name": caller.actor.name,
             "role": principal.role,
             "group_ids": list(caller.viewer.group_ids),
         }
     )
+
+
+@agent_route("/api/agents")
+def agents(caller: Caller) -> Response:
+    """The team, by name: who a ticket can be assigned to or a note can mention."""
+    return _json({"agents": [a.model_dump(mode="json") for a in store().list_agents()]})
 
 
 @agent_route("/api/tickets")
@@ -233,6 +259,14 @@ def reply(caller: Caller, ticket_id: str) -> Response:
     _visible_ticket(caller, ticket_id)
     message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, caller.actor, mail_settings())
     return _json(message, status=202)
+
+
+@agent_route("/api/tickets/{ticket_id}/notes", methods=("POST",))
+def note(caller: Caller, ticket_id: str) -> Response:
+    """An internal note: agents only, never sent; mentions name agents."""
+    draft = NoteDraft.model_validate_json(_request().raw_body or b"{}")
+    _visible_ticket(caller, ticket_id)
+    return _json(add_note(store(), ticket_id, draft, caller.actor), status=201)
 
 
 class SetAsideParams(BaseModel):

@@ -210,3 +210,45 @@ def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEv
     return TicketEvent(
         id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=utc_now(), changes=tuple(changes)
     )
+
+
+class NoteDraft(BaseModel):
+    """Body of ``POST /api/tickets/{id}/notes``: an internal note, never sent to
+    the customer; ``mentions`` are agent ids the note is addressed to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    body: Annotated[str, Field(min_length=1, max_length=65536)]
+    mentions: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=64)], ...], Field(max_length=20)] = ()
+
+
+def add_note(store: HelpdeskStore, ticket_id: str, draft: NoteDraft, agent: Actor) -> Message:
+    """Add an internal note to a ticket (closed tickets included: notes are
+    how agents explain what happened). Mentions name agents that exist."""
+    mentioned = tuple(dict.fromkeys(m for m in draft.mentions if store.get_agent(m) is not None))
+    for attempt in range(MAX_ATTEMPTS):
+        ticket = store.get_ticket(ticket_id)
+        if ticket is None:
+            raise TicketNotFound(ticket_id)
+        now = utc_now()
+        note = Message(
+            id=new_id(),
+            ticket_id=ticket.id,
+            kind=MessageKind.NOTE,
+            channel=ticket.channel,
+            author=agent,
+            text=draft.body,
+            html=text_to_html(draft.body),
+            notices=(Notice(key="mentions", params={"agent_ids": ",".join(mentioned)}),) if mentioned else (),
+            delivery_status=DeliveryStatus.RECEIVED,
+            sent_at=now,
+            created_at=now,
+        )
+        after = ticket.model_copy(update={"updated_at": now, "version": ticket.version + 1})
+        try:
+            store.append_message(ticket, after, note, [])
+        except (StaleTicket, ConcurrentWrite):
+            pause_before_retry(attempt)
+            continue
+        return note
+    raise IngestGaveUp("ticket too busy to add a note")

@@ -42,6 +42,13 @@ class AuthSettings(_FromEnvironment):
     region: str = Field(validation_alias="AWS_REGION")
     # Unset in AWS (the pool's public JWKS is used); the local stack sets moto's.
     jwks_url_override: str | None = Field(default=None, validation_alias="COGNITO_JWKS_URL")
+    # Unset in AWS (Cognito's regional endpoint); the local stack sets moto's.
+    endpoint_override: str | None = Field(default=None, validation_alias="COGNITO_ENDPOINT")
+
+    @property
+    def endpoint(self) -> str:
+        """Where the console signs in (Cognito's InitiateAuth)."""
+        return self.endpoint_override or f"https://cognito-idp.{self.region}.amazonaws.com/"
 
     @property
     def issuer(self) -> str:

@@ -357,6 +357,9 @@ def due_bucket(moment: datetime) -> str:
     return f"SLA#{moment.astimezone(UTC):%Y-%m-%dT%H:%M}"
 
 
+AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents
+
+
 def agent_pk(agent_id: str) -> str:
     return f"AGENT#{agent_id}"
 
@@ -1009,7 +1012,16 @@ class HelpdeskStore:
         AgentItem(
             agent_pk(agent.id), META, id=agent.id, email=agent.email, name=agent.name,
             role=agent.role, group_ids=list(agent.group_ids),
+            GSI1PK=AGENT_DIRECTORY, GSI1SK=f"{agent.name.casefold()}#{agent.id}",
         ).save()  # fmt: skip
+
+    def list_agents(self) -> list[Agent]:
+        """Every agent, by name (one index partition: a team is tens or hundreds)."""
+        return [
+            Agent(id=item.id, email=item.email, name=item.name, role=item.role, group_ids=tuple(item.group_ids))
+            for item in HelpdeskItem.by_status.query(AGENT_DIRECTORY)
+            if isinstance(item, AgentItem)
+        ]
 
     def get_agent(self, agent_id: str) -> Agent | None:
         try:

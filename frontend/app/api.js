@@ -1,0 +1,79 @@
+// The agent API and Cognito sign-in. The ID token lives in sessionStorage:
+// closing the tab signs the agent out.
+const SESSION = 'atiende.session';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message_key || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export function session() {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(SESSION) || 'null');
+    return stored && stored.expires > Date.now() ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export function signOut() {
+  sessionStorage.removeItem(SESSION);
+}
+
+let config = null;
+export async function consoleConfig() {
+  if (!config) config = await request('GET', '/api/console-config', undefined, false);
+  return config;
+}
+
+export async function signIn(email, password) {
+  const { cognito } = await consoleConfig();
+  const response = await fetch(cognito.endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
+    body: JSON.stringify({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: cognito.client_id,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || !body.AuthenticationResult) throw new ApiError(401, body);
+  const result = body.AuthenticationResult;
+  const stored = { token: result.IdToken, expires: Date.now() + (result.ExpiresIn - 60) * 1000 };
+  sessionStorage.setItem(SESSION, JSON.stringify(stored));
+  return stored;
+}
+
+export async function request(method, path, body, authenticated = true) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (authenticated) {
+    const current = session();
+    if (!current) throw new ApiError(401, null);
+    headers.Authorization = `Bearer ${current.token}`;
+  }
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await response.json().catch(() => null);
+  if (response.status === 401) signOut();
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return answer;
+}
+
+export const api = {
+  me: () => request('GET', '/api/me'),
+  agents: () => request('GET', '/api/agents'),
+  tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
+  thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
+  update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
+  reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),
+  note: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, draft),
+  acknowledge: (id, breach) =>
+    request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
+};

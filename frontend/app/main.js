@@ -1,0 +1,498 @@
+// Atiende agent console: sign in, inbox views, ticket page. Preact with htm,
+// served as plain ES modules (no build step, no CDN).
+import { html, render, useState, useEffect, useRef, useCallback } from '../vendor/preact-htm.js';
+import { api, ApiError, session, signIn, signOut } from './api.js';
+import { t, languages, language, setLanguage, formatTime, formatAge, formatDuration } from './i18n.js';
+
+const POLL_MS = 2000;
+const UNSOLVED = 'new,open,pending,on_hold';
+const VIEWS = [
+  { id: 'mine', params: { assignee: 'me', status: UNSOLVED } },
+  { id: 'unassigned', params: { assignee: 'none', status: 'new,open' } },
+  { id: 'open', params: { status: UNSOLVED } },
+  { id: 'breaching', params: { status: UNSOLVED }, filter: (ticket) => slaUrgency(ticket) !== null },
+  { id: 'pending', params: { status: 'pending' } },
+  { id: 'on_hold', params: { status: 'on_hold' } },
+  { id: 'solved', params: { status: 'solved' } },
+];
+const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+const BREACHING_SOON_MS = 60 * 60 * 1000;
+
+// --- routing: #/view/<id> and #/tickets/<id> ------------------------------------------
+
+function parseHash() {
+  const [, kind, id] = (location.hash || '#/view/mine').split('/');
+  return kind === 'tickets' && id ? { ticketId: decodeURIComponent(id) } : { view: id || 'mine' };
+}
+
+function useHash() {
+  const [route, setRoute] = useState(parseHash());
+  useEffect(() => {
+    const changed = () => setRoute(parseHash());
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
+
+function usePolling(load, deps) {
+  useEffect(() => {
+    let stopped = false;
+    let timer;
+    const tick = async () => {
+      try {
+        await load();
+      } finally {
+        if (!stopped) timer = setTimeout(tick, document.hidden ? POLL_MS * 5 : POLL_MS);
+      }
+    };
+    tick();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, deps);
+}
+
+function useNow(everyMs = 1000) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+// --- SLA -----------------------------------------------------------------------------
+
+function runningTimers(ticket) {
+  return (ticket.sla?.timers || []).filter((timer) => ['running', 'warning', 'breached'].includes(timer.state));
+}
+
+function slaUrgency(ticket, now = Date.now()) {
+  const due = runningTimers(ticket)
+    .map((timer) => new Date(timer.due_at).getTime())
+    .filter((time) => !Number.isNaN(time));
+  if (!due.length) return null;
+  const soonest = Math.min(...due);
+  return soonest - now <= BREACHING_SOON_MS ? soonest : null;
+}
+
+function SlaClock({ timer, now }) {
+  if (!timer.due_at || ['met', 'missed', 'paused'].includes(timer.state)) {
+    return html`<span class=${`sla sla-${timer.state}`}>${t(`sla.${timer.state}`)}</span>`;
+  }
+  const left = new Date(timer.due_at).getTime() - now;
+  const text = left >= 0 ? t('sla.due_in', { time: formatDuration(left) }) : t('sla.overdue', { time: formatDuration(left) });
+  const state = left < 0 ? 'breached' : timer.state;
+  return html`<span class=${`sla sla-${state}`} role="timer">${text}</span>`;
+}
+
+function ListSla({ ticket, now }) {
+  const timers = runningTimers(ticket).filter((timer) => timer.due_at);
+  if (!timers.length) return html`<span class="muted">—</span>`;
+  const first = timers.reduce((a, b) => (new Date(a.due_at) < new Date(b.due_at) ? a : b));
+  return html`<${SlaClock} timer=${first} now=${now} />`;
+}
+
+// --- sign in -------------------------------------------------------------------------
+
+function SignIn({ onSignedIn }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await signIn(email.trim(), password);
+      onSignedIn();
+    } catch (problem) {
+      setError(problem instanceof ApiError ? t('signin.failed') : t('error.network'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <main id="content" class="signin">
+      <form onSubmit=${submit} aria-labelledby="signin-title">
+        <h1 id="signin-title">${t('app.name')} · ${t('signin.title')}</h1>
+        <label>${t('signin.email')}
+          <input name="email" type="email" autocomplete="username" required value=${email}
+                 onInput=${(e) => setEmail(e.target.value)} /></label>
+        <label>${t('signin.password')}
+          <input name="password" type="password" autocomplete="current-password" required value=${password}
+                 onInput=${(e) => setPassword(e.target.value)} /></label>
+        ${error && html`<p class="error" role="alert">${error}</p>`}
+        <button type="submit" disabled=${busy}>${t('signin.submit')}</button>
+        <${LanguagePicker} />
+      </form>
+    </main>`;
+}
+
+function LanguagePicker() {
+  const [, redraw] = useState(0);
+  return html`<label class="language">${t('language')}
+    <select value=${language()} onChange=${(e) => { setLanguage(e.target.value); redraw((n) => n + 1); rerender(); }}>
+      ${languages.map((code) => html`<option value=${code}>${code === 'es' ? 'Español' : 'English'}</option>`)}
+    </select></label>`;
+}
+
+// --- inbox ---------------------------------------------------------------------------
+
+function Inbox({ viewId, me }) {
+  const view = VIEWS.find((v) => v.id === viewId) || VIEWS[0];
+  const [tickets, setTickets] = useState(null);
+  const [counts, setCounts] = useState({});
+  const [selected, setSelected] = useState(0);
+  const now = useNow(15000);
+
+  useEffect(() => {
+    setTickets(null);
+    setSelected(0);
+  }, [viewId]);
+  usePolling(async () => {
+    const page = await api.tickets({ ...view.params, limit: 100 });
+    if (parseHash().view === view.id) setTickets(view.filter ? page.tickets.filter(view.filter) : page.tickets);
+  }, [viewId]);
+
+  usePolling(async () => {
+    const found = {};
+    for (const v of VIEWS) {
+      const page = await api.tickets({ ...v.params, limit: 100 });
+      const list = v.filter ? page.tickets.filter(v.filter) : page.tickets;
+      found[v.id] = page.cursor ? `${list.length}+` : String(list.length);
+    }
+    setCounts(found);
+  }, []);
+
+  useEffect(() => {
+    const keys = (event) => {
+      if (event.target.closest('input, textarea, select') || !tickets?.length) return;
+      if (event.key === 'j') setSelected((i) => Math.min(i + 1, tickets.length - 1));
+      if (event.key === 'k') setSelected((i) => Math.max(i - 1, 0));
+      if (event.key === 'Enter') location.hash = `#/tickets/${tickets[selected].id}`;
+    };
+    addEventListener('keydown', keys);
+    return () => removeEventListener('keydown', keys);
+  }, [tickets, selected]);
+
+  return html`
+    <div class="inbox">
+      <nav class="views" aria-label=${t('app.tagline')}>
+        <ul>${VIEWS.map((v) => html`
+          <li><a href=${`#/view/${v.id}`} aria-current=${v.id === view.id ? 'page' : undefined}>
+            ${t(`view.${v.id}`)} <span class="count" data-view=${v.id}>${counts[v.id] ?? ''}</span></a></li>`)}
+        </ul>
+        <p class="shortcuts">${t('shortcuts')}</p>
+      </nav>
+      <main id="content" class="list" data-loaded=${tickets === null ? '' : view.id}>
+        <h1>${t(`view.${view.id}`)}</h1>
+        ${tickets === null ? html`<p>${t('loading')}</p>`
+          : tickets.length === 0 ? html`<p class="muted">${t('list.empty')}</p>`
+          : html`<table class="tickets">
+              <thead><tr>
+                <th scope="col">#</th><th scope="col">${t('list.channel')}</th><th scope="col">${t('list.subject')}</th>
+                <th scope="col">${t('list.status')}</th><th scope="col">${t('list.priority')}</th>
+                <th scope="col">${t('list.assignee')}</th><th scope="col">${t('list.sla')}</th>
+                <th scope="col">${t('list.updated')}</th>
+              </tr></thead>
+              <tbody>${tickets.map((ticket, index) => html`
+                <tr class=${index === selected ? 'selected' : ''} data-ticket=${ticket.id}>
+                  <td>${ticket.number}</td>
+                  <td><span class=${`channel channel-${ticket.channel}`}>${t(`channel.${ticket.channel}`)}</span></td>
+                  <td><a href=${`#/tickets/${ticket.id}`}>${ticket.subject || '—'}</a></td>
+                  <td><span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span></td>
+                  <td><span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span></td>
+                  <td>${!ticket.assignee_id ? t('list.unassigned') : ticket.assignee_id === me.agent_id ? t('list.me') : agentName(me, ticket.assignee_id)}</td>
+                  <td><${ListSla} ticket=${ticket} now=${now} /></td>
+                  <td><time datetime=${ticket.updated_at} title=${formatTime(ticket.updated_at)}>${formatAge(ticket.updated_at, now)}</time></td>
+                </tr>`)}
+              </tbody></table>`}
+      </main>
+    </div>`;
+}
+
+function agentName(me, agentId) {
+  return me.team.find((agent) => agent.id === agentId)?.name || '—';
+}
+
+// --- ticket page ---------------------------------------------------------------------
+
+const TICKS = { queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
+
+function MessageItem({ message }) {
+  const outbound = message.kind === 'outbound';
+  const label = message.kind === 'note' ? t('ticket.note') : t(`channel.${message.channel}`);
+  return html`
+    <li class=${`message message-${message.kind}`} data-message=${message.id}>
+      <header>
+        <strong>${message.author.name || message.author.kind}</strong>
+        <span class="muted"> · ${label} · </span>
+        <time datetime=${message.sent_at}>${formatTime(message.sent_at)}</time>
+        ${outbound && html`<span class=${`ticks ticks-${message.delivery_status}`}
+             title=${t(`delivery.${message.delivery_status}`)}
+             aria-label=${t(`delivery.${message.delivery_status}`)}>${TICKS[message.delivery_status] || ''}</span>`}
+      </header>
+      ${message.html
+        ? html`<div class="body" dangerouslySetInnerHTML=${{ __html: message.html }}></div>`
+        : html`<div class="body plain">${message.text}</div>`}
+      ${message.delivery_error && html`<p class="error">${message.delivery_error}</p>`}
+      ${message.attachments.length > 0 && html`
+        <ul class="attachments" aria-label=${t('ticket.attachments')}>
+          ${message.attachments.map((file) => html`<li>📎 ${file.filename || file.key} <span class="muted">(${Math.ceil(file.size / 1024)} KB, ${file.content_type})</span></li>`)}
+        </ul>`}
+    </li>`;
+}
+
+function Composer({ thread, onSent }) {
+  const ticket = thread.ticket;
+  const [mode, setMode] = useState('reply');
+  const [body, setBody] = useState('');
+  const [cc, setCc] = useState('');
+  const [statusAfter, setStatusAfter] = useState('');
+  const [template, setTemplate] = useState('');
+  const [templateLanguage, setTemplateLanguage] = useState('es');
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const area = useRef(null);
+  const windowClosed = ticket.channel === 'whatsapp' && (!ticket.last_customer_message_at
+    || Date.now() - new Date(ticket.last_customer_message_at).getTime() > WHATSAPP_WINDOW_MS);
+
+  useEffect(() => {
+    const keys = (event) => {
+      if (event.target.closest('input, textarea, select')) return;
+      if (event.key === 'r' || event.key === 'n') {
+        event.preventDefault();
+        setMode(event.key === 'r' ? 'reply' : 'note');
+        area.current?.focus();
+      }
+    };
+    addEventListener('keydown', keys);
+    return () => removeEventListener('keydown', keys);
+  }, []);
+
+  const send = async (event) => {
+    event?.preventDefault();
+    if (!body.trim() || busy) return;
+    setBusy(true);
+    setNotice('');
+    try {
+      if (mode === 'note') {
+        await api.note(ticket.id, { body });
+        setNotice(t('note.added'));
+      } else {
+        const draft = { body };
+        if (statusAfter) draft.status = statusAfter;
+        if (ticket.channel === 'email' && cc.trim()) draft.cc = cc.split(',').map((a) => a.trim()).filter(Boolean);
+        if (windowClosed && template) draft.template = { name: template, language: templateLanguage, parameters: [] };
+        await api.reply(ticket.id, draft);
+        setNotice(t('reply.sent'));
+      }
+      setBody('');
+      onSent();
+    } catch (problem) {
+      setNotice(problem.body?.error?.message?.[language()] || t('error.network'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`
+    <form class=${`composer composer-${mode}`} onSubmit=${send}>
+      <div role="tablist">
+        <button type="button" role="tab" aria-selected=${mode === 'reply'} onClick=${() => setMode('reply')}>${t('reply.tab')}</button>
+        <button type="button" role="tab" aria-selected=${mode === 'note'} onClick=${() => setMode('note')}>${t('note.tab')}</button>
+      </div>
+      ${mode === 'reply' && windowClosed && html`
+        <div class="window-closed">
+          <p role="note">${t('reply.window_closed')}</p>
+          <label>${t('reply.template')} <input name="template" value=${template} pattern="[a-z0-9_]+" onInput=${(e) => setTemplate(e.target.value)} /></label>
+          <label>${t('reply.template_language')} <input name="template_language" value=${templateLanguage} onInput=${(e) => setTemplateLanguage(e.target.value)} /></label>
+        </div>`}
+      ${mode === 'reply' && ticket.channel === 'email' && html`
+        <label>${t('reply.cc')} <input name="cc" value=${cc} onInput=${(e) => setCc(e.target.value)} /></label>`}
+      <label class="sr-only" for="composer-body">${mode === 'reply' ? t('reply.tab') : t('note.tab')}</label>
+      <textarea id="composer-body" name="body" ref=${area} rows="5" value=${body}
+        placeholder=${mode === 'reply' ? t('reply.placeholder') : t('note.placeholder')}
+        onInput=${(e) => setBody(e.target.value)}
+        onKeyDown=${(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }}></textarea>
+      <div class="actions">
+        ${mode === 'reply' && html`
+          <label>${t('reply.status_after')}
+            <select name="status_after" value=${statusAfter} onChange=${(e) => setStatusAfter(e.target.value)}>
+              <option value="">${t('status.open')}</option>
+              ${['pending', 'on_hold', 'solved'].map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
+            </select></label>`}
+        <button type="submit" disabled=${busy || !body.trim()}>${mode === 'reply' ? t('reply.send') : t('note.add')}</button>
+      </div>
+      ${notice && html`<p class="notice" role="status">${notice}</p>`}
+    </form>`;
+}
+
+function TicketFields({ thread, me, onChanged }) {
+  const ticket = thread.ticket;
+  const [notice, setNotice] = useState('');
+  const change = async (changes) => {
+    try {
+      await api.update(ticket.id, { version: ticket.version, ...changes });
+      setNotice(t('ticket.saved'));
+    } catch (problem) {
+      setNotice(problem.status === 409 ? t('ticket.conflict') : problem.body?.error?.message?.[language()] || t('error.network'));
+    }
+    onChanged();
+  };
+  return html`
+    <section class="fields" aria-label=${t('list.status')}>
+      <label>${t('list.status')}
+        <select name="status" value=${ticket.status} onChange=${(e) => change({ status: e.target.value })}>
+          ${STATUSES.map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
+        </select></label>
+      <label>${t('list.priority')}
+        <select name="priority" value=${ticket.priority} onChange=${(e) => change({ priority: e.target.value })}>
+          ${PRIORITIES.map((p) => html`<option value=${p}>${t(`priority.${p}`)}</option>`)}
+        </select></label>
+      <label>${t('ticket.group')}
+        <select name="group" value=${ticket.group_id || ''} onChange=${(e) => change({ group_id: e.target.value || null })}>
+          <option value="">${t('ticket.none')}</option>
+          ${[...new Set([...(me.group_ids || []), ticket.group_id].filter(Boolean))].map((g) => html`<option value=${g}>${g}</option>`)}
+        </select></label>
+      ${me.role !== 'agent' && html`
+        <label>${t('list.assignee')}
+          <select name="assignee" value=${ticket.assignee_id || ''} onChange=${(e) => change({ assignee_id: e.target.value || null })}>
+            <option value="">${t('list.unassigned')}</option>
+            ${me.team.map((agent) => html`<option value=${agent.id}>${agent.name}</option>`)}
+          </select></label>`}
+      ${me.role === 'agent' && ticket.assignee_id && ticket.assignee_id !== me.agent_id
+        && html`<span class="muted">${t('list.assignee')}: ${agentName(me, ticket.assignee_id)}</span>`}
+      ${ticket.assignee_id === me.agent_id
+        ? html`<button type="button" onClick=${() => change({ assignee_id: null })}>${t('ticket.release')}</button>`
+        : html`<button type="button" onClick=${() => change({ assignee_id: me.agent_id })}>${t('ticket.take')}</button>`}
+      ${notice && html`<p class="notice" role="status">${notice}</p>`}
+    </section>`;
+}
+
+function SidePanel({ thread, me, onChanged }) {
+  const now = useNow();
+  const { ticket, contact } = thread;
+  const [notice, setNotice] = useState('');
+  const acknowledge = async (breach) => {
+    try {
+      await api.acknowledge(ticket.id, breach.id);
+      setNotice(t('sla.acknowledged'));
+    } catch (problem) {
+      setNotice(problem.body?.error?.message?.[language()] || t('error.network'));
+    }
+    onChanged();
+  };
+  return html`
+    <aside class="side">
+      <section aria-labelledby="contact-title">
+        <h2 id="contact-title">${t('ticket.contact')}</h2>
+        ${contact && html`
+          <p><strong>${contact.name || '—'}</strong></p>
+          <p>${t('ticket.country')}: ${contact.country || '—'}</p>
+          <ul aria-label=${t('ticket.identities')}>${contact.identities.map((i) => html`<li>${i.kind}: ${i.value}</li>`)}</ul>`}
+      </section>
+      ${ticket.sla && html`
+        <section aria-labelledby="sla-title" class="sla-panel">
+          <h2 id="sla-title">${t('sla.title')}</h2>
+          <p class="muted">${t('sla.policy')}: ${ticket.sla.policy_name}</p>
+          <ul>${ticket.sla.timers.map((timer) => html`
+            <li data-metric=${timer.metric}>${t(`sla.${timer.metric}`)}: <${SlaClock} timer=${timer} now=${now} /></li>`)}
+          </ul>
+          ${thread.breaches.filter((b) => b.awaiting_acknowledgment).map((breach) => html`
+            <p class="escalated">${t('sla.escalated')}
+              ${me.role !== 'agent' && html` <button type="button" onClick=${() => acknowledge(breach)}>${t('sla.acknowledge')}</button>`}</p>`)}
+          ${notice && html`<p class="notice" role="status">${notice}</p>`}
+        </section>`}
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">${t('ticket.history')}</h2>
+        <ol class="events">${thread.events.map((event) => html`
+          <li><time datetime=${event.at}>${formatTime(event.at)}</time> · ${event.actor.name || event.actor.kind}
+            ${' '}${t(`event.${event.kind}`)}${event.changes.length > 0 && html`: ${event.changes.map((c) => `${c.field} → ${c.new ?? '—'}`).join(', ')}`}</li>`)}
+        </ol>
+      </section>
+    </aside>`;
+}
+
+function TicketPage({ ticketId, me }) {
+  const [thread, setThread] = useState(null);
+  const [error, setError] = useState('');
+  const load = useCallback(async () => {
+    try {
+      setThread(await api.thread(ticketId));
+      setError('');
+    } catch (problem) {
+      setError(problem.body?.error?.message?.[language()] || t('error.network'));
+    }
+  }, [ticketId]);
+  usePolling(load, [ticketId]);
+
+  useEffect(() => {
+    const keys = (event) => {
+      if (event.key === 'Escape' && !event.target.closest('input, textarea, select')) location.hash = '#/view/mine';
+    };
+    addEventListener('keydown', keys);
+    return () => removeEventListener('keydown', keys);
+  }, []);
+
+  if (error && !thread) return html`<main id="content" class="ticket"><p class="error" role="alert">${error}</p><a href="#/view/mine">${t('ticket.back')}</a></main>`;
+  if (!thread) return html`<main id="content" class="ticket"><p>${t('loading')}</p></main>`;
+  const ticket = thread.ticket;
+  return html`
+    <div class="ticket-layout">
+      <main id="content" class="ticket">
+        <a href="#/view/mine" class="back">← ${t('ticket.back')}</a>
+        <h1><span class="muted">#${ticket.number}</span> ${ticket.subject || '—'}</h1>
+        <p class="meta"><span class=${`channel channel-${ticket.channel}`}>${t(`channel.${ticket.channel}`)}</span>
+          <span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span>
+          <span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span>
+          ${ticket.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>
+        <${TicketFields} thread=${thread} me=${me} onChanged=${load} />
+        <ol class="thread" aria-live="polite">${thread.messages.map((message) => html`<${MessageItem} message=${message} />`)}</ol>
+        ${ticket.status !== 'closed' && html`<${Composer} thread=${thread} onSent=${load} />`}
+      </main>
+      <${SidePanel} thread=${thread} me=${me} onChanged=${load} />
+    </div>`;
+}
+
+// --- shell ---------------------------------------------------------------------------
+
+function App() {
+  const [signedIn, setSignedIn] = useState(Boolean(session()));
+  const [me, setMe] = useState(null);
+  const route = useHash();
+
+  useEffect(() => {
+    if (!signedIn) return;
+    Promise.all([api.me(), api.agents()])
+      .then(([who, team]) => setMe({ ...who, team: team.agents }))
+      .catch(() => { signOut(); setSignedIn(false); });
+  }, [signedIn]);
+
+  if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
+  if (!me) return html`<p>${t('loading')}</p>`;
+  return html`
+    <a class="skip" href="#content">${t('skip')}</a>
+    <header class="top">
+      <a class="brand" href="#/view/mine">${t('app.name')}</a>
+      <span class="live" title=${t('live')}>●</span>
+      <span class="who">${me.name} · ${me.role}</span>
+      <${LanguagePicker} />
+      <button type="button" onClick=${() => { signOut(); setSignedIn(false); }}>${t('signout')}</button>
+    </header>
+    ${route.ticketId
+      ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
+      : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
+}
+
+const root = document.getElementById('app');
+function rerender() {
+  render(html`<${App} key=${language()} />`, root);
+}
+rerender();

@@ -1,0 +1,166 @@
+"""The agent console in Debian's Chromium (driven by Playwright) against the
+local stack: sign in, work a seeded ticket (reply, note, status), see new
+WhatsApp and e-mail messages arrive without reloading, a supervisor reassigns,
+an agent cannot open another group's ticket, and a hostile HTML e-mail stays
+inert. Screenshots of the main pages go to tests/e2e/artifacts/."""
+
+import smtplib
+import time
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import RunningStack
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PASSWORD = "Atiende-Demo-2026"
+AGENT = "agente@atiende.localhost"
+SUPERVISOR = "supervisora@atiende.localhost"
+ADMIN = "admin@atiende.localhost"
+# The same flags the machine's own check uses: no background traffic to the
+# outside, which this closed network refuses anyway.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def signed_in(browser: Any, stack: RunningStack, email: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 860}, locale="es-419").new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    page.goto(stack.base + "/")
+    page.get_by_label("Correo").fill(email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_selector("nav.views")
+    return page
+
+
+def shoot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def open_view(page: Any, view: str) -> None:
+    page.click(f"a[href='#/view/{view}']")
+    page.wait_for_selector(f"main.list[data-loaded='{view}']")
+
+
+def test_agent_works_a_seeded_ticket(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, AGENT)
+    open_view(page, "open")
+    shoot(page, "inbox")
+    page.get_by_role("link", name="Cambio de dirección de entrega").click()
+    page.wait_for_selector("ol.thread li.message")
+    assert page.locator("ol.thread li.message-inbound").count() == 2
+
+    # Reply on the ticket's channel
+    page.get_by_placeholder("Escribe tu respuesta…").fill("Listo, actualizamos la dirección de entrega.")
+    page.get_by_role("button", name="Enviar").click()
+    page.locator("li.message-outbound", has_text="actualizamos la dirección").wait_for()
+
+    # An internal note, set apart
+    page.get_by_role("tab", name="Nota interna").click()
+    page.get_by_placeholder("Nota solo para el equipo…").fill("Confirmar con bodega el cambio.")
+    page.get_by_role("button", name="Agregar nota").click()
+    page.locator("li.message-note", has_text="Confirmar con bodega").wait_for()
+
+    # Status
+    page.locator("select[name=status]").select_option("pending")
+    page.locator(".meta .status-pending").wait_for()
+    shoot(page, "ticket")
+    assert page.errors == []
+
+
+def test_new_messages_arrive_without_reload(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, AGENT)
+    open_view(page, "open")
+    assert stack.cli("wa", "send", "--from", "+50377770001", "--name", "Karla", "¿Abren el domingo?").returncode == 0
+    page.get_by_role("link", name="¿Abren el domingo?").wait_for(timeout=15000)
+
+    mail = EmailMessage(policy=policy.SMTP)
+    mail["From"] = "Tomás Ruiz <tomas.ruiz@cliente.example>"
+    mail["To"] = "soporte@atiende.localhost"
+    mail["Subject"] = "Factura duplicada"
+    mail.set_content("Me llegaron dos facturas por el mismo pedido.")
+    with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=10) as smtp:
+        smtp.send_message(mail)
+    page.get_by_role("link", name="Factura duplicada").wait_for(timeout=15000)
+    # And on an open ticket page, the customer's next message appears by itself
+    page.get_by_role("link", name="¿Abren el domingo?").click()
+    page.wait_for_selector("ol.thread li.message")
+    stack.cli("wa", "send", "--from", "+50377770001", "--name", "Karla", "Es para recoger un pedido")
+    page.locator("li.message-inbound", has_text="recoger un pedido").wait_for(timeout=15000)
+
+
+def test_agent_cannot_open_another_groups_ticket(browser: Any, stack: RunningStack) -> None:
+    admin_tickets = stack.api("GET", "/api/tickets", as_agent=ADMIN, params={"limit": 100}).json()["tickets"]
+    billing = next(t for t in admin_tickets if t["subject"].startswith("Quiero cancelar mi suscripción"))
+    page = signed_in(browser, stack, AGENT)
+    page.goto(f"{stack.base}/#/tickets/{billing['id']}")
+    page.get_by_role("alert").wait_for()
+    assert "No tienes permiso" in page.get_by_role("alert").inner_text()
+    page.get_by_role("link", name="Volver a la lista").click()
+    open_view(page, "open")
+    assert page.get_by_role("link", name=billing["subject"]).count() == 0
+
+
+def test_supervisor_reassigns(browser: Any, stack: RunningStack) -> None:
+    agent_id = stack.api("GET", "/api/me").json()["agent_id"]
+    page = signed_in(browser, stack, SUPERVISOR)
+    open_view(page, "open")
+    page.get_by_role("link", name="Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces").click()
+    page.locator("select[name=assignee]").select_option(agent_id)
+    page.get_by_role("status").filter(has_text="Cambios guardados").wait_for()
+    shoot(page, "ticket-supervisor")
+    tickets = stack.api("GET", "/api/tickets", params={"assignee": "me", "limit": 100}).json()["tickets"]
+    assert any(t["subject"].startswith("Quiero cancelar") for t in tickets)
+
+
+def test_hostile_html_mail_renders_inert(browser: Any, stack: RunningStack) -> None:
+    mail = EmailMessage(policy=policy.SMTP)
+    mail["From"] = "Atacante <atacante@cliente.example>"
+    mail["To"] = "soporte@atiende.localhost"
+    mail["Subject"] = "Revisa mi pedido"
+    mail.set_content("Revisa mi pedido, por favor.")
+    mail.add_alternative(
+        "<p>Revisa mi pedido</p><script>window.__hostile = 'script'</script>"
+        "<img src=x onerror=\"window.__hostile='onerror'\">"
+        "<a href=\"javascript:window.__hostile='link'\">ver</a>"
+        "<div onmouseover=\"window.__hostile='hover'\">pasa el ratón</div>",
+        subtype="html",
+    )
+    with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=10) as smtp:
+        smtp.send_message(mail)
+    page = signed_in(browser, stack, AGENT)
+    open_view(page, "open")
+    page.get_by_role("link", name="Revisa mi pedido").click(timeout=15000)
+    body = page.locator("li.message-inbound .body").first
+    body.wait_for()
+    page.get_by_text("pasa el ratón").hover()
+    body.get_by_text("ver", exact=True).click()
+    time.sleep(0.5)
+    assert page.evaluate("window.__hostile") is None
+    assert body.locator("script").count() == 0
+    assert "onerror" not in body.inner_html() and "javascript:" not in body.inner_html()
+    shoot(page, "ticket-html-mail")
