@@ -16,16 +16,19 @@ from chalice.app import Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 import helpdesk
+from agent_api import answers
 from agent_api.auth import Principal, authenticate
 from agent_api.errors import error_response, response_for
+from agent_api.openapi import RouteDoc, document
 from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
 from helpdesk.errors import TicketNotFound
-from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Ticket, TicketStatus
+from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
 from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
 from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
+from helpdesk.sla import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
 from helpdesk.tickets import TicketChanges, get_thread, list_tickets, update_ticket
 
@@ -82,9 +85,22 @@ def _caller(principal: Principal) -> Caller:
     return Caller(principal, viewer, agent.name if agent else "")
 
 
-def agent_route(path: str, methods: tuple[str, ...] = ("GET",), role: Role = Role.AGENT) -> Callable[[View], View]:
+ROUTE_DOCS: list[RouteDoc] = []
+
+
+def agent_route(
+    path: str,
+    methods: tuple[str, ...] = ("GET",),
+    role: Role = Role.AGENT,
+    *,
+    answer: type[BaseModel],
+    status: int = 200,
+    query: type[BaseModel] | None = None,
+    body: type[BaseModel] | None = None,
+) -> Callable[[View], View]:
     """Register a route that needs a signed-in agent of at least ``role``: the
-    view gets the ``Caller`` first, and every error is turned into a response here."""
+    view gets the ``Caller`` first, and every error is turned into a response
+    here. ``answer``, ``query`` and ``body`` describe it in the OpenAPI document."""
 
     def register(view: View) -> View:
         @functools.wraps(view)
@@ -103,6 +119,10 @@ def agent_route(path: str, methods: tuple[str, ...] = ("GET",), role: Role = Rol
         app.route(path, methods=list(methods))(handled)
         for method in methods:
             ROUTE_ROLES[(path, method)] = role
+            doc = RouteDoc(
+                path, method, (view.__doc__ or view.__name__).strip(), role.value, answer, status, query, body
+            )
+            ROUTE_DOCS.append(doc)
         return view
 
     return register
@@ -141,7 +161,22 @@ def health() -> dict[str, Any]:
 
 
 # Routes anyone may call, without a token.
-PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET")}
+PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET")}
+PUBLIC_DOCS = [
+    RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
+    RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
+]
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    return document([*PUBLIC_DOCS, *ROUTE_DOCS], "Atiende agent API", helpdesk.__version__)
+
+
+@app.route("/api/openapi.json")
+def openapi() -> dict[str, Any]:
+    """This API's OpenAPI 3.1 document (generated from its pydantic models)."""
+    return openapi_document()
 
 
 @app.route("/api/console-config")
@@ -178,7 +213,7 @@ class TicketListParams(BaseModel):
         return value
 
 
-@agent_route("/api/me")
+@agent_route("/api/me", answer=answers.Me)
 def me(caller: Caller) -> Response:
     principal = caller.principal
     return _json(
@@ -192,13 +227,13 @@ def me(caller: Caller) -> Response:
     )
 
 
-@agent_route("/api/agents")
+@agent_route("/api/agents", answer=answers.Team)
 def agents(caller: Caller) -> Response:
     """The team, by name: who a ticket can be assigned to or a note can mention."""
     return _json({"agents": [a.model_dump(mode="json") for a in store().list_agents()]})
 
 
-@agent_route("/api/tickets")
+@agent_route("/api/tickets", answer=answers.TicketPage, query=TicketListParams)
 def tickets(caller: Caller) -> Response:
     """A queue view, newest activity first, limited to the tickets the caller may see."""
     params = TicketListParams.model_validate(_request().query_params or {})
@@ -220,7 +255,7 @@ def tickets(caller: Caller) -> Response:
     return _json({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})
 
 
-@agent_route("/api/tickets/{ticket_id}")
+@agent_route("/api/tickets/{ticket_id}", answer=TicketThread)
 def ticket(caller: Caller, ticket_id: str) -> Response:
     thread = get_thread(store(), ticket_id)
     caller.viewer.require_visible(thread.ticket)
@@ -241,7 +276,7 @@ class TicketUpdate(TicketChanges):
     version: Annotated[int, Field(ge=1)]
 
 
-@agent_route("/api/tickets/{ticket_id}", methods=("PATCH",))
+@agent_route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate)
 def change_ticket(caller: Caller, ticket_id: str) -> Response:
     body = TicketUpdate.model_validate_json(_request().raw_body or b"{}")
     changes = TicketChanges.model_validate(body.model_dump(exclude={"version"}, exclude_unset=True))
@@ -251,7 +286,7 @@ def change_ticket(caller: Caller, ticket_id: str) -> Response:
     return _json(update_ticket(store(), ticket_id, changes, body.version, caller.actor))
 
 
-@agent_route("/api/tickets/{ticket_id}/replies", methods=("POST",))
+@agent_route("/api/tickets/{ticket_id}/replies", methods=("POST",), answer=Message, status=202, body=ReplyDraft)
 def reply(caller: Caller, ticket_id: str) -> Response:
     """A public reply on the ticket's channel: stored at once, sent by the
     outbound function (202: its delivery status follows on the message)."""
@@ -261,7 +296,7 @@ def reply(caller: Caller, ticket_id: str) -> Response:
     return _json(message, status=202)
 
 
-@agent_route("/api/tickets/{ticket_id}/notes", methods=("POST",))
+@agent_route("/api/tickets/{ticket_id}/notes", methods=("POST",), answer=Message, status=201, body=NoteDraft)
 def note(caller: Caller, ticket_id: str) -> Response:
     """An internal note: agents only, never sent; mentions name agents."""
     draft = NoteDraft.model_validate_json(_request().raw_body or b"{}")
@@ -284,7 +319,12 @@ def flows() -> Any:
     return StepFunctionsFlows(boto3.client("stepfunctions", region_name=store_settings().region))
 
 
-@agent_route("/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge", methods=("POST",), role=Role.SUPERVISOR)
+@agent_route(
+    "/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge",
+    methods=("POST",),
+    role=Role.SUPERVISOR,
+    answer=answers.Acknowledged,
+)
 def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Response:
     """A supervisor is on an escalated ticket: its escalation stops waiting
     (409 when nothing waits: acknowledged already, or the flow moved on)."""
@@ -295,24 +335,22 @@ def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Respon
     return _json({"acknowledged": breach_id})
 
 
-@agent_route("/api/sla-setup", role=Role.SUPERVISOR)
+@agent_route("/api/sla-setup", role=Role.SUPERVISOR, answer=SlaSetup)
 def sla_setup(caller: Caller) -> Response:
     """The SLA calendars, policies (first match applies) and escalation contacts."""
     return _json(store().sla_setup())
 
 
-@agent_route("/api/sla-setup", methods=("PUT",), role=Role.ADMIN)
+@agent_route("/api/sla-setup", methods=("PUT",), role=Role.ADMIN, answer=SlaSetup, body=SlaSetup)
 def replace_sla_setup(caller: Caller) -> Response:
     """Replace the SLA setup (administrators). Tickets pick up a changed
     policy the next time they change; running timers keep their due times."""
-    from helpdesk.sla import SlaSetup
-
     setup = SlaSetup.model_validate_json(_request().raw_body or b"{}")
     store().put_sla_setup(setup, utc_now())
     return _json(setup)
 
 
-@agent_route("/api/set-aside")
+@agent_route("/api/set-aside", answer=answers.SetAsideMonth, query=SetAsideParams)
 def set_aside(caller: Caller) -> Response:
     """Inbound that became no ticket message (quarantined, unreadable, auto-replies
     answering nothing, unmatched bounces), newest first, for one month."""
@@ -322,7 +360,7 @@ def set_aside(caller: Caller) -> Response:
     return _json({"month": f"{month:%Y-%m}", "entries": [e.model_dump(mode="json") for e in entries]})
 
 
-@agent_route("/api/dead-letters")
+@agent_route("/api/dead-letters", answer=answers.DeadLetters)
 def dead_letters(caller: Caller) -> Response:
     """What the queues gave up on (mail that kept failing, replies, WhatsApp
     updates), with a sample of each, so agents see it and can follow up."""

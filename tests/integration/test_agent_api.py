@@ -227,8 +227,8 @@ def _matrix() -> list[tuple[str, str, str]]:
     return [
         (email, path, method)
         for path, entries in agent_app.app.routes.items()
-        if path.startswith("/api/")
         for method in entries
+        if (path, method) not in agent_app.PUBLIC_ROUTES
         for email in ROLE_RANK
     ]
 

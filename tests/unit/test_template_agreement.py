@@ -162,3 +162,17 @@ def test_escalation_steps_named_by_the_flows_are_the_ones_carried_out() -> None:
             re.findall(r'"action": "([a-z_]+)"', json.dumps(state_machine_definition(f"statemachines/{path.name}")))
         )
     assert named == {step.value for step in Step}
+
+
+def test_openapi_document_describes_every_route_with_its_role() -> None:
+    from agent_api.app import PUBLIC_ROUTES, ROUTE_ROLES, openapi_document
+
+    document = openapi_document()
+    documented = {(path, method.upper()) for path, operations in document["paths"].items() for method in operations}
+    routes = {(path, method) for path, entries in app.routes.items() for method in entries}
+    assert documented == routes - {("/api/openapi.json", "GET")}
+    for (path, method), role in ROUTE_ROLES.items():
+        operation = document["paths"][path][method.lower()]
+        assert operation["x-atiende-role"] == role.value and operation["security"]
+    for path, method in PUBLIC_ROUTES - {("/api/openapi.json", "GET")}:
+        assert "security" not in document["paths"][path][method.lower()]

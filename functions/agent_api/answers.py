@@ -1,0 +1,91 @@
+"""What the agent API answers, as typed models: the routes build them, and
+the OpenAPI document describes them (so the document is what the API sends)."""
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from helpdesk.models import Agent, SetAside, Ticket
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Health(_Answer):
+    status: str
+    versions: dict[str, str]
+
+
+class CognitoConfig(_Answer):
+    endpoint: str
+    region: str
+    client_id: str
+
+
+class ConsoleConfig(_Answer):
+    cognito: CognitoConfig
+    languages: list[str]
+
+
+class Me(_Answer):
+    agent_id: str
+    email: str
+    name: str
+    role: str
+    group_ids: list[str]
+
+
+class Team(_Answer):
+    agents: list[Agent]
+
+
+class TicketPage(_Answer):
+    tickets: list[Ticket]
+    cursor: str | None
+
+
+class Acknowledged(_Answer):
+    acknowledged: str
+
+
+class SetAsideMonth(_Answer):
+    month: str
+    entries: list[SetAside]
+
+
+class DeadLetterSample(_Answer):
+    message_id: str
+    body: str
+    first_sent_at: str | None
+    receive_count: int
+
+
+class DeadLetterQueue(_Answer):
+    name: str
+    waiting: int
+    samples: list[DeadLetterSample]
+
+
+class DeadLetters(_Answer):
+    queues: list[DeadLetterQueue]
+
+
+class Translated(_Answer):
+    es: str
+    en: str
+
+
+class ErrorDetail(_Answer):
+    code: str
+    message_key: str
+    message: Translated
+    detail: Any = None
+
+
+class ErrorAnswer(_Answer):
+    """Every error: a code, a message key and the message in Spanish and
+    English; a 409 on a stale ticket also carries the ticket as it is now."""
+
+    error: ErrorDetail
+    current: Ticket | None = None

@@ -1,0 +1,96 @@
+"""The agent API's OpenAPI 3.1 document, built from the same pydantic models
+the routes parse and answer with: what each route takes (query, body), what
+it answers, and the role it needs."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from agent_api.answers import ErrorAnswer
+
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    path: str
+    method: str
+    summary: str
+    role: str | None  # None: public
+    answer: type[BaseModel]
+    status: int = 200
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+
+
+def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]:
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorAnswer, "serialization")]
+    for route in routes:
+        modes.append((route.answer, "serialization"))
+        for model in (route.query, route.body):
+            if model is not None:
+                modes.append((model, "validation"))
+    keys, schemas = models_json_schema(list(dict.fromkeys(modes)), ref_template=REF)
+    components = schemas.get("$defs", {})
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        operation: dict[str, Any] = {
+            "operationId": f"{route.method.lower()}{route.path.replace('/', '_').replace('{', '').replace('}', '')}",
+            "summary": route.summary.split("\n")[0],
+            "description": route.summary,
+            "parameters": _path_parameters(route.path) + _query_parameters(route.query, keys, components),
+            "responses": {
+                str(route.status): _content(keys[(route.answer, "serialization")]),
+                "default": {"description": "an error", **_content(keys[(ErrorAnswer, "serialization")])},
+            },
+        }
+        operation["responses"][str(route.status)]["description"] = "done"
+        if route.body is not None:
+            operation["requestBody"] = {"required": True, **_content(keys[(route.body, "validation")])}
+        if route.role is not None:
+            operation["security"] = [{"cognito": []}]
+            operation["x-atiende-role"] = route.role
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token (JWT)"}
+            },
+        },
+    }
+
+
+def _content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 128}}
+        for name in names
+    ]
+
+
+def _query_parameters(
+    model: type[BaseModel] | None, keys: dict[Any, dict[str, Any]], components: dict[str, Any]
+) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema_of_model = components[keys[(model, "validation")]["$ref"].rsplit("/", 1)[1]]
+    properties = schema_of_model["properties"]
+    required = set(schema_of_model.get("required", []))
+    parameters = []
+    for name, schema in properties.items():
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+        if schema.get("type") == "array":
+            parameter |= {"style": "form", "explode": False}  # status=open,pending
+        parameters.append(parameter)
+    return parameters
