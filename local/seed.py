@@ -13,6 +13,7 @@ import boto3
 
 from helpdesk.calendars import BusinessCalendar, TimeBlock, weekdays
 from helpdesk.ingest import InboundMessage, ThreadHints, ingest
+from helpdesk.macros import Macro, save_macro
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -115,6 +116,24 @@ DEMO_SLA = SlaSetup(
         ),
     ),
     escalation_contacts=("admin@atiende.localhost",),
+)
+MACROS = (
+    Macro(
+        id="pedir-numero-de-pedido",
+        name="Pedir número de pedido",
+        reply="Hola {{contact.first_name}}, gracias por escribirnos. ¿Nos compartes el número de tu pedido para "
+        "revisarlo?\n\n{{agent.first_name}}",
+        status=TicketStatus.PENDING,
+    ),
+    Macro(
+        id="envio-en-camino",
+        name="Resolver: envío en camino",
+        reply="Hola {{contact.first_name}}, tu pedido ya va en camino y llegará en 1 a 3 días hábiles. "
+        "Te dejamos el ticket #{{ticket.number}} como referencia.\n\n{{agent.first_name}}",
+        status=TicketStatus.SOLVED,
+        add_tags=("envios",),
+    ),
+    Macro(id="urgente-facturacion", name="Urgente a Facturación", priority=Priority.URGENT, group_id="facturacion"),
 )
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
@@ -228,4 +247,6 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
     agent_ids = create_agents(session, user_pool_id, store)
     if not store.sla_setup().policies:  # an administrator's own setup is kept
         store.put_sla_setup(DEMO_SLA, datetime.now(UTC))
+    for macro in MACROS:
+        save_macro(store, macro)
     return create_conversations(store, agent_ids)

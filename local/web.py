@@ -5,6 +5,7 @@ import base64
 import json
 import mimetypes
 import re
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -26,7 +27,34 @@ API_PATHS = ("/health", "/api")
 
 
 class ConsoleRequestHandler(ChaliceRequestHandler):
-    """API paths go to the Chalice app; everything else is a frontend file."""
+    """API paths go to the Chalice app; everything else is a frontend file.
+
+    The app object serves one request at a time, as one Lambda instance does:
+    Chalice keeps the request being served on the app itself
+    (``app.current_request``), so two requests at once in this threaded server
+    would read each other's bodies."""
+
+    _one_at_a_time = threading.Lock()
+
+    def _generic_handle(self) -> None:
+        with ConsoleRequestHandler._one_at_a_time:
+            super()._generic_handle()
+
+    # Chalice binds these to its own _generic_handle; route them through ours.
+    def do_PATCH(self) -> None:
+        self._generic_handle()
+
+    def do_PUT(self) -> None:
+        self._generic_handle()
+
+    def do_DELETE(self) -> None:
+        self._generic_handle()
+
+    def do_OPTIONS(self) -> None:
+        self._generic_handle()
+
+    def do_HEAD(self) -> None:
+        self._generic_handle()
 
     def _is_api(self) -> bool:
         path = urlsplit(self.path).path

@@ -69,6 +69,9 @@ export async function request(method, path, body, authenticated = true) {
 export const api = {
   me: () => request('GET', '/api/me'),
   agents: () => request('GET', '/api/agents'),
+  macros: () => request('GET', '/api/macros'),
+  applyMacro: (id, macro) =>
+    request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
   thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),

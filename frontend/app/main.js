@@ -221,6 +221,13 @@ function agentName(me, agentId) {
   return me.team.find((agent) => agent.id === agentId)?.name || '—';
 }
 
+function problemText(problem) {
+  const error = problem?.body?.error;
+  if (!error) return t('error.network');
+  const reasons = Array.isArray(error.detail) ? error.detail.map((d) => `${d.field}: ${d.reason}`).join('; ') : '';
+  return reasons ? `${error.message[language()]} (${reasons})` : error.message[language()];
+}
+
 // --- ticket page ---------------------------------------------------------------------
 
 const TICKS = { queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
@@ -296,7 +303,7 @@ function Composer({ thread, onSent }) {
       setBody('');
       onSent();
     } catch (problem) {
-      setNotice(problem.body?.error?.message?.[language()] || t('error.network'));
+      setNotice(problemText(problem));
     } finally {
       setBusy(false);
     }
@@ -342,7 +349,18 @@ function TicketFields({ thread, me, onChanged }) {
       await api.update(ticket.id, { version: ticket.version, ...changes });
       setNotice(t('ticket.saved'));
     } catch (problem) {
-      setNotice(problem.status === 409 ? t('ticket.conflict') : problem.body?.error?.message?.[language()] || t('error.network'));
+      setNotice(problem.status === 409 ? t('ticket.conflict') : problemText(problem));
+    }
+    onChanged();
+  };
+  const applyMacro = async (macroId) => {
+    if (!macroId) return;
+    const macro = me.macros.find((m) => m.id === macroId);
+    try {
+      await api.applyMacro(ticket.id, macroId);
+      setNotice(t('macro.applied', { name: macro?.name || macroId }));
+    } catch (problem) {
+      setNotice(problemText(problem));
     }
     onChanged();
   };
@@ -372,6 +390,12 @@ function TicketFields({ thread, me, onChanged }) {
       ${ticket.assignee_id === me.agent_id
         ? html`<button type="button" onClick=${() => change({ assignee_id: null })}>${t('ticket.release')}</button>`
         : html`<button type="button" onClick=${() => change({ assignee_id: me.agent_id })}>${t('ticket.take')}</button>`}
+      ${me.macros.length > 0 && ticket.status !== 'closed' && html`
+        <label>${t('macro.apply')}
+          <select name="macro" value="" onChange=${(e) => applyMacro(e.target.value)}>
+            <option value="">${t('macro.choose')}</option>
+            ${me.macros.map((macro) => html`<option value=${macro.id}>${macro.name}</option>`)}
+          </select></label>`}
       ${notice && html`<p class="notice" role="status">${notice}</p>`}
     </section>`;
 }
@@ -385,7 +409,7 @@ function SidePanel({ thread, me, onChanged }) {
       await api.acknowledge(ticket.id, breach.id);
       setNotice(t('sla.acknowledged'));
     } catch (problem) {
-      setNotice(problem.body?.error?.message?.[language()] || t('error.network'));
+      setNotice(problemText(problem));
     }
     onChanged();
   };
@@ -428,7 +452,7 @@ function TicketPage({ ticketId, me }) {
       setThread(await api.thread(ticketId));
       setError('');
     } catch (problem) {
-      setError(problem.body?.error?.message?.[language()] || t('error.network'));
+      setError(problemText(problem));
     }
   }, [ticketId]);
   usePolling(load, [ticketId]);
@@ -470,8 +494,8 @@ function App() {
 
   useEffect(() => {
     if (!signedIn) return;
-    Promise.all([api.me(), api.agents()])
-      .then(([who, team]) => setMe({ ...who, team: team.agents }))
+    Promise.all([api.me(), api.agents(), api.macros()])
+      .then(([who, team, saved]) => setMe({ ...who, team: team.agents, macros: saved.macros }))
       .catch(() => { signOut(); setSignedIn(false); });
   }, [signedIn]);
 

@@ -5,7 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.models import Agent, SetAside, Ticket
+from helpdesk.macros import Macro
+from helpdesk.models import Agent, Message, SetAside, Ticket
 
 
 class _Answer(BaseModel):
@@ -89,3 +90,16 @@ class ErrorAnswer(_Answer):
 
     error: ErrorDetail
     current: Ticket | None = None
+
+
+class Macros(_Answer):
+    macros: list[Macro]
+
+
+class MacroApplied(_Answer):
+    ticket: Ticket
+    reply: Message | None
+
+
+class Deleted(_Answer):
+    deleted: str

@@ -23,6 +23,7 @@ from agent_api.openapi import RouteDoc, document
 from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
 from helpdesk.errors import TicketNotFound
+from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
 from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
@@ -302,6 +303,37 @@ def note(caller: Caller, ticket_id: str) -> Response:
     draft = NoteDraft.model_validate_json(_request().raw_body or b"{}")
     _visible_ticket(caller, ticket_id)
     return _json(add_note(store(), ticket_id, draft, caller.actor), status=201)
+
+
+@agent_route("/api/macros", answer=answers.Macros)
+def macros(caller: Caller) -> Response:
+    """The team's macros, by name."""
+    return _json(answers.Macros(macros=list_macros(store())))
+
+
+@agent_route("/api/macros/{macro_id}", methods=("PUT",), role=Role.ADMIN, answer=Macro, body=Macro)
+def put_macro(caller: Caller, macro_id: str) -> Response:
+    """Create or replace a macro (administrators); unknown placeholders are refused."""
+    macro = Macro.model_validate_json(_request().raw_body or b"{}")
+    if macro.id != macro_id:
+        raise MacroNotFound(macro_id)
+    return _json(save_macro(store(), macro))
+
+
+@agent_route("/api/macros/{macro_id}", methods=("DELETE",), role=Role.ADMIN, answer=answers.Deleted)
+def remove_macro(caller: Caller, macro_id: str) -> Response:
+    """Delete a macro (administrators)."""
+    delete_macro(store(), macro_id)
+    return _json(answers.Deleted(deleted=macro_id))
+
+
+@agent_route("/api/tickets/{ticket_id}/macros/{macro_id}", methods=("POST",), answer=answers.MacroApplied)
+def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
+    """Apply a macro to a ticket: its changes, then its reply with placeholders filled."""
+    macro = get_macro(store(), macro_id)
+    _visible_ticket(caller, ticket_id)
+    ticket, reply = apply_macro(store(), outbound_queue(), ticket_id, macro, caller.actor, mail_settings())
+    return _json(answers.MacroApplied(ticket=ticket, reply=reply))
 
 
 class SetAsideParams(BaseModel):

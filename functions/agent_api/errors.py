@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ningún escalamiento de ese incumplimiento espera confirmación (ya se confirmó o terminó).",
         "No escalation of that breach is waiting for an acknowledgment (already acknowledged or over).",
     ),
+    "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }
@@ -64,8 +65,10 @@ def response_for(exc: Exception) -> Response | None:
     if isinstance(exc, Forbidden):
         return error_response("error.forbidden")
     if isinstance(exc, ValidationError):
+        # The field, the kind of problem and pydantic's reason (never the input itself)
         problems = [
-            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"]} for e in exc.errors(include_url=False)
+            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"], "reason": e["msg"]}
+            for e in exc.errors(include_url=False, include_input=False)
         ]
         return error_response("error.invalid_request", problems)
     if isinstance(exc, StaleTicket):

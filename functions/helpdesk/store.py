@@ -281,6 +281,10 @@ class ConfigItem(HelpdeskItem, discriminator="config"):
     updated_at = UTCDateTimeAttribute()
 
 
+class MacroItem(HelpdeskItem, discriminator="macro"):
+    value = JSONAttribute()
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
@@ -288,7 +292,7 @@ class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
-    BreachItem, ConfigItem, CheckpointItem,
+    BreachItem, ConfigItem, CheckpointItem, MacroItem,
 )  # fmt: skip
 
 
@@ -358,6 +362,11 @@ def due_bucket(moment: datetime) -> str:
 
 
 AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents
+MACRO_DIRECTORY = "DIRECTORY#macro"  # and the macros
+
+
+def macro_pk(macro_id: str) -> str:
+    return f"MACRO#{macro_id}"
 
 
 def agent_pk(agent_id: str) -> str:
@@ -1039,6 +1048,27 @@ class HelpdeskStore:
         except GroupItem.DoesNotExist:
             return None
         return Group(id=item.id, name=item.name, supervisor_id=item.supervisor_id)
+
+    # macros (stored as the domain's own JSON: the store does not import them)
+
+    def put_macro(self, macro_id: str, name: str, value: dict[str, Any]) -> None:
+        MacroItem(
+            macro_pk(macro_id), META, value=value, GSI1PK=MACRO_DIRECTORY, GSI1SK=f"{name.casefold()}#{macro_id}"
+        ).save()
+
+    def get_macro(self, macro_id: str) -> dict[str, Any] | None:
+        try:
+            return dict(MacroItem.get(macro_pk(macro_id), META).value)
+        except MacroItem.DoesNotExist:
+            return None
+
+    def list_macros(self) -> list[dict[str, Any]]:
+        return [
+            dict(item.value) for item in HelpdeskItem.by_status.query(MACRO_DIRECTORY) if isinstance(item, MacroItem)
+        ]
+
+    def delete_macro(self, macro_id: str) -> None:
+        MacroItem(macro_pk(macro_id), META).delete()
 
     # SLAs
 

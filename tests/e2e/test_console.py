@@ -77,6 +77,9 @@ def test_agent_works_a_seeded_ticket(browser: Any, stack: RunningStack) -> None:
     # Reply on the ticket's channel
     page.get_by_placeholder("Escribe tu respuesta…").fill("Listo, actualizamos la dirección de entrega.")
     page.get_by_role("button", name="Enviar").click()
+    sent = page.locator(".composer p[role=status]")
+    sent.wait_for()
+    assert sent.inner_text() == "Respuesta en cola para enviarse.", sent.inner_text()
     page.locator("li.message-outbound", has_text="actualizamos la dirección").wait_for()
 
     # An internal note, set apart
@@ -89,6 +92,11 @@ def test_agent_works_a_seeded_ticket(browser: Any, stack: RunningStack) -> None:
     page.locator("select[name=status]").select_option("pending")
     page.locator(".meta .status-pending").wait_for()
     shoot(page, "ticket")
+
+    # A macro: its reply with the customer's name filled in, and its status
+    page.get_by_label("Aplicar macro").select_option("envio-en-camino")
+    page.locator("li.message-outbound", has_text="Hola Lucía, tu pedido ya va en camino").wait_for()
+    page.locator(".meta .status-solved").wait_for()
     assert page.errors == []
 
 
@@ -128,10 +136,14 @@ def test_agent_cannot_open_another_groups_ticket(browser: Any, stack: RunningSta
 def test_supervisor_reassigns(browser: Any, stack: RunningStack) -> None:
     agent_id = stack.api("GET", "/api/me").json()["agent_id"]
     page = signed_in(browser, stack, SUPERVISOR)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url} {r.post_data}") if r.method == "PATCH" else None)
     open_view(page, "open")
     page.get_by_role("link", name="Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces").click()
     page.locator("select[name=assignee]").select_option(agent_id)
-    page.get_by_role("status").filter(has_text="Cambios guardados").wait_for()
+    page.locator(".fields p[role=status]").wait_for()
+    notice = page.locator(".fields p[role=status]").inner_text()
+    assert notice == "Cambios guardados.", (notice, sent)
     shoot(page, "ticket-supervisor")
     tickets = stack.api("GET", "/api/tickets", params={"assignee": "me", "limit": 100}).json()["tickets"]
     assert any(t["subject"].startswith("Quiero cancelar") for t in tickets)

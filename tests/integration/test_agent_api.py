@@ -220,7 +220,7 @@ def test_agents_can_look_into_the_dead_letter_queues(api: Api) -> None:
 ROLE_RANK = {AGENT: 0, SUPERVISOR: 1, ADMIN: 2}
 NEEDED_RANK = {"agent": 0, "supervisor": 1, "admin": 2}
 # A body each write route refuses as malformed: an allowed caller gets 400, never a change.
-MALFORMED = {"PATCH": {"status": "abierto"}, "POST": {"unexpected": True}, "PUT": {"policies": "x"}}
+MALFORMED = {"PATCH": {"status": "abierto"}, "POST": {"unexpected": True}, "PUT": {"policies": "x", "id": 3}}
 
 
 def _matrix() -> list[tuple[str, str, str]]:
@@ -238,7 +238,7 @@ def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> N
     """Every API route, as every role: below the route's role it is 403; at or
     above, anything but 401/403 (the request itself may be refused as malformed)."""
     ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
-    url = path.replace("{ticket_id}", ticket["id"]).replace("{breach_id}", "none")
+    url = path.replace("{ticket_id}", ticket["id"]).replace("{breach_id}", "none").replace("{macro_id}", "none")
     headers = {"Authorization": f"Bearer {api.token(email)}"}
     response = requests.request(method, api.base + url, headers=headers, json=MALFORMED.get(method), timeout=10)
     needed = agent_app.ROUTE_ROLES[(path, method)]
@@ -281,3 +281,35 @@ def test_agents_take_tickets_and_supervisors_reassign_them(api: Api) -> None:
     assert taken.status_code == 200
     moved = api.patch(path, supervisor, {"version": taken.json()["version"], "assignee_id": supervisor_id})
     assert moved.status_code == 200 and moved.json()["assignee_id"] == supervisor_id
+
+
+def test_macro_changes_the_ticket_and_replies_with_placeholders_filled(api: Api) -> None:
+    token = api.token(SUPERVISOR)
+    ticket = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    names = [m["name"] for m in api.get("/api/macros", token).json()["macros"]]
+    assert "Resolver: envío en camino" in names
+    applied = requests.post(
+        f"{api.base}/api/tickets/{ticket['id']}/macros/envio-en-camino",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert applied.status_code == 200, applied.text
+    body = applied.json()
+    assert body["ticket"]["status"] == "solved" and "envios" in body["ticket"]["tags"]
+    assert body["reply"]["text"].startswith("Hola Lucía, tu pedido ya va en camino")
+    assert f"ticket #{ticket['number']}" in body["reply"]["text"] and body["reply"]["text"].endswith("Sofía")
+
+
+def test_only_admins_save_macros_and_unknown_placeholders_are_refused(api: Api) -> None:
+    macro = {"id": "saludo", "name": "Saludo", "reply": "Hola {{contact.first_name}}"}
+    headers = {"Authorization": f"Bearer {api.token(ADMIN)}"}
+    saved = requests.put(f"{api.base}/api/macros/saludo", headers=headers, json=macro, timeout=10)
+    assert saved.status_code == 200
+    typo = requests.put(
+        f"{api.base}/api/macros/saludo", headers=headers, json={**macro, "reply": "Hola {{cliente.nombre}}"}, timeout=10
+    )
+    assert typo.status_code == 400 and "cliente.nombre" in typo.text
+    agent = {"Authorization": f"Bearer {api.token(AGENT)}"}
+    assert requests.put(f"{api.base}/api/macros/saludo", headers=agent, json=macro, timeout=10).status_code == 403
+    assert requests.delete(f"{api.base}/api/macros/saludo", headers=headers, timeout=10).status_code == 200
+    assert requests.delete(f"{api.base}/api/macros/saludo", headers=headers, timeout=10).status_code == 404

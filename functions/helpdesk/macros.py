@@ -1,0 +1,120 @@
+"""Macros: a saved set of ticket changes plus a reply, applied in one click.
+
+A macro's reply may name a few placeholders, filled from the ticket, its
+contact and the agent applying it: ``{{contact.first_name}}``,
+``{{contact.name}}``, ``{{ticket.number}}``, ``{{ticket.subject}}``,
+``{{agent.name}}`` and ``{{agent.first_name}}``. Anything else between double
+braces is refused when the macro is saved, so a typo never reaches a customer.
+"""
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from helpdesk.errors import HelpdeskError, TicketNotFound
+from helpdesk.models import Actor, Contact, Message, Priority, Ticket, TicketStatus
+from helpdesk.outbound import OutboundQueue
+from helpdesk.replies import ReplyDraft, reply_to_ticket
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import Tag, TicketChanges, update_ticket
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
+PLACEHOLDERS = (
+    "contact.first_name", "contact.name", "ticket.number", "ticket.subject", "agent.name", "agent.first_name",
+)  # fmt: skip
+
+
+class MacroNotFound(HelpdeskError):
+    message_key = "error.macro_not_found"
+
+
+class Macro(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    reply: Annotated[str, Field(max_length=65536)] = ""  # empty: the macro only changes fields
+    status: TicketStatus | None = None
+    priority: Priority | None = None
+    group_id: Annotated[str, Field(max_length=64)] | None = None
+    add_tags: Annotated[tuple[Tag, ...], Field(max_length=20)] = ()
+
+    @field_validator("reply")
+    @classmethod
+    def _known_placeholders(cls, reply: str) -> str:
+        unknown = sorted({name for name in PLACEHOLDER.findall(reply) if name not in PLACEHOLDERS})
+        if unknown:
+            raise ValueError(f"unknown placeholders: {', '.join(unknown)}")
+        return reply
+
+    @field_validator("status")
+    @classmethod
+    def _not_closed(cls, status: TicketStatus | None) -> TicketStatus | None:
+        if status is TicketStatus.CLOSED:
+            raise ValueError("a macro cannot close a ticket")
+        return status
+
+
+def render(text: str, ticket: Ticket, contact: Contact | None, agent: Actor) -> str:
+    """Fill a macro's placeholders for this ticket, contact and agent."""
+    contact_name = contact.name.strip() if contact else ""
+    values = {
+        "contact.first_name": contact_name.split()[0] if contact_name else "",
+        "contact.name": contact_name,
+        "ticket.number": str(ticket.number),
+        "ticket.subject": ticket.subject,
+        "agent.name": agent.name,
+        "agent.first_name": agent.name.split()[0] if agent.name.strip() else "",
+    }
+    filled = PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), text)
+    return re.sub(r"[ \t]+([,.;:!?])", r"\1", filled)  # "Hola ," when a name is missing
+
+
+def apply_macro(
+    store: HelpdeskStore, queue: OutboundQueue, ticket_id: str, macro: Macro, agent: Actor, mail: MailSettings
+) -> tuple[Ticket, Message | None]:
+    """Change the ticket as the macro says, then send its reply (if any) with
+    the macro's status; returns the ticket as it ends and the reply."""
+    ticket = store.get_ticket(ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    fields: dict[str, object] = {}
+    if macro.priority is not None:
+        fields["priority"] = macro.priority
+    if macro.group_id is not None:
+        fields["group_id"] = macro.group_id
+    if macro.add_tags:
+        fields["tags"] = tuple(dict.fromkeys((*ticket.tags, *macro.add_tags)))
+    if macro.status is not None and not macro.reply.strip():
+        fields["status"] = macro.status
+    if fields:
+        ticket = update_ticket(store, ticket_id, TicketChanges.model_validate(fields), ticket.version, agent)
+    reply = None
+    if macro.reply.strip():
+        body = render(macro.reply, ticket, store.get_contact(ticket.contact_id), agent)
+        reply = reply_to_ticket(store, queue, ticket_id, ReplyDraft(body=body, status=macro.status), agent, mail)
+        ticket = store.get_ticket(ticket_id) or ticket
+    return ticket, reply
+
+
+def save_macro(store: HelpdeskStore, macro: Macro) -> Macro:
+    store.put_macro(macro.id, macro.name, macro.model_dump(mode="json"))
+    return macro
+
+
+def get_macro(store: HelpdeskStore, macro_id: str) -> Macro:
+    found = store.get_macro(macro_id)
+    if found is None:
+        raise MacroNotFound(macro_id)
+    return Macro.model_validate(found)
+
+
+def list_macros(store: HelpdeskStore) -> list[Macro]:
+    return [Macro.model_validate(value) for value in store.list_macros()]
+
+
+def delete_macro(store: HelpdeskStore, macro_id: str) -> None:
+    get_macro(store, macro_id)
+    store.delete_macro(macro_id)
