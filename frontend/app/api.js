@@ -72,6 +72,7 @@ export const api = {
   macros: () => request('GET', '/api/macros'),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
+  search: (q) => request('GET', `/api/search?${new URLSearchParams({ q })}`),
   tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
   thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),

@@ -24,7 +24,9 @@ const BREACHING_SOON_MS = 60 * 60 * 1000;
 
 function parseHash() {
   const [, kind, id] = (location.hash || '#/view/mine').split('/');
-  return kind === 'tickets' && id ? { ticketId: decodeURIComponent(id) } : { view: id || 'mine' };
+  if (kind === 'tickets' && id) return { ticketId: decodeURIComponent(id) };
+  if (kind === 'search' && id) return { search: decodeURIComponent(id) };
+  return { view: id || 'mine' };
 }
 
 function useHash() {
@@ -194,7 +196,24 @@ function Inbox({ viewId, me }) {
         <h1>${t(`view.${view.id}`)}</h1>
         ${tickets === null ? html`<p>${t('loading')}</p>`
           : tickets.length === 0 ? html`<p class="muted">${t('list.empty')}</p>`
-          : html`<table class="tickets">
+          : html`<${TicketTable} tickets=${tickets} me=${me} now=${now} selected=${selected} />`}
+      </main>
+    </div>`;
+}
+
+function agentName(me, agentId) {
+  return me.team.find((agent) => agent.id === agentId)?.name || '—';
+}
+
+function problemText(problem) {
+  const error = problem?.body?.error;
+  if (!error) return t('error.network');
+  const reasons = Array.isArray(error.detail) ? error.detail.map((d) => `${d.field}: ${d.reason}`).join('; ') : '';
+  return reasons ? `${error.message[language()]} (${reasons})` : error.message[language()];
+}
+
+function TicketTable({ tickets, me, now, selected = -1 }) {
+  return html`<table class="tickets">
               <thead><tr>
                 <th scope="col">#</th><th scope="col">${t('list.channel')}</th><th scope="col">${t('list.subject')}</th>
                 <th scope="col">${t('list.status')}</th><th scope="col">${t('list.priority')}</th>
@@ -212,20 +231,35 @@ function Inbox({ viewId, me }) {
                   <td><${ListSla} ticket=${ticket} now=${now} /></td>
                   <td><time datetime=${ticket.updated_at} title=${formatTime(ticket.updated_at)}>${formatAge(ticket.updated_at, now)}</time></td>
                 </tr>`)}
-              </tbody></table>`}
-      </main>
-    </div>`;
+              </tbody></table>`;
 }
 
-function agentName(me, agentId) {
-  return me.team.find((agent) => agent.id === agentId)?.name || '—';
+function SearchResults({ query, me }) {
+  const [tickets, setTickets] = useState(null);
+  const now = useNow(15000);
+  useEffect(() => {
+    setTickets(null);
+    api.search(query).then((page) => setTickets(page.tickets)).catch(() => setTickets([]));
+  }, [query]);
+  return html`
+    <main id="content" class="list search" data-loaded=${tickets === null ? '' : 'search'}>
+      <h1>${t('search.results', { query })}</h1>
+      ${tickets === null ? html`<p>${t('loading')}</p>`
+        : tickets.length === 0 ? html`<p class="muted">${t('search.none')}</p>`
+        : html`<${TicketTable} tickets=${tickets} me=${me} now=${now} />`}
+    </main>`;
 }
 
-function problemText(problem) {
-  const error = problem?.body?.error;
-  if (!error) return t('error.network');
-  const reasons = Array.isArray(error.detail) ? error.detail.map((d) => `${d.field}: ${d.reason}`).join('; ') : '';
-  return reasons ? `${error.message[language()]} (${reasons})` : error.message[language()];
+function SearchBox() {
+  const [query, setQuery] = useState(parseHash().search || '');
+  const submit = (event) => {
+    event.preventDefault();
+    if (query.trim()) location.hash = `#/search/${encodeURIComponent(query.trim())}`;
+  };
+  return html`<form role="search" class="search-box" onSubmit=${submit}>
+    <input type="search" name="q" aria-label=${t('search.label')} placeholder=${t('search.placeholder')}
+           value=${query} onInput=${(e) => setQuery(e.target.value)} />
+  </form>`;
 }
 
 // --- ticket page ---------------------------------------------------------------------
@@ -505,13 +539,14 @@ function App() {
     <a class="skip" href="#content">${t('skip')}</a>
     <header class="top">
       <a class="brand" href="#/view/mine">${t('app.name')}</a>
+      <${SearchBox} />
       <span class="live" title=${t('live')}>●</span>
       <span class="who">${me.name} · ${me.role}</span>
       <${LanguagePicker} />
       <button type="button" onClick=${() => { signOut(); setSignedIn(false); }}>${t('signout')}</button>
     </header>
-    ${route.ticketId
-      ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
+    ${route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
+      : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }
 

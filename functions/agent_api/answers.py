@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 from helpdesk.macros import Macro
 from helpdesk.models import Agent, Message, SetAside, Ticket
+from helpdesk.tickets import BulkOutcome
 
 
 class _Answer(BaseModel):
@@ -103,3 +104,7 @@ class MacroApplied(_Answer):
 
 class Deleted(_Answer):
     deleted: str
+
+
+class BulkOutcomes(_Answer):
+    results: list[BulkOutcome]

@@ -28,10 +28,11 @@ from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Messag
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
 from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.search import search_tickets
 from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
 from helpdesk.sla import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
-from helpdesk.tickets import TicketChanges, get_thread, list_tickets, update_ticket
+from helpdesk.tickets import BulkChange, TicketChanges, bulk_update, get_thread, list_tickets, update_ticket
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API
@@ -254,6 +255,27 @@ def tickets(caller: Caller) -> Response:
         ),
     )
     return _json({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})
+
+
+class SearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: Annotated[str, Field(min_length=1, max_length=320)]
+
+
+@agent_route("/api/search", answer=answers.TicketPage, query=SearchParams)
+def search(caller: Caller) -> Response:
+    """Tickets by number (48213 or #48213), contact e-mail, or phone/WhatsApp number."""
+    params = SearchParams.model_validate(_request().query_params or {})
+    found = [t for t in search_tickets(store(), params.q) if caller.viewer.can_see(t)]
+    return _json(answers.TicketPage(tickets=found, cursor=None))
+
+
+@agent_route("/api/tickets/bulk", methods=("POST",), answer=answers.BulkOutcomes, body=BulkChange)
+def bulk(caller: Caller) -> Response:
+    """The same changes on up to 100 tickets; each ticket says how it went."""
+    request = BulkChange.model_validate_json(_request().raw_body or b"{}")
+    return _json(answers.BulkOutcomes(results=bulk_update(store(), request, caller.viewer, caller.actor)))
 
 
 @agent_route("/api/tickets/{ticket_id}", answer=TicketThread)

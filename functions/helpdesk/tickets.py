@@ -4,8 +4,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from helpdesk.access import Viewer
 from helpdesk.clock import new_id, utc_now
-from helpdesk.errors import StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.models import (
     Actor,
     EventKind,
@@ -112,3 +113,56 @@ def plain_value(value: object) -> Scalar | list[str]:
     if hasattr(value, "value"):
         return value.value
     return value  # type: ignore[return-value]
+
+
+class BulkChange(BaseModel):
+    """Body of ``POST /api/tickets/bulk``: the same changes on up to 100 tickets."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ticket_ids: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=64)], ...], Field(min_length=1, max_length=100)
+    ]
+    changes: TicketChanges
+
+
+class BulkOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ticket_id: str
+    ok: bool
+    error: str | None = None  # the message key of what stopped it
+    ticket: Ticket | None = None
+
+
+BULK_ATTEMPTS = 3
+
+
+def bulk_update(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor) -> list[BulkOutcome]:
+    """Apply the same changes to each ticket the caller may change, on top of
+    its current version (a ticket changed meanwhile is read again); one
+    ticket's refusal does not stop the others."""
+    outcomes = []
+    for ticket_id in dict.fromkeys(bulk.ticket_ids):
+        try:
+            outcomes.append(
+                BulkOutcome(ticket_id=ticket_id, ok=True, ticket=_bulk_one(store, ticket_id, bulk, viewer, actor))
+            )
+        except HelpdeskError as refused:
+            outcomes.append(BulkOutcome(ticket_id=ticket_id, ok=False, error=refused.message_key))
+    return outcomes
+
+
+def _bulk_one(store: HelpdeskStore, ticket_id: str, bulk: BulkChange, viewer: Viewer, actor: Actor) -> Ticket:
+    for _ in range(BULK_ATTEMPTS):
+        current = store.get_ticket(ticket_id)
+        if current is None:
+            raise TicketNotFound(ticket_id)
+        viewer.require_visible(current)
+        if "assignee_id" in bulk.changes.model_fields_set:
+            viewer.require_assignable(current, bulk.changes.assignee_id)
+        try:
+            return update_ticket(store, ticket_id, bulk.changes, current.version, actor)
+        except StaleTicket:
+            continue
+    raise StaleTicket(store.get_ticket(ticket_id))

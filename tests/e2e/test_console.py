@@ -176,3 +176,12 @@ def test_hostile_html_mail_renders_inert(browser: Any, stack: RunningStack) -> N
     assert body.locator("script").count() == 0
     assert "onerror" not in body.inner_html() and "javascript:" not in body.inner_html()
     shoot(page, "ticket-html-mail")
+
+
+def test_agent_finds_a_ticket_by_phone_number(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, AGENT)
+    page.get_by_label("Buscar tickets").fill("+502 5550-1234")
+    page.get_by_label("Buscar tickets").press("Enter")
+    page.wait_for_selector("main.search[data-loaded='search']")
+    page.get_by_role("link", name="Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟").wait_for()
+    shoot(page, "search")

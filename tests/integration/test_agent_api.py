@@ -313,3 +313,46 @@ def test_only_admins_save_macros_and_unknown_placeholders_are_refused(api: Api) 
     assert requests.put(f"{api.base}/api/macros/saludo", headers=agent, json=macro, timeout=10).status_code == 403
     assert requests.delete(f"{api.base}/api/macros/saludo", headers=headers, timeout=10).status_code == 200
     assert requests.delete(f"{api.base}/api/macros/saludo", headers=headers, timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "subject"),
+    [
+        ("lucia.ramirez@example.com", "Cambio de dirección de entrega"),
+        ("LUCIA.RAMIREZ@EXAMPLE.COM", "Cambio de dirección de entrega"),
+        ("+502 5550 1234", "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟"),
+        ("50255501234", "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟"),
+    ],
+)
+def test_search_by_email_and_phone(api: Api, query: str, subject: str) -> None:
+    found = api.get("/api/search", api.token(ADMIN), q=query).json()["tickets"]
+    assert subject in [t["subject"] for t in found]
+
+
+def test_search_by_number_respects_the_agents_reach(api: Api) -> None:
+    cancellation = _ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
+    for query in (str(cancellation["number"]), f"#{cancellation['number']}"):
+        assert [t["id"] for t in api.get("/api/search", api.token(SUPERVISOR), q=query).json()["tickets"]] == [
+            cancellation["id"]
+        ]
+        assert api.get("/api/search", api.token(AGENT), q=query).json()["tickets"] == []  # billing's, not theirs
+    assert api.get("/api/search", api.token(AGENT), q="nadie@ninguna.example").json()["tickets"] == []
+    assert api.get("/api/search", api.token(AGENT)).status_code == 400
+
+
+def test_bulk_update_reports_each_ticket(api: Api) -> None:
+    admin = api.token(ADMIN)
+    cancellation = _ticket_with_subject(api, admin, CANCELLATION)
+    address = _ticket_with_subject(api, admin, "Cambio de dirección de entrega")
+    body = {
+        "ticket_ids": [address["id"], cancellation["id"], "01JZZZZZZZZZZZZZZZZZZZZZZZ"],
+        "changes": {"tags": ["revisado"]},
+    }
+    response = requests.post(
+        api.base + "/api/tickets/bulk", headers={"Authorization": f"Bearer {api.token(AGENT)}"}, json=body, timeout=10
+    )
+    assert response.status_code == 200, response.text
+    results = {r["ticket_id"]: r for r in response.json()["results"]}
+    assert results[address["id"]]["ok"] and results[address["id"]]["ticket"]["tags"] == ["revisado"]
+    assert results[cancellation["id"]]["error"] == "error.forbidden"  # another group's
+    assert results["01JZZZZZZZZZZZZZZZZZZZZZZZ"]["error"] == "error.ticket_not_found"
