@@ -1,6 +1,6 @@
 """``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
 
-from bench import cold_start, ingest_bench, mail_corpus, peers, sla_checker_bench, whatsapp_bench
+from bench import cold_start, console_size, ingest_bench, mail_corpus, peers, sla_checker_bench, whatsapp_bench
 
 
 def mail_rates() -> None:
@@ -58,6 +58,11 @@ def main() -> None:
             f"  {run.open_tickets:>14,}{run.reads:>8}{run.read_units:>12.1f}{run.writes:>8}"
             f"{run.breaches:>10}{run.seconds:>10.2f}"
         )
+    load = console_size.run()
+    print("\n(h) console initial load (gzip)")
+    for name, (raw, packed) in load.files.items():
+        print(f"  {name:<44}{packed / 1024:>10.1f} KB   ({raw / 1024:.1f} KB raw)")
+    print(f"  {'total':<44}{load.compressed / 1024:>10.1f} KB   budget {console_size.BUDGET_BYTES // 1024} KB")
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")

@@ -343,7 +343,8 @@ def test_search_by_number_respects_the_agents_reach(api: Api) -> None:
 def test_bulk_update_reports_each_ticket(api: Api) -> None:
     admin = api.token(ADMIN)
     cancellation = _ticket_with_subject(api, admin, CANCELLATION)
-    address = _ticket_with_subject(api, admin, "Cambio de dirección de entrega")
+    # María's WhatsApp ticket: in no group yet, so in the agent's reach
+    address = _ticket_with_subject(api, admin, "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
     body = {
         "ticket_ids": [address["id"], cancellation["id"], "01JZZZZZZZZZZZZZZZZZZZZZZZ"],
         "changes": {"tags": ["revisado"]},
