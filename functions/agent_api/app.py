@@ -361,7 +361,7 @@ def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
 class SetAsideParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    month: Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")] | None = None  # year 0 is no month
 
 
 @functools.lru_cache(maxsize=1)
