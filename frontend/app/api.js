@@ -74,6 +74,7 @@ export const api = {
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   search: (q) => request('GET', `/api/search?${new URLSearchParams({ q })}`),
   tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
+  contact: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}`),
   thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
   reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),

@@ -438,6 +438,12 @@ function SidePanel({ thread, me, onChanged }) {
   const now = useNow();
   const { ticket, contact } = thread;
   const [notice, setNotice] = useState('');
+  const [past, setPast] = useState(null);
+  useEffect(() => {
+    api.contact(ticket.contact_id)
+      .then((history) => setPast(history.tickets.filter((other) => other.id !== ticket.id)))
+      .catch(() => setPast([]));
+  }, [ticket.id]);
   const acknowledge = async (breach) => {
     try {
       await api.acknowledge(ticket.id, breach.id);
@@ -455,6 +461,12 @@ function SidePanel({ thread, me, onChanged }) {
           <p><strong>${contact.name || '—'}</strong></p>
           <p>${t('ticket.country')}: ${contact.country || '—'}</p>
           <ul aria-label=${t('ticket.identities')}>${contact.identities.map((i) => html`<li>${i.kind}: ${i.value}</li>`)}</ul>`}
+        <h3>${t('ticket.past')}</h3>
+        ${past === null ? html`<p>${t('loading')}</p>`
+          : past.length === 0 ? html`<p class="muted">${t('ticket.past_none')}</p>`
+          : html`<ul class="past">${past.map((other) => html`
+              <li><a href=${`#/tickets/${other.id}`}>#${other.number} ${other.subject || '—'}</a>
+                <span class="muted"> · ${t(`status.${other.status}`)}</span></li>`)}</ul>`}
       </section>
       ${ticket.sla && html`
         <section aria-labelledby="sla-title" class="sla-panel">

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.macros import Macro
-from helpdesk.models import Agent, Message, SetAside, Ticket
+from helpdesk.models import Agent, Contact, Message, SetAside, Ticket
 from helpdesk.tickets import BulkOutcome
 
 
@@ -108,3 +108,11 @@ class Deleted(_Answer):
 
 class BulkOutcomes(_Answer):
     results: list[BulkOutcome]
+
+
+class ContactHistory(_Answer):
+    """A contact and their tickets across channels, newest first (those the
+    caller may see)."""
+
+    contact: Contact
+    tickets: list[Ticket]

@@ -22,7 +22,7 @@ from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
 from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
-from helpdesk.errors import TicketNotFound
+from helpdesk.errors import ContactNotFound, TicketNotFound
 from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
 from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.observability import logger
@@ -325,6 +325,16 @@ def note(caller: Caller, ticket_id: str) -> Response:
     draft = NoteDraft.model_validate_json(_request().raw_body or b"{}")
     _visible_ticket(caller, ticket_id)
     return _json(add_note(store(), ticket_id, draft, caller.actor), status=201)
+
+
+@agent_route("/api/contacts/{contact_id}", answer=answers.ContactHistory)
+def contact(caller: Caller, contact_id: str) -> Response:
+    """A contact with their tickets across channels, newest first."""
+    found = store().get_contact(contact_id)
+    if found is None:
+        raise ContactNotFound(contact_id)
+    history = [t for t in store().tickets_of_contact(contact_id, limit=50) if caller.viewer.can_see(t)]
+    return _json(answers.ContactHistory(contact=found, tickets=history))
 
 
 @agent_route("/api/macros", answer=answers.Macros)

@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ningún escalamiento de ese incumplimiento espera confirmación (ya se confirmó o terminó).",
         "No escalation of that breach is waiting for an acknowledgment (already acknowledged or over).",
     ),
+    "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),

@@ -87,3 +87,7 @@ class ConcurrentWrite(HelpdeskError):
     items at that moment (TransactionConflict): nothing was written; try again."""
 
     message_key = "error.busy"
+
+
+class ContactNotFound(HelpdeskError):
+    message_key = "error.contact_not_found"

@@ -183,5 +183,9 @@ def test_agent_finds_a_ticket_by_phone_number(browser: Any, stack: RunningStack)
     page.get_by_label("Buscar tickets").fill("+502 5550-1234")
     page.get_by_label("Buscar tickets").press("Enter")
     page.wait_for_selector("main.search[data-loaded='search']")
-    page.get_by_role("link", name="Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟").wait_for()
+    page.get_by_role("link", name="Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟").click()
+    # The side panel lists the contact's other tickets
+    page.get_by_role("heading", name="Otros tickets del contacto").wait_for()
+    page.locator("ul.past, .side p.muted").first.wait_for()
     shoot(page, "search")
+    assert page.errors == []

@@ -238,7 +238,12 @@ def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> N
     """Every API route, as every role: below the route's role it is 403; at or
     above, anything but 401/403 (the request itself may be refused as malformed)."""
     ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
-    url = path.replace("{ticket_id}", ticket["id"]).replace("{breach_id}", "none").replace("{macro_id}", "none")
+    url = (
+        path.replace("{ticket_id}", ticket["id"])
+        .replace("{breach_id}", "none")
+        .replace("{macro_id}", "none")
+        .replace("{contact_id}", ticket["contact_id"])
+    )
     headers = {"Authorization": f"Bearer {api.token(email)}"}
     response = requests.request(method, api.base + url, headers=headers, json=MALFORMED.get(method), timeout=10)
     needed = agent_app.ROUTE_ROLES[(path, method)]
@@ -363,3 +368,11 @@ def test_bulk_update_reports_each_ticket(api: Api) -> None:
 def test_set_aside_month_out_of_range_is_400(api: Api, month: str) -> None:
     # schemathesis found "0000-01" answered 500 (Python has no year 0)
     assert api.get("/api/set-aside", api.token(), month=month).status_code == 400
+
+
+def test_contact_history_lists_their_tickets_across_channels(api: Api) -> None:
+    ticket = _ticket_with_subject(api, api.token(ADMIN), "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
+    history = api.get(f"/api/contacts/{ticket['contact_id']}", api.token()).json()
+    assert history["contact"]["name"] == "María López"
+    assert ticket["id"] in [t["id"] for t in history["tickets"]]
+    assert api.get("/api/contacts/01JZZZZZZZZZZZZZZZZZZZZZZZ", api.token()).status_code == 404
