@@ -156,7 +156,7 @@ def track(
     needed only to pick a policy (on creation, or when a policy field changed)."""
     sla = before.sla if before is not None else None
     policy = setup.policy(sla.policy_id) if sla else None
-    if before is None or _policy_fields_changed(before, after):
+    if before is None or policy_fields_changed(before, after):
         chosen = setup.match(after, contact)
         if chosen is None:
             return None if before is None else _without_policy(sla)
@@ -197,7 +197,8 @@ def track(
     return sla.model_copy(update={"timers": ordered})
 
 
-def _policy_fields_changed(before: Ticket, after: Ticket) -> bool:
+def policy_fields_changed(before: Ticket, after: Ticket) -> bool:
+    """A change that may make another policy apply (and needs the contact to tell)."""
     return any(getattr(before, name) != getattr(after, name) for name in POLICY_FIELDS)
 
 

@@ -19,7 +19,7 @@ from helpdesk.models import (
     TicketStatus,
     TicketThread,
 )
-from helpdesk.sla import POLICY_FIELDS, Happened, track
+from helpdesk.sla import Happened, policy_fields_changed, track
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 
 Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
@@ -98,8 +98,8 @@ def sla_after_change(store: HelpdeskStore, before: Ticket, after: Ticket) -> Tic
     setup = store.sla_setup()
     if not setup.policies and before.sla is None:
         return None
-    policy_fields_changed = any(getattr(before, f) != getattr(after, f) for f in POLICY_FIELDS)
-    contact = store.get_contact(after.contact_id) if policy_fields_changed and setup.need_contact else None
+    needs_contact = setup.need_contact and policy_fields_changed(before, after)
+    contact = store.get_contact(after.contact_id) if needs_contact else None
     return track(before, after, Happened.CHANGED, setup, after.updated_at, contact)
 
 

@@ -27,6 +27,7 @@ from helpdesk.escalation import start_handoff as start_handoff_flow
 from helpdesk.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, Priority, SlaMetric, SlaTimer, TicketStatus
 from helpdesk.outbound import SqsOutboundQueue
+from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.step_functions import StepFunctionsFlows
 from helpdesk.replies import ReplyDraft, reply_to_ticket
 from helpdesk.settings import EscalationSettings, MailSettings, NoticeSettings, StoreSettings
@@ -160,7 +161,7 @@ def desk(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlaDesk]:
             store=store,
             settings=settings,
             flows=StepFunctionsFlows(session.client("stepfunctions")),
-            notices=AgentNotices(_ses_mailer(ses), NoticeSettings.model_validate({"SUPPORT_ADDRESS": SUPPORT})),
+            notices=AgentNotices(SesMailer(ses), NoticeSettings.model_validate({"SUPPORT_ADDRESS": SUPPORT})),
             sfn=session.client("stepfunctions"),
             sqs=sqs,
             mail=mail,
@@ -177,12 +178,6 @@ def _stop_executions(sfn: Any, state_machines: Any) -> None:
         for execution in sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"]:
             with contextlib.suppress(Exception):  # moto cannot stop one that is just starting
                 sfn.stop_execution(executionArn=execution["executionArn"])
-
-
-def _ses_mailer(ses: Any) -> Any:
-    from helpdesk.providers.ses import SesMailer
-
-    return SesMailer(ses)
 
 
 def assigned_ticket(desk: SlaDesk, sender: str) -> str:
