@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from helpdesk.observability import logger
 from local.provision import ProvisionedStack, load_template
@@ -68,21 +68,17 @@ def queue_subscriptions(stack: ProvisionedStack) -> list[QueueSubscription]:
     return found
 
 
-class QueueWorker:
-    """Lambda's SQS event source mapping for one queue and one handler."""
+class _BackgroundWorker:
+    """A daemon thread running ``_run`` until ``stop``."""
 
-    def __init__(self, sqs: Any, subscription: QueueSubscription, poll_seconds: float = 0.3) -> None:
-        self.sqs = sqs
-        self.subscription = subscription
-        self.poll_seconds = poll_seconds
-        self.queue_arn = sqs.get_queue_attributes(QueueUrl=subscription.queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
+    name = "worker"
+
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "QueueWorker":
-        self._thread = threading.Thread(target=self._run, name=f"queue-{self.subscription.function}", daemon=True)
+    def start(self) -> Self:
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
         return self
 
@@ -90,6 +86,23 @@ class QueueWorker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class QueueWorker(_BackgroundWorker):
+    """Lambda's SQS event source mapping for one queue and one handler."""
+
+    def __init__(self, sqs: Any, subscription: QueueSubscription, poll_seconds: float = 0.3) -> None:
+        super().__init__()
+        self.name = f"queue-{subscription.function}"
+        self.sqs = sqs
+        self.subscription = subscription
+        self.poll_seconds = poll_seconds
+        self.queue_arn = sqs.get_queue_attributes(QueueUrl=subscription.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -185,27 +198,17 @@ def schedule_subscriptions(stack: ProvisionedStack) -> list[ScheduleSubscription
     return found
 
 
-class ScheduleWorker:
+class ScheduleWorker(_BackgroundWorker):
     """EventBridge's scheduled rule for one handler: moto never fires them, so
     this sends the same "Scheduled Event" at the rule's rate (or faster, for
     tests and demos, with ``every_seconds``)."""
 
     def __init__(self, subscription: ScheduleSubscription, region: str, every_seconds: float | None = None) -> None:
+        super().__init__()
+        self.name = f"schedule-{subscription.function}"
         self.subscription = subscription
         self.region = region
         self.every_seconds = every_seconds or subscription.every_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> "ScheduleWorker":
-        self._thread = threading.Thread(target=self._run, name=f"schedule-{self.subscription.function}", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.wait(self.every_seconds):
