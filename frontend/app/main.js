@@ -5,6 +5,7 @@ import { api, ApiError, session, signIn, signOut } from './api.js';
 import { t, languages, language, setLanguage, formatTime, formatAge, formatDuration } from './i18n.js';
 
 const POLL_MS = 2000;
+const COUNTS_POLL_MS = 15000; // view counts: seven lists, so less often than the open view
 const UNSOLVED = 'new,open,pending,on_hold';
 const VIEWS = [
   { id: 'mine', params: { assignee: 'me', status: UNSOLVED } },
@@ -39,7 +40,7 @@ function useHash() {
   return route;
 }
 
-function usePolling(load, deps) {
+function usePolling(load, deps, everyMs = POLL_MS) {
   useEffect(() => {
     let stopped = false;
     let timer;
@@ -47,7 +48,7 @@ function usePolling(load, deps) {
       try {
         await load();
       } finally {
-        if (!stopped) timer = setTimeout(tick, document.hidden ? POLL_MS * 5 : POLL_MS);
+        if (!stopped) timer = setTimeout(tick, document.hidden ? everyMs * 5 : everyMs);
       }
     };
     tick();
@@ -164,13 +165,16 @@ function Inbox({ viewId, me }) {
 
   usePolling(async () => {
     const found = {};
+    const pages = {}; // views with the same query ("all open", "breaching soon") share one request
     for (const v of VIEWS) {
-      const page = await api.tickets({ ...v.params, limit: 100 });
+      const key = JSON.stringify(v.params);
+      pages[key] ??= await api.tickets({ ...v.params, limit: 100 });
+      const page = pages[key];
       const list = v.filter ? page.tickets.filter(v.filter) : page.tickets;
       found[v.id] = page.cursor ? `${list.length}+` : String(list.length);
     }
     setCounts(found);
-  }, []);
+  }, [], COUNTS_POLL_MS);
 
   useEffect(() => {
     const keys = (event) => {
