@@ -10,7 +10,6 @@ because 100,000 ingests through transactions would take hours in moto.
 
 import os
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
-import botocore.session
 from moto import mock_aws
 from moto.dynamodb import models as dynamodb_models
 
+from bench import calls
 from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla
 from helpdesk.settings import StoreSettings
 from helpdesk.sla_checks import CHECKPOINT, check_slas
@@ -48,43 +47,25 @@ def sizes() -> list[int]:
     return [int(n) for n in os.environ.get("BENCH_SLA_SIZES", "1000,10000,100000").split(",")]
 
 
-class _Meter:
-    """DynamoDB calls and consumed read capacity of every client created after
-    ``install``, through botocore's events (reads ask for ReturnConsumedCapacity)."""
+class _ReadUnits:
+    """Read capacity consumed, as DynamoDB (here moto) reports it: reads ask for
+    ReturnConsumedCapacity through a hook on every client (``bench.calls``)."""
 
     def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-        self.read_units = 0.0
-        self._installed = False
+        self.total = 0.0
 
     def install(self) -> None:
-        if self._installed:
-            return
-        original = botocore.session.Session.create_client
-        meter = self
-
-        def create_client(session: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
-            client = original(session, *args, **kwargs)
-            client.meta.events.register("before-parameter-build.dynamodb.*", meter._ask_capacity)
-            client.meta.events.register("after-call.dynamodb.*", meter._record)
-            return client
-
-        botocore.session.Session.create_client = create_client  # type: ignore[method-assign,assignment]
-        self._installed = True
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.read_units = 0.0
+        calls.on_every_client("before-parameter-build.dynamodb.*", self._ask)
+        calls.on_every_client("after-call.dynamodb.*", self._record)
 
     @staticmethod
-    def _ask_capacity(params: dict[str, Any], model: Any, **_: Any) -> None:
+    def _ask(params: dict[str, Any], model: Any, **_: Any) -> None:
         if model.name in ("GetItem", "Query"):
             params["ReturnConsumedCapacity"] = "TOTAL"
 
     def _record(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
         if model.name in ("GetItem", "Query"):
-            self.read_units += float((parsed.get("ConsumedCapacity") or {}).get("CapacityUnits", 0))
+            self.total += float((parsed.get("ConsumedCapacity") or {}).get("CapacityUnits", 0))
 
 
 def _ticket(n: int, check_at: datetime, created: datetime) -> Ticket:
@@ -125,30 +106,31 @@ def _load(count: int, now: datetime) -> None:
             batch.save(_item(_ticket(n, now - timedelta(seconds=30), created)))
 
 
-_meter = _Meter()
+_read_units = _ReadUnits()
 
 
 def measure(count: int) -> CheckerRun:
-    _meter.install()
+    _read_units.install()
     with mock_aws():
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
         store = HelpdeskStore(StoreSettings.model_validate({"TABLE_NAME": TABLE, "AWS_REGION": REGION}))
         now = datetime.now(UTC).replace(second=40, microsecond=0)
         _load(count, now)
         store.advance_checkpoint(CHECKPOINT, now.replace(second=0) - timedelta(minutes=2))
-        meter = _meter
-        meter.reset()
+        calls.calls.clear()
+        _read_units.total = 0.0
         started = time.perf_counter()
         with _without_moto_rollback_copies():
             report = check_slas(store, now, _NoEvents(), lambda _ticket_id, _timer: False)
         seconds = time.perf_counter() - started
-    writes = sum(n for op, n in meter.calls.items() if op not in ("GetItem", "Query"))
+    dynamodb = {name.removeprefix("dynamodb."): n for name, n in calls.calls.items() if name.startswith("dynamodb.")}
+    reads = dynamodb.get("GetItem", 0) + dynamodb.get("Query", 0)
     return CheckerRun(
         open_tickets=count + DUE_NOW,
         due=DUE_NOW,
-        reads=meter.calls["GetItem"] + meter.calls["Query"],
-        read_units=meter.read_units,
-        writes=writes,
+        reads=reads,
+        read_units=_read_units.total,
+        writes=sum(dynamodb.values()) - reads,
         breaches=report.breaches,
         seconds=seconds,
     )
