@@ -33,7 +33,7 @@ from helpdesk.observability import logger
 from helpdesk.settings import EscalationSettings
 from helpdesk.sla import breach_id
 from helpdesk.store import HelpdeskStore, breach_sk, ticket_pk
-from helpdesk.tickets import sla_after_change
+from helpdesk.tickets import plain_value, sla_after_change
 
 ESCALATION = Actor(kind=ActorKind.SYSTEM, id="escalation", name="Escalamiento SLA")
 HANDOFF = Actor(kind=ActorKind.SYSTEM, id="handoff", name="Traspaso del asistente")
@@ -226,7 +226,10 @@ def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, changes: Any, no
         update = {k: v for k, v in changes(before).items() if getattr(before, k) != v}
         after = before.model_copy(update=update | {"updated_at": utc_now(), "version": before.version + 1})
         after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
-        diffs = [FieldChange(field=k, old=_plain(getattr(before, k)), new=_plain(v)) for k, v in update.items()]
+        diffs = [
+            FieldChange(field=name, old=plain_value(getattr(before, name)), new=plain_value(value))
+            for name, value in update.items()
+        ]
         event = TicketEvent(
             id=new_id(), ticket_id=ticket_id, kind=EventKind.ESCALATED, actor=actor, at=after.updated_at,
             changes=(note, *diffs),
@@ -238,7 +241,3 @@ def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, changes: Any, no
             continue
         return after
     raise StaleTicket(None)
-
-
-def _plain(value: object) -> str | None:
-    return None if value is None else str(getattr(value, "value", value))
