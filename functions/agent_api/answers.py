@@ -1,12 +1,13 @@
 """What the agent API answers, as typed models: the routes build them, and
 the OpenAPI document describes them (so the document is what the API sends)."""
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.macros import Macro
-from helpdesk.models import Agent, Contact, Message, SetAside, Ticket
+from helpdesk.models import Agent, Contact, Message, Notification, Presence, SetAside, Ticket
 from helpdesk.tickets import BulkOutcome
 
 
@@ -116,3 +117,18 @@ class ContactHistory(_Answer):
 
     contact: Contact
     tickets: list[Ticket]
+
+
+class Notifications(_Answer):
+    notifications: list[Notification]
+    read_through: datetime | None
+
+
+class ReadMark(_Answer):
+    read_through: datetime
+
+
+class PresentAgents(_Answer):
+    """The other agents on a ticket now, whoever is replying first."""
+
+    present: list[Presence]

@@ -13,18 +13,29 @@ from typing import Annotated, Any
 
 from chalice import Chalice, Response
 from chalice.app import Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 import helpdesk
 from agent_api import answers
 from agent_api.auth import Principal, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
+from helpdesk import collisions, notifications
 from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
 from helpdesk.errors import ContactNotFound, TicketNotFound
 from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
-from helpdesk.models import UNSOLVED_STATUSES, Actor, ActorKind, Channel, Message, Ticket, TicketStatus, TicketThread
+from helpdesk.models import (
+    UNSOLVED_STATUSES,
+    Actor,
+    ActorKind,
+    Channel,
+    Message,
+    PresenceActivity,
+    Ticket,
+    TicketStatus,
+    TicketThread,
+)
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
 from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
@@ -32,7 +43,16 @@ from helpdesk.search import search_tickets
 from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
 from helpdesk.sla import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
-from helpdesk.tickets import BulkChange, TicketChanges, bulk_update, get_thread, list_tickets, update_ticket
+from helpdesk.tickets import (
+    BulkChange,
+    Changes,
+    TicketChanges,
+    bulk_update,
+    changes_since,
+    get_thread,
+    list_tickets,
+    update_ticket,
+)
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API
@@ -325,6 +345,64 @@ def note(caller: Caller, ticket_id: str) -> Response:
     draft = NoteDraft.model_validate_json(_request().raw_body or b"{}")
     _visible_ticket(caller, ticket_id)
     return _json(add_note(store(), ticket_id, draft, caller.actor), status=201)
+
+
+class ChangesParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: AwareDatetime | None = None  # the ``until`` of the previous answer
+
+
+@agent_route("/api/changes", answer=Changes, query=ChangesParams)
+def changes(caller: Caller) -> Response:
+    """What changed since ``since`` (tickets the caller may see, and their new
+    notifications): the console asks every 2 s and reloads only what moved."""
+    params = ChangesParams.model_validate(_request().query_params or {})
+    return _json(changes_since(store(), caller.viewer, params.since, utc_now()))
+
+
+@agent_route("/api/notifications", answer=answers.Notifications)
+def my_notifications(caller: Caller) -> Response:
+    """The caller's latest notifications (assignments, mentions), newest first."""
+    found, read_through = notifications.recent(store(), caller.viewer.agent_id)
+    return _json(answers.Notifications(notifications=found, read_through=read_through))
+
+
+class ReadThrough(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    through: AwareDatetime
+
+
+@agent_route("/api/notifications/read", methods=("POST",), answer=answers.ReadMark, body=ReadThrough)
+def read_notifications(caller: Caller) -> Response:
+    """Mark the caller's notifications read up to a moment (the mark never moves back)."""
+    body = ReadThrough.model_validate_json(_request().raw_body or b"{}")
+    return _json(answers.ReadMark(read_through=notifications.mark_read(store(), caller.viewer.agent_id, body.through)))
+
+
+class PresenceReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    activity: PresenceActivity
+
+
+@agent_route("/api/tickets/{ticket_id}/presence", methods=("PUT",), answer=answers.PresentAgents, body=PresenceReport)
+def presence(caller: Caller, ticket_id: str) -> Response:
+    """The caller is viewing or replying to a ticket (repeat every few seconds);
+    the answer is who else is on it now."""
+    report = PresenceReport.model_validate_json(_request().raw_body or b"{}")
+    _visible_ticket(caller, ticket_id)
+    others = collisions.be_present(store(), ticket_id, caller.viewer.agent_id, caller.actor.name, report.activity)
+    return _json(answers.PresentAgents(present=others))
+
+
+@agent_route("/api/tickets/{ticket_id}/presence", methods=("DELETE",), answer=answers.PresentAgents)
+def leave_ticket(caller: Caller, ticket_id: str) -> Response:
+    """The caller left the ticket's page."""
+    _visible_ticket(caller, ticket_id)
+    collisions.leave(store(), ticket_id, caller.viewer.agent_id)
+    return _json(answers.PresentAgents(present=collisions.others_on(store(), ticket_id, caller.viewer.agent_id)))
 
 
 @agent_route("/api/contacts/{contact_id}", answer=answers.ContactHistory)

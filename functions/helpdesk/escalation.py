@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from helpdesk import notifications
 from helpdesk.agent_notices import AgentNotices, NoticeKind
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketNotFound
@@ -235,7 +236,8 @@ def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, changes: Any, no
             changes=(note, *diffs),
         )  # fmt: skip
         try:
-            store.save_ticket(before, after, [event])
+            assigned = notifications.for_assignment(before, after, actor, after.updated_at)
+            store.save_ticket(before, after, [event], assigned)
         except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)
             continue

@@ -314,6 +314,38 @@ class SlaBreach(_Entity):
     acknowledged_by: str | None = None
 
 
+class NotificationKind(StrEnum):
+    ASSIGNED = "assigned"  # a ticket was assigned to the agent by someone else
+    MENTIONED = "mentioned"  # an internal note mentions the agent
+
+
+class Notification(_Entity):
+    """Something that happened to one agent, shown in the console's bell."""
+
+    id: str
+    agent_id: str
+    kind: NotificationKind
+    ticket_id: str
+    ticket_number: int
+    subject: str = ""
+    actor: Actor
+    at: AwareDatetime
+
+
+class PresenceActivity(StrEnum):
+    VIEWING = "viewing"
+    REPLYING = "replying"
+
+
+class Presence(_Entity):
+    """An agent on a ticket's page just now (collision detection)."""
+
+    agent_id: str
+    name: str = ""
+    activity: PresenceActivity
+    at: AwareDatetime
+
+
 class TicketThread(_Entity):
     """A ticket with everything an agent needs to work it."""
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from helpdesk import notifications
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.mail_threading import our_message_id
@@ -246,7 +247,7 @@ def add_note(store: HelpdeskStore, ticket_id: str, draft: NoteDraft, agent: Acto
         )
         after = ticket.model_copy(update={"updated_at": now, "version": ticket.version + 1})
         try:
-            store.append_message(ticket, after, note, [])
+            store.append_message(ticket, after, note, [], notifications.for_mentions(after, mentioned, agent, now))
         except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)
             continue

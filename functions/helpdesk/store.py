@@ -19,6 +19,9 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | SLA breach           | ``TICKET#<id>``             | ``BREACH#<breach id>``|
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
+| agent notification   | ``AGENT#<id>``              | ``NOTIF#<at>#<id>``   |
+| notifications read   | ``AGENT#<id>``              | ``NOTIFREAD``         |
+| presence on a ticket | ``TICKET#<id>``             | ``PRESENCE#<agent>``  |
 
 Indexes (all projections ALL): ``by_status`` (status → updated), ``by_group``
 (group + status → updated), ``by_assignee`` (assignee or ``-`` + status →
@@ -35,7 +38,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, NamedTuple
 
 from pynamodb.attributes import (
@@ -77,6 +80,8 @@ from helpdesk.models import (
     Identity,
     Message,
     Notice,
+    Notification,
+    Presence,
     SetAside,
     SlaBreach,
     Ticket,
@@ -289,10 +294,32 @@ class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
 
+class NotificationItem(HelpdeskItem, discriminator="notification"):
+    id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    ticket_number = NumberAttribute()
+    subject = UnicodeAttribute(default="")
+    actor = JSONAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class ReadMarkItem(HelpdeskItem, discriminator="read_mark"):
+    read_through = UTCDateTimeAttribute()  # the agent has seen every notification up to here
+
+
+class PresenceItem(HelpdeskItem, discriminator="presence"):
+    agent_id = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    activity = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
-    BreachItem, ConfigItem, CheckpointItem, MacroItem,
+    BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
 )  # fmt: skip
 
 
@@ -363,6 +390,18 @@ def due_bucket(moment: datetime) -> str:
 
 AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents
 MACRO_DIRECTORY = "DIRECTORY#macro"  # and the macros
+
+
+NOTIFICATION_DAYS = 30  # an agent's notifications expire (TTL) after this
+NOTIFICATIONS_READ_SK = "NOTIFREAD"
+
+
+def notification_sk(at: datetime, notification_id: str) -> str:
+    return f"NOTIF#{sortable(at)}#{notification_id}"
+
+
+def presence_sk(agent_id: str) -> str:
+    return f"PRESENCE#{agent_id}"
 
 
 def macro_pk(macro_id: str) -> str:
@@ -527,6 +566,35 @@ def _contact_item(contact: Contact) -> ContactItem:
         tier=contact.tier,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
+    )
+
+
+def _notification_item(notification: Notification) -> NotificationItem:
+    return NotificationItem(
+        agent_pk(notification.agent_id),
+        notification_sk(notification.at, notification.id),
+        id=notification.id,
+        agent_id=notification.agent_id,
+        kind=notification.kind.value,
+        ticket_id=notification.ticket_id,
+        ticket_number=notification.ticket_number,
+        subject=notification.subject,
+        actor=notification.actor.model_dump(mode="json"),
+        at=notification.at,
+        expires_at=notification.at + timedelta(days=NOTIFICATION_DAYS),
+    )
+
+
+def _notification(item: NotificationItem) -> Notification:
+    return Notification(
+        id=item.id,
+        agent_id=item.agent_id,
+        kind=item.kind,  # pydantic coerces
+        ticket_id=item.ticket_id,
+        ticket_number=int(item.ticket_number),
+        subject=item.subject,
+        actor=Actor.model_validate(item.actor),
+        at=item.at,
     )
 
 
@@ -784,46 +852,70 @@ class HelpdeskStore:
         if failed:
             raise ConversationAlreadyOpen(", ".join(sorted(failed)))
 
-    def append_message(self, before: Ticket, after: Ticket, message: Message, events: Iterable[TicketEvent]) -> None:
+    def append_message(
+        self,
+        before: Ticket,
+        after: Ticket,
+        message: Message,
+        events: Iterable[TicketEvent],
+        notifications: Iterable[Notification] = (),
+    ) -> None:
         """Add a message to a ticket and save the ticket's new state, if the ticket
         is still at ``before.version``. Raises DuplicateChannelMessage or StaleTicket."""
         transaction = self._transaction()
         self._put_ticket(transaction, before, after)
         self._add_message(transaction, message, events)
+        for notification in notifications:
+            transaction.put("notification", _notification_item(notification))
         failed = transaction.commit()
         if "channel_message" in failed:
             raise DuplicateChannelMessage()
         if failed:
             raise StaleTicket(None)
 
-    def save_ticket(self, before: Ticket, after: Ticket, events: Iterable[TicketEvent]) -> None:
-        """Save a changed ticket with its history if nobody changed it since
-        ``before`` was read; raises StaleTicket with the current ticket otherwise.
-        Closing a conversational ticket ends its open conversation."""
+    def save_ticket(
+        self,
+        before: Ticket,
+        after: Ticket,
+        events: Iterable[TicketEvent],
+        notifications: Iterable[Notification] = (),
+    ) -> None:
+        """Save a changed ticket with its history (and the notifications it causes)
+        if nobody changed it since ``before`` was read; raises StaleTicket with the
+        current ticket otherwise. Closing a conversational ticket ends its open
+        conversation."""
         events = list(events)
+        notes = list(notifications)
         closing = (
             after.status is TicketStatus.CLOSED
             and before.status is not TicketStatus.CLOSED
             and after.channel.joins_open_conversation
         )
         try:
-            failed = self._commit_ticket_change(before, after, events, end_conversation=closing)
+            failed = self._commit_ticket_change(before, after, events, notes, end_conversation=closing)
         except ConcurrentWrite as exc:
             raise StaleTicket(self.get_ticket(after.id)) from exc
         if failed == {"open"}:
             # The conversation pointer already belongs to a newer ticket: close
             # this one and leave the pointer alone.
-            failed = self._commit_ticket_change(before, after, events, end_conversation=False)
+            failed = self._commit_ticket_change(before, after, events, notes, end_conversation=False)
         if failed:
             raise StaleTicket(self.get_ticket(after.id))
 
     def _commit_ticket_change(
-        self, before: Ticket, after: Ticket, events: list[TicketEvent], end_conversation: bool
+        self,
+        before: Ticket,
+        after: Ticket,
+        events: list[TicketEvent],
+        notifications: list[Notification],
+        end_conversation: bool,
     ) -> set[str]:
         transaction = self._transaction()
         self._put_ticket(transaction, before, after)
         for event in events:
             transaction.put("event", _event_item(event))
+        for notification in notifications:
+            transaction.put("notification", _notification_item(notification))
         if end_conversation:
             transaction.delete(
                 "open",
@@ -1011,6 +1103,21 @@ class HelpdeskStore:
             return HelpdeskItem.by_group, BY_GROUP, lambda s: f"GROUP#{group}#{s.value}"
         return HelpdeskItem.by_status, BY_STATUS, lambda s: f"STATUS#{s.value}"
 
+    def tickets_changed_since(self, since: datetime, limit: int = 100) -> list[Ticket]:
+        """Tickets whose last change is after ``since``, oldest change first: one
+        short Query per status partition of ``by_status`` (an index, so a change
+        shows up there a moment after it is written)."""
+        found: list[Ticket] = []
+        for status in TicketStatus:
+            items = HelpdeskItem.by_status.query(
+                f"STATUS#{status.value}",
+                HelpdeskItem.GSI1SK.between(sortable(since), "~"),  # "~" sorts after every timestamp
+                limit=limit,
+            )
+            found.extend(_ticket(item) for item in items if isinstance(item, TicketItem))
+        found.sort(key=lambda ticket: ticket.updated_at)
+        return found[:limit]
+
     def tickets_of_contact(self, contact_id: str, limit: int = 50) -> list[Ticket]:
         items = HelpdeskItem.by_contact.query(contact_pk(contact_id), scan_index_forward=False, limit=limit)
         return [_ticket(item) for item in items if isinstance(item, TicketItem)]
@@ -1048,6 +1155,57 @@ class HelpdeskStore:
         except GroupItem.DoesNotExist:
             return None
         return Group(id=item.id, name=item.name, supervisor_id=item.supervisor_id)
+
+    # notifications and presence
+
+    def notifications_of(self, agent_id: str, after: datetime | None = None, limit: int = 50) -> list[Notification]:
+        """An agent's notifications, newest first (only those after ``after`` when given)."""
+        lowest = f"NOTIF#{sortable(after)}" if after is not None else "NOTIF#"
+        condition = NotificationItem.SK.between(lowest, "NOTIF#~")
+        items = HelpdeskItem.query(agent_pk(agent_id), condition, scan_index_forward=False, limit=limit)
+        return [_notification(item) for item in items if isinstance(item, NotificationItem)]
+
+    def notifications_read_through(self, agent_id: str) -> datetime | None:
+        try:
+            return ReadMarkItem.get(agent_pk(agent_id), NOTIFICATIONS_READ_SK).read_through
+        except ReadMarkItem.DoesNotExist:
+            return None
+
+    def mark_notifications_read(self, agent_id: str, through: datetime) -> datetime:
+        """Move the agent's read mark forward to ``through`` (never back); the mark."""
+        item = ReadMarkItem(agent_pk(agent_id), NOTIFICATIONS_READ_SK, read_through=through)
+        condition = ReadMarkItem.read_through.does_not_exist() | (ReadMarkItem.read_through < through)
+        try:
+            item.save(condition=condition)
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return self.notifications_read_through(agent_id) or through
+        return through
+
+    def put_presence(self, ticket_id: str, presence: Presence, keep_for: timedelta) -> None:
+        PresenceItem(
+            ticket_pk(ticket_id),
+            presence_sk(presence.agent_id),
+            agent_id=presence.agent_id,
+            name=presence.name,
+            activity=presence.activity.value,
+            at=presence.at,
+            expires_at=presence.at + keep_for,
+        ).save()
+
+    def remove_presence(self, ticket_id: str, agent_id: str) -> None:
+        PresenceItem(ticket_pk(ticket_id), presence_sk(agent_id)).delete()
+
+    def presence_on(self, ticket_id: str) -> list[Presence]:
+        """Who has been on the ticket lately (expired entries included until TTL
+        removes them: callers filter by ``at``)."""
+        items = HelpdeskItem.query(ticket_pk(ticket_id), HelpdeskItem.SK.startswith("PRESENCE#"), consistent_read=True)
+        return [
+            Presence(agent_id=item.agent_id, name=item.name, activity=item.activity, at=item.at)
+            for item in items
+            if isinstance(item, PresenceItem)
+        ]
 
     # macros (stored as the domain's own JSON: the store does not import them)
 

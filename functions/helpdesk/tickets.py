@@ -1,9 +1,12 @@
-"""Working tickets: read a thread, list a queue view, change a ticket safely."""
+"""Working tickets: read a thread, list a queue view, change a ticket safely,
+and tell the console what changed since it last asked."""
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from helpdesk import notifications
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
@@ -11,6 +14,7 @@ from helpdesk.models import (
     Actor,
     EventKind,
     FieldChange,
+    Notification,
     Priority,
     Scalar,
     Ticket,
@@ -89,8 +93,37 @@ def update_ticket(
     event = TicketEvent(
         id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs)
     )
-    store.save_ticket(before, after, [event])
+    store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
     return after
+
+
+CHANGES_OVERLAP = timedelta(seconds=5)  # an index shows a write a moment later: each look reaches back this far
+CHANGES_HORIZON = timedelta(minutes=10)  # from further back, the console reloads its views instead
+
+
+class Changes(BaseModel):
+    """What changed for one agent since a moment: the tickets they may see that
+    changed, and their new notifications. Entries may repeat from one answer to
+    the next (each look reaches back ``CHANGES_OVERLAP``); ``until`` is the
+    ``since`` of the next question. ``complete`` is false when ``since`` was
+    too long ago to answer exactly: reload the views."""
+
+    model_config = ConfigDict(frozen=True)
+
+    until: datetime
+    complete: bool
+    tickets: tuple[Ticket, ...]
+    notifications: tuple[Notification, ...]
+
+
+def changes_since(store: HelpdeskStore, viewer: Viewer, since: datetime | None, now: datetime) -> Changes:
+    oldest = now - CHANGES_HORIZON
+    complete = since is not None and since >= oldest
+    start = max(since, oldest) if since is not None else now
+    start -= CHANGES_OVERLAP
+    changed = tuple(t for t in store.tickets_changed_since(start) if viewer.can_see(t))
+    mine = tuple(store.notifications_of(viewer.agent_id, after=start))
+    return Changes(until=now, complete=complete, tickets=changed, notifications=mine)
 
 
 def sla_after_change(store: HelpdeskStore, before: Ticket, after: Ticket) -> TicketSla | None:

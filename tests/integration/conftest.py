@@ -1,7 +1,11 @@
-"""Shared by the mail tests: the help desk with moto's S3, SQS and SES behind it."""
+"""Shared by the integration tests: the help desk with moto's S3, SQS and SES
+behind it (mail tests), and the agent API served on the local stack's own
+bootstrap (``api``: the template in the embedded moto server, moto's Cognito
+issuing real RS256 tokens, the demo seed)."""
 
 import email
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,7 +16,10 @@ from typing import Any, ClassVar, cast
 
 import boto3
 import pytest
+import requests
 
+from agent_api import app as agent_app
+from agent_api.auth import forget_signing_keys
 from helpdesk.files import S3FileStore
 from helpdesk.mail_intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
 from helpdesk.models import Actor, ActorKind, Channel
@@ -20,8 +27,12 @@ from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
 from helpdesk.outbound_mail import deliver_email
 from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
-from helpdesk.settings import MailSettings
+from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore
+from local.embedded_aws import EmbeddedAWS
+from local.seed import DEMO_PASSWORD, seed
+from local.stack import deploy, session_for, sign_in
+from local.web import console_server
 from tests.conftest import REGION
 
 SUPPORT = "soporte@atiende.example"
@@ -189,3 +200,69 @@ def graph_url() -> Iterator[str]:
 @pytest.fixture
 def graph(graph_url: str) -> GraphWhatsApp:
     return GraphWhatsApp(graph_url, "100200300", lambda: "token-abc")
+
+
+# --- the agent API on the local stack's bootstrap -----------------------------------
+
+
+@dataclass
+class Api:
+    base: str
+    session: boto3.Session
+    pool_id: str
+    client_id: str
+
+    def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
+        return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
+
+    def get(self, path: str, token: str | None = None, **params: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.get(self.base + path, headers=headers, params=params, timeout=10)
+
+    def patch(self, path: str, token: str, body: Any) -> requests.Response:
+        return self.send("PATCH", path, token, body)
+
+    def send(self, method: str, path: str, token: str, body: Any = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        return requests.request(method, self.base + path, headers=headers, json=body, timeout=10)
+
+
+ADMIN_LOGIN = "admin@atiende.localhost"
+SUPERVISOR_LOGIN = "supervisora@atiende.localhost"
+AGENT_LOGIN = "agente@atiende.localhost"
+CANCELLATION = "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces"  # billing, unassigned
+
+
+def _forget_everything() -> None:
+    forget_settings()
+    forget_signing_keys()
+    agent_app.store.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[Api]:
+    saved = dict(os.environ)
+    aws = EmbeddedAWS(port=0).start()
+    web = None
+    try:
+        session = session_for(aws.url)
+        deployment = deploy(session, aws.url)
+        _forget_everything()
+        seed(session, deployment.user_pool_id, HelpdeskStore(store_settings()))
+        web = console_server("127.0.0.1", 0)
+        threading.Thread(target=web.server.serve_forever, daemon=True).start()
+        port = web.server.server_address[1]
+        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id)
+    finally:
+        if web is not None:
+            web.shutdown()
+            web.server.server_close()
+        aws.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        _forget_everything()
+
+
+def ticket_with_subject(api: Api, token: str, subject: str) -> dict[str, Any]:
+    tickets = api.get("/api/tickets", token, limit=50).json()["tickets"]
+    return next(t for t in tickets if t["subject"] == subject)

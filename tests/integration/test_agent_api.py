@@ -2,77 +2,17 @@
 the embedded moto server, moto's Cognito issuing real RS256 tokens, the demo seed."""
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
-from threading import Thread
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
 from agent_api import app as agent_app
-from agent_api.auth import forget_signing_keys
-from helpdesk.settings import forget_settings, store_settings
-from helpdesk.store import HelpdeskStore
-from local.embedded_aws import EmbeddedAWS
-from local.seed import DEMO_PASSWORD, seed
-from local.stack import deploy, session_for, sign_in
-from local.web import console_server
-
-
-@dataclass
-class Api:
-    base: str
-    session: boto3.Session
-    pool_id: str
-    client_id: str
-
-    def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
-        return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
-
-    def get(self, path: str, token: str | None = None, **params: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return requests.get(self.base + path, headers=headers, params=params, timeout=10)
-
-    def patch(self, path: str, token: str, body: Any) -> requests.Response:
-        return requests.patch(self.base + path, headers={"Authorization": f"Bearer {token}"}, json=body, timeout=10)
-
-
-ADMIN = "admin@atiende.localhost"
-SUPERVISOR = "supervisora@atiende.localhost"
-AGENT = "agente@atiende.localhost"
-CANCELLATION = "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces"  # billing, unassigned
-
-
-def _forget_everything() -> None:
-    forget_settings()
-    forget_signing_keys()
-    agent_app.store.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def api() -> Iterator[Api]:
-    saved = dict(os.environ)
-    aws = EmbeddedAWS(port=0).start()
-    web = None
-    try:
-        session = session_for(aws.url)
-        deployment = deploy(session, aws.url)
-        _forget_everything()
-        seed(session, deployment.user_pool_id, HelpdeskStore(store_settings()))
-        web = console_server("127.0.0.1", 0)
-        Thread(target=web.server.serve_forever, daemon=True).start()
-        port = web.server.server_address[1]
-        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id)
-    finally:
-        if web is not None:
-            web.shutdown()
-            web.server.server_close()
-        aws.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        _forget_everything()
+from local.seed import DEMO_PASSWORD
+from tests.integration.conftest import ADMIN_LOGIN as ADMIN
+from tests.integration.conftest import AGENT_LOGIN as AGENT
+from tests.integration.conftest import CANCELLATION, Api, ticket_with_subject
+from tests.integration.conftest import SUPERVISOR_LOGIN as SUPERVISOR
 
 
 def test_health_needs_no_token(api: Api) -> None:
@@ -150,14 +90,9 @@ def test_bad_list_parameters_are_400_with_a_reason(api: Api, params: dict[str, s
     assert response.json()["error"]["message_key"] in {"error.invalid_request", "error.invalid_cursor"}
 
 
-def _ticket_with_subject(api: Api, token: str, subject: str) -> dict[str, Any]:
-    tickets = api.get("/api/tickets", token, limit=50).json()["tickets"]
-    return next(t for t in tickets if t["subject"] == subject)
-
-
 def test_ticket_thread_has_messages_in_order_contact_and_events(api: Api) -> None:
     token = api.token()
-    summary = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    summary = ticket_with_subject(api, token, "Cambio de dirección de entrega")
     thread = api.get(f"/api/tickets/{summary['id']}", token).json()
     assert [m["text"][:20] for m in thread["messages"]] == ["Hola, necesito cambi", "La nueva dirección e"]
     assert thread["contact"]["name"] == "Lucía Ramírez"
@@ -172,7 +107,7 @@ def test_unknown_ticket_is_404(api: Api) -> None:
 
 def test_update_with_stale_version_is_409_with_current_ticket(api: Api) -> None:
     token = api.token(SUPERVISOR)
-    summary = _ticket_with_subject(api, token, CANCELLATION)
+    summary = ticket_with_subject(api, token, CANCELLATION)
     path = f"/api/tickets/{summary['id']}"
 
     saved = api.patch(path, token, {"version": summary["version"], "status": "open", "tags": ["cancelacion"]})
@@ -189,7 +124,7 @@ def test_update_with_stale_version_is_409_with_current_ticket(api: Api) -> None:
 )
 def test_malformed_update_is_400(api: Api, body: Any) -> None:
     token = api.token()
-    summary = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    summary = ticket_with_subject(api, token, "Cambio de dirección de entrega")
     response = api.patch(f"/api/tickets/{summary['id']}", token, body)
     assert response.status_code == 400
     assert response.json()["error"]["detail"]
@@ -237,7 +172,7 @@ def _matrix() -> list[tuple[str, str, str]]:
 def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> None:
     """Every API route, as every role: below the route's role it is 403; at or
     above, anything but 401/403 (the request itself may be refused as malformed)."""
-    ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
+    ticket = ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
     url = (
         path.replace("{ticket_id}", ticket["id"])
         .replace("{breach_id}", "none")
@@ -260,7 +195,7 @@ def test_every_api_route_declares_its_role() -> None:
 
 
 def test_an_agent_cannot_open_or_answer_another_groups_ticket(api: Api) -> None:
-    cancellation = _ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
+    cancellation = ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
     path = f"/api/tickets/{cancellation['id']}"
     agent = api.token(AGENT)
     assert api.get(path, agent).status_code == 403
@@ -274,7 +209,7 @@ def test_an_agent_cannot_open_or_answer_another_groups_ticket(api: Api) -> None:
 
 
 def test_agents_take_tickets_and_supervisors_reassign_them(api: Api) -> None:
-    ticket = _ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
+    ticket = ticket_with_subject(api, api.token(ADMIN), "Cambio de dirección de entrega")
     path = f"/api/tickets/{ticket['id']}"
     agent, supervisor = api.token(AGENT), api.token(SUPERVISOR)
     agent_id = api.get("/api/me", agent).json()["agent_id"]
@@ -290,7 +225,7 @@ def test_agents_take_tickets_and_supervisors_reassign_them(api: Api) -> None:
 
 def test_macro_changes_the_ticket_and_replies_with_placeholders_filled(api: Api) -> None:
     token = api.token(SUPERVISOR)
-    ticket = _ticket_with_subject(api, token, "Cambio de dirección de entrega")
+    ticket = ticket_with_subject(api, token, "Cambio de dirección de entrega")
     names = [m["name"] for m in api.get("/api/macros", token).json()["macros"]]
     assert "Resolver: envío en camino" in names
     applied = requests.post(
@@ -335,7 +270,7 @@ def test_search_by_email_and_phone(api: Api, query: str, subject: str) -> None:
 
 
 def test_search_by_number_respects_the_agents_reach(api: Api) -> None:
-    cancellation = _ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
+    cancellation = ticket_with_subject(api, api.token(ADMIN), CANCELLATION)
     for query in (str(cancellation["number"]), f"#{cancellation['number']}"):
         assert [t["id"] for t in api.get("/api/search", api.token(SUPERVISOR), q=query).json()["tickets"]] == [
             cancellation["id"]
@@ -347,9 +282,9 @@ def test_search_by_number_respects_the_agents_reach(api: Api) -> None:
 
 def test_bulk_update_reports_each_ticket(api: Api) -> None:
     admin = api.token(ADMIN)
-    cancellation = _ticket_with_subject(api, admin, CANCELLATION)
+    cancellation = ticket_with_subject(api, admin, CANCELLATION)
     # María's WhatsApp ticket: in no group yet, so in the agent's reach
-    address = _ticket_with_subject(api, admin, "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
+    address = ticket_with_subject(api, admin, "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
     body = {
         "ticket_ids": [address["id"], cancellation["id"], "01JZZZZZZZZZZZZZZZZZZZZZZZ"],
         "changes": {"tags": ["revisado"]},
@@ -371,7 +306,7 @@ def test_set_aside_month_out_of_range_is_400(api: Api, month: str) -> None:
 
 
 def test_contact_history_lists_their_tickets_across_channels(api: Api) -> None:
-    ticket = _ticket_with_subject(api, api.token(ADMIN), "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
+    ticket = ticket_with_subject(api, api.token(ADMIN), "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟")
     history = api.get(f"/api/contacts/{ticket['contact_id']}", api.token()).json()
     assert history["contact"]["name"] == "María López"
     assert ticket["id"] in [t["id"] for t in history["tickets"]]
