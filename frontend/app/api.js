@@ -79,6 +79,11 @@ export const api = {
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
   reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),
   note: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, draft),
+  changes: (since) => request('GET', `/api/changes${since ? `?${new URLSearchParams({ since })}` : ''}`),
+  notifications: () => request('GET', '/api/notifications'),
+  readNotifications: (through) => request('POST', '/api/notifications/read', { through }),
+  present: (id, activity) => request('PUT', `/api/tickets/${encodeURIComponent(id)}/presence`, { activity }),
+  leave: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/presence`),
   acknowledge: (id, breach) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
 };

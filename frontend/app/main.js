@@ -4,8 +4,13 @@ import { html, render, useState, useEffect, useRef, useCallback } from '../vendo
 import { api, ApiError, session, signIn, signOut } from './api.js';
 import { t, languages, language, setLanguage, formatTime, formatAge, formatDuration } from './i18n.js';
 
-const POLL_MS = 2000;
+const LIVE_MS = 2000; // how often the console asks what changed (GET /api/changes)
+const LIST_POLL_MS = 30000; // a full reload of the open view, in case a change was missed
+const THREAD_POLL_MS = 10000; // delivery ticks change messages, not the ticket
 const COUNTS_POLL_MS = 15000; // view counts: seven lists, so less often than the open view
+const COUNTS_GAP_MS = 5000; // at most this often on changes
+const PRESENCE_MS = 5000; // collision detection: the agent's presence on an open ticket
+const TOAST_MS = 6000;
 const UNSOLVED = 'new,open,pending,on_hold';
 const VIEWS = [
   { id: 'mine', params: { assignee: 'me', status: UNSOLVED } },
@@ -40,21 +45,94 @@ function useHash() {
   return route;
 }
 
-function usePolling(load, deps, everyMs = POLL_MS) {
+// --- live updates: one poller asks what changed; views reload only when it concerns them
+
+const LIVE_EVENT = 'atiende:changes';
+
+function useLiveChanges(signedIn) {
   useEffect(() => {
+    if (!signedIn) return undefined;
     let stopped = false;
     let timer;
+    let since = null;
+    const seenTickets = new Map(); // id → version: answers overlap by a few seconds
+    const seenNotifications = new Set();
     const tick = async () => {
       try {
-        await load();
+        const answer = await api.changes(since);
+        const tickets = answer.tickets.filter((ticket) => seenTickets.get(ticket.id) !== ticket.version);
+        tickets.forEach((ticket) => seenTickets.set(ticket.id, ticket.version));
+        const fresh = answer.notifications.filter((n) => !seenNotifications.has(n.id));
+        fresh.forEach((n) => seenNotifications.add(n.id));
+        const reload = since !== null && !answer.complete;
+        since = answer.until;
+        if (tickets.length || fresh.length || reload) {
+          dispatchEvent(new CustomEvent(LIVE_EVENT, { detail: { tickets, notifications: fresh, reload } }));
+        }
+      } catch {
+        // offline for a moment: the next tick asks again from the same moment
       } finally {
-        if (!stopped) timer = setTimeout(tick, document.hidden ? everyMs * 5 : everyMs);
+        if (!stopped) timer = setTimeout(tick, document.hidden ? LIVE_MS * 5 : LIVE_MS);
       }
     };
     tick();
     return () => {
       stopped = true;
       clearTimeout(timer);
+    };
+  }, [signedIn]);
+}
+
+function useChanges(handler, deps) {
+  useEffect(() => {
+    const listener = (event) => handler(event.detail);
+    addEventListener(LIVE_EVENT, listener);
+    return () => removeEventListener(LIVE_EVENT, listener);
+  }, deps);
+}
+
+const anyTicketMoved = (changes) => changes.reload || changes.tickets.length > 0;
+
+// Load now, again every `everyMs`, and whenever a live change matters (`when`);
+// never two loads at once.
+function usePolling(load, deps, everyMs, when = anyTicketMoved) {
+  useEffect(() => {
+    let stopped = false;
+    let timer;
+    let running = false;
+    let again = false;
+    const run = async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      clearTimeout(timer);
+      try {
+        await load();
+      } catch {
+        // shown by the view itself where it matters; the next run tries again
+      } finally {
+        running = false;
+        if (!stopped) {
+          if (again) {
+            again = false;
+            run();
+          } else {
+            timer = setTimeout(run, document.hidden ? everyMs * 5 : everyMs);
+          }
+        }
+      }
+    };
+    const listener = (event) => {
+      if (when(event.detail)) run();
+    };
+    addEventListener(LIVE_EVENT, listener);
+    run();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      removeEventListener(LIVE_EVENT, listener);
     };
   }, deps);
 }
@@ -161,9 +239,11 @@ function Inbox({ viewId, me }) {
   usePolling(async () => {
     const page = await api.tickets({ ...view.params, limit: 100 });
     if (parseHash().view === view.id) setTickets(view.filter ? page.tickets.filter(view.filter) : page.tickets);
-  }, [viewId]);
+  }, [viewId], LIST_POLL_MS);
 
+  const countedAt = useRef(0);
   usePolling(async () => {
+    countedAt.current = Date.now();
     const found = {};
     const pages = {}; // views with the same query ("all open", "breaching soon") share one request
     for (const v of VIEWS) {
@@ -174,14 +254,20 @@ function Inbox({ viewId, me }) {
       found[v.id] = page.cursor ? `${list.length}+` : String(list.length);
     }
     setCounts(found);
-  }, [], COUNTS_POLL_MS);
+  }, [], COUNTS_POLL_MS, (changes) => anyTicketMoved(changes) && Date.now() - countedAt.current > COUNTS_GAP_MS);
 
   useEffect(() => {
     const keys = (event) => {
       if (event.target.closest('input, textarea, select') || !tickets?.length) return;
-      if (event.key === 'j') setSelected((i) => Math.min(i + 1, tickets.length - 1));
-      if (event.key === 'k') setSelected((i) => Math.max(i - 1, 0));
-      if (event.key === 'Enter') location.hash = `#/tickets/${tickets[selected].id}`;
+      if (event.key === 'j' || event.key === 'k') {
+        // The focus follows the selection, so Enter opens it from anywhere and
+        // screen readers announce the ticket.
+        const next = Math.min(Math.max(selected + (event.key === 'j' ? 1 : -1), 0), tickets.length - 1);
+        setSelected(next);
+        document.querySelectorAll('table.tickets tbody tr')[next]?.querySelector('a')?.focus();
+      }
+      // On a link or a button, Enter is that control's own
+      if (event.key === 'Enter' && !event.target.closest('a, button')) location.hash = `#/tickets/${tickets[selected].id}`;
     };
     addEventListener('keydown', keys);
     return () => removeEventListener('keydown', keys);
@@ -261,7 +347,7 @@ function SearchBox() {
     if (query.trim()) location.hash = `#/search/${encodeURIComponent(query.trim())}`;
   };
   return html`<form role="search" class="search-box" onSubmit=${submit}>
-    <input type="search" name="q" aria-label=${t('search.label')} placeholder=${t('search.placeholder')}
+    <input type="search" name="q" placeholder=${t('search.placeholder')}
            value=${query} onInput=${(e) => setQuery(e.target.value)} />
   </form>`;
 }
@@ -279,7 +365,7 @@ function MessageItem({ message }) {
         <strong>${message.author.name || message.author.kind}</strong>
         <span class="muted"> · ${label} · </span>
         <time datetime=${message.sent_at}>${formatTime(message.sent_at)}</time>
-        ${outbound && html`<span class=${`ticks ticks-${message.delivery_status}`}
+        ${outbound && html`<span class=${`ticks ticks-${message.delivery_status}`} role="img"
              title=${t(`delivery.${message.delivery_status}`)}
              aria-label=${t(`delivery.${message.delivery_status}`)}>${TICKS[message.delivery_status] || ''}</span>`}
       </header>
@@ -294,7 +380,7 @@ function MessageItem({ message }) {
     </li>`;
 }
 
-function Composer({ thread, onSent }) {
+function Composer({ thread, onSent, onDrafting }) {
   const ticket = thread.ticket;
   const [mode, setMode] = useState('reply');
   const [body, setBody] = useState('');
@@ -305,6 +391,7 @@ function Composer({ thread, onSent }) {
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const area = useRef(null);
+  useEffect(() => onDrafting?.(body.trim() !== ''), [body.trim() !== '']);
   const windowClosed = ticket.channel === 'whatsapp' && (!ticket.last_customer_message_at
     || Date.now() - new Date(ticket.last_customer_message_at).getTime() > WHATSAPP_WINDOW_MS);
 
@@ -494,6 +581,43 @@ function SidePanel({ thread, me, onChanged }) {
     </aside>`;
 }
 
+// Collision detection: tell the server this agent is here (viewing, or replying
+// while a draft has text) and learn who else is.
+function usePresence(ticketId) {
+  const [present, setPresent] = useState([]);
+  const activity = useRef('viewing');
+  const beatNow = useRef(() => {});
+  useEffect(() => {
+    let stopped = false;
+    let timer;
+    const beat = async () => {
+      clearTimeout(timer);
+      try {
+        const answer = await api.present(ticketId, activity.current);
+        if (!stopped) setPresent(answer.present);
+      } catch {
+        // presence is a courtesy: a missed beat changes nothing
+      }
+      if (!stopped) timer = setTimeout(beat, PRESENCE_MS);
+    };
+    beatNow.current = beat;
+    beat();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      api.leave(ticketId).catch(() => {});
+    };
+  }, [ticketId]);
+  const drafting = useCallback((writing) => {
+    const next = writing ? 'replying' : 'viewing';
+    if (next !== activity.current) {
+      activity.current = next;
+      beatNow.current();
+    }
+  }, []);
+  return [present, drafting];
+}
+
 function TicketPage({ ticketId, me }) {
   const [thread, setThread] = useState(null);
   const [error, setError] = useState('');
@@ -505,7 +629,8 @@ function TicketPage({ ticketId, me }) {
       setError(problemText(problem));
     }
   }, [ticketId]);
-  usePolling(load, [ticketId]);
+  usePolling(load, [ticketId], THREAD_POLL_MS, (changes) => changes.reload || changes.tickets.some((t) => t.id === ticketId));
+  const [present, drafting] = usePresence(ticketId);
 
   useEffect(() => {
     const keys = (event) => {
@@ -527,20 +652,98 @@ function TicketPage({ ticketId, me }) {
           <span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span>
           <span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span>
           ${ticket.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>
+        ${present.length > 0 && html`
+          <div class="collision" role="status">${present.map((p) => html`
+            <p class=${`presence presence-${p.activity}`}>${t(`presence.${p.activity}`, { name: p.name })}</p>`)}
+          </div>`}
         <${TicketFields} thread=${thread} me=${me} onChanged=${load} />
         <ol class="thread" aria-live="polite">${thread.messages.map((message) => html`<${MessageItem} message=${message} />`)}</ol>
-        ${ticket.status !== 'closed' && html`<${Composer} thread=${thread} onSent=${load} />`}
+        ${ticket.status !== 'closed' && html`<${Composer} thread=${thread} onSent=${load} onDrafting=${drafting} />`}
       </main>
       <${SidePanel} thread=${thread} me=${me} onChanged=${load} />
     </div>`;
 }
 
+// --- notifications ---------------------------------------------------------------------
+
+const after = (a, b) => !b || new Date(a).getTime() > new Date(b).getTime();
+
+function notificationText(n) {
+  return t(`notifications.${n.kind}`, { actor: n.actor.name || n.actor.kind, number: n.ticket_number, subject: n.subject });
+}
+
+function Bell() {
+  const [items, setItems] = useState([]);
+  const [readThrough, setReadThrough] = useState(null);
+  const [open, setOpen] = useState(false);
+  const [toast, setToast] = useState('');
+  useEffect(() => {
+    api.notifications().then((answer) => {
+      setItems(answer.notifications);
+      setReadThrough(answer.read_through);
+    }).catch(() => {});
+  }, []);
+  useEffect(() => {
+    if (!toast) return undefined;
+    const timer = setTimeout(() => setToast(''), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  useChanges((changes) => {
+    if (!changes.notifications.length) return;
+    setItems((old) => {
+      const known = new Set(old.map((n) => n.id));
+      return [...changes.notifications.filter((n) => !known.has(n.id)), ...old]
+        .sort((a, b) => new Date(b.at) - new Date(a.at)).slice(0, 30);
+    });
+    setToast(notificationText(changes.notifications[0]));
+  }, []);
+  const unread = items.filter((n) => after(n.at, readThrough)).length;
+  const toggle = async () => {
+    const opening = !open;
+    setOpen(opening);
+    if (opening && unread > 0) {
+      try {
+        setReadThrough((await api.readNotifications(items[0].at)).read_through);
+      } catch {
+        // stays unread; the next opening tries again
+      }
+    }
+  };
+  return html`
+    <div class="bell">
+      <button type="button" aria-expanded=${open} aria-controls="notifications" onClick=${toggle}
+        aria-label=${unread ? t('notifications.unread', { count: unread }) : t('notifications.title')}>
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/>
+        </svg>${unread > 0 && html`<span class="badge" aria-hidden="true">${unread}</span>`}</button>
+      ${open && html`
+        <section id="notifications" class="notifications" aria-label=${t('notifications.title')}>
+          ${items.length === 0 ? html`<p class="muted">${t('notifications.none')}</p>`
+            : html`<ul>${items.map((n) => html`
+              <li class=${after(n.at, readThrough) ? 'unread' : ''}>
+                <a href=${`#/tickets/${n.ticket_id}`} onClick=${() => setOpen(false)}>${notificationText(n)}</a>
+                <time datetime=${n.at}>${formatTime(n.at)}</time></li>`)}</ul>`}
+        </section>`}
+      <p class="toast" role="status">${toast}</p>
+    </div>`;
+}
+
 // --- shell ---------------------------------------------------------------------------
+
+// The hash is the route, so "skip to content" moves the focus instead of following #content
+function skipToContent(event) {
+  const content = document.getElementById('content');
+  if (!content) return;
+  event.preventDefault();
+  content.tabIndex = -1;
+  content.focus();
+}
 
 function App() {
   const [signedIn, setSignedIn] = useState(Boolean(session()));
   const [me, setMe] = useState(null);
   const route = useHash();
+  useLiveChanges(signedIn);
 
   useEffect(() => {
     if (!signedIn) return;
@@ -552,11 +755,12 @@ function App() {
   if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
   if (!me) return html`<p>${t('loading')}</p>`;
   return html`
-    <a class="skip" href="#content">${t('skip')}</a>
+    <a class="skip" href="#content" onClick=${skipToContent}>${t('skip')}</a>
     <header class="top">
       <a class="brand" href="#/view/mine">${t('app.name')}</a>
       <${SearchBox} />
-      <span class="live" title=${t('live')}>●</span>
+      <span class="live" role="img" aria-label=${t('live')} title=${t('live')}>●</span>
+      <${Bell} />
       <span class="who">${me.name} · ${me.role}</span>
       <${LanguagePicker} />
       <button type="button" onClick=${() => { signOut(); setSignedIn(false); }}>${t('signout')}</button>

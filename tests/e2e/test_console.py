@@ -4,6 +4,7 @@ WhatsApp and e-mail messages arrive without reloading, a supervisor reassigns,
 an agent cannot open another group's ticket, and a hostile HTML e-mail stays
 inert. Screenshots of the main pages go to tests/e2e/artifacts/."""
 
+import re
 import smtplib
 import time
 from collections.abc import Iterator
@@ -189,3 +190,39 @@ def test_agent_finds_a_ticket_by_phone_number(browser: Any, stack: RunningStack)
     page.locator("ul.past, .side p.muted").first.wait_for()
     shoot(page, "search")
     assert page.errors == []
+
+
+def test_agents_see_each_other_on_a_ticket_and_assignments_notify(browser: Any, stack: RunningStack) -> None:
+    subject = "Hola, mi pedido #4821 no ha llegado y ya pasaron 5 días 😟"
+    agent = signed_in(browser, stack, AGENT)
+    supervisor = signed_in(browser, stack, SUPERVISOR)
+    for page in (agent, supervisor):
+        open_view(page, "open")
+        page.get_by_role("link", name=subject).click()
+        page.wait_for_selector("ol.thread li.message")
+
+    # Collision detection: each sees the other; a draft shows as replying
+    supervisor.locator(".collision", has_text="Andrés Pérez también está viendo este ticket.").wait_for(timeout=15000)
+    supervisor.get_by_placeholder("Escribe tu respuesta…").fill("Hola María, ya revisamos tu pedido")
+    agent.locator(".collision", has_text="Sofía Castillo está respondiendo este ticket.").wait_for(timeout=15000)
+    shoot(agent, "ticket-collision")
+
+    # A supervisor's assignment reaches the agent's bell without reloading
+    tickets = stack.api("GET", "/api/tickets", as_agent=SUPERVISOR, params={"limit": 100}).json()["tickets"]
+    hours = next(t for t in tickets if t["subject"].startswith("Buenas tardes, ¿cuál es el horario"))
+    agent_id = stack.api("GET", "/api/me").json()["agent_id"]
+    changed = stack.api(
+        "PATCH", f"/api/tickets/{hours['id']}", as_agent=SUPERVISOR,
+        json={"version": hours["version"], "assignee_id": agent_id},
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    toast = agent.locator(".toast", has_text=f"Sofía Castillo te asignó #{hours['number']}")
+    toast.wait_for(timeout=15000)
+    # (earlier tests assigned this agent other tickets: at least this one is unread)
+    agent.get_by_role("button", name=re.compile(r"^Notificaciones \(\d+ sin leer\)$")).click()
+    agent.locator("#notifications li.unread", has_text=f"#{hours['number']}").wait_for()
+    shoot(agent, "notifications")
+    agent.get_by_role("button", name="Notificaciones", exact=True).wait_for()  # read once opened
+    agent.locator("#notifications a", has_text=f"#{hours['number']}").click()
+    agent.get_by_role("heading", name=hours["subject"]).wait_for()
+    assert agent.errors == [] and supervisor.errors == []
