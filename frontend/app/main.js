@@ -227,18 +227,18 @@ function LanguagePicker() {
 
 function Inbox({ viewId, me }) {
   const view = VIEWS.find((v) => v.id === viewId) || VIEWS[0];
-  const [tickets, setTickets] = useState(null);
+  // The list remembers which view it belongs to: right after a switch, the
+  // previous view's tickets are never shown under the new view's name.
+  const [loaded, setLoaded] = useState({ view: null, tickets: null });
+  const tickets = loaded.view === view.id ? loaded.tickets : null;
   const [counts, setCounts] = useState({});
   const [selected, setSelected] = useState(0);
   const now = useNow(15000);
 
-  useEffect(() => {
-    setTickets(null);
-    setSelected(0);
-  }, [viewId]);
+  useEffect(() => setSelected(0), [viewId]);
   usePolling(async () => {
     const page = await api.tickets({ ...view.params, limit: 100 });
-    if (parseHash().view === view.id) setTickets(view.filter ? page.tickets.filter(view.filter) : page.tickets);
+    setLoaded({ view: view.id, tickets: view.filter ? page.tickets.filter(view.filter) : page.tickets });
   }, [viewId], LIST_POLL_MS);
 
   const countedAt = useRef(0);
@@ -347,7 +347,7 @@ function SearchBox() {
     if (query.trim()) location.hash = `#/search/${encodeURIComponent(query.trim())}`;
   };
   return html`<form role="search" class="search-box" onSubmit=${submit}>
-    <input type="search" name="q" placeholder=${t('search.placeholder')}
+    <input type="search" name="q" aria-label=${t('search.label')} placeholder=${t('search.placeholder')}
            value=${query} onInput=${(e) => setQuery(e.target.value)} />
   </form>`;
 }
