@@ -4,9 +4,11 @@ Step Functions executions run for real (moto's interpreter); their service
 tasks (DynamoDB, SQS) call back into this server, found through ``MOTO_PORT``.
 """
 
+import contextlib
 import os
 from threading import Thread
 
+import requests
 from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -36,7 +38,11 @@ class EmbeddedAWS:
         return self
 
     def stop(self) -> None:
+        """Stop serving and forget every resource: moto keeps its backends per
+        process, so the next EmbeddedAWS in this process starts empty."""
         if self._server is not None:
+            with contextlib.suppress(requests.RequestException):
+                requests.post(f"{self.url}/moto-api/reset", timeout=10)
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:

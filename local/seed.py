@@ -243,10 +243,13 @@ def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, **changes: objec
     update_ticket(store, ticket_id, wanted, ticket.version, actor)
 
 
+SEED_ACTOR = Actor(kind=ActorKind.SYSTEM, name="demo seed")
+
+
 def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int:
     agent_ids = create_agents(session, user_pool_id, store)
     if not store.sla_setup().policies:  # an administrator's own setup is kept
         store.put_sla_setup(DEMO_SLA, datetime.now(UTC))
     for macro in MACROS:
-        save_macro(store, macro)
+        save_macro(store, macro, SEED_ACTOR)
     return create_conversations(store, agent_ids)

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.macros import Macro
-from helpdesk.models import Agent, Contact, Message, Notification, Presence, SetAside, Ticket
+from helpdesk.models import Agent, AuditEntry, Contact, Group, Message, Notification, Presence, SetAside, Ticket
 from helpdesk.tickets import BulkOutcome
 
 
@@ -132,3 +132,12 @@ class PresentAgents(_Answer):
     """The other agents on a ticket now, whoever is replying first."""
 
     present: list[Presence]
+
+
+class Groups(_Answer):
+    groups: list[Group]
+
+
+class AuditMonth(_Answer):
+    month: str
+    entries: list[AuditEntry]

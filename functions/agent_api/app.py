@@ -17,11 +17,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 import helpdesk
 from agent_api import answers
-from agent_api.auth import Principal, authenticate
+from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
 from helpdesk import collisions, notifications
 from helpdesk.access import Role, Viewer
+from helpdesk.audit import audit_entry
 from helpdesk.clock import utc_now
 from helpdesk.errors import ContactNotFound, TicketNotFound
 from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
@@ -29,7 +30,9 @@ from helpdesk.models import (
     UNSOLVED_STATUSES,
     Actor,
     ActorKind,
+    Agent,
     Channel,
+    Group,
     Message,
     PresenceActivity,
     Ticket,
@@ -38,11 +41,14 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
+from helpdesk.providers.cognito import CognitoDirectory
 from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
 from helpdesk.search import search_tickets
 from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
 from helpdesk.sla import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
+from helpdesk.team import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
+from helpdesk.ticket_fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
 from helpdesk.tickets import (
     BulkChange,
     Changes,
@@ -101,9 +107,13 @@ ROUTE_ROLES: dict[tuple[str, str], Role] = {}
 
 
 def _caller(principal: Principal) -> Caller:
+    """The agents table has the last word on role, groups and whether the agent
+    may work at all, so an admin's change applies at once, not at the next sign-in."""
     agent = store().get_agent(principal.agent_id)
-    groups = agent.group_ids if agent else ()
-    viewer = Viewer(agent_id=principal.agent_id, role=Role(principal.role), group_ids=groups)
+    if agent is not None and not agent.active:
+        raise Unauthenticated("deactivated agent")
+    role = Role(agent.role) if agent else Role(principal.role)
+    viewer = Viewer(agent_id=principal.agent_id, role=role, group_ids=agent.group_ids if agent else ())
     return Caller(principal, viewer, agent.name if agent else "")
 
 
@@ -243,7 +253,7 @@ def me(caller: Caller) -> Response:
             "agent_id": principal.agent_id,
             "email": principal.email,
             "name": caller.actor.name,
-            "role": principal.role,
+            "role": caller.viewer.role.value,
             "group_ids": list(caller.viewer.group_ids),
         }
     )
@@ -253,6 +263,72 @@ def me(caller: Caller) -> Response:
 def agents(caller: Caller) -> Response:
     """The team, by name: who a ticket can be assigned to or a note can mention."""
     return _json({"agents": [a.model_dump(mode="json") for a in store().list_agents()]})
+
+
+@functools.lru_cache(maxsize=1)
+def directory() -> CognitoDirectory:
+    import boto3
+
+    settings = auth_settings()
+    client = boto3.client("cognito-idp", region_name=settings.region, endpoint_url=settings.endpoint_override)
+    return CognitoDirectory(client, settings.user_pool_id)
+
+
+@agent_route("/api/agents", methods=("POST",), role=Role.ADMIN, answer=Agent, status=201, body=AgentInvite)
+def invite(caller: Caller) -> Response:
+    """Invite an agent (administrators): Cognito e-mails them a temporary password."""
+    body = AgentInvite.model_validate_json(_request().raw_body or b"{}")
+    return _json(invite_agent(store(), directory(), body, caller.actor), status=201)
+
+
+@agent_route("/api/agents/{agent_id}", methods=("PATCH",), role=Role.ADMIN, answer=Agent, body=AgentChanges)
+def change_an_agent(caller: Caller, agent_id: str) -> Response:
+    """Change an agent's name, role or groups, or deactivate them (administrators);
+    the last active administrator cannot be demoted or deactivated."""
+    body = AgentChanges.model_validate_json(_request().raw_body or b"{}")
+    return _json(change_agent(store(), directory(), agent_id, body, caller.actor))
+
+
+@agent_route("/api/groups", answer=answers.Groups)
+def groups(caller: Caller) -> Response:
+    """The groups, by name, with their supervisor and assignment settings."""
+    return _json(answers.Groups(groups=store().list_groups()))
+
+
+@agent_route("/api/groups/{group_id}", methods=("PUT",), role=Role.ADMIN, answer=Group, body=Group)
+def put_group(caller: Caller, group_id: str) -> Response:
+    """Create or change a group (administrators)."""
+    group = Group.model_validate_json(_request().raw_body or b"{}")
+    if group.id != group_id:
+        raise GroupNotFound(group_id)
+    return _json(save_group(store(), group, caller.actor))
+
+
+@agent_route("/api/ticket-fields", answer=TicketFieldSetup)
+def ticket_fields(caller: Caller) -> Response:
+    """The team's tags and custom field definitions."""
+    return _json(ticket_field_setup(store()))
+
+
+@agent_route("/api/ticket-fields", methods=("PUT",), role=Role.ADMIN, answer=TicketFieldSetup, body=TicketFieldSetup)
+def put_ticket_fields(caller: Caller) -> Response:
+    """Replace the tags and custom field definitions (administrators)."""
+    setup = TicketFieldSetup.model_validate_json(_request().raw_body or b"{}")
+    return _json(save_ticket_field_setup(store(), setup, caller.actor, utc_now()))
+
+
+class AuditParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: Annotated[str, Field(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")] | None = None
+
+
+@agent_route("/api/audit", role=Role.ADMIN, answer=answers.AuditMonth, query=AuditParams)
+def audit(caller: Caller) -> Response:
+    """One month of the audit log, newest first (administrators)."""
+    params = AuditParams.model_validate(_request().query_params or {})
+    month = datetime.strptime(params.month, "%Y-%m").replace(tzinfo=UTC) if params.month else utc_now()
+    return _json(answers.AuditMonth(month=f"{month:%Y-%m}", entries=store().audit_log(month)))
 
 
 @agent_route("/api/tickets", answer=answers.TicketPage, query=TicketListParams)
@@ -427,13 +503,13 @@ def put_macro(caller: Caller, macro_id: str) -> Response:
     macro = Macro.model_validate_json(_request().raw_body or b"{}")
     if macro.id != macro_id:
         raise MacroNotFound(macro_id)
-    return _json(save_macro(store(), macro))
+    return _json(save_macro(store(), macro, caller.actor))
 
 
 @agent_route("/api/macros/{macro_id}", methods=("DELETE",), role=Role.ADMIN, answer=answers.Deleted)
 def remove_macro(caller: Caller, macro_id: str) -> Response:
     """Delete a macro (administrators)."""
-    delete_macro(store(), macro_id)
+    delete_macro(store(), macro_id, caller.actor)
     return _json(answers.Deleted(deleted=macro_id))
 
 
@@ -488,7 +564,10 @@ def replace_sla_setup(caller: Caller) -> Response:
     """Replace the SLA setup (administrators). Tickets pick up a changed
     policy the next time they change; running timers keep their due times."""
     setup = SlaSetup.model_validate_json(_request().raw_body or b"{}")
-    store().put_sla_setup(setup, utc_now())
+    now = utc_now()
+    store().put_sla_setup(
+        setup, now, audit_entry(caller.actor, "sla_setup.saved", "sla", store().sla_setup(), setup, now)
+    )
     return _json(setup)
 
 

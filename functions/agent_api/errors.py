@@ -42,6 +42,19 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
+    "error.agent_exists": (409, "Ya existe un agente con ese correo.", "An agent with that e-mail already exists."),
+    "error.agent_not_found": (404, "No encontramos ese agente.", "That agent was not found."),
+    "error.group_not_found": (404, "No encontramos ese grupo.", "That group was not found."),
+    "error.last_admin": (
+        409,
+        "Debe quedar al menos un administrador activo.",
+        "At least one active administrator must remain.",
+    ),
+    "error.invalid_custom_field": (
+        422,
+        "Ese campo personalizado no existe o su valor no es del tipo esperado.",
+        "That custom field does not exist or its value is not of the expected kind.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from helpdesk.audit import audit_entry
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import Actor, Contact, Message, Priority, Ticket, TicketStatus
 from helpdesk.outbound import OutboundQueue
@@ -99,8 +100,11 @@ def apply_macro(
     return ticket, reply
 
 
-def save_macro(store: HelpdeskStore, macro: Macro) -> Macro:
-    store.put_macro(macro.id, macro.name, macro.model_dump(mode="json"))
+def save_macro(store: HelpdeskStore, macro: Macro, actor: Actor) -> Macro:
+    found = store.get_macro(macro.id)
+    before = Macro.model_validate(found) if found is not None else None
+    audit = audit_entry(actor, "macro.saved", macro.id, before, macro)
+    store.put_macro(macro.id, macro.name, macro.model_dump(mode="json"), audit)
     return macro
 
 
@@ -115,6 +119,6 @@ def list_macros(store: HelpdeskStore) -> list[Macro]:
     return [Macro.model_validate(value) for value in store.list_macros()]
 
 
-def delete_macro(store: HelpdeskStore, macro_id: str) -> None:
-    get_macro(store, macro_id)
-    store.delete_macro(macro_id)
+def delete_macro(store: HelpdeskStore, macro_id: str, actor: Actor) -> None:
+    before = get_macro(store, macro_id)
+    store.delete_macro(macro_id, audit_entry(actor, "macro.deleted", macro_id, before, None))

@@ -294,12 +294,34 @@ class Agent(_Entity):
     name: str
     role: str
     group_ids: tuple[str, ...] = ()
+    active: bool = True  # a deactivated agent cannot sign in; their history stays
+
+
+class GroupAssignment(_Entity):
+    """How a group hands out its new tickets: round robin over its members who
+    are online, each holding at most ``max_open_per_agent`` unsolved tickets."""
+
+    round_robin: bool = False
+    max_open_per_agent: Annotated[int, Field(ge=1, le=500)] = 10
 
 
 class Group(_Entity):
-    id: str
-    name: str
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
     supervisor_id: str | None = None  # the agent breached tickets escalate to
+    assignment: GroupAssignment = GroupAssignment()
+
+
+class AuditEntry(_Entity):
+    """One change to the help desk's settings: who changed what, when. The
+    audit log is append-only and kept by month."""
+
+    id: str
+    at: AwareDatetime
+    actor: Actor
+    action: str  # e.g. "agent.invited", "group.saved", "macro.deleted"
+    target: str  # what was changed: an agent's e-mail, a group or macro id…
+    changes: tuple[FieldChange, ...] = ()
 
 
 class SlaBreach(_Entity):

@@ -20,6 +20,8 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | agent notification   | ``AGENT#<id>``              | ``NOTIF#<at>#<id>``   |
+| audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
+| ticket field setup   | ``CONFIG#ticket_fields``    | ``META``              |
 | notifications read   | ``AGENT#<id>``              | ``NOTIFREAD``         |
 | presence on a ticket | ``TICKET#<id>``             | ``PRESENCE#<agent>``  |
 
@@ -42,6 +44,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, NamedTuple
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
     JSONAttribute,
     ListAttribute,
@@ -72,11 +75,13 @@ from helpdesk.models import (
     Actor,
     Agent,
     Attachment,
+    AuditEntry,
     Channel,
     Contact,
     DeliveryStatus,
     FieldChange,
     Group,
+    GroupAssignment,
     Identity,
     Message,
     Notice,
@@ -259,12 +264,23 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     name = UnicodeAttribute()
     role = UnicodeAttribute()
     group_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    active = BooleanAttribute(default=True)
 
 
 class GroupItem(HelpdeskItem, discriminator="group"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     supervisor_id = UnicodeAttribute(null=True)
+    assignment = JSONAttribute(null=True)
+
+
+class AuditItem(HelpdeskItem, discriminator="audit"):
+    id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    actor = JSONAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute()
+    changes = JSONAttribute(default=list)
 
 
 class BreachItem(HelpdeskItem, discriminator="breach"):
@@ -320,6 +336,7 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
+    AuditItem,
 )  # fmt: skip
 
 
@@ -376,6 +393,7 @@ def breach_sk(breach: str) -> str:
 
 
 SLA_SETUP_KEY = ("CONFIG#sla", META)
+TICKET_FIELDS_KEY = ("CONFIG#ticket_fields", META)
 SLA_SETUP_MAX_AGE = 60.0  # seconds a function keeps the setup it read
 
 
@@ -390,10 +408,15 @@ def due_bucket(moment: datetime) -> str:
 
 AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents
 MACRO_DIRECTORY = "DIRECTORY#macro"  # and the macros
+GROUP_DIRECTORY = "DIRECTORY#group"  # and the groups
 
 
 NOTIFICATION_DAYS = 30  # an agent's notifications expire (TTL) after this
 NOTIFICATIONS_READ_SK = "NOTIFREAD"
+
+
+def audit_key(entry: AuditEntry) -> tuple[str, str]:
+    return f"AUDIT#{entry.at:%Y-%m}", f"{sortable(entry.at)}#{entry.id}"
 
 
 def notification_sk(at: datetime, notification_id: str) -> str:
@@ -595,6 +618,30 @@ def _notification(item: NotificationItem) -> Notification:
         subject=item.subject,
         actor=Actor.model_validate(item.actor),
         at=item.at,
+    )
+
+
+def _agent(item: AgentItem) -> Agent:
+    return Agent(
+        id=item.id, email=item.email, name=item.name, role=item.role,
+        group_ids=tuple(item.group_ids or ()), active=item.active is not False,
+    )  # fmt: skip
+
+
+def _group(item: GroupItem) -> Group:
+    assignment = GroupAssignment.model_validate(item.assignment) if item.assignment else GroupAssignment()
+    return Group(id=item.id, name=item.name, supervisor_id=item.supervisor_id, assignment=assignment)
+
+
+def _audit_item(entry: AuditEntry) -> AuditItem:
+    return AuditItem(
+        *audit_key(entry),
+        id=entry.id,
+        at=entry.at,
+        actor=entry.actor.model_dump(mode="json"),
+        action=entry.action,
+        target=entry.target,
+        changes=[c.model_dump(mode="json") for c in entry.changes],
     )
 
 
@@ -1124,37 +1171,93 @@ class HelpdeskStore:
 
     # agents and groups
 
-    def put_agent(self, agent: Agent) -> None:
-        AgentItem(
+    def _save(self, item: HelpdeskItem, audit: AuditEntry | None, delete: bool = False) -> None:
+        """Save (or delete) a setting, with its audit entry in the same transaction."""
+        if audit is None:
+            item.delete() if delete else item.save()
+            return
+        transaction = self._transaction()
+        if delete:
+            transaction.delete("setting", item)
+        else:
+            transaction.put("setting", item)
+        transaction.put("audit", _audit_item(audit))
+        if transaction.commit():  # pragma: no cover - no conditions: nothing can fail one
+            raise ConcurrentWrite("audit")
+
+    def put_agent(self, agent: Agent, audit: AuditEntry | None = None) -> None:
+        item = AgentItem(
             agent_pk(agent.id), META, id=agent.id, email=agent.email, name=agent.name,
-            role=agent.role, group_ids=list(agent.group_ids),
+            role=agent.role, group_ids=list(agent.group_ids), active=agent.active,
             GSI1PK=AGENT_DIRECTORY, GSI1SK=f"{agent.name.casefold()}#{agent.id}",
-        ).save()  # fmt: skip
+        )  # fmt: skip
+        self._save(item, audit)
 
     def list_agents(self) -> list[Agent]:
         """Every agent, by name (one index partition: a team is tens or hundreds)."""
-        return [
-            Agent(id=item.id, email=item.email, name=item.name, role=item.role, group_ids=tuple(item.group_ids))
-            for item in HelpdeskItem.by_status.query(AGENT_DIRECTORY)
-            if isinstance(item, AgentItem)
-        ]
+        return [_agent(item) for item in HelpdeskItem.by_status.query(AGENT_DIRECTORY) if isinstance(item, AgentItem)]
 
     def get_agent(self, agent_id: str) -> Agent | None:
         try:
-            item = AgentItem.get(agent_pk(agent_id), META)
+            return _agent(AgentItem.get(agent_pk(agent_id), META))
         except AgentItem.DoesNotExist:
             return None
-        return Agent(id=item.id, email=item.email, name=item.name, role=item.role, group_ids=tuple(item.group_ids))
 
-    def put_group(self, group: Group) -> None:
-        GroupItem(group_pk(group.id), META, id=group.id, name=group.name, supervisor_id=group.supervisor_id).save()
+    def put_group(self, group: Group, audit: AuditEntry | None = None) -> None:
+        item = GroupItem(
+            group_pk(group.id), META, id=group.id, name=group.name, supervisor_id=group.supervisor_id,
+            assignment=group.assignment.model_dump(mode="json"),
+            GSI1PK=GROUP_DIRECTORY, GSI1SK=f"{group.name.casefold()}#{group.id}",
+        )  # fmt: skip
+        self._save(item, audit)
 
     def get_group(self, group_id: str) -> Group | None:
         try:
-            item = GroupItem.get(group_pk(group_id), META)
+            return _group(GroupItem.get(group_pk(group_id), META))
         except GroupItem.DoesNotExist:
             return None
-        return Group(id=item.id, name=item.name, supervisor_id=item.supervisor_id)
+
+    def list_groups(self) -> list[Group]:
+        """Every group, by name."""
+        return [_group(item) for item in HelpdeskItem.by_status.query(GROUP_DIRECTORY) if isinstance(item, GroupItem)]
+
+    # audit log
+
+    def audit_log(self, month: datetime, limit: int = 200) -> list[AuditEntry]:
+        """A month of the audit log, newest first."""
+        items = HelpdeskItem.query(f"AUDIT#{month:%Y-%m}", scan_index_forward=False, limit=limit)
+        return [
+            AuditEntry(
+                id=item.id,
+                at=item.at,
+                actor=Actor.model_validate(item.actor),
+                action=item.action,
+                target=item.target,
+                changes=tuple(FieldChange.model_validate(c) for c in item.changes or ()),
+            )
+            for item in items
+            if isinstance(item, AuditItem)
+        ]
+
+    # ticket field setup (tags and custom field definitions; the domain's own JSON)
+
+    _ticket_fields: ClassVar[tuple[float, dict[str, Any]] | None] = None
+
+    def ticket_fields(self) -> dict[str, Any]:
+        """The known tags and custom field definitions, kept a minute like the SLA setup."""
+        cached = HelpdeskStore._ticket_fields
+        if cached is not None and time.monotonic() - cached[0] < SLA_SETUP_MAX_AGE:
+            return cached[1]
+        try:
+            value = dict(ConfigItem.get(*TICKET_FIELDS_KEY).value)
+        except ConfigItem.DoesNotExist:
+            value = {}
+        HelpdeskStore._ticket_fields = (time.monotonic(), value)
+        return value
+
+    def put_ticket_fields(self, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save(ConfigItem(*TICKET_FIELDS_KEY, value=value, updated_at=at), audit)
+        HelpdeskStore._ticket_fields = (time.monotonic(), value)
 
     # notifications and presence
 
@@ -1209,10 +1312,11 @@ class HelpdeskStore:
 
     # macros (stored as the domain's own JSON: the store does not import them)
 
-    def put_macro(self, macro_id: str, name: str, value: dict[str, Any]) -> None:
-        MacroItem(
+    def put_macro(self, macro_id: str, name: str, value: dict[str, Any], audit: AuditEntry | None = None) -> None:
+        item = MacroItem(
             macro_pk(macro_id), META, value=value, GSI1PK=MACRO_DIRECTORY, GSI1SK=f"{name.casefold()}#{macro_id}"
-        ).save()
+        )
+        self._save(item, audit)
 
     def get_macro(self, macro_id: str) -> dict[str, Any] | None:
         try:
@@ -1225,8 +1329,8 @@ class HelpdeskStore:
             dict(item.value) for item in HelpdeskItem.by_status.query(MACRO_DIRECTORY) if isinstance(item, MacroItem)
         ]
 
-    def delete_macro(self, macro_id: str) -> None:
-        MacroItem(macro_pk(macro_id), META).delete()
+    def delete_macro(self, macro_id: str, audit: AuditEntry | None = None) -> None:
+        self._save(MacroItem(macro_pk(macro_id), META), audit, delete=True)
 
     # SLAs
 
@@ -1245,13 +1349,14 @@ class HelpdeskStore:
         HelpdeskStore._sla_setup = (time.monotonic(), setup)
         return setup
 
-    def put_sla_setup(self, setup: SlaSetup, at: datetime) -> None:
-        ConfigItem(*SLA_SETUP_KEY, value=setup.model_dump(mode="json"), updated_at=at).save()
+    def put_sla_setup(self, setup: SlaSetup, at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save(ConfigItem(*SLA_SETUP_KEY, value=setup.model_dump(mode="json"), updated_at=at), audit)
         HelpdeskStore._sla_setup = (time.monotonic(), setup)
 
     @staticmethod
     def forget_sla_setup() -> None:
         HelpdeskStore._sla_setup = None
+        HelpdeskStore._ticket_fields = None
 
     def tickets_due_in(self, minute: datetime) -> list[Ticket]:
         """Tickets whose next SLA check falls in ``minute`` (one index partition,

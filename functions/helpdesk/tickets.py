@@ -25,8 +25,7 @@ from helpdesk.models import (
 )
 from helpdesk.sla import Happened, policy_fields_changed, track
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
-
-Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
+from helpdesk.ticket_fields import Tag, check_custom_fields
 
 
 class TicketChanges(BaseModel):
@@ -76,6 +75,8 @@ def update_ticket(
         if new is None and name in _REQUIRED:
             continue
         old = getattr(before, name)
+        if name == "custom_fields":  # a partial change: the fields sent, checked against their definitions
+            new = check_custom_fields(store, old, new)
         if new == old:
             continue
         updates[name] = new

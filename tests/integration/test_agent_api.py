@@ -177,6 +177,8 @@ def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> N
         path.replace("{ticket_id}", ticket["id"])
         .replace("{breach_id}", "none")
         .replace("{macro_id}", "none")
+        .replace("{agent_id}", "none")
+        .replace("{group_id}", "none")
         .replace("{contact_id}", ticket["contact_id"])
     )
     headers = {"Authorization": f"Bearer {api.token(email)}"}
