@@ -24,7 +24,9 @@ from helpdesk import collisions, notifications
 from helpdesk.access import Role, Viewer
 from helpdesk.audit import audit_entry
 from helpdesk.clock import utc_now
-from helpdesk.errors import ContactNotFound, TicketNotFound
+from helpdesk.contact_changes import ContactChanges, change_contact, live_contact, merge_contacts
+from helpdesk.errors import TicketNotFound
+from helpdesk.files import S3FileStore
 from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
 from helpdesk.models import (
     UNSOLVED_STATUSES,
@@ -32,6 +34,7 @@ from helpdesk.models import (
     ActorKind,
     Agent,
     Channel,
+    Contact,
     Group,
     Message,
     PresenceActivity,
@@ -41,6 +44,7 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
+from helpdesk.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
 from helpdesk.providers.cognito import CognitoDirectory
 from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
 from helpdesk.search import search_tickets
@@ -49,6 +53,7 @@ from helpdesk.sla import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
 from helpdesk.team import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
 from helpdesk.ticket_fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
+from helpdesk.ticket_merge import merge_tickets
 from helpdesk.tickets import (
     BulkChange,
     Changes,
@@ -481,13 +486,78 @@ def leave_ticket(caller: Caller, ticket_id: str) -> Response:
     return _json(answers.PresentAgents(present=collisions.others_on(store(), ticket_id, caller.viewer.agent_id)))
 
 
+@agent_route("/api/contacts/{contact_id}", methods=("PATCH",), answer=Contact, body=ContactChanges)
+def edit_contact(caller: Caller, contact_id: str) -> Response:
+    """Correct a contact's details or ways to reach them (409 when another
+    contact holds an identity: merge them instead)."""
+    changes = ContactChanges.model_validate_json(_request().raw_body or b"{}")
+    return _json(change_contact(store(), contact_id, changes, caller.actor))
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@agent_route(
+    "/api/contacts/{contact_id}/merge", methods=("POST",), role=Role.SUPERVISOR, answer=Contact, body=MergeRequest
+)
+def merge_contact(caller: Caller, contact_id: str) -> Response:
+    """Merge a duplicate (``source_id``) into this contact: identities, tickets
+    and open conversations move here (supervisors)."""
+    body = MergeRequest.model_validate_json(_request().raw_body or b"{}")
+    return _json(merge_contacts(store(), contact_id, body.source_id, caller.actor))
+
+
+@agent_route("/api/contacts/{contact_id}/export", role=Role.ADMIN, answer=ContactExport)
+def export_personal_data(caller: Caller, contact_id: str) -> Response:
+    """Everything kept about a contact, for their data request (administrators; audited)."""
+    return _json(export_contact(store(), contact_id, caller.actor, utc_now()))
+
+
+class ErasureRequest(BaseModel):
+    """Erasure cannot be undone: the body repeats the contact's id to confirm it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    confirm: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@agent_route(
+    "/api/contacts/{contact_id}/erase", methods=("POST",), role=Role.ADMIN, answer=Erasure, body=ErasureRequest
+)
+def erase_personal_data(caller: Caller, contact_id: str) -> Response:
+    """Erase a contact's personal data, keeping ticket statistics (administrators;
+    audited; ``confirm`` must repeat the contact's id)."""
+    body = ErasureRequest.model_validate_json(_request().raw_body or b"{}")
+    if body.confirm != contact_id:
+        raise ErasureNotConfirmed(contact_id)
+    return _json(erase_contact(store(), file_store(), contact_id, caller.actor, utc_now()))
+
+
+@functools.lru_cache(maxsize=1)
+def file_store() -> S3FileStore:
+    import boto3
+
+    return S3FileStore(boto3.client("s3", region_name=store_settings().region))
+
+
+@agent_route("/api/tickets/{ticket_id}/merge", methods=("POST",), answer=Ticket, body=MergeRequest)
+def merge_ticket(caller: Caller, ticket_id: str) -> Response:
+    """Merge another ticket of the same contact (``source_id``) into this one;
+    the other is closed as merged. Both must be within the caller's reach."""
+    body = MergeRequest.model_validate_json(_request().raw_body or b"{}")
+    _visible_ticket(caller, ticket_id)
+    _visible_ticket(caller, body.source_id)
+    return _json(merge_tickets(store(), ticket_id, body.source_id, caller.actor))
+
+
 @agent_route("/api/contacts/{contact_id}", answer=answers.ContactHistory)
 def contact(caller: Caller, contact_id: str) -> Response:
     """A contact with their tickets across channels, newest first."""
-    found = store().get_contact(contact_id)
-    if found is None:
-        raise ContactNotFound(contact_id)
-    history = [t for t in store().tickets_of_contact(contact_id, limit=50) if caller.viewer.can_see(t)]
+    found = live_contact(store(), contact_id)
+    history = [t for t in store().tickets_of_contact(found.id, limit=50) if caller.viewer.can_see(t)]
     return _json(answers.ContactHistory(contact=found, tickets=history))
 
 

@@ -55,6 +55,26 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ese campo personalizado no existe o su valor no es del tipo esperado.",
         "That custom field does not exist or its value is not of the expected kind.",
     ),
+    "error.contacts_not_mergeable": (
+        422,
+        "Esos contactos no se pueden fusionar (son el mismo, uno ya se fusionó o se borraron sus datos).",
+        "Those contacts cannot be merged (they are the same, one was merged already or erased).",
+    ),
+    "error.tickets_not_mergeable": (
+        422,
+        "Solo se fusionan dos tickets distintos del mismo contacto.",
+        "Only two different tickets of the same contact can be merged.",
+    ),
+    "error.last_identity": (
+        422,
+        "El contacto debe conservar al menos un dato de contacto.",
+        "The contact must keep at least one way to reach them.",
+    ),
+    "error.erasure_not_confirmed": (
+        422,
+        "Para borrar los datos, confirma con el identificador del contacto.",
+        "To erase the data, confirm with the contact's id.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

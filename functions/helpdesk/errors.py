@@ -91,3 +91,23 @@ class ConcurrentWrite(HelpdeskError):
 
 class ContactNotFound(HelpdeskError):
     message_key = "error.contact_not_found"
+
+
+class StaleContact(HelpdeskError):
+    """The contact changed since it was read; read it again."""
+
+    message_key = "error.busy"
+
+
+class ContactsNotMergeable(HelpdeskError):
+    message_key = "error.contacts_not_mergeable"
+
+
+class TicketsNotMergeable(HelpdeskError):
+    message_key = "error.tickets_not_mergeable"
+
+
+class LastIdentity(HelpdeskError):
+    """A contact keeps at least one way to reach them."""
+
+    message_key = "error.last_identity"

@@ -14,10 +14,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk import notifications
 from helpdesk.agent_notices import AgentNotices, NoticeKind
-from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketNotFound
+from helpdesk.clock import utc_now
+from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -27,19 +26,17 @@ from helpdesk.models import (
     SlaMetric,
     SlaTimer,
     Ticket,
-    TicketEvent,
     TicketStatus,
 )
 from helpdesk.observability import logger
 from helpdesk.settings import EscalationSettings
 from helpdesk.sla import breach_id
 from helpdesk.store import HelpdeskStore, breach_sk, ticket_pk
-from helpdesk.tickets import plain_value, sla_after_change
+from helpdesk.tickets import change_until_saved
 
 ESCALATION = Actor(kind=ActorKind.SYSTEM, id="escalation", name="Escalamiento SLA")
 HANDOFF = Actor(kind=ActorKind.SYSTEM, id="handoff", name="Traspaso del asistente")
 PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
-MAX_ATTEMPTS = 10
 
 
 class Flows(Protocol):
@@ -218,28 +215,5 @@ def _raised(priority: Priority) -> Priority:
 
 
 def _change(store: HelpdeskStore, ticket_id: str, actor: Actor, changes: Any, note: FieldChange) -> Ticket:
-    """Apply ``changes(ticket)`` with the version check, retrying when someone
-    else wrote first; the history records it as an escalation."""
-    for attempt in range(MAX_ATTEMPTS):
-        before = store.get_ticket(ticket_id)
-        if before is None:
-            raise TicketNotFound(ticket_id)
-        update = {k: v for k, v in changes(before).items() if getattr(before, k) != v}
-        after = before.model_copy(update=update | {"updated_at": utc_now(), "version": before.version + 1})
-        after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
-        diffs = [
-            FieldChange(field=name, old=plain_value(getattr(before, name)), new=plain_value(value))
-            for name, value in update.items()
-        ]
-        event = TicketEvent(
-            id=new_id(), ticket_id=ticket_id, kind=EventKind.ESCALATED, actor=actor, at=after.updated_at,
-            changes=(note, *diffs),
-        )  # fmt: skip
-        try:
-            assigned = notifications.for_assignment(before, after, actor, after.updated_at)
-            store.save_ticket(before, after, [event], assigned)
-        except (StaleTicket, ConcurrentWrite):
-            pause_before_retry(attempt)
-            continue
-        return after
-    raise StaleTicket(None)
+    """Apply ``changes(ticket)``; the history records it as an escalation step."""
+    return change_until_saved(store, ticket_id, actor, changes, kind=EventKind.ESCALATED, note=note)

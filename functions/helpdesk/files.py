@@ -54,6 +54,8 @@ class FileStore(Protocol):
 
     def get(self, bucket: str, key: str) -> bytes: ...
 
+    def erase(self, bucket: str, key: str) -> int: ...
+
 
 class S3FileStore:
     """FileStore on S3 (moto's in the local stack)."""
@@ -84,3 +86,16 @@ class S3FileStore:
 
     def get(self, bucket: str, key: str) -> bytes:
         return bytes(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+    def erase(self, bucket: str, key: str) -> int:
+        """Delete a file with every version the bucket keeps of it; how many
+        versions went (erasure on request: versioning must not keep a copy)."""
+        listed = self._s3.list_object_versions(Bucket=bucket, Prefix=key)
+        versions = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in (*listed.get("Versions", ()), *listed.get("DeleteMarkers", ()))
+            if v["Key"] == key
+        ]
+        if versions:
+            self._s3.delete_objects(Bucket=bucket, Delete={"Objects": versions, "Quiet": True})
+        return len(versions)

@@ -170,9 +170,20 @@ def _without_identity(contact: Contact, kind: str, value: str) -> Contact:
 def _ticket_to_join(
     inbound: InboundMessage, sender: Identity, record: IdentityRecord, store: HelpdeskStore
 ) -> Ticket | None:
-    """The ticket this message continues, if any: named by something we handed
-    out, by the thread it answers, by a ticket number its sender may quote, or by
-    the contact's open conversation."""
+    """The ticket this message continues, if any (a merged ticket's successor)."""
+    ticket = _named_ticket(inbound, sender, record, store)
+    for _ in range(5):  # merges chain rarely; never follow a loop forever
+        if ticket is None or ticket.merged_into is None:
+            break
+        ticket = store.get_ticket(ticket.merged_into)
+    return ticket
+
+
+def _named_ticket(
+    inbound: InboundMessage, sender: Identity, record: IdentityRecord, store: HelpdeskStore
+) -> Ticket | None:
+    """Named by something we handed out, by the thread it answers, by a ticket
+    number its sender may quote, or by the contact's open conversation."""
     if inbound.thread.ticket_id and (ticket := store.get_ticket(inbound.thread.ticket_id)):
         return ticket
     if inbound.thread.replies_to:

@@ -83,6 +83,8 @@ class Contact(_Entity):
     tier: str | None = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
+    merged_into: str | None = None  # this duplicate was merged into that contact
+    erased_at: AwareDatetime | None = None  # personal data erased on request
 
 
 class ActorKind(StrEnum):
@@ -245,6 +247,7 @@ class Ticket(_Entity):
     solved_at: AwareDatetime | None = None
     last_customer_message_at: AwareDatetime | None = None
     sla: TicketSla | None = None
+    merged_into: str | None = None  # closed by merging it into that ticket
     version: Annotated[int, Field(ge=1)] = 1
 
 

@@ -69,6 +69,7 @@ from helpdesk.errors import (
     DuplicateChannelMessage,
     IdentityTaken,
     InvalidCursor,
+    StaleContact,
     StaleTicket,
 )
 from helpdesk.models import (
@@ -178,6 +179,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     solved_at = UTCDateTimeAttribute(null=True)
     last_customer_message_at = UTCDateTimeAttribute(null=True)
     sla = JSONAttribute(null=True)
+    merged_into = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -219,6 +221,8 @@ class ContactItem(HelpdeskItem, discriminator="contact"):
     tier = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    merged_into = UnicodeAttribute(null=True)
+    erased_at = UTCDateTimeAttribute(null=True)
 
 
 class IdentityItem(HelpdeskItem, discriminator="identity"):
@@ -473,6 +477,7 @@ def _ticket_item(ticket: Ticket) -> TicketItem:
         GSI4PK=contact_pk(ticket.contact_id),
         GSI4SK=f"{sortable(ticket.created_at)}#{ticket.id}",
         sla=ticket.sla.model_dump(mode="json", exclude_computed_fields=True) if ticket.sla else None,
+        merged_into=ticket.merged_into,
     )
     check = ticket.sla.next_check if ticket.sla else None
     if check is not None:
@@ -503,6 +508,7 @@ def _ticket(item: TicketItem) -> Ticket:
         solved_at=item.solved_at,
         last_customer_message_at=item.last_customer_message_at,
         sla=TicketSla.model_validate(item.sla) if item.sla else None,
+        merged_into=item.merged_into,
         version=int(item.version or 1),
     )
 
@@ -589,6 +595,8 @@ def _contact_item(contact: Contact) -> ContactItem:
         tier=contact.tier,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
+        merged_into=contact.merged_into,
+        erased_at=contact.erased_at,
     )
 
 
@@ -667,6 +675,8 @@ def _contact(item: ContactItem) -> Contact:
         tier=item.tier,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        merged_into=item.merged_into,
+        erased_at=item.erased_at,
     )
 
 
@@ -795,6 +805,108 @@ class HelpdeskStore:
                 raise IdentityTaken(identity.kind.value, identity.value)
         if failed:
             raise ConversationAlreadyOpen("contact id collision")
+
+    def save_contact(
+        self,
+        before: Contact,
+        after: Contact,
+        claim: Iterable[Identity] = (),
+        release: Iterable[Identity] = (),
+        audit: AuditEntry | None = None,
+    ) -> None:
+        """Save a changed contact if nobody changed it since ``before`` (raises
+        StaleContact), claiming new identities for it (IdentityTaken when another
+        contact holds one) and releasing the ones it no longer has."""
+        transaction = self._transaction()
+        transaction.put("contact", _contact_item(after), ContactItem.updated_at == before.updated_at)
+        claimed = list(claim)
+        for identity in claimed:
+            transaction.put(
+                f"{identity.kind.value}:{identity.value}",
+                IdentityItem(*identity_key(identity), contact_id=after.id, open_tickets={}),
+                HelpdeskItem.PK.does_not_exist(),
+            )
+        for identity in release:
+            transaction.delete(
+                f"release:{identity.kind.value}:{identity.value}",
+                IdentityItem(*identity_key(identity)),
+                IdentityItem.contact_id == after.id,
+            )
+        if audit is not None:
+            transaction.put("audit", _audit_item(audit))
+        failed = transaction.commit()
+        for identity in claimed:
+            if f"{identity.kind.value}:{identity.value}" in failed:
+                raise IdentityTaken(identity.kind.value, identity.value)
+        if failed:
+            raise StaleContact(before.id)
+
+    def move_identity(self, identity: Identity, from_contact: str, to_contact: str) -> None:
+        """Hand an identity to another contact (merging duplicates); a no-op when
+        it moved already. Its open-conversation hint is dropped: the OPEN# pointers
+        are the truth."""
+        item = IdentityItem(*identity_key(identity))
+        try:
+            item.update(
+                actions=[IdentityItem.contact_id.set(to_contact), IdentityItem.open_tickets.set({})],
+                condition=IdentityItem.contact_id == from_contact,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def open_conversations(self, contact_id: str) -> dict[Channel, str]:
+        """The contact's open conversation per channel (channel → ticket id)."""
+        items = HelpdeskItem.query(contact_pk(contact_id), HelpdeskItem.SK.startswith("OPEN#"), consistent_read=True)
+        return {
+            Channel(item.SK.removeprefix("OPEN#")): item.ticket_id
+            for item in items
+            if isinstance(item, OpenConversationItem)
+        }
+
+    def move_open_conversation(self, channel: Channel, ticket_id: str, from_contact: str, to_contact: str) -> bool:
+        """Make ``ticket_id`` the other contact's open conversation on ``channel``
+        unless they have one already; the old pointer goes either way. Whether it moved."""
+        transaction = self._transaction()
+        transaction.put(
+            "open",
+            OpenConversationItem(contact_pk(to_contact), open_sk(channel), ticket_id=ticket_id),
+            HelpdeskItem.PK.does_not_exist(),
+        )
+        transaction.delete(
+            "old",
+            OpenConversationItem(contact_pk(from_contact), open_sk(channel)),
+            OpenConversationItem.ticket_id == ticket_id,
+        )
+        failed = transaction.commit()
+        if "open" in failed:
+            self.end_conversation(from_contact, channel, ticket_id)
+            return False
+        return not failed
+
+    def replace_message(self, message: Message) -> None:
+        """Overwrite a stored message (erasure of its content)."""
+        _message_item(message).save(condition=HelpdeskItem.PK.exists())
+
+    def replace_event(self, event: TicketEvent) -> None:
+        _event_item(event).save(condition=HelpdeskItem.PK.exists())
+
+    def copy_message(self, message: Message) -> None:
+        """Store a message on another ticket (merging tickets), pointing its
+        provider id there too; idempotent."""
+        transaction = self._transaction()
+        item = _message_item(message)
+        transaction.put("message", item)
+        if message.channel_message_id is not None:
+            transaction.put(
+                "channel_message",
+                PointerItem(
+                    *channel_message_key(message.channel, message.channel_message_id),
+                    ticket_id=message.ticket_id,
+                    message_sk=item.SK,
+                ),
+            )
+        transaction.commit()
 
     def get_contact(self, contact_id: str) -> Contact | None:
         try:
@@ -1222,6 +1334,10 @@ class HelpdeskStore:
         return [_group(item) for item in HelpdeskItem.by_status.query(GROUP_DIRECTORY) if isinstance(item, GroupItem)]
 
     # audit log
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        """An audit entry for something that changed nothing else (an export)."""
+        _audit_item(entry).save()
 
     def audit_log(self, month: datetime, limit: int = 200) -> list[AuditEntry]:
         """A month of the audit log, newest first."""

@@ -1,6 +1,7 @@
 """Working tickets: read a thread, list a queue view, change a ticket safely,
 and tell the console what changed since it last asked."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -8,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk import notifications
 from helpdesk.access import Viewer
-from helpdesk.clock import new_id, utc_now
-from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.clock import new_id, pause_before_retry, utc_now
+from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.models import (
     Actor,
     EventKind,
@@ -98,6 +99,51 @@ def update_ticket(
     return after
 
 
+CHANGE_ATTEMPTS = 10
+
+
+def change_until_saved(
+    store: HelpdeskStore,
+    ticket_id: str,
+    actor: Actor,
+    changes: Callable[[Ticket], dict[str, object]],
+    *,
+    kind: EventKind = EventKind.UPDATED,
+    note: FieldChange | None = None,
+    redact: bool = False,
+) -> Ticket:
+    """Apply ``changes(ticket)`` to the ticket as it is now, reading it again
+    whenever someone else wrote first: for changes the system or a flow makes on
+    its own (escalations, merges, erasure), where no agent saw a version. The
+    history event says what changed (only which fields when ``redact``), after
+    ``note`` if given."""
+    for attempt in range(CHANGE_ATTEMPTS):
+        before = store.get_ticket(ticket_id)
+        if before is None:
+            raise TicketNotFound(ticket_id)
+        update = {name: value for name, value in changes(before).items() if getattr(before, name) != value}
+        if not update and note is None:
+            return before
+        now = utc_now()
+        after = before.model_copy(update=update | {"updated_at": now, "version": before.version + 1})
+        after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
+        diffs = [
+            FieldChange(field=name)
+            if redact
+            else FieldChange(field=name, old=plain_value(getattr(before, name)), new=plain_value(value))
+            for name, value in update.items()
+        ]
+        recorded = (note, *diffs) if note else tuple(diffs)
+        event = TicketEvent(id=new_id(), ticket_id=ticket_id, kind=kind, actor=actor, at=now, changes=recorded)
+        try:
+            store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
+        except (StaleTicket, ConcurrentWrite):
+            pause_before_retry(attempt)
+            continue
+        return after
+    raise StaleTicket(None)
+
+
 CHANGES_OVERLAP = timedelta(seconds=5)  # an index shows a write a moment later: each look reaches back this far
 CHANGES_HORIZON = timedelta(minutes=10)  # from further back, the console reloads its views instead
 
@@ -144,6 +190,8 @@ def plain_value(value: object) -> Scalar | list[str]:
         return [str(v) for v in value]
     if isinstance(value, dict):
         return str(sorted(value.items()))
+    if isinstance(value, datetime):
+        return value.isoformat()
     if hasattr(value, "value"):
         return value.value
     return value  # type: ignore[return-value]

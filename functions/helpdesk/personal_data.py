@@ -1,0 +1,134 @@
+"""A contact's personal data on request: export everything the help desk keeps
+about them, or erase it.
+
+Erasure keeps what the reports need (tickets with their channel, status,
+priority, group, times and SLA outcome; messages with their kind, author kind
+and times) and removes what identifies the person or what they wrote: the
+contact's name and identities, ticket subjects, CCs and custom fields, every
+message's text, HTML, attachments and raw original (all S3 versions), and the
+old and new values of those fields in the ticket history.
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from helpdesk.audit import audit_entry
+from helpdesk.contact_changes import MOST_TICKETS, live_contact
+from helpdesk.errors import HelpdeskError, StaleContact
+from helpdesk.files import FileStore
+from helpdesk.models import Actor, ActorKind, Contact, FieldChange, Message, TicketEvent, TicketThread
+from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import change_until_saved
+
+PERSONAL_FIELDS = frozenset({"subject", "cc", "custom_fields", "contact_id", "name", "identities"})
+
+
+class ErasureNotConfirmed(HelpdeskError):
+    message_key = "error.erasure_not_confirmed"
+
+
+class ContactExport(BaseModel):
+    """Everything kept about one contact (attachments as references)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exported_at: datetime
+    contact: Contact
+    tickets: tuple[TicketThread, ...]
+
+
+class Erasure(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    contact_id: str
+    erased_at: datetime
+    tickets: int
+    messages: int
+    files: int  # S3 object versions deleted
+
+
+def export_contact(store: HelpdeskStore, contact_id: str, actor: Actor, now: datetime) -> ContactExport:
+    contact = live_contact(store, contact_id)
+    threads = tuple(
+        thread
+        for ticket in store.tickets_of_contact(contact.id, limit=MOST_TICKETS)
+        if (thread := store.get_thread(ticket.id)) is not None
+    )
+    store.record_audit(audit_entry(actor, "contact.exported", contact.id, None, None, now))
+    return ContactExport(exported_at=now, contact=contact, tickets=threads)
+
+
+def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor: Actor, now: datetime) -> Erasure:
+    """Erase the contact's personal data; safe to run again (it finishes an
+    erasure cut short)."""
+    contact = live_contact(store, contact_id)
+    tickets = messages = deleted = 0
+    for ticket in store.tickets_of_contact(contact.id, limit=MOST_TICKETS):
+        thread = store.get_thread(ticket.id)
+        if thread is None:
+            continue
+        for message in thread.messages:
+            for file in (*message.attachments, *([message.original] if message.original else [])):
+                deleted += files.erase(file.bucket, file.key)
+            erased = _erased_message(message)
+            if erased != message:
+                store.replace_message(erased)
+                messages += 1
+        for event in thread.events:
+            if (redacted := _redacted_event(event)) != event:
+                store.replace_event(redacted)
+        change_until_saved(
+            store,
+            ticket.id,
+            actor,
+            lambda _: {"subject": "", "cc": (), "custom_fields": {}},
+            note=FieldChange(field="personal_data", new="erased"),
+            redact=True,
+        )
+        tickets += 1
+    for channel, ticket_id in store.open_conversations(contact.id).items():
+        store.end_conversation(contact.id, channel, ticket_id)
+    _erase_contact_record(store, contact, actor, now)
+    return Erasure(contact_id=contact.id, erased_at=now, tickets=tickets, messages=messages, files=deleted)
+
+
+def _erased_message(message: Message) -> Message:
+    author = message.author
+    if author.kind is ActorKind.CONTACT:
+        author = author.model_copy(update={"name": ""})
+    return message.model_copy(
+        update={
+            "text": "",
+            "html": None,
+            "full_text": None,
+            "attachments": (),
+            "original": None,
+            "notices": (),
+            "delivery_error": None,
+            "author": author,
+        }
+    )
+
+
+def _redacted_event(event: TicketEvent) -> TicketEvent:
+    changes = tuple(
+        FieldChange(field=change.field) if change.field in PERSONAL_FIELDS else change for change in event.changes
+    )
+    actor = event.actor
+    if actor.kind is ActorKind.CONTACT:
+        actor = actor.model_copy(update={"name": ""})
+    return event.model_copy(update={"changes": changes, "actor": actor})
+
+
+def _erase_contact_record(store: HelpdeskStore, contact: Contact, actor: Actor, now: datetime) -> None:
+    for _ in range(5):
+        before = live_contact(store, contact.id)
+        after = before.model_copy(update={"name": "", "identities": (), "erased_at": now, "updated_at": now})
+        audit = audit_entry(actor, "contact.erased", before.id, None, None, now)
+        try:
+            store.save_contact(before, after, release=before.identities, audit=audit)
+        except StaleContact:
+            continue
+        return
+    raise StaleContact(contact.id)
