@@ -37,6 +37,7 @@ class Me(_Answer):
     name: str
     role: str
     group_ids: list[str]
+    available: bool  # round robin may assign to them while their console is open
 
 
 class Team(_Answer):

@@ -20,7 +20,7 @@ from agent_api import answers
 from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
-from helpdesk import collisions, notifications
+from helpdesk import assignment, collisions, notifications
 from helpdesk.access import Role, Viewer
 from helpdesk.audit import audit_entry
 from helpdesk.clock import utc_now
@@ -253,6 +253,7 @@ class TicketListParams(BaseModel):
 @agent_route("/api/me", answer=answers.Me)
 def me(caller: Caller) -> Response:
     principal = caller.principal
+    available, _ = store().availability(principal.agent_id)
     return _json(
         {
             "agent_id": principal.agent_id,
@@ -260,6 +261,7 @@ def me(caller: Caller) -> Response:
             "name": caller.actor.name,
             "role": caller.viewer.role.value,
             "group_ids": list(caller.viewer.group_ids),
+            "available": available,
         }
     )
 
@@ -439,7 +441,26 @@ def changes(caller: Caller) -> Response:
     """What changed since ``since`` (tickets the caller may see, and their new
     notifications): the console asks every 2 s and reloads only what moved."""
     params = ChangesParams.model_validate(_request().query_params or {})
-    return _json(changes_since(store(), caller.viewer, params.since, utc_now()))
+    now = utc_now()
+    assignment.mark_seen(store(), caller.viewer.agent_id, now, _SEEN_WRITTEN)  # online for round robin
+    return _json(changes_since(store(), caller.viewer, params.since, now))
+
+
+_SEEN_WRITTEN: dict[str, datetime] = {}  # this process's last "seen" write per agent
+
+
+class Availability(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    available: bool
+
+
+@agent_route("/api/me/availability", methods=("PUT",), answer=Availability, body=Availability)
+def availability(caller: Caller) -> Response:
+    """Available (round robin may assign to me while my console is open) or away."""
+    body = Availability.model_validate_json(_request().raw_body or b"{}")
+    assignment.set_availability(store(), caller.viewer.agent_id, body.available, utc_now())
+    return _json(body)
 
 
 @agent_route("/api/notifications", answer=answers.Notifications)

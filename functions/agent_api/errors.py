@@ -75,6 +75,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Para borrar los datos, confirma con el identificador del contacto.",
         "To erase the data, confirm with the contact's id.",
     ),
+    "error.agent_at_capacity": (
+        409,
+        "Ese agente ya tiene el máximo de tickets abiertos de su grupo.",
+        "That agent already holds their group's maximum of open tickets.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

@@ -111,3 +111,9 @@ class LastIdentity(HelpdeskError):
     """A contact keeps at least one way to reach them."""
 
     message_key = "error.last_identity"
+
+
+class AgentAtCapacity(HelpdeskError):
+    """The agent already holds as many tickets as their group allows."""
+
+    message_key = "error.agent_at_capacity"

@@ -24,6 +24,9 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | ticket field setup   | ``CONFIG#ticket_fields``    | ``META``              |
 | notifications read   | ``AGENT#<id>``              | ``NOTIFREAD``         |
 | presence on a ticket | ``TICKET#<id>``             | ``PRESENCE#<agent>``  |
+| agent's open load    | ``AGENT#<id>``              | ``LOAD``              |
+| agent online         | ``AGENT#<id>``              | ``ONLINE``            |
+| group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
 
 Indexes (all projections ALL): ``by_status`` (status → updated), ``by_group``
 (group + status → updated), ``by_assignee`` (assignee or ``-`` + status →
@@ -64,6 +67,7 @@ from pynamodb.transactions import TransactWrite
 
 from helpdesk.clock import sortable
 from helpdesk.errors import (
+    AgentAtCapacity,
     ConcurrentWrite,
     ConversationAlreadyOpen,
     DuplicateChannelMessage,
@@ -329,6 +333,23 @@ class ReadMarkItem(HelpdeskItem, discriminator="read_mark"):
     read_through = UTCDateTimeAttribute()  # the agent has seen every notification up to here
 
 
+class LoadItem(HelpdeskItem, discriminator="load"):
+    """How many tickets an agent holds in the statuses that count as their
+    work (``LOAD_STATUSES``); kept in the same transaction as every ticket change
+    that moves one, so a cap holds under concurrency."""
+
+    open_tickets = NumberAttribute(default=0)
+
+
+class OnlineItem(HelpdeskItem, discriminator="online"):
+    seen_at = UTCDateTimeAttribute()  # the console last asked for changes
+    available = BooleanAttribute(default=True)  # the agent's own switch
+
+
+class RoundRobinItem(HelpdeskItem, discriminator="round_robin"):
+    last_agent_id = UnicodeAttribute()
+
+
 class PresenceItem(HelpdeskItem, discriminator="presence"):
     agent_id = UnicodeAttribute()
     name = UnicodeAttribute(default="")
@@ -340,7 +361,7 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
-    AuditItem,
+    AuditItem, LoadItem, OnlineItem, RoundRobinItem,
 )  # fmt: skip
 
 
@@ -415,6 +436,10 @@ MACRO_DIRECTORY = "DIRECTORY#macro"  # and the macros
 GROUP_DIRECTORY = "DIRECTORY#group"  # and the groups
 
 
+LOAD_SK = "LOAD"
+ONLINE_SK = "ONLINE"
+ROUND_ROBIN_SK = "ROUND_ROBIN"
+LOAD_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN)  # what counts toward an agent's cap
 NOTIFICATION_DAYS = 30  # an agent's notifications expire (TTL) after this
 NOTIFICATIONS_READ_SK = "NOTIFREAD"
 
@@ -705,6 +730,16 @@ class TicketQuery:
     # (an agent's reach); None: every ticket.
     visible_groups: tuple[str, ...] | None = None
     visible_assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An automatic assignment riding on a ticket save: the cap the new assignee
+    must be under, and the group whose round robin moves to them."""
+
+    group_id: str
+    agent_id: str
+    cap: int
 
 
 @dataclass(frozen=True)
@@ -1038,11 +1073,14 @@ class HelpdeskStore:
         after: Ticket,
         events: Iterable[TicketEvent],
         notifications: Iterable[Notification] = (),
+        assignment: "Assignment | None" = None,
     ) -> None:
         """Save a changed ticket with its history (and the notifications it causes)
         if nobody changed it since ``before`` was read; raises StaleTicket with the
         current ticket otherwise. Closing a conversational ticket ends its open
-        conversation."""
+        conversation. With an ``assignment`` (automatic assignment), the new
+        assignee must be under its cap (AgentAtCapacity otherwise) and the
+        group's round robin moves to them in the same transaction."""
         events = list(events)
         notes = list(notifications)
         closing = (
@@ -1051,13 +1089,15 @@ class HelpdeskStore:
             and after.channel.joins_open_conversation
         )
         try:
-            failed = self._commit_ticket_change(before, after, events, notes, end_conversation=closing)
+            failed = self._commit_ticket_change(before, after, events, notes, closing, assignment)
         except ConcurrentWrite as exc:
             raise StaleTicket(self.get_ticket(after.id)) from exc
         if failed == {"open"}:
             # The conversation pointer already belongs to a newer ticket: close
             # this one and leave the pointer alone.
-            failed = self._commit_ticket_change(before, after, events, notes, end_conversation=False)
+            failed = self._commit_ticket_change(before, after, events, notes, False, assignment)
+        if "load_now" in failed:
+            raise AgentAtCapacity(after.assignee_id or "")
         if failed:
             raise StaleTicket(self.get_ticket(after.id))
 
@@ -1068,9 +1108,15 @@ class HelpdeskStore:
         events: list[TicketEvent],
         notifications: list[Notification],
         end_conversation: bool,
+        assignment: "Assignment | None" = None,
     ) -> set[str]:
         transaction = self._transaction()
-        self._put_ticket(transaction, before, after)
+        self._put_ticket(transaction, before, after, assignment.cap if assignment else None)
+        if assignment is not None:
+            transaction.put(
+                "round_robin",
+                RoundRobinItem(group_pk(assignment.group_id), ROUND_ROBIN_SK, last_agent_id=assignment.agent_id),
+            )
         for event in events:
             transaction.put("event", _event_item(event))
         for notification in notifications:
@@ -1084,11 +1130,12 @@ class HelpdeskStore:
         return transaction.commit()
 
     @staticmethod
-    def _put_ticket(transaction: _Transaction, before: Ticket, after: Ticket) -> None:
+    def _put_ticket(transaction: _Transaction, before: Ticket, after: Ticket, cap: int | None = None) -> None:
         item = _ticket_item(after)
         item.version = before.version  # condition: still at this version; saved as +1
         transaction.put("ticket", item)
         _record_breaches(transaction, before, after)
+        _count_load(transaction, before, after, cap)
 
     @staticmethod
     def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
@@ -1357,23 +1404,67 @@ class HelpdeskStore:
 
     # ticket field setup (tags and custom field definitions; the domain's own JSON)
 
-    _ticket_fields: ClassVar[tuple[float, dict[str, Any]] | None] = None
-
     def ticket_fields(self) -> dict[str, Any]:
-        """The known tags and custom field definitions, kept a minute like the SLA setup."""
-        cached = HelpdeskStore._ticket_fields
-        if cached is not None and time.monotonic() - cached[0] < SLA_SETUP_MAX_AGE:
-            return cached[1]
+        """The known tags and custom field definitions (read each time: only a
+        change to a ticket's custom fields needs them, and an admin's new field
+        must be usable at once)."""
         try:
-            value = dict(ConfigItem.get(*TICKET_FIELDS_KEY).value)
+            return dict(ConfigItem.get(*TICKET_FIELDS_KEY, consistent_read=True).value)
         except ConfigItem.DoesNotExist:
-            value = {}
-        HelpdeskStore._ticket_fields = (time.monotonic(), value)
-        return value
+            return {}
 
     def put_ticket_fields(self, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
         self._save(ConfigItem(*TICKET_FIELDS_KEY, value=value, updated_at=at), audit)
-        HelpdeskStore._ticket_fields = (time.monotonic(), value)
+
+    # automatic assignment: agents' loads, who is online, each group's round robin
+
+    def agent_loads(self, agent_ids: Iterable[str]) -> dict[str, int]:
+        keys = [(agent_pk(agent_id), LOAD_SK) for agent_id in dict.fromkeys(agent_ids)]
+        return {
+            item.PK.removeprefix("AGENT#"): max(0, int(item.open_tickets or 0))
+            for item in LoadItem.batch_get(keys, consistent_read=True)
+        }
+
+    def online_agents(self, agent_ids: Iterable[str], seen_since: datetime) -> set[str]:
+        """Which of these agents are available and had the console open lately."""
+        keys = [(agent_pk(agent_id), ONLINE_SK) for agent_id in dict.fromkeys(agent_ids)]
+        return {
+            item.PK.removeprefix("AGENT#")
+            for item in OnlineItem.batch_get(keys)
+            if item.available is not False and item.seen_at >= seen_since
+        }
+
+    def availability(self, agent_id: str) -> tuple[bool, datetime | None]:
+        try:
+            item = OnlineItem.get(agent_pk(agent_id), ONLINE_SK)
+        except OnlineItem.DoesNotExist:
+            return True, None
+        return item.available is not False, item.seen_at
+
+    def mark_seen(self, agent_id: str, at: datetime, available: bool | None = None) -> None:
+        """The agent's console is open now (and, when given, their availability)."""
+        actions: list[Action] = [OnlineItem.seen_at.set(at)]
+        if available is not None:
+            actions.append(OnlineItem.available.set(available))
+        OnlineItem(agent_pk(agent_id), ONLINE_SK).update(actions=actions)
+
+    def round_robin_last(self, group_id: str) -> str | None:
+        try:
+            return RoundRobinItem.get(group_pk(group_id), ROUND_ROBIN_SK, consistent_read=True).last_agent_id
+        except RoundRobinItem.DoesNotExist:
+            return None
+
+    def unassigned_in_group(self, group_id: str, limit: int = 25) -> list[Ticket]:
+        """The group's new and open tickets nobody holds, longest waiting first."""
+        found: list[Ticket] = []
+        for status in LOAD_STATUSES:
+            items = HelpdeskItem.by_group.query(
+                f"GROUP#{group_id}#{status.value}",
+                filter_condition=TicketItem.assignee_id.does_not_exist(),
+                limit=limit,
+            )
+            found.extend(_ticket(item) for item in items if isinstance(item, TicketItem))
+        return sorted(found, key=lambda ticket: ticket.updated_at)[:limit]
 
     # notifications and presence
 
@@ -1472,7 +1563,6 @@ class HelpdeskStore:
     @staticmethod
     def forget_sla_setup() -> None:
         HelpdeskStore._sla_setup = None
-        HelpdeskStore._ticket_fields = None
 
     def tickets_due_in(self, minute: datetime) -> list[Ticket]:
         """Tickets whose next SLA check falls in ``minute`` (one index partition,
@@ -1543,6 +1633,24 @@ class Breach:
     state: str
     task_token: str | None = None
     acknowledged_by: str | None = None
+
+
+def _holder(ticket: Ticket) -> str | None:
+    """Whose load the ticket counts toward, if anyone's."""
+    return ticket.assignee_id if ticket.status in LOAD_STATUSES else None
+
+
+def _count_load(transaction: _Transaction, before: Ticket, after: Ticket, cap: int | None) -> None:
+    was, now = _holder(before), _holder(after)
+    if was == now:
+        return
+    if was is not None:
+        transaction.update("load_was", LoadItem(agent_pk(was), LOAD_SK), [LoadItem.open_tickets.add(-1)])
+    if now is not None:
+        under_cap = None
+        if cap is not None:
+            under_cap = LoadItem.open_tickets.does_not_exist() | (LoadItem.open_tickets < cap)
+        transaction.update("load_now", LoadItem(agent_pk(now), LOAD_SK), [LoadItem.open_tickets.add(1)], under_cap)
 
 
 def _record_breaches(transaction: _Transaction, before: Ticket, after: Ticket) -> None:

@@ -103,9 +103,11 @@ def change_agent(
 
 
 def save_group(store: HelpdeskStore, group: Group, actor: Actor) -> Group:
-    """Create or change a group; its supervisor must be an agent."""
-    if group.supervisor_id is not None and store.get_agent(group.supervisor_id) is None:
-        raise AgentNotFound(group.supervisor_id)
+    """Create or change a group; its supervisor must be an active agent."""
+    if group.supervisor_id is not None:
+        supervisor = store.get_agent(group.supervisor_id)
+        if supervisor is None or not supervisor.active:
+            raise AgentNotFound(group.supervisor_id)
     before = store.get_group(group.id)
     if before == group:
         return group

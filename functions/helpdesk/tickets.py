@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk import notifications
+from helpdesk import assignment, notifications
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
@@ -81,7 +81,14 @@ def update_ticket(
         if new == old:
             continue
         updates[name] = new
-        diffs.append(FieldChange(field=name, old=plain_value(old), new=plain_value(new)))
+        if name == "custom_fields":  # one entry per field that changed
+            diffs.extend(
+                FieldChange(field=f"custom_fields.{key}", old=old.get(key), new=new.get(key))
+                for key in sorted(set(old) | set(new))
+                if old.get(key) != new.get(key)
+            )
+        else:
+            diffs.append(FieldChange(field=name, old=plain_value(old), new=plain_value(new)))
     if not diffs:
         return before
     if before.status is TicketStatus.CLOSED:
@@ -96,7 +103,15 @@ def update_ticket(
         id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs)
     )
     store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
-    return after
+    return _hand_out(store, before, after)
+
+
+def _hand_out(store: HelpdeskStore, before: Ticket, after: Ticket) -> Ticket:
+    """A ticket that just became one for its group's round robin (moved to the
+    group, released, or reopened) goes to the next agent in turn at once."""
+    if not assignment.assignable(after) or (assignment.assignable(before) and before.group_id == after.group_id):
+        return after
+    return assignment.assign_next(store, after.id, after.updated_at) or after
 
 
 CHANGE_ATTEMPTS = 10
@@ -140,7 +155,7 @@ def change_until_saved(
         except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)
             continue
-        return after
+        return _hand_out(store, before, after)
     raise StaleTicket(None)
 
 
