@@ -70,6 +70,16 @@ export const api = {
   me: () => request('GET', '/api/me'),
   agents: () => request('GET', '/api/agents'),
   macros: () => request('GET', '/api/macros'),
+  groups: () => request('GET', '/api/groups'),
+  ticketFields: () => request('GET', '/api/ticket-fields'),
+  // administration (the server refuses these to anyone but an admin)
+  invite: (agent) => request('POST', '/api/agents', agent),
+  changeAgent: (id, changes) => request('PATCH', `/api/agents/${encodeURIComponent(id)}`, changes),
+  saveGroup: (group) => request('PUT', `/api/groups/${encodeURIComponent(group.id)}`, group),
+  saveTicketFields: (setup) => request('PUT', '/api/ticket-fields', setup),
+  saveMacro: (macro) => request('PUT', `/api/macros/${encodeURIComponent(macro.id)}`, macro),
+  deleteMacro: (id) => request('DELETE', `/api/macros/${encodeURIComponent(id)}`),
+  audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   search: (q) => request('GET', `/api/search?${new URLSearchParams({ q })}`),

@@ -26,12 +26,13 @@ const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 const BREACHING_SOON_MS = 60 * 60 * 1000;
 
-// --- routing: #/view/<id> and #/tickets/<id> ------------------------------------------
+// --- routing: #/view/<id>, #/tickets/<id>, #/search/<query> and #/admin/<section> -----
 
 function parseHash() {
   const [, kind, id] = (location.hash || '#/view/mine').split('/');
   if (kind === 'tickets' && id) return { ticketId: decodeURIComponent(id) };
   if (kind === 'search' && id) return { search: decodeURIComponent(id) };
+  if (kind === 'admin') return { admin: id || 'agents' };
   return { view: id || 'mine' };
 }
 
@@ -502,13 +503,15 @@ function TicketFields({ thread, me, onChanged }) {
       <label>${t('ticket.group')}
         <select name="group" value=${ticket.group_id || ''} onChange=${(e) => change({ group_id: e.target.value || null })}>
           <option value="">${t('ticket.none')}</option>
-          ${[...new Set([...(me.group_ids || []), ticket.group_id].filter(Boolean))].map((g) => html`<option value=${g}>${g}</option>`)}
+          ${[...new Set([...(me.role === 'agent' ? me.group_ids || [] : me.groups.map((g) => g.id)), ticket.group_id].filter(Boolean))]
+            .map((g) => html`<option value=${g}>${groupName(me.groups, g)}</option>`)}
         </select></label>
       ${me.role !== 'agent' && html`
         <label>${t('list.assignee')}
           <select name="assignee" value=${ticket.assignee_id || ''} onChange=${(e) => change({ assignee_id: e.target.value || null })}>
             <option value="">${t('list.unassigned')}</option>
-            ${me.team.map((agent) => html`<option value=${agent.id}>${agent.name}</option>`)}
+            ${me.team.filter((agent) => agent.active || agent.id === ticket.assignee_id)
+              .map((agent) => html`<option value=${agent.id}>${agent.name}</option>`)}
           </select></label>`}
       ${me.role === 'agent' && ticket.assignee_id && ticket.assignee_id !== me.agent_id
         && html`<span class="muted">${t('list.assignee')}: ${agentName(me, ticket.assignee_id)}</span>`}
@@ -521,8 +524,83 @@ function TicketFields({ thread, me, onChanged }) {
             <option value="">${t('macro.choose')}</option>
             ${me.macros.map((macro) => html`<option value=${macro.id}>${macro.name}</option>`)}
           </select></label>`}
+      <div class="fields-more">
+        <${TagEditor} tags=${ticket.tags} known=${me.fields.tags} onChange=${(tags) => change({ tags })} />
+        <${CustomFields} ticket=${ticket} definitions=${me.fields.custom_fields}
+          onSave=${(key, value) => change({ custom_fields: { [key]: value } })} />
+      </div>
       ${notice && html`<p class="notice" role="status">${notice}</p>`}
     </section>`;
+}
+
+function TagEditor({ tags, known, onChange }) {
+  const [draft, setDraft] = useState('');
+  const add = () => {
+    const tag = normalizeTag(draft);
+    if (!tag) return;
+    setDraft('');
+    if (!tags.includes(tag)) onChange([...tags, tag]);
+  };
+  return html`
+    <div class="tag-editor" role="group" aria-labelledby="ticket-tags-label">
+      <span id="ticket-tags-label">${t('ticket.tags')}</span>
+      ${tags.length === 0 ? html`<span class="muted">${t('ticket.no_tags')}</span>`
+        : html`<ul class="tag-list">${tags.map((tag) => html`
+          <li><span class="tag">${tag}</span><button type="button" class="remove" onClick=${() => onChange(tags.filter((x) => x !== tag))}>
+            <span aria-hidden="true">×</span><span class="sr-only">${t('ticket.remove_tag', { tag })}</span></button></li>`)}
+          </ul>`}
+      <label class="sr-only" for="ticket-new-tag">${t('ticket.new_tag')}</label>
+      <input id="ticket-new-tag" name="tag" list="team-tags" maxlength="64" autocomplete="off" value=${draft}
+        placeholder=${t('ticket.new_tag')} onInput=${(e) => setDraft(e.target.value)}
+        onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } }} />
+      <datalist id="team-tags">${known.filter((tag) => !tags.includes(tag)).map((tag) => html`<option value=${tag}></option>`)}</datalist>
+      <button type="button" class="secondary" onClick=${add}>${t('ticket.add_tag')}</button>
+    </div>`;
+}
+
+// One custom field on the ticket page, by its kind; text and numbers save when
+// the agent leaves the box (or presses Enter), the others at once.
+function CustomFieldControl({ definition, value, onSave }) {
+  const label = language() === 'en' ? definition.label_en : definition.label_es;
+  const name = `cf_${definition.key}`;
+  const [draft, setDraft] = useState(value ?? '');
+  useEffect(() => setDraft(value ?? ''), [value]);
+  if (definition.kind === 'checkbox') {
+    return html`<label><input type="checkbox" name=${name} checked=${value === true}
+      onChange=${(e) => onSave(e.target.checked)} /> ${label}</label>`;
+  }
+  if (definition.kind === 'dropdown') {
+    const options = value != null && !definition.options.includes(value) ? [...definition.options, value] : definition.options;
+    return html`<label>${label}
+      <select name=${name} value=${value ?? ''} onChange=${(e) => onSave(e.target.value || null)}>
+        <option value="">—</option>
+        ${options.map((option) => html`<option value=${option}>${option}</option>`)}
+      </select></label>`;
+  }
+  const number = definition.kind === 'number';
+  const commit = () => {
+    const text = String(draft).trim();
+    const next = text === '' ? null : number ? Number(text) : text;
+    if (number && Number.isNaN(next)) return;
+    if (next !== (value ?? null)) onSave(next);
+  };
+  return html`<label>${label}
+    <input type=${number ? 'number' : 'text'} step=${number ? 'any' : undefined} name=${name} class=${number ? 'narrow' : ''}
+      maxlength=${number ? undefined : 1000} value=${draft} onInput=${(e) => setDraft(e.target.value)} onChange=${commit} /></label>`;
+}
+
+function CustomFields({ ticket, definitions, onSave }) {
+  const active = definitions.filter((definition) => definition.active);
+  const retired = definitions.filter((definition) => !definition.active && ticket.custom_fields[definition.key] != null);
+  if (!active.length && !retired.length) return null;
+  const label = (definition) => (language() === 'en' ? definition.label_en : definition.label_es);
+  return html`
+    <div class="custom-values" role="group" aria-label=${t('ticket.custom_fields')}>
+      ${active.map((definition) => html`<${CustomFieldControl} key=${definition.key} definition=${definition}
+        value=${ticket.custom_fields[definition.key]} onSave=${(value) => onSave(definition.key, value)} />`)}
+      ${retired.map((definition) => html`<span class="muted" data-key=${definition.key}>
+        ${label(definition)}: ${auditValue(ticket.custom_fields[definition.key])}</span>`)}
+    </div>`;
 }
 
 function SidePanel({ thread, me, onChanged }) {
@@ -664,6 +742,560 @@ function TicketPage({ ticketId, me }) {
     </div>`;
 }
 
+// --- administration: #/admin/<section>, for admins (the server refuses the rest anyway)
+
+const ADMIN_SECTIONS = ['agents', 'groups', 'fields', 'macros', 'audit'];
+const ROLES = ['agent', 'supervisor', 'admin'];
+const FIELD_KINDS = ['text', 'number', 'checkbox', 'dropdown'];
+const PLACEHOLDERS = ['contact.first_name', 'contact.name', 'ticket.number', 'ticket.subject', 'agent.name', 'agent.first_name'];
+const TAG = /^[\p{L}\p{N}\p{M}_-]+$/u; // as the server's pattern: letters (any script), digits, _ and -
+
+const splitList = (text) => [...new Set(text.split(',').map((part) => part.trim()).filter(Boolean))];
+const normalizeTag = (text) => text.trim().replace(/\s+/g, '-');
+const groupName = (groups, id) => groups.find((group) => group.id === id)?.name || id;
+const thisMonth = () => new Date().toISOString().slice(0, 7); // the server keeps the log by UTC month
+
+// A translation, or `fallback` when there is none (e.g. an audit action added later)
+function tOr(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
+}
+
+// What the last action on an admin page did: a status line, or the server's refusal.
+function useOutcome() {
+  const [outcome, setOutcome] = useState({ ok: '', error: '' });
+  const run = useCallback(async (work, done) => {
+    setOutcome({ ok: '', error: '' });
+    try {
+      await work();
+      setOutcome({ ok: done, error: '' });
+      return true;
+    } catch (problem) {
+      setOutcome({ ok: '', error: problemText(problem) });
+      return false;
+    }
+  }, []);
+  const fail = useCallback((error) => setOutcome({ ok: '', error }), []);
+  return [outcome, run, fail];
+}
+
+function Outcome({ outcome }) {
+  return html`<div class="outcome">
+    <p class="notice" role="status">${outcome.ok}</p>
+    ${outcome.error && html`<p class="error" role="alert">${outcome.error}</p>`}
+  </div>`;
+}
+
+// Data an admin section loads when it opens (and again after each change)
+function useAdminData(loader) {
+  const [data, setData] = useState(null);
+  const [failed, setFailed] = useState('');
+  const load = useCallback(async () => {
+    try {
+      setData(await loader());
+      setFailed('');
+    } catch (problem) {
+      setFailed(problemText(problem));
+    }
+  }, []);
+  useEffect(() => { load(); }, []);
+  return [data, load, failed, setData];
+}
+
+function Loading({ failed }) {
+  return failed ? html`<p class="error" role="alert">${failed}</p>` : html`<p>${t('loading')}</p>`;
+}
+
+function GroupChecks({ legend, groups, chosen, onToggle, name, hiddenLegend = false }) {
+  return html`<fieldset class="checks">
+    <legend class=${hiddenLegend ? 'sr-only' : ''}>${legend}</legend>
+    ${groups.map((group) => html`
+      <label><input type="checkbox" name=${name} value=${group.id} checked=${chosen.includes(group.id)}
+        onChange=${(e) => onToggle(group.id, e.target.checked)} /> ${group.name}</label>`)}
+  </fieldset>`;
+}
+
+const toggled = (list, id, on) => (on ? [...new Set([...list, id])] : list.filter((x) => x !== id));
+
+function InviteForm({ groups, run, onInvited }) {
+  const empty = { email: '', name: '', role: 'agent', group_ids: [] };
+  const [draft, setDraft] = useState(empty);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    const invite = { ...draft, email: draft.email.trim(), name: draft.name.trim() };
+    if (await run(() => api.invite(invite), t('admin.agents.invited', { email: invite.email }))) {
+      setDraft(empty);
+      onInvited();
+    }
+    setBusy(false);
+  };
+  return html`
+    <form class="admin-form" onSubmit=${submit} aria-labelledby="invite-title">
+      <h2 id="invite-title">${t('admin.agents.invite')}</h2>
+      <p class="hint">${t('admin.agents.invite_hint')}</p>
+      <label>${t('admin.agents.email')}
+        <input type="email" name="email" required maxlength="254" autocomplete="off" value=${draft.email}
+          onInput=${(e) => setDraft({ ...draft, email: e.target.value })} /></label>
+      <label>${t('admin.agents.name')}
+        <input name="name" required maxlength="120" autocomplete="off" value=${draft.name}
+          onInput=${(e) => setDraft({ ...draft, name: e.target.value })} /></label>
+      <label>${t('admin.agents.role')}
+        <select name="role" value=${draft.role} onChange=${(e) => setDraft({ ...draft, role: e.target.value })}>
+          ${ROLES.map((role) => html`<option value=${role}>${t(`role.${role}`)}</option>`)}
+        </select></label>
+      <${GroupChecks} legend=${t('admin.agents.groups')} groups=${groups} chosen=${draft.group_ids} name="invite_groups"
+        onToggle=${(id, on) => setDraft({ ...draft, group_ids: toggled(draft.group_ids, id, on) })} />
+      <button type="submit" disabled=${busy}>${t('admin.agents.send')}</button>
+    </form>`;
+}
+
+function AdminAgents({ me, onSaved }) {
+  const [data, load, failed, setData] = useAdminData(async () => {
+    const [team, found] = await Promise.all([api.agents(), api.groups()]);
+    return { agents: team.agents, groups: found.groups };
+  });
+  const [outcome, run] = useOutcome();
+  if (!data) return html`<${Loading} failed=${failed} />`;
+  const change = async (agent, changes, done) => {
+    // shown at once (a checkbox stays as clicked), then as the server kept it
+    setData((old) => ({ ...old, agents: old.agents.map((a) => (a.id === agent.id ? { ...a, ...changes } : a)) }));
+    await run(() => api.changeAgent(agent.id, changes), done);
+    await load(); // what the server kept, also when it refused (e.g. the last admin)
+    onSaved();
+  };
+  const saved = (agent) => t('admin.agents.changed', { name: agent.name });
+  return html`
+    <${InviteForm} groups=${data.groups} run=${run} onInvited=${() => { load(); onSaved(); }} />
+    <${Outcome} outcome=${outcome} />
+    <table class="admin-table agents">
+      <caption class="sr-only">${t('admin.agents')}</caption>
+      <thead><tr>
+        <th scope="col">${t('admin.agents.name')}</th><th scope="col">${t('admin.agents.email')}</th>
+        <th scope="col">${t('admin.agents.role')}</th><th scope="col">${t('admin.agents.groups')}</th>
+        <th scope="col">${t('admin.agents.status')}</th><th scope="col">${t('admin.actions')}</th>
+      </tr></thead>
+      <tbody>${data.agents.map((agent) => html`
+        <tr data-agent=${agent.id} data-email=${agent.email} class=${agent.active ? '' : 'inactive'}>
+          <th scope="row">${agent.name}${agent.id === me.agent_id && html` <span class="muted">${t('admin.agents.you')}</span>`}</th>
+          <td>${agent.email}</td>
+          <td><select name="role" aria-label=${t('admin.agents.role_of', { name: agent.name })} value=${agent.role}
+                onChange=${(e) => change(agent, { role: e.target.value }, saved(agent))}>
+              ${ROLES.map((role) => html`<option value=${role}>${t(`role.${role}`)}</option>`)}
+            </select></td>
+          <td><${GroupChecks} legend=${t('admin.agents.groups_of', { name: agent.name })} hiddenLegend=${true}
+                groups=${data.groups} chosen=${agent.group_ids} name="groups"
+                onToggle=${(id, on) => change(agent, { group_ids: toggled(agent.group_ids, id, on) }, saved(agent))} /></td>
+          <td>${agent.active ? t('admin.agents.active') : t('admin.agents.inactive')}</td>
+          <td>${agent.active
+            ? html`<button type="button" class="danger" onClick=${() => change(agent, { active: false }, t('admin.agents.deactivated', { name: agent.name }))}>
+                ${t('admin.agents.deactivate')}<span class="sr-only"> ${agent.name}</span></button>`
+            : html`<button type="button" class="secondary" onClick=${() => change(agent, { active: true }, t('admin.agents.reactivated', { name: agent.name }))}>
+                ${t('admin.agents.reactivate')}<span class="sr-only"> ${agent.name}</span></button>`}</td>
+        </tr>`)}
+      </tbody></table>`;
+}
+
+function AdminGroups({ onSaved }) {
+  const [data, load, failed] = useAdminData(async () => {
+    const [found, team] = await Promise.all([api.groups(), api.agents()]);
+    return { groups: found.groups, agents: team.agents };
+  });
+  const blank = { id: '', name: '', supervisor_id: '', round_robin: false, max_open_per_agent: '10' };
+  const [draft, setDraft] = useState(blank);
+  const [editing, setEditing] = useState(null);
+  const [outcome, run, fail] = useOutcome();
+  const nameInput = useRef(null);
+  if (!data) return html`<${Loading} failed=${failed} />`;
+  const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  const edit = (group) => {
+    fail('');
+    setEditing(group.id);
+    setDraft({
+      id: group.id, name: group.name, supervisor_id: group.supervisor_id || '',
+      round_robin: group.assignment.round_robin, max_open_per_agent: String(group.assignment.max_open_per_agent),
+    });
+    nameInput.current?.focus();
+  };
+  const reset = () => { setEditing(null); setDraft(blank); };
+  const submit = async (event) => {
+    event.preventDefault();
+    const group = {
+      id: draft.id.trim(), name: draft.name.trim(), supervisor_id: draft.supervisor_id || null,
+      assignment: { round_robin: draft.round_robin, max_open_per_agent: Number(draft.max_open_per_agent) },
+    };
+    if (editing === null && data.groups.some((g) => g.id === group.id)) {
+      fail(t('admin.groups.exists'));
+      return;
+    }
+    if (await run(() => api.saveGroup(group), t('admin.groups.saved', { name: group.name }))) {
+      reset();
+      await load();
+      onSaved();
+    }
+  };
+  const supervisors = data.agents.filter((agent) => agent.active || agent.id === draft.supervisor_id);
+  return html`
+    <form class="admin-form" onSubmit=${submit} aria-labelledby="group-form-title">
+      <h2 id="group-form-title">${editing === null ? t('admin.groups.new') : t('admin.groups.editing', { name: groupName(data.groups, editing) })}</h2>
+      <label>${t('admin.groups.id')}
+        <input name="id" required pattern="[a-z0-9][a-z0-9_\\-]{0,63}" maxlength="64" readOnly=${editing !== null}
+          aria-describedby="group-id-hint" value=${draft.id} onInput=${set('id')} /></label>
+      <label>${t('admin.groups.name')}
+        <input name="name" ref=${nameInput} required maxlength="120" value=${draft.name} onInput=${set('name')} /></label>
+      <label>${t('admin.groups.supervisor')}
+        <select name="supervisor" value=${draft.supervisor_id} onChange=${set('supervisor_id')}>
+          <option value="">${t('ticket.none')}</option>
+          ${supervisors.map((agent) => html`<option value=${agent.id}>${agent.name}</option>`)}
+        </select></label>
+      <label><input type="checkbox" name="round_robin" checked=${draft.round_robin} onChange=${set('round_robin')} />
+        ${t('admin.groups.round_robin')}</label>
+      <label>${t('admin.groups.max_open')}
+        <input type="number" name="max_open_per_agent" required min="1" max="500" step="1" class="narrow"
+          value=${draft.max_open_per_agent} onInput=${set('max_open_per_agent')} /></label>
+      <p class="hint" id="group-id-hint">${t('admin.groups.id_hint')}</p>
+      <div class="buttons">
+        <button type="submit">${t('admin.groups.save')}</button>
+        ${editing !== null && html`<button type="button" class="secondary" onClick=${() => { reset(); fail(''); }}>${t('admin.cancel')}</button>`}
+      </div>
+    </form>
+    <${Outcome} outcome=${outcome} />
+    <table class="admin-table groups">
+      <caption class="sr-only">${t('admin.groups')}</caption>
+      <thead><tr>
+        <th scope="col">${t('admin.groups.name')}</th><th scope="col">${t('admin.groups.id')}</th>
+        <th scope="col">${t('admin.groups.supervisor')}</th><th scope="col">${t('admin.groups.round_robin')}</th>
+        <th scope="col">${t('admin.groups.max_open')}</th><th scope="col">${t('admin.actions')}</th>
+      </tr></thead>
+      <tbody>${data.groups.map((group) => html`
+        <tr data-group=${group.id}>
+          <th scope="row">${group.name}</th><td><code>${group.id}</code></td>
+          <td>${group.supervisor_id ? data.agents.find((a) => a.id === group.supervisor_id)?.name || group.supervisor_id : '—'}</td>
+          <td>${group.assignment.round_robin ? t('admin.yes') : t('admin.no')}</td>
+          <td>${group.assignment.max_open_per_agent}</td>
+          <td><button type="button" class="secondary" onClick=${() => edit(group)}>
+            ${t('admin.edit')}<span class="sr-only"> ${group.name}</span></button></td>
+        </tr>`)}
+      </tbody></table>`;
+}
+
+const fieldDrafts = (setup) => ({
+  tags: [...setup.tags],
+  fields: setup.custom_fields.map((field) => ({ ...field, optionsText: field.options.join(', '), saved: true })),
+});
+
+function AdminFields({ onSaved }) {
+  const [draft, setDraft] = useState(null);
+  const [failed, setFailed] = useState('');
+  const [dirty, setDirty] = useState(false);
+  const [newTag, setNewTag] = useState('');
+  const [outcome, run, fail] = useOutcome();
+  const focusNewField = useRef(false);
+  useEffect(() => {
+    api.ticketFields().then((setup) => setDraft(fieldDrafts(setup))).catch((problem) => setFailed(problemText(problem)));
+  }, []);
+  useEffect(() => {
+    if (!focusNewField.current) return;
+    focusNewField.current = false;
+    document.querySelector('table.custom-fields tbody tr:last-child input')?.focus();
+  });
+  if (!draft) return html`<${Loading} failed=${failed} />`;
+  const update = (next) => { setDraft(next); setDirty(true); };
+  const addTag = () => {
+    const tag = normalizeTag(newTag);
+    if (!tag) return;
+    if (!TAG.test(tag) || tag.length > 64) {
+      fail(t('admin.fields.bad_tag'));
+      return;
+    }
+    if (!draft.tags.includes(tag)) update({ ...draft, tags: [...draft.tags, tag] });
+    setNewTag('');
+  };
+  const setField = (index, changes) =>
+    update({ ...draft, fields: draft.fields.map((field, i) => (i === index ? { ...field, ...changes } : field)) });
+  const addField = () => {
+    focusNewField.current = true;
+    const field = { key: '', label_es: '', label_en: '', kind: 'text', options: [], optionsText: '', active: true, saved: false };
+    update({ ...draft, fields: [...draft.fields, field] });
+  };
+  const save = async (event) => {
+    event.preventDefault();
+    const setup = {
+      tags: draft.tags,
+      custom_fields: draft.fields.map((field) => ({
+        key: field.key.trim(), label_es: field.label_es.trim(), label_en: field.label_en.trim(), kind: field.kind,
+        options: field.kind === 'dropdown' ? splitList(field.optionsText) : [], active: field.active,
+      })),
+    };
+    let saved = null;
+    if (await run(async () => { saved = await api.saveTicketFields(setup); }, t('admin.fields.saved'))) {
+      setDraft(fieldDrafts(saved));
+      setDirty(false);
+      onSaved();
+    }
+  };
+  const labelFor = (what, field) => `${t(what)} (${field.key || t('admin.fields.new_field')})`;
+  return html`
+    <form class="admin-form fields-setup" onSubmit=${save}>
+      <fieldset>
+        <legend>${t('admin.fields.tags')}</legend>
+        <p class="hint" id="tags-hint">${t('admin.fields.tags_hint')}</p>
+        ${draft.tags.length === 0 ? html`<p class="muted">${t('admin.fields.no_tags')}</p>`
+          : html`<ul class="tag-list" aria-label=${t('admin.fields.tags')}>${draft.tags.map((tag) => html`
+            <li><span class="tag">${tag}</span><button type="button" class="remove"
+              onClick=${() => update({ ...draft, tags: draft.tags.filter((x) => x !== tag) })}>
+              <span aria-hidden="true">×</span><span class="sr-only">${t('admin.fields.remove_tag', { tag })}</span></button></li>`)}
+            </ul>`}
+        <label>${t('admin.fields.new_tag')}
+          <input name="new_tag" maxlength="64" aria-describedby="tags-hint" value=${newTag}
+            onInput=${(e) => setNewTag(e.target.value)}
+            onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); addTag(); } }} /></label>
+        <button type="button" class="secondary" onClick=${addTag}>${t('admin.fields.add_tag')}</button>
+      </fieldset>
+      <fieldset>
+        <legend>${t('admin.fields.custom')}</legend>
+        <p class="hint">${t('admin.fields.custom_hint')}</p>
+        ${draft.fields.length === 0 ? html`<p class="muted">${t('admin.fields.no_custom')}</p>` : html`
+        <table class="admin-table custom-fields">
+          <caption class="sr-only">${t('admin.fields.custom')}</caption>
+          <thead><tr>
+            <th scope="col">${t('admin.fields.key')}</th><th scope="col">${t('admin.fields.label_es')}</th>
+            <th scope="col">${t('admin.fields.label_en')}</th><th scope="col">${t('admin.fields.kind')}</th>
+            <th scope="col">${t('admin.fields.options')}</th><th scope="col">${t('admin.fields.active')}</th>
+            <th scope="col">${t('admin.actions')}</th>
+          </tr></thead>
+          <tbody>${draft.fields.map((field, index) => html`
+            <tr data-key=${field.key}>
+              <td>${field.saved ? html`<code>${field.key}</code>` : html`
+                <input name="key" required maxlength="64" pattern="[a-z][a-z0-9_]{0,63}" class="narrow"
+                  aria-label=${labelFor('admin.fields.key', field)} title=${t('admin.fields.key_hint')}
+                  value=${field.key} onInput=${(e) => setField(index, { key: e.target.value })} />`}</td>
+              <td><input name="label_es" required maxlength="120" aria-label=${labelFor('admin.fields.label_es', field)}
+                value=${field.label_es} onInput=${(e) => setField(index, { label_es: e.target.value })} /></td>
+              <td><input name="label_en" required maxlength="120" aria-label=${labelFor('admin.fields.label_en', field)}
+                value=${field.label_en} onInput=${(e) => setField(index, { label_en: e.target.value })} /></td>
+              <td><select name="kind" aria-label=${labelFor('admin.fields.kind', field)} value=${field.kind}
+                  onChange=${(e) => setField(index, { kind: e.target.value })}>
+                ${FIELD_KINDS.map((kind) => html`<option value=${kind}>${t(`kind.${kind}`)}</option>`)}
+              </select></td>
+              <td>${field.kind === 'dropdown' ? html`
+                <input name="options" required aria-label=${labelFor('admin.fields.options', field)}
+                  value=${field.optionsText} onInput=${(e) => setField(index, { optionsText: e.target.value })} />`
+                : html`<span class="muted">—</span>`}</td>
+              <td><input type="checkbox" name="active" aria-label=${labelFor('admin.fields.active', field)}
+                checked=${field.active} onChange=${(e) => setField(index, { active: e.target.checked })} /></td>
+              <td>${!field.saved && html`<button type="button" class="secondary"
+                onClick=${() => update({ ...draft, fields: draft.fields.filter((_, i) => i !== index) })}>
+                ${t('admin.fields.remove_field')}<span class="sr-only"> ${field.key || t('admin.fields.new_field')}</span></button>`}</td>
+            </tr>`)}
+          </tbody></table>`}
+        <button type="button" class="secondary" onClick=${addField}>${t('admin.fields.add_field')}</button>
+      </fieldset>
+      <div class="buttons">
+        <button type="submit">${t('admin.fields.save')}</button>
+        <span class="muted">${dirty ? t('admin.fields.unsaved') : ''}</span>
+      </div>
+    </form>
+    <${Outcome} outcome=${outcome} />`;
+}
+
+function macroSummary(macro, groups) {
+  const parts = [];
+  if (macro.status) parts.push(`${t('list.status')}: ${t(`status.${macro.status}`)}`);
+  if (macro.priority) parts.push(`${t('list.priority')}: ${t(`priority.${macro.priority}`)}`);
+  if (macro.group_id) parts.push(`${t('ticket.group')}: ${groupName(groups, macro.group_id)}`);
+  if (macro.add_tags.length) parts.push(`${t('ticket.tags')}: ${macro.add_tags.join(', ')}`);
+  if (macro.reply.trim()) parts.push(t('admin.macros.with_reply'));
+  return parts.join(' · ') || '—';
+}
+
+function AdminMacros({ onSaved }) {
+  const [data, load, failed] = useAdminData(async () => {
+    const [saved, found] = await Promise.all([api.macros(), api.groups()]);
+    return { macros: saved.macros, groups: found.groups };
+  });
+  const blank = { id: '', name: '', reply: '', status: '', priority: '', group_id: '', tags: '' };
+  const [draft, setDraft] = useState(blank);
+  const [editing, setEditing] = useState(null);
+  const [confirming, setConfirming] = useState(null);
+  const [outcome, run, fail] = useOutcome();
+  const nameInput = useRef(null);
+  useEffect(() => {
+    if (confirming) document.querySelector('.confirm button.secondary')?.focus();
+  }, [confirming]);
+  if (!data) return html`<${Loading} failed=${failed} />`;
+  const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.value });
+  const edit = (macro) => {
+    fail('');
+    setEditing(macro.id);
+    setDraft({
+      id: macro.id, name: macro.name, reply: macro.reply, status: macro.status || '', priority: macro.priority || '',
+      group_id: macro.group_id || '', tags: macro.add_tags.join(', '),
+    });
+    nameInput.current?.focus();
+  };
+  const reset = () => { setEditing(null); setDraft(blank); };
+  const changed = async () => {
+    await load();
+    onSaved();
+  };
+  const submit = async (event) => {
+    event.preventDefault();
+    const macro = {
+      id: draft.id.trim(), name: draft.name.trim(), reply: draft.reply, status: draft.status || null,
+      priority: draft.priority || null, group_id: draft.group_id || null, add_tags: splitList(draft.tags).map(normalizeTag),
+    };
+    if (editing === null && data.macros.some((m) => m.id === macro.id)) {
+      fail(t('admin.macros.exists'));
+      return;
+    }
+    if (await run(() => api.saveMacro(macro), t('admin.macros.saved', { name: macro.name }))) {
+      reset();
+      await changed();
+    }
+  };
+  const remove = async (macro) => {
+    setConfirming(null);
+    if (await run(() => api.deleteMacro(macro.id), t('admin.macros.deleted', { name: macro.name }))) {
+      if (editing === macro.id) reset();
+      await changed();
+    }
+  };
+  return html`
+    <form class="admin-form" onSubmit=${submit} aria-labelledby="macro-form-title">
+      <h2 id="macro-form-title">${editing === null ? t('admin.macros.new') : t('admin.macros.editing', { name: draft.name })}</h2>
+      <label>${t('admin.macros.id')}
+        <input name="id" required pattern="[a-z0-9_\\-]{1,64}" maxlength="64" readOnly=${editing !== null}
+          aria-describedby="macro-id-hint" value=${draft.id} onInput=${set('id')} /></label>
+      <label>${t('admin.macros.name')}
+        <input name="name" ref=${nameInput} required maxlength="120" value=${draft.name} onInput=${set('name')} /></label>
+      <p class="hint" id="macro-id-hint">${t('admin.macros.id_hint')}</p>
+      <label class="block" for="macro-reply">${t('admin.macros.reply')}</label>
+      <textarea id="macro-reply" name="reply" rows="5" aria-describedby="macro-placeholders" value=${draft.reply}
+        onInput=${set('reply')}></textarea>
+      <p class="hint" id="macro-placeholders">${t('admin.macros.placeholders')}
+        ${PLACEHOLDERS.map((name, i) => html`${i ? ', ' : ' '}<code>${`{{${name}}}`}</code>`)}</p>
+      <label>${t('list.status')}
+        <select name="status" value=${draft.status} onChange=${set('status')}>
+          <option value="">${t('admin.unchanged')}</option>
+          ${STATUSES.map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
+        </select></label>
+      <label>${t('list.priority')}
+        <select name="priority" value=${draft.priority} onChange=${set('priority')}>
+          <option value="">${t('admin.unchanged')}</option>
+          ${PRIORITIES.map((p) => html`<option value=${p}>${t(`priority.${p}`)}</option>`)}
+        </select></label>
+      <label>${t('ticket.group')}
+        <select name="group" value=${draft.group_id} onChange=${set('group_id')}>
+          <option value="">${t('admin.unchanged')}</option>
+          ${data.groups.map((group) => html`<option value=${group.id}>${group.name}</option>`)}
+        </select></label>
+      <label>${t('admin.macros.tags')}
+        <input name="tags" value=${draft.tags} onInput=${set('tags')} /></label>
+      <div class="buttons">
+        <button type="submit">${t('admin.macros.save')}</button>
+        ${editing !== null && html`<button type="button" class="secondary" onClick=${() => { reset(); fail(''); }}>${t('admin.cancel')}</button>`}
+      </div>
+    </form>
+    <${Outcome} outcome=${outcome} />
+    <table class="admin-table macros">
+      <caption class="sr-only">${t('admin.macros')}</caption>
+      <thead><tr>
+        <th scope="col">${t('admin.macros.name')}</th><th scope="col">${t('admin.macros.id')}</th>
+        <th scope="col">${t('admin.macros.does')}</th><th scope="col">${t('admin.actions')}</th>
+      </tr></thead>
+      <tbody>${data.macros.map((macro) => html`
+        <tr data-macro=${macro.id}>
+          <th scope="row">${macro.name}</th><td><code>${macro.id}</code></td>
+          <td>${macroSummary(macro, data.groups)}</td>
+          <td>${confirming === macro.id ? html`
+            <div class="confirm" role="group" aria-labelledby=${`confirm-${macro.id}`}>
+              <span id=${`confirm-${macro.id}`}>${t('admin.macros.confirm', { name: macro.name })}</span>
+              <button type="button" class="danger" onClick=${() => remove(macro)}>${t('admin.macros.confirm_yes')}</button>
+              <button type="button" class="secondary" onClick=${() => setConfirming(null)}>${t('admin.cancel')}</button>
+            </div>` : html`
+            <button type="button" class="secondary" onClick=${() => edit(macro)}>
+              ${t('admin.edit')}<span class="sr-only"> ${macro.name}</span></button>
+            <button type="button" class="danger" onClick=${() => setConfirming(macro.id)}>
+              ${t('admin.macros.delete')}<span class="sr-only"> ${macro.name}</span></button>`}</td>
+        </tr>`)}
+      </tbody></table>`;
+}
+
+function auditValue(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? t('admin.yes') : t('admin.no');
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
+  return String(value);
+}
+
+function AdminAudit() {
+  const [month, setMonth] = useState(thisMonth());
+  const [answer, setAnswer] = useState(null);
+  const [failed, setFailed] = useState('');
+  useEffect(() => {
+    if (!/^\d{4}-\d{2}$/.test(month)) return undefined;
+    let current = true; // a slower answer for a month no longer chosen is dropped
+    setAnswer(null);
+    setFailed('');
+    api.audit(month)
+      .then((found) => { if (current) setAnswer(found); })
+      .catch((problem) => { if (current) setFailed(problemText(problem)); });
+    return () => { current = false; };
+  }, [month]);
+  return html`
+    <form class="admin-form" onSubmit=${(e) => e.preventDefault()}>
+      <label>${t('admin.audit.month')}
+        <input type="month" name="month" required value=${month} max=${thisMonth()} onChange=${(e) => setMonth(e.target.value)} /></label>
+    </form>
+    ${!answer ? html`<${Loading} failed=${failed} />`
+      : answer.entries.length === 0 ? html`<p class="muted">${t('admin.audit.empty')}</p>`
+      : html`<table class="admin-table audit" data-month=${answer.month}>
+        <caption class="sr-only">${t('admin.audit')}</caption>
+        <thead><tr>
+          <th scope="col">${t('admin.audit.when')}</th><th scope="col">${t('admin.audit.actor')}</th>
+          <th scope="col">${t('admin.audit.action')}</th><th scope="col">${t('admin.audit.target')}</th>
+          <th scope="col">${t('admin.audit.changes')}</th>
+        </tr></thead>
+        <tbody>${answer.entries.map((entry) => html`
+          <tr data-action=${entry.action}>
+            <td><time datetime=${entry.at}>${formatTime(entry.at)}</time></td>
+            <td>${entry.actor.name || entry.actor.kind}</td>
+            <td>${tOr(`audit.${entry.action}`, entry.action)}</td>
+            <td>${entry.target}</td>
+            <td>${entry.changes.length === 0 ? '—' : html`<ul class="changes">${entry.changes.map((change) => html`
+              <li><code>${change.field}</code>: ${auditValue(change.old)} → ${auditValue(change.new)}</li>`)}</ul>`}</td>
+          </tr>`)}
+        </tbody></table>`}`;
+}
+
+const ADMIN_PAGES = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, audit: AdminAudit };
+
+function AdminPage({ section, me, onSaved }) {
+  if (me.role !== 'admin') {
+    return html`<main id="content" class="admin-section">
+      <h1>${t('admin.title')}</h1>
+      <p class="error" role="alert">${t('admin.forbidden')}</p>
+      <a href="#/view/mine">${t('ticket.back')}</a>
+    </main>`;
+  }
+  const current = ADMIN_PAGES[section] ? section : 'agents';
+  const Section = ADMIN_PAGES[current];
+  return html`
+    <div class="admin">
+      <nav class="views" aria-label=${t('admin.title')}>
+        <ul>${ADMIN_SECTIONS.map((s) => html`
+          <li><a href=${`#/admin/${s}`} aria-current=${s === current ? 'page' : undefined}>${t(`admin.${s}`)}</a></li>`)}
+        </ul>
+      </nav>
+      <main id="content" class="admin-section" data-section=${current}>
+        <h1>${t(`admin.${current}`)}</h1>
+        <${Section} key=${current} me=${me} onSaved=${onSaved} />
+      </main>
+    </div>`;
+}
+
 // --- notifications ---------------------------------------------------------------------
 
 const after = (a, b) => !b || new Date(a).getTime() > new Date(b).getTime();
@@ -745,11 +1377,19 @@ function App() {
   const route = useHash();
   useLiveChanges(signedIn);
 
+  // Who the agent is, with what the ticket page names and suggests: the team,
+  // macros, groups, tags and custom fields (loaded again after an admin's change)
+  const loadMe = useCallback(async () => {
+    const [who, team, saved, found, fields] = await Promise.all([
+      api.me(), api.agents(), api.macros(), api.groups(), api.ticketFields(),
+    ]);
+    setMe({ ...who, team: team.agents, macros: saved.macros, groups: found.groups, fields });
+  }, []);
+  const reloadMe = useCallback(() => loadMe().catch(() => {}), []);
+
   useEffect(() => {
     if (!signedIn) return;
-    Promise.all([api.me(), api.agents(), api.macros()])
-      .then(([who, team, saved]) => setMe({ ...who, team: team.agents, macros: saved.macros }))
-      .catch(() => { signOut(); setSignedIn(false); });
+    loadMe().catch(() => { signOut(); setSignedIn(false); });
   }, [signedIn]);
 
   if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
@@ -760,13 +1400,16 @@ function App() {
       <a class="brand" href="#/view/mine">${t('app.name')}</a>
       <${SearchBox} />
       <span class="live" role="img" aria-label=${t('live')} title=${t('live')}>●</span>
+      ${me.role === 'admin' && html`<a class="admin-link" href="#/admin/agents"
+        aria-current=${route.admin ? 'page' : undefined}>${t('admin.title')}</a>`}
       <${Bell} />
-      <span class="who">${me.name} · ${me.role}</span>
+      <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${LanguagePicker} />
       <button type="button" onClick=${() => { signOut(); setSignedIn(false); }}>${t('signout')}</button>
     </header>
     ${route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
       : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`
+      : route.admin ? html`<${AdminPage} section=${route.admin} me=${me} onSaved=${reloadMe} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }
 
