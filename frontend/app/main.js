@@ -233,10 +233,14 @@ function Inbox({ viewId, me }) {
   const [loaded, setLoaded] = useState({ view: null, tickets: null });
   const tickets = loaded.view === view.id ? loaded.tickets : null;
   const [counts, setCounts] = useState({});
-  const [selected, setSelected] = useState(0);
+  // The selection is a ticket, not a row: when a live change reorders the
+  // list, the highlight stays on the ticket the agent chose.
+  const [selectedId, setSelectedId] = useState(null);
+  const found = tickets ? tickets.findIndex((ticket) => ticket.id === selectedId) : -1;
+  const selected = found >= 0 ? found : 0;
   const now = useNow(15000);
 
-  useEffect(() => setSelected(0), [viewId]);
+  useEffect(() => setSelectedId(null), [viewId]);
   usePolling(async () => {
     const page = await api.tickets({ ...view.params, limit: 100 });
     setLoaded({ view: view.id, tickets: view.filter ? page.tickets.filter(view.filter) : page.tickets });
@@ -264,8 +268,8 @@ function Inbox({ viewId, me }) {
         // The focus follows the selection, so Enter opens it from anywhere and
         // screen readers announce the ticket.
         const next = Math.min(Math.max(selected + (event.key === 'j' ? 1 : -1), 0), tickets.length - 1);
-        setSelected(next);
-        document.querySelectorAll('table.tickets tbody tr')[next]?.querySelector('a')?.focus();
+        setSelectedId(tickets[next].id);
+        document.querySelector(`table.tickets tbody tr[data-ticket="${tickets[next].id}"] a`)?.focus();
       }
       // On a link or a button, Enter is that control's own
       if (event.key === 'Enter' && !event.target.closest('a, button')) location.hash = `#/tickets/${tickets[selected].id}`;
