@@ -29,6 +29,7 @@ from helpdesk.models import (
 from helpdesk.sla import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import TicketChanges, update_ticket
+from helpdesk.whatsapp_templates import ApprovedTemplate, TemplateCatalog, save_template_catalog, template_catalog
 
 # Local demo only: the pool exists in the embedded moto server and nowhere else.
 DEMO_PASSWORD = "Atiende-Demo-2026"
@@ -134,6 +135,22 @@ MACROS = (
         add_tags=("envios",),
     ),
     Macro(id="urgente-facturacion", name="Urgente a Facturación", priority=Priority.URGENT, group_id="facturacion"),
+)
+WHATSAPP_TEMPLATES = TemplateCatalog(
+    templates=(
+        ApprovedTemplate(
+            name="seguimiento_ticket",
+            language="es",
+            label="Seguimiento de tu solicitud",
+            body="Hola {{1}}, te escribimos por tu solicitud #{{2}}. ¿Podemos ayudarte en algo más?",
+        ),
+        ApprovedTemplate(
+            name="ticket_follow_up",
+            language="en",
+            label="Follow-up on your request",
+            body="Hi {{1}}, we are writing about your request #{{2}}. Can we help with anything else?",
+        ),
+    )
 )
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
@@ -252,4 +269,6 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
         store.put_sla_setup(DEMO_SLA, datetime.now(UTC))
     for macro in MACROS:
         save_macro(store, macro, SEED_ACTOR)
+    if not template_catalog(store).templates:
+        save_template_catalog(store, WHATSAPP_TEMPLATES, SEED_ACTOR, datetime.now(UTC))
     return create_conversations(store, agent_ids)

@@ -142,3 +142,13 @@ class Groups(_Answer):
 class AuditMonth(_Answer):
     month: str
     entries: list[AuditEntry]
+
+
+class FileLink(_Answer):
+    url: str
+    filename: str
+    expires_at: datetime
+
+
+class FileBytes(_Answer):
+    """The file's bytes (``application/octet-stream``), not JSON."""

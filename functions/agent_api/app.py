@@ -8,7 +8,7 @@ returns typed JSON; errors become responses in ``agent_api.errors``.
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from chalice import Chalice, Response
@@ -20,7 +20,7 @@ from agent_api import answers
 from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
-from helpdesk import assignment, collisions, notifications
+from helpdesk import assignment, attachments, collisions, notifications
 from helpdesk.access import Role, Viewer
 from helpdesk.audit import audit_entry
 from helpdesk.clock import utc_now
@@ -33,6 +33,7 @@ from helpdesk.models import (
     Actor,
     ActorKind,
     Agent,
+    Attachment,
     Channel,
     Contact,
     Group,
@@ -64,6 +65,7 @@ from helpdesk.tickets import (
     list_tickets,
     update_ticket,
 )
+from helpdesk.whatsapp_templates import TemplateCatalog, save_template_catalog, template_catalog
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API
@@ -324,6 +326,19 @@ def put_ticket_fields(caller: Caller) -> Response:
     return _json(save_ticket_field_setup(store(), setup, caller.actor, utc_now()))
 
 
+@agent_route("/api/whatsapp-templates", answer=TemplateCatalog)
+def whatsapp_templates(caller: Caller) -> Response:
+    """The WhatsApp templates Meta approved: what the reply box offers outside the 24-hour window."""
+    return _json(template_catalog(store()))
+
+
+@agent_route("/api/whatsapp-templates", methods=("PUT",), role=Role.ADMIN, answer=TemplateCatalog, body=TemplateCatalog)
+def put_whatsapp_templates(caller: Caller) -> Response:
+    """Replace the list of approved WhatsApp templates (administrators)."""
+    catalog = TemplateCatalog.model_validate_json(_request().raw_body or b"{}")
+    return _json(save_template_catalog(store(), catalog, caller.actor, utc_now()))
+
+
 class AuditParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -417,9 +432,52 @@ def reply(caller: Caller, ticket_id: str) -> Response:
     """A public reply on the ticket's channel: stored at once, sent by the
     outbound function (202: its delivery status follows on the message)."""
     draft = ReplyDraft.model_validate_json(_request().raw_body or b"{}")
-    _visible_ticket(caller, ticket_id)
-    message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, caller.actor, mail_settings())
+    ticket = _visible_ticket(caller, ticket_id)
+    files = attachments.for_reply(file_store(), mail_settings().attachments_bucket, ticket, draft.attachments)
+    message = reply_to_ticket(store(), outbound_queue(), ticket_id, draft, caller.actor, mail_settings(), files)
     return _json(message, status=202)
+
+
+@agent_route(
+    "/api/tickets/{ticket_id}/attachments", methods=("POST",), answer=Attachment, status=201, body=attachments.Upload
+)
+def upload_attachment(caller: Caller, ticket_id: str) -> Response:
+    """Upload a file (base64, up to 4 MB) to attach to an e-mail reply on this
+    ticket; the reply names it by the ``key`` answered."""
+    file = attachments.Upload.model_validate_json(_request().raw_body or b"{}")
+    ticket = _visible_ticket(caller, ticket_id)
+    return _json(attachments.upload(file_store(), mail_settings().attachments_bucket, ticket, file), status=201)
+
+
+BYTES = "application/octet-stream"
+app.api.binary_types = [BYTES]  # file answers are bytes; everything else is JSON
+
+
+@agent_route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}", answer=answers.FileBytes)
+def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
+    """A message's file as bytes for a preview (``index``: 0, 1… or ``original``;
+    send ``Accept: application/octet-stream``); 413 beyond 4 MB: ask for its link."""
+    _visible_ticket(caller, ticket_id)
+    file = attachments.on_message(store(), ticket_id, message_id, index)
+    if file.size > attachments.PREVIEW_LIMIT:
+        raise attachments.AttachmentTooLarge(file.key)
+    content = file_store().get(file.bucket, file.key)
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": BYTES,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=300",
+    }
+    return Response(body=content, status_code=200, headers=headers)
+
+
+@agent_route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}/link", answer=answers.FileLink)
+def attachment_link(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
+    """A download address for a message's file, valid for 5 minutes."""
+    _visible_ticket(caller, ticket_id)
+    file = attachments.on_message(store(), ticket_id, message_id, index)
+    url = file_store().link(file.bucket, file.key, file.filename, attachments.LINK_SECONDS)
+    expires = utc_now() + timedelta(seconds=attachments.LINK_SECONDS)
+    return _json(answers.FileLink(url=url, filename=file.filename, expires_at=expires))
 
 
 @agent_route("/api/tickets/{ticket_id}/notes", methods=("POST",), answer=Message, status=201, body=NoteDraft)

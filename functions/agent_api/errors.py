@@ -80,6 +80,22 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ese agente ya tiene el máximo de tickets abiertos de su grupo.",
         "That agent already holds their group's maximum of open tickets.",
     ),
+    "error.attachment_not_found": (404, "No encontramos ese archivo.", "That file was not found."),
+    "error.attachment_too_large": (
+        413,
+        "El archivo pasa de 4 MB: descárgalo con su enlace.",
+        "The file is over 4 MB: download it through its link.",
+    ),
+    "error.attachments_not_supported": (
+        422,
+        "Este canal no admite adjuntos.",
+        "This channel does not take attachments.",
+    ),
+    "error.unknown_template": (
+        422,
+        "Esa plantilla de WhatsApp no está aprobada o le faltan parámetros.",
+        "That WhatsApp template is not approved or misses parameters.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

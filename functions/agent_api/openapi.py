@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from agent_api.answers import ErrorAnswer
+from agent_api.answers import ErrorAnswer, FileBytes
 
 REF = "#/components/schemas/{model}"
 
@@ -42,7 +42,7 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
             "description": route.summary,
             "parameters": _path_parameters(route.path) + _query_parameters(route.query, keys, components),
             "responses": {
-                str(route.status): _content(keys[(route.answer, "serialization")]),
+                str(route.status): _answer_content(route.answer, keys),
                 "default": {"description": "an error", **_content(keys[(ErrorAnswer, "serialization")])},
             },
         }
@@ -65,6 +65,12 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
             },
         },
     }
+
+
+def _answer_content(answer: type[BaseModel], keys: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    if answer is FileBytes:
+        return {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    return _content(keys[(answer, "serialization")])
 
 
 def _content(schema: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,10 @@ made of a date and a ULID; the sender's name is kept only as a label.
 """
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from helpdesk.clock import new_id, utc_now
 from helpdesk.models import Attachment
@@ -49,8 +51,21 @@ def file_key(kind: str, moment: datetime | None = None) -> str:
     return f"{kind}/{moment:%Y/%m/%d}/{new_id()}"
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """What S3 says about a stored file (never what a client claims)."""
+
+    size: int
+    content_type: str
+    sha256: str
+
+
 class FileStore(Protocol):
     def put(self, bucket: str, kind: str, content: bytes, filename: str, declared_type: str) -> Attachment: ...
+
+    def describe(self, bucket: str, key: str) -> StoredFile | None: ...
+
+    def link(self, bucket: str, key: str, filename: str, seconds: int) -> str: ...
 
     def get(self, bucket: str, key: str) -> bytes: ...
 
@@ -99,3 +114,28 @@ class S3FileStore:
         if versions:
             self._s3.delete_objects(Bucket=bucket, Delete={"Objects": versions, "Quiet": True})
         return len(versions)
+
+    def describe(self, bucket: str, key: str) -> StoredFile | None:
+        try:
+            head = self._s3.head_object(Bucket=bucket, Key=key)
+        except self._s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        metadata = head.get("Metadata", {})
+        return StoredFile(
+            size=int(head["ContentLength"]),
+            content_type=head.get("ContentType") or "application/octet-stream",
+            sha256=metadata.get("sha256", ""),
+        )
+
+    def link(self, bucket: str, key: str, filename: str, seconds: int) -> str:
+        """A short-lived download address that saves the file under its label."""
+        disposition = f"attachment; filename*=UTF-8''{quote(filename or key.rsplit('/', 1)[-1])}"
+        return str(
+            self._s3.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": disposition},
+                ExpiresIn=seconds,
+            )
+        )

@@ -14,8 +14,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Protocol
 
+from helpdesk.files import FileStore
 from helpdesk.mail_threading import reply_address, subject_for_reply
-from helpdesk.models import ActorKind, Contact, DeliveryStatus, IdentityKind, Message, Ticket
+from helpdesk.models import ActorKind, Attachment, Contact, DeliveryStatus, IdentityKind, Message, Ticket
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundRequest, queued_message
 from helpdesk.settings import MailSettings
@@ -35,7 +36,12 @@ class ComposedMail:
 
 
 def compose_reply(
-    ticket: Ticket, message: Message, contact: Contact, thread_keys: list[str], mail: MailSettings
+    ticket: Ticket,
+    message: Message,
+    contact: Contact,
+    thread_keys: list[str],
+    mail: MailSettings,
+    files: list[tuple[Attachment, bytes]] | None = None,
 ) -> ComposedMail:
     to = _email_of(contact)
     if to is None:
@@ -62,11 +68,24 @@ def compose_reply(
     composed.set_content(message.text)
     if message.html:
         composed.add_alternative(f"<!doctype html><html><body>{message.html}</body></html>", subtype="html")
+    for attachment, content in files or ():
+        maintype, _, subtype = attachment.content_type.partition("/")
+        composed.add_attachment(
+            content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=_one_line(attachment.filename) or "adjunto",
+        )
     return ComposedMail(raw=composed.as_bytes(), recipients=(to, *cc))
 
 
 def deliver_email(
-    request: OutboundRequest, store: HelpdeskStore, mailer: Mailer, mail: MailSettings, final_attempt: bool
+    request: OutboundRequest,
+    store: HelpdeskStore,
+    mailer: Mailer,
+    mail: MailSettings,
+    final_attempt: bool,
+    files: FileStore | None = None,
 ) -> DeliveryStatus | None:
     """Send a queued e-mail reply once; raises to be retried unless this is the
     final attempt, which marks the message failed. Returns the new status."""
@@ -78,7 +97,8 @@ def deliver_email(
         store.mark_delivery(message, DeliveryStatus.FAILED, "no_email_address")
         return DeliveryStatus.FAILED
     keys = [m.thread_key for m in thread.messages if m.thread_key]
-    composed = compose_reply(thread.ticket, message, thread.contact, keys, mail)
+    attached = [(a, files.get(a.bucket, a.key)) for a in message.attachments] if files else []
+    composed = compose_reply(thread.ticket, message, thread.contact, keys, mail, attached)
     try:
         mailer.send(composed.raw, mail.support_address, composed.recipients)
     except Exception as exc:

@@ -10,12 +10,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk import notifications
+from helpdesk.attachments import REPLY_ATTACHMENTS, ReplyAttachment
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.mail_threading import our_message_id
 from helpdesk.models import (
     Actor,
     ActorKind,
+    Attachment,
     Channel,
     Contact,
     DeliveryStatus,
@@ -34,6 +36,7 @@ from helpdesk.settings import MailSettings
 from helpdesk.sla import Happened, track
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import plain_value
+from helpdesk.whatsapp_templates import check_template
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
@@ -77,19 +80,29 @@ class ReplyDraft(BaseModel):
     template: TemplateChoice | None = None  # WhatsApp, outside the 24-hour window
     cc: Annotated[tuple[EmailAddress, ...], Field(max_length=20)] = ()
     status: TicketStatus | None = None  # what the ticket becomes (default: open)
+    attachments: Annotated[tuple[ReplyAttachment, ...], Field(max_length=REPLY_ATTACHMENTS)] = ()
 
 
 def reply_to_ticket(
-    store: HelpdeskStore, queue: OutboundQueue, ticket_id: str, draft: ReplyDraft, agent: Actor, mail: MailSettings
+    store: HelpdeskStore,
+    queue: OutboundQueue,
+    ticket_id: str,
+    draft: ReplyDraft,
+    agent: Actor,
+    mail: MailSettings,
+    attachments: tuple[Attachment, ...] = (),
 ) -> Message:
-    """Store an agent's public reply and queue it for the ticket's channel."""
+    """Store an agent's public reply (with the files ``attachments.for_reply``
+    found for it) and queue it for the ticket's channel."""
     if draft.status is not None and draft.status not in STATUSES_AFTER_REPLY:
         raise TicketClosed(ticket_id)  # closing happens by rule after solving, not by replying
+    if draft.template is not None:
+        check_template(store, draft.template.name, draft.template.language, draft.template.parameters)
     for attempt in range(MAX_ATTEMPTS):
         ticket = _workable(store, ticket_id)
         now = utc_now()
         _check_window(ticket, draft, now)
-        message = _outbound(ticket, draft.body, agent, mail)
+        message = _outbound(ticket, draft.body, agent, mail).model_copy(update={"attachments": attachments})
         if draft.template is not None:
             message = message.model_copy(update={"notices": (_template_notice(draft.template),)})
         status = draft.status or (TicketStatus.OPEN if ticket.status is TicketStatus.NEW else ticket.status)

@@ -21,7 +21,7 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | agent notification   | ``AGENT#<id>``              | ``NOTIF#<at>#<id>``   |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
-| ticket field setup   | ``CONFIG#ticket_fields``    | ``META``              |
+| other settings       | ``CONFIG#<name>``           | ``META``              |
 | notifications read   | ``AGENT#<id>``              | ``NOTIFREAD``         |
 | presence on a ticket | ``TICKET#<id>``             | ``PRESENCE#<agent>``  |
 | agent's open load    | ``AGENT#<id>``              | ``LOAD``              |
@@ -418,7 +418,6 @@ def breach_sk(breach: str) -> str:
 
 
 SLA_SETUP_KEY = ("CONFIG#sla", META)
-TICKET_FIELDS_KEY = ("CONFIG#ticket_fields", META)
 SLA_SETUP_MAX_AGE = 60.0  # seconds a function keeps the setup it read
 
 
@@ -1402,19 +1401,18 @@ class HelpdeskStore:
             if isinstance(item, AuditItem)
         ]
 
-    # ticket field setup (tags and custom field definitions; the domain's own JSON)
+    # settings kept as the domain's own JSON (ticket fields, WhatsApp templates)
 
-    def ticket_fields(self) -> dict[str, Any]:
-        """The known tags and custom field definitions (read each time: only a
-        change to a ticket's custom fields needs them, and an admin's new field
-        must be usable at once)."""
+    def setting(self, name: str) -> dict[str, Any]:
+        """A named setting, read each time (they change rarely and are read only
+        where needed; an admin's change must apply at once)."""
         try:
-            return dict(ConfigItem.get(*TICKET_FIELDS_KEY, consistent_read=True).value)
+            return dict(ConfigItem.get(f"CONFIG#{name}", META, consistent_read=True).value)
         except ConfigItem.DoesNotExist:
             return {}
 
-    def put_ticket_fields(self, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
-        self._save(ConfigItem(*TICKET_FIELDS_KEY, value=value, updated_at=at), audit)
+    def put_setting(self, name: str, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save(ConfigItem(f"CONFIG#{name}", META, value=value, updated_at=at), audit)
 
     # automatic assignment: agents' loads, who is online, each group's round robin
 

@@ -13,6 +13,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, Scalar
 from helpdesk.store import HelpdeskStore
 
+SETTING = "ticket_fields"  # where the store keeps them
 Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
 
 
@@ -72,7 +73,7 @@ class TicketFieldSetup(BaseModel):
 
 
 def ticket_field_setup(store: HelpdeskStore) -> TicketFieldSetup:
-    return TicketFieldSetup.model_validate(store.ticket_fields())
+    return TicketFieldSetup.model_validate(store.setting(SETTING))
 
 
 def save_ticket_field_setup(
@@ -80,7 +81,7 @@ def save_ticket_field_setup(
 ) -> TicketFieldSetup:
     before = ticket_field_setup(store)
     audit = audit_entry(actor, "ticket_fields.saved", "ticket_fields", before, setup, at)
-    store.put_ticket_fields(setup.model_dump(mode="json"), at, audit)
+    store.put_setting(SETTING, setup.model_dump(mode="json"), at, audit)
     return setup
 
 

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from helpdesk.files import S3FileStore
 from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import logger
 from helpdesk.outbound import OutboundRequest, queued_message
@@ -42,6 +43,11 @@ def _clients() -> tuple[Any, SesMailer]:
 
 
 @lru_cache(maxsize=1)
+def _files() -> S3FileStore:
+    return S3FileStore(boto3.client("s3", region_name=store_settings().region))
+
+
+@lru_cache(maxsize=1)
 def _whatsapp() -> WhatsAppSender:
     settings = whatsapp_sender_settings()
     if settings.provider == "social_messaging":
@@ -60,7 +66,7 @@ def _send(record: SQSRecord) -> None:
     ticket = _store().get_ticket(request.ticket_id)
     try:
         if ticket is not None and ticket.channel is Channel.EMAIL:
-            status = deliver_email(request, _store(), _clients()[1], mail_settings(), final_attempt=final)
+            status = deliver_email(request, _store(), _clients()[1], mail_settings(), final, _files())
         elif ticket is not None and ticket.channel is Channel.WHATSAPP:
             status = deliver_whatsapp(request, _store(), _whatsapp(), final_attempt=final)
         else:

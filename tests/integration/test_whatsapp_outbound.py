@@ -15,6 +15,7 @@ from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
 from helpdesk.replies import ReplyDraft, TemplateChoice, reply_to_ticket
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.whatsapp_templates import ApprovedTemplate, TemplateCatalog, UnknownTemplate, save_template_catalog
 from tests.conftest import REGION, inbound
 from tests.integration.conftest import FakeGraph
 
@@ -58,6 +59,22 @@ def test_free_text_after_24_hours_is_refused_with_a_reason(
     template = TemplateChoice(name="seguimiento_pedido", language="es", parameters=("María",))
     message = reply_to_ticket(store, queue, old.id, ReplyDraft(body="(plantilla)", template=template), AGENT, mail)
     assert [n.key for n in message.notices] == ["template"]
+
+
+def test_outside_the_window_only_an_approved_template_with_its_parameters_goes(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings
+) -> None:
+    approved = ApprovedTemplate(name="seguimiento_ticket", label="Seguimiento", body="Hola {{1}}, sobre #{{2}}.")
+    save_template_catalog(store, TemplateCatalog(templates=(approved,)), AGENT, datetime.now(UTC))
+    old = ingest(inbound(sender="50255508888", sent_at=datetime.now(UTC) - timedelta(hours=30)), store).ticket
+
+    for name, parameters in (("otra_plantilla", ("a", "b")), ("seguimiento_ticket", ("María",)),
+                             ("seguimiento_ticket", ("María", " "))):  # fmt: skip
+        draft = ReplyDraft(body="(plantilla)", template=TemplateChoice(name=name, parameters=parameters))
+        with pytest.raises(UnknownTemplate):
+            reply_to_ticket(store, queue, old.id, draft, AGENT, mail)
+    good = ReplyDraft(body="(plantilla)", template=TemplateChoice(name="seguimiento_ticket", parameters=("María", "7")))
+    assert reply_to_ticket(store, queue, old.id, good, AGENT, mail).notices[0].params["name"] == "seguimiento_ticket"
 
 
 def test_reply_goes_out_through_the_graph_api_and_statuses_find_it(

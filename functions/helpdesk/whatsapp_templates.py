@@ -1,0 +1,74 @@
+"""The WhatsApp message templates Meta approved for the business number: the
+only messages that may start a conversation again after the 24-hour window.
+Administrators keep the list (name, language, body with ``{{1}}``-style
+parameters); the reply box offers it, and a reply outside the window must use
+one of them with all its parameters filled."""
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from helpdesk.audit import audit_entry
+from helpdesk.errors import HelpdeskError
+from helpdesk.models import Actor
+from helpdesk.store import HelpdeskStore
+
+SETTING = "whatsapp_templates"
+PARAMETER = re.compile(r"\{\{(\d{1,2})\}\}")
+
+
+class UnknownTemplate(HelpdeskError):
+    message_key = "error.unknown_template"
+
+
+class ApprovedTemplate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,512}$")]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "es"
+    label: Annotated[str, Field(min_length=1, max_length=120)]  # what agents see in the picker
+    body: Annotated[str, Field(min_length=1, max_length=1024)]  # as approved, with {{1}}, {{2}}…
+
+    @property
+    def parameter_count(self) -> int:
+        return len(set(PARAMETER.findall(self.body)))
+
+
+class TemplateCatalog(BaseModel):
+    """Body and answer of ``/api/whatsapp-templates``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    templates: Annotated[tuple[ApprovedTemplate, ...], Field(max_length=200)] = ()
+
+    @model_validator(mode="after")
+    def _each_once(self) -> "TemplateCatalog":
+        keys = [(t.name, t.language) for t in self.templates]
+        if len(keys) != len(set(keys)):
+            raise ValueError("each template (name, language) once")
+        return self
+
+
+def template_catalog(store: HelpdeskStore) -> TemplateCatalog:
+    return TemplateCatalog.model_validate(store.setting(SETTING))
+
+
+def save_template_catalog(
+    store: HelpdeskStore, catalog: TemplateCatalog, actor: Actor, at: datetime
+) -> TemplateCatalog:
+    audit = audit_entry(actor, "whatsapp_templates.saved", SETTING, template_catalog(store), catalog, at)
+    store.put_setting(SETTING, catalog.model_dump(mode="json"), at, audit)
+    return catalog
+
+
+def check_template(store: HelpdeskStore, name: str, language: str, parameters: tuple[str, ...]) -> None:
+    """A reply's template must be in the catalog with every parameter filled
+    (an empty catalog checks nothing: Meta still refuses unknown templates)."""
+    catalog = template_catalog(store)
+    if not catalog.templates:
+        return
+    found = next((t for t in catalog.templates if (t.name, t.language) == (name, language)), None)
+    if found is None or len(parameters) != found.parameter_count or not all(p.strip() for p in parameters):
+        raise UnknownTemplate(name)
