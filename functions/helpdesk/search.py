@@ -1,10 +1,9 @@
 """Finding tickets by what agents have at hand: a ticket number (``48213`` or
-``#48213``), a contact's e-mail address, or a phone or WhatsApp number in any
-usual format. Each is a key lookup (no scans): the number's pointer, or the
-identity → contact → the contact's tickets, newest first.
-
-Words in subjects and names are not searched yet: that needs a text index
-(OpenSearch, or DynamoDB zero-ETL to it) and is left for its own issue.
+``#48213``), a contact's e-mail address, a phone or WhatsApp number in any
+usual format, or words of the subject or the contact's name. Each is a key
+lookup (no scans): the number's pointer; the identity → contact → the
+contact's tickets; or each word's index partition (``text_index``), where
+every word must match (accents and case aside).
 """
 
 import re
@@ -13,9 +12,12 @@ from helpdesk.contacts import normalize_identity
 from helpdesk.errors import InvalidIdentity
 from helpdesk.models import Identity, IdentityKind, Ticket
 from helpdesk.store import HelpdeskStore
+from helpdesk.text_index import index_words
 
 NUMBER = re.compile(r"#?\s*(\d{1,9})")
 MAX_RESULTS = 50
+MAX_CONTACTS = 10  # contacts whose tickets a name search lists
+QUERY_WORDS = 4
 
 
 def search_tickets(store: HelpdeskStore, text: str) -> list[Ticket]:
@@ -31,7 +33,29 @@ def search_tickets(store: HelpdeskStore, text: str) -> list[Ticket]:
         if record is not None:
             for ticket in store.tickets_of_contact(record.contact_id, limit=MAX_RESULTS):
                 found.setdefault(ticket.id, ticket)
+    if not found:
+        for ticket in _by_words(store, query):
+            found.setdefault(ticket.id, ticket)
     return sorted(found.values(), key=lambda t: t.updated_at, reverse=True)[:MAX_RESULTS]
+
+
+def _by_words(store: HelpdeskStore, query: str) -> list[Ticket]:
+    """Tickets whose subject has every word, and tickets of contacts whose name
+    has every word."""
+    words = index_words(query)[:QUERY_WORDS]
+    if not words:
+        return []
+    ticket_sets, contact_sets = [], []
+    for word in words:
+        tickets, contacts = store.ids_with_word(word)
+        ticket_sets.append(set(tickets))
+        contact_sets.append(set(contacts))
+    by_subject = set.intersection(*ticket_sets)
+    by_name = set.intersection(*contact_sets)
+    found = store.get_tickets(sorted(by_subject)[:MAX_RESULTS])
+    for contact_id in sorted(by_name)[:MAX_CONTACTS]:
+        found.extend(store.tickets_of_contact(contact_id, limit=MAX_RESULTS))
+    return found
 
 
 def _identities(query: str) -> list[Identity]:

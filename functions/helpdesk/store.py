@@ -27,6 +27,8 @@ below; callers get and give domain models (``helpdesk.models``), never items.
 | agent's open load    | ``AGENT#<id>``              | ``LOAD``              |
 | agent online         | ``AGENT#<id>``              | ``ONLINE``            |
 | group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
+| word in a subject    | ``WORD#<word>``             | ``T#<created>#<id>``  |
+| word in a name       | ``WORD#<word>``             | ``C#<contact id>``    |
 
 Indexes (all projections ALL): ``by_status`` (status → updated), ``by_group``
 (group + status → updated), ``by_assignee`` (assignee or ``-`` + status →
@@ -102,6 +104,7 @@ from helpdesk.models import (
 )
 from helpdesk.settings import StoreSettings
 from helpdesk.sla import SlaSetup, breach_id, newly_met_breaches
+from helpdesk.text_index import index_words
 
 
 class IndexKeys(NamedTuple):
@@ -333,6 +336,13 @@ class ReadMarkItem(HelpdeskItem, discriminator="read_mark"):
     read_through = UTCDateTimeAttribute()  # the agent has seen every notification up to here
 
 
+class WordItem(HelpdeskItem, discriminator="word"):
+    """A word of a ticket's subject or a contact's name (``text_index``), for
+    search; kept in the same transaction as the subject or name."""
+
+    target_id = UnicodeAttribute()
+
+
 class LoadItem(HelpdeskItem, discriminator="load"):
     """How many tickets an agent holds in the statuses that count as their
     work (``LOAD_STATUSES``); kept in the same transaction as every ticket change
@@ -361,7 +371,7 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
-    AuditItem, LoadItem, OnlineItem, RoundRobinItem,
+    AuditItem, LoadItem, OnlineItem, RoundRobinItem, WordItem,
 )  # fmt: skip
 
 
@@ -445,6 +455,14 @@ NOTIFICATIONS_READ_SK = "NOTIFREAD"
 
 def audit_key(entry: AuditEntry) -> tuple[str, str]:
     return f"AUDIT#{entry.at:%Y-%m}", f"{sortable(entry.at)}#{entry.id}"
+
+
+def ticket_word_key(word: str, ticket: Ticket) -> tuple[str, str]:
+    return f"WORD#{word}", f"T#{sortable(ticket.created_at)}#{ticket.id}"
+
+
+def contact_word_key(word: str, contact_id: str) -> tuple[str, str]:
+    return f"WORD#{word}", f"C#{contact_id}"
 
 
 def notification_sk(at: datetime, notification_id: str) -> str:
@@ -827,6 +845,7 @@ class HelpdeskStore:
         IdentityTaken (with the first identity another contact holds)."""
         transaction = self._transaction()
         transaction.put("contact", _contact_item(contact), HelpdeskItem.PK.does_not_exist())
+        _index_name(transaction, None, contact)
         for identity in contact.identities:
             transaction.put(
                 f"{identity.kind.value}:{identity.value}",
@@ -853,6 +872,7 @@ class HelpdeskStore:
         contact holds one) and releasing the ones it no longer has."""
         transaction = self._transaction()
         transaction.put("contact", _contact_item(after), ContactItem.updated_at == before.updated_at)
+        _index_name(transaction, before, after)
         claimed = list(claim)
         for identity in claimed:
             transaction.put(
@@ -1020,6 +1040,7 @@ class HelpdeskStore:
         transaction = self._transaction()
         item = _ticket_item(ticket)
         transaction.put("ticket", item)
+        _index_subject(transaction, None, ticket)
         transaction.put(
             "number",
             PointerItem(*ticket_number_key(ticket.number), ticket_id=ticket.id),
@@ -1135,6 +1156,7 @@ class HelpdeskStore:
         transaction.put("ticket", item)
         _record_breaches(transaction, before, after)
         _count_load(transaction, before, after, cap)
+        _index_subject(transaction, before, after)
 
     @staticmethod
     def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
@@ -1322,6 +1344,20 @@ class HelpdeskStore:
             found.extend(_ticket(item) for item in items if isinstance(item, TicketItem))
         found.sort(key=lambda ticket: ticket.updated_at)
         return found[:limit]
+
+    def ids_with_word(self, word: str, limit: int = 200) -> tuple[list[str], list[str]]:
+        """Tickets whose subject has the word (newest first) and contacts whose
+        name has it."""
+        tickets: list[str] = []
+        contacts: list[str] = []
+        for item in HelpdeskItem.query(f"WORD#{word}", scan_index_forward=False, limit=limit):
+            if isinstance(item, WordItem):
+                (tickets if item.SK.startswith("T#") else contacts).append(item.target_id)
+        return tickets, contacts
+
+    def get_tickets(self, ticket_ids: Iterable[str]) -> list[Ticket]:
+        keys = [(ticket_pk(ticket_id), META) for ticket_id in dict.fromkeys(ticket_ids)]
+        return [_ticket(item) for item in TicketItem.batch_get(keys)]
 
     def tickets_of_contact(self, contact_id: str, limit: int = 50) -> list[Ticket]:
         items = HelpdeskItem.by_contact.query(contact_pk(contact_id), scan_index_forward=False, limit=limit)
@@ -1631,6 +1667,26 @@ class Breach:
     state: str
     task_token: str | None = None
     acknowledged_by: str | None = None
+
+
+def _index_subject(transaction: _Transaction, before: Ticket | None, after: Ticket) -> None:
+    old = set(index_words(before.subject)) if before is not None else set()
+    new = index_words(after.subject)
+    for word in new:
+        if word not in old:
+            transaction.put(f"word:{word}", WordItem(*ticket_word_key(word, after), target_id=after.id))
+    for word in old - set(new):
+        transaction.delete(f"unword:{word}", WordItem(*ticket_word_key(word, after)))
+
+
+def _index_name(transaction: _Transaction, before: Contact | None, after: Contact) -> None:
+    old = set(index_words(before.name)) if before is not None else set()
+    new = index_words(after.name)
+    for word in new:
+        if word not in old:
+            transaction.put(f"word:{word}", WordItem(*contact_word_key(word, after.id), target_id=after.id))
+    for word in old - set(new):
+        transaction.delete(f"unword:{word}", WordItem(*contact_word_key(word, after.id)))
 
 
 def _holder(ticket: Ticket) -> str | None:

@@ -157,6 +157,8 @@ def test_personal_data_is_exported_and_erased_keeping_statistics(api: Api) -> No
     assert after["contact"]["erased_at"] is not None
     created = after["events"][0]
     assert {c["field"] for c in created["changes"]} >= {"status", "channel"} and created["actor"]["name"] == ""
+    assert api.get("/api/search", admin, q="Pablo Rojas").json()["tickets"] == []  # the name left the index
+    assert api.get("/api/search", admin, q="garantia").json()["tickets"] == []  # and so did the subject
     # The address is free again: writing anew starts a new contact
     anew = _write(IdentityKind.EMAIL, "pablo.rojas@example.com", "Hola de nuevo", "ses-pablo-2", subject="Hola")
     assert anew.ticket.contact_id != contact_id
