@@ -1,6 +1,15 @@
 """``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
 
-from bench import cold_start, console_size, ingest_bench, mail_corpus, peers, sla_checker_bench, whatsapp_bench
+from bench import (
+    cold_start,
+    console_size,
+    ingest_bench,
+    live_bench,
+    mail_corpus,
+    peers,
+    sla_checker_bench,
+    whatsapp_bench,
+)
 
 
 def mail_rates() -> None:
@@ -58,6 +67,14 @@ def main() -> None:
             f"  {run.open_tickets:>14,}{run.reads:>8}{run.read_units:>12.1f}{run.writes:>8}"
             f"{run.breaches:>10}{run.seconds:>10.2f}"
         )
+    live = live_bench.run()
+    print(f"\n(i) live updates: a changes poll ({live_bench.CHANGED} changed), a presence beat, an assignment")
+    head = ("open tickets", "poll reads", "read units", "found", "seconds", "presence", "assign")
+    print("  " + "".join(f"{h:>12}" for h in head))
+    for cost in live:
+        cells = (f"{cost.open_tickets:,}", cost.poll_reads, f"{cost.poll_read_units:.1f}", cost.poll_found,
+                 f"{cost.poll_seconds:.3f}", cost.presence_calls, cost.assignment_calls)  # fmt: skip
+        print("  " + "".join(f"{c:>12}" for c in cells))
     load = console_size.run()
     print("\n(h) console initial load (gzip)")
     for name, (raw, packed) in load.files.items():
