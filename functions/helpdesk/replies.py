@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk import notifications
+from helpdesk.access import Viewer
 from helpdesk.attachments import REPLY_ATTACHMENTS, ReplyAttachment
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
@@ -236,14 +237,19 @@ class NoteDraft(BaseModel):
     mentions: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=64)], ...], Field(max_length=20)] = ()
 
 
-def add_note(store: HelpdeskStore, ticket_id: str, draft: NoteDraft, agent: Actor) -> Message:
+def add_note(
+    store: HelpdeskStore, ticket_id: str, draft: NoteDraft, agent: Actor, viewer: Viewer | None = None
+) -> Message:
     """Add an internal note to a ticket (closed tickets included: notes are
-    how agents explain what happened). Mentions name agents that exist."""
+    how agents explain what happened). Mentions name agents that exist. With
+    a ``viewer``, their access is checked on the ticket as read here."""
     mentioned = tuple(dict.fromkeys(m for m in draft.mentions if store.get_agent(m) is not None))
     for attempt in range(MAX_ATTEMPTS):
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)
+        if viewer is not None:
+            viewer.require_visible(ticket)
         now = utc_now()
         note = Message(
             id=new_id(),

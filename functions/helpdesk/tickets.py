@@ -60,14 +60,25 @@ def list_tickets(store: HelpdeskStore, query: TicketQuery) -> TicketPage:
 
 
 def update_ticket(
-    store: HelpdeskStore, ticket_id: str, changes: TicketChanges, expected_version: int, actor: Actor
+    store: HelpdeskStore,
+    ticket_id: str,
+    changes: TicketChanges,
+    expected_version: int | None,
+    actor: Actor,
+    viewer: Viewer | None = None,
 ) -> Ticket:
-    """Apply ``changes`` if the ticket is still at ``expected_version``; record who
-    changed what. A stale version raises StaleTicket carrying the current ticket."""
+    """Apply ``changes`` if the ticket is still at ``expected_version`` (None: on
+    whatever version it is at when read); record who changed what. A stale
+    version raises StaleTicket carrying the current ticket. With a ``viewer``,
+    their access is checked on the ticket as read here (one read per change)."""
     before = store.get_ticket(ticket_id)
     if before is None:
         raise TicketNotFound(ticket_id)
-    if before.version != expected_version:
+    if viewer is not None:
+        viewer.require_visible(before)  # before the version check: a 409 shows the ticket
+        if "assignee_id" in changes.model_fields_set:
+            viewer.require_assignable(before, changes.assignee_id)
+    if expected_version is not None and before.version != expected_version:
         raise StaleTicket(before)
     updates: dict[str, object] = {}
     diffs: list[FieldChange] = []
@@ -251,15 +262,10 @@ def bulk_update(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: A
 
 
 def _bulk_one(store: HelpdeskStore, ticket_id: str, bulk: BulkChange, viewer: Viewer, actor: Actor) -> Ticket:
-    for _ in range(BULK_ATTEMPTS):
-        current = store.get_ticket(ticket_id)
-        if current is None:
-            raise TicketNotFound(ticket_id)
-        viewer.require_visible(current)
-        if "assignee_id" in bulk.changes.model_fields_set:
-            viewer.require_assignable(current, bulk.changes.assignee_id)
+    for attempt in range(BULK_ATTEMPTS):
         try:
-            return update_ticket(store, ticket_id, bulk.changes, current.version, actor)
-        except StaleTicket:
+            return update_ticket(store, ticket_id, bulk.changes, None, actor, viewer)
+        except StaleTicket:  # changed between its read and its write: read again
+            pause_before_retry(attempt)
             continue
     raise StaleTicket(store.get_ticket(ticket_id))

@@ -204,7 +204,10 @@ def test_an_agent_cannot_open_or_answer_another_groups_ticket(api: Api) -> None:
     reply = requests.post(api.base + path + "/replies", headers={"Authorization": f"Bearer {agent}"},
                           json={"body": "Hola"}, timeout=10)  # fmt: skip
     assert reply.status_code == 403
+    assert api.send("POST", path + "/notes", agent, {"body": "Nota"}).status_code == 403
     assert api.patch(path, agent, {"version": cancellation["version"], "status": "open"}).status_code == 403
+    stale = api.patch(path, agent, {"version": 999, "status": "open"})
+    assert stale.status_code == 403 and "current" not in stale.json()  # a 409 would show the ticket
     assert cancellation["id"] not in {t["id"] for t in api.get("/api/tickets", agent, limit=100).json()["tickets"]}
     # The supervisor of billing sees it
     assert api.get(path, api.token(SUPERVISOR)).status_code == 200
