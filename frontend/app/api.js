@@ -85,6 +85,14 @@ export const api = {
   search: (q) => request('GET', `/api/search?${new URLSearchParams({ q })}`),
   tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
   contact: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}`),
+  changeContact: (id, changes) => request('PATCH', `/api/contacts/${encodeURIComponent(id)}`, changes),
+  // supervisors and admins: the duplicate's identities, tickets and open conversations move to `id`
+  mergeContact: (id, source) => request('POST', `/api/contacts/${encodeURIComponent(id)}/merge`, { source_id: source }),
+  // admins: a contact's personal data on request (export, or erase confirmed by the contact's id)
+  exportContact: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}/export`),
+  eraseContact: (id, confirm) => request('POST', `/api/contacts/${encodeURIComponent(id)}/erase`, { confirm }),
+  mergeTicket: (id, source) => request('POST', `/api/tickets/${encodeURIComponent(id)}/merge`, { source_id: source }),
+  availability: (available) => request('PUT', '/api/me/availability', { available }),
   thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
   reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),

@@ -367,7 +367,7 @@ function MessageItem({ message }) {
   return html`
     <li class=${`message message-${message.kind}`} data-message=${message.id}>
       <header>
-        <strong>${message.author.name || message.author.kind}</strong>
+        <strong>${actorName(message.author)}</strong>
         <span class="muted"> · ${label} · </span>
         <time datetime=${message.sent_at}>${formatTime(message.sent_at)}</time>
         ${outbound && html`<span class=${`ticks ticks-${message.delivery_status}`} role="img"
@@ -499,6 +499,7 @@ function TicketFields({ thread, me, onChanged }) {
       <label>${t('list.status')}
         <select name="status" value=${ticket.status} onChange=${(e) => change({ status: e.target.value })}>
           ${STATUSES.map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
+          ${ticket.status === 'closed' && html`<option value="closed" disabled>${t('status.closed')}</option>`}
         </select></label>
       <label>${t('list.priority')}
         <select name="priority" value=${ticket.priority} onChange=${(e) => change({ priority: e.target.value })}>
@@ -609,14 +610,8 @@ function CustomFields({ ticket, definitions, onSave }) {
 
 function SidePanel({ thread, me, onChanged }) {
   const now = useNow();
-  const { ticket, contact } = thread;
+  const { ticket } = thread;
   const [notice, setNotice] = useState('');
-  const [past, setPast] = useState(null);
-  useEffect(() => {
-    api.contact(ticket.contact_id)
-      .then((history) => setPast(history.tickets.filter((other) => other.id !== ticket.id)))
-      .catch(() => setPast([]));
-  }, [ticket.id]);
   const acknowledge = async (breach) => {
     try {
       await api.acknowledge(ticket.id, breach.id);
@@ -628,19 +623,7 @@ function SidePanel({ thread, me, onChanged }) {
   };
   return html`
     <aside class="side">
-      <section aria-labelledby="contact-title">
-        <h2 id="contact-title">${t('ticket.contact')}</h2>
-        ${contact && html`
-          <p><strong>${contact.name || '—'}</strong></p>
-          <p>${t('ticket.country')}: ${contact.country || '—'}</p>
-          <ul aria-label=${t('ticket.identities')}>${contact.identities.map((i) => html`<li>${i.kind}: ${i.value}</li>`)}</ul>`}
-        <h3>${t('ticket.past')}</h3>
-        ${past === null ? html`<p>${t('loading')}</p>`
-          : past.length === 0 ? html`<p class="muted">${t('ticket.past_none')}</p>`
-          : html`<ul class="past">${past.map((other) => html`
-              <li><a href=${`#/tickets/${other.id}`}>#${other.number} ${other.subject || '—'}</a>
-                <span class="muted"> · ${t(`status.${other.status}`)}</span></li>`)}</ul>`}
-      </section>
+      <${ContactSection} key=${ticket.id} thread=${thread} me=${me} onChanged=${onChanged} />
       ${ticket.sla && html`
         <section aria-labelledby="sla-title" class="sla-panel">
           <h2 id="sla-title">${t('sla.title')}</h2>
@@ -656,11 +639,463 @@ function SidePanel({ thread, me, onChanged }) {
       <section aria-labelledby="history-title">
         <h2 id="history-title">${t('ticket.history')}</h2>
         <ol class="events">${thread.events.map((event) => html`
-          <li><time datetime=${event.at}>${formatTime(event.at)}</time> · ${event.actor.name || event.actor.kind}
-            ${' '}${t(`event.${event.kind}`)}${event.changes.length > 0 && html`: ${event.changes.map((c) => `${c.field} → ${c.new ?? '—'}`).join(', ')}`}</li>`)}
+          <li><time datetime=${event.at}>${formatTime(event.at)}</time> · ${actorName(event.actor)}
+            ${' '}${t(`event.${event.kind}`)}${event.changes.length > 0 && html`: ${historyChanges(event.changes, me)}`}</li>`)}
         </ol>
       </section>
     </aside>`;
+}
+
+// --- history: each change said readably ----------------------------------------------
+
+function actorName(actor) {
+  return actor.name || tOr(`actor.${actor.kind}`, actor.kind);
+}
+
+function customFieldLabel(me, key) {
+  const definition = me.fields.custom_fields.find((d) => d.key === key);
+  if (!definition) return key;
+  return language() === 'en' ? definition.label_en : definition.label_es;
+}
+
+function changeValue(field, value, me) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (field === 'status') return tOr(`status.${value}`, value);
+  if (field === 'priority') return tOr(`priority.${value}`, value);
+  if (field === 'channel') return tOr(`channel.${value}`, value);
+  if (field === 'assignee_id') return me.team.find((agent) => agent.id === value)?.name || value;
+  if (field === 'group_id') return groupName(me.groups, value);
+  if (field === 'contact_id') return t('change.other_contact');
+  return auditValue(value);
+}
+
+function changeText(change, me) {
+  if (change.field === 'merged_from' || change.field === 'merged_into') {
+    return t(`change.${change.field}`, { value: change.new ?? '' });
+  }
+  if (change.field === 'personal_data') return t('change.personal_data');
+  const name = change.field.startsWith('custom_fields.')
+    ? customFieldLabel(me, change.field.slice('custom_fields.'.length))
+    : tOr(`field.${change.field}`, change.field);
+  // A field erased with the contact's personal data keeps only its name
+  if ((change.old ?? null) === null && (change.new ?? null) === null) return name;
+  return `${name} → ${changeValue(change.field, change.new, me)}`;
+}
+
+// A merge notes what happened ("merged into #12") before the field change
+// itself; one line per field says it once.
+function historyChanges(changes, me) {
+  const fields = new Set();
+  return changes.filter((change) => !fields.has(change.field) && fields.add(change.field))
+    .map((change) => changeText(change, me)).join(', ');
+}
+
+// --- the ticket's contact: details, edit, merge a duplicate, personal data -----------
+
+const IDENTITY_KINDS = ['email', 'whatsapp', 'phone', 'web_session'];
+const CONTACT_LANGUAGES = ['es', 'en'];
+const sameIdentity = (a, b) => a.kind === b.kind && a.value === b.value;
+const contactName = (contact) => contact?.name || t('contact.no_name');
+const identityText = (identity) => `${t(`identity.${identity.kind}`)}: ${identity.value}`;
+
+function contactProblem(problem, me) {
+  const key = problem?.body?.error?.message_key;
+  if (key === 'error.identity_taken') return `${problemText(problem)} ${t(me.role === 'agent' ? 'contact.taken_ask' : 'contact.taken_merge')}`;
+  if (key === 'error.invalid_identity') return t('contact.invalid_identity');
+  return problemText(problem);
+}
+
+// The contact's details and ways to reach them, changed together on "save";
+// a way typed but not yet added is added too.
+function ContactEditor({ contact, me, onSaved, onCancel }) {
+  const [draft, setDraft] = useState({
+    name: contact.name || '', country: contact.country || '', language: contact.language || 'es', tier: contact.tier || '',
+  });
+  const [removed, setRemoved] = useState([]);
+  const [added, setAdded] = useState([]);
+  const [kind, setKind] = useState('email');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const nameInput = useRef(null);
+  const valueInput = useRef(null);
+  useEffect(() => nameInput.current?.focus(), []);
+  const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.value });
+  const shown = [...contact.identities.filter((i) => !removed.some((r) => sameIdentity(r, i))), ...added];
+  const typed = () => (value.trim() ? { kind, value: value.trim() } : null);
+  const addIdentity = () => {
+    const identity = typed();
+    if (!identity) return;
+    if (!shown.some((i) => sameIdentity(i, identity))) setAdded([...added, identity]);
+    setValue('');
+    valueInput.current?.focus();
+  };
+  const remove = (identity) => {
+    if (added.some((i) => sameIdentity(i, identity))) setAdded(added.filter((i) => !sameIdentity(i, identity)));
+    else setRemoved([...removed, identity]);
+    valueInput.current?.focus(); // the button is gone: the focus waits where a way is added
+  };
+  const save = async (event) => {
+    event.preventDefault();
+    const country = draft.country.trim().toUpperCase();
+    if (country && !/^[A-Z]{2}$/.test(country)) {
+      setError(t('contact.bad_country'));
+      return;
+    }
+    const pending = typed();
+    const add = pending && !shown.some((i) => sameIdentity(i, pending)) ? [...added, pending] : added;
+    const changes = { name: draft.name.trim(), country: country || null, language: draft.language, tier: draft.tier.trim() || null };
+    if (add.length) changes.add_identities = add;
+    if (removed.length) changes.remove_identities = removed;
+    setBusy(true);
+    setError('');
+    try {
+      await api.changeContact(contact.id, changes);
+      onSaved();
+    } catch (problem) {
+      setError(contactProblem(problem, me));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <form class="contact-form" onSubmit=${save} aria-labelledby="contact-form-title">
+      <h3 id="contact-form-title">${t('contact.form_title')}</h3>
+      <label>${t('contact.name')}
+        <input name="contact_name" ref=${nameInput} maxlength="200" autocomplete="off" value=${draft.name} onInput=${set('name')} /></label>
+      <label>${t('contact.country')}
+        <input name="country" class="narrow" maxlength="2" autocomplete="off" aria-describedby="contact-country-hint"
+          value=${draft.country} onInput=${set('country')} /></label>
+      <p class="hint" id="contact-country-hint">${t('contact.country_hint')}</p>
+      <label>${t('contact.language')}
+        <select name="contact_language" value=${draft.language} onChange=${set('language')}>
+          ${CONTACT_LANGUAGES.map((code) => html`<option value=${code}>${t(`language.${code}`)}</option>`)}
+        </select></label>
+      <label>${t('contact.tier')}
+        <input name="tier" maxlength="64" autocomplete="off" value=${draft.tier} onInput=${set('tier')} /></label>
+      <fieldset>
+        <legend>${t('ticket.identities')}</legend>
+        ${shown.length === 0 ? html`<p class="muted">${t('contact.no_identities')}</p>` : html`
+          <ul class="identities">${shown.map((identity) => html`
+            <li><span>${identityText(identity)}${added.some((i) => sameIdentity(i, identity))
+              && html` <span class="muted">(${t('contact.new_identity')})</span>`}</span>
+              <button type="button" class="remove" onClick=${() => remove(identity)}>
+                <span aria-hidden="true">×</span><span class="sr-only">${t('contact.remove_identity', { value: identity.value })}</span></button></li>`)}
+          </ul>`}
+        <div class="add-identity">
+          <label>${t('contact.identity_kind')}
+            <select name="identity_kind" value=${kind} onChange=${(e) => setKind(e.target.value)}>
+              ${IDENTITY_KINDS.map((k) => html`<option value=${k}>${t(`identity.${k}`)}</option>`)}
+            </select></label>
+          <label>${t('contact.identity_value')}
+            <input name="identity_value" ref=${valueInput} maxlength="320" autocomplete="off" value=${value}
+              onInput=${(e) => setValue(e.target.value)}
+              onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); addIdentity(); } }} /></label>
+          <button type="button" class="secondary" onClick=${addIdentity}>${t('contact.add_identity')}</button>
+        </div>
+      </fieldset>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <div class="buttons">
+        <button type="submit" disabled=${busy}>${t('contact.save')}</button>
+        <button type="button" class="secondary" onClick=${onCancel}>${t('admin.cancel')}</button>
+      </div>
+    </form>`;
+}
+
+// Supervisors and admins: find the duplicate by e-mail or phone (the contacts of
+// the tickets found), then confirm merging it into this contact.
+function ContactMerge({ contact, onMerged }) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState(null); // null: nothing searched yet
+  const [searching, setSearching] = useState(false);
+  const [confirming, setConfirming] = useState(null);
+  const [error, setError] = useState('');
+  const toggle = useRef(null);
+  const input = useRef(null);
+  useEffect(() => { if (open) input.current?.focus(); }, [open]);
+  useEffect(() => {
+    if (confirming) document.querySelector('.candidates .confirm button.secondary')?.focus();
+  }, [confirming]);
+  const close = () => {
+    setOpen(false);
+    setFound(null);
+    setQuery('');
+    setConfirming(null);
+    setError('');
+  };
+  const search = async (event) => {
+    event.preventDefault();
+    if (!query.trim()) return;
+    setSearching(true);
+    setError('');
+    setConfirming(null);
+    try {
+      const page = await api.search(query.trim());
+      const ids = [...new Set(page.tickets.map((ticket) => ticket.contact_id))].filter((id) => id !== contact.id);
+      const histories = await Promise.all(ids.map((id) => api.contact(id).catch(() => null)));
+      const seen = new Set([contact.id]); // a merged contact answers as the one it was merged into
+      const candidates = [];
+      for (const history of histories) {
+        if (!history || seen.has(history.contact.id) || history.contact.erased_at) continue;
+        seen.add(history.contact.id);
+        candidates.push({ other: history.contact, tickets: history.tickets.length });
+      }
+      setFound(candidates);
+    } catch (problem) {
+      setFound(null);
+      setError(problemText(problem));
+    } finally {
+      setSearching(false);
+    }
+  };
+  const merge = async (other) => {
+    setError('');
+    try {
+      await api.mergeContact(contact.id, other.id);
+      close();
+      toggle.current?.focus();
+      onMerged(t('contact.merged', { source: contactName(other), target: contactName(contact) }));
+    } catch (problem) {
+      setConfirming(null);
+      setError(problemText(problem));
+    }
+  };
+  const cancel = (other) => {
+    setConfirming(null);
+    setTimeout(() => document.querySelector(`.candidates li[data-contact="${other.id}"] button`)?.focus());
+  };
+  return html`
+    <div class="contact-merge">
+      <button type="button" class="secondary" ref=${toggle} aria-expanded=${open} aria-controls="contact-merge-panel"
+        onClick=${() => (open ? close() : setOpen(true))}>${t('contact.merge')}</button>
+      ${open && html`
+        <div id="contact-merge-panel" class="merge-panel">
+          <form class="merge-search" onSubmit=${search}>
+            <label>${t('contact.merge_search')}
+              <input type="search" name="duplicate" ref=${input} maxlength="320" autocomplete="off"
+                aria-describedby="contact-merge-hint" value=${query} onInput=${(e) => setQuery(e.target.value)} /></label>
+            <button type="submit" disabled=${searching}>${t('contact.merge_find')}</button>
+          </form>
+          <p class="hint" id="contact-merge-hint">${t('contact.merge_hint')}</p>
+          <p class="muted" role="status">${found === null ? '' : found.length === 0 ? t('contact.merge_none')
+            : t('contact.merge_count', { count: found.length })}</p>
+          ${found?.length > 0 && html`
+            <ul class="candidates" aria-label=${t('contact.merge_found')}>${found.map(({ other, tickets }) => html`
+              <li data-contact=${other.id}>
+                <strong>${contactName(other)}</strong>
+                <span class="muted"> ${other.identities.map((i) => i.value).join(', ')} · ${t('contact.tickets_count', { count: tickets })}</span>
+                ${confirming === other.id ? html`
+                  <div class="confirm" role="group" aria-labelledby=${`merge-contact-${other.id}`}>
+                    <span id=${`merge-contact-${other.id}`}>${t('contact.merge_confirm', { source: contactName(other), target: contactName(contact) })}</span>
+                    <button type="button" class="danger" onClick=${() => merge(other)}>
+                      ${t('contact.merge_yes', { source: contactName(other), target: contactName(contact) })}</button>
+                    <button type="button" class="secondary" onClick=${() => cancel(other)}>${t('admin.cancel')}</button>
+                  </div>` : html`
+                  <button type="button" class="secondary small" onClick=${() => setConfirming(other.id)}>
+                    ${t('contact.merge_pick')}<span class="sr-only"> ${contactName(other)}</span></button>`}
+              </li>`)}
+            </ul>`}
+          ${error && html`<p class="error" role="alert">${error}</p>`}
+        </div>`}
+    </div>`;
+}
+
+// Admins: the contact's data request. Export downloads the JSON as a file;
+// erasure asks for the contact's id first and then says what it erased.
+function PersonalData({ contact, onErased }) {
+  const [erasing, setErasing] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [done, setDone] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const eraseButton = useRef(null);
+  const confirmInput = useRef(null);
+  const result = useRef(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (erasing) confirmInput.current?.focus();
+    else if (refocus.current) eraseButton.current?.focus();
+    refocus.current = false;
+  }, [erasing]);
+  const exportData = async () => {
+    setError('');
+    setDone('');
+    try {
+      const data = await api.exportContact(contact.id);
+      const file = `contacto-${contact.id}.json`;
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      setDone(t('contact.exported', { file }));
+    } catch (problem) {
+      setError(problemText(problem));
+    }
+  };
+  const erase = async (event) => {
+    event.preventDefault();
+    setError('');
+    setDone('');
+    if (typed.trim() !== contact.id) {
+      setError(t('contact.erase_mismatch'));
+      confirmInput.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const counts = await api.eraseContact(contact.id, typed.trim());
+      setErasing(false);
+      setTyped('');
+      setDone(t('contact.erase_done', counts));
+      result.current?.focus();
+      onErased();
+    } catch (problem) {
+      setError(problemText(problem));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const cancel = () => {
+    refocus.current = true;
+    setErasing(false);
+    setTyped('');
+    setError('');
+  };
+  return html`
+    <div class="personal-data" role="group" aria-labelledby="personal-data-title">
+      <h3 id="personal-data-title">${t('contact.personal_data')}</h3>
+      <div class="buttons">
+        <button type="button" class="secondary" onClick=${exportData}>${t('contact.export')}</button>
+        ${!contact.erased_at && !erasing && html`
+          <button type="button" class="danger" ref=${eraseButton} onClick=${() => { setErasing(true); setDone(''); setError(''); }}>
+            ${t('contact.erase')}</button>`}
+      </div>
+      ${erasing && html`
+        <form class="erase-form" onSubmit=${erase} aria-labelledby="erase-title" aria-describedby="erase-warning">
+          <p id="erase-title"><strong>${t('contact.erase')}</strong></p>
+          <p id="erase-warning">${t('contact.erase_warning')}</p>
+          <p id="erase-type">${t('contact.erase_type')} <code>${contact.id}</code></p>
+          <label>${t('contact.erase_id')}
+            <input name="confirm_id" ref=${confirmInput} autocomplete="off" spellcheck="false" aria-describedby="erase-type"
+              value=${typed} onInput=${(e) => setTyped(e.target.value)} /></label>
+          <div class="buttons">
+            <button type="submit" class="danger" disabled=${busy}>${t('contact.erase_yes')}</button>
+            <button type="button" class="secondary" onClick=${cancel}>${t('admin.cancel')}</button>
+          </div>
+        </form>`}
+      <p class="notice" role="status" tabIndex="-1" ref=${result}>${done}</p>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+    </div>`;
+}
+
+function ContactSection({ thread, me, onChanged }) {
+  const { ticket, contact } = thread;
+  const [past, setPast] = useState(null);
+  const [pastVersion, setPastVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [merging, setMerging] = useState(null); // the other ticket whose merge waits for a confirmation
+  const [notice, setNotice] = useState('');
+  const [error, setError] = useState('');
+  const editButton = useRef(null);
+  const noticeLine = useRef(null);
+  const focusEdit = useRef(false);
+  useEffect(() => {
+    let current = true; // an answer for a ticket no longer shown is dropped
+    api.contact(ticket.contact_id)
+      .then((history) => { if (current) setPast(history.tickets.filter((other) => other.id !== ticket.id)); })
+      .catch(() => { if (current) setPast([]); });
+    return () => { current = false; };
+  }, [ticket.id, ticket.contact_id, pastVersion]);
+  useEffect(() => {
+    if (!editing && focusEdit.current) editButton.current?.focus();
+    focusEdit.current = false;
+  }, [editing]);
+  useEffect(() => {
+    if (merging) document.querySelector('.past .confirm button.secondary')?.focus();
+  }, [merging]);
+  const changed = (text, focusNotice) => {
+    setNotice(text);
+    setError('');
+    setPastVersion((n) => n + 1);
+    onChanged();
+    if (focusNotice) noticeLine.current?.focus();
+  };
+  const closeEditor = (saved) => {
+    focusEdit.current = true;
+    setEditing(false);
+    if (saved) changed(t('contact.saved'), false);
+  };
+  const mergeTicket = async (other) => {
+    setMerging(null);
+    try {
+      await api.mergeTicket(ticket.id, other.id);
+      changed(t('ticket.merged_here', { source: other.number }), true);
+    } catch (problem) {
+      setNotice('');
+      setError(problemText(problem));
+    }
+  };
+  const cancelMerge = (other) => {
+    setMerging(null);
+    setTimeout(() => document.querySelector(`.past button[data-merge="${other.id}"]`)?.focus());
+  };
+  const erased = Boolean(contact?.erased_at);
+  const canMergeHere = ticket.status !== 'closed' && !ticket.merged_into;
+  return html`
+    <section aria-labelledby="contact-title" class="contact">
+      <div class="section-head">
+        <h2 id="contact-title">${t('ticket.contact')}</h2>
+        ${contact && !erased && !editing && html`
+          <button type="button" class="secondary small" ref=${editButton} onClick=${() => { setNotice(''); setError(''); setEditing(true); }}>
+            ${t('contact.edit')}<span class="sr-only"> ${t('contact.noun')}</span></button>`}
+      </div>
+      ${contact && (editing
+        ? html`<${ContactEditor} contact=${contact} me=${me} onSaved=${() => closeEditor(true)} onCancel=${() => closeEditor(false)} />`
+        : html`
+          <p class="contact-name"><strong>${contactName(contact)}</strong></p>
+          ${erased && html`<p class="erased">${t('contact.erased', { date: formatTime(contact.erased_at) })}</p>`}
+          <p>${t('ticket.country')}: ${contact.country || '—'} · ${t('contact.language')}: ${tOr(`language.${contact.language}`, contact.language)}
+            ${contact.tier && html` · ${t('contact.tier')}: ${contact.tier}`}</p>
+          <ul class="contact-identities" aria-label=${t('ticket.identities')}>${contact.identities.map((i) => html`<li>${identityText(i)}</li>`)}</ul>`)}
+      <p class="notice" role="status" tabIndex="-1" ref=${noticeLine}>${notice}</p>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      ${contact && !erased && me.role !== 'agent' && html`<${ContactMerge} contact=${contact} onMerged=${(text) => changed(text, true)} />`}
+      ${contact && me.role === 'admin' && html`<${PersonalData} contact=${contact} onErased=${() => changed('', false)} />`}
+      <h3>${t('ticket.past')}</h3>
+      ${past === null ? html`<p>${t('loading')}</p>`
+        : past.length === 0 ? html`<p class="muted">${t('ticket.past_none')}</p>`
+        : html`<ul class="past">${past.map((other) => html`
+            <li data-ticket=${other.id}><a href=${`#/tickets/${other.id}`}>#${other.number} ${other.subject || '—'}</a>
+              <span class="muted"> · ${t(`status.${other.status}`)}</span>
+              ${canMergeHere && other.status !== 'closed' && (merging === other.id ? html`
+                <div class="confirm" role="group" aria-labelledby=${`merge-ticket-${other.id}`}>
+                  <span id=${`merge-ticket-${other.id}`}>${t('ticket.merge_confirm', { source: other.number, target: ticket.number })}</span>
+                  <button type="button" class="danger" onClick=${() => mergeTicket(other)}>${t('ticket.merge_yes')}</button>
+                  <button type="button" class="secondary" onClick=${() => cancelMerge(other)}>${t('admin.cancel')}</button>
+                </div>` : html`
+                <button type="button" class="secondary small" data-merge=${other.id} onClick=${() => setMerging(other.id)}>
+                  ${t('ticket.merge_here')}<span class="sr-only"> #${other.number}</span></button>`)}</li>`)}</ul>`}
+    </section>`;
+}
+
+// A ticket closed by merging it into another: a link to where its messages went
+function MergedNotice({ ticket }) {
+  const [number, setNumber] = useState(null);
+  useEffect(() => {
+    let current = true;
+    setNumber(null);
+    api.thread(ticket.merged_into)
+      .then((target) => { if (current) setNumber(target.ticket.number); })
+      .catch(() => {}); // e.g. out of this agent's reach: the link shows the id
+    return () => { current = false; };
+  }, [ticket.merged_into]);
+  return html`<p class="merged-notice" role="note">${t('ticket.merged_into')}${' '}
+    <a href=${`#/tickets/${encodeURIComponent(ticket.merged_into)}`}>${number ? `#${number}` : ticket.merged_into}</a>.</p>`;
 }
 
 // Collision detection: tell the server this agent is here (viewing, or replying
@@ -734,6 +1169,7 @@ function TicketPage({ ticketId, me }) {
           <span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span>
           <span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span>
           ${ticket.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>
+        ${ticket.merged_into && html`<${MergedNotice} ticket=${ticket} />`}
         ${present.length > 0 && html`
           <div class="collision" role="status">${present.map((p) => html`
             <p class=${`presence presence-${p.activity}`}>${t(`presence.${p.activity}`, { name: p.name })}</p>`)}
@@ -1366,6 +1802,31 @@ function Bell() {
 
 // --- shell ---------------------------------------------------------------------------
 
+// Available (round robin may assign tickets while the console is open) or away:
+// a switch named "Available", shown at once and then as the server kept it.
+function AvailabilitySwitch({ available, onChange }) {
+  const [error, setError] = useState('');
+  const toggle = async (event) => {
+    const next = event.target.checked;
+    setError('');
+    onChange(next);
+    try {
+      await api.availability(next);
+    } catch (problem) {
+      onChange(!next);
+      setError(problemText(problem));
+    }
+  };
+  return html`
+    <div class="availability">
+      <label title=${t('availability.hint')}><input type="checkbox" role="switch" name="available" checked=${available}
+        aria-describedby="availability-hint" onChange=${toggle} /> ${t('availability.label')}</label>
+      <span class="sr-only" id="availability-hint">${t('availability.hint')}</span>
+      <span class="availability-state" role="status">${available ? '' : t('availability.away')}</span>
+      ${error && html`<span class="error" role="alert">${error}</span>`}
+    </div>`;
+}
+
 // The hash is the route, so "skip to content" moves the focus instead of following #content
 function skipToContent(event) {
   const content = document.getElementById('content');
@@ -1408,6 +1869,7 @@ function App() {
         aria-current=${route.admin ? 'page' : undefined}>${t('admin.title')}</a>`}
       <${Bell} />
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
+      <${AvailabilitySwitch} available=${me.available !== false} onChange=${(available) => setMe((old) => ({ ...old, available }))} />
       <${LanguagePicker} />
       <button type="button" onClick=${() => { signOut(); setSignedIn(false); }}>${t('signout')}</button>
     </header>
