@@ -59,7 +59,7 @@ def change_contact(store: HelpdeskStore, contact_id: str, changes: ContactChange
         claim = [i for i in added if i not in before.identities]
         release = [i for i in before.identities if i in removed]
         identities = tuple(i for i in before.identities if i not in removed) + tuple(claim)
-        if not identities:
+        if release and not identities:
             raise LastIdentity(contact_id)
         after = Contact.model_validate(before.model_dump() | fields | {"identities": identities})
         if after == before:

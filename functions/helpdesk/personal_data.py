@@ -90,7 +90,8 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
     for channel, ticket_id in store.open_conversations(contact.id).items():
         store.end_conversation(contact.id, channel, ticket_id)
     _erase_contact_record(store, contact, actor, now)
-    return Erasure(contact_id=contact.id, erased_at=now, tickets=tickets, messages=messages, files=deleted)
+    erased_at = live_contact(store, contact.id).erased_at or now
+    return Erasure(contact_id=contact.id, erased_at=erased_at, tickets=tickets, messages=messages, files=deleted)
 
 
 def _erased_message(message: Message) -> Message:
@@ -122,10 +123,13 @@ def _redacted_event(event: TicketEvent) -> TicketEvent:
 
 
 def _erase_contact_record(store: HelpdeskStore, contact: Contact, actor: Actor, now: datetime) -> None:
+    """The contact without name and identities, erased as of the first erasure
+    (running it again finishes the job; it does not move the date)."""
     for _ in range(5):
         before = live_contact(store, contact.id)
-        after = before.model_copy(update={"name": "", "identities": (), "erased_at": now, "updated_at": now})
-        audit = audit_entry(actor, "contact.erased", before.id, None, None, now)
+        erased_at = before.erased_at or now
+        after = before.model_copy(update={"name": "", "identities": (), "erased_at": erased_at, "updated_at": now})
+        audit = audit_entry(actor, "contact.erased", before.id, None, None, now) if before.erased_at is None else None
         try:
             store.save_contact(before, after, release=before.identities, audit=audit)
         except StaleContact:

@@ -158,6 +158,7 @@ def change_until_saved(
             if redact
             else FieldChange(field=name, old=plain_value(getattr(before, name)), new=plain_value(value))
             for name, value in update.items()
+            if note is None or name != note.field  # the note says it already, in its own words
         ]
         recorded = (note, *diffs) if note else tuple(diffs)
         event = TicketEvent(id=new_id(), ticket_id=ticket_id, kind=kind, actor=actor, at=now, changes=recorded)
