@@ -949,17 +949,7 @@ class HelpdeskStore:
         """Store a message on another ticket (merging tickets), pointing its
         provider id there too; idempotent."""
         transaction = self._transaction()
-        item = _message_item(message)
-        transaction.put("message", item)
-        if message.channel_message_id is not None:
-            transaction.put(
-                "channel_message",
-                PointerItem(
-                    *channel_message_key(message.channel, message.channel_message_id),
-                    ticket_id=message.ticket_id,
-                    message_sk=item.SK,
-                ),
-            )
+        self._put_message(transaction, message, first_delivery=False)
         transaction.commit()
 
     def get_contact(self, contact_id: str) -> Contact | None:
@@ -1160,6 +1150,14 @@ class HelpdeskStore:
 
     @staticmethod
     def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
+        HelpdeskStore._put_message(transaction, message, first_delivery=True)
+        for event in events:
+            transaction.put("event", _event_item(event))
+
+    @staticmethod
+    def _put_message(transaction: _Transaction, message: Message, first_delivery: bool) -> None:
+        """The message and the pointer from its provider id to it; on its first
+        delivery the pointer must not exist yet (a duplicate delivery fails)."""
         item = _message_item(message)
         transaction.put("message", item)
         if message.channel_message_id is not None:
@@ -1170,10 +1168,8 @@ class HelpdeskStore:
                     ticket_id=message.ticket_id,
                     message_sk=item.SK,
                 ),
-                HelpdeskItem.PK.does_not_exist(),
+                HelpdeskItem.PK.does_not_exist() if first_delivery else None,
             )
-        for event in events:
-            transaction.put("event", _event_item(event))
 
     def get_message(self, ticket_id: str, sent_at: datetime, message_id: str) -> Message | None:
         sk = f"MSG#{sortable(sent_at)}#{message_id}"
