@@ -9,7 +9,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from chalice import Chalice, Response
 from chalice.app import Request
@@ -243,6 +243,7 @@ class TicketListParams(BaseModel):
     group: Annotated[str, Field(max_length=64)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
     cursor: Annotated[str, Field(max_length=4096)] | None = None
+    order: Literal["newest", "oldest"] = "newest"  # by last activity; "oldest": the longest waiting first
 
     @field_validator("status", mode="before")
     @classmethod
@@ -370,6 +371,7 @@ def tickets(caller: Caller) -> Response:
             cursor=params.cursor,
             visible_groups=None if viewer.sees_everything else viewer.group_ids,
             visible_assignee=None if viewer.sees_everything else viewer.agent_id,
+            oldest_first=params.order == "oldest",
         ),
     )
     return _json({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})

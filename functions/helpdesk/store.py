@@ -735,7 +735,8 @@ class IdentityRecord:
 
 @dataclass(frozen=True)
 class TicketQuery:
-    """A queue view: tickets in any of ``statuses``, newest activity first."""
+    """A queue view: tickets in any of ``statuses``, newest activity first (or
+    oldest first: the longest waiting)."""
 
     statuses: tuple[TicketStatus, ...]
     group_id: str | None = None
@@ -747,6 +748,7 @@ class TicketQuery:
     # (an agent's reach); None: every ticket.
     visible_groups: tuple[str, ...] | None = None
     visible_assignee: str | None = None
+    oldest_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -1295,9 +1297,10 @@ class HelpdeskStore:
             start = cursors.get(partition, {})
             if start is None:
                 continue  # exhausted on an earlier page
-            for item in _first_items(index, partition, start, condition, query.limit):
+            for item in _first_items(index, partition, start, condition, query.limit, query.oldest_first):
                 heads.append((getattr(item, keys.range_key), partition, item))
-        chosen = heapq.nlargest(query.limit, heads, key=lambda head: head[0])
+        pick = heapq.nsmallest if query.oldest_first else heapq.nlargest
+        chosen = pick(query.limit, heads, key=lambda head: head[0])
 
         next_cursors: dict[str, dict[str, str] | None] = {}
         for partition in partitions:
@@ -1735,13 +1738,14 @@ def _first_items(
     start: dict[str, str] | None,
     condition: Condition | None,
     limit: int,
+    oldest_first: bool = False,
 ) -> Iterator[TicketItem]:
-    """Up to ``limit`` tickets of one index partition, newest first, after ``start``."""
+    """Up to ``limit`` tickets of one index partition, newest (or oldest) first, after ``start``."""
     last_key = {name: {"S": value} for name, value in start.items()} if start else None
     results = index.query(
         partition,
         filter_condition=condition,
-        scan_index_forward=False,
+        scan_index_forward=oldest_first,
         last_evaluated_key=last_key,
         page_size=limit,
     )

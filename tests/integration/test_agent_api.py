@@ -70,17 +70,20 @@ def test_demo_tickets_are_listed_with_filters(api: Api) -> None:
     assert {t["channel"] for t in email} == {"email"} and len(email) == 2
 
 
-def test_pages_follow_the_cursor(api: Api) -> None:
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+def test_pages_follow_the_cursor_in_either_order(api: Api, order: str) -> None:
     token = api.token(ADMIN)
-    seen: list[str] = []
-    params: dict[str, Any] = {"limit": 2}
+    seen: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 2, "order": order}
     while True:
         page = api.get("/api/tickets", token, **params).json()
-        seen.extend(t["id"] for t in page["tickets"])
+        seen.extend(page["tickets"])
         if not page["cursor"]:
             break
         params["cursor"] = page["cursor"]
-    assert len(seen) == len(set(seen)) == 5
+    assert len({t["id"] for t in seen}) == len(seen) == 5
+    activity = [t["updated_at"] for t in seen]
+    assert activity == sorted(activity, reverse=order == "newest")
 
 
 @pytest.mark.parametrize("params", [{"status": "abierto"}, {"limit": "0"}, {"cursor": "zzz"}, {"channel": "fax"}])
