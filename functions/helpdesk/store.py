@@ -1366,8 +1366,11 @@ class HelpdeskStore:
 
     def _save(self, item: HelpdeskItem, audit: AuditEntry | None, delete: bool = False) -> None:
         """Save (or delete) a setting, with its audit entry in the same transaction."""
+        if audit is None and delete:
+            item.delete()
+            return
         if audit is None:
-            item.delete() if delete else item.save()
+            item.save()
             return
         transaction = self._transaction()
         if delete:
