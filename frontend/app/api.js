@@ -66,8 +66,28 @@ export async function request(method, path, body, authenticated = true) {
   return answer;
 }
 
+// A file's bytes (message attachments, for previews); errors still answer JSON
+export async function requestBytes(path) {
+  const current = session();
+  if (!current) throw new ApiError(401, null);
+  const headers = { Accept: 'application/octet-stream', Authorization: `Bearer ${current.token}` };
+  const response = await fetch(path, { method: 'GET', headers });
+  if (response.status === 401) signOut();
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.arrayBuffer();
+}
+
+const attachmentPath = (ticketId, messageId, index) =>
+  `/api/tickets/${encodeURIComponent(ticketId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(index)}`;
+
 export const api = {
   me: () => request('GET', '/api/me'),
+  whatsappTemplates: () => request('GET', '/api/whatsapp-templates'),
+  // a message's file (index 0, 1… or 'original'): bytes up to 4 MB, or a download link valid 5 minutes
+  attachmentBytes: (ticketId, messageId, index) => requestBytes(attachmentPath(ticketId, messageId, index)),
+  attachmentLink: (ticketId, messageId, index) => request('GET', `${attachmentPath(ticketId, messageId, index)}/link`),
+  // a file for an e-mail reply ({filename, content_type, data: base64}); the reply names it by its key
+  upload: (ticketId, file) => request('POST', `/api/tickets/${encodeURIComponent(ticketId)}/attachments`, file),
   agents: () => request('GET', '/api/agents'),
   macros: () => request('GET', '/api/macros'),
   groups: () => request('GET', '/api/groups'),

@@ -135,6 +135,23 @@ const TEXTS = {
     'field.custom_fields': 'campos personalizados', 'field.merged_into': 'fusionado en', 'field.channel': 'canal',
     'change.merged_from': 'fusionó {value}', 'change.merged_into': 'se fusionó en {value}',
     'change.personal_data': 'datos personales borrados', 'change.other_contact': 'otro contacto (fusión)',
+
+    // files on messages and replies, WhatsApp templates, mentions in notes
+    'attachment.download': 'Descargar', 'attachment.original': 'Ver correo original',
+    'attachment.downloading': 'Descarga iniciada: {name}.', 'attachment.no_preview': 'Vista previa no disponible.',
+    'reply.attach': 'Adjuntar archivos', 'reply.attach_hint': 'Hasta 4 MB por archivo y {count} archivos por respuesta.',
+    'reply.files': 'Archivos para adjuntar', 'reply.uploading': 'subiendo…', 'reply.uploaded': 'Archivo listo: {name}.',
+    'reply.upload_failed': 'No se pudo subir «{name}»: {reason}', 'reply.remove_file': 'Quitar el archivo {name}',
+    'reply.file_removed': 'Se quitó el archivo {name}.', 'reply.wait_uploads': 'Esperando a que suban los archivos…',
+    'reply.too_large': '«{name}» pesa más de 4 MB y no se puede adjuntar.', 'reply.empty_file': '«{name}» está vacío.',
+    'reply.too_many': 'Una respuesta lleva hasta {count} archivos.',
+    'reply.choose_template': 'Elige una plantilla aprobada…', 'reply.template_option': '{label} ({language})',
+    'reply.template_parameter': 'Valor de {placeholder}', 'reply.template_preview': 'Vista previa del mensaje',
+    'reply.template_missing': 'Completa todos los valores de la plantilla para enviarla.',
+    'note.mention_hint': 'Escribe @ y un nombre para mencionar a alguien del equipo: recibirá una notificación.',
+    'note.mention_list': 'Agentes que puedes mencionar',
+    'note.mention_count': 'Agentes que coinciden: {count}. Flechas para elegir, Enter o Tab para mencionar, Esc para cerrar.',
+    'note.mentioned': 'Menciona a: {names}',
   },
   en: {
     'app.name': 'Atiende', 'app.tagline': 'Help desk',
@@ -270,6 +287,23 @@ const TEXTS = {
     'field.custom_fields': 'custom fields', 'field.merged_into': 'merged into', 'field.channel': 'channel',
     'change.merged_from': 'merged {value} into this', 'change.merged_into': 'merged into {value}',
     'change.personal_data': 'personal data erased', 'change.other_contact': 'another contact (merge)',
+
+    // files on messages and replies, WhatsApp templates, mentions in notes
+    'attachment.download': 'Download', 'attachment.original': 'Original e-mail',
+    'attachment.downloading': 'Download started: {name}.', 'attachment.no_preview': 'Preview not available.',
+    'reply.attach': 'Attach files', 'reply.attach_hint': 'Up to 4 MB per file and {count} files per reply.',
+    'reply.files': 'Files to attach', 'reply.uploading': 'uploading…', 'reply.uploaded': 'File ready: {name}.',
+    'reply.upload_failed': 'Could not upload “{name}”: {reason}', 'reply.remove_file': 'Remove the file {name}',
+    'reply.file_removed': 'Removed the file {name}.', 'reply.wait_uploads': 'Waiting for the files to upload…',
+    'reply.too_large': '“{name}” is larger than 4 MB and cannot be attached.', 'reply.empty_file': '“{name}” is empty.',
+    'reply.too_many': 'A reply carries at most {count} files.',
+    'reply.choose_template': 'Choose an approved template…', 'reply.template_option': '{label} ({language})',
+    'reply.template_parameter': 'Value for {placeholder}', 'reply.template_preview': 'Message preview',
+    'reply.template_missing': 'Fill in every value of the template to send it.',
+    'note.mention_hint': 'Type @ and a name to mention a teammate: they get a notification.',
+    'note.mention_list': 'Agents you can mention',
+    'note.mention_count': 'Matching agents: {count}. Arrows to choose, Enter or Tab to mention, Esc to close.',
+    'note.mentioned': 'Mentions: {names}',
   },
 };
 
@@ -308,6 +342,13 @@ export function formatAge(iso, now = Date.now()) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
   return format.format(seconds, 'second');
+}
+
+// A file's size: bytes, kB or MB in the console's language
+export function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'kilobyte'] : [bytes / (1024 * 1024), 'megabyte'];
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
 }
 
 export function formatDuration(milliseconds) {

@@ -2,7 +2,7 @@
 // served as plain ES modules (no build step, no CDN).
 import { html, render, useState, useEffect, useRef, useCallback } from '../vendor/preact-htm.js';
 import { api, ApiError, session, signIn, signOut } from './api.js';
-import { t, languages, language, setLanguage, formatTime, formatAge, formatDuration } from './i18n.js';
+import { t, languages, language, setLanguage, formatTime, formatAge, formatDuration, formatSize } from './i18n.js';
 
 const LIVE_MS = 2000; // how often the console asks what changed (GET /api/changes)
 const LIST_POLL_MS = 30000; // a full reload of the open view, in case a change was missed
@@ -361,9 +361,100 @@ function SearchBox() {
 
 const TICKS = { queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
 
-function MessageItem({ message }) {
+// --- files on messages: previews of pictures, downloads by a short-lived link -------
+
+const PREVIEW_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+const FILE_LIMIT = 4 * 1024 * 1024; // what the API previews and takes as an upload
+const REPLY_FILES = 10; // files one reply may carry
+
+const previewable = (file) => PREVIEW_TYPES.includes(file.content_type) && file.size <= FILE_LIMIT;
+
+// The download address is on the file store (another origin) and answers
+// "attachment": the browser saves the file and the console stays where it is.
+async function download(ticketId, messageId, index) {
+  const { url, filename } = await api.attachmentLink(ticketId, messageId, index);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename || '';
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  return filename;
+}
+
+// A picture's bytes from the API as an object URL (never the file store's
+// address), typed as the server found it, let go when the message leaves the page
+function Thumbnail({ message, index, file, name }) {
+  const [url, setUrl] = useState(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let current = true;
+    let made = null;
+    setUrl(null);
+    setFailed(false);
+    api.attachmentBytes(message.ticket_id, message.id, index)
+      .then((bytes) => {
+        if (!current) return;
+        made = URL.createObjectURL(new Blob([bytes], { type: file.content_type }));
+        setUrl(made);
+      })
+      .catch(() => { if (current) setFailed(true); });
+    return () => {
+      current = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [message.ticket_id, message.id, index, file.key]);
+  if (failed) return html`<span class="thumb-missing muted">${t('attachment.no_preview')}</span>`;
+  if (!url) return html`<span class="thumb thumb-loading" aria-hidden="true"></span>`;
+  return html`<img class="thumb" src=${url} alt=${name} />`;
+}
+
+function MessageFiles({ message }) {
+  const [notice, setNotice] = useState({ text: '', error: false });
+  const original = message.channel === 'email' && message.original ? message.original : null;
+  if (!message.attachments.length && !original) return null;
+  const get = async (index, name) => {
+    setNotice({ text: '', error: false });
+    try {
+      const saved = await download(message.ticket_id, message.id, index);
+      setNotice({ text: t('attachment.downloading', { name: saved || name }), error: false });
+    } catch (problem) {
+      setNotice({ text: problemText(problem), error: true });
+    }
+  };
+  return html`
+    <div class="files">
+      ${message.attachments.length > 0 && html`
+        <ul class="attachments" aria-label=${t('ticket.attachments')}>
+          ${message.attachments.map((file, index) => {
+            const name = file.filename || file.key.split('/').pop();
+            return html`<li class="attachment" data-index=${index}>
+              ${previewable(file) && html`<${Thumbnail} message=${message} index=${String(index)} file=${file} name=${name} />`}
+              <span class="file-info"><span class="file-name">${name}</span>
+                <span class="muted">${formatSize(file.size)} · ${file.content_type}</span></span>
+              <button type="button" class="secondary small" onClick=${() => get(String(index), name)}>
+                ${t('attachment.download')}<span class="sr-only"> ${name}</span></button>
+            </li>`;
+          })}
+        </ul>`}
+      ${original && html`
+        <button type="button" class="secondary small original" onClick=${() => get('original', original.filename)}>
+          ${t('attachment.original')}</button>`}
+      <p class=${notice.error ? 'error file-notice' : 'muted file-notice'} role="status">${notice.text}</p>
+    </div>`;
+}
+
+function mentionedNames(message, me) {
+  const notice = message.notices?.find((n) => n.key === 'mentions');
+  if (!notice || !me) return '';
+  return (notice.params.agent_ids || '').split(',').filter(Boolean).map((id) => agentName(me, id)).join(', ');
+}
+
+function MessageItem({ message, me }) {
   const outbound = message.kind === 'outbound';
   const label = message.kind === 'note' ? t('ticket.note') : t(`channel.${message.channel}`);
+  const mentioned = message.kind === 'note' ? mentionedNames(message, me) : '';
   return html`
     <li class=${`message message-${message.kind}`} data-message=${message.id}>
       <header>
@@ -378,14 +469,63 @@ function MessageItem({ message }) {
         ? html`<div class="body" dangerouslySetInnerHTML=${{ __html: message.html }}></div>`
         : html`<div class="body plain">${message.text}</div>`}
       ${message.delivery_error && html`<p class="error">${message.delivery_error}</p>`}
-      ${message.attachments.length > 0 && html`
-        <ul class="attachments" aria-label=${t('ticket.attachments')}>
-          ${message.attachments.map((file) => html`<li>📎 ${file.filename || file.key} <span class="muted">(${Math.ceil(file.size / 1024)} KB, ${file.content_type})</span></li>`)}
-        </ul>`}
+      ${mentioned && html`<p class="mentioned">${t('note.mentioned', { names: mentioned })}</p>`}
+      <${MessageFiles} message=${message} />
     </li>`;
 }
 
-function Composer({ thread, onSent, onDrafting }) {
+// --- the reply box's helpers: files, WhatsApp templates, mentions --------------------
+
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+const PARAMETER = /\{\{(\d{1,2})\}\}/g;
+const templateKey = (template) => `${template.name}|${template.language}`;
+// The template's parameters ({{1}}, {{2}}…), each once, in order
+const templateParameters = (body) => [...new Set([...body.matchAll(PARAMETER)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+const fillTemplate = (body, values) => body.replace(PARAMETER, (whole, n) => (values[n] || '').trim() || whole);
+
+function TemplatePreview({ body, values }) {
+  const parts = [];
+  let last = 0;
+  for (const found of body.matchAll(PARAMETER)) {
+    parts.push(body.slice(last, found.index));
+    const value = (values[found[1]] || '').trim();
+    parts.push(value ? html`<mark>${value}</mark>` : html`<span class="placeholder">${found[0]}</span>`);
+    last = found.index + found[0].length;
+  }
+  parts.push(body.slice(last));
+  return html`<div class="template-preview" role="group" aria-labelledby="template-preview-title">
+    <span id="template-preview-title" class="hint">${t('reply.template_preview')}</span>
+    <p>${parts}</p></div>`;
+}
+
+// "@" and the start of a name (accents and case aside) offers the active agents it fits
+const MENTION = /(?:^|\s)@([\p{L}\p{M}][\p{L}\p{M}'’. -]{0,40})$/u;
+const fold = (text) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+// Who can open the ticket, as the server's access rules say: a mention is worth
+// nothing to someone else (and would show them the ticket's subject)
+const canSee = (agent, ticket) => agent.role === 'admin' || !ticket.group_id
+  || (agent.group_ids || []).includes(ticket.group_id) || ticket.assignee_id === agent.id;
+
+function mentionOptions(team, ticket, query) {
+  const wanted = fold(query);
+  return team.filter((agent) => agent.active !== false && agent.name && canSee(agent, ticket))
+    .filter((agent) => fold(agent.name).startsWith(wanted) || fold(agent.name).split(/\s+/).some((word) => word.startsWith(wanted)))
+    .slice(0, 8);
+}
+
+function Composer({ thread, me, onSent, onDrafting }) {
   const ticket = thread.ticket;
   const [mode, setMode] = useState('reply');
   const [body, setBody] = useState('');
@@ -393,12 +533,30 @@ function Composer({ thread, onSent, onDrafting }) {
   const [statusAfter, setStatusAfter] = useState('');
   const [template, setTemplate] = useState('');
   const [templateLanguage, setTemplateLanguage] = useState('es');
+  const [templateId, setTemplateId] = useState('');
+  const [values, setValues] = useState({});
+  const [files, setFiles] = useState([]); // {id, name, size, type, key (null while uploading)}
+  const [fileNotice, setFileNotice] = useState({ text: '', error: false });
+  const [mention, setMention] = useState(null); // {start, end, options, active} while the list is open
+  const [picked, setPicked] = useState([]); // agents chosen from the list: {id, name}
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const area = useRef(null);
-  useEffect(() => onDrafting?.(body.trim() !== ''), [body.trim() !== '']);
+  const picker = useRef(null);
+  const fileCount = useRef(0);
+  fileCount.current = files.length;
   const windowClosed = ticket.channel === 'whatsapp' && (!ticket.last_customer_message_at
     || Date.now() - new Date(ticket.last_customer_message_at).getTime() > WHATSAPP_WINDOW_MS);
+  const catalog = me?.templates || [];
+  const useCatalog = mode === 'reply' && windowClosed && catalog.length > 0;
+  const chosen = useCatalog ? catalog.find((tpl) => templateKey(tpl) === templateId) || null : null;
+  const parameters = chosen ? templateParameters(chosen.body) : [];
+  const templateReady = Boolean(chosen) && parameters.every((n) => (values[n] || '').trim());
+  const uploading = files.some((file) => !file.key);
+  const withFiles = mode === 'reply' && ticket.channel === 'email';
+  const ready = useCatalog ? templateReady : body.trim() !== '';
+  const drafting = body.trim() !== '' || Boolean(chosen);
+  useEffect(() => onDrafting?.(drafting), [drafting]); // (one composer per ticket: TicketPage keys it)
 
   useEffect(() => {
     const keys = (event) => {
@@ -407,28 +565,134 @@ function Composer({ thread, onSent, onDrafting }) {
         event.preventDefault();
         setMode(event.key === 'r' ? 'reply' : 'note');
         area.current?.focus();
+        // a template reply has no text box: its picker takes the focus once shown
+        setTimeout(() => { if (!document.activeElement?.closest('.composer')) (area.current || picker.current)?.focus(); });
       }
     };
     addEventListener('keydown', keys);
     return () => removeEventListener('keydown', keys);
   }, []);
 
+  const attach = (event) => {
+    const chosenFiles = [...event.target.files];
+    event.target.value = ''; // the same file can be chosen again after removing it
+    const problems = [];
+    let room = REPLY_FILES - fileCount.current;
+    for (const file of chosenFiles) {
+      if (file.size > FILE_LIMIT) {
+        problems.push(t('reply.too_large', { name: file.name }));
+        continue;
+      }
+      if (file.size === 0) {
+        problems.push(t('reply.empty_file', { name: file.name }));
+        continue;
+      }
+      if (room <= 0) {
+        problems.push(t('reply.too_many', { count: REPLY_FILES }));
+        break;
+      }
+      room -= 1;
+      const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const type = file.type || 'application/octet-stream';
+      setFiles((list) => [...list, { id, name: file.name, size: file.size, type, key: null }]);
+      readBase64(file)
+        .then((data) => api.upload(ticket.id, { filename: file.name, content_type: type, data }))
+        .then((stored) => {
+          setFiles((list) => list.map((f) => (f.id === id ? { ...f, key: stored.key, size: stored.size, type: stored.content_type } : f)));
+          setFileNotice({ text: t('reply.uploaded', { name: file.name }), error: false });
+        })
+        .catch((problem) => {
+          setFiles((list) => list.filter((f) => f.id !== id));
+          setFileNotice({ text: t('reply.upload_failed', { name: file.name, reason: problemText(problem) }), error: true });
+        });
+    }
+    setFileNotice(problems.length ? { text: problems.join(' '), error: true } : { text: '', error: false });
+  };
+  const removeFile = (file) => {
+    setFiles((list) => list.filter((f) => f.id !== file.id));
+    setFileNotice({ text: t('reply.file_removed', { name: file.name }), error: false });
+    document.getElementById('composer-files')?.focus(); // the button is gone: back to choosing files
+  };
+
+  const typed = (event) => {
+    const text = event.target.value;
+    setBody(text);
+    if (mode !== 'note') return;
+    const caret = event.target.selectionStart ?? text.length;
+    const found = MENTION.exec(text.slice(0, caret));
+    const options = found ? mentionOptions(me?.team || [], ticket, found[1]) : [];
+    setMention(options.length ? { start: caret - found[1].length - 1, end: caret, options, active: 0 } : null);
+  };
+  const pickMention = (agent) => {
+    if (!mention) return;
+    const before = body.slice(0, mention.start);
+    const inserted = `@${agent.name} `;
+    setBody(before + inserted + body.slice(mention.end).replace(/^ /, ''));
+    setPicked((list) => [...list.filter((a) => a.id !== agent.id), { id: agent.id, name: agent.name }]);
+    setMention(null);
+    const caret = before.length + inserted.length;
+    setTimeout(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(caret, caret);
+    });
+  };
+  const keyDown = (event) => {
+    if (mention) {
+      const count = mention.options.length;
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setMention({ ...mention, active: (mention.active + step + count) % count });
+        return;
+      }
+      if ((event.key === 'Enter' || event.key === 'Tab') && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+        event.preventDefault();
+        pickMention(mention.options[mention.active]);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        event.stopPropagation();
+        setMention(null);
+        return;
+      }
+    }
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) send(event);
+  };
+
   const send = async (event) => {
     event?.preventDefault();
-    if (!body.trim() || busy) return;
+    if (!(mode === 'note' ? body.trim() : ready) || busy || (mode === 'reply' && uploading)) return;
     setBusy(true);
     setNotice('');
     try {
       if (mode === 'note') {
-        await api.note(ticket.id, { body });
+        const mentions = picked.filter((agent) => body.includes(`@${agent.name}`)).map((agent) => agent.id);
+        await api.note(ticket.id, mentions.length ? { body, mentions } : { body });
         setNotice(t('note.added'));
+        setPicked([]);
+        setMention(null);
       } else {
-        const draft = { body };
+        // a template goes as approved, with its values: the thread shows the text filled in
+        const draft = { body: chosen ? fillTemplate(chosen.body, values) : body };
         if (statusAfter) draft.status = statusAfter;
         if (ticket.channel === 'email' && cc.trim()) draft.cc = cc.split(',').map((a) => a.trim()).filter(Boolean);
-        if (windowClosed && template) draft.template = { name: template, language: templateLanguage, parameters: [] };
+        if (chosen) {
+          draft.template = { name: chosen.name, language: chosen.language, parameters: parameters.map((n) => values[n].trim()) };
+        } else if (windowClosed && template) {
+          draft.template = { name: template, language: templateLanguage, parameters: [] };
+        }
+        if (withFiles && files.length) draft.attachments = files.map((file) => ({ key: file.key, filename: file.name }));
         await api.reply(ticket.id, draft);
         setNotice(t('reply.sent'));
+        if (withFiles) {
+          setFiles([]);
+          setFileNotice({ text: '', error: false });
+        }
+        if (chosen) {
+          setTemplateId('');
+          setValues({});
+        }
       }
       setBody('');
       onSent();
@@ -439,25 +703,75 @@ function Composer({ thread, onSent, onDrafting }) {
     }
   };
 
+  const noting = mode === 'note';
   return html`
     <form class=${`composer composer-${mode}`} onSubmit=${send}>
       <div role="tablist">
-        <button type="button" role="tab" aria-selected=${mode === 'reply'} onClick=${() => setMode('reply')}>${t('reply.tab')}</button>
+        <button type="button" role="tab" aria-selected=${mode === 'reply'} onClick=${() => { setMode('reply'); setMention(null); }}>${t('reply.tab')}</button>
         <button type="button" role="tab" aria-selected=${mode === 'note'} onClick=${() => setMode('note')}>${t('note.tab')}</button>
       </div>
       ${mode === 'reply' && windowClosed && html`
         <div class="window-closed">
           <p role="note">${t('reply.window_closed')}</p>
-          <label>${t('reply.template')} <input name="template" value=${template} pattern="[a-z0-9_]+" onInput=${(e) => setTemplate(e.target.value)} /></label>
-          <label>${t('reply.template_language')} <input name="template_language" value=${templateLanguage} onInput=${(e) => setTemplateLanguage(e.target.value)} /></label>
+          ${useCatalog ? html`
+            <label>${t('reply.template')}
+              <select id="composer-template" name="template" ref=${picker} value=${templateId}
+                onChange=${(e) => { setTemplateId(e.target.value); setValues({}); }}>
+                <option value="">${t('reply.choose_template')}</option>
+                ${catalog.map((tpl) => html`<option value=${templateKey(tpl)}>
+                  ${t('reply.template_option', { label: tpl.label, language: tOr(`language.${tpl.language}`, tpl.language) })}</option>`)}
+              </select></label>
+            ${chosen && html`
+              <div class="template-values">
+                ${parameters.map((n) => html`
+                  <label>${t('reply.template_parameter', { placeholder: `{{${n}}}` })}
+                    <input name=${`template_param_${n}`} maxlength="1024" autocomplete="off" value=${values[n] || ''}
+                      onInput=${(e) => setValues((old) => ({ ...old, [n]: e.target.value }))} /></label>`)}
+              </div>
+              <${TemplatePreview} body=${chosen.body} values=${values} />
+              ${!templateReady && html`<p class="hint">${t('reply.template_missing')}</p>`}`}` : html`
+            <label>${t('reply.template')} <input name="template" value=${template} pattern="[a-z0-9_]+" onInput=${(e) => setTemplate(e.target.value)} /></label>
+            <label>${t('reply.template_language')} <input name="template_language" value=${templateLanguage} onInput=${(e) => setTemplateLanguage(e.target.value)} /></label>`}
         </div>`}
       ${mode === 'reply' && ticket.channel === 'email' && html`
         <label>${t('reply.cc')} <input name="cc" value=${cc} onInput=${(e) => setCc(e.target.value)} /></label>`}
-      <label class="sr-only" for="composer-body">${mode === 'reply' ? t('reply.tab') : t('note.tab')}</label>
-      <textarea id="composer-body" name="body" ref=${area} rows="5" value=${body}
-        placeholder=${mode === 'reply' ? t('reply.placeholder') : t('note.placeholder')}
-        onInput=${(e) => setBody(e.target.value)}
-        onKeyDown=${(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }}></textarea>
+      ${!useCatalog && html`
+        <label class="sr-only" for="composer-body">${mode === 'reply' ? t('reply.tab') : t('note.tab')}</label>
+        <textarea id="composer-body" name="body" ref=${area} rows="5" value=${body}
+          placeholder=${mode === 'reply' ? t('reply.placeholder') : t('note.placeholder')}
+          aria-autocomplete=${noting ? 'list' : undefined}
+          aria-controls=${noting && mention ? 'mention-list' : undefined}
+          aria-activedescendant=${noting && mention ? `mention-option-${mention.active}` : undefined}
+          aria-describedby=${noting ? 'mention-hint' : undefined}
+          onInput=${typed} onKeyDown=${keyDown} onBlur=${() => setMention(null)}></textarea>`}
+      ${noting && html`
+        ${mention && html`
+          <ul id="mention-list" class="mention-list" role="listbox" aria-label=${t('note.mention_list')}>
+            ${mention.options.map((agent, index) => html`
+              <li id=${`mention-option-${index}`} role="option" aria-selected=${index === mention.active ? 'true' : 'false'}
+                class=${index === mention.active ? 'active' : ''} data-agent=${agent.id}
+                onMouseDown=${(e) => e.preventDefault()} onClick=${() => pickMention(agent)}>
+                ${agent.name}${agent.role ? html` <span class="muted">· ${tOr(`role.${agent.role}`, agent.role)}</span>` : ''}</li>`)}
+          </ul>`}
+        <p class="hint" id="mention-hint">${t('note.mention_hint')}</p>
+        <div class="sr-only" role="status">${mention ? t('note.mention_count', { count: mention.options.length }) : ''}</div>`}
+      ${withFiles && html`
+        <div class="reply-files">
+          <label>${t('reply.attach')}
+            <input type="file" id="composer-files" name="attachments" multiple aria-describedby="composer-files-hint" onChange=${attach} /></label>
+          <p class="hint" id="composer-files-hint">${t('reply.attach_hint', { count: REPLY_FILES })}</p>
+          ${files.length > 0 && html`
+            <ul class="uploads" aria-label=${t('reply.files')}>
+              ${files.map((file) => html`
+                <li data-file=${file.name}>
+                  <span class="file-name">${file.name}</span>
+                  <span class="muted">${formatSize(file.size)}${file.key ? '' : ` · ${t('reply.uploading')}`}</span>
+                  <button type="button" class="remove" onClick=${() => removeFile(file)}>
+                    <span aria-hidden="true">×</span><span class="sr-only">${t('reply.remove_file', { name: file.name })}</span></button>
+                </li>`)}
+            </ul>`}
+          <div class=${fileNotice.error ? 'error file-notice' : 'notice file-notice'} role="status">${fileNotice.text}</div>
+        </div>`}
       <div class="actions">
         ${mode === 'reply' && html`
           <label>${t('reply.status_after')}
@@ -465,7 +779,9 @@ function Composer({ thread, onSent, onDrafting }) {
               <option value="">${t('status.open')}</option>
               ${['pending', 'on_hold', 'solved'].map((s) => html`<option value=${s}>${t(`status.${s}`)}</option>`)}
             </select></label>`}
-        <button type="submit" disabled=${busy || !body.trim()}>${mode === 'reply' ? t('reply.send') : t('note.add')}</button>
+        ${mode === 'reply' && uploading && html`<span class="muted">${t('reply.wait_uploads')}</span>`}
+        <button type="submit" disabled=${busy || !(noting ? body.trim() : ready) || (mode === 'reply' && uploading)}>
+          ${mode === 'reply' ? t('reply.send') : t('note.add')}</button>
       </div>
       ${notice && html`<p class="notice" role="status">${notice}</p>`}
     </form>`;
@@ -1175,8 +1491,8 @@ function TicketPage({ ticketId, me }) {
             <p class=${`presence presence-${p.activity}`}>${t(`presence.${p.activity}`, { name: p.name })}</p>`)}
           </div>`}
         <${TicketFields} thread=${thread} me=${me} onChanged=${load} />
-        <ol class="thread" aria-live="polite">${thread.messages.map((message) => html`<${MessageItem} message=${message} />`)}</ol>
-        ${ticket.status !== 'closed' && html`<${Composer} thread=${thread} onSent=${load} onDrafting=${drafting} />`}
+        <ol class="thread" aria-live="polite">${thread.messages.map((message) => html`<${MessageItem} key=${message.id} message=${message} me=${me} />`)}</ol>
+        ${ticket.status !== 'closed' && html`<${Composer} key=${ticket.id} thread=${thread} me=${me} onSent=${load} onDrafting=${drafting} />`}
       </main>
       <${SidePanel} thread=${thread} me=${me} onChanged=${load} />
     </div>`;
@@ -1845,10 +2161,12 @@ function App() {
   // Who the agent is, with what the ticket page names and suggests: the team,
   // macros, groups, tags and custom fields (loaded again after an admin's change)
   const loadMe = useCallback(async () => {
-    const [who, team, saved, found, fields] = await Promise.all([
+    const [who, team, saved, found, fields, catalog] = await Promise.all([
       api.me(), api.agents(), api.macros(), api.groups(), api.ticketFields(),
+      // the approved WhatsApp templates; without them the reply box takes a template's name
+      api.whatsappTemplates().catch(() => ({ templates: [] })),
     ]);
-    setMe({ ...who, team: team.agents, macros: saved.macros, groups: found.groups, fields });
+    setMe({ ...who, team: team.agents, macros: saved.macros, groups: found.groups, fields, templates: catalog.templates });
   }, []);
   const reloadMe = useCallback(() => loadMe().catch(() => {}), []);
 
