@@ -5,6 +5,7 @@ see what would have been sent. E-mail comes from moto's SES record of sends."""
 import email
 from datetime import UTC
 from email import policy
+from email.utils import getaddresses
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -16,6 +17,12 @@ def _iso(headers: Any) -> str:
         return str(headers["date"].datetime.astimezone(UTC).isoformat())
     except (AttributeError, TypeError, ValueError):
         return ""
+
+
+def _addresses(destinations: list[str]) -> list[str]:
+    """Each recipient once, as a bare address: moto lists a recipient once per
+    header ("Name <a@b>") and once per envelope address ("a@b")."""
+    return list(dict.fromkeys(address.lower() for _, address in getaddresses(destinations) if address))
 
 
 def outbox(region: str) -> list[dict[str, Any]]:
@@ -31,7 +38,7 @@ def outbox(region: str) -> list[dict[str, Any]]:
                 "sent_at": _iso(headers),
                 "provider_message_id": sent.id,
                 "from": sent.source,
-                "to": list(dict.fromkeys(sent.destinations)),  # moto lists a recipient once per header and envelope
+                "to": _addresses(sent.destinations),
                 "subject": str(headers.get("subject", "")),
                 "message_id": str(headers.get("message-id", "")),
                 "in_reply_to": str(headers.get("in-reply-to", "")),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import Ticket
+from helpdesk.models import Agent, Ticket
 
 
 class Role(StrEnum):
@@ -42,6 +42,11 @@ class Viewer:
     agent_id: str
     role: Role
     group_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, agent: Agent) -> "Viewer":
+        """An agent as the access rules see them (their role and groups on record)."""
+        return cls(agent_id=agent.id, role=Role(agent.role), group_ids=agent.group_ids)
 
     @property
     def sees_everything(self) -> bool:

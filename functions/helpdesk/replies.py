@@ -37,7 +37,7 @@ from helpdesk.settings import MailSettings
 from helpdesk.sla import Happened, track
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import plain_value
-from helpdesk.whatsapp_templates import check_template
+from helpdesk.whatsapp_templates import template_text
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
@@ -97,8 +97,10 @@ def reply_to_ticket(
     found for it) and queue it for the ticket's channel."""
     if draft.status is not None and draft.status not in STATUSES_AFTER_REPLY:
         raise TicketClosed(ticket_id)  # closing happens by rule after solving, not by replying
-    if draft.template is not None:
-        check_template(store, draft.template.name, draft.template.language, draft.template.parameters)
+    if draft.template is not None:  # the thread shows what the template sends, not the client's copy
+        template = draft.template
+        text = template_text(store, template.name, template.language, template.parameters)
+        draft = draft.model_copy(update={"body": text}) if text else draft
     for attempt in range(MAX_ATTEMPTS):
         ticket = _workable(store, ticket_id)
         now = utc_now()
@@ -243,13 +245,15 @@ def add_note(
     """Add an internal note to a ticket (closed tickets included: notes are
     how agents explain what happened). Mentions name agents that exist. With
     a ``viewer``, their access is checked on the ticket as read here."""
-    mentioned = tuple(dict.fromkeys(m for m in draft.mentions if store.get_agent(m) is not None))
+    named = [a for a in (store.get_agent(m) for m in dict.fromkeys(draft.mentions)) if a is not None and a.active]
     for attempt in range(MAX_ATTEMPTS):
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)
         if viewer is not None:
             viewer.require_visible(ticket)
+        # Only agents who may open the ticket are told of it (a notification shows its subject)
+        mentioned = tuple(a.id for a in named if Viewer.of(a).can_see(ticket))
         now = utc_now()
         note = Message(
             id=new_id(),

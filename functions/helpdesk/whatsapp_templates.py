@@ -35,6 +35,13 @@ class ApprovedTemplate(BaseModel):
     def parameter_count(self) -> int:
         return len(set(PARAMETER.findall(self.body)))
 
+    @model_validator(mode="after")
+    def _parameters_are_numbered_from_one(self) -> "ApprovedTemplate":
+        numbers = sorted({int(n) for n in PARAMETER.findall(self.body)})
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("parameters are {{1}}, {{2}}… without gaps, as Meta numbers them")
+        return self
+
 
 class TemplateCatalog(BaseModel):
     """Body and answer of ``/api/whatsapp-templates``."""
@@ -63,12 +70,14 @@ def save_template_catalog(
     return catalog
 
 
-def check_template(store: HelpdeskStore, name: str, language: str, parameters: tuple[str, ...]) -> None:
-    """A reply's template must be in the catalog with every parameter filled
-    (an empty catalog checks nothing: Meta still refuses unknown templates)."""
+def template_text(store: HelpdeskStore, name: str, language: str, parameters: tuple[str, ...]) -> str | None:
+    """The text a template reply sends: the approved body with its parameters
+    filled. It must be in the catalog with every parameter filled (with an
+    empty catalog nothing is checked, None: Meta still refuses unknown ones)."""
     catalog = template_catalog(store)
     if not catalog.templates:
-        return
+        return None
     found = next((t for t in catalog.templates if (t.name, t.language) == (name, language)), None)
     if found is None or len(parameters) != found.parameter_count or not all(p.strip() for p in parameters):
         raise UnknownTemplate(name)
+    return PARAMETER.sub(lambda match: parameters[int(match.group(1)) - 1], found.body)

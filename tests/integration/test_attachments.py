@@ -96,7 +96,7 @@ def test_an_agent_attaches_an_upload_to_an_email_reply(api: Api) -> None:
     store = HelpdeskStore(store_settings())
     deliver_email(request, store, Outbox(), mail_settings(), final_attempt=True, files=_files())
     sent = email.message_from_bytes(Outbox.raw, policy=policy.default)
-    (part,) = list(sent.iter_attachments())  # type: ignore[attr-defined]
+    (part,) = list(sent.iter_attachments())
     assert (part.get_filename(), part.get_content_type(), part.get_content()) == ("factura.pdf", "application/pdf", pdf)
 
 

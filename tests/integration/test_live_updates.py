@@ -93,6 +93,16 @@ def test_a_note_mentioning_an_agent_notifies_them_and_read_marks_only_move_forwa
     assert api.get("/api/notifications", agent).json()["read_through"] == newest["at"]
 
 
+def test_a_mention_reaches_only_agents_who_may_open_the_ticket(api: Api) -> None:
+    agent, supervisor = api.token(AGENT_LOGIN), api.token(SUPERVISOR_LOGIN)
+    agent_id = _agent_id(api, agent)
+    billing = ticket_with_subject(api, supervisor, CANCELLATION)  # not the agent's group, not assigned to him
+    note = {"body": "@Andrés Pérez mira esto", "mentions": [agent_id]}
+    assert api.send("POST", f"/api/tickets/{billing['id']}/notes", supervisor, note).status_code == 201
+    told = [n for n in api.get("/api/notifications", agent).json()["notifications"] if n["ticket_id"] == billing["id"]]
+    assert told == []  # a notification would show him the subject of a ticket he cannot open
+
+
 def test_presence_shows_who_else_is_viewing_or_replying(api: Api) -> None:
     agent, supervisor = api.token(AGENT_LOGIN), api.token(SUPERVISOR_LOGIN)
     ticket = ticket_with_subject(api, supervisor, DELIVERY)

@@ -74,7 +74,11 @@ def test_outside_the_window_only_an_approved_template_with_its_parameters_goes(
         with pytest.raises(UnknownTemplate):
             reply_to_ticket(store, queue, old.id, draft, AGENT, mail)
     good = ReplyDraft(body="(plantilla)", template=TemplateChoice(name="seguimiento_ticket", parameters=("María", "7")))
-    assert reply_to_ticket(store, queue, old.id, good, AGENT, mail).notices[0].params["name"] == "seguimiento_ticket"
+    sent = reply_to_ticket(store, queue, old.id, good, AGENT, mail)
+    assert sent.notices[0].params["name"] == "seguimiento_ticket"
+    assert sent.text == "Hola María, sobre #7."  # what the template sends, not the draft's "(plantilla)"
+    with pytest.raises(ValueError, match="without gaps"):
+        ApprovedTemplate(name="x", label="x", body="{{1}} y {{3}}")
 
 
 def test_reply_goes_out_through_the_graph_api_and_statuses_find_it(
