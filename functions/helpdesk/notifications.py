@@ -6,7 +6,7 @@ exists without the other."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from helpdesk.clock import new_id
+from helpdesk.clock import new_id, utc_now
 from helpdesk.models import Actor, Notification, NotificationKind, Ticket
 from helpdesk.store import HelpdeskStore
 
@@ -47,4 +47,6 @@ def recent(store: HelpdeskStore, agent_id: str, limit: int = 30) -> tuple[list[N
 
 
 def mark_read(store: HelpdeskStore, agent_id: str, through: datetime) -> datetime:
-    return store.mark_notifications_read(agent_id, through)
+    """Mark read up to ``through``, never past now: a mark in the future would
+    hide notifications that have not happened yet."""
+    return store.mark_notifications_read(agent_id, min(through, utc_now()))

@@ -48,6 +48,21 @@ class RunningStack:
         headers = {"Authorization": f"Bearer {self.token(as_agent)}"}
         return requests.request(method, self.base + path, headers=headers, timeout=10, **kwargs)
 
+    def change_ticket(
+        self, ticket_id: str, as_agent: str = "agente@atiende.localhost", **changes: Any
+    ) -> requests.Response:
+        """PATCH a ticket on its current version: the stack's own workers (the
+        acknowledgment, the SLA checker) may change it between a read and a write."""
+        version = self.api("GET", f"/api/tickets/{ticket_id}", as_agent=as_agent).json()["ticket"]["version"]
+        for _ in range(5):
+            answer = self.api(
+                "PATCH", f"/api/tickets/{ticket_id}", as_agent=as_agent, json={"version": version, **changes}
+            )
+            if answer.status_code != 409:
+                return answer
+            version = answer.json()["current"]["version"]
+        return answer
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()

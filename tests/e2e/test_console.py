@@ -211,10 +211,7 @@ def test_agents_see_each_other_on_a_ticket_and_assignments_notify(browser: Any, 
     tickets = stack.api("GET", "/api/tickets", as_agent=SUPERVISOR, params={"limit": 100}).json()["tickets"]
     hours = next(t for t in tickets if t["subject"].startswith("Buenas tardes, ¿cuál es el horario"))
     agent_id = stack.api("GET", "/api/me").json()["agent_id"]
-    changed = stack.api(
-        "PATCH", f"/api/tickets/{hours['id']}", as_agent=SUPERVISOR,
-        json={"version": hours["version"], "assignee_id": agent_id},
-    )  # fmt: skip
+    changed = stack.change_ticket(hours["id"], as_agent=SUPERVISOR, assignee_id=agent_id)
     assert changed.status_code == 200, changed.text
     toast = agent.locator(".toast", has_text=f"Sofía Castillo te asignó #{hours['number']}")
     toast.wait_for(timeout=15000)

@@ -367,10 +367,7 @@ def test_history_names_fields_in_words(browser: Any, stack: RunningStack) -> Non
     saved = stack.api("PUT", "/api/ticket-fields", as_agent=ADMIN, json=setup)
     assert saved.status_code == 200, saved.text
     ticket = whatsapp_ticket(stack, new_phone(), f"Iris {tag}", f"¿Cubre la garantía? {tag}")
-    changed = stack.api(
-        "PATCH", f"/api/tickets/{ticket['id']}",
-        json={"version": ticket["version"], "status": "open", "custom_fields": {key: "12 meses"}},
-    )  # fmt: skip
+    changed = stack.change_ticket(ticket["id"], status="open", custom_fields={key: "12 meses"})
     assert changed.status_code == 200, changed.text
 
     page = signed_in(browser, stack, AGENT)  # the field's labels come with the sign-in

@@ -376,10 +376,7 @@ def test_the_mention_list_offers_only_agents_who_can_open_the_ticket(browser: An
     with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=10) as smtp:
         smtp.send_message(mail)
     ticket = eventually(lambda: find_ticket(stack, subject))
-    moved = stack.api(
-        "PATCH", f"/api/tickets/{ticket['id']}", as_agent=SUPERVISOR,
-        json={"version": ticket["version"], "group_id": "facturacion"},
-    )  # fmt: skip
+    moved = stack.change_ticket(ticket["id"], as_agent=SUPERVISOR, group_id="facturacion")
     assert moved.status_code == 200, moved.text
 
     page = signed_in(browser, stack, SUPERVISOR)

@@ -234,9 +234,12 @@ CANCELLATION = "Quiero cancelar mi suscripción hoy mismo, me cobraron dos veces
 
 
 def _forget_everything() -> None:
+    """Each module's stack has its own ports: drop every client the app kept."""
     forget_settings()
     forget_signing_keys()
-    agent_app.store.cache_clear()
+    for value in vars(agent_app).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 @pytest.fixture(scope="module")
