@@ -43,7 +43,7 @@ import binascii
 import heapq
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, NamedTuple
@@ -847,17 +847,10 @@ class HelpdeskStore:
         IdentityTaken (with the first identity another contact holds)."""
         transaction = self._transaction()
         transaction.put("contact", _contact_item(contact), HelpdeskItem.PK.does_not_exist())
-        _index_name(transaction, None, contact)
-        for identity in contact.identities:
-            transaction.put(
-                f"{identity.kind.value}:{identity.value}",
-                IdentityItem(*identity_key(identity), contact_id=contact.id, open_tickets={}),
-                HelpdeskItem.PK.does_not_exist(),
-            )
+        _index_words(transaction, "", contact.name, lambda word: contact_word_key(word, contact.id), contact.id)
+        _claim_identities(transaction, contact.id, contact.identities)
         failed = transaction.commit()
-        for identity in contact.identities:
-            if f"{identity.kind.value}:{identity.value}" in failed:
-                raise IdentityTaken(identity.kind.value, identity.value)
+        _refuse_taken(failed, contact.identities)
         if failed:
             raise ConversationAlreadyOpen("contact id collision")
 
@@ -874,14 +867,9 @@ class HelpdeskStore:
         contact holds one) and releasing the ones it no longer has."""
         transaction = self._transaction()
         transaction.put("contact", _contact_item(after), ContactItem.updated_at == before.updated_at)
-        _index_name(transaction, before, after)
+        _index_words(transaction, before.name, after.name, lambda word: contact_word_key(word, after.id), after.id)
         claimed = list(claim)
-        for identity in claimed:
-            transaction.put(
-                f"{identity.kind.value}:{identity.value}",
-                IdentityItem(*identity_key(identity), contact_id=after.id, open_tickets={}),
-                HelpdeskItem.PK.does_not_exist(),
-            )
+        _claim_identities(transaction, after.id, claimed)
         for identity in release:
             transaction.delete(
                 f"release:{identity.kind.value}:{identity.value}",
@@ -891,9 +879,7 @@ class HelpdeskStore:
         if audit is not None:
             transaction.put("audit", _audit_item(audit))
         failed = transaction.commit()
-        for identity in claimed:
-            if f"{identity.kind.value}:{identity.value}" in failed:
-                raise IdentityTaken(identity.kind.value, identity.value)
+        _refuse_taken(failed, claimed)
         if failed:
             raise StaleContact(before.id)
 
@@ -1032,7 +1018,7 @@ class HelpdeskStore:
         transaction = self._transaction()
         item = _ticket_item(ticket)
         transaction.put("ticket", item)
-        _index_subject(transaction, None, ticket)
+        _index_words(transaction, "", ticket.subject, lambda word: ticket_word_key(word, ticket), ticket.id)
         transaction.put(
             "number",
             PointerItem(*ticket_number_key(ticket.number), ticket_id=ticket.id),
@@ -1148,7 +1134,7 @@ class HelpdeskStore:
         transaction.put("ticket", item)
         _record_breaches(transaction, before, after)
         _count_load(transaction, before, after, cap)
-        _index_subject(transaction, before, after)
+        _index_words(transaction, before.subject, after.subject, lambda word: ticket_word_key(word, after), after.id)
 
     @staticmethod
     def _add_message(transaction: _Transaction, message: Message, events: Iterable[TicketEvent]) -> None:
@@ -1671,24 +1657,35 @@ class Breach:
     acknowledged_by: str | None = None
 
 
-def _index_subject(transaction: _Transaction, before: Ticket | None, after: Ticket) -> None:
-    old = set(index_words(before.subject)) if before is not None else set()
-    new = index_words(after.subject)
+def _index_words(
+    transaction: _Transaction, old_text: str, new_text: str, key: Callable[[str], tuple[str, str]], target_id: str
+) -> None:
+    """Keep the search index (``WORD#`` items) in step with a subject or a name
+    changing from ``old_text`` to ``new_text``."""
+    old = set(index_words(old_text))
+    new = index_words(new_text)
     for word in new:
         if word not in old:
-            transaction.put(f"word:{word}", WordItem(*ticket_word_key(word, after), target_id=after.id))
+            transaction.put(f"word:{word}", WordItem(*key(word), target_id=target_id))
     for word in old - set(new):
-        transaction.delete(f"unword:{word}", WordItem(*ticket_word_key(word, after)))
+        transaction.delete(f"unword:{word}", WordItem(*key(word)))
 
 
-def _index_name(transaction: _Transaction, before: Contact | None, after: Contact) -> None:
-    old = set(index_words(before.name)) if before is not None else set()
-    new = index_words(after.name)
-    for word in new:
-        if word not in old:
-            transaction.put(f"word:{word}", WordItem(*contact_word_key(word, after.id), target_id=after.id))
-    for word in old - set(new):
-        transaction.delete(f"unword:{word}", WordItem(*contact_word_key(word, after.id)))
+def _claim_identities(transaction: _Transaction, contact_id: str, identities: Iterable[Identity]) -> None:
+    """Each identity for this contact, only if no contact holds it yet (one
+    operation named ``<kind>:<value>`` each, for ``_refuse_taken``)."""
+    for identity in identities:
+        transaction.put(
+            f"{identity.kind.value}:{identity.value}",
+            IdentityItem(*identity_key(identity), contact_id=contact_id, open_tickets={}),
+            HelpdeskItem.PK.does_not_exist(),
+        )
+
+
+def _refuse_taken(failed: set[str], claimed: Iterable[Identity]) -> None:
+    for identity in claimed:
+        if f"{identity.kind.value}:{identity.value}" in failed:
+            raise IdentityTaken(identity.kind.value, identity.value)
 
 
 def _holder(ticket: Ticket) -> str | None:
