@@ -308,8 +308,11 @@ class GroupAssignment(_Entity):
     max_open_per_agent: Annotated[int, Field(ge=1, le=500)] = 10
 
 
+GroupId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+
+
 class Group(_Entity):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    id: GroupId
     name: Annotated[str, Field(min_length=1, max_length=120)]
     supervisor_id: str | None = None  # the agent breached tickets escalate to
     assignment: GroupAssignment = GroupAssignment()

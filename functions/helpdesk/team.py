@@ -10,11 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from helpdesk.access import Role
 from helpdesk.audit import audit_entry
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import Actor, Agent, Group
+from helpdesk.models import Actor, Agent, Group, GroupId
 from helpdesk.replies import EmailAddress
 from helpdesk.store import HelpdeskStore
-
-GroupId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 
 class AgentNotFound(HelpdeskError):
