@@ -7,6 +7,8 @@ conversations; last, the duplicate is marked merged. Each step can run again,
 so a merge cut short is finished by asking for it again.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +17,7 @@ from helpdesk.audit import audit_entry
 from helpdesk.clock import pause_before_retry, utc_now
 from helpdesk.contacts import normalize_identity
 from helpdesk.errors import ContactNotFound, ContactsNotMergeable, LastIdentity, StaleContact
-from helpdesk.models import Actor, Contact, FieldChange, Identity, Language
+from helpdesk.models import Actor, AuditEntry, Contact, FieldChange, Identity, Language
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import change_until_saved
 
@@ -48,31 +50,55 @@ def live_contact(store: HelpdeskStore, contact_id: str) -> Contact:
     raise ContactNotFound(contact_id)
 
 
+@dataclass(frozen=True)
+class ContactWrite:
+    """What one save of a contact writes: the contact as it becomes, the
+    identities it claims and releases, and the audit entry for it."""
+
+    after: Contact
+    claim: tuple[Identity, ...] = ()
+    release: tuple[Identity, ...] = ()
+    audit: AuditEntry | None = None
+
+
+def rewrite_contact(store: HelpdeskStore, contact_id: str, write: Callable[[Contact], ContactWrite | None]) -> Contact:
+    """Save ``write(contact)`` on the contact as it is now, reading it again
+    whenever someone else wrote first; ``None`` from ``write``: nothing to save.
+    The contact as saved."""
+    for attempt in range(ATTEMPTS):
+        before = live_contact(store, contact_id)
+        planned = write(before)
+        if planned is None:
+            return before
+        try:
+            store.save_contact(before, planned.after, planned.claim, planned.release, planned.audit)
+        except StaleContact:
+            pause_before_retry(attempt)
+            continue
+        return planned.after
+    raise StaleContact(contact_id)
+
+
 def change_contact(store: HelpdeskStore, contact_id: str, changes: ContactChanges, actor: Actor) -> Contact:
     """Apply ``changes``; a new identity another contact holds is IdentityTaken
     (merge the two instead), and the last identity cannot be removed."""
     added = tuple(dict.fromkeys(normalize_identity(i) for i in changes.add_identities))
     removed = {normalize_identity(i) for i in changes.remove_identities}
     fields = changes.model_dump(exclude_unset=True, exclude={"add_identities", "remove_identities"})
-    for attempt in range(ATTEMPTS):
-        before = live_contact(store, contact_id)
-        claim = [i for i in added if i not in before.identities]
-        release = [i for i in before.identities if i in removed]
-        identities = tuple(i for i in before.identities if i not in removed) + tuple(claim)
+
+    def write(before: Contact) -> ContactWrite | None:
+        claim = tuple(i for i in added if i not in before.identities)
+        release = tuple(i for i in before.identities if i in removed)
+        identities = tuple(i for i in before.identities if i not in removed) + claim
         if release and not identities:
             raise LastIdentity(contact_id)
         after = Contact.model_validate(before.model_dump() | fields | {"identities": identities})
         if after == before:
-            return before
+            return None
         after = after.model_copy(update={"updated_at": utc_now()})
-        audit = audit_entry(actor, "contact.changed", before.id, before, after)
-        try:
-            store.save_contact(before, after, claim, release, audit)
-        except StaleContact:
-            pause_before_retry(attempt)
-            continue
-        return after
-    raise StaleContact(contact_id)
+        return ContactWrite(after, claim, release, audit_entry(actor, "contact.changed", before.id, before, after))
+
+    return rewrite_contact(store, contact_id, write)
 
 
 def merge_contacts(store: HelpdeskStore, target_id: str, source_id: str, actor: Actor) -> Contact:
@@ -104,23 +130,21 @@ def merge_contacts(store: HelpdeskStore, target_id: str, source_id: str, actor: 
 
 
 def _absorb(store: HelpdeskStore, target_id: str, source: Contact) -> Contact:
-    """The target with the duplicate's identities and the details it lacked."""
-    for attempt in range(ATTEMPTS):
-        before = live_contact(store, target_id)
+    """The target with the duplicate's identities and the details it lacked
+    (the identity items were moved one by one before)."""
+
+    def write(before: Contact) -> ContactWrite:
         identities = tuple(dict.fromkeys((*before.identities, *source.identities)))
-        after = before.model_copy(
-            update={
-                "identities": identities,
-                "name": before.name or source.name,
-                "country": before.country or source.country,
-                "tier": before.tier or source.tier,
-                "updated_at": utc_now(),
-            }
+        return ContactWrite(
+            before.model_copy(
+                update={
+                    "identities": identities,
+                    "name": before.name or source.name,
+                    "country": before.country or source.country,
+                    "tier": before.tier or source.tier,
+                    "updated_at": utc_now(),
+                }
+            )
         )
-        try:
-            store.save_contact(before, after)  # identity items were moved one by one before
-        except StaleContact:
-            pause_before_retry(attempt)
-            continue
-        return after
-    raise StaleContact(target_id)
+
+    return rewrite_contact(store, target_id, write)

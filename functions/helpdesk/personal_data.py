@@ -14,8 +14,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.audit import audit_entry
-from helpdesk.contact_changes import MOST_TICKETS, live_contact
-from helpdesk.errors import HelpdeskError, StaleContact
+from helpdesk.contact_changes import MOST_TICKETS, ContactWrite, live_contact, rewrite_contact
+from helpdesk.errors import HelpdeskError
 from helpdesk.files import FileStore
 from helpdesk.models import Actor, ActorKind, Contact, FieldChange, Message, TicketEvent, TicketThread
 from helpdesk.store import HelpdeskStore
@@ -89,8 +89,7 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
         tickets += 1
     for channel, ticket_id in store.open_conversations(contact.id).items():
         store.end_conversation(contact.id, channel, ticket_id)
-    _erase_contact_record(store, contact, actor, now)
-    erased_at = live_contact(store, contact.id).erased_at or now
+    erased_at = _erase_contact_record(store, contact.id, actor, now).erased_at or now
     return Erasure(contact_id=contact.id, erased_at=erased_at, tickets=tickets, messages=messages, files=deleted)
 
 
@@ -122,17 +121,14 @@ def _redacted_event(event: TicketEvent) -> TicketEvent:
     return event.model_copy(update={"changes": changes, "actor": actor})
 
 
-def _erase_contact_record(store: HelpdeskStore, contact: Contact, actor: Actor, now: datetime) -> None:
+def _erase_contact_record(store: HelpdeskStore, contact_id: str, actor: Actor, now: datetime) -> Contact:
     """The contact without name and identities, erased as of the first erasure
-    (running it again finishes the job; it does not move the date)."""
-    for _ in range(5):
-        before = live_contact(store, contact.id)
+    (running it again finishes the job; it does not move the date or audit twice)."""
+
+    def write(before: Contact) -> ContactWrite:
         erased_at = before.erased_at or now
         after = before.model_copy(update={"name": "", "identities": (), "erased_at": erased_at, "updated_at": now})
         audit = audit_entry(actor, "contact.erased", before.id, None, None, now) if before.erased_at is None else None
-        try:
-            store.save_contact(before, after, release=before.identities, audit=audit)
-        except StaleContact:
-            continue
-        return
-    raise StaleContact(contact.id)
+        return ContactWrite(after, release=before.identities, audit=audit)
+
+    return rewrite_contact(store, contact_id, write)
