@@ -89,7 +89,7 @@ def measure(count: int) -> LiveCosts:
         presence_calls = _dynamodb_calls()
 
         calls.calls.clear()
-        assigned = assign_next(store, waiting.id, now)
+        assigned = assign_next(store, waiting, now)
         assignment_calls = _dynamodb_calls()
         assert assigned is not None and assigned.assignee_id is not None
     return LiveCosts(

@@ -29,16 +29,16 @@ def assignable(ticket: Ticket) -> bool:
     return ticket.group_id is not None and ticket.assignee_id is None and ticket.status in LOAD_STATUSES
 
 
-def assign_next(store: HelpdeskStore, ticket_id: str, now: datetime) -> Ticket | None:
-    """Assign the ticket to its group's next available agent; the ticket as
-    assigned, or None when it is not for round robin or nobody can take it."""
-    ticket = store.get_ticket(ticket_id)
-    if ticket is None or not assignable(ticket) or ticket.group_id is None:
+def assign_next(store: HelpdeskStore, ticket: Ticket, now: datetime) -> Ticket | None:
+    """Assign the ticket (as just read or saved) to its group's next available
+    agent; the ticket as assigned, or None when it is not for round robin or
+    nobody can take it."""
+    if not assignable(ticket) or ticket.group_id is None:
         return None
     group = store.get_group(ticket.group_id)
     if group is None or not group.assignment.round_robin:
         return None
-    return _assign(store, ticket, group, _in_turn(store, group, now), now)
+    return _Turn.of(store, group, now).assign(store, ticket, now)
 
 
 @dataclass(frozen=True)
@@ -50,58 +50,76 @@ class AssignmentRun:
 
 def assign_waiting(store: HelpdeskStore, now: datetime) -> AssignmentRun:
     """The scheduled pass: in each round-robin group, hand out the tickets that
-    are still waiting (nobody was online, or everyone was at their cap)."""
+    are still waiting (nobody was online, or everyone was at their cap). The
+    group's members, loads and turn are read once per group."""
     groups = [g for g in store.list_groups() if g.assignment.round_robin]
     assigned = waiting = 0
     for group in groups:
-        queue = store.unassigned_in_group(group.id, limit=WAITING_PER_RUN)
-        for ticket in queue:
-            if _assign(store, ticket, group, _in_turn(store, group, now), now) is None:
+        turn = _Turn.of(store, group, now)
+        for ticket in store.unassigned_in_group(group.id, limit=WAITING_PER_RUN):
+            if turn.assign(store, ticket, now) is None:
                 waiting += 1
             else:
                 assigned += 1
     return AssignmentRun(groups=len(groups), assigned=assigned, waiting=waiting)
 
 
-def _in_turn(store: HelpdeskStore, group: Group, now: datetime) -> list[Agent]:
-    """The group's online members under the cap, the next after the last one
-    assigned first."""
-    members = sorted((a for a in store.list_agents() if a.active and group.id in a.group_ids), key=lambda a: a.id)
-    online = store.online_agents([a.id for a in members], seen_since=now - ONLINE_WINDOW)
-    loads = store.agent_loads([a.id for a in members if a.id in online])
-    ready = [a for a in members if a.id in online and loads.get(a.id, 0) < group.assignment.max_open_per_agent]
-    last = store.round_robin_last(group.id)
-    after_last = [a for a in ready if last is not None and a.id > last]
-    return after_last + [a for a in ready if a not in after_last]
+@dataclass
+class _Turn:
+    """A group's round robin as last read: its online members, their loads and
+    who was assigned last, kept up to date by the assignments made with it (the
+    save's own conditions stay the guard against what others do meanwhile)."""
 
+    group: Group
+    members: list[Agent]  # online, by id
+    loads: dict[str, int]
+    last: str | None
 
-def _assign(
-    store: HelpdeskStore, ticket: Ticket, group: Group, candidates: list[Agent], now: datetime
-) -> Ticket | None:
-    for agent in candidates:
-        after = ticket.model_copy(update={"assignee_id": agent.id, "updated_at": now, "version": ticket.version + 1})
-        event = TicketEvent(
-            id=new_id(),
-            ticket_id=ticket.id,
-            kind=EventKind.UPDATED,
-            actor=ROUND_ROBIN,
-            at=now,
-            changes=(FieldChange(field="assignee_id", old=None, new=agent.id),),
-        )
-        try:
-            store.save_ticket(
-                ticket,
-                after,
-                [event],
-                notifications.for_assignment(ticket, after, ROUND_ROBIN, now),
-                Assignment(group_id=group.id, agent_id=agent.id, cap=group.assignment.max_open_per_agent),
+    @classmethod
+    def of(cls, store: HelpdeskStore, group: Group, now: datetime) -> "_Turn":
+        members = sorted((a for a in store.list_agents() if a.active and group.id in a.group_ids), key=lambda a: a.id)
+        online = store.online_agents([a.id for a in members], seen_since=now - ONLINE_WINDOW)
+        present = [a for a in members if a.id in online]
+        return cls(group, present, store.agent_loads([a.id for a in present]), store.round_robin_last(group.id))
+
+    def in_turn(self) -> list[Agent]:
+        """Members under the cap, the next after the last one assigned first."""
+        cap = self.group.assignment.max_open_per_agent
+        ready = [a for a in self.members if self.loads.get(a.id, 0) < cap]
+        after_last = [a for a in ready if self.last is not None and a.id > self.last]
+        return after_last + [a for a in ready if a not in after_last]
+
+    def assign(self, store: HelpdeskStore, ticket: Ticket, now: datetime) -> Ticket | None:
+        cap = self.group.assignment.max_open_per_agent
+        for agent in self.in_turn():
+            after = ticket.model_copy(
+                update={"assignee_id": agent.id, "updated_at": now, "version": ticket.version + 1}
             )
-        except AgentAtCapacity:
-            continue  # took another ticket meanwhile: the next one in turn
-        except (StaleTicket, ConcurrentWrite):
-            return None  # changed meanwhile (maybe assigned by someone): its next change tries again
-        return after
-    return None
+            event = TicketEvent(
+                id=new_id(),
+                ticket_id=ticket.id,
+                kind=EventKind.UPDATED,
+                actor=ROUND_ROBIN,
+                at=now,
+                changes=(FieldChange(field="assignee_id", old=None, new=agent.id),),
+            )
+            try:
+                store.save_ticket(
+                    ticket,
+                    after,
+                    [event],
+                    notifications.for_assignment(ticket, after, ROUND_ROBIN, now),
+                    Assignment(group_id=self.group.id, agent_id=agent.id, cap=cap),
+                )
+            except AgentAtCapacity:
+                self.loads[agent.id] = cap  # took others meanwhile
+                continue
+            except (StaleTicket, ConcurrentWrite):
+                return None  # changed meanwhile (maybe assigned by someone): its next change tries again
+            self.loads[agent.id] = self.loads.get(agent.id, 0) + 1
+            self.last = agent.id
+            return after
+        return None
 
 
 def mark_seen(store: HelpdeskStore, agent_id: str, now: datetime, last_written: dict[str, datetime]) -> None:
