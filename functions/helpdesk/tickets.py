@@ -109,10 +109,17 @@ def update_ticket(
         updates["solved_at"] = now
     after = before.model_copy(update=updates | {"updated_at": now, "version": before.version + 1})
     after = Ticket.model_validate(after.model_dump())  # re-validate the merged ticket
+    return _save_change(store, before, after, EventKind.UPDATED, actor, diffs)
+
+
+def _save_change(
+    store: HelpdeskStore, before: Ticket, after: Ticket, kind: EventKind, actor: Actor, changes: list[FieldChange]
+) -> Ticket:
+    """Save a changed ticket with its SLA timers moved, the history event, and
+    the new assignee's notification; then hand it out if round robin wants it."""
     after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
-    event = TicketEvent(
-        id=new_id(), ticket_id=ticket_id, kind=EventKind.UPDATED, actor=actor, at=now, changes=tuple(diffs)
-    )
+    now = after.updated_at
+    event = TicketEvent(id=new_id(), ticket_id=after.id, kind=kind, actor=actor, at=now, changes=tuple(changes))
     store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
     return _hand_out(store, before, after)
 
@@ -122,7 +129,7 @@ def _hand_out(store: HelpdeskStore, before: Ticket, after: Ticket) -> Ticket:
     group, released, or reopened) goes to the next agent in turn at once."""
     if not assignment.assignable(after) or (assignment.assignable(before) and before.group_id == after.group_id):
         return after
-    return assignment.assign_next(store, after.id, after.updated_at) or after
+    return assignment.assign_next(store, after, after.updated_at) or after
 
 
 CHANGE_ATTEMPTS = 10
@@ -150,9 +157,7 @@ def change_until_saved(
         update = {name: value for name, value in changes(before).items() if getattr(before, name) != value}
         if not update and note is None:
             return before
-        now = utc_now()
-        after = before.model_copy(update=update | {"updated_at": now, "version": before.version + 1})
-        after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
+        after = before.model_copy(update=update | {"updated_at": utc_now(), "version": before.version + 1})
         diffs = [
             FieldChange(field=name)
             if redact
@@ -160,14 +165,11 @@ def change_until_saved(
             for name, value in update.items()
             if note is None or name != note.field  # the note says it already, in its own words
         ]
-        recorded = (note, *diffs) if note else tuple(diffs)
-        event = TicketEvent(id=new_id(), ticket_id=ticket_id, kind=kind, actor=actor, at=now, changes=recorded)
         try:
-            store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
+            return _save_change(store, before, after, kind, actor, [note, *diffs] if note else diffs)
         except (StaleTicket, ConcurrentWrite):
             pause_before_retry(attempt)
             continue
-        return _hand_out(store, before, after)
     raise StaleTicket(None)
 
 
