@@ -456,8 +456,7 @@ app.api.binary_types = [BYTES]  # file answers are bytes; everything else is JSO
 def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A message's file as bytes for a preview (``index``: 0, 1… or ``original``;
     send ``Accept: application/octet-stream``); 413 beyond 4 MB: ask for its link."""
-    _visible_ticket(caller, ticket_id)
-    file = attachments.on_message(store(), ticket_id, message_id, index)
+    file = attachments.on_message(store(), caller.viewer, ticket_id, message_id, index)
     if file.size > attachments.PREVIEW_LIMIT:
         raise attachments.AttachmentTooLarge(file.key)
     content = file_store().get(file.bucket, file.key)
@@ -472,8 +471,7 @@ def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str
 @agent_route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}/link", answer=answers.FileLink)
 def attachment_link(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A download address for a message's file, valid for 5 minutes."""
-    _visible_ticket(caller, ticket_id)
-    file = attachments.on_message(store(), ticket_id, message_id, index)
+    file = attachments.on_message(store(), caller.viewer, ticket_id, message_id, index)
     url = file_store().link(file.bucket, file.key, file.filename, attachments.LINK_SECONDS)
     expires = utc_now() + timedelta(seconds=attachments.LINK_SECONDS)
     return _json(answers.FileLink(url=url, filename=file.filename, expires_at=expires))

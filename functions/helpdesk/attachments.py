@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.files import FileStore
 from helpdesk.models import Attachment, Channel, Message, Ticket
@@ -105,12 +106,14 @@ def for_reply(
     return tuple(found)
 
 
-def on_message(store: HelpdeskStore, ticket_id: str, message_id: str, index: str) -> Attachment:
-    """One file of a message: its ``index``-th attachment, or ``original``
-    (the message as the provider delivered it, e.g. the raw e-mail)."""
+def on_message(store: HelpdeskStore, viewer: Viewer, ticket_id: str, message_id: str, index: str) -> Attachment:
+    """One file of a message on a ticket the viewer may see: its ``index``-th
+    attachment, or ``original`` (the message as the provider delivered it,
+    e.g. the raw e-mail)."""
     thread = store.get_thread(ticket_id)
     if thread is None:
         raise TicketNotFound(ticket_id)
+    viewer.require_visible(thread.ticket)
     message: Message | None = next((m for m in thread.messages if m.id == message_id), None)
     if message is None:
         raise AttachmentNotFound(message_id)
