@@ -26,6 +26,9 @@ def _aws_url() -> str:
 
 
 def run(seed_demo: bool) -> int:
+    from local.clock import start_at_chosen_instant
+
+    started_at = start_at_chosen_instant()
     # Before the functions' modules build their loggers: keep the console readable
     # (ATIENDE_LOG_LEVEL=INFO shows every ingest and request).
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("ATIENDE_LOG_LEVEL", "WARNING"))
@@ -62,6 +65,8 @@ def run(seed_demo: bool) -> int:
     signal.signal(signal.SIGTERM, _stop)
     threading.Thread(target=web.server.serve_forever, name="console", daemon=True).start()
     _banner(port, aws.url, deployment.table_name, tickets, smtp_port, support_address())
+    if started_at is not None:
+        print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)

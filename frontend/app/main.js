@@ -41,6 +41,7 @@ function useHash() {
   useEffect(() => {
     const changed = () => setRoute(parseHash());
     addEventListener('hashchange', changed);
+    changed(); // a change between the first render and now would be missed otherwise
     return () => removeEventListener('hashchange', changed);
   }, []);
   return route;
@@ -261,22 +262,30 @@ function Inbox({ viewId, me }) {
     setCounts(found);
   }, [], COUNTS_POLL_MS, (changes) => anyTicketMoved(changes) && Date.now() - countedAt.current > COUNTS_GAP_MS);
 
+  // Keys read the list and selection as they are at the key press, not as
+  // they were at the last render: two quick presses of j move twice.
+  const latest = useRef({});
+  latest.current.tickets = tickets;
+  latest.current.selectedId = selectedId;
   useEffect(() => {
     const keys = (event) => {
-      if (event.target.closest('input, textarea, select') || !tickets?.length) return;
+      const { tickets: list, selectedId: chosen } = latest.current;
+      if (event.target.closest('input, textarea, select') || !list?.length) return;
+      const index = Math.max(list.findIndex((ticket) => ticket.id === chosen), 0);
       if (event.key === 'j' || event.key === 'k') {
         // The focus follows the selection, so Enter opens it from anywhere and
         // screen readers announce the ticket.
-        const next = Math.min(Math.max(selected + (event.key === 'j' ? 1 : -1), 0), tickets.length - 1);
-        setSelectedId(tickets[next].id);
-        document.querySelector(`table.tickets tbody tr[data-ticket="${tickets[next].id}"] a`)?.focus();
+        const next = list[Math.min(Math.max(index + (event.key === 'j' ? 1 : -1), 0), list.length - 1)];
+        latest.current.selectedId = next.id;
+        setSelectedId(next.id);
+        document.querySelector(`table.tickets tbody tr[data-ticket="${next.id}"] a`)?.focus();
       }
       // On a link or a button, Enter is that control's own
-      if (event.key === 'Enter' && !event.target.closest('a, button')) location.hash = `#/tickets/${tickets[selected].id}`;
+      if (event.key === 'Enter' && !event.target.closest('a, button')) location.hash = `#/tickets/${list[index].id}`;
     };
     addEventListener('keydown', keys);
     return () => removeEventListener('keydown', keys);
-  }, [tickets, selected]);
+  }, []);
 
   return html`
     <div class="inbox">

@@ -8,9 +8,43 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    computed_field,
+    model_validator,
+)
 
 Scalar = str | int | float | bool | None
+
+
+def iso_duration(length: timedelta) -> str:
+    """An ISO 8601 duration in whole seconds ("PT1H30M", "P2DT2H", "PT0S"), the
+    form JSON Schema's ``duration`` format (RFC 3339, appendix A) accepts: it
+    has no fractions of a second and no sign. SLA clocks count whole seconds,
+    and an elapsed time is never negative, so a fraction rounds and a negative
+    length (two clocks a moment apart) shows as zero."""
+    seconds = max(round(length.total_seconds()), 0)
+    days, seconds = divmod(seconds, 86_400)
+    hours, seconds = divmod(seconds, 3_600)
+    minutes, seconds = divmod(seconds, 60)
+    date = f"{days}D" if days else ""
+    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    if not date and not time:
+        return "PT0S"
+    return f"P{date}" + (f"T{time}" if time else "")
+
+
+# A length of time as the API shows it and the table keeps it (see iso_duration).
+Duration = Annotated[
+    timedelta,
+    PlainSerializer(iso_duration, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "duration"}, mode="serialization"),
+]
 
 
 class _Entity(BaseModel):
@@ -170,9 +204,9 @@ class SlaTimer(_Entity):
     it keeps running; ``None`` while paused."""
 
     metric: SlaMetric
-    target: timedelta
+    target: Duration
     business_hours: bool = True
-    consumed: timedelta = timedelta(0)  # open time used before the current run
+    consumed: Duration = timedelta(0)  # open time used before the current run
     running_since: AwareDatetime | None = None
     due_at: AwareDatetime | None = None
     warn_at: AwareDatetime | None = None

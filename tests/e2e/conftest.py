@@ -8,6 +8,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,6 +19,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 CLI = [sys.executable, "-m", "local.cli"]
+# The instant a test stack starts at (ATIENDE_NOW), whatever the hour the suite
+# runs at: Monday 7 December 2026, 09:00 in Guatemala (the demo calendar's
+# time zone), inside business hours. The contract test adds other instants.
+TEST_INSTANT = "2026-12-07T15:00:00Z"
 
 
 def _free_port() -> int:
@@ -31,6 +37,12 @@ class RunningStack:
     base: str
     smtp_port: int
     env: dict[str, str]
+    # The stack's clock minus this process's, read from its first answer's Date header.
+    clock_offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        """What time it is in the stack (a browser page's clock is set to it)."""
+        return datetime.now(UTC) + self.clock_offset
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -80,8 +92,8 @@ def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
     pytest.fail(f"not seen within {seconds} s")
 
 
-def start_stack() -> RunningStack:
-    """`atiende run` on free ports, once /health answers."""
+def start_stack(at: str = TEST_INSTANT) -> RunningStack:
+    """`atiende run` on free ports, its clock started at ``at``, once /health answers."""
     port, aws_port, smtp_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env |= {
@@ -89,6 +101,7 @@ def start_stack() -> RunningStack:
         "ATIENDE_AWS_PORT": str(aws_port),
         "ATIENDE_SMTP_PORT": str(smtp_port),
         "PYTHONUNBUFFERED": "1",
+        "ATIENDE_NOW": at,
         # Schedules every 2 s instead of every minute, and escalation waits of
         # seconds, so an SLA breach escalates while the test watches.
         "ATIENDE_SCHEDULE_SECONDS": "2",
@@ -104,8 +117,10 @@ def start_stack() -> RunningStack:
         if process.poll() is not None:
             pytest.fail(f"atiende run exited: {process.stdout.read() if process.stdout else ''}")
         try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                return RunningStack(process, base, smtp_port, env)
+            health = requests.get(base + "/health", timeout=2)
+            if health.status_code == 200:
+                offset = parsedate_to_datetime(health.headers["Date"]) - datetime.now(UTC)
+                return RunningStack(process, base, smtp_port, env, clock_offset=offset)
         except requests.ConnectionError:
             time.sleep(0.5)
     process.kill()

@@ -2,9 +2,14 @@
 local stack: generated requests to every operation, as a signed-in agent;
 no answer is a server error, every answer matches its documented schema and
 status, and malformed input is refused. (schemathesis's pytest plugin does not run under this pytest, so
-each operation's strategy is driven with hypothesis directly.)"""
+each operation's strategy is driven with hypothesis directly.)
+
+What the API answers depends on the hour (SLA clocks run in business hours,
+pause, skip holidays), so the check runs on stacks started at several
+instants, not only at whatever hour the suite happens to run (issue 11)."""
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,16 +18,38 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import TEST_INSTANT, RunningStack, start_stack
 
 pytestmark = pytest.mark.e2e
 # CI runs the same 12 cases per operation every time (derandomized, so a
 # failure is reproducible); ATIENDE_CONTRACT_EXAMPLES=200 explores at random.
 EXPLORE = os.environ.get("ATIENDE_CONTRACT_EXAMPLES")
 EXAMPLES_PER_OPERATION = int(EXPLORE or "12")
+# Instants in UTC; the demo's calendar is Guatemala's (UTC-6, open 08:00-18:00
+# on weekdays). The seed's tickets and the test's own changes happen there.
+OTHER_INSTANTS = {
+    "outside business hours": "2026-12-08T01:30:00Z",  # Monday 19:30
+    "on a holiday": "2026-12-25T16:00:00Z",  # Christmas, 10:00
+    "across midnight": "2026-12-09T05:59:40Z",  # Tuesday 23:59:40, Wednesday while the check runs
+}
 
 
-def test_api_matches_its_openapi_document(stack: RunningStack) -> None:
+@pytest.fixture(scope="module", params=[None, *OTHER_INSTANTS.values()], ids=[TEST_INSTANT, *OTHER_INSTANTS])
+def stack_at(request: pytest.FixtureRequest, stack: RunningStack) -> Iterator[RunningStack]:
+    """The session's stack (inside business hours), then one stack per other instant."""
+    if request.param is None:
+        yield stack
+        return
+    running = start_stack(at=request.param)
+    yield running
+    running.stop()
+
+
+def test_api_matches_its_openapi_document(stack_at: RunningStack, request: pytest.FixtureRequest) -> None:
+    stack = stack_at
+    # Every case at the first instant; a third as many at the others, whose
+    # point is what the clock changes in the answers, not new requests.
+    examples = EXAMPLES_PER_OPERATION if stack is request.getfixturevalue("stack") else EXAMPLES_PER_OPERATION // 3
     document = requests.get(stack.base + "/api/openapi.json", timeout=10).json()
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=stack.base)
@@ -34,7 +61,7 @@ def test_api_matches_its_openapi_document(stack: RunningStack) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=not EXPLORE,
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=not EXPLORE,
                   suppress_health_check=list(HealthCheck))  # fmt: skip
         def conforms(case: Any) -> None:
             # Cursors and ids are opaque: a well-formed but unknown one is

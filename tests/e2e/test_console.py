@@ -44,8 +44,16 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+def console_page(browser: Any, stack: RunningStack) -> Any:
+    """A new page whose clock reads the stack's (ages, SLA clocks and the
+    24-hour window are computed in the page from its own Date)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="es-419")
+    context.clock.install(time=stack.now())
+    return context.new_page()
+
+
 def signed_in(browser: Any, stack: RunningStack, email: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 860}, locale="es-419").new_page()
+    page = console_page(browser, stack)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
