@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bench import calls
-from helpdesk.ingest import InboundMessage, ingest
+from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.models import Channel, Identity, IdentityKind
 from helpdesk.settings import forget_settings, store_settings
 from helpdesk.store import HelpdeskStore

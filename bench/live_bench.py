@@ -15,12 +15,12 @@ from moto import mock_aws
 from bench import calls
 from bench.sla_checker_bench import REGION, _item, _ReadUnits
 from helpdesk.access import Role, Viewer
-from helpdesk.assignment import assign_next
-from helpdesk.collisions import be_present
 from helpdesk.models import Agent, Channel, Group, GroupAssignment, PresenceActivity, Ticket
 from helpdesk.settings import StoreSettings
 from helpdesk.store import HelpdeskItem, HelpdeskStore
-from helpdesk.tickets import changes_since
+from helpdesk.team.assignment import assign_next
+from helpdesk.tickets.changes import changes_since
+from helpdesk.tickets.collisions import be_present
 from local.provision import table_definition
 
 TABLE = "atiende-bench-live"

@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from helpdesk.mail_parsing import html_to_text, parse_mail
-from helpdesk.reply_text import visible_text, without_quotes
+from helpdesk.channels.email.parsing import html_to_text, parse_mail
+from helpdesk.channels.email.reply_text import visible_text, without_quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

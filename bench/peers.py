@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.mail_corpus import CORPUS, EXPECTATIONS, TALON_HTML_REPLY, Score, _meets, _rstripped
-from helpdesk.mail_parsing import parse_mail
+from helpdesk.channels.email.parsing import parse_mail
 
 ROOT = Path(__file__).resolve().parents[1]
 PEERS_VENV = ROOT / ".venv-peers"
@@ -90,7 +90,7 @@ def _cases() -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, Any]]]:
 
 def _matches(result: str, expect: dict[str, Any]) -> bool:
     if "html" in expect:
-        from helpdesk.mail_parsing import html_to_text
+        from helpdesk.channels.email.parsing import html_to_text
 
         text = html_to_text(result) if "<" in result else result
         return "".join(text.split()) == "".join(expect["html"].split())

@@ -23,7 +23,7 @@ from moto.dynamodb import models as dynamodb_models
 from bench import calls
 from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla
 from helpdesk.settings import StoreSettings
-from helpdesk.sla_checks import CHECKPOINT, check_slas
+from helpdesk.sla.checker import CHECKPOINT, check_slas
 from helpdesk.store import HelpdeskItem, HelpdeskStore, _ticket_item  # the store's own item layout
 from local.provision import table_definition
 

@@ -11,9 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import boto3
 
-from helpdesk.calendars import BusinessCalendar, TimeBlock, weekdays
-from helpdesk.ingest import InboundMessage, ThreadHints, ingest
-from helpdesk.macros import Macro, save_macro
+from helpdesk.channels.whatsapp.templates import (
+    ApprovedTemplate,
+    TemplateCatalog,
+    save_template_catalog,
+    template_catalog,
+)
+from helpdesk.conversations.ingest import InboundMessage, ThreadHints, ingest
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -26,10 +30,11 @@ from helpdesk.models import (
     SlaMetric,
     TicketStatus,
 )
-from helpdesk.sla import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
+from helpdesk.sla.calendars import BusinessCalendar, TimeBlock, weekdays
+from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import TicketChanges, update_ticket
-from helpdesk.whatsapp_templates import ApprovedTemplate, TemplateCatalog, save_template_catalog, template_catalog
+from helpdesk.tickets.changes import TicketChanges, update_ticket
+from helpdesk.tickets.macros import Macro, save_macro
 
 # Local demo only: the pool exists in the embedded moto server and nowhere else.
 DEMO_PASSWORD = "Atiende-Demo-2026"

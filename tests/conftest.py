@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from helpdesk.ingest import InboundMessage
+from helpdesk.conversations.ingest import InboundMessage
 from helpdesk.models import Channel, Identity, IdentityKind
 from helpdesk.settings import StoreSettings, forget_settings
 from helpdesk.store import HelpdeskStore

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.macros import Macro
 from helpdesk.models import Agent, AuditEntry, Contact, Group, Message, Notification, Presence, SetAside, Ticket
-from helpdesk.tickets import BulkOutcome
+from helpdesk.tickets.changes import BulkOutcome
+from helpdesk.tickets.macros import Macro
 
 
 class _Answer(BaseModel):

@@ -20,14 +20,12 @@ from agent_api import answers
 from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc, document
-from helpdesk import assignment, attachments, collisions, notifications
 from helpdesk.access import Role, Viewer
-from helpdesk.audit import audit_entry
+from helpdesk.admin.audit import audit_entry
+from helpdesk.channels.outbound import OutboundQueue, SqsOutboundQueue
+from helpdesk.channels.whatsapp.templates import TemplateCatalog, save_template_catalog, template_catalog
 from helpdesk.clock import utc_now
-from helpdesk.contact_changes import ContactChanges, change_contact, live_contact, merge_contacts
 from helpdesk.errors import TicketNotFound
-from helpdesk.files import S3FileStore
-from helpdesk.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
 from helpdesk.models import (
     UNSOLVED_STATUSES,
     Actor,
@@ -44,18 +42,17 @@ from helpdesk.models import (
     TicketThread,
 )
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundQueue, SqsOutboundQueue
-from helpdesk.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
+from helpdesk.people.changes import ContactChanges, change_contact, live_contact, merge_contacts
+from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
 from helpdesk.providers.cognito import CognitoDirectory
-from helpdesk.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
-from helpdesk.search import search_tickets
+from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import auth_settings, mail_settings, outbound_settings, store_settings
-from helpdesk.sla import SlaSetup
+from helpdesk.sla.policies import SlaSetup
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
-from helpdesk.team import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
-from helpdesk.ticket_fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
-from helpdesk.ticket_merge import merge_tickets
-from helpdesk.tickets import (
+from helpdesk.team import assignment
+from helpdesk.team.agents import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
+from helpdesk.tickets import attachments, collisions, notifications
+from helpdesk.tickets.changes import (
     BulkChange,
     Changes,
     TicketChanges,
@@ -65,7 +62,11 @@ from helpdesk.tickets import (
     list_tickets,
     update_ticket,
 )
-from helpdesk.whatsapp_templates import TemplateCatalog, save_template_catalog, template_catalog
+from helpdesk.tickets.fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
+from helpdesk.tickets.macros import Macro, MacroNotFound, apply_macro, delete_macro, get_macro, list_macros, save_macro
+from helpdesk.tickets.merge import merge_tickets
+from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.tickets.search import search_tickets
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API
@@ -691,7 +692,7 @@ def flows() -> Any:
 def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Response:
     """A supervisor is on an escalated ticket: its escalation stops waiting
     (409 when nothing waits: acknowledged already, or the flow moved on)."""
-    from helpdesk.escalation import acknowledge
+    from helpdesk.sla.escalation import acknowledge
 
     _visible_ticket(caller, ticket_id)
     acknowledge(store(), flows(), ticket_id, breach_id, caller.actor)
@@ -732,7 +733,7 @@ def dead_letters(caller: Caller) -> Response:
     updates), with a sample of each, so agents see it and can follow up."""
     import boto3
 
-    from helpdesk.dead_letters import SqsDeadLetters
+    from helpdesk.admin.dead_letters import SqsDeadLetters
     from helpdesk.settings import DeadLetterSettings
 
     settings = DeadLetterSettings.from_environment()

@@ -2,7 +2,7 @@
 the help desk (notify the assignee, reassign to the supervisor, notify the
 supervisor and wait for their acknowledgment, tell the next tier, hand a bot
 conversation to people) on a queue; this carries them out
-(``helpdesk.escalation.carry_out``). Failures are retried, then dead-lettered."""
+(``helpdesk.sla.escalation.carry_out``). Failures are retried, then dead-lettered."""
 
 from functools import lru_cache
 from typing import Any
@@ -13,12 +13,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from helpdesk.agent_notices import AgentNotices
-from helpdesk.escalation import EscalationStep, carry_out
 from helpdesk.observability import logger
 from helpdesk.providers.ses import SesMailer
 from helpdesk.settings import NoticeSettings, store_settings
+from helpdesk.sla.escalation import EscalationStep, carry_out
 from helpdesk.store import HelpdeskStore
+from helpdesk.team.notices import AgentNotices
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -103,7 +103,7 @@ from helpdesk.models import (
     TicketThread,
 )
 from helpdesk.settings import StoreSettings
-from helpdesk.sla import SlaSetup, breach_id, newly_met_breaches
+from helpdesk.sla.policies import SlaSetup, breach_id, newly_met_breaches
 from helpdesk.text_index import index_words
 
 

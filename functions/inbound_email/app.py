@@ -1,5 +1,5 @@
 """Inbound e-mail: the raw MIME SES stored in the raw-mail bucket becomes a
-ticket message (``helpdesk.mail_intake.receive_mail``).
+ticket message (``helpdesk.channels.email.intake.receive_mail``).
 
 Two event shapes reach this handler, both with the object already in S3:
 
@@ -27,10 +27,10 @@ from aws_lambda_powertools.utilities.parser.models import SesModel, SesRecordMod
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.files import S3FileStore
-from helpdesk.mail_intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
+from helpdesk.channels.email.intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
+from helpdesk.channels.outbound import SqsOutboundQueue
 from helpdesk.observability import logger
-from helpdesk.outbound import SqsOutboundQueue
+from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import mail_settings, outbound_settings, raw_mail_prefix, store_settings
 from helpdesk.store import HelpdeskStore
 

@@ -15,12 +15,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from helpdesk.files import S3FileStore
+from helpdesk.channels.email.outbound import deliver_email
+from helpdesk.channels.outbound import OutboundRequest, queued_message
+from helpdesk.channels.whatsapp.outbound import WhatsAppSender, deliver_whatsapp
 from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest, queued_message
-from helpdesk.outbound_mail import deliver_email
-from helpdesk.outbound_whatsapp import WhatsAppSender, deliver_whatsapp
+from helpdesk.providers.files import S3FileStore
 from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.social_messaging import SocialMessagingWhatsApp
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp

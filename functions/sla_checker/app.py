@@ -1,6 +1,6 @@
 """SLA checker: every minute (EventBridge schedule), record the SLA warnings
 and breaches that came due, publish them on the bus, and start the escalation
-of each breach (``helpdesk.sla_checks``)."""
+of each breach (``helpdesk.sla.checker``)."""
 
 from functools import lru_cache
 from typing import Any
@@ -11,13 +11,13 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk.clock import utc_now
-from helpdesk.escalation import start_breach_escalation
 from helpdesk.models import SlaTimer
 from helpdesk.observability import logger
 from helpdesk.providers.eventbridge import EventBridgeBus
 from helpdesk.providers.step_functions import StepFunctionsFlows
 from helpdesk.settings import EventSettings, escalation_settings, store_settings
-from helpdesk.sla_checks import check_slas
+from helpdesk.sla.checker import check_slas
+from helpdesk.sla.escalation import start_breach_escalation
 from helpdesk.store import HelpdeskStore
 
 

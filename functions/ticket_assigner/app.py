@@ -1,6 +1,6 @@
 """Ticket assigner: every minute (EventBridge schedule), hand the tickets still
 waiting in round-robin groups to agents who came online or freed capacity
-(``helpdesk.assignment``). Tickets moved into such a group are assigned at
+(``helpdesk.team.assignment``). Tickets moved into such a group are assigned at
 once by the change itself; this pass catches the ones that had to wait."""
 
 from functools import lru_cache
@@ -10,11 +10,11 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from helpdesk.assignment import assign_waiting
 from helpdesk.clock import utc_now
 from helpdesk.observability import logger
 from helpdesk.settings import store_settings
 from helpdesk.store import HelpdeskStore
+from helpdesk.team.assignment import assign_waiting
 
 
 @lru_cache(maxsize=1)

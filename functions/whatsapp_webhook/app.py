@@ -16,13 +16,13 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from helpdesk.channels.whatsapp.inbound import InvalidSignature, split_webhook, verify_signature
 from helpdesk.clock import utc_now
 from helpdesk.models import Channel, SetAside
 from helpdesk.observability import logger, metrics
+from helpdesk.providers.update_queue import SqsFifoQueue
 from helpdesk.settings import store_settings, whatsapp_settings
 from helpdesk.store import HelpdeskStore
-from helpdesk.update_queue import SqsFifoQueue
-from helpdesk.whatsapp_inbound import InvalidSignature, split_webhook, verify_signature
 
 MAX_KEPT_BODY = 64 * 1024
 

@@ -15,12 +15,12 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from helpdesk.files import S3FileStore
+from helpdesk.channels.whatsapp.inbound import MediaStorage, QueuedUpdate, handle_update, split_social_messaging
 from helpdesk.observability import logger
+from helpdesk.providers.files import S3FileStore
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import mail_settings, store_settings, whatsapp_sender_settings
 from helpdesk.store import HelpdeskStore
-from helpdesk.whatsapp_inbound import MediaStorage, QueuedUpdate, handle_update, split_social_messaging
 
 processor = SqsFifoPartialProcessor()
 

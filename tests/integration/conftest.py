@@ -20,11 +20,11 @@ import requests
 
 from agent_api import app as agent_app
 from agent_api.auth import forget_signing_keys
-from helpdesk.files import S3FileStore
-from helpdesk.mail_intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
+from helpdesk.channels.email.intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
+from helpdesk.channels.email.outbound import deliver_email
+from helpdesk.channels.outbound import OutboundRequest, SqsOutboundQueue
 from helpdesk.models import Actor, ActorKind, Channel
-from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
-from helpdesk.outbound_mail import deliver_email
+from helpdesk.providers.files import S3FileStore
 from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings, forget_settings, store_settings

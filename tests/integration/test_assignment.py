@@ -5,12 +5,12 @@ as DynamoDB applies them."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from helpdesk.assignment import ONLINE_WINDOW, assign_waiting
-from helpdesk.ingest import InboundMessage, ingest
+from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, GroupAssignment, Identity, IdentityKind
 from helpdesk.settings import store_settings
 from helpdesk.store import LOAD_STATUSES, UNASSIGNED, HelpdeskStore, TicketQuery
-from helpdesk.tickets import TicketChanges, update_ticket
+from helpdesk.team.assignment import ONLINE_WINDOW, assign_waiting
+from helpdesk.tickets.changes import TicketChanges, update_ticket
 from tests.integration.conftest import AGENT_LOGIN, Api
 
 ADMIN = Actor(kind=ActorKind.AGENT, id="admin-test", name="Admin")

@@ -10,11 +10,11 @@ from typing import Any
 import boto3
 import requests
 
-from helpdesk.files import S3FileStore
-from helpdesk.ingest import InboundMessage, IngestResult, ingest
+from helpdesk.channels.email.outbound import deliver_email
+from helpdesk.channels.outbound import OutboundRequest
+from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.models import Channel, Identity, IdentityKind
-from helpdesk.outbound import OutboundRequest
-from helpdesk.outbound_mail import deliver_email
+from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import mail_settings, store_settings
 from helpdesk.store import HelpdeskStore
 from tests.integration.conftest import ADMIN_LOGIN, AGENT_LOGIN, Api

@@ -7,9 +7,9 @@ from typing import Any
 
 import boto3
 
-from helpdesk.files import S3FileStore
-from helpdesk.ingest import InboundMessage, IngestResult, ThreadHints, ingest
+from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest
 from helpdesk.models import Channel, Identity, IdentityKind
+from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import mail_settings, store_settings
 from helpdesk.store import HelpdeskStore
 from tests.integration.conftest import ADMIN_LOGIN, AGENT_LOGIN, SUPERVISOR_LOGIN, Api, ticket_with_subject

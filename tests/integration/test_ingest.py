@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk.ingest import ThreadHints, ingest
+from helpdesk.conversations.ingest import ThreadHints, ingest
 from helpdesk.models import Actor, ActorKind, Channel, EventKind, IdentityKind, MessageKind, TicketStatus
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import TicketChanges, update_ticket
+from helpdesk.tickets.changes import TicketChanges, update_ticket
 from tests.conftest import inbound
 
 AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Ana")

@@ -9,12 +9,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from helpdesk.mail_intake import MailOutcome
+from helpdesk.channels.email.intake import MailOutcome
+from helpdesk.channels.email.outbound import deliver_email
 from helpdesk.models import DeliveryStatus, MessageKind, TicketStatus
-from helpdesk.outbound_mail import deliver_email
 from helpdesk.providers.ses import SesMailer
-from helpdesk.replies import ReplyDraft, reply_to_ticket
-from helpdesk.tickets import TicketChanges, update_ticket
+from helpdesk.tickets.changes import TicketChanges, update_ticket
+from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 from tests.integration.conftest import AGENT, SUPPORT, MailDesk, mail
 
 
@@ -220,8 +220,8 @@ def test_no_field_can_inject_a_header(desk: MailDesk) -> None:
 def test_unreadable_mail_with_a_sender_becomes_a_message_with_a_notice(
     desk: MailDesk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from helpdesk import mail_intake
-    from helpdesk.mail_parsing import ParsedMail
+    from helpdesk.channels.email import intake as mail_intake
+    from helpdesk.channels.email.parsing import ParsedMail
 
     monkeypatch.setattr(mail_intake, "parse_mail", lambda raw: ParsedMail(readable=False, problems=("boom",)))
     receipt = desk.receive(mail())

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from helpdesk.mail_intake import MailOutcome
+from helpdesk.channels.email.intake import MailOutcome
 from tests.conftest import REGION, corpus_dir
 from tests.integration.conftest import MailDesk
 

@@ -21,20 +21,20 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import RawMessage, ses_backends
 
-from helpdesk.agent_notices import AgentNotices
-from helpdesk.escalation import EscalationStep, NotAcknowledgeable, acknowledge, carry_out, start_breach_escalation
-from helpdesk.escalation import start_handoff as start_handoff_flow
-from helpdesk.ingest import ingest
+from helpdesk.channels.outbound import SqsOutboundQueue
+from helpdesk.conversations.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, Priority, SlaMetric, SlaTimer, TicketStatus
-from helpdesk.outbound import SqsOutboundQueue
 from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.step_functions import StepFunctionsFlows
-from helpdesk.replies import ReplyDraft, reply_to_ticket
 from helpdesk.settings import EscalationSettings, MailSettings, NoticeSettings, StoreSettings
-from helpdesk.sla import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
-from helpdesk.sla_checks import CHECKPOINT, check_slas
+from helpdesk.sla.checker import CHECKPOINT, check_slas
+from helpdesk.sla.escalation import EscalationStep, NotAcknowledgeable, acknowledge, carry_out, start_breach_escalation
+from helpdesk.sla.escalation import start_handoff as start_handoff_flow
+from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore, due_bucket
-from helpdesk.tickets import TicketChanges, update_ticket
+from helpdesk.team.notices import AgentNotices
+from helpdesk.tickets.changes import TicketChanges, update_ticket
+from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 from local.atomic_moto import serialize_in_process_requests
 from local.provision import create_state_machines, table_definition
 from tests.conftest import REGION, TABLE, inbound
@@ -156,7 +156,7 @@ def desk(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlaDesk]:
         mail = MailSettings.model_validate(
             {"SUPPORT_ADDRESS": SUPPORT, "RAW_MAIL_BUCKET": "raw", "ATTACHMENTS_BUCKET": "files"}
         )
-        monkeypatch.setattr("helpdesk.replies.utc_now", lambda: datetime.now(UTC))
+        monkeypatch.setattr("helpdesk.tickets.replies.utc_now", lambda: datetime.now(UTC))
         yield SlaDesk(
             store=store,
             settings=settings,

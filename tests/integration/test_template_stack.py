@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from helpdesk.ingest import ingest
+from helpdesk.conversations.ingest import ingest
 from helpdesk.settings import StoreSettings, forget_settings
 from helpdesk.store import HelpdeskStore
 from local.atomic_moto import serialize_in_process_requests

@@ -5,11 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from helpdesk.conversations.ingest import ingest
 from helpdesk.errors import InvalidCursor, StaleTicket, TicketClosed, TicketNotFound
-from helpdesk.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Channel, EventKind, Priority, TicketStatus
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketQuery
-from helpdesk.tickets import TicketChanges, get_thread, update_ticket
+from helpdesk.tickets.changes import TicketChanges, get_thread, update_ticket
 from tests.conftest import inbound
 
 ANA = Actor(kind=ActorKind.AGENT, id="agent-ana", name="Ana")

@@ -6,16 +6,21 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
+from helpdesk.channels.outbound import OutboundRequest, SqsOutboundQueue
+from helpdesk.channels.whatsapp.outbound import deliver_whatsapp
+from helpdesk.channels.whatsapp.templates import (
+    ApprovedTemplate,
+    TemplateCatalog,
+    UnknownTemplate,
+    save_template_catalog,
+)
+from helpdesk.conversations.ingest import ingest
 from helpdesk.errors import OutsideWindow
-from helpdesk.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus
-from helpdesk.outbound import OutboundRequest, SqsOutboundQueue
-from helpdesk.outbound_whatsapp import deliver_whatsapp
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
-from helpdesk.replies import ReplyDraft, TemplateChoice, reply_to_ticket
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.whatsapp_templates import ApprovedTemplate, TemplateCatalog, UnknownTemplate, save_template_catalog
+from helpdesk.tickets.replies import ReplyDraft, TemplateChoice, reply_to_ticket
 from tests.conftest import REGION, inbound
 from tests.integration.conftest import FakeGraph
 

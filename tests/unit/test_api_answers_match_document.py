@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from agent_api.app import openapi_document
 from helpdesk.models import Duration, TicketStatus, iso_duration
-from helpdesk.sla import Happened
+from helpdesk.sla.policies import Happened
 from tests.unit.test_sla import GT, created, step
 
 DURATION_FORMAT = jsonschema_rs.validator_for({"type": "string", "format": "duration"}, validate_formats=True)

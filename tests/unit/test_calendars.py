@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk.calendars import BusinessCalendar, SlaClock, TimeBlock, weekdays
+from helpdesk.sla.calendars import BusinessCalendar, SlaClock, TimeBlock, weekdays
 
 GT = ZoneInfo("America/Guatemala")
 OFFICE = BusinessCalendar(time_zone="America/Guatemala", blocks=weekdays(time(8), time(18)), holiday_country="GT")

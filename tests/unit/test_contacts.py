@@ -2,10 +2,10 @@
 
 import pytest
 
-from helpdesk.contacts import country_of, language_for, new_contact, normalize_identity
 from helpdesk.errors import InvalidIdentity
 from helpdesk.models import Identity, IdentityKind, Language
 from helpdesk.observability import mask
+from helpdesk.people.contacts import country_of, language_for, new_contact, normalize_identity
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ no Spanish mail; these are written from each client's reply format.)"""
 
 import pytest
 
-from helpdesk.mail_parsing import html_to_text
-from helpdesk.reply_text import visible_text, without_quotes
+from helpdesk.channels.email.parsing import html_to_text
+from helpdesk.channels.email.reply_text import visible_text, without_quotes
 
 NEW = "Sí, el número de pedido es 4821.\nGracias."
 

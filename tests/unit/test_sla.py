@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from helpdesk.calendars import BusinessCalendar, weekdays
 from helpdesk.models import Channel, Contact, Priority, SlaMetric, Ticket, TicketStatus
-from helpdesk.sla import Alert, Happened, PolicyConditions, SlaPolicy, SlaSetup, SlaTarget, alerts_due, track
+from helpdesk.sla.calendars import BusinessCalendar, weekdays
+from helpdesk.sla.policies import Alert, Happened, PolicyConditions, SlaPolicy, SlaSetup, SlaTarget, alerts_due, track
 
 GT = ZoneInfo("America/Guatemala")
 CR = ZoneInfo("America/Costa_Rica")

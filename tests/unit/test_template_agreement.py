@@ -153,7 +153,7 @@ def test_state_machines_are_the_asl_files_and_read_what_the_checker_gives_them(t
 
 
 def test_escalation_steps_named_by_the_flows_are_the_ones_carried_out() -> None:
-    from helpdesk.escalation import Step
+    from helpdesk.sla.escalation import Step
     from local.provision import state_machine_definition
 
     named = set()

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk import assignment, notifications
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
@@ -24,9 +23,11 @@ from helpdesk.models import (
     TicketStatus,
     TicketThread,
 )
-from helpdesk.sla import Happened, policy_fields_changed, track
+from helpdesk.sla.policies import Happened, policy_fields_changed, track
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
-from helpdesk.ticket_fields import Tag, check_custom_fields
+from helpdesk.team import assignment
+from helpdesk.tickets import notifications
+from helpdesk.tickets.fields import Tag, check_custom_fields
 
 
 class TicketChanges(BaseModel):

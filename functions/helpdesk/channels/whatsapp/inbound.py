@@ -19,10 +19,10 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import HelpdeskError, InvalidIdentity
-from helpdesk.files import FileStore
-from helpdesk.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
+from helpdesk.providers.files import FileStore
 from helpdesk.providers.whatsapp_graph import WhatsAppRejected
 from helpdesk.store import HelpdeskStore
 

@@ -18,7 +18,7 @@ from helpdesk.clock import new_id, pause_before_retry
 from helpdesk.errors import ConcurrentWrite, StaleTicket
 from helpdesk.models import Actor, ActorKind, EventKind, FieldChange, Ticket, TicketEvent
 from helpdesk.observability import logger
-from helpdesk.sla import Alert, alerts_due, breach_id
+from helpdesk.sla.policies import Alert, alerts_due, breach_id
 from helpdesk.store import HelpdeskStore
 
 CHECKPOINT = "sla_checker"

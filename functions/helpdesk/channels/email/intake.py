@@ -9,18 +9,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from helpdesk.channels.email.parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
+from helpdesk.channels.email.reply_text import visible_text
+from helpdesk.channels.email.thread_keys import ticket_in_addresses, ticket_in_message_ids, ticket_number_in_subject
+from helpdesk.channels.outbound import OutboundQueue
+from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest
 from helpdesk.errors import AutomaticMessageWithoutTicket, InvalidIdentity
-from helpdesk.files import FileStore
-from helpdesk.ingest import InboundMessage, IngestResult, ThreadHints, ingest
-from helpdesk.mail_parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
-from helpdesk.mail_threading import ticket_in_addresses, ticket_in_message_ids, ticket_number_in_subject
 from helpdesk.models import Attachment, Channel, DeliveryStatus, Identity, IdentityKind, Notice, SetAside
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundQueue
-from helpdesk.replies import acknowledge_new_ticket
-from helpdesk.reply_text import visible_text
+from helpdesk.providers.files import FileStore
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets.replies import acknowledge_new_ticket
 
 MAX_TEXT = 64 * 1024
 MAX_FULL_TEXT = 128 * 1024

@@ -13,13 +13,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk.audit import audit_entry
+from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import pause_before_retry, utc_now
-from helpdesk.contacts import normalize_identity
 from helpdesk.errors import ContactNotFound, ContactsNotMergeable, LastIdentity, StaleContact
 from helpdesk.models import Actor, AuditEntry, Contact, FieldChange, Identity, Language
+from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import change_until_saved
+from helpdesk.tickets.changes import change_until_saved
 
 ATTEMPTS = 5
 MOST_TICKETS = 1000  # tickets a merge moves in one request (a person, not an organization)

@@ -8,9 +8,9 @@ every word must match (accents and case aside).
 
 import re
 
-from helpdesk.contacts import normalize_identity
 from helpdesk.errors import InvalidIdentity
 from helpdesk.models import Identity, IdentityKind, Ticket
+from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
 from helpdesk.text_index import index_words
 

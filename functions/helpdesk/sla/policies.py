@@ -20,7 +20,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from helpdesk.calendars import BusinessCalendar, SlaClock
 from helpdesk.models import (
     Channel,
     Contact,
@@ -31,6 +30,7 @@ from helpdesk.models import (
     TicketSla,
     TicketStatus,
 )
+from helpdesk.sla.calendars import BusinessCalendar, SlaClock
 
 AROUND_THE_CLOCK = BusinessCalendar(id="24x7", name="24/7", time_zone="UTC")
 POLICY_FIELDS = ("priority", "group_id", "channel")  # a change to these picks the policy again

@@ -8,7 +8,7 @@ cut short is finished by asking again."""
 from helpdesk.errors import TicketClosed, TicketNotFound, TicketsNotMergeable
 from helpdesk.models import Actor, FieldChange, Ticket, TicketStatus
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import change_until_saved
+from helpdesk.tickets.changes import change_until_saved
 
 
 def merge_tickets(store: HelpdeskStore, target_id: str, source_id: str, actor: Actor) -> Ticket:

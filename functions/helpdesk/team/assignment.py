@@ -13,11 +13,11 @@ change to the ticket) tries again.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from helpdesk import notifications
 from helpdesk.clock import new_id
 from helpdesk.errors import AgentAtCapacity, ConcurrentWrite, StaleTicket
 from helpdesk.models import Actor, ActorKind, Agent, EventKind, FieldChange, Group, Ticket, TicketEvent
 from helpdesk.store import LOAD_STATUSES, Assignment, HelpdeskStore
+from helpdesk.tickets import notifications
 
 ONLINE_WINDOW = timedelta(minutes=2)  # the console asks for changes every 2 s while open
 SEEN_EVERY = timedelta(seconds=60)  # how often an agent's "seen" is written, at most

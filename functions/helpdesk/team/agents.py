@@ -8,11 +8,11 @@ from typing import Annotated, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Role
-from helpdesk.audit import audit_entry
+from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, Agent, Group, GroupId
-from helpdesk.replies import EmailAddress
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets.replies import EmailAddress
 
 
 class AgentNotFound(HelpdeskError):

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
-from helpdesk.files import FileStore
 from helpdesk.models import Attachment, Channel, Message, Ticket
+from helpdesk.providers.files import FileStore
 from helpdesk.store import HelpdeskStore
 
 # The API answers at most 6 MB and JSON carries files as base64 (4/3 larger):

@@ -3,12 +3,12 @@ approved template the agent chose outside it."""
 
 from typing import Protocol
 
+from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.models import DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest, queued_message
 from helpdesk.providers.whatsapp_graph import WhatsAppRejected
-from helpdesk.replies import template_of
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets.replies import template_of
 
 
 class WhatsAppSender(Protocol):

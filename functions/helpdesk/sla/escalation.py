@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.agent_notices import AgentNotices, NoticeKind
 from helpdesk.clock import utc_now
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import (
@@ -30,9 +29,10 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.settings import EscalationSettings
-from helpdesk.sla import breach_id
+from helpdesk.sla.policies import breach_id
 from helpdesk.store import HelpdeskStore, breach_sk, ticket_pk
-from helpdesk.tickets import change_until_saved
+from helpdesk.team.notices import AgentNotices, NoticeKind
+from helpdesk.tickets.changes import change_until_saved
 
 ESCALATION = Actor(kind=ActorKind.SYSTEM, id="escalation", name="Escalamiento SLA")
 HANDOFF = Actor(kind=ActorKind.SYSTEM, id="handoff", name="Traspaso del asistente")

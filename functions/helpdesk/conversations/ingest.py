@@ -15,7 +15,6 @@ import nh3
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.contacts import new_contact, normalize_identity
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
     ConcurrentWrite,
@@ -43,7 +42,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.observability import logger
-from helpdesk.sla import Happened, track
+from helpdesk.people.contacts import new_contact, normalize_identity
+from helpdesk.sla.policies import Happened, track
 from helpdesk.store import HelpdeskStore, IdentityRecord
 
 SUBJECT_FROM_TEXT_LENGTH = 80

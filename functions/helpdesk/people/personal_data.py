@@ -13,13 +13,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.audit import audit_entry
-from helpdesk.contact_changes import MOST_TICKETS, ContactWrite, live_contact, rewrite_contact
+from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
-from helpdesk.files import FileStore
 from helpdesk.models import Actor, ActorKind, Contact, FieldChange, Message, TicketEvent, TicketThread
+from helpdesk.people.changes import MOST_TICKETS, ContactWrite, live_contact, rewrite_contact
+from helpdesk.providers.files import FileStore
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import change_until_saved
+from helpdesk.tickets.changes import change_until_saved
 
 PERSONAL_FIELDS = frozenset({"subject", "cc", "custom_fields", "contact_id", "name", "identities"})
 

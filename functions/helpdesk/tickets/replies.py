@@ -9,12 +9,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk import notifications
 from helpdesk.access import Viewer
-from helpdesk.attachments import REPLY_ATTACHMENTS, ReplyAttachment
+from helpdesk.channels.email.thread_keys import our_message_id
+from helpdesk.channels.outbound import OutboundQueue, OutboundRequest
+from helpdesk.channels.whatsapp.templates import template_text
 from helpdesk.clock import new_id, pause_before_retry, utc_now
 from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
-from helpdesk.mail_threading import our_message_id
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -32,12 +32,12 @@ from helpdesk.models import (
     TicketEvent,
     TicketStatus,
 )
-from helpdesk.outbound import OutboundQueue, OutboundRequest
 from helpdesk.settings import MailSettings
-from helpdesk.sla import Happened, track
+from helpdesk.sla.policies import Happened, track
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import plain_value
-from helpdesk.whatsapp_templates import template_text
+from helpdesk.tickets import notifications
+from helpdesk.tickets.attachments import REPLY_ATTACHMENTS, ReplyAttachment
+from helpdesk.tickets.changes import plain_value
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)

@@ -12,14 +12,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from helpdesk.audit import audit_entry
+from helpdesk.admin.audit import audit_entry
+from helpdesk.channels.outbound import OutboundQueue
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import Actor, Contact, Message, Priority, Ticket, TicketStatus
-from helpdesk.outbound import OutboundQueue
-from helpdesk.replies import ReplyDraft, reply_to_ticket
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import Tag, TicketChanges, update_ticket
+from helpdesk.tickets.changes import Tag, TicketChanges, update_ticket
+from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
 PLACEHOLDERS = (

@@ -14,11 +14,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Protocol
 
-from helpdesk.files import FileStore
-from helpdesk.mail_threading import reply_address, subject_for_reply
+from helpdesk.channels.email.thread_keys import reply_address, subject_for_reply
+from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.models import ActorKind, Attachment, Contact, DeliveryStatus, IdentityKind, Message, Ticket
 from helpdesk.observability import logger
-from helpdesk.outbound import OutboundRequest, queued_message
+from helpdesk.providers.files import FileStore
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 

@@ -1,0 +1,1 @@
+"""Administration records: the audit log and what the queues gave up on (dead letters)."""

@@ -1,0 +1,1 @@
+"""Channels: one folder per channel (how messages arrive and leave), and the channel-independent outbound dispatch."""

@@ -1,0 +1,1 @@
+"""WhatsApp: webhooks into the help desk, replies inside and outside the 24-hour window, approved templates."""

@@ -1,0 +1,1 @@
+"""SLAs: business calendars, policies and their clocks on tickets, the checker, and escalations after a breach."""
