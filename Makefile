@@ -11,6 +11,12 @@ CONSOLE_VENDOR := frontend/vendor/preact-htm.js
 # Browser tests drive Debian's chromium (root installs it; others need sudo).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# pytest workers (pytest-xdist): one per core of the 2-core machine CI and the
+# guide assume. Whole files go to one worker, so a module's stack and browser
+# are started once. WORKERS=0 runs everything in one process.
+WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+PARALLEL := -n $(WORKERS) --dist loadfile
 
 .PHONY: console run test lint typecheck unit integration e2e bench deploy lock clean
 
@@ -37,7 +43,7 @@ run: $(STAMP) $(CONSOLE_VENDOR)
 	$(BIN)/atiende run
 
 test: $(STAMP) $(CONSOLE_VENDOR) $(CHROMIUM) lint typecheck
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(PYTEST) $(PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check functions local tests bench
@@ -47,14 +53,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The quick layers: no stack, no browser, no corpus (`make test` runs them all).
 unit: $(STAMP)
-	$(BIN)/pytest -q tests/unit
+	$(PYTEST) tests/unit
 
 integration: $(STAMP)
-	$(BIN)/pytest -q tests/integration
+	$(PYTEST) $(PARALLEL) -m "not slow" tests/integration
 
 e2e: $(STAMP) $(CONSOLE_VENDOR) $(CHROMIUM)
-	$(BIN)/pytest -q tests/e2e
+	$(PYTEST) $(PARALLEL) tests/e2e
 
 bench: $(STAMP) $(CONSOLE_VENDOR)
 	$(BIN)/python -m bench
