@@ -58,23 +58,6 @@ class SetAsideMonth(_Answer):
     entries: list[SetAside]
 
 
-class DeadLetterSample(_Answer):
-    message_id: str
-    body: str
-    first_sent_at: str | None
-    receive_count: int
-
-
-class DeadLetterQueue(_Answer):
-    name: str
-    waiting: int
-    samples: list[DeadLetterSample]
-
-
-class DeadLetters(_Answer):
-    queues: list[DeadLetterQueue]
-
-
 class Translated(_Answer):
     es: str
     en: str

@@ -1,0 +1,65 @@
+"""Contacts: their history across channels, corrections, merges of
+duplicates, and their personal data (export, erasure)."""
+
+from typing import Annotated
+
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent_api import answers
+from agent_api.routes.tickets import MergeRequest
+from agent_api.routing import Area, Caller, json_answer, require_same
+from agent_api.wiring import file_store, store
+from helpdesk.access import Role
+from helpdesk.clock import utc_now
+from helpdesk.models import Contact
+from helpdesk.people.changes import ContactChanges, change_contact, merge_contacts
+from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
+from helpdesk.tickets.lookup import contact_history
+
+area = Area("contacts")
+
+
+@area.route("/api/contacts/{contact_id}", answer=answers.ContactHistory)
+def contact(caller: Caller, contact_id: str) -> Response:
+    """A contact with their tickets across channels, newest first."""
+    found, history = contact_history(store(), caller.viewer, contact_id)
+    return json_answer(answers.ContactHistory(contact=found, tickets=history))
+
+
+@area.route("/api/contacts/{contact_id}", methods=("PATCH",), answer=Contact, body=ContactChanges)
+def edit_contact(caller: Caller, contact_id: str, body: ContactChanges) -> Response:
+    """Correct a contact's details or ways to reach them (409 when another
+    contact holds an identity: merge them instead)."""
+    return json_answer(change_contact(store(), contact_id, body, caller.actor))
+
+
+@area.route(
+    "/api/contacts/{contact_id}/merge", methods=("POST",), role=Role.SUPERVISOR, answer=Contact, body=MergeRequest
+)
+def merge_contact(caller: Caller, contact_id: str, body: MergeRequest) -> Response:
+    """Merge a duplicate (``source_id``) into this contact: identities, tickets
+    and open conversations move here (supervisors)."""
+    return json_answer(merge_contacts(store(), contact_id, body.source_id, caller.actor))
+
+
+@area.route("/api/contacts/{contact_id}/export", role=Role.ADMIN, answer=ContactExport)
+def export_personal_data(caller: Caller, contact_id: str) -> Response:
+    """Everything kept about a contact, for their data request (administrators; audited)."""
+    return json_answer(export_contact(store(), contact_id, caller.actor, utc_now()))
+
+
+class ErasureRequest(BaseModel):
+    """Erasure cannot be undone: the body repeats the contact's id to confirm it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    confirm: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@area.route("/api/contacts/{contact_id}/erase", methods=("POST",), role=Role.ADMIN, answer=Erasure, body=ErasureRequest)
+def erase_personal_data(caller: Caller, contact_id: str, body: ErasureRequest) -> Response:
+    """Erase a contact's personal data, keeping ticket statistics (administrators;
+    audited; ``confirm`` must repeat the contact's id)."""
+    require_same(contact_id, body.confirm, ErasureNotConfirmed)
+    return json_answer(erase_contact(store(), file_store(), contact_id, caller.actor, utc_now()))

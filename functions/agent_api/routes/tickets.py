@@ -1,0 +1,154 @@
+"""Tickets as agents work them: queue views, search, the thread, changes (one
+or in bulk), replies, notes, merges, macros applied, escalations acknowledged."""
+
+from typing import Annotated, Any, Literal
+
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agent_api import answers
+from agent_api.routing import Area, Caller, json_answer
+from agent_api.wiring import file_store, flows, outbound_queue, store
+from helpdesk.access import Role
+from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
+from helpdesk.settings import mail_settings
+from helpdesk.tickets import attachments
+from helpdesk.tickets.changes import BulkChange, TicketChanges, bulk_update, update_ticket
+from helpdesk.tickets.lookup import queue_page, visible_search, visible_thread, visible_ticket
+from helpdesk.tickets.macros import apply_macro, get_macro
+from helpdesk.tickets.merge import merge_tickets
+from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+
+area = Area("tickets")
+
+
+class TicketListParams(BaseModel):
+    """Query string of ``GET /api/tickets``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: tuple[TicketStatus, ...] = UNSOLVED_STATUSES
+    channel: Channel | None = None
+    assignee: Annotated[str, Field(max_length=64)] | None = None  # an agent id, "me" or "none"
+    group: Annotated[str, Field(max_length=64)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+    cursor: Annotated[str, Field(max_length=4096)] | None = None
+    order: Literal["newest", "oldest"] = "newest"  # by last activity; "oldest": the longest waiting first
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        return value
+
+
+@area.route("/api/tickets", answer=answers.TicketPage, query=TicketListParams)
+def tickets(caller: Caller, query: TicketListParams) -> Response:
+    """A queue view, newest activity first, limited to the tickets the caller may see."""
+    page = queue_page(
+        store(),
+        caller.viewer,
+        query.status,
+        channel=query.channel,
+        assignee=query.assignee,
+        group_id=query.group,
+        limit=query.limit,
+        cursor=query.cursor,
+        oldest_first=query.order == "oldest",
+    )
+    return json_answer({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})
+
+
+class SearchParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: Annotated[str, Field(min_length=1, max_length=320)]
+
+
+@area.route("/api/search", answer=answers.TicketPage, query=SearchParams)
+def search(caller: Caller, query: SearchParams) -> Response:
+    """Tickets by number (48213 or #48213), contact e-mail, or phone/WhatsApp number."""
+    return json_answer(answers.TicketPage(tickets=visible_search(store(), caller.viewer, query.q), cursor=None))
+
+
+@area.route("/api/tickets/bulk", methods=("POST",), answer=answers.BulkOutcomes, body=BulkChange)
+def bulk(caller: Caller, body: BulkChange) -> Response:
+    """The same changes on up to 100 tickets; each ticket says how it went."""
+    return json_answer(answers.BulkOutcomes(results=bulk_update(store(), body, caller.viewer, caller.actor)))
+
+
+@area.route("/api/tickets/{ticket_id}", answer=TicketThread)
+def ticket(caller: Caller, ticket_id: str) -> Response:
+    return json_answer(visible_thread(store(), caller.viewer, ticket_id))
+
+
+class TicketUpdate(TicketChanges):
+    """Body of ``PATCH /api/tickets/{id}``: the changes and the version they apply to."""
+
+    version: Annotated[int, Field(ge=1)]
+
+    def changes(self) -> TicketChanges:
+        """The changes alone, with only the fields the agent sent."""
+        return TicketChanges.model_validate(self.model_dump(exclude={"version"}, exclude_unset=True))
+
+
+@area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate)
+def change_ticket(caller: Caller, ticket_id: str, body: TicketUpdate) -> Response:
+    return json_answer(update_ticket(store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer))
+
+
+@area.route("/api/tickets/{ticket_id}/replies", methods=("POST",), answer=Message, status=202, body=ReplyDraft)
+def reply(caller: Caller, ticket_id: str, body: ReplyDraft) -> Response:
+    """A public reply on the ticket's channel: stored at once, sent by the
+    outbound function (202: its delivery status follows on the message)."""
+    ticket = visible_ticket(store(), caller.viewer, ticket_id)
+    files = attachments.for_reply(file_store(), mail_settings().attachments_bucket, ticket, body.attachments)
+    message = reply_to_ticket(store(), outbound_queue(), ticket_id, body, caller.actor, mail_settings(), files)
+    return json_answer(message, status=202)
+
+
+@area.route("/api/tickets/{ticket_id}/notes", methods=("POST",), answer=Message, status=201, body=NoteDraft)
+def note(caller: Caller, ticket_id: str, body: NoteDraft) -> Response:
+    """An internal note: agents only, never sent; mentions name agents."""
+    return json_answer(add_note(store(), ticket_id, body, caller.actor, caller.viewer), status=201)
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@area.route("/api/tickets/{ticket_id}/merge", methods=("POST",), answer=Ticket, body=MergeRequest)
+def merge_ticket(caller: Caller, ticket_id: str, body: MergeRequest) -> Response:
+    """Merge another ticket of the same contact (``source_id``) into this one;
+    the other is closed as merged. Both must be within the caller's reach."""
+    visible_ticket(store(), caller.viewer, ticket_id)
+    visible_ticket(store(), caller.viewer, body.source_id)
+    return json_answer(merge_tickets(store(), ticket_id, body.source_id, caller.actor))
+
+
+@area.route("/api/tickets/{ticket_id}/macros/{macro_id}", methods=("POST",), answer=answers.MacroApplied)
+def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
+    """Apply a macro to a ticket: its changes, then its reply with placeholders filled."""
+    macro = get_macro(store(), macro_id)
+    visible_ticket(store(), caller.viewer, ticket_id)
+    ticket, reply = apply_macro(store(), outbound_queue(), ticket_id, macro, caller.actor, mail_settings())
+    return json_answer(answers.MacroApplied(ticket=ticket, reply=reply))
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge",
+    methods=("POST",),
+    role=Role.SUPERVISOR,
+    answer=answers.Acknowledged,
+)
+def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Response:
+    """A supervisor is on an escalated ticket: its escalation stops waiting
+    (409 when nothing waits: acknowledged already, or the flow moved on)."""
+    from helpdesk.sla.escalation import acknowledge
+
+    visible_ticket(store(), caller.viewer, ticket_id)
+    acknowledge(store(), flows(), ticket_id, breach_id, caller.actor)
+    return json_answer({"acknowledged": breach_id})

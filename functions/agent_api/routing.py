@@ -1,0 +1,124 @@
+"""How an API route is declared: an ``Area`` (a Chalice blueprint for one part of
+the API) registers routes that need a signed-in agent.
+
+For each route it checks the token and the caller's role, parses the query
+string and the body into the route's pydantic models, hands them to the view
+as ``query`` and ``body``, and turns every error into a response (through
+``agent_api.errors``). It also records what the OpenAPI document says of the
+route (a ``RouteDoc``) and the least role it needs, which ``app.py`` gathers
+from every area.
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel
+
+from agent_api.auth import Principal, Unauthenticated, authenticate
+from agent_api.errors import error_response, response_for
+from agent_api.openapi import RouteDoc
+from agent_api.wiring import store
+from helpdesk.access import Role, Viewer
+from helpdesk.models import Actor, ActorKind
+from helpdesk.observability import logger
+
+View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in agent: who they are (from the token) and what they may
+    reach (their role, and their groups from the agents table)."""
+
+    principal: Principal
+    viewer: Viewer
+    name: str = ""  # as the team knows them (the agents table), else the token's
+
+    @property
+    def actor(self) -> Actor:
+        name = self.name or self.principal.name or self.principal.email
+        return Actor(kind=ActorKind.AGENT, id=self.principal.agent_id, name=name)
+
+
+def caller_of(principal: Principal) -> Caller:
+    """The agents table has the last word on role, groups and whether the agent
+    may work at all, so an admin's change applies at once, not at the next sign-in."""
+    agent = store().get_agent(principal.agent_id)
+    if agent is not None and not agent.active:
+        raise Unauthenticated("deactivated agent")
+    role = Role(agent.role) if agent else Role(principal.role)
+    viewer = Viewer(agent_id=principal.agent_id, role=role, group_ids=agent.group_ids if agent else ())
+    return Caller(principal, viewer, agent.name if agent else "")
+
+
+def json_answer(model: BaseModel | dict[str, Any], status: int = 200) -> Response:
+    body = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+
+
+def require_same(path_value: str, body_value: str, refusal: Callable[[str], Exception]) -> None:
+    """The path and the body must name the same thing (a group saved at its own
+    address, an erasure confirmed with the contact's id); else ``refusal``."""
+    if body_value != path_value:
+        raise refusal(path_value)
+
+
+@dataclass
+class Area:
+    """One part of the API (tickets, files, contacts, …): its blueprint, and the
+    document entry and least role of each of its routes."""
+
+    name: str
+    blueprint: Blueprint = field(init=False)
+    docs: list[RouteDoc] = field(default_factory=list)
+    roles: dict[tuple[str, str], Role] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.blueprint = Blueprint(f"agent_api.routes.{self.name}")
+
+    def route(
+        self,
+        path: str,
+        methods: tuple[str, ...] = ("GET",),
+        role: Role = Role.AGENT,
+        *,
+        answer: type[BaseModel],
+        status: int = 200,
+        query: type[BaseModel] | None = None,
+        body: type[BaseModel] | None = None,
+    ) -> Callable[[View], View]:
+        """Register a route that needs a signed-in agent of at least ``role``:
+        the view gets the ``Caller`` first, then the path's parameters, then
+        ``query`` and ``body`` parsed into their models. ``answer``, ``query``
+        and ``body`` describe it in the OpenAPI document."""
+
+        def register(view: View) -> View:
+            @functools.wraps(view)
+            def handled(**params: Any) -> Any:
+                try:
+                    request = self.blueprint.current_request
+                    caller = caller_of(authenticate(request.headers.get("authorization")))
+                    caller.viewer.require(role)
+                    if query is not None:
+                        params["query"] = query.model_validate(request.query_params or {})
+                    if body is not None:
+                        params["body"] = body.model_validate_json(request.raw_body or b"{}")
+                    return view(caller, **params)
+                except Exception as exc:  # noqa: BLE001 - the one place errors become responses
+                    response = response_for(exc)
+                    if response is None:
+                        logger.exception("unhandled error", extra={"route": path})
+                        return error_response("error.unexpected")
+                    return response
+
+            self.blueprint.route(path, methods=list(methods))(handled)
+            summary = (view.__doc__ or view.__name__).strip()
+            for method in methods:
+                self.roles[(path, method)] = role
+                self.docs.append(RouteDoc(path, method, summary, role.value, answer, status, query, body))
+            return view
+
+        return register

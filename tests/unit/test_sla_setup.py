@@ -1,0 +1,47 @@
+"""An administrator's new SLA setup is saved with an audit entry naming each
+part that changed, against the setup as it was before the save."""
+
+from datetime import UTC, datetime
+
+from helpdesk.models import Actor, ActorKind, AuditEntry
+from helpdesk.sla.policies import SlaSetup
+from helpdesk.sla.setup import save_sla_setup
+from tests.unit.test_sla import OFFICE_GT, SETUP
+
+ADMIN = Actor(kind=ActorKind.AGENT, id="admin-1", name="Ana Admin")
+AT = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+class FakeRecords:
+    def __init__(self, setup: SlaSetup) -> None:
+        self.setup = setup
+        self.saved: list[tuple[SlaSetup, datetime, AuditEntry | None]] = []
+
+    def sla_setup(self) -> SlaSetup:
+        return self.setup
+
+    def put_sla_setup(self, setup: SlaSetup, at: datetime, audit: AuditEntry | None = None) -> None:
+        self.saved.append((setup, at, audit))
+        self.setup = setup
+
+
+def test_a_new_setup_is_saved_with_what_changed() -> None:
+    records = FakeRecords(SlaSetup(calendars=(OFFICE_GT,)))
+
+    answered = save_sla_setup(records, SETUP, ADMIN, AT)
+
+    assert answered == SETUP and records.setup == SETUP
+    ((saved, at, audit),) = records.saved
+    assert saved == SETUP and at == AT
+    assert audit is not None
+    assert (audit.action, audit.target, audit.actor, audit.at) == ("sla_setup.saved", "sla", ADMIN, AT)
+    assert {change.field for change in audit.changes} == {"calendars", "policies"}
+
+
+def test_saving_the_same_setup_again_audits_no_change() -> None:
+    records = FakeRecords(SETUP)
+
+    save_sla_setup(records, SETUP, ADMIN, AT)
+
+    ((_, _, audit),) = records.saved
+    assert audit is not None and audit.changes == ()
