@@ -1,11 +1,11 @@
 // The administration pages' one form: a box with an optional title, its fields,
-// then its buttons (save, cancel while editing a saved item, and a note), with
-// the outcome of the last action shown under it.
+// then, given `submit`, a row of buttons (save, cancel while editing a saved
+// item, and a note); the outcome of the last action shows under it.
 import { html, useState, useCallback } from '../../vendor/preact-htm.js';
 import { t } from '../i18n.js';
 import { problemText } from '../words.js';
 
-export function AdminForm({ titleId, title, className, onSubmit, submit, busy = false, onCancel, note, children }) {
+export function AdminForm({ titleId, title, className, onSubmit, submit, onCancel, note, children }) {
   return html`
     <form class=${className ? `admin-form ${className}` : 'admin-form'} onSubmit=${onSubmit}
       aria-labelledby=${title ? titleId : undefined}>
@@ -13,7 +13,7 @@ export function AdminForm({ titleId, title, className, onSubmit, submit, busy = 
       ${children}
       ${submit && html`
         <div class="buttons">
-          <button type="submit" disabled=${busy}>${submit}</button>
+          <button type="submit">${submit}</button>
           ${onCancel && html`<button type="button" class="secondary" onClick=${onCancel}>${t('admin.cancel')}</button>`}
           ${note}
         </div>`}

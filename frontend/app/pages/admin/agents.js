@@ -34,8 +34,7 @@ function InviteForm({ groups, run, onInvited }) {
     setBusy(false);
   };
   return html`
-    <${AdminForm} titleId="invite-title" title=${t('admin.agents.invite')} onSubmit=${submit}
-      submit=${t('admin.agents.send')} busy=${busy}>
+    <${AdminForm} titleId="invite-title" title=${t('admin.agents.invite')} onSubmit=${submit}>
       <p class="hint">${t('admin.agents.invite_hint')}</p>
       <label>${t('admin.agents.email')}
         <input type="email" name="email" required maxlength="254" autocomplete="off" value=${draft.email}
@@ -46,6 +45,7 @@ function InviteForm({ groups, run, onInvited }) {
         <select name="role" value=${draft.role} onChange=${set('role')}>${roleOptions()}</select></label>
       <${GroupChecks} legend=${t('admin.agents.groups')} groups=${groups} chosen=${draft.group_ids} name="invite_groups"
         onToggle=${(id, on) => setDraft({ ...draft, group_ids: toggled(draft.group_ids, id, on) })} />
+      <button type="submit" disabled=${busy}>${t('admin.agents.send')}</button>
     <//>`;
 }
 
