@@ -1,5 +1,6 @@
 // Spanish (Latin American) first, English second. Every text the console shows
-// is here; `t(key, values)` fills {placeholders}.
+// is here, but those of parts loaded with import() (pages/admin/texts.js,
+// pages/contact/duplicates.js, personal-data.js); `t(key, values)` fills {placeholders}.
 const TEXTS = {
   es: {
     'app.name': 'Atiende', 'app.tagline': 'Mesa de ayuda',
@@ -45,58 +46,15 @@ const TEXTS = {
     'shortcuts': 'Atajos: j/k mover · Enter abrir · r responder · n nota · Esc volver · Ctrl+Enter enviar',
     'error.network': 'No hay conexión con el servidor.', 'loading': 'Cargando…', 'live': 'En vivo',
 
-    // administration
-    'admin.title': 'Administración', 'admin.agents': 'Agentes', 'admin.groups': 'Grupos',
-    'admin.fields': 'Campos de ticket', 'admin.macros': 'Macros', 'admin.audit': 'Registro de auditoría',
+    // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
+    'admin.title': 'Administración',
     'admin.forbidden': 'No tienes permiso para hacer esto: la administración es solo para administradores.',
-    'admin.yes': 'Sí', 'admin.no': 'No', 'admin.edit': 'Editar', 'admin.cancel': 'Cancelar', 'admin.actions': 'Acciones',
-    'admin.unchanged': 'Sin cambio',
+    'admin.yes': 'Sí', 'admin.no': 'No', 'admin.cancel': 'Cancelar',
     'role.agent': 'Agente', 'role.supervisor': 'Supervisor(a)', 'role.admin': 'Administrador(a)',
-    'admin.agents.invite': 'Invitar a un agente', 'admin.agents.invite_hint': 'Recibirá por correo una contraseña temporal para entrar.',
-    'admin.agents.email': 'Correo', 'admin.agents.name': 'Nombre', 'admin.agents.role': 'Rol', 'admin.agents.groups': 'Grupos',
-    'admin.agents.status': 'Estado', 'admin.agents.send': 'Invitar', 'admin.agents.invited': 'Invitación enviada a {email}.',
-    'admin.agents.changed': 'Cambios guardados: {name}.', 'admin.agents.active': 'Activo', 'admin.agents.inactive': 'Desactivado',
-    'admin.agents.deactivate': 'Desactivar', 'admin.agents.reactivate': 'Reactivar',
-    'admin.agents.deactivated': '{name} ya no puede iniciar sesión.', 'admin.agents.reactivated': '{name} puede volver a iniciar sesión.',
-    'admin.agents.role_of': 'Rol de {name}', 'admin.agents.groups_of': 'Grupos de {name}', 'admin.agents.you': '(tú)',
-    'admin.groups.new': 'Nuevo grupo', 'admin.groups.editing': 'Editar el grupo {name}', 'admin.groups.id': 'Identificador',
-    'admin.groups.id_hint': 'El identificador lleva minúsculas, números, - y _, y no cambia después de crear el grupo.',
-    'admin.groups.name': 'Nombre', 'admin.groups.supervisor': 'Supervisor(a)',
-    'admin.groups.round_robin': 'Reparto rotativo', 'admin.groups.max_open': 'Máximo de tickets abiertos por agente',
-    'admin.groups.save': 'Guardar grupo', 'admin.groups.saved': 'Grupo guardado: {name}.',
-    'admin.groups.exists': 'Ya existe un grupo con ese identificador: edítalo desde la lista.',
-    'admin.fields.tags': 'Etiquetas del equipo',
-    'admin.fields.tags_hint': 'Se sugieren al etiquetar un ticket (también se puede usar una nueva). Sin espacios: letras, números, - y _.',
-    'admin.fields.new_tag': 'Nueva etiqueta', 'admin.fields.add_tag': 'Agregar etiqueta',
-    'admin.fields.remove_tag': 'Quitar la etiqueta {tag}', 'admin.fields.bad_tag': 'Una etiqueta lleva solo letras, números, - y _ (hasta 64).',
-    'admin.fields.no_tags': 'Todavía no hay etiquetas.', 'admin.fields.custom': 'Campos personalizados',
-    'admin.fields.custom_hint': 'Un campo desactivado conserva sus valores en los tickets, pero no acepta nuevos. La clave no cambia después de guardar.',
-    'admin.fields.key': 'Clave', 'admin.fields.key_hint': 'Minúsculas, números y _; empieza con una letra.',
-    'admin.fields.label_es': 'Nombre en español', 'admin.fields.label_en': 'Nombre en inglés', 'admin.fields.kind': 'Tipo',
-    'admin.fields.options': 'Opciones (separadas por coma)', 'admin.fields.active': 'Activo', 'admin.fields.new_field': 'campo nuevo',
-    'admin.fields.add_field': 'Agregar campo', 'admin.fields.remove_field': 'Quitar', 'admin.fields.no_custom': 'Todavía no hay campos personalizados.',
-    'admin.fields.unsaved': 'Hay cambios sin guardar.', 'admin.fields.save': 'Guardar etiquetas y campos',
-    'admin.fields.saved': 'Etiquetas y campos guardados.',
-    'kind.text': 'Texto', 'kind.number': 'Número', 'kind.checkbox': 'Casilla', 'kind.dropdown': 'Lista de opciones',
-    'admin.macros.new': 'Nueva macro', 'admin.macros.editing': 'Editar la macro {name}', 'admin.macros.id': 'Identificador',
-    'admin.macros.id_hint': 'El identificador lleva minúsculas, números, - y _, y no cambia después de crear la macro.',
-    'admin.macros.name': 'Nombre', 'admin.macros.reply': 'Respuesta',
-    'admin.macros.placeholders': 'Déjala vacía si la macro solo cambia campos. Puedes usar:',
-    'admin.macros.tags': 'Agregar etiquetas (separadas por coma)', 'admin.macros.save': 'Guardar macro',
-    'admin.macros.saved': 'Macro guardada: {name}.', 'admin.macros.delete': 'Eliminar',
-    'admin.macros.confirm': '¿Eliminar la macro «{name}»? No se puede deshacer.', 'admin.macros.confirm_yes': 'Sí, eliminar',
-    'admin.macros.deleted': 'Macro eliminada: {name}.', 'admin.macros.does': 'Qué hace', 'admin.macros.with_reply': 'responde',
-    'admin.macros.exists': 'Ya existe una macro con ese identificador: edítala desde la lista.',
-    'admin.audit.month': 'Mes', 'admin.audit.when': 'Fecha', 'admin.audit.actor': 'Quién', 'admin.audit.action': 'Acción',
-    'admin.audit.target': 'Sobre', 'admin.audit.changes': 'Cambios', 'admin.audit.empty': 'No hay cambios registrados en este mes.',
-    'audit.agent.invited': 'Invitó a un agente', 'audit.agent.changed': 'Cambió un agente',
-    'audit.agent.deactivated': 'Desactivó a un agente', 'audit.group.saved': 'Guardó un grupo',
-    'audit.macro.saved': 'Guardó una macro', 'audit.macro.deleted': 'Eliminó una macro',
-    'audit.ticket_fields.saved': 'Guardó etiquetas y campos', 'audit.sla_setup.saved': 'Guardó la configuración de SLA',
     'ticket.new_tag': 'Nueva etiqueta', 'ticket.add_tag': 'Agregar etiqueta', 'ticket.remove_tag': 'Quitar la etiqueta {tag}',
     'ticket.no_tags': 'Sin etiquetas', 'ticket.custom_fields': 'Campos personalizados',
 
-    // availability, the ticket's contact (edit, merge duplicates, personal data), merged tickets, history
+    // availability, the ticket's contact (its duplicates and personal data bring their own), merged tickets, history
     'availability.label': 'Disponible', 'availability.away': 'Ausente',
     'availability.hint': 'Ausente: el reparto automático no te asigna tickets nuevos.',
     'actor.contact': 'Cliente', 'actor.agent': 'Agente', 'actor.bot': 'Bot', 'actor.system': 'Sistema',
@@ -114,19 +72,6 @@ const TEXTS = {
     'contact.erased': 'Datos personales borrados el {date}',
     'identity.email': 'Correo', 'identity.whatsapp': 'WhatsApp', 'identity.phone': 'Teléfono', 'identity.web_session': 'Sesión web',
     'language.es': 'Español', 'language.en': 'Inglés',
-    'contact.merge': 'Fusionar contacto duplicado', 'contact.merge_search': 'Correo o teléfono del duplicado',
-    'contact.merge_hint': 'Busca por correo o teléfono: aparecen los otros contactos con ese dato.',
-    'contact.merge_find': 'Buscar', 'contact.merge_found': 'Contactos encontrados', 'contact.merge_count': 'Contactos encontrados: {count}.',
-    'contact.merge_none': 'No se encontró otro contacto con ese dato.', 'contact.merge_pick': 'Fusionar',
-    'contact.tickets_count': 'tickets: {count}',
-    'contact.merge_confirm': '¿Fusionar «{source}» en «{target}»? Sus datos de contacto, tickets y conversaciones abiertas pasan a «{target}». No se puede deshacer.',
-    'contact.merge_yes': 'Fusionar {source} en {target}', 'contact.merged': 'Se fusionó «{source}» en «{target}».',
-    'contact.personal_data': 'Datos personales', 'contact.export': 'Exportar datos', 'contact.exported': 'Se descargó {file}.',
-    'contact.erase': 'Borrar datos personales',
-    'contact.erase_warning': 'Se borran para siempre el nombre y los datos de contacto, y en todos sus tickets los asuntos, los campos personalizados, el texto y los adjuntos de los mensajes. Las estadísticas se conservan. No se puede deshacer.',
-    'contact.erase_type': 'Para confirmar, escribe el identificador de este contacto:', 'contact.erase_id': 'Identificador del contacto',
-    'contact.erase_yes': 'Borrar para siempre', 'contact.erase_mismatch': 'El identificador no coincide con el de este contacto.',
-    'contact.erase_done': 'Datos borrados. Tickets: {tickets} · mensajes: {messages} · archivos: {files}.',
     'ticket.merge_here': 'Fusionar aquí', 'ticket.merge_yes': 'Sí, fusionar',
     'ticket.merge_confirm': '¿Fusionar #{source} en este ticket (#{target})? #{source} se cerrará y sus mensajes se unirán a este.',
     'ticket.merged_here': '#{source} se fusionó en este ticket.', 'ticket.merged_into': 'Este ticket se fusionó en',
@@ -197,58 +142,15 @@ const TEXTS = {
     'shortcuts': 'Shortcuts: j/k move · Enter open · r reply · n note · Esc back · Ctrl+Enter send',
     'error.network': 'Cannot reach the server.', 'loading': 'Loading…', 'live': 'Live',
 
-    // administration
-    'admin.title': 'Administration', 'admin.agents': 'Agents', 'admin.groups': 'Groups',
-    'admin.fields': 'Ticket fields', 'admin.macros': 'Macros', 'admin.audit': 'Audit log',
+    // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
+    'admin.title': 'Administration',
     'admin.forbidden': 'You are not allowed to do this: administration is for administrators only.',
-    'admin.yes': 'Yes', 'admin.no': 'No', 'admin.edit': 'Edit', 'admin.cancel': 'Cancel', 'admin.actions': 'Actions',
-    'admin.unchanged': 'No change',
+    'admin.yes': 'Yes', 'admin.no': 'No', 'admin.cancel': 'Cancel',
     'role.agent': 'Agent', 'role.supervisor': 'Supervisor', 'role.admin': 'Administrator',
-    'admin.agents.invite': 'Invite an agent', 'admin.agents.invite_hint': 'They receive a temporary password by e-mail to sign in.',
-    'admin.agents.email': 'Email', 'admin.agents.name': 'Name', 'admin.agents.role': 'Role', 'admin.agents.groups': 'Groups',
-    'admin.agents.status': 'Status', 'admin.agents.send': 'Invite', 'admin.agents.invited': 'Invitation sent to {email}.',
-    'admin.agents.changed': 'Changes saved: {name}.', 'admin.agents.active': 'Active', 'admin.agents.inactive': 'Deactivated',
-    'admin.agents.deactivate': 'Deactivate', 'admin.agents.reactivate': 'Reactivate',
-    'admin.agents.deactivated': '{name} can no longer sign in.', 'admin.agents.reactivated': '{name} can sign in again.',
-    'admin.agents.role_of': "{name}'s role", 'admin.agents.groups_of': "{name}'s groups", 'admin.agents.you': '(you)',
-    'admin.groups.new': 'New group', 'admin.groups.editing': 'Edit the group {name}', 'admin.groups.id': 'Identifier',
-    'admin.groups.id_hint': 'The identifier has lower-case letters, digits, - and _, and cannot change once the group exists.',
-    'admin.groups.name': 'Name', 'admin.groups.supervisor': 'Supervisor',
-    'admin.groups.round_robin': 'Round robin', 'admin.groups.max_open': 'Most open tickets per agent',
-    'admin.groups.save': 'Save group', 'admin.groups.saved': 'Group saved: {name}.',
-    'admin.groups.exists': 'A group with that identifier exists: edit it from the list.',
-    'admin.fields.tags': "The team's tags",
-    'admin.fields.tags_hint': 'Suggested when tagging a ticket (a new one may still be used). No spaces: letters, digits, - and _.',
-    'admin.fields.new_tag': 'New tag', 'admin.fields.add_tag': 'Add tag',
-    'admin.fields.remove_tag': 'Remove the tag {tag}', 'admin.fields.bad_tag': 'A tag has only letters, digits, - and _ (up to 64).',
-    'admin.fields.no_tags': 'No tags yet.', 'admin.fields.custom': 'Custom fields',
-    'admin.fields.custom_hint': 'A deactivated field keeps its values on tickets but takes no new ones. The key cannot change once saved.',
-    'admin.fields.key': 'Key', 'admin.fields.key_hint': 'Lower-case letters, digits and _; starts with a letter.',
-    'admin.fields.label_es': 'Spanish label', 'admin.fields.label_en': 'English label', 'admin.fields.kind': 'Kind',
-    'admin.fields.options': 'Options (comma separated)', 'admin.fields.active': 'Active', 'admin.fields.new_field': 'new field',
-    'admin.fields.add_field': 'Add field', 'admin.fields.remove_field': 'Remove', 'admin.fields.no_custom': 'No custom fields yet.',
-    'admin.fields.unsaved': 'There are unsaved changes.', 'admin.fields.save': 'Save tags and fields',
-    'admin.fields.saved': 'Tags and fields saved.',
-    'kind.text': 'Text', 'kind.number': 'Number', 'kind.checkbox': 'Checkbox', 'kind.dropdown': 'Dropdown',
-    'admin.macros.new': 'New macro', 'admin.macros.editing': 'Edit the macro {name}', 'admin.macros.id': 'Identifier',
-    'admin.macros.id_hint': 'The identifier has lower-case letters, digits, - and _, and cannot change once the macro exists.',
-    'admin.macros.name': 'Name', 'admin.macros.reply': 'Reply',
-    'admin.macros.placeholders': 'Leave it empty when the macro only changes fields. You may use:',
-    'admin.macros.tags': 'Add tags (comma separated)', 'admin.macros.save': 'Save macro',
-    'admin.macros.saved': 'Macro saved: {name}.', 'admin.macros.delete': 'Delete',
-    'admin.macros.confirm': 'Delete the macro "{name}"? This cannot be undone.', 'admin.macros.confirm_yes': 'Yes, delete',
-    'admin.macros.deleted': 'Macro deleted: {name}.', 'admin.macros.does': 'What it does', 'admin.macros.with_reply': 'replies',
-    'admin.macros.exists': 'A macro with that identifier exists: edit it from the list.',
-    'admin.audit.month': 'Month', 'admin.audit.when': 'When', 'admin.audit.actor': 'Who', 'admin.audit.action': 'Action',
-    'admin.audit.target': 'Target', 'admin.audit.changes': 'Changes', 'admin.audit.empty': 'No changes recorded this month.',
-    'audit.agent.invited': 'Invited an agent', 'audit.agent.changed': 'Changed an agent',
-    'audit.agent.deactivated': 'Deactivated an agent', 'audit.group.saved': 'Saved a group',
-    'audit.macro.saved': 'Saved a macro', 'audit.macro.deleted': 'Deleted a macro',
-    'audit.ticket_fields.saved': 'Saved tags and fields', 'audit.sla_setup.saved': 'Saved the SLA setup',
     'ticket.new_tag': 'New tag', 'ticket.add_tag': 'Add tag', 'ticket.remove_tag': 'Remove the tag {tag}',
     'ticket.no_tags': 'No tags', 'ticket.custom_fields': 'Custom fields',
 
-    // availability, the ticket's contact (edit, merge duplicates, personal data), merged tickets, history
+    // availability, the ticket's contact (its duplicates and personal data bring their own), merged tickets, history
     'availability.label': 'Available', 'availability.away': 'Away',
     'availability.hint': 'Away: automatic assignment gives you no new tickets.',
     'actor.contact': 'Customer', 'actor.agent': 'Agent', 'actor.bot': 'Bot', 'actor.system': 'System',
@@ -266,19 +168,6 @@ const TEXTS = {
     'contact.erased': 'Personal data erased on {date}',
     'identity.email': 'Email', 'identity.whatsapp': 'WhatsApp', 'identity.phone': 'Phone', 'identity.web_session': 'Web session',
     'language.es': 'Spanish', 'language.en': 'English',
-    'contact.merge': 'Merge duplicate contact', 'contact.merge_search': "The duplicate's email or phone",
-    'contact.merge_hint': 'Search by email or phone: the other contacts with it are listed.',
-    'contact.merge_find': 'Search', 'contact.merge_found': 'Contacts found', 'contact.merge_count': 'Contacts found: {count}.',
-    'contact.merge_none': 'No other contact has that email or phone.', 'contact.merge_pick': 'Merge',
-    'contact.tickets_count': 'tickets: {count}',
-    'contact.merge_confirm': 'Merge "{source}" into "{target}"? Their ways to reach them, tickets and open conversations move to "{target}". This cannot be undone.',
-    'contact.merge_yes': 'Merge {source} into {target}', 'contact.merged': 'Merged "{source}" into "{target}".',
-    'contact.personal_data': 'Personal data', 'contact.export': 'Export data', 'contact.exported': 'Downloaded {file}.',
-    'contact.erase': 'Erase personal data',
-    'contact.erase_warning': "This erases for good the name and ways to reach them, and on all their tickets the subjects, custom fields, and the messages' text and attachments. Statistics are kept. This cannot be undone.",
-    'contact.erase_type': "To confirm, type this contact's id:", 'contact.erase_id': "The contact's id",
-    'contact.erase_yes': 'Erase for good', 'contact.erase_mismatch': "That id is not this contact's.",
-    'contact.erase_done': 'Data erased. Tickets: {tickets} · messages: {messages} · files: {files}.',
     'ticket.merge_here': 'Merge here', 'ticket.merge_yes': 'Yes, merge',
     'ticket.merge_confirm': 'Merge #{source} into this ticket (#{target})? #{source} will be closed and its messages join this one.',
     'ticket.merged_here': '#{source} was merged into this ticket.', 'ticket.merged_into': 'This ticket was merged into',
@@ -321,9 +210,20 @@ export function setLanguage(code) {
   document.documentElement.lang = code;
 }
 
+// Texts that arrive later with a part of the console loaded by import()
+export function addTexts(more) {
+  for (const code of languages) Object.assign(TEXTS[code], more[code]);
+}
+
 export function t(key, values = {}) {
   const text = TEXTS[current][key] ?? TEXTS.es[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+}
+
+// A translation, or `fallback` when there is none (e.g. an audit action added later)
+export function tOr(key, fallback) {
+  const text = t(key);
+  return text === key ? fallback : text;
 }
 
 const locale = () => (current === 'es' ? 'es-419' : 'en');

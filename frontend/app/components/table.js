@@ -1,0 +1,35 @@
+// The administration pages' one table: a caption for screen readers, a header
+// row of column names and one row per item (`row` draws the item's <tr>), with
+// the data a section loads when it opens.
+import { html, useState, useEffect, useCallback } from '../../vendor/preact-htm.js';
+import { t } from '../i18n.js';
+import { problemText } from '../words.js';
+
+export function AdminTable({ name, caption, columns, items, row, ...attributes }) {
+  return html`
+    <table class=${`admin-table ${name}`} ...${attributes}>
+      <caption class="sr-only">${caption}</caption>
+      <thead><tr>${columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
+      <tbody>${items.map(row)}</tbody>
+    </table>`;
+}
+
+// Data an admin section loads when it opens (and again after each change)
+export function useAdminData(loader) {
+  const [data, setData] = useState(null);
+  const [failed, setFailed] = useState('');
+  const load = useCallback(async () => {
+    try {
+      setData(await loader());
+      setFailed('');
+    } catch (problem) {
+      setFailed(problemText(problem));
+    }
+  }, []);
+  useEffect(() => { load(); }, []);
+  return [data, load, failed, setData];
+}
+
+export function Loading({ failed }) {
+  return failed ? html`<p class="error" role="alert">${failed}</p>` : html`<p>${t('loading')}</p>`;
+}

@@ -1,0 +1,30 @@
+// Administration (#/admin/<section>), for admins: the sections' menu and the
+// section chosen. This module and the sections come with import() from
+// pages/administration.js, never in an agent's first load.
+import { html } from '../../../vendor/preact-htm.js';
+import { t } from '../../i18n.js';
+import './texts.js';
+import { AdminAgents } from './agents.js';
+import { AdminGroups } from './groups.js';
+import { AdminFields } from './ticket-fields.js';
+import { AdminMacros } from './macros.js';
+import { AdminAudit } from './audit.js';
+
+const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, audit: AdminAudit };
+
+export function AdminPage({ section, me, onSaved }) {
+  const current = SECTIONS[section] ? section : 'agents';
+  const Section = SECTIONS[current];
+  return html`
+    <div class="admin">
+      <nav class="views" aria-label=${t('admin.title')}>
+        <ul>${Object.keys(SECTIONS).map((s) => html`
+          <li><a href=${`#/admin/${s}`} aria-current=${s === current ? 'page' : undefined}>${t(`admin.${s}`)}</a></li>`)}
+        </ul>
+      </nav>
+      <main id="content" class="admin-section" data-section=${current}>
+        <h1>${t(`admin.${current}`)}</h1>
+        <${Section} key=${current} me=${me} onSaved=${onSaved} />
+      </main>
+    </div>`;
+}

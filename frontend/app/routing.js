@@ -1,0 +1,22 @@
+// Routing: the hash is the route. #/view/<id>, #/tickets/<id>, #/search/<query>
+// and #/admin/<section>.
+import { useState, useEffect } from '../vendor/preact-htm.js';
+
+export function parseHash() {
+  const [, kind, id] = (location.hash || '#/view/mine').split('/');
+  if (kind === 'tickets' && id) return { ticketId: decodeURIComponent(id) };
+  if (kind === 'search' && id) return { search: decodeURIComponent(id) };
+  if (kind === 'admin') return { admin: id || 'agents' };
+  return { view: id || 'mine' };
+}
+
+export function useHash() {
+  const [route, setRoute] = useState(parseHash());
+  useEffect(() => {
+    const changed = () => setRoute(parseHash());
+    addEventListener('hashchange', changed);
+    changed(); // a change between the first render and now would be missed otherwise
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}
