@@ -80,6 +80,9 @@ def main() -> None:
     for name, (raw, packed) in load.files.items():
         print(f"  {name:<44}{packed / 1024:>10.1f} KB   ({raw / 1024:.1f} KB raw)")
     print(f"  {'total':<44}{load.compressed / 1024:>10.1f} KB   budget {console_size.BUDGET_BYTES // 1024} KB")
+    for chunk, files in load.later.items():  # parts only some roles load, with import()
+        packed = sum(size[1] for size in files.values())
+        print(f"  {'later: ' + chunk:<44}{packed / 1024:>10.1f} KB   ({len(files)} files)")
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")
