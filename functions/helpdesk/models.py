@@ -33,7 +33,10 @@ def iso_duration(length: timedelta) -> str:
     hours, seconds = divmod(seconds, 3_600)
     minutes, seconds = divmod(seconds, 60)
     date = f"{days}D" if days else ""
-    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    # RFC 3339's grammar lets seconds follow only minutes: one hour and one second is "PT1H0M1S".
+    minutes_shown = minutes or (hours and seconds)
+    time = "".join(f"{n}{unit}" for n, unit, shown in
+                   ((hours, "H", hours), (minutes, "M", minutes_shown), (seconds, "S", seconds)) if shown)  # fmt: skip
     if not date and not time:
         return "PT0S"
     return f"P{date}" + (f"T{time}" if time else "")

@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
@@ -23,6 +23,8 @@ DURATION_FORMAT = jsonschema_rs.validator_for({"type": "string", "format": "dura
 
 
 @given(st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=400)))
+@example(timedelta(hours=1, seconds=1))  # seconds may follow only minutes
+@example(timedelta(days=1, seconds=1))
 def test_every_length_of_time_is_a_valid_duration_and_reads_back(length: timedelta) -> None:
     shown = iso_duration(length)
     assert DURATION_FORMAT.is_valid(shown), shown
@@ -39,6 +41,8 @@ def test_every_length_of_time_is_a_valid_duration_and_reads_back(length: timedel
         (timedelta(hours=4), "PT4H"),
         (timedelta(days=2, hours=2), "P2DT2H"),
         (timedelta(days=1), "P1D"),
+        (timedelta(hours=1, seconds=1), "PT1H0M1S"),
+        (timedelta(days=1, seconds=1), "P1DT1S"),
         (timedelta(seconds=-0.2), "PT0S"),
     ],
 )
