@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from helpdesk.text_index import index_words
+
 Scalar = str | int | float | bool | None
 
 
@@ -83,6 +85,9 @@ class TicketStatus(StrEnum):
 
 
 UNSOLVED_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
+# What counts toward an agent's load (their group's cap): tickets waiting on
+# them. Pending and on-hold tickets wait on someone else; solved ones are done.
+LOAD_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN)
 
 
 class Priority(StrEnum):
@@ -122,6 +127,11 @@ class Contact(_Entity):
     updated_at: AwareDatetime
     merged_into: str | None = None  # this duplicate was merged into that contact
     erased_at: AwareDatetime | None = None  # personal data erased on request
+
+    @property
+    def search_words(self) -> tuple[str, ...]:
+        """The words of the name that search finds the contact by."""
+        return index_words(self.name)
 
 
 class ActorKind(StrEnum):
@@ -247,6 +257,13 @@ class SlaTimer(_Entity):
             return self.warn_at
         return self.due_at if self.breached_at is None else None
 
+    def breach_id(self, ticket_id: str) -> str:
+        """Names this timer's breach: the same breach always gets the same name
+        (escalation executions are named by it, so a breach escalates once)."""
+        if self.breached_at is None:
+            raise ValueError("the timer has not breached")
+        return f"{ticket_id}-{self.metric.value}-{self.breached_at:%Y%m%dT%H%M%S}"
+
 
 class TicketSla(_Entity):
     """The SLA policy a ticket follows and its timers."""
@@ -263,6 +280,22 @@ class TicketSla(_Entity):
     def next_check(self) -> datetime | None:
         moments = [m for m in (t.next_check for t in self.timers) if m is not None]
         return min(moments) if moments else None
+
+    def breaches_ended_by(self, after: "TicketSla | None") -> tuple[SlaTimer, ...]:
+        """This SLA's breached timers still waiting for an answer that ``after``
+        meets or drops (another policy, or none): their escalations end."""
+        later = {t.metric: t for t in after.timers} if after else {}
+        return tuple(
+            timer
+            for timer in self.timers
+            if timer.breached_at is not None
+            and timer.met_at is None
+            and (
+                (now := later.get(timer.metric)) is None
+                or now.met_at is not None
+                or now.breached_at != timer.breached_at
+            )
+        )
 
 
 class Ticket(_Entity):
@@ -286,6 +319,53 @@ class Ticket(_Entity):
     sla: TicketSla | None = None
     merged_into: str | None = None  # closed by merging it into that ticket
     version: Annotated[int, Field(ge=1)] = 1
+
+    # What the store keeps beside a ticket follows from these rules, applied on
+    # every save (each a plain property or method, so it is tested without a table).
+
+    @property
+    def load_holder(self) -> str | None:
+        """The agent whose load the ticket counts toward, if anyone's."""
+        return self.assignee_id if self.status in LOAD_STATUSES else None
+
+    @property
+    def search_words(self) -> tuple[str, ...]:
+        """The words of the subject that search finds it by."""
+        return index_words(self.subject)
+
+    def ends_conversation(self, before: "Ticket") -> bool:
+        """Closing a conversational ticket (from ``before``) ends the contact's
+        open conversation: their next message opens a new ticket."""
+        return (
+            self.status is TicketStatus.CLOSED
+            and before.status is not TicketStatus.CLOSED
+            and self.channel.joins_open_conversation
+        )
+
+    def breaches_since(self, before: "Ticket | None") -> "tuple[SlaBreach, ...]":
+        """The SLA breaches this ticket records that ``before`` did not: each
+        newly breached timer opens one (answered already if the same change
+        met the timer)."""
+        earlier = {t.metric: t for t in before.sla.timers} if before is not None and before.sla else {}
+        return tuple(
+            SlaBreach(
+                id=timer.breach_id(self.id),
+                ticket_id=self.id,
+                metric=timer.metric,
+                breached_at=timer.breached_at,
+                state=BREACH_ANSWERED if timer.met_at else BREACH_OPEN,
+            )
+            for timer in (self.sla.timers if self.sla else ())
+            if timer.breached_at is not None
+            and ((previous := earlier.get(timer.metric)) is None or previous.breached_at != timer.breached_at)
+        )
+
+    def breaches_answered_since(self, before: "Ticket | None") -> tuple[str, ...]:
+        """The ids of ``before``'s open breaches that this ticket answers (its
+        timer met, or dropped)."""
+        if before is None or before.sla is None:
+            return ()
+        return tuple(timer.breach_id(self.id) for timer in before.sla.breaches_ended_by(self.sla))
 
 
 class FieldChange(_Entity):
@@ -367,6 +447,10 @@ class AuditEntry(_Entity):
     changes: tuple[FieldChange, ...] = ()
 
 
+BREACH_OPEN = "open"  # the breached promise is not kept yet: its escalation goes on
+BREACH_ANSWERED = "answered"  # kept (late) or dropped: the escalation ends at its next check
+
+
 class SlaBreach(_Entity):
     """One breach of one SLA timer and where its escalation stands."""
 
@@ -374,7 +458,7 @@ class SlaBreach(_Entity):
     ticket_id: str
     metric: SlaMetric
     breached_at: AwareDatetime
-    state: str  # "open" until the promise is kept, then "answered"
+    state: str  # BREACH_OPEN until the promise is kept, then BREACH_ANSWERED
     awaiting_acknowledgment: bool = False  # a supervisor's "acknowledge" would end the escalation
     acknowledged_by: str | None = None
 

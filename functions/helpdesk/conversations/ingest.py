@@ -14,15 +14,13 @@ from typing import Annotated
 import nh3
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from helpdesk.clock import new_id, pause_before_retry, utc_now
+from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
-    ConcurrentWrite,
     ConversationAlreadyOpen,
     DuplicateChannelMessage,
     IdentityTaken,
     IngestGaveUp,
-    StaleTicket,
 )
 from helpdesk.models import (
     Actor,
@@ -43,11 +41,11 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.people.contacts import new_contact, normalize_identity
+from helpdesk.retrying import CONFLICTS, until_saved
 from helpdesk.sla.policies import Happened, track
 from helpdesk.store import HelpdeskStore, IdentityRecord
 
 SUBJECT_FROM_TEXT_LENGTH = 80
-MAX_ATTEMPTS = 40
 
 
 class ThreadHints(BaseModel):
@@ -104,32 +102,31 @@ class IngestResult:
 def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
     """Store ``inbound`` on its ticket; safe to call again with the same message."""
     sender = normalize_identity(inbound.sender)
-    for attempt in range(MAX_ATTEMPTS):
-        try:
-            result = _ingest_once(inbound, sender, store)
-        except DuplicateChannelMessage:
-            result = _duplicate(inbound, store)
-            if inbound.thread_key:  # an earlier delivery may have stopped before remembering it
-                store.remember_thread_key(inbound.thread_key, result.ticket.id)
-            return result
-        except (StaleTicket, ConversationAlreadyOpen, ConcurrentWrite, _IdentityRace):
-            # Another delivery changed the same ticket or contact first: read again.
-            pause_before_retry(attempt)
-            continue
-        if inbound.thread_key:
-            store.remember_thread_key(inbound.thread_key, result.ticket.id)
-        logger.info(
-            "message ingested",
-            extra={
-                "ticket_id": result.ticket.id,
-                "message_id": result.message.id,
-                "channel": inbound.channel.value,
-                "created_ticket": result.created_ticket,
-                "reopened": result.reopened,
-            },
+    try:
+        # Another delivery may change the same ticket or contact first: read again.
+        result = until_saved(
+            lambda: _ingest_once(inbound, sender, store),
+            give_up=lambda: IngestGaveUp("too much contention on one conversation"),
+            conflicts=(*CONFLICTS, ConversationAlreadyOpen, _IdentityRace),
         )
+    except DuplicateChannelMessage:
+        result = _duplicate(inbound, store)
+        if inbound.thread_key:  # an earlier delivery may have stopped before remembering it
+            store.remember_thread_key(inbound.thread_key, result.ticket.id)
         return result
-    raise IngestGaveUp("too much contention on one conversation")
+    if inbound.thread_key:
+        store.remember_thread_key(inbound.thread_key, result.ticket.id)
+    logger.info(
+        "message ingested",
+        extra={
+            "ticket_id": result.ticket.id,
+            "message_id": result.message.id,
+            "channel": inbound.channel.value,
+            "created_ticket": result.created_ticket,
+            "reopened": result.reopened,
+        },
+    )
+    return result
 
 
 class _IdentityRace(Exception):

@@ -14,14 +14,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.admin.audit import audit_entry
-from helpdesk.clock import pause_before_retry, utc_now
+from helpdesk.clock import utc_now
 from helpdesk.errors import ContactNotFound, ContactsNotMergeable, LastIdentity, StaleContact
 from helpdesk.models import Actor, AuditEntry, Contact, FieldChange, Identity, Language
 from helpdesk.people.contacts import normalize_identity
+from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import change_until_saved
 
-ATTEMPTS = 5
 MOST_TICKETS = 1000  # tickets a merge moves in one request (a person, not an organization)
 
 
@@ -65,18 +65,16 @@ def rewrite_contact(store: HelpdeskStore, contact_id: str, write: Callable[[Cont
     """Save ``write(contact)`` on the contact as it is now, reading it again
     whenever someone else wrote first; ``None`` from ``write``: nothing to save.
     The contact as saved."""
-    for attempt in range(ATTEMPTS):
+
+    def rewrite() -> Contact:
         before = live_contact(store, contact_id)
         planned = write(before)
         if planned is None:
             return before
-        try:
-            store.save_contact(before, planned.after, planned.claim, planned.release, planned.audit)
-        except StaleContact:
-            pause_before_retry(attempt)
-            continue
+        store.save_contact(before, planned.after, planned.claim, planned.release, planned.audit)
         return planned.after
-    raise StaleContact(contact_id)
+
+    return until_saved(rewrite, give_up=lambda: StaleContact(contact_id))
 
 
 def change_contact(store: HelpdeskStore, contact_id: str, changes: ContactChanges, actor: Actor) -> Contact:

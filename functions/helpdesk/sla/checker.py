@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from helpdesk.clock import new_id, pause_before_retry
+from helpdesk.clock import new_id
 from helpdesk.errors import ConcurrentWrite, StaleTicket
 from helpdesk.models import Actor, ActorKind, EventKind, FieldChange, Ticket, TicketEvent
 from helpdesk.observability import logger
-from helpdesk.sla.policies import Alert, alerts_due, breach_id
+from helpdesk.retrying import CONFLICTS, until_saved
+from helpdesk.sla.policies import Alert, alerts_due
 from helpdesk.store import HelpdeskStore
 
 CHECKPOINT = "sla_checker"
 FIRST_RUN_LOOKBACK = timedelta(hours=1)
 MAX_MINUTES_PER_RUN = 24 * 60
-MAX_ATTEMPTS = 10
 SLA_ACTOR = Actor(kind=ActorKind.SYSTEM, id="sla", name="SLA")
 
 
@@ -81,22 +81,25 @@ def _record_alerts(
     report: CheckReport,
 ) -> bool:
     """Record what came due on one ticket; False if it kept losing races."""
-    for attempt in range(MAX_ATTEMPTS):
-        if ticket.sla is None:
-            return True
-        sla, found = alerts_due(ticket.sla, now)
+    current = ticket  # as the index showed it; after a lost race, as it is now
+
+    def record() -> None:
+        nonlocal current
+        if current.sla is None:
+            return
+        sla, found = alerts_due(current.sla, now)
         if not found:
-            return True  # not due yet, or another run recorded it
+            return  # not due yet, or another run recorded it
         for alert, timer in found:
-            if alert is Alert.BREACH and escalate(ticket.id, timer):
+            if alert is Alert.BREACH and escalate(current.id, timer):
                 # Started before the breach is saved: if saving loses to an
                 # answer, the flow finds the breach answered (or absent) and ends.
                 report.escalations += 1
-        after = ticket.model_copy(update={"sla": sla, "version": ticket.version + 1})
+        after = current.model_copy(update={"sla": sla, "version": current.version + 1})
         history = [
             TicketEvent(
                 id=new_id(),
-                ticket_id=ticket.id,
+                ticket_id=current.id,
                 kind=EventKind.SLA_BREACH if alert is Alert.BREACH else EventKind.SLA_WARNING,
                 actor=SLA_ACTOR,
                 at=now,
@@ -105,21 +108,25 @@ def _record_alerts(
             for alert, timer in found
         ]
         try:
-            store.save_ticket(ticket, after, history)
-        except (StaleTicket, ConcurrentWrite) as exc:
-            current = exc.current if isinstance(exc, StaleTicket) else None
-            ticket = current or store.get_ticket(ticket.id) or ticket
-            pause_before_retry(attempt)
-            continue
+            store.save_ticket(current, after, history)
+        except (StaleTicket, ConcurrentWrite) as lost:
+            newer = lost.current if isinstance(lost, StaleTicket) else None
+            current = newer or store.get_ticket(current.id) or current
+            raise
         for alert, timer in found:
             if alert is Alert.BREACH:
                 report.breaches += 1
             else:
                 report.warnings += 1
             _publish(events, alert, after, timer)
-        return True
-    logger.warning("sla alerts not saved: ticket too busy; the next run tries again", extra={"ticket_id": ticket.id})
-    return False
+
+    try:
+        until_saved(record)
+    except CONFLICTS:
+        busy = "sla alerts not saved: ticket too busy; the next run tries again"
+        logger.warning(busy, extra={"ticket_id": ticket.id})
+        return False
+    return True
 
 
 def _publish(events: DomainEvents, alert: Alert, ticket: Ticket, timer: Any) -> None:
@@ -131,7 +138,7 @@ def _publish(events: DomainEvents, alert: Alert, ticket: Ticket, timer: Any) -> 
         "due_at": timer.due_at.isoformat() if timer.due_at else None,
     }
     if alert is Alert.BREACH:
-        detail["breach_id"] = breach_id(ticket.id, timer)
+        detail["breach_id"] = timer.breach_id(ticket.id)
     try:
         events.publish("SlaBreached" if alert is Alert.BREACH else "SlaWarning", detail)
     except Exception:  # noqa: BLE001 - the alert is saved on the ticket; the event is a notification

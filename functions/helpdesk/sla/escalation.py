@@ -29,8 +29,7 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.settings import EscalationSettings
-from helpdesk.sla.policies import breach_id
-from helpdesk.store import HelpdeskStore, breach_sk, ticket_pk
+from helpdesk.store import HelpdeskStore, breach_key, flow_key, ticket_key
 from helpdesk.team.notices import AgentNotices, NoticeKind
 from helpdesk.tickets.changes import change_until_saved
 
@@ -76,7 +75,7 @@ class NotAcknowledgeable(HelpdeskError):
 def start_breach_escalation(flows: Flows, settings: EscalationSettings, ticket_id: str, timer: SlaTimer) -> bool:
     """Start the breach's escalation; its name is the breach's, so a breach that
     two checker runs both see escalates once. False when it had started."""
-    name = breach_id(ticket_id, timer)
+    name = timer.breach_id(ticket_id)
     return flows.start(
         settings.breach_flow_arn,
         name,
@@ -84,7 +83,7 @@ def start_breach_escalation(flows: Flows, settings: EscalationSettings, ticket_i
             "ticket_id": ticket_id,
             "breach_id": name,
             "metric": timer.metric.value,
-            "breach_key": {"PK": {"S": ticket_pk(ticket_id)}, "SK": {"S": breach_sk(name)}},
+            "breach_key": flow_key(breach_key(ticket_id, name)),
             **_resources(settings),
         },
     )
@@ -100,7 +99,7 @@ def start_handoff(flows: Flows, settings: EscalationSettings, ticket: Ticket, gr
         {
             "ticket_id": ticket.id,
             "group_id": group_id,
-            "ticket_key": {"PK": {"S": ticket_pk(ticket.id)}, "SK": {"S": "META"}},
+            "ticket_key": flow_key(ticket_key(ticket.id)),
             **_resources(settings),
         },
     )

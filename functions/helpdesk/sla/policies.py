@@ -11,9 +11,14 @@ wrote, an agent answered publicly, an agent changed the ticket. It is pure: the
 callers (ingest, replies, ticket updates, the SLA checker) store the result in
 the same conditional write as the change itself, and the store indexes each
 ticket under the minute its next check is due (``by_due_minute``).
+
+A breach is a timer that ran past its due time (``alerts_due`` records it).
+What a change does to breaches follows from the timers before and after it
+(``Ticket.breaches_since`` and ``Ticket.breaches_answered_since`` in
+``helpdesk.models``, named by ``SlaTimer.breach_id``): every ticket save
+applies them, so the store writes a breach with the ticket that records it.
 """
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -307,26 +312,3 @@ def alerts_due(sla: TicketSla, now: datetime) -> tuple[TicketSla, list[tuple[Ale
                 found.append((Alert.WARNING, checked))
         timers.append(checked)
     return sla.model_copy(update={"timers": tuple(timers)}), found
-
-
-def breach_id(ticket_id: str, timer: SlaTimer) -> str:
-    """Names one breach of one timer: the same breach always gets the same name
-    (escalation executions are named by it, so a breach escalates once)."""
-    if timer.breached_at is None:
-        raise ValueError("the timer has not breached")
-    return f"{ticket_id}-{timer.metric.value}-{timer.breached_at:%Y%m%dT%H%M%S}"
-
-
-def newly_met_breaches(before: TicketSla | None, after: TicketSla | None) -> Iterable[SlaTimer]:
-    """Breached timers that ``after`` meets or drops: their escalations end."""
-    if before is None:
-        return []
-    now_by_metric = {t.metric: t for t in after.timers} if after else {}
-    ended = []
-    for timer in before.timers:
-        if timer.breached_at is None or timer.met_at is not None:
-            continue
-        later = now_by_metric.get(timer.metric)
-        if later is None or later.met_at is not None or later.breached_at != timer.breached_at:
-            ended.append(timer)
-    return ended

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from helpdesk.clock import new_id
 from helpdesk.errors import AgentAtCapacity, ConcurrentWrite, StaleTicket
-from helpdesk.models import Actor, ActorKind, Agent, EventKind, FieldChange, Group, Ticket, TicketEvent
-from helpdesk.store import LOAD_STATUSES, Assignment, HelpdeskStore
+from helpdesk.models import LOAD_STATUSES, Actor, ActorKind, Agent, EventKind, FieldChange, Group, Ticket, TicketEvent
+from helpdesk.store import Assignment, HelpdeskStore
 from helpdesk.tickets import notifications
 
 ONLINE_WINDOW = timedelta(minutes=2)  # the console asks for changes every 2 s while open
@@ -26,6 +26,8 @@ WAITING_PER_RUN = 25  # tickets per group one scheduled run assigns, at most
 
 
 def assignable(ticket: Ticket) -> bool:
+    """A ticket for its group's round robin: in a group, held by nobody, and in
+    a status that would count toward its assignee's load."""
     return ticket.group_id is not None and ticket.assignee_id is None and ticket.status in LOAD_STATUSES
 
 
@@ -56,7 +58,7 @@ def assign_waiting(store: HelpdeskStore, now: datetime) -> AssignmentRun:
     assigned = waiting = 0
     for group in groups:
         turn = _Turn.of(store, group, now)
-        for ticket in store.unassigned_in_group(group.id, limit=WAITING_PER_RUN):
+        for ticket in store.unassigned_in_group(group.id, LOAD_STATUSES, limit=WAITING_PER_RUN):
             if turn.assign(store, ticket, now) is None:
                 waiting += 1
             else:

@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
-from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.errors import ConcurrentWrite, HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.clock import new_id, utc_now
+from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.models import (
     Actor,
     EventKind,
@@ -23,6 +23,7 @@ from helpdesk.models import (
     TicketStatus,
     TicketThread,
 )
+from helpdesk.retrying import until_saved
 from helpdesk.sla.policies import Happened, policy_fields_changed, track
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 from helpdesk.team import assignment
@@ -133,9 +134,6 @@ def _hand_out(store: HelpdeskStore, before: Ticket, after: Ticket) -> Ticket:
     return assignment.assign_next(store, after, after.updated_at) or after
 
 
-CHANGE_ATTEMPTS = 10
-
-
 def change_until_saved(
     store: HelpdeskStore,
     ticket_id: str,
@@ -151,7 +149,8 @@ def change_until_saved(
     its own (escalations, merges, erasure), where no agent saw a version. The
     history event says what changed (only which fields when ``redact``), after
     ``note`` if given."""
-    for attempt in range(CHANGE_ATTEMPTS):
+
+    def change() -> Ticket:
         before = store.get_ticket(ticket_id)
         if before is None:
             raise TicketNotFound(ticket_id)
@@ -166,12 +165,9 @@ def change_until_saved(
             for name, value in update.items()
             if note is None or name != note.field  # the note says it already, in its own words
         ]
-        try:
-            return _save_change(store, before, after, kind, actor, [note, *diffs] if note else diffs)
-        except (StaleTicket, ConcurrentWrite):
-            pause_before_retry(attempt)
-            continue
-    raise StaleTicket(None)
+        return _save_change(store, before, after, kind, actor, [note, *diffs] if note else diffs)
+
+    return until_saved(change, give_up=lambda: StaleTicket(None))
 
 
 CHANGES_OVERLAP = timedelta(seconds=5)  # an index shows a write a moment later: each look reaches back this far
@@ -247,9 +243,6 @@ class BulkOutcome(BaseModel):
     ticket: Ticket | None = None
 
 
-BULK_ATTEMPTS = 3
-
-
 def bulk_update(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor) -> list[BulkOutcome]:
     """Apply the same changes to each ticket the caller may change, on top of
     its current version (a ticket changed meanwhile is read again); one
@@ -266,10 +259,9 @@ def bulk_update(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: A
 
 
 def _bulk_one(store: HelpdeskStore, ticket_id: str, bulk: BulkChange, viewer: Viewer, actor: Actor) -> Ticket:
-    for attempt in range(BULK_ATTEMPTS):
-        try:
-            return update_ticket(store, ticket_id, bulk.changes, None, actor, viewer)
-        except StaleTicket:  # changed between its read and its write: read again
-            pause_before_retry(attempt)
-            continue
-    raise StaleTicket(store.get_ticket(ticket_id))
+    """The changes on the ticket as it is now (read again when changed between
+    its read and its write)."""
+    return until_saved(
+        lambda: update_ticket(store, ticket_id, bulk.changes, None, actor, viewer),
+        give_up=lambda: StaleTicket(store.get_ticket(ticket_id)),
+    )

@@ -13,8 +13,8 @@ from helpdesk.access import Viewer
 from helpdesk.channels.email.thread_keys import our_message_id
 from helpdesk.channels.outbound import OutboundQueue, OutboundRequest
 from helpdesk.channels.whatsapp.templates import template_text
-from helpdesk.clock import new_id, pause_before_retry, utc_now
-from helpdesk.errors import ConcurrentWrite, IngestGaveUp, OutsideWindow, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.clock import new_id, utc_now
+from helpdesk.errors import IngestGaveUp, OutsideWindow, TicketClosed, TicketNotFound
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -32,6 +32,7 @@ from helpdesk.models import (
     TicketEvent,
     TicketStatus,
 )
+from helpdesk.retrying import until_saved
 from helpdesk.settings import MailSettings
 from helpdesk.sla.policies import Happened, track
 from helpdesk.store import HelpdeskStore
@@ -41,7 +42,6 @@ from helpdesk.tickets.changes import plain_value
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
-MAX_ATTEMPTS = 10
 
 ACKNOWLEDGMENTS = {
     Language.SPANISH: (
@@ -101,7 +101,8 @@ def reply_to_ticket(
         template = draft.template
         text = template_text(store, template.name, template.language, template.parameters)
         draft = draft.model_copy(update={"body": text}) if text else draft
-    for attempt in range(MAX_ATTEMPTS):
+
+    def reply() -> Message:
         ticket = _workable(store, ticket_id)
         now = utc_now()
         _check_window(ticket, draft, now)
@@ -126,14 +127,12 @@ def reply_to_ticket(
             if getattr(ticket, name) != getattr(after, name)
         ]
         events = [_event(ticket.id, agent, diffs)] if diffs else []
-        try:
-            store.append_message(ticket, after, message, events)
-        except (StaleTicket, ConcurrentWrite):
-            pause_before_retry(attempt)  # a customer message or another change came first
-            continue
-        queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
+        store.append_message(ticket, after, message, events)  # a customer message or another change may come first
         return message
-    raise IngestGaveUp("ticket too busy to reply")
+
+    message = until_saved(reply, give_up=lambda: IngestGaveUp("ticket too busy to reply"))
+    queue.enqueue(OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at))
+    return message
 
 
 def acknowledge_new_ticket(
@@ -149,18 +148,20 @@ def acknowledge_new_ticket(
         name=f" {first_name}" if first_name else "", number=ticket.number, team=mail.support_name
     )
     system = Actor(kind=ActorKind.SYSTEM, name=mail.support_name)
-    for attempt in range(MAX_ATTEMPTS):
+
+    def acknowledge() -> Message:
         current = _workable(store, ticket.id)
         message = _outbound(current, text, system, mail)
         after = current.model_copy(update={"updated_at": utc_now(), "version": current.version + 1})
-        try:
-            store.append_message(current, after, message, [])
-        except (StaleTicket, ConcurrentWrite):
-            pause_before_retry(attempt)
-            continue
-        queue.enqueue(OutboundRequest(ticket_id=current.id, message_id=message.id, sent_at=message.sent_at))
+        store.append_message(current, after, message, [])
         return message
-    return None
+
+    try:
+        message = until_saved(acknowledge, give_up=lambda: IngestGaveUp("ticket too busy to acknowledge"))
+    except IngestGaveUp:
+        return None
+    queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
+    return message
 
 
 def _check_window(ticket: Ticket, draft: ReplyDraft, now: datetime) -> None:
@@ -246,7 +247,8 @@ def add_note(
     how agents explain what happened). Mentions name agents that exist. With
     a ``viewer``, their access is checked on the ticket as read here."""
     named = [a for a in (store.get_agent(m) for m in dict.fromkeys(draft.mentions)) if a is not None and a.active]
-    for attempt in range(MAX_ATTEMPTS):
+
+    def note() -> Message:
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             raise TicketNotFound(ticket_id)
@@ -255,7 +257,7 @@ def add_note(
         # Only agents who may open the ticket are told of it (a notification shows its subject)
         mentioned = tuple(a.id for a in named if Viewer.of(a).can_see(ticket))
         now = utc_now()
-        note = Message(
+        message = Message(
             id=new_id(),
             ticket_id=ticket.id,
             kind=MessageKind.NOTE,
@@ -269,10 +271,7 @@ def add_note(
             created_at=now,
         )
         after = ticket.model_copy(update={"updated_at": now, "version": ticket.version + 1})
-        try:
-            store.append_message(ticket, after, note, [], notifications.for_mentions(after, mentioned, agent, now))
-        except (StaleTicket, ConcurrentWrite):
-            pause_before_retry(attempt)
-            continue
-        return note
-    raise IngestGaveUp("ticket too busy to add a note")
+        store.append_message(ticket, after, message, [], notifications.for_mentions(after, mentioned, agent, now))
+        return message
+
+    return until_saved(note, give_up=lambda: IngestGaveUp("ticket too busy to add a note"))

@@ -1,0 +1,103 @@
+"""The help desk table (ARCHITECTURE §2): the only package that imports PynamoDB.
+
+One DynamoDB table holds every entity; callers get and give domain models
+(``helpdesk.models``), never items. ``HelpdeskStore`` is the one object the
+domain talks to; each aggregate's reads and writes live in their own module:
+
+| module          | holds                                                               |
+|-----------------|---------------------------------------------------------------------|
+| ``keys``        | the table's shape, every key template, the access-pattern table     |
+| ``items``       | the PynamoDB item models                                            |
+| ``conversions`` | items ↔ domain models                                               |
+| ``conditions``  | transactions, conditional writes, missing items → answers or errors |
+| ``table``       | binding to the table; settings saved with their audit entry         |
+| ``tickets``     | tickets and their threads; every ticket write                       |
+| ``messages``    | messages, provider ids, thread keys, deliveries, set-aside inbound  |
+| ``queues``      | queue views and their cursors, recent changes, a contact's tickets  |
+| ``contacts``    | contacts, identities, open conversations                            |
+| ``team``        | agents, groups, loads, who is online, round robin                   |
+| ``sla``         | tickets due in a minute, the checker's checkpoint, breaches         |
+| ``inbox``       | agents' notifications and read marks, presence on tickets           |
+| ``config``      | the SLA setup, named settings, macros                               |
+| ``search``      | search words                                                        |
+| ``audit``       | the audit log                                                       |
+
+Why mixins rather than a facade over repositories: the domain calls 67
+operations on one store, and a facade would repeat each as a delegating
+method. Here ``HelpdeskStore`` is only the sum of its aggregates' classes (each
+a ``TableAccess``), so call sites stay ``store.get_ticket(...)`` and a method
+is found by its aggregate's module. The writes that cross aggregates (a ticket
+save also moves loads, breaches, search words, notifications) are one
+``Transaction`` to which each aggregate's module adds its own items
+(``count_load``, ``record_breaches``, ``keep_words``…), so no aggregate's class
+calls another's.
+
+The store decides nothing about the help desk: what a save implies (whose
+load a ticket counts toward, which breaches it opens or answers, whether it
+ends the conversation, which words find it) is said by the models
+(``Ticket.load_holder``, ``Ticket.breaches_since``…), and queries take what
+the domain chose (e.g. the statuses of waiting tickets).
+"""
+
+# What counts toward an agent's load is the domain's rule (helpdesk.models);
+# named here too for the callers that import it from here.
+from helpdesk.models import LOAD_STATUSES
+from helpdesk.store.audit import AuditLog
+from helpdesk.store.config import Configuration
+from helpdesk.store.contacts import Contacts, IdentityRecord
+from helpdesk.store.conversions import ticket_item
+from helpdesk.store.inbox import Inbox
+from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
+from helpdesk.store.keys import (
+    HASH_KEY,
+    INDEXES,
+    RANGE_KEY,
+    TTL_ATTRIBUTE,
+    UNASSIGNED,
+    breach_key,
+    contact_pk,
+    due_bucket,
+    flow_key,
+    open_sk,
+    thread_key,
+    ticket_key,
+)
+from helpdesk.store.messages import Messages
+from helpdesk.store.queues import Queues, TicketPage, TicketQuery
+from helpdesk.store.search import SearchWords
+from helpdesk.store.sla import Breach, SlaRecords
+from helpdesk.store.team import Assignment, Team
+from helpdesk.store.tickets import Tickets
+
+
+class HelpdeskStore(Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchWords, AuditLog):
+    """Reads and writes help desk entities in the table named by ``StoreSettings``."""
+
+
+_ticket_item = ticket_item  # the item layout, for benchmarks that write tickets in bulk
+
+__all__ = [
+    "HASH_KEY",
+    "INDEXES",
+    "LOAD_STATUSES",
+    "RANGE_KEY",
+    "TTL_ATTRIBUTE",
+    "UNASSIGNED",
+    "Assignment",
+    "Breach",
+    "HelpdeskItem",
+    "HelpdeskStore",
+    "IdentityRecord",
+    "OpenConversationItem",
+    "PointerItem",
+    "TicketPage",
+    "TicketQuery",
+    "_ticket_item",
+    "breach_key",
+    "contact_pk",
+    "due_bucket",
+    "flow_key",
+    "open_sk",
+    "thread_key",
+    "ticket_key",
+]

@@ -1,0 +1,79 @@
+"""What administrators configure, each saved with its audit entry: the SLA
+setup, named settings (ticket fields, WhatsApp templates) and macros. Settings
+and macros are kept as the domain's own JSON: the store does not read them."""
+
+import time
+from datetime import datetime
+from typing import Any, ClassVar
+
+from helpdesk.models import AuditEntry
+
+# The store's one import from the domain beyond its models: the SLA setup's
+# schema, because the agent API reads and writes the setup through the store
+# (``store.sla_setup()``, ``store.put_sla_setup(setup)``). The store only
+# validates, caches and saves it; it applies none of its rules.
+from helpdesk.sla.policies import SlaSetup
+from helpdesk.store import keys
+from helpdesk.store.conditions import get_or_none
+from helpdesk.store.items import ConfigItem, HelpdeskItem, MacroItem
+from helpdesk.store.table import TableAccess
+
+SLA_SETUP_MAX_AGE = 60.0  # seconds a function keeps the setup it read
+
+
+class Configuration(TableAccess):
+    # the SLA setup
+
+    _sla_setup: ClassVar[tuple[float, SlaSetup] | None] = None
+
+    def sla_setup(self) -> SlaSetup:
+        """The SLA calendars and policies; a function keeps what it read for a
+        minute, so ingesting a message costs no extra read."""
+        cached = Configuration._sla_setup
+        if cached is not None and time.monotonic() - cached[0] < SLA_SETUP_MAX_AGE:
+            return cached[1]
+        item = get_or_none(ConfigItem, *keys.SLA_SETUP_KEY)
+        setup = SlaSetup.model_validate(item.value) if item else SlaSetup()
+        Configuration._sla_setup = (time.monotonic(), setup)
+        return setup
+
+    def put_sla_setup(self, setup: SlaSetup, at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save_setting(ConfigItem(*keys.SLA_SETUP_KEY, value=setup.model_dump(mode="json"), updated_at=at), audit)
+        Configuration._sla_setup = (time.monotonic(), setup)
+
+    @staticmethod
+    def forget_sla_setup() -> None:
+        Configuration._sla_setup = None
+
+    # named settings
+
+    def setting(self, name: str) -> dict[str, Any]:
+        """A named setting, read each time (they change rarely and are read only
+        where needed; an admin's change must apply at once)."""
+        item = get_or_none(ConfigItem, *keys.config_key(name), consistent_read=True)
+        return dict(item.value) if item else {}
+
+    def put_setting(self, name: str, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save_setting(ConfigItem(*keys.config_key(name), value=value, updated_at=at), audit)
+
+    # macros
+
+    def put_macro(self, macro_id: str, name: str, value: dict[str, Any], audit: AuditEntry | None = None) -> None:
+        item = MacroItem(
+            *keys.macro_key(macro_id),
+            value=value,
+            GSI1PK=keys.MACRO_DIRECTORY,
+            GSI1SK=keys.directory_sk(name, macro_id),
+        )
+        self._save_setting(item, audit)
+
+    def get_macro(self, macro_id: str) -> dict[str, Any] | None:
+        item = get_or_none(MacroItem, *keys.macro_key(macro_id))
+        return dict(item.value) if item else None
+
+    def list_macros(self) -> list[dict[str, Any]]:
+        items = HelpdeskItem.by_status.query(keys.MACRO_DIRECTORY)
+        return [dict(item.value) for item in items if isinstance(item, MacroItem)]
+
+    def delete_macro(self, macro_id: str, audit: AuditEntry | None = None) -> None:
+        self._save_setting(MacroItem(*keys.macro_key(macro_id)), audit, delete=True)

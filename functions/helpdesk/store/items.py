@@ -1,0 +1,269 @@
+"""The table's items: one PynamoDB model per entity, all in one table (the
+``type`` attribute tells them apart). Only the store's modules use them; the
+rest of the help desk sees domain models (``helpdesk.models``)."""
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from helpdesk.store.keys import BY_ASSIGNEE, BY_CONTACT, BY_DUE_MINUTE, BY_GROUP, BY_STATUS, IndexKeys
+
+
+def _index(keys: IndexKeys) -> type[GlobalSecondaryIndex[Any]]:
+    meta = type("Meta", (), {"index_name": keys.name, "projection": AllProjection()})
+    attributes = {
+        "Meta": meta,
+        keys.hash_key: UnicodeAttribute(hash_key=True),
+        keys.range_key: UnicodeAttribute(range_key=True),
+    }
+    return type(f"{keys.name}_index", (GlobalSecondaryIndex,), attributes)
+
+
+class HelpdeskItem(Model):
+    """Every item of the table; ``type`` says which entity it is."""
+
+    class Meta:
+        table_name = "unbound"  # set by TableAccess from StoreSettings
+        region: str | None = None
+        host: str | None = None
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    type = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+
+    by_status = _index(BY_STATUS)()
+    by_group = _index(BY_GROUP)()
+    by_assignee = _index(BY_ASSIGNEE)()
+    by_contact = _index(BY_CONTACT)()
+    by_due_minute = _index(BY_DUE_MINUTE)()
+
+
+class TicketItem(HelpdeskItem, discriminator="ticket"):
+    id = UnicodeAttribute()
+    number = NumberAttribute()
+    subject = UnicodeAttribute(default="")
+    status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    group_id = UnicodeAttribute(null=True)
+    assignee_id = UnicodeAttribute(null=True)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    cc = ListAttribute(of=UnicodeAttribute, default=list)
+    custom_fields = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    first_response_at = UTCDateTimeAttribute(null=True)
+    solved_at = UTCDateTimeAttribute(null=True)
+    last_customer_message_at = UTCDateTimeAttribute(null=True)
+    sla = JSONAttribute(null=True)
+    merged_into = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class MessageItem(HelpdeskItem, discriminator="message"):
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    author = JSONAttribute()
+    text = UnicodeAttribute(default="")
+    html = UnicodeAttribute(null=True)
+    full_text = UnicodeAttribute(null=True)
+    attachments = JSONAttribute(default=list)
+    original = JSONAttribute(null=True)
+    notices = JSONAttribute(default=list)
+    channel_message_id = UnicodeAttribute(null=True)
+    thread_key = UnicodeAttribute(null=True)
+    delivery_status = UnicodeAttribute()
+    delivery_error = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class EventItem(HelpdeskItem, discriminator="event"):
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    actor = JSONAttribute()
+    at = UTCDateTimeAttribute()
+    changes = JSONAttribute(default=list)
+
+
+class ContactItem(HelpdeskItem, discriminator="contact"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    country = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    identities = JSONAttribute(default=list)
+    tier = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    merged_into = UnicodeAttribute(null=True)
+    erased_at = UTCDateTimeAttribute(null=True)
+
+
+class IdentityItem(HelpdeskItem, discriminator="identity"):
+    contact_id = UnicodeAttribute()
+    # channel → ticket id of the contact's open conversation, written in the same
+    # transaction as the OPEN# pointer: lets a message on an open conversation be
+    # stored in three calls. The OPEN# pointer stays the truth when they differ.
+    open_tickets = JSONAttribute(default=dict)
+
+
+class OpenConversationItem(HelpdeskItem, discriminator="open_conversation"):
+    ticket_id = UnicodeAttribute()
+
+
+class PointerItem(HelpdeskItem, discriminator="pointer"):
+    """Thread keys, channel message ids and ticket numbers: a key → the ticket."""
+
+    ticket_id = UnicodeAttribute()
+    message_sk = UnicodeAttribute(null=True)
+
+
+class CounterItem(HelpdeskItem, discriminator="counter"):
+    value = NumberAttribute(default=0)
+
+
+class SetAsideItem(HelpdeskItem, discriminator="set_aside"):
+    """Inbound that became no message: quarantined, unreadable, unanswerable
+    auto-replies, unmatched bounces. Kept, with the raw original, for agents."""
+
+    id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    sender = UnicodeAttribute(default="")
+    subject = UnicodeAttribute(default="")
+    original = JSONAttribute(null=True)
+    detail = UnicodeAttribute(default="")
+
+
+class AgentItem(HelpdeskItem, discriminator="agent"):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    group_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    active = BooleanAttribute(default=True)
+
+
+class GroupItem(HelpdeskItem, discriminator="group"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    supervisor_id = UnicodeAttribute(null=True)
+    assignment = JSONAttribute(null=True)
+
+
+class AuditItem(HelpdeskItem, discriminator="audit"):
+    id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    actor = JSONAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute()
+    changes = JSONAttribute(default=list)
+
+
+class BreachItem(HelpdeskItem, discriminator="breach"):
+    """One breach of one SLA timer. The escalation state machine reads
+    ``state`` directly (open → answered) to know whether to go on."""
+
+    id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    metric = UnicodeAttribute()
+    breached_at = UTCDateTimeAttribute()
+    state = UnicodeAttribute()  # BREACH_OPEN until the timer is met, then BREACH_ANSWERED
+    answered_at = UTCDateTimeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)  # the escalation waiting for a supervisor
+    acknowledged_by = UnicodeAttribute(null=True)
+
+
+class ConfigItem(HelpdeskItem, discriminator="config"):
+    value = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class MacroItem(HelpdeskItem, discriminator="macro"):
+    value = JSONAttribute()
+
+
+class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
+    done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
+
+
+class NotificationItem(HelpdeskItem, discriminator="notification"):
+    id = UnicodeAttribute()
+    agent_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    ticket_number = NumberAttribute()
+    subject = UnicodeAttribute(default="")
+    actor = JSONAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class ReadMarkItem(HelpdeskItem, discriminator="read_mark"):
+    read_through = UTCDateTimeAttribute()  # the agent has seen every notification up to here
+
+
+class WordItem(HelpdeskItem, discriminator="word"):
+    """A word of a ticket's subject or a contact's name (``text_index``), for
+    search; kept in the same transaction as the subject or name."""
+
+    target_id = UnicodeAttribute()
+
+
+class LoadItem(HelpdeskItem, discriminator="load"):
+    """How many tickets an agent holds in the statuses that count as their
+    work (``Ticket.load_holder``); kept in the same transaction as every ticket change
+    that moves one, so a cap holds under concurrency."""
+
+    open_tickets = NumberAttribute(default=0)
+
+
+class OnlineItem(HelpdeskItem, discriminator="online"):
+    seen_at = UTCDateTimeAttribute()  # the console last asked for changes
+    available = BooleanAttribute(default=True)  # the agent's own switch
+
+
+class RoundRobinItem(HelpdeskItem, discriminator="round_robin"):
+    last_agent_id = UnicodeAttribute()
+
+
+class PresenceItem(HelpdeskItem, discriminator="presence"):
+    agent_id = UnicodeAttribute()
+    name = UnicodeAttribute(default="")
+    activity = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
+    HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
+    OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
+    BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
+    AuditItem, LoadItem, OnlineItem, RoundRobinItem, WordItem,
+)  # fmt: skip

@@ -1,0 +1,310 @@
+"""The table's shape and every key template: the only place a key is spelled.
+
+One DynamoDB table holds every entity; each item's keys come from one template
+below (STYLE §9). Nothing else in the store writes a key string.
+
+| item                 | PK                          | SK                    |
+|----------------------|-----------------------------|-----------------------|
+| ticket               | ``TICKET#<id>``             | ``META``              |
+| message              | ``TICKET#<id>``             | ``MSG#<sent>#<id>``   |
+| ticket event         | ``TICKET#<id>``             | ``EVT#<at>#<id>``     |
+| SLA breach           | ``TICKET#<id>``             | ``BREACH#<breach id>``|
+| presence on a ticket | ``TICKET#<id>``             | ``PRESENCE#<agent>``  |
+| contact              | ``CONTACT#<id>``            | ``META``              |
+| open conversation    | ``CONTACT#<id>``            | ``OPEN#<channel>``    |
+| identity             | ``IDENT#<kind>#<value>``    | ``IDENT``             |
+| e-mail thread key    | ``THREAD#<Message-ID>``     | ``THREAD``            |
+| channel message id   | ``CHMSG#<channel>#<id>``    | ``CHMSG``             |
+| ticket number        | ``TICKETNUM#<n>``           | ``TICKETNUM``         |
+| ticket counter       | ``COUNTER#ticket_number``   | ``COUNTER``           |
+| set-aside inbound    | ``ASIDE#<yyyy-mm>``         | ``<received>#<id>``   |
+| agent / group        | ``AGENT#<id>`` / ``GROUP#<id>`` | ``META``          |
+| agent notification   | ``AGENT#<id>``              | ``NOTIF#<at>#<id>``   |
+| notifications read   | ``AGENT#<id>``              | ``NOTIFREAD``         |
+| agent's open load    | ``AGENT#<id>``              | ``LOAD``              |
+| agent online         | ``AGENT#<id>``              | ``ONLINE``            |
+| group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
+| macro                | ``MACRO#<id>``              | ``META``              |
+| SLA setup            | ``CONFIG#sla``              | ``META``              |
+| other settings       | ``CONFIG#<name>``           | ``META``              |
+| checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
+| audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
+| word in a subject    | ``WORD#<word>``             | ``T#<created>#<id>``  |
+| word in a name       | ``WORD#<word>``             | ``C#<contact id>``    |
+
+Indexes (all projections ALL): ``by_status`` (status → updated; also the
+directories of agents, groups and macros, by name), ``by_group`` (group +
+status → updated), ``by_assignee`` (assignee or ``-`` + status → updated),
+``by_contact`` (contact → created) and the sparse ``by_due_minute`` (minute
+bucket → due time) that the SLA checker and survey sender read: a ticket with a
+running SLA timer sits in the bucket of the minute its next warning or breach
+is due, and in no bucket otherwise.
+"""
+
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from helpdesk.clock import sortable
+from helpdesk.models import AuditEntry, Channel, Identity, Message, SetAside, Ticket, TicketEvent, TicketStatus
+
+
+class IndexKeys(NamedTuple):
+    name: str
+    hash_key: str
+    range_key: str
+
+
+# The table's shape, stated once. infra/template.yaml must declare the same
+# (tests/unit/test_template_agreement.py compares them).
+HASH_KEY = "PK"
+RANGE_KEY = "SK"
+TTL_ATTRIBUTE = "expires_at"
+BY_STATUS = IndexKeys("by_status", "GSI1PK", "GSI1SK")
+BY_GROUP = IndexKeys("by_group", "GSI2PK", "GSI2SK")
+BY_ASSIGNEE = IndexKeys("by_assignee", "GSI3PK", "GSI3SK")
+BY_CONTACT = IndexKeys("by_contact", "GSI4PK", "GSI4SK")
+BY_DUE_MINUTE = IndexKeys("by_due_minute", "GSI5PK", "GSI5SK")
+INDEXES = (BY_STATUS, BY_GROUP, BY_ASSIGNEE, BY_CONTACT, BY_DUE_MINUTE)
+
+Key = tuple[str, str]  # (PK, SK)
+
+META = "META"
+UNASSIGNED = "-"  # the assignee partition of tickets nobody holds
+AFTER_EVERY_TIME = "~"  # sorts after every ``sortable`` time in a range condition
+
+
+def _by_time(moment: datetime, item_id: str) -> str:
+    """A sort key ordered by time, unique by id."""
+    return f"{sortable(moment)}#{item_id}"
+
+
+# tickets and what hangs off them
+
+
+def ticket_pk(ticket_id: str) -> str:
+    return f"TICKET#{ticket_id}"
+
+
+def ticket_key(ticket_id: str) -> Key:
+    return ticket_pk(ticket_id), META
+
+
+def message_sk(sent_at: datetime, message_id: str) -> str:
+    return f"MSG#{_by_time(sent_at, message_id)}"
+
+
+def message_key(message: Message) -> Key:
+    return ticket_pk(message.ticket_id), message_sk(message.sent_at, message.id)
+
+
+def event_key(event: TicketEvent) -> Key:
+    return ticket_pk(event.ticket_id), f"EVT#{_by_time(event.at, event.id)}"
+
+
+def breach_key(ticket_id: str, breach_id: str) -> Key:
+    return ticket_pk(ticket_id), f"BREACH#{breach_id}"
+
+
+PRESENCE_PREFIX = "PRESENCE#"
+
+
+def presence_key(ticket_id: str, agent_id: str) -> Key:
+    return ticket_pk(ticket_id), f"{PRESENCE_PREFIX}{agent_id}"
+
+
+def ticket_number_key(number: int) -> Key:
+    return f"TICKETNUM#{number}", "TICKETNUM"
+
+
+TICKET_COUNTER_KEY: Key = ("COUNTER#ticket_number", "COUNTER")
+
+
+def thread_key(message_id: str) -> Key:
+    return f"THREAD#{message_id}", "THREAD"
+
+
+def channel_message_key(channel: Channel, channel_message_id: str) -> Key:
+    return f"CHMSG#{channel.value}#{channel_message_id}", "CHMSG"
+
+
+def set_aside_pk(month: datetime) -> str:
+    return f"ASIDE#{month:%Y-%m}"
+
+
+def set_aside_key(entry: SetAside) -> Key:
+    return set_aside_pk(entry.received_at), _by_time(entry.received_at, entry.id)
+
+
+def flow_key(key: Key) -> dict[str, dict[str, str]]:
+    """An item's key as the Step Functions flows read it (DynamoDB JSON)."""
+    return {HASH_KEY: {"S": key[0]}, RANGE_KEY: {"S": key[1]}}
+
+
+# ticket index entries: the partitions queue views read, and the sort keys
+
+
+def status_partition(status: TicketStatus) -> str:
+    return f"STATUS#{status.value}"
+
+
+def group_partition(group_id: str, status: TicketStatus) -> str:
+    return f"GROUP#{group_id}#{status.value}"
+
+
+def assignee_partition(agent_id: str | None, status: TicketStatus) -> str:
+    """``agent_id`` None (or UNASSIGNED): the tickets nobody holds."""
+    return f"AGENT#{agent_id or UNASSIGNED}#{status.value}"
+
+
+def updated_sk(ticket: Ticket) -> str:
+    return _by_time(ticket.updated_at, ticket.id)
+
+
+def created_sk(ticket: Ticket) -> str:
+    return _by_time(ticket.created_at, ticket.id)
+
+
+def due_bucket(moment: datetime) -> str:
+    """The ``by_due_minute`` partition of a moment: its minute, in UTC."""
+    return f"SLA#{moment.astimezone(UTC):%Y-%m-%dT%H:%M}"
+
+
+def due_sk(check: datetime, ticket_id: str) -> str:
+    return _by_time(check, ticket_id)
+
+
+# contacts
+
+
+def contact_pk(contact_id: str) -> str:
+    return f"CONTACT#{contact_id}"
+
+
+def contact_key(contact_id: str) -> Key:
+    return contact_pk(contact_id), META
+
+
+OPEN_PREFIX = "OPEN#"
+
+
+def open_sk(channel: Channel) -> str:
+    return f"{OPEN_PREFIX}{channel.value}"
+
+
+def open_key(contact_id: str, channel: Channel) -> Key:
+    return contact_pk(contact_id), open_sk(channel)
+
+
+def channel_of_open(sk: str) -> Channel:
+    return Channel(sk.removeprefix(OPEN_PREFIX))
+
+
+def identity_key(identity: Identity) -> Key:
+    return f"IDENT#{identity.kind.value}#{identity.value}", "IDENT"
+
+
+# the team: agents, groups, their loads, presence and turns
+
+AGENT_PREFIX = "AGENT#"
+AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, by name
+GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
+MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
+
+
+def directory_sk(name: str, item_id: str) -> str:
+    return f"{name.casefold()}#{item_id}"
+
+
+def agent_pk(agent_id: str) -> str:
+    return f"{AGENT_PREFIX}{agent_id}"
+
+
+def agent_id_of(pk: str) -> str:
+    return pk.removeprefix(AGENT_PREFIX)
+
+
+def agent_key(agent_id: str) -> Key:
+    return agent_pk(agent_id), META
+
+
+def load_key(agent_id: str) -> Key:
+    return agent_pk(agent_id), "LOAD"
+
+
+def online_key(agent_id: str) -> Key:
+    return agent_pk(agent_id), "ONLINE"
+
+
+def group_key(group_id: str) -> Key:
+    return f"GROUP#{group_id}", META
+
+
+def round_robin_key(group_id: str) -> Key:
+    return f"GROUP#{group_id}", "ROUND_ROBIN"
+
+
+# an agent's inbox
+
+NOTIFICATION_PREFIX = "NOTIF#"
+
+
+def notification_key(agent_id: str, at: datetime, notification_id: str) -> Key:
+    return agent_pk(agent_id), f"{NOTIFICATION_PREFIX}{_by_time(at, notification_id)}"
+
+
+def notifications_after(after: datetime | None) -> tuple[str, str]:
+    """The sort-key range of an agent's notifications after ``after`` (all when None)."""
+    lowest = f"{NOTIFICATION_PREFIX}{sortable(after)}" if after is not None else NOTIFICATION_PREFIX
+    return lowest, f"{NOTIFICATION_PREFIX}{AFTER_EVERY_TIME}"
+
+
+def notifications_read_key(agent_id: str) -> Key:
+    return agent_pk(agent_id), "NOTIFREAD"
+
+
+# settings, macros, checkpoints, the audit log
+
+
+def config_key(name: str) -> Key:
+    return f"CONFIG#{name}", META
+
+
+SLA_SETUP_KEY = config_key("sla")
+
+
+def macro_key(macro_id: str) -> Key:
+    return f"MACRO#{macro_id}", META
+
+
+def checkpoint_key(name: str) -> Key:
+    return f"CHECKPOINT#{name}", "CHECKPOINT"
+
+
+def audit_pk(month: datetime) -> str:
+    return f"AUDIT#{month:%Y-%m}"
+
+
+def audit_key(entry: AuditEntry) -> Key:
+    return audit_pk(entry.at), _by_time(entry.at, entry.id)
+
+
+# search words
+
+
+def word_pk(word: str) -> str:
+    return f"WORD#{word}"
+
+
+TICKET_WORD_PREFIX = "T#"
+
+
+def ticket_word_key(word: str, ticket: Ticket) -> Key:
+    return word_pk(word), f"{TICKET_WORD_PREFIX}{created_sk(ticket)}"
+
+
+def contact_word_key(word: str, contact_id: str) -> Key:
+    return word_pk(word), f"C#{contact_id}"
+
+
+def is_ticket_word(sk: str) -> bool:
+    return sk.startswith(TICKET_WORD_PREFIX)
