@@ -32,6 +32,7 @@ from helpdesk.models import (
 )
 from helpdesk.sla.calendars import BusinessCalendar, TimeBlock, weekdays
 from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges, update_ticket
 from helpdesk.tickets.macros import Macro, save_macro
@@ -270,8 +271,8 @@ SEED_ACTOR = Actor(kind=ActorKind.SYSTEM, name="demo seed")
 
 def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int:
     agent_ids = create_agents(session, user_pool_id, store)
-    if not store.sla_setup().policies:  # an administrator's own setup is kept
-        store.put_sla_setup(DEMO_SLA, datetime.now(UTC))
+    if not current_setup(store).policies:  # an administrator's own setup is kept
+        store.put_sla_setup_document(DEMO_SLA.model_dump(mode="json"), datetime.now(UTC))
     for macro in MACROS:
         save_macro(store, macro, SEED_ACTOR)
     if not template_catalog(store).templates:

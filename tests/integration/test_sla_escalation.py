@@ -149,7 +149,7 @@ def desk(aws_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[SlaDesk]:
             }
         )
         store = HelpdeskStore(StoreSettings.from_environment())
-        store.put_sla_setup(SETUP, datetime.now(UTC))
+        store.put_sla_setup_document(SETUP.model_dump(mode="json"), datetime.now(UTC))
         for agent in (ASSIGNEE, SUPERVISOR):
             store.put_agent(agent)
         store.put_group(Group(id="soporte", name="Soporte", supervisor_id=SUPERVISOR.id))

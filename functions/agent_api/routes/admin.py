@@ -17,7 +17,7 @@ from helpdesk.channels.whatsapp.templates import TemplateCatalog, save_template_
 from helpdesk.clock import utc_now
 from helpdesk.models import Agent, Group
 from helpdesk.sla.policies import SlaSetup
-from helpdesk.sla.setup import save_sla_setup
+from helpdesk.sla.setup import current_setup, save_sla_setup
 from helpdesk.team.agents import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
 from helpdesk.tickets.fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
 from helpdesk.tickets.macros import Macro, MacroNotFound, delete_macro, list_macros, save_macro
@@ -112,7 +112,7 @@ def remove_macro(caller: Caller, macro_id: str) -> Response:
 @area.route("/api/sla-setup", role=Role.SUPERVISOR, answer=SlaSetup)
 def sla_setup(caller: Caller) -> Response:
     """The SLA calendars, policies (first match applies) and escalation contacts."""
-    return json_answer(store().sla_setup())
+    return json_answer(current_setup(store()))
 
 
 @area.route("/api/sla-setup", methods=("PUT",), role=Role.ADMIN, answer=SlaSetup, body=SlaSetup)

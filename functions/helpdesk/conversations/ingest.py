@@ -43,6 +43,7 @@ from helpdesk.observability import logger
 from helpdesk.people.contacts import new_contact, normalize_identity
 from helpdesk.retrying import CONFLICTS, until_saved
 from helpdesk.sla.policies import Happened, track
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, IdentityRecord
 
 SUBJECT_FROM_TEXT_LENGTH = 80
@@ -249,7 +250,7 @@ def _open_ticket(
         updated_at=now,
         last_customer_message_at=inbound.sent_at,
     )
-    setup = store.sla_setup()
+    setup = current_setup(store)
     if setup.policies:
         contact = store.get_contact(record.contact_id) if setup.need_contact else None
         ticket = ticket.model_copy(update={"sla": track(None, ticket, Happened.CREATED, setup, now, contact)})
@@ -297,7 +298,9 @@ def _append(inbound: InboundMessage, ticket: Ticket, contact_id: str, store: Hel
         )
     after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
     if ticket.sla is not None and not inbound.automatic:
-        after = after.model_copy(update={"sla": track(ticket, after, Happened.CUSTOMER_WROTE, store.sla_setup(), now)})
+        after = after.model_copy(
+            update={"sla": track(ticket, after, Happened.CUSTOMER_WROTE, current_setup(store), now)}
+        )
     message = _message(inbound, ticket.id, contact_id)
     store.append_message(ticket, after, message, events)
     return IngestResult(ticket=after, message=message, reopened=reopen)

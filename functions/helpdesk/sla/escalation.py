@@ -29,6 +29,7 @@ from helpdesk.models import (
 )
 from helpdesk.observability import logger
 from helpdesk.settings import EscalationSettings
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, breach_key, flow_key, ticket_key
 from helpdesk.team.notices import AgentNotices, NoticeKind
 from helpdesk.tickets.changes import change_until_saved
@@ -183,7 +184,7 @@ def _supervisor(store: HelpdeskStore, ticket: Ticket) -> tuple[str, ...]:
 
 
 def _next_tier(store: HelpdeskStore) -> tuple[str, ...]:
-    return store.sla_setup().escalation_contacts
+    return current_setup(store).escalation_contacts
 
 
 def _reassign_to_supervisor(store: HelpdeskStore, ticket_id: str, step: EscalationStep) -> None:

@@ -7,7 +7,7 @@ keep their due times.
 """
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.models import Actor, AuditEntry
@@ -18,15 +18,31 @@ TARGET = "sla"
 
 
 class SlaSetupRecords(Protocol):
-    """Where the setup is kept (the store)."""
+    """Where the setup is kept (the store keeps it as a document and caches it)."""
 
-    def sla_setup(self) -> SlaSetup: ...
+    def sla_setup_document(self) -> dict[str, Any]: ...
 
-    def put_sla_setup(self, setup: SlaSetup, at: datetime, audit: AuditEntry | None = None) -> None: ...
+    def put_sla_setup_document(
+        self, document: dict[str, Any], at: datetime, audit: AuditEntry | None = None
+    ) -> None: ...
+
+
+# The setup parsed from the last document the store answered: parsing again
+# only when the store read a new one (at most once a minute per function).
+_parsed: tuple[dict[str, Any], SlaSetup] | None = None
+
+
+def current_setup(records: SlaSetupRecords) -> SlaSetup:
+    """The SLA setup in force (an empty one before an administrator saves any)."""
+    global _parsed  # noqa: PLW0603 - a per-process cache, like the store's
+    document = records.sla_setup_document()
+    if _parsed is None or _parsed[0] is not document:
+        _parsed = (document, SlaSetup.model_validate(document))
+    return _parsed[1]
 
 
 def save_sla_setup(records: SlaSetupRecords, setup: SlaSetup, actor: Actor, at: datetime) -> SlaSetup:
     """Replace the SLA setup with ``setup``, auditing each part that changed."""
-    audit = audit_entry(actor, ACTION, TARGET, records.sla_setup(), setup, at)
-    records.put_sla_setup(setup, at, audit)
+    audit = audit_entry(actor, ACTION, TARGET, current_setup(records), setup, at)
+    records.put_sla_setup_document(setup.model_dump(mode="json"), at, audit)
     return setup

@@ -7,12 +7,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from helpdesk.models import AuditEntry
-
-# The store's one import from the domain beyond its models: the SLA setup's
-# schema, because the agent API reads and writes the setup through the store
-# (``store.sla_setup()``, ``store.put_sla_setup(setup)``). The store only
-# validates, caches and saves it; it applies none of its rules.
-from helpdesk.sla.policies import SlaSetup
 from helpdesk.store import keys
 from helpdesk.store.conditions import get_or_none
 from helpdesk.store.items import ConfigItem, HelpdeskItem, MacroItem
@@ -24,22 +18,23 @@ SLA_SETUP_MAX_AGE = 60.0  # seconds a function keeps the setup it read
 class Configuration(TableAccess):
     # the SLA setup
 
-    _sla_setup: ClassVar[tuple[float, SlaSetup] | None] = None
+    _sla_setup: ClassVar[tuple[float, dict[str, Any]] | None] = None
 
-    def sla_setup(self) -> SlaSetup:
-        """The SLA calendars and policies; a function keeps what it read for a
-        minute, so ingesting a message costs no extra read."""
+    def sla_setup_document(self) -> dict[str, Any]:
+        """The SLA calendars and policies as saved (``helpdesk.sla.setup`` reads
+        them); a function keeps what it read for a minute, so ingesting a
+        message costs no extra read. Empty when nothing was saved yet."""
         cached = Configuration._sla_setup
         if cached is not None and time.monotonic() - cached[0] < SLA_SETUP_MAX_AGE:
             return cached[1]
         item = get_or_none(ConfigItem, *keys.SLA_SETUP_KEY)
-        setup = SlaSetup.model_validate(item.value) if item else SlaSetup()
-        Configuration._sla_setup = (time.monotonic(), setup)
-        return setup
+        document = dict(item.value) if item else {}
+        Configuration._sla_setup = (time.monotonic(), document)
+        return document
 
-    def put_sla_setup(self, setup: SlaSetup, at: datetime, audit: AuditEntry | None = None) -> None:
-        self._save_setting(ConfigItem(*keys.SLA_SETUP_KEY, value=setup.model_dump(mode="json"), updated_at=at), audit)
-        Configuration._sla_setup = (time.monotonic(), setup)
+    def put_sla_setup_document(self, document: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
+        self._save_setting(ConfigItem(*keys.SLA_SETUP_KEY, value=document, updated_at=at), audit)
+        Configuration._sla_setup = (time.monotonic(), document)
 
     @staticmethod
     def forget_sla_setup() -> None:

@@ -25,6 +25,7 @@ from helpdesk.models import (
 )
 from helpdesk.retrying import until_saved
 from helpdesk.sla.policies import Happened, policy_fields_changed, track
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 from helpdesk.team import assignment
 from helpdesk.tickets import notifications
@@ -201,7 +202,7 @@ def changes_since(store: HelpdeskStore, viewer: Viewer, since: datetime | None, 
 
 def sla_after_change(store: HelpdeskStore, before: Ticket, after: Ticket) -> TicketSla | None:
     """The SLA timers after a change to the ticket (status, priority, group…)."""
-    setup = store.sla_setup()
+    setup = current_setup(store)
     if not setup.policies and before.sla is None:
         return None
     needs_contact = setup.need_contact and policy_fields_changed(before, after)

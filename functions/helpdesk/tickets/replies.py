@@ -35,6 +35,7 @@ from helpdesk.models import (
 from helpdesk.retrying import until_saved
 from helpdesk.settings import MailSettings
 from helpdesk.sla.policies import Happened, track
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import notifications
 from helpdesk.tickets.attachments import REPLY_ATTACHMENTS, ReplyAttachment
@@ -119,7 +120,7 @@ def reply_to_ticket(
         after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
         if ticket.sla is not None:
             after = after.model_copy(
-                update={"sla": track(ticket, after, Happened.AGENT_REPLIED, store.sla_setup(), now)}
+                update={"sla": track(ticket, after, Happened.AGENT_REPLIED, current_setup(store), now)}
             )
         diffs = [
             FieldChange(field=name, old=plain_value(getattr(ticket, name)), new=plain_value(getattr(after, name)))
