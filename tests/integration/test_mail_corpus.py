@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from helpdesk import connections
 from helpdesk.channels.email.intake import MailOutcome
 from tests.conftest import REGION, corpus_dir
 from tests.integration.conftest import MailDesk
@@ -95,9 +96,7 @@ def test_ses_event_shape_reaches_the_handler(desk: MailDesk) -> None:
     message_id = event["Records"][0]["ses"]["mail"]["messageId"]
     raw = (corpus_dir("chatwoot", "spec", "fixtures", "files") / "only_text.eml").read_bytes()
     boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key=f"inbound/{message_id}", Body=raw)
-    app._store.cache_clear()
-    app._files.cache_clear()
-    app._outbound.cache_clear()
+    connections.forget()
 
     result = app.handler(event, _lambda_context())
 
@@ -116,9 +115,7 @@ def test_s3_notification_through_sqs_reaches_the_handler(desk: MailDesk) -> None
     record["body"] = json.dumps(notification)
     raw = (corpus_dir("chatwoot", "spec", "fixtures", "files") / "only_html.eml").read_bytes()
     boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key="inbound/corpus-sqs-1", Body=raw)
-    app._store.cache_clear()
-    app._files.cache_clear()
-    app._outbound.cache_clear()
+    connections.forget()
 
     result = app.handler(event, _lambda_context())
 

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
+from helpdesk import connections
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind
 from helpdesk.store import HelpdeskStore, TicketQuery
 from local.lambda_runtime import LocalContext, QueueSubscription, QueueWorker
@@ -57,8 +58,6 @@ class WhatsAppDesk:
 
 @pytest.fixture
 def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch, graph_url: str) -> Iterator[WhatsAppDesk]:
-    from whatsapp_webhook import app, worker
-
     boto3.client("s3", region_name=REGION).create_bucket(Bucket="attachments")
     boto3.client("ssm", region_name=REGION).put_parameter(
         Name="/atiende/whatsapp/token", Value="token-abc", Type="SecureString"
@@ -79,12 +78,10 @@ def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch, graph_url: str) ->
         "ATTACHMENTS_BUCKET": "attachments",
     }.items():
         monkeypatch.setenv(name, value)
-    for cached in (app._queue, app._store, worker._store, worker._media):
-        cached.cache_clear()
+    connections.forget()
     subscription = QueueSubscription("WhatsAppWorkerFunction", queue_url, "whatsapp_webhook.worker.handler", 10)
     yield WhatsAppDesk(store, queue_url, QueueWorker(sqs, subscription))
-    for cached in (app._queue, app._store, worker._store, worker._media):
-        cached.cache_clear()
+    connections.forget()
 
 
 def text_message(wa_id: str, wamid: str, body: str, timestamp: int = 1_797_000_000) -> dict[str, Any]:
