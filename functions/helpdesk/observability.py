@@ -29,6 +29,7 @@ NAMESPACE = "Atiende"  # the template sets the same in POWERTOOLS_METRICS_NAMESP
 
 logger = Logger(service=SERVICE)
 
+
 class BusinessMetric(StrEnum):
     """What the help desk counts. Those counted per channel get the channel in
     their name (``MessagesIn.whatsapp``): Powertools keeps one dimension set per
