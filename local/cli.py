@@ -32,6 +32,9 @@ def run(seed_demo: bool) -> int:
     # Before the functions' modules build their loggers: keep the console readable
     # (ATIENDE_LOG_LEVEL=INFO shows every ingest and request).
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", os.environ.get("ATIENDE_LOG_LEVEL", "WARNING"))
+    # Business metrics are CloudWatch's embedded-format lines on stdout: not for a
+    # console (POWERTOOLS_METRICS_DISABLED=false shows them).
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS

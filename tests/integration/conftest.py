@@ -23,10 +23,11 @@ from agent_api.auth import forget_signing_keys
 from agent_api.wiring import forget_connections
 from helpdesk.channels.email.intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
 from helpdesk.channels.email.outbound import deliver_email
-from helpdesk.channels.outbound import OutboundRequest, SqsOutboundQueue
+from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.models import Actor, ActorKind, Channel
 from helpdesk.providers.files import S3FileStore
 from helpdesk.providers.ses import SesMailer
+from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore

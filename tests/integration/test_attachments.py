@@ -13,6 +13,7 @@ import requests
 from helpdesk.channels.email.outbound import deliver_email
 from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
+from helpdesk.files import keep_file
 from helpdesk.models import Channel, Identity, IdentityKind
 from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import mail_settings, store_settings
@@ -28,8 +29,8 @@ def _files() -> S3FileStore:
 
 def _mail_with_files(sender: str, subject: str) -> IngestResult:
     bucket = mail_settings().attachments_bucket
-    photo = _files().put(bucket, "mail", PNG, "foto.png", "image/png")
-    raw = _files().put(bucket, "raw", b"From: x\r\n\r\nhola", "original.eml", "message/rfc822")
+    photo = keep_file(_files(), bucket, "mail", PNG, "foto.png", "image/png")
+    raw = keep_file(_files(), bucket, "raw", b"From: x\r\n\r\nhola", "original.eml", "message/rfc822")
     inbound = InboundMessage(
         channel=Channel.EMAIL,
         channel_message_id=f"ses-{subject}",

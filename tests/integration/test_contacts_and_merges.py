@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest
+from helpdesk.files import keep_file
 from helpdesk.models import Channel, Identity, IdentityKind
 from helpdesk.providers.files import S3FileStore
 from helpdesk.settings import mail_settings, store_settings
@@ -130,7 +131,7 @@ def test_personal_data_is_exported_and_erased_keeping_statistics(api: Api) -> No
     admin = api.token(ADMIN_LOGIN)
     bucket = mail_settings().attachments_bucket
     files = S3FileStore(boto3.client("s3", region_name=store_settings().region))
-    scan = files.put(bucket, "mail", b"%PDF-1.4 cedula", "cedula.pdf", "application/pdf")
+    scan = keep_file(files, bucket, "mail", b"%PDF-1.4 cedula", "cedula.pdf", "application/pdf")
     written = _write(IdentityKind.EMAIL, "pablo.rojas@example.com", "Adjunto mi cédula 1-2345-6789", "ses-pablo-1",
                      subject="Datos para la garantía", attachments=(scan,), name="Pablo Rojas")  # fmt: skip
     contact_id, ticket_id = written.ticket.contact_id, written.ticket.id

@@ -9,8 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+from helpdesk import connections
 from helpdesk.channels.email.intake import MailOutcome
 from tests.conftest import REGION, corpus_dir
+from tests.events import load_event
 from tests.integration.conftest import MailDesk
 
 MAIL_FOLDERS = (
@@ -77,11 +79,6 @@ def test_rates_against_the_corpus_expectations_hold() -> None:
         assert scores[name].passed >= floor, (name, scores[name].failures)
 
 
-def _event(name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((corpus_dir("powertools_lambda_python", "tests", "events") / name).read_text())
-    return event
-
-
 def _lambda_context() -> Any:
     from local.lambda_runtime import LocalContext
 
@@ -91,13 +88,11 @@ def _lambda_context() -> Any:
 def test_ses_event_shape_reaches_the_handler(desk: MailDesk) -> None:
     from inbound_email import app
 
-    event = _event("sesEvent.json")
+    event = load_event("ses_receipt_lambda_action")
     message_id = event["Records"][0]["ses"]["mail"]["messageId"]
     raw = (corpus_dir("chatwoot", "spec", "fixtures", "files") / "only_text.eml").read_bytes()
     boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key=f"inbound/{message_id}", Body=raw)
-    app._store.cache_clear()
-    app._files.cache_clear()
-    app._outbound.cache_clear()
+    connections.forget()
 
     result = app.handler(event, _lambda_context())
 
@@ -108,7 +103,7 @@ def test_ses_event_shape_reaches_the_handler(desk: MailDesk) -> None:
 def test_s3_notification_through_sqs_reaches_the_handler(desk: MailDesk) -> None:
     from inbound_email import app
 
-    event = _event("s3SqsEvent.json")
+    event = load_event("s3_object_created_through_sqs")
     record = event["Records"][0]
     notification = json.loads(record["body"])
     notification["Records"][0]["s3"]["bucket"]["name"] = "raw-mail"
@@ -116,9 +111,7 @@ def test_s3_notification_through_sqs_reaches_the_handler(desk: MailDesk) -> None
     record["body"] = json.dumps(notification)
     raw = (corpus_dir("chatwoot", "spec", "fixtures", "files") / "only_html.eml").read_bytes()
     boto3.client("s3", region_name=REGION).put_object(Bucket="raw-mail", Key="inbound/corpus-sqs-1", Body=raw)
-    app._store.cache_clear()
-    app._files.cache_clear()
-    app._outbound.cache_clear()
+    connections.forget()
 
     result = app.handler(event, _lambda_context())
 

@@ -21,10 +21,10 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import RawMessage, ses_backends
 
-from helpdesk.channels.outbound import SqsOutboundQueue
 from helpdesk.conversations.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, Priority, SlaMetric, SlaTimer, TicketStatus
 from helpdesk.providers.ses import SesMailer
+from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.providers.step_functions import StepFunctionsFlows
 from helpdesk.settings import EscalationSettings, MailSettings, NoticeSettings, StoreSettings
 from helpdesk.sla.checker import CHECKPOINT, check_slas

@@ -14,10 +14,12 @@ from typing import Any
 import boto3
 import pytest
 
+from helpdesk import connections
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind
 from helpdesk.store import HelpdeskStore, TicketQuery
 from local.lambda_runtime import LocalContext, QueueSubscription, QueueWorker
 from tests.conftest import REGION, corpus_dir
+from tests.events import load_event
 from tests.integration.conftest import MEDIA_BYTES
 
 SECRET = "test-app-secret-123"
@@ -57,8 +59,6 @@ class WhatsAppDesk:
 
 @pytest.fixture
 def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch, graph_url: str) -> Iterator[WhatsAppDesk]:
-    from whatsapp_webhook import app, worker
-
     boto3.client("s3", region_name=REGION).create_bucket(Bucket="attachments")
     boto3.client("ssm", region_name=REGION).put_parameter(
         Name="/atiende/whatsapp/token", Value="token-abc", Type="SecureString"
@@ -79,12 +79,10 @@ def wa(store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch, graph_url: str) ->
         "ATTACHMENTS_BUCKET": "attachments",
     }.items():
         monkeypatch.setenv(name, value)
-    for cached in (app._queue, app._store, worker._store, worker._media):
-        cached.cache_clear()
+    connections.forget()
     subscription = QueueSubscription("WhatsAppWorkerFunction", queue_url, "whatsapp_webhook.worker.handler", 10)
     yield WhatsAppDesk(store, queue_url, QueueWorker(sqs, subscription))
-    for cached in (app._queue, app._store, worker._store, worker._media):
-        cached.cache_clear()
+    connections.forget()
 
 
 def text_message(wa_id: str, wamid: str, body: str, timestamp: int = 1_797_000_000) -> dict[str, Any]:
@@ -378,3 +376,103 @@ def test_without_from_and_with_several_contacts_nobody_is_guessed(wa: WhatsAppDe
     assert wa.tickets() == []
     (entry,) = wa.store.set_aside_in_month(datetime.now(UTC))
     assert entry.reason == "no_sender"
+
+
+# --- the real event samples (tests/events) -------------------------------------
+
+
+def _signed(event: dict[str, Any]) -> dict[str, Any]:
+    body = event["body"].encode()
+    event["headers"]["X-Hub-Signature-256"] = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return event
+
+
+def test_api_gateway_samples_verify_and_queue_metas_delivery(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import app
+
+    verification = load_event("api_gateway_whatsapp_verification")
+    assert app.handler(verification, CONTEXT) == {
+        "statusCode": 200,
+        "headers": {"Content-Type": "text/plain"},
+        "body": "1158201444",
+    }
+
+    delivery = _signed(load_event("api_gateway_whatsapp_post"))
+    assert app.handler(delivery, CONTEXT)["statusCode"] == 200
+    assert wa.waiting() == 1
+    wa.worker.drain()
+
+    (ticket,) = wa.tickets()
+    thread = wa.store.get_thread(ticket.id)
+    assert thread is not None and [m.text for m in thread.messages] == ["Hola, ¿abren el domingo?"]
+    assert thread.contact is not None and thread.contact.name == "Rosa Gómez"
+
+
+def test_api_gateway_sample_with_metas_placeholder_signature_is_refused(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import app
+
+    assert app.handler(load_event("api_gateway_whatsapp_post"), CONTEXT)["statusCode"] == 401
+    assert wa.waiting() == 0
+
+
+def _sample_wamid() -> str:
+    sample = load_event("whatsapp_webhook_text_message")
+    return str(sample["entry"][0]["changes"][0]["value"]["messages"][0]["id"])
+
+
+def test_social_messaging_sample_through_sns_reaches_a_ticket(wa: WhatsAppDesk) -> None:
+    from whatsapp_webhook import worker
+
+    assert worker.handler(load_event("sns_social_messaging_whatsapp"), CONTEXT) == {"handled": 1}
+
+    stored = wa.store.find_channel_message(Channel.WHATSAPP, _sample_wamid())
+    assert stored is not None and stored.text == "Hola, ¿abren el domingo?"
+    assert len(wa.tickets()) == 1
+
+
+def test_one_failing_sns_record_neither_loses_nor_repeats_the_others(
+    wa: WhatsAppDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whatsapp_webhook import worker
+
+    from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
+    from helpdesk.records import RecordsFailed
+
+    # Given an SNS delivery whose first record names media Meta cannot serve right now
+    event = load_event("sns_social_messaging_whatsapp")
+    good = event["Records"][0]
+    bad = json.loads(json.dumps(good))
+    bad["Sns"]["MessageId"] = "sns-media-down"
+    entry = _image_message("wamid.SNSIMG", "media-down")["entry"][0]
+    bad["Sns"]["Message"] = json.dumps(
+        {**json.loads(good["Sns"]["Message"]), "whatsAppWebhookEntry": json.dumps(entry)}
+    )
+    event["Records"] = [bad, good]
+    real_media = GraphWhatsApp.media
+
+    def media(self: GraphWhatsApp, media_id: str, max_bytes: int) -> tuple[bytes, str]:
+        if media_id == "media-down":
+            raise WhatsAppUnavailable("HTTP 503")
+        return real_media(self, media_id, max_bytes)
+
+    monkeypatch.setattr(GraphWhatsApp, "media", media)
+
+    # When SNS invokes the worker, it fails naming only that record
+    with pytest.raises(RecordsFailed) as failed:
+        worker.handler(event, CONTEXT)
+    assert failed.value.failed == ["sns-media-down"]
+
+    # Then the record after it was not lost
+    assert wa.store.find_channel_message(Channel.WHATSAPP, _sample_wamid()) is not None
+    assert wa.store.find_channel_message(Channel.WHATSAPP, "wamid.SNSIMG") is None
+
+    # When Lambda retries the event once Meta serves the media again
+    monkeypatch.setattr(GraphWhatsApp, "media", real_media)
+    assert worker.handler(event, CONTEXT) == {"handled": 2}
+
+    # Then the late message is in, with its media, and the other is not repeated
+    late = wa.store.find_channel_message(Channel.WHATSAPP, "wamid.SNSIMG")
+    assert late is not None and len(late.attachments) == 1
+    for ticket in wa.tickets():
+        thread = wa.store.get_thread(ticket.id)
+        assert thread is not None and len(thread.messages) == 1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from helpdesk.channels.outbound import OutboundRequest, SqsOutboundQueue
+from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.channels.whatsapp.outbound import deliver_whatsapp
 from helpdesk.channels.whatsapp.templates import (
     ApprovedTemplate,
@@ -17,6 +17,7 @@ from helpdesk.channels.whatsapp.templates import (
 from helpdesk.conversations.ingest import ingest
 from helpdesk.errors import OutsideWindow
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus
+from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore

@@ -1,7 +1,7 @@
-"""Outbound messages wait on a queue for their channel's sender."""
+"""Outbound messages wait on a queue (``OutboundQueue``) for their channel's
+sender; the SQS adapter is ``helpdesk.providers.sqs.SqsOutboundQueue``."""
 
-import json
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
@@ -23,15 +23,6 @@ class OutboundQueue(Protocol):
     def enqueue(self, request: OutboundRequest) -> None: ...
 
 
-class SqsOutboundQueue:
-    def __init__(self, client: Any, queue_url: str) -> None:
-        self._sqs = client
-        self._url = queue_url
-
-    def enqueue(self, request: OutboundRequest) -> None:
-        self._sqs.send_message(QueueUrl=self._url, MessageBody=json.dumps(request.model_dump(mode="json")))
-
-
 def queued_message(store: HelpdeskStore, request: OutboundRequest) -> Message | None:
     """The message a request names, if it still waits to be sent (None when it
     is gone or an earlier delivery of the request already handled it)."""
@@ -39,3 +30,17 @@ def queued_message(store: HelpdeskStore, request: OutboundRequest) -> Message | 
     if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
         return None
     return message
+
+
+def __getattr__(name: str) -> object:
+    """``SqsOutboundQueue`` moved to ``helpdesk.providers.sqs``; the agent API still
+    imports it from here until it takes its queue from ``helpdesk.connections`` (issue 12)."""
+    if name == "SqsOutboundQueue":
+        from helpdesk.providers.sqs import SqsOutboundQueue
+
+        return SqsOutboundQueue
+    raise AttributeError(name)
+
+
+if TYPE_CHECKING:
+    from helpdesk.providers.sqs import SqsOutboundQueue  # noqa: F401 - see __getattr__

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
+from helpdesk.files import FileStore
 from helpdesk.models import Actor, ActorKind, Contact, FieldChange, Message, TicketEvent, TicketThread
 from helpdesk.people.changes import MOST_TICKETS, ContactWrite, live_contact, rewrite_contact
-from helpdesk.providers.files import FileStore
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import change_until_saved
 

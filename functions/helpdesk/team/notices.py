@@ -3,7 +3,8 @@ sent as e-mail from the support address, in Spanish first with English below.
 
 They are not ticket messages: the customer never sees them, and they are built
 with the standard library's ``email`` under ``policy.SMTP`` (no header
-injection from a subject a customer wrote).
+injection from a subject a customer wrote). They leave through the same
+``Mailer`` as replies to customers.
 """
 
 from dataclasses import dataclass
@@ -12,15 +13,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
-from typing import Protocol
 
+from helpdesk.channels.email.outbound import Mailer
 from helpdesk.clock import utc_now
 from helpdesk.models import SlaMetric, Ticket
 from helpdesk.settings import NoticeSettings
-
-
-class Mailer(Protocol):
-    def send(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> str: ...
 
 
 class NoticeKind(StrEnum):

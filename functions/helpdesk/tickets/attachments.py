@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
+from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Attachment, Channel, Message, Ticket
-from helpdesk.providers.files import FileStore
 from helpdesk.store import HelpdeskStore
 
 # The API answers at most 6 MB and JSON carries files as base64 (4/3 larger):
@@ -77,7 +77,7 @@ def upload(files: FileStore, bucket: str, ticket: Ticket, file: Upload) -> Attac
     if len(content) > UPLOAD_LIMIT:
         raise AttachmentTooLarge(file.filename)
     name = " ".join(file.filename.replace("/", "_").replace("\\", "_").split())
-    return files.put(bucket, upload_prefix(ticket.id), content, name, file.content_type)
+    return keep_file(files, bucket, upload_prefix(ticket.id), content, name, file.content_type)
 
 
 def for_reply(

@@ -1,13 +1,22 @@
 """An e-mail received by the support address becomes a ticket message, a bounce
 on the reply it bounces, or a set-aside entry: never nothing (ARCHITECTURE §3,
 flows 1 and 2).
+
+SES stores each mail's raw MIME in the raw-mail bucket before anyone reads it;
+how it was announced (an S3 notification through SQS, or an SES receipt rule's
+own event, which also carries SES's verdicts) becomes a ``StoredMail``, and
+``file_stored_mail`` files it.
 """
 
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+from urllib.parse import unquote_plus
+
+from pydantic import BaseModel, ConfigDict
 
 from helpdesk.channels.email.parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
 from helpdesk.channels.email.reply_text import visible_text
@@ -15,12 +24,15 @@ from helpdesk.channels.email.thread_keys import ticket_in_addresses, ticket_in_m
 from helpdesk.channels.outbound import OutboundQueue
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest
 from helpdesk.errors import AutomaticMessageWithoutTicket, InvalidIdentity
+from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Attachment, Channel, DeliveryStatus, Identity, IdentityKind, Notice, SetAside
-from helpdesk.observability import logger
-from helpdesk.providers.files import FileStore
-from helpdesk.settings import MailSettings
+from helpdesk.observability import BusinessMetric, count, logger
+from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import acknowledge_new_ticket
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parser.models import SesRecordModel
 
 MAX_TEXT = 64 * 1024
 MAX_FULL_TEXT = 128 * 1024
@@ -87,6 +99,10 @@ def receive_mail(
         return _set_aside(store, delivery, parsed, "no_sender", parsed.sender.email)
     except AutomaticMessageWithoutTicket:
         return _set_aside(store, delivery, parsed, "automatic_without_ticket")
+    if not result.duplicate:
+        count(BusinessMetric.MESSAGES_IN, Channel.EMAIL)
+    if result.created_ticket:
+        count(BusinessMetric.TICKETS_CREATED, Channel.EMAIL)
     if result.created_ticket and outbound is not None:
         acknowledge_new_ticket(store, outbound, result.ticket, store.get_contact(result.ticket.contact_id), settings)
     return _receipt(result)
@@ -188,7 +204,9 @@ def _store_attachments(
             notices.append(Notice(key="attachment_too_large", params={"filename": label, "size": str(size)}))
             continue
         total += size
-        attachment = files.put(settings.attachments_bucket, "mail", part.content, part.filename, part.declared_type)
+        attachment = keep_file(
+            files, settings.attachments_bucket, "mail", part.content, part.filename, part.declared_type
+        )
         stored.append(attachment)
         if part.content_id:
             by_content_id[part.content_id.lower()] = attachment
@@ -221,6 +239,7 @@ def _bounce(store: HelpdeskStore, delivery: MailDelivery, parsed: ParsedMail) ->
         return _set_aside(store, delivery, parsed, reason, f"{report.status} {report.diagnostic}".strip())
     error = f"{report.status} {report.diagnostic}".strip() or "bounced"
     store.mark_delivery(bounced, DeliveryStatus.FAILED, error)
+    count(BusinessMetric.SENDS_FAILED, Channel.EMAIL)
     logger.info("bounce recorded", extra={"ticket_id": bounced.ticket_id, "message_id": bounced.id})
     return MailReceipt(MailOutcome.BOUNCE_RECORDED, ticket_id=bounced.ticket_id, message_id=bounced.id)
 
@@ -254,3 +273,94 @@ def raw_mail_reference(bucket: str, key: str, raw: bytes) -> Attachment:
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
     )
+
+
+@dataclass(frozen=True)
+class StoredMail:
+    """A received mail SES already stored: where its raw MIME is, the provider's
+    id it is filed under, and what SES's checks said, when the event says."""
+
+    bucket: str
+    key: str
+    provider_id: str
+    received_at: datetime
+    recipients: tuple[str, ...] = ()
+    spam_verdict: str | None = None
+    virus_verdict: str | None = None
+
+
+def file_stored_mail(
+    stored: StoredMail, store: HelpdeskStore, files: FileStore, settings: MailSettings, outbound: OutboundQueue
+) -> MailReceipt:
+    """Read a stored mail's raw MIME and file it (``receive_mail``)."""
+    raw = files.get(stored.bucket, stored.key)
+    delivery = MailDelivery(
+        provider_id=stored.provider_id,
+        original=raw_mail_reference(stored.bucket, stored.key, raw),
+        received_at=stored.received_at,
+        recipients=stored.recipients,
+        spam_verdict=stored.spam_verdict,
+        virus_verdict=stored.virus_verdict,
+    )
+    receipt = receive_mail(raw, delivery, store, files, settings, outbound)
+    logger.info("mail received", extra={"outcome": receipt.outcome.value, "ticket_id": receipt.ticket_id})
+    return receipt
+
+
+def stored_by_ses(record: "SesRecordModel", raw_mail_bucket: str) -> StoredMail:
+    """An SES receipt rule's Lambda event: the rule's S3 action wrote the mail at
+    ``RAW_MAIL_PREFIX`` + SES message id, and SES's verdicts come with it."""
+    mail, receipt = record.ses.mail, record.ses.receipt
+    return StoredMail(
+        bucket=raw_mail_bucket,
+        key=raw_mail_prefix() + mail.messageId,
+        provider_id=mail.messageId,
+        received_at=mail.timestamp,
+        recipients=tuple(str(r).lower() for r in receipt.recipients),
+        spam_verdict=receipt.spamVerdict.status,
+        virus_verdict=receipt.virusVerdict.status,
+    )
+
+
+class _Bucket(BaseModel):
+    name: str
+
+
+class _Object(BaseModel):
+    key: str
+
+
+class _S3Entity(BaseModel):
+    bucket: _Bucket
+    object: _Object
+
+
+class _S3Record(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    eventName: str
+    eventTime: datetime
+    s3: _S3Entity
+
+
+class ObjectCreatedNotification(BaseModel):
+    """The fields of an S3 event notification intake uses (S3 sends an
+    ``s3:TestEvent`` without ``Records`` when the notification is configured)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    Records: list[_S3Record] = []
+    Event: str | None = None
+
+
+def stored_by_s3(notification: str) -> list[StoredMail]:
+    """The mails an S3 notification announces (the body of an SQS message); the
+    object's name, which SES makes its message id, is the provider's id."""
+    announced = ObjectCreatedNotification.model_validate_json(notification)
+    found = []
+    for s3 in announced.Records:
+        if not s3.eventName.startswith("ObjectCreated"):
+            continue
+        key = unquote_plus(s3.s3.object.key)
+        found.append(StoredMail(s3.s3.bucket.name, key, key.rsplit("/", 1)[-1], s3.eventTime.astimezone(UTC)))
+    return found

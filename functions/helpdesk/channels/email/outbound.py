@@ -16,9 +16,9 @@ from typing import Protocol
 
 from helpdesk.channels.email.thread_keys import reply_address, subject_for_reply
 from helpdesk.channels.outbound import OutboundRequest, queued_message
+from helpdesk.files import FileStore
 from helpdesk.models import ActorKind, Attachment, Contact, DeliveryStatus, IdentityKind, Message, Ticket
 from helpdesk.observability import logger
-from helpdesk.providers.files import FileStore
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 
@@ -26,7 +26,11 @@ MAX_REFERENCES = 20
 
 
 class Mailer(Protocol):
-    def send(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> str: ...
+    """Sends mail we composed, as it is (our headers kept): replies to customers
+    and notices to agents. The SES adapter is ``helpdesk.providers.ses.SesMailer``."""
+
+    def send(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> str:
+        """Send ``raw`` from ``sender`` to ``recipients``; the provider's message id."""
 
 
 @dataclass(frozen=True)

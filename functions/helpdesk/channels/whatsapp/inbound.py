@@ -1,9 +1,11 @@
 """WhatsApp Cloud API webhooks into the help desk (ARCHITECTURE §3, flow 1).
 
 The webhook only checks the signature, splits Meta's envelope into one queue
-item per customer message or status, and answers at once; the worker maps each
-item here: a message becomes an ``InboundMessage`` for ``ingest``, a status
-updates the delivery of the outbound message it names and never opens a ticket.
+item per customer message or status, and answers at once (``accept_webhook``);
+the worker maps each item here (``handle_update``): a message becomes an
+``InboundMessage`` for ``ingest``, a status updates the delivery of the outbound
+message it names and never opens a ticket. AWS End User Messaging Social's SNS
+notifications carry the same entries (``handle_social_messaging``).
 
 Meta's payloads are read leniently (unknown fields are kept, not refused): new
 fields appear often, and ``wa_id``, ``from``, ``contacts`` and the newer user-id
@@ -19,15 +21,19 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import HelpdeskError, InvalidIdentity
+from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
-from helpdesk.providers.files import FileStore
+from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.providers.whatsapp_graph import WhatsAppRejected
+from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "played": 3}
+MAX_KEPT_BODY = 64 * 1024
 
 
 class InvalidSignature(HelpdeskError):
@@ -73,6 +79,67 @@ def verify_signature(raw_body: bytes, header: str | None, app_secret: str) -> No
     expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower()):
         raise InvalidSignature("signature does not match")
+
+
+class UpdateQueue(Protocol):
+    def enqueue(self, items: list[tuple[str, str, BaseModel]]) -> None:
+        """``items``: (message group, deduplication id, body); in order per group."""
+
+
+def verification_challenge(params: dict[str, str], settings: WhatsAppSettings) -> str | None:
+    """Meta's subscription check: the challenge to echo when the token is ours, else None."""
+    if params.get("hub.mode") == "subscribe" and params.get("hub.verify_token") == settings.verify_token:
+        return params.get("hub.challenge", "")
+    return None
+
+
+def accept_webhook(
+    raw_body: bytes, signature: str | None, settings: WhatsAppSettings, queue: UpdateQueue, store: HelpdeskStore
+) -> int:
+    """Queue each customer message and status of a signed delivery; how many.
+    Raises ``InvalidSignature`` (nothing stored). A signed body that is not Meta's
+    envelope is kept aside for inspection and counted, not refused: Meta would
+    retry it for days."""
+    try:
+        verify_signature(raw_body, signature, settings.app_secret)
+    except InvalidSignature:
+        logger.warning("webhook signature refused")
+        raise
+    try:
+        updates = split_webhook(raw_body)
+    except ValueError as exc:
+        _keep_malformed(raw_body, str(exc), store)
+        return 0
+    queue.enqueue([(u.group, u.dedup_id, u) for u in updates])
+    logger.info("webhook queued", extra={"updates": len(updates)})
+    return len(updates)
+
+
+def _keep_malformed(raw_body: bytes, reason: str, store: HelpdeskStore) -> None:
+    store.set_aside(
+        SetAside(
+            id=hashlib.sha256(raw_body).hexdigest()[:32],
+            channel=Channel.WHATSAPP,
+            reason="malformed_webhook",
+            received_at=utc_now(),
+            detail=f"{reason}\n{raw_body[:MAX_KEPT_BODY].decode('utf-8', 'replace')}",
+        )
+    )
+    count(BusinessMetric.MALFORMED_WEBHOOKS)
+    logger.warning("malformed webhook kept", extra={"reason": reason})
+
+
+def handle_social_messaging(
+    sns_message: str, store: HelpdeskStore, media: "MediaStorage | None" = None
+) -> list[IngestResult | Message | None]:
+    """Apply the updates of one AWS End User Messaging Social notification; one
+    that is not such a notification is logged and ignored (retrying cannot help)."""
+    try:
+        updates = split_social_messaging(sns_message)
+    except ValueError:
+        logger.warning("social messaging notification not understood; ignored")
+        return []
+    return [handle_update(update, store, media) for update in updates]
 
 
 def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
@@ -166,19 +233,28 @@ def handle_update(
         inbound = inbound_message(update)
         if media is not None and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None:
             inbound = _with_media(inbound, media)
-        return ingest(inbound, store)
+        result = ingest(inbound, store)
     except InvalidIdentity:
-        store.set_aside(
-            SetAside(
-                id=update.dedup_id,
-                channel=Channel.WHATSAPP,
-                reason="no_sender",
-                received_at=datetime.now(UTC),
-                sender=update.group[:64],
-                detail=json.dumps(update.item)[:4000],
-            )
-        )
+        _set_aside_without_sender(update, store)
         return None
+    if not result.duplicate:
+        count(BusinessMetric.MESSAGES_IN, Channel.WHATSAPP)
+    if result.created_ticket:
+        count(BusinessMetric.TICKETS_CREATED, Channel.WHATSAPP)
+    return result
+
+
+def _set_aside_without_sender(update: QueuedUpdate, store: HelpdeskStore) -> None:
+    store.set_aside(
+        SetAside(
+            id=update.dedup_id,
+            channel=Channel.WHATSAPP,
+            reason="no_sender",
+            received_at=datetime.now(UTC),
+            sender=update.group[:64],
+            detail=json.dumps(update.item)[:4000],
+        )
+    )
 
 
 def _with_media(inbound: InboundMessage, media: MediaStorage) -> InboundMessage:
@@ -197,7 +273,7 @@ def _with_media(inbound: InboundMessage, media: MediaStorage) -> InboundMessage:
             notices.append(Notice(key="media_unavailable", params={**notice.params, "reason": refused.title}))
             continue
         filename = notice.params.get("filename", "")
-        attachments.append(media.files.put(media.bucket, "whatsapp", content, filename, mime_type))
+        attachments.append(keep_file(media.files, media.bucket, "whatsapp", content, filename, mime_type))
         notices.append(notice)
     return inbound.model_copy(update={"attachments": tuple(attachments), "notices": tuple(notices)})
 

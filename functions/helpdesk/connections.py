@@ -1,0 +1,179 @@
+"""The store and the providers' adapters, built once per process on first use.
+
+Every function takes its table, queues, buckets and providers from here, so
+each is built in one place and only when a path needs it: importing this module
+builds nothing (not even boto3 is imported), and a function pays only for the
+clients its work touches. With ``helpdesk.providers`` this is the only place
+that imports boto3. ``forget`` drops everything built (tests and the local stack
+point the environment at another account).
+"""
+
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from helpdesk.settings import (
+    DeadLetterSettings,
+    EventSettings,
+    NoticeSettings,
+    auth_settings,
+    mail_settings,
+    outbound_settings,
+    store_settings,
+    whatsapp_sender_settings,
+    whatsapp_settings,
+)
+
+if TYPE_CHECKING:
+    from helpdesk.admin.dead_letters import DeadLetterQueues
+    from helpdesk.channels.email.outbound import Mailer
+    from helpdesk.channels.whatsapp.inbound import MediaStorage
+    from helpdesk.channels.whatsapp.outbound import WhatsAppSender
+    from helpdesk.files import FileStore
+    from helpdesk.providers.cognito import CognitoDirectory
+    from helpdesk.providers.eventbridge import EventBridgeBus
+    from helpdesk.providers.sqs import SqsFifoQueue, SqsOutboundQueue
+    from helpdesk.providers.step_functions import StepFunctionsFlows
+    from helpdesk.providers.whatsapp_graph import GraphWhatsApp
+    from helpdesk.store import HelpdeskStore
+    from helpdesk.team.notices import AgentNotices
+
+
+@lru_cache(maxsize=1)
+def store() -> "HelpdeskStore":
+    from helpdesk.store import HelpdeskStore
+
+    return HelpdeskStore(store_settings())
+
+
+@cache
+def _client(service: str) -> Any:
+    """One boto3 client per AWS service, in the table's region (the endpoint,
+    in the local stack, comes from ``AWS_ENDPOINT_URL``)."""
+    import boto3
+
+    return boto3.client(service, region_name=store_settings().region)  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def outbound_queue() -> "SqsOutboundQueue":
+    from helpdesk.providers.sqs import SqsOutboundQueue
+
+    return SqsOutboundQueue(_client("sqs"), outbound_settings().outbound_queue_url)
+
+
+@lru_cache(maxsize=1)
+def update_queue() -> "SqsFifoQueue":
+    """Where the WhatsApp webhook leaves each customer message and status."""
+    from helpdesk.providers.sqs import SqsFifoQueue
+
+    return SqsFifoQueue(_client("sqs"), whatsapp_settings().updates_queue_url)
+
+
+@lru_cache(maxsize=1)
+def dead_letters() -> "DeadLetterQueues":
+    from helpdesk.providers.sqs import SqsDeadLetters
+
+    return SqsDeadLetters(_client("sqs"), DeadLetterSettings.from_environment().urls)
+
+
+@lru_cache(maxsize=1)
+def files() -> "FileStore":
+    from helpdesk.providers.files import S3FileStore
+
+    return S3FileStore(_client("s3"))
+
+
+@lru_cache(maxsize=1)
+def mailer() -> "Mailer":
+    from helpdesk.providers.ses import SesMailer
+
+    return SesMailer(_client("ses"))
+
+
+@lru_cache(maxsize=1)
+def agent_notices() -> "AgentNotices":
+    from helpdesk.team.notices import AgentNotices
+
+    return AgentNotices(mailer(), NoticeSettings.from_environment())
+
+
+@lru_cache(maxsize=1)
+def graph_whatsapp() -> "GraphWhatsApp":
+    """Meta's Graph API with the business number's token, read from SSM on the
+    first call that needs it."""
+    from helpdesk.providers.whatsapp_graph import GraphWhatsApp
+
+    sender = whatsapp_sender_settings()
+    return GraphWhatsApp.with_token_in_ssm(
+        sender.graph_url, sender.phone_number_id, _client("ssm"), sender.access_token_parameter
+    )
+
+
+@lru_cache(maxsize=1)
+def whatsapp_sender() -> "WhatsAppSender":
+    """Replies leave through Meta's Graph API, or through AWS End User Messaging
+    Social when the number is linked to AWS (``WHATSAPP_PROVIDER``)."""
+    settings = whatsapp_sender_settings()
+    if settings.provider == "social_messaging":
+        from helpdesk.providers.social_messaging import SocialMessagingWhatsApp
+
+        return SocialMessagingWhatsApp(_client("socialmessaging"), settings.origination_phone_number_id)
+    return graph_whatsapp()
+
+
+@lru_cache(maxsize=1)
+def whatsapp_media() -> "MediaStorage":
+    """Media customers send: fetched from the Graph API into the attachments bucket."""
+    from helpdesk.channels.whatsapp.inbound import MediaStorage
+
+    mail = mail_settings()
+    return MediaStorage(
+        source=graph_whatsapp(), files=files(), bucket=mail.attachments_bucket, max_bytes=mail.max_attachment_bytes
+    )
+
+
+@lru_cache(maxsize=1)
+def bus() -> "EventBridgeBus":
+    from helpdesk.providers.eventbridge import EventBridgeBus
+
+    return EventBridgeBus(_client("events"), EventSettings.from_environment().bus_name)
+
+
+@lru_cache(maxsize=1)
+def flows() -> "StepFunctionsFlows":
+    from helpdesk.providers.step_functions import StepFunctionsFlows
+
+    return StepFunctionsFlows(_client("stepfunctions"))
+
+
+@lru_cache(maxsize=1)
+def directory() -> "CognitoDirectory":
+    """The agents' sign-in directory (the local stack points it at moto's Cognito)."""
+    import boto3
+
+    from helpdesk.providers.cognito import CognitoDirectory
+
+    settings = auth_settings()
+    client = boto3.client("cognito-idp", region_name=settings.region, endpoint_url=settings.endpoint_override)
+    return CognitoDirectory(client, settings.user_pool_id)
+
+
+def forget() -> None:
+    """Drop everything built: the next use builds it again from the environment."""
+    for built in (
+        store,
+        _client,
+        outbound_queue,
+        update_queue,
+        dead_letters,
+        files,
+        mailer,
+        agent_notices,
+        graph_whatsapp,
+        whatsapp_sender,
+        whatsapp_media,
+        bus,
+        flows,
+        directory,
+    ):
+        built.cache_clear()

@@ -1,0 +1,29 @@
+"""Real event samples, one JSON file each, loaded by name (as Powertools' own
+tests do). Where each shape comes from:
+
+- ``ses_receipt_lambda_action.json``, ``s3_object_created_through_sqs.json``:
+  Powertools for AWS Lambda (Python)'s ``tests/events`` (MIT-0), as AWS documents
+  an SES receipt rule's Lambda action and an S3 notification delivered by SQS;
+- ``whatsapp_webhook_text_message.json``: a customer's text message as Meta's
+  WhatsApp Cloud API webhook reference shows it;
+- ``api_gateway_whatsapp_post.json``, ``api_gateway_whatsapp_verification.json``:
+  API Gateway's REST proxy event (payload format 1.0) carrying Meta's delivery
+  of that webhook, and Meta's subscription check; the signature headers are
+  placeholders a test replaces with its own HMAC;
+- ``sns_social_messaging_whatsapp.json``: the same entry as AWS End User
+  Messaging Social publishes it to SNS (its documented event header, the entry
+  as a JSON string in ``whatsAppWebhookEntry``), delivered to Lambda by SNS.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).resolve().parent
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """The sample ``name`` (with or without ``.json``), fresh for each call."""
+    path = FOLDER / (name if name.endswith(".json") else f"{name}.json")
+    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return event
