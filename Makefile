@@ -49,6 +49,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check functions local tests bench
 	$(BIN)/ruff format --check functions local tests bench
 	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc
-from agent_api.wiring import store
+from helpdesk import connections
 from helpdesk.access import Role, Viewer
 from helpdesk.models import Actor, ActorKind
 from helpdesk.observability import logger
@@ -46,7 +46,7 @@ class Caller:
 def caller_of(principal: Principal) -> Caller:
     """The agents table has the last word on role, groups and whether the agent
     may work at all, so an admin's change applies at once, not at the next sign-in."""
-    agent = store().get_agent(principal.agent_id)
+    agent = connections.store().get_agent(principal.agent_id)
     if agent is not None and not agent.active:
         raise Unauthenticated("deactivated agent")
     role = Role(agent.role) if agent else Role(principal.role)

@@ -117,3 +117,20 @@ class AgentAtCapacity(HelpdeskError):
     """The agent already holds as many tickets as their group allows."""
 
     message_key = "error.agent_at_capacity"
+
+
+# What a WhatsApp provider (Meta's Graph API, AWS End User Messaging Social) answers
+# when it does not send: the domain decides, the adapters raise.
+
+
+class WhatsAppRejected(Exception):
+    """Meta refused the message for good (e.g. 131047 outside the 24-hour window)."""
+
+    def __init__(self, code: int, title: str) -> None:
+        super().__init__(f"{code}: {title}")
+        self.code = code
+        self.title = title
+
+
+class WhatsAppUnavailable(Exception):
+    """Meta could not take it now (rate limit, server error): try again later."""

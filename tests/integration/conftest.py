@@ -20,7 +20,7 @@ import requests
 
 from agent_api import app as agent_app
 from agent_api.auth import forget_signing_keys
-from agent_api.wiring import forget_connections
+from helpdesk import connections
 from helpdesk.channels.email.intake import MailDelivery, MailReceipt, raw_mail_reference, receive_mail
 from helpdesk.channels.email.outbound import deliver_email
 from helpdesk.channels.outbound import OutboundRequest
@@ -239,7 +239,7 @@ def _forget_everything() -> None:
     """Each module's stack has its own ports: drop every client the app kept."""
     forget_settings()
     forget_signing_keys()
-    forget_connections()
+    connections.forget()
     for value in vars(agent_app).values():
         if callable(getattr(value, "cache_clear", None)):
             value.cache_clear()

@@ -435,7 +435,8 @@ def test_one_failing_sns_record_neither_loses_nor_repeats_the_others(
 ) -> None:
     from whatsapp_webhook import worker
 
-    from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
+    from helpdesk.errors import WhatsAppUnavailable
+    from helpdesk.providers.whatsapp_graph import GraphWhatsApp
     from helpdesk.records import RecordsFailed
 
     # Given an SNS delivery whose first record names media Meta cannot serve right now

@@ -15,10 +15,10 @@ from helpdesk.channels.whatsapp.templates import (
     save_template_catalog,
 )
 from helpdesk.conversations.ingest import ingest
-from helpdesk.errors import OutsideWindow
+from helpdesk.errors import OutsideWindow, WhatsAppUnavailable
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus
 from helpdesk.providers.sqs import SqsOutboundQueue
-from helpdesk.providers.whatsapp_graph import GraphWhatsApp, WhatsAppUnavailable
+from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import ReplyDraft, TemplateChoice, reply_to_ticket

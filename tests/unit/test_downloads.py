@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 
 from helpdesk.access import NotAllowed, Role, Viewer
+from helpdesk.files import FileStore
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -19,7 +20,6 @@ from helpdesk.models import (
     Ticket,
     TicketThread,
 )
-from helpdesk.providers.files import FileStore
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.attachments import LINK_SECONDS, PREVIEW_LIMIT, AttachmentTooLarge
 from helpdesk.tickets.downloads import download_link, preview

@@ -8,8 +8,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from helpdesk.errors import WhatsAppRejected, WhatsAppUnavailable
 from helpdesk.providers.social_messaging import META_API_VERSION, SocialMessagingWhatsApp
-from helpdesk.providers.whatsapp_graph import WhatsAppRejected, WhatsAppUnavailable, text_payload
+from helpdesk.providers.whatsapp_graph import text_payload
 
 ORIGIN = "phone-number-id-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d"
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer, require_same
-from agent_api.wiring import dead_letter_queues, directory, store
+from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.admin.dead_letter_view import DeadLetters, dead_letter_view
 from helpdesk.channels.whatsapp.templates import TemplateCatalog, save_template_catalog, template_catalog
@@ -30,33 +30,33 @@ area = Area("admin")
 @area.route("/api/agents", answer=answers.Team)
 def agents(caller: Caller) -> Response:
     """The team, by name: who a ticket can be assigned to or a note can mention."""
-    return json_answer({"agents": [a.model_dump(mode="json") for a in store().list_agents()]})
+    return json_answer({"agents": [a.model_dump(mode="json") for a in connections.store().list_agents()]})
 
 
 @area.route("/api/agents", methods=("POST",), role=Role.ADMIN, answer=Agent, status=201, body=AgentInvite)
 def invite(caller: Caller, body: AgentInvite) -> Response:
     """Invite an agent (administrators): Cognito e-mails them a temporary password."""
-    return json_answer(invite_agent(store(), directory(), body, caller.actor), status=201)
+    return json_answer(invite_agent(connections.store(), connections.directory(), body, caller.actor), status=201)
 
 
 @area.route("/api/agents/{agent_id}", methods=("PATCH",), role=Role.ADMIN, answer=Agent, body=AgentChanges)
 def change_an_agent(caller: Caller, agent_id: str, body: AgentChanges) -> Response:
     """Change an agent's name, role or groups, or deactivate them (administrators);
     the last active administrator cannot be demoted or deactivated."""
-    return json_answer(change_agent(store(), directory(), agent_id, body, caller.actor))
+    return json_answer(change_agent(connections.store(), connections.directory(), agent_id, body, caller.actor))
 
 
 @area.route("/api/groups", answer=answers.Groups)
 def groups(caller: Caller) -> Response:
     """The groups, by name, with their supervisor and assignment settings."""
-    return json_answer(answers.Groups(groups=store().list_groups()))
+    return json_answer(answers.Groups(groups=connections.store().list_groups()))
 
 
 @area.route("/api/groups/{group_id}", methods=("PUT",), role=Role.ADMIN, answer=Group, body=Group)
 def put_group(caller: Caller, group_id: str, body: Group) -> Response:
     """Create or change a group (administrators)."""
     require_same(group_id, body.id, GroupNotFound)
-    return json_answer(save_group(store(), body, caller.actor))
+    return json_answer(save_group(connections.store(), body, caller.actor))
 
 
 # --- what tickets carry ------------------------------------------------------------------
@@ -65,44 +65,44 @@ def put_group(caller: Caller, group_id: str, body: Group) -> Response:
 @area.route("/api/ticket-fields", answer=TicketFieldSetup)
 def ticket_fields(caller: Caller) -> Response:
     """The team's tags and custom field definitions."""
-    return json_answer(ticket_field_setup(store()))
+    return json_answer(ticket_field_setup(connections.store()))
 
 
 @area.route("/api/ticket-fields", methods=("PUT",), role=Role.ADMIN, answer=TicketFieldSetup, body=TicketFieldSetup)
 def put_ticket_fields(caller: Caller, body: TicketFieldSetup) -> Response:
     """Replace the tags and custom field definitions (administrators)."""
-    return json_answer(save_ticket_field_setup(store(), body, caller.actor, utc_now()))
+    return json_answer(save_ticket_field_setup(connections.store(), body, caller.actor, utc_now()))
 
 
 @area.route("/api/whatsapp-templates", answer=TemplateCatalog)
 def whatsapp_templates(caller: Caller) -> Response:
     """The WhatsApp templates Meta approved: what the reply box offers outside the 24-hour window."""
-    return json_answer(template_catalog(store()))
+    return json_answer(template_catalog(connections.store()))
 
 
 @area.route("/api/whatsapp-templates", methods=("PUT",), role=Role.ADMIN, answer=TemplateCatalog, body=TemplateCatalog)
 def put_whatsapp_templates(caller: Caller, body: TemplateCatalog) -> Response:
     """Replace the list of approved WhatsApp templates (administrators)."""
-    return json_answer(save_template_catalog(store(), body, caller.actor, utc_now()))
+    return json_answer(save_template_catalog(connections.store(), body, caller.actor, utc_now()))
 
 
 @area.route("/api/macros", answer=answers.Macros)
 def macros(caller: Caller) -> Response:
     """The team's macros, by name."""
-    return json_answer(answers.Macros(macros=list_macros(store())))
+    return json_answer(answers.Macros(macros=list_macros(connections.store())))
 
 
 @area.route("/api/macros/{macro_id}", methods=("PUT",), role=Role.ADMIN, answer=Macro, body=Macro)
 def put_macro(caller: Caller, macro_id: str, body: Macro) -> Response:
     """Create or replace a macro (administrators); unknown placeholders are refused."""
     require_same(macro_id, body.id, MacroNotFound)
-    return json_answer(save_macro(store(), body, caller.actor))
+    return json_answer(save_macro(connections.store(), body, caller.actor))
 
 
 @area.route("/api/macros/{macro_id}", methods=("DELETE",), role=Role.ADMIN, answer=answers.Deleted)
 def remove_macro(caller: Caller, macro_id: str) -> Response:
     """Delete a macro (administrators)."""
-    delete_macro(store(), macro_id, caller.actor)
+    delete_macro(connections.store(), macro_id, caller.actor)
     return json_answer(answers.Deleted(deleted=macro_id))
 
 
@@ -112,14 +112,14 @@ def remove_macro(caller: Caller, macro_id: str) -> Response:
 @area.route("/api/sla-setup", role=Role.SUPERVISOR, answer=SlaSetup)
 def sla_setup(caller: Caller) -> Response:
     """The SLA calendars, policies (first match applies) and escalation contacts."""
-    return json_answer(current_setup(store()))
+    return json_answer(current_setup(connections.store()))
 
 
 @area.route("/api/sla-setup", methods=("PUT",), role=Role.ADMIN, answer=SlaSetup, body=SlaSetup)
 def replace_sla_setup(caller: Caller, body: SlaSetup) -> Response:
     """Replace the SLA setup (administrators). Tickets pick up a changed
     policy the next time they change; running timers keep their due times."""
-    return json_answer(save_sla_setup(store(), body, caller.actor, utc_now()))
+    return json_answer(save_sla_setup(connections.store(), body, caller.actor, utc_now()))
 
 
 # --- looking back ------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class AuditParams(BaseModel):
 def audit(caller: Caller, query: AuditParams) -> Response:
     """One month of the audit log, newest first (administrators)."""
     month = _month_start(query.month)
-    return json_answer(answers.AuditMonth(month=f"{month:%Y-%m}", entries=store().audit_log(month)))
+    return json_answer(answers.AuditMonth(month=f"{month:%Y-%m}", entries=connections.store().audit_log(month)))
 
 
 class SetAsideParams(BaseModel):
@@ -156,7 +156,7 @@ def set_aside(caller: Caller, query: SetAsideParams) -> Response:
     """Inbound that became no ticket message (quarantined, unreadable, auto-replies
     answering nothing, unmatched bounces), newest first, for one month."""
     month = _month_start(query.month)
-    entries = store().set_aside_in_month(month)
+    entries = connections.store().set_aside_in_month(month)
     return json_answer({"month": f"{month:%Y-%m}", "entries": [e.model_dump(mode="json") for e in entries]})
 
 
@@ -164,4 +164,4 @@ def set_aside(caller: Caller, query: SetAsideParams) -> Response:
 def dead_letters(caller: Caller) -> Response:
     """What the queues gave up on (mail that kept failing, replies, WhatsApp
     updates), with a sample of each, so agents see it and can follow up."""
-    return json_answer(dead_letter_view(dead_letter_queues()))
+    return json_answer(dead_letter_view(connections.dead_letters()))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent_api import answers
 from agent_api.routes.tickets import MergeRequest
 from agent_api.routing import Area, Caller, json_answer, require_same
-from agent_api.wiring import file_store, store
+from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.clock import utc_now
 from helpdesk.models import Contact
@@ -23,7 +23,7 @@ area = Area("contacts")
 @area.route("/api/contacts/{contact_id}", answer=answers.ContactHistory)
 def contact(caller: Caller, contact_id: str) -> Response:
     """A contact with their tickets across channels, newest first."""
-    found, history = contact_history(store(), caller.viewer, contact_id)
+    found, history = contact_history(connections.store(), caller.viewer, contact_id)
     return json_answer(answers.ContactHistory(contact=found, tickets=history))
 
 
@@ -31,7 +31,7 @@ def contact(caller: Caller, contact_id: str) -> Response:
 def edit_contact(caller: Caller, contact_id: str, body: ContactChanges) -> Response:
     """Correct a contact's details or ways to reach them (409 when another
     contact holds an identity: merge them instead)."""
-    return json_answer(change_contact(store(), contact_id, body, caller.actor))
+    return json_answer(change_contact(connections.store(), contact_id, body, caller.actor))
 
 
 @area.route(
@@ -40,13 +40,13 @@ def edit_contact(caller: Caller, contact_id: str, body: ContactChanges) -> Respo
 def merge_contact(caller: Caller, contact_id: str, body: MergeRequest) -> Response:
     """Merge a duplicate (``source_id``) into this contact: identities, tickets
     and open conversations move here (supervisors)."""
-    return json_answer(merge_contacts(store(), contact_id, body.source_id, caller.actor))
+    return json_answer(merge_contacts(connections.store(), contact_id, body.source_id, caller.actor))
 
 
 @area.route("/api/contacts/{contact_id}/export", role=Role.ADMIN, answer=ContactExport)
 def export_personal_data(caller: Caller, contact_id: str) -> Response:
     """Everything kept about a contact, for their data request (administrators; audited)."""
-    return json_answer(export_contact(store(), contact_id, caller.actor, utc_now()))
+    return json_answer(export_contact(connections.store(), contact_id, caller.actor, utc_now()))
 
 
 class ErasureRequest(BaseModel):
@@ -62,4 +62,4 @@ def erase_personal_data(caller: Caller, contact_id: str, body: ErasureRequest) -
     """Erase a contact's personal data, keeping ticket statistics (administrators;
     audited; ``confirm`` must repeat the contact's id)."""
     require_same(contact_id, body.confirm, ErasureNotConfirmed)
-    return json_answer(erase_contact(store(), file_store(), contact_id, caller.actor, utc_now()))
+    return json_answer(erase_contact(connections.store(), connections.files(), contact_id, caller.actor, utc_now()))

@@ -5,7 +5,7 @@ from chalice import Response
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
-from agent_api.wiring import file_store, store
+from helpdesk import connections
 from helpdesk.clock import utc_now
 from helpdesk.models import Attachment
 from helpdesk.settings import mail_settings
@@ -24,15 +24,17 @@ BYTES = "application/octet-stream"  # file answers are bytes (the app declares i
 def upload_attachment(caller: Caller, ticket_id: str, body: attachments.Upload) -> Response:
     """Upload a file (base64, up to 4 MB) to attach to an e-mail reply on this
     ticket; the reply names it by the ``key`` answered."""
-    ticket = visible_ticket(store(), caller.viewer, ticket_id)
-    return json_answer(attachments.upload(file_store(), mail_settings().attachments_bucket, ticket, body), status=201)
+    ticket = visible_ticket(connections.store(), caller.viewer, ticket_id)
+    return json_answer(
+        attachments.upload(connections.files(), mail_settings().attachments_bucket, ticket, body), status=201
+    )
 
 
 @area.route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}", answer=answers.FileBytes)
 def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A message's file as bytes for a preview (``index``: 0, 1… or ``original``;
     send ``Accept: application/octet-stream``); 413 beyond 4 MB: ask for its link."""
-    content = preview(store(), file_store(), caller.viewer, ticket_id, message_id, index)
+    content = preview(connections.store(), connections.files(), caller.viewer, ticket_id, message_id, index)
     headers: dict[str, str | list[str]] = {
         "Content-Type": BYTES,
         "X-Content-Type-Options": "nosniff",
@@ -44,5 +46,7 @@ def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str
 @area.route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}/link", answer=answers.FileLink)
 def attachment_link(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A download address for a message's file, valid for 5 minutes."""
-    link = download_link(store(), file_store(), caller.viewer, ticket_id, message_id, index, utc_now())
+    link = download_link(
+        connections.store(), connections.files(), caller.viewer, ticket_id, message_id, index, utc_now()
+    )
     return json_answer(answers.FileLink(url=link.url, filename=link.filename, expires_at=link.expires_at))

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
-from agent_api.wiring import store
+from helpdesk import connections
 from helpdesk.clock import utc_now
 from helpdesk.models import PresenceActivity
 from helpdesk.team import assignment
@@ -23,7 +23,7 @@ area = Area("me")
 @area.route("/api/me", answer=answers.Me)
 def me(caller: Caller) -> Response:
     principal = caller.principal
-    available, _ = store().availability(principal.agent_id)
+    available, _ = connections.store().availability(principal.agent_id)
     return json_answer(
         {
             "agent_id": principal.agent_id,
@@ -45,14 +45,14 @@ class Availability(BaseModel):
 @area.route("/api/me/availability", methods=("PUT",), answer=Availability, body=Availability)
 def availability(caller: Caller, body: Availability) -> Response:
     """Available (round robin may assign to me while my console is open) or away."""
-    assignment.set_availability(store(), caller.viewer.agent_id, body.available, utc_now())
+    assignment.set_availability(connections.store(), caller.viewer.agent_id, body.available, utc_now())
     return json_answer(body)
 
 
 @area.route("/api/notifications", answer=answers.Notifications)
 def my_notifications(caller: Caller) -> Response:
     """The caller's latest notifications (assignments, mentions), newest first."""
-    found, read_through = notifications.recent(store(), caller.viewer.agent_id)
+    found, read_through = notifications.recent(connections.store(), caller.viewer.agent_id)
     return json_answer(answers.Notifications(notifications=found, read_through=read_through))
 
 
@@ -65,7 +65,7 @@ class ReadThrough(BaseModel):
 @area.route("/api/notifications/read", methods=("POST",), answer=answers.ReadMark, body=ReadThrough)
 def read_notifications(caller: Caller, body: ReadThrough) -> Response:
     """Mark the caller's notifications read up to a moment (the mark never moves back)."""
-    marked = notifications.mark_read(store(), caller.viewer.agent_id, body.through)
+    marked = notifications.mark_read(connections.store(), caller.viewer.agent_id, body.through)
     return json_answer(answers.ReadMark(read_through=marked))
 
 
@@ -83,8 +83,8 @@ def changes(caller: Caller, query: ChangesParams) -> Response:
     """What changed since ``since`` (tickets the caller may see, and their new
     notifications): the console asks every 2 s and reloads only what moved."""
     now = utc_now()
-    assignment.mark_seen(store(), caller.viewer.agent_id, now, _SEEN_WRITTEN)  # online for round robin
-    return json_answer(changes_since(store(), caller.viewer, query.since, now))
+    assignment.mark_seen(connections.store(), caller.viewer.agent_id, now, _SEEN_WRITTEN)  # online for round robin
+    return json_answer(changes_since(connections.store(), caller.viewer, query.since, now))
 
 
 class PresenceReport(BaseModel):
@@ -97,14 +97,18 @@ class PresenceReport(BaseModel):
 def presence(caller: Caller, ticket_id: str, body: PresenceReport) -> Response:
     """The caller is viewing or replying to a ticket (repeat every few seconds);
     the answer is who else is on it now."""
-    visible_ticket(store(), caller.viewer, ticket_id)
-    others = collisions.be_present(store(), ticket_id, caller.viewer.agent_id, caller.actor.name, body.activity)
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    others = collisions.be_present(
+        connections.store(), ticket_id, caller.viewer.agent_id, caller.actor.name, body.activity
+    )
     return json_answer(answers.PresentAgents(present=others))
 
 
 @area.route("/api/tickets/{ticket_id}/presence", methods=("DELETE",), answer=answers.PresentAgents)
 def leave_ticket(caller: Caller, ticket_id: str) -> Response:
     """The caller left the ticket's page."""
-    visible_ticket(store(), caller.viewer, ticket_id)
-    collisions.leave(store(), ticket_id, caller.viewer.agent_id)
-    return json_answer(answers.PresentAgents(present=collisions.others_on(store(), ticket_id, caller.viewer.agent_id)))
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    collisions.leave(connections.store(), ticket_id, caller.viewer.agent_id)
+    return json_answer(
+        answers.PresentAgents(present=collisions.others_on(connections.store(), ticket_id, caller.viewer.agent_id))
+    )

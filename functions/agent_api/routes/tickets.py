@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
-from agent_api.wiring import file_store, flows, outbound_queue, store
+from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.settings import mail_settings
@@ -47,7 +47,7 @@ class TicketListParams(BaseModel):
 def tickets(caller: Caller, query: TicketListParams) -> Response:
     """A queue view, newest activity first, limited to the tickets the caller may see."""
     page = queue_page(
-        store(),
+        connections.store(),
         caller.viewer,
         query.status,
         channel=query.channel,
@@ -69,18 +69,22 @@ class SearchParams(BaseModel):
 @area.route("/api/search", answer=answers.TicketPage, query=SearchParams)
 def search(caller: Caller, query: SearchParams) -> Response:
     """Tickets by number (48213 or #48213), contact e-mail, or phone/WhatsApp number."""
-    return json_answer(answers.TicketPage(tickets=visible_search(store(), caller.viewer, query.q), cursor=None))
+    return json_answer(
+        answers.TicketPage(tickets=visible_search(connections.store(), caller.viewer, query.q), cursor=None)
+    )
 
 
 @area.route("/api/tickets/bulk", methods=("POST",), answer=answers.BulkOutcomes, body=BulkChange)
 def bulk(caller: Caller, body: BulkChange) -> Response:
     """The same changes on up to 100 tickets; each ticket says how it went."""
-    return json_answer(answers.BulkOutcomes(results=bulk_update(store(), body, caller.viewer, caller.actor)))
+    return json_answer(
+        answers.BulkOutcomes(results=bulk_update(connections.store(), body, caller.viewer, caller.actor))
+    )
 
 
 @area.route("/api/tickets/{ticket_id}", answer=TicketThread)
 def ticket(caller: Caller, ticket_id: str) -> Response:
-    return json_answer(visible_thread(store(), caller.viewer, ticket_id))
+    return json_answer(visible_thread(connections.store(), caller.viewer, ticket_id))
 
 
 class TicketUpdate(TicketChanges):
@@ -95,23 +99,27 @@ class TicketUpdate(TicketChanges):
 
 @area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate)
 def change_ticket(caller: Caller, ticket_id: str, body: TicketUpdate) -> Response:
-    return json_answer(update_ticket(store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer))
+    return json_answer(
+        update_ticket(connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer)
+    )
 
 
 @area.route("/api/tickets/{ticket_id}/replies", methods=("POST",), answer=Message, status=202, body=ReplyDraft)
 def reply(caller: Caller, ticket_id: str, body: ReplyDraft) -> Response:
     """A public reply on the ticket's channel: stored at once, sent by the
     outbound function (202: its delivery status follows on the message)."""
-    ticket = visible_ticket(store(), caller.viewer, ticket_id)
-    files = attachments.for_reply(file_store(), mail_settings().attachments_bucket, ticket, body.attachments)
-    message = reply_to_ticket(store(), outbound_queue(), ticket_id, body, caller.actor, mail_settings(), files)
+    ticket = visible_ticket(connections.store(), caller.viewer, ticket_id)
+    files = attachments.for_reply(connections.files(), mail_settings().attachments_bucket, ticket, body.attachments)
+    message = reply_to_ticket(
+        connections.store(), connections.outbound_queue(), ticket_id, body, caller.actor, mail_settings(), files
+    )
     return json_answer(message, status=202)
 
 
 @area.route("/api/tickets/{ticket_id}/notes", methods=("POST",), answer=Message, status=201, body=NoteDraft)
 def note(caller: Caller, ticket_id: str, body: NoteDraft) -> Response:
     """An internal note: agents only, never sent; mentions name agents."""
-    return json_answer(add_note(store(), ticket_id, body, caller.actor, caller.viewer), status=201)
+    return json_answer(add_note(connections.store(), ticket_id, body, caller.actor, caller.viewer), status=201)
 
 
 class MergeRequest(BaseModel):
@@ -124,17 +132,19 @@ class MergeRequest(BaseModel):
 def merge_ticket(caller: Caller, ticket_id: str, body: MergeRequest) -> Response:
     """Merge another ticket of the same contact (``source_id``) into this one;
     the other is closed as merged. Both must be within the caller's reach."""
-    visible_ticket(store(), caller.viewer, ticket_id)
-    visible_ticket(store(), caller.viewer, body.source_id)
-    return json_answer(merge_tickets(store(), ticket_id, body.source_id, caller.actor))
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    visible_ticket(connections.store(), caller.viewer, body.source_id)
+    return json_answer(merge_tickets(connections.store(), ticket_id, body.source_id, caller.actor))
 
 
 @area.route("/api/tickets/{ticket_id}/macros/{macro_id}", methods=("POST",), answer=answers.MacroApplied)
 def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
     """Apply a macro to a ticket: its changes, then its reply with placeholders filled."""
-    macro = get_macro(store(), macro_id)
-    visible_ticket(store(), caller.viewer, ticket_id)
-    ticket, reply = apply_macro(store(), outbound_queue(), ticket_id, macro, caller.actor, mail_settings())
+    macro = get_macro(connections.store(), macro_id)
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    ticket, reply = apply_macro(
+        connections.store(), connections.outbound_queue(), ticket_id, macro, caller.actor, mail_settings()
+    )
     return json_answer(answers.MacroApplied(ticket=ticket, reply=reply))
 
 
@@ -149,6 +159,6 @@ def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Respon
     (409 when nothing waits: acknowledged already, or the flow moved on)."""
     from helpdesk.sla.escalation import acknowledge
 
-    visible_ticket(store(), caller.viewer, ticket_id)
-    acknowledge(store(), flows(), ticket_id, breach_id, caller.actor)
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    acknowledge(connections.store(), connections.flows(), ticket_id, breach_id, caller.actor)
     return json_answer({"acknowledged": breach_id})

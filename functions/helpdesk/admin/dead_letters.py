@@ -4,7 +4,7 @@ adapter is ``helpdesk.providers.sqs.SqsDeadLetters``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 MAX_BODY = 4000
 
@@ -28,17 +28,3 @@ class DeadLetterQueue:
 class DeadLetterQueues(Protocol):
     def peek(self, per_queue: int = 10) -> list[DeadLetterQueue]:
         """Each queue's name, how many wait in it, and up to ``per_queue`` of them."""
-
-
-def __getattr__(name: str) -> object:
-    """``SqsDeadLetters`` moved to ``helpdesk.providers.sqs``; the agent API still
-    imports it from here until it takes it from ``helpdesk.connections`` (issue 12)."""
-    if name == "SqsDeadLetters":
-        from helpdesk.providers.sqs import SqsDeadLetters
-
-        return SqsDeadLetters
-    raise AttributeError(name)
-
-
-if TYPE_CHECKING:
-    from helpdesk.providers.sqs import SqsDeadLetters  # noqa: F401 - see __getattr__

@@ -1,7 +1,7 @@
 """Outbound messages wait on a queue (``OutboundQueue``) for their channel's
 sender; the SQS adapter is ``helpdesk.providers.sqs.SqsOutboundQueue``."""
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
@@ -30,17 +30,3 @@ def queued_message(store: HelpdeskStore, request: OutboundRequest) -> Message | 
     if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
         return None
     return message
-
-
-def __getattr__(name: str) -> object:
-    """``SqsOutboundQueue`` moved to ``helpdesk.providers.sqs``; the agent API still
-    imports it from here until it takes its queue from ``helpdesk.connections`` (issue 12)."""
-    if name == "SqsOutboundQueue":
-        from helpdesk.providers.sqs import SqsOutboundQueue
-
-        return SqsOutboundQueue
-    raise AttributeError(name)
-
-
-if TYPE_CHECKING:
-    from helpdesk.providers.sqs import SqsOutboundQueue  # noqa: F401 - see __getattr__

@@ -8,9 +8,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from helpdesk.errors import WhatsAppRejected, WhatsAppUnavailable
 from helpdesk.providers.whatsapp_graph import (
-    WhatsAppRejected,
-    WhatsAppUnavailable,
     buttons_payload,
     read_payload,
     template_payload,

@@ -13,20 +13,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from helpdesk.errors import WhatsAppRejected, WhatsAppUnavailable
+
 TIMEOUT_SECONDS = 10
-
-
-class WhatsAppRejected(Exception):
-    """Meta refused the message for good (e.g. 131047 outside the 24-hour window)."""
-
-    def __init__(self, code: int, title: str) -> None:
-        super().__init__(f"{code}: {title}")
-        self.code = code
-        self.title = title
-
-
-class WhatsAppUnavailable(Exception):
-    """Meta could not take it now (rate limit, server error): try again later."""
 
 
 class GraphWhatsApp:

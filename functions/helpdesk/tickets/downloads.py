@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from helpdesk.access import Viewer
-from helpdesk.providers.files import FileStore
+from helpdesk.files import FileStore
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.attachments import LINK_SECONDS, PREVIEW_LIMIT, AttachmentTooLarge, on_message
 

@@ -23,11 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
-from helpdesk.errors import HelpdeskError, InvalidIdentity
+from helpdesk.errors import HelpdeskError, InvalidIdentity, WhatsAppRejected
 from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
 from helpdesk.observability import BusinessMetric, count, logger
-from helpdesk.providers.whatsapp_graph import WhatsAppRejected
 from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
 

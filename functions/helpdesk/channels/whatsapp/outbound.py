@@ -4,9 +4,9 @@ approved template the agent chose outside it."""
 from typing import Protocol
 
 from helpdesk.channels.outbound import OutboundRequest, queued_message
+from helpdesk.errors import WhatsAppRejected
 from helpdesk.models import DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
-from helpdesk.providers.whatsapp_graph import WhatsAppRejected
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import template_of
 
