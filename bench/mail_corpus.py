@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from helpdesk.channels.email.parsing import html_to_text, parse_mail
+from helpdesk.channels.email.html_text import html_to_text
+from helpdesk.channels.email.parsing import parse_mail
 from helpdesk.channels.email.reply_text import visible_text, without_quotes
 
 ROOT = Path(__file__).resolve().parents[1]

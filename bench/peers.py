@@ -90,7 +90,7 @@ def _cases() -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, Any]]]:
 
 def _matches(result: str, expect: dict[str, Any]) -> bool:
     if "html" in expect:
-        from helpdesk.channels.email.parsing import html_to_text
+        from helpdesk.channels.email.html_text import html_to_text
 
         text = html_to_text(result) if "<" in result else result
         return "".join(text.split()) == "".join(expect["html"].split())

@@ -4,7 +4,7 @@ no Spanish mail; these are written from each client's reply format.)"""
 
 import pytest
 
-from helpdesk.channels.email.parsing import html_to_text
+from helpdesk.channels.email.html_text import html_to_text
 from helpdesk.channels.email.reply_text import visible_text, without_quotes
 
 NEW = "Sí, el número de pedido es 4821.\nGracias."

@@ -20,31 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
-from html.parser import HTMLParser
 
-CHARSET_ALIASES = {
-    "x-unknown": "latin-1",
-    "unknown-8bit": "latin-1",
-    "unknown": "latin-1",
-    "iso-8859-8-i": "iso-8859-8",
-    "cp-850": "cp850",
-    "x-user-defined": "latin-1",
-    "gb2312": "gb18030",  # a superset: mails labelled GB2312 often use GBK characters
-    "iso-gb2312": "gb18030",
-    "x-gbk": "gb18030",
-    "gbk": "gb18030",
-    "ks_c_5601-1987": "cp949",
-    "windows-874": "cp874",
-    "iso-2022-jp": "iso2022_jp_ext",  # with the NEC extensions (①, ㈱…) Japanese mail uses
-    "ansi_x3.4-1968": "ascii",
-    "utf8": "utf-8",
-}
-# Wider relatives to try when a part does not decode in its declared charset.
-FALLBACKS = {
-    "iso-2022-jp": ("iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_2"),
-    "us-ascii": ("windows-1252",),
-    "iso-8859-1": ("windows-1252",),
-}
+from helpdesk.channels.email.decoding import CHARSET_ALIASES, clean_header, decode_bytes, decode_words, raw_header
+from helpdesk.channels.email.html_text import html_to_text
+
 AUTO_SUBMITTED_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
 OUT_OF_OFFICE_SUBJECT = re.compile(
     r"(out of (the )?office|auto(matic)?[ -]?(reply|response|antwort)|abwesenheit|"
@@ -145,7 +124,7 @@ class _Reader:
         structured parser cannot read it."""
         try:
             value = message.get(name)
-            text = _clean_header(str(value)) if value is not None else ""
+            text = clean_header(str(value)) if value is not None else ""
             if "\ufffd" not in text and not _SURROGATES.search(text):
                 return text
         except Exception:  # noqa: BLE001 - malformed header
@@ -155,13 +134,13 @@ class _Reader:
     def raw_header_text(self, message: Message, name: str) -> str:
         """Our own decoding of a header: charset aliases (GB2312 as GB18030…),
         and raw 8-bit bytes read in the charset the body declares."""
-        raw = _raw_header(message, name)
+        raw = raw_header(message, name)
         if not raw:
             return ""
         if _SURROGATES.search(raw):
             data = raw.encode("ascii", "surrogateescape")
             raw = decode_bytes(data, _body_charset(message))[0]
-        return _clean_header(_decode_words(raw))
+        return clean_header(decode_words(raw))
 
     def addresses(self, message: Message, name: str) -> tuple[Address, ...]:
         found: list[Address] = []
@@ -186,11 +165,11 @@ class _Reader:
         return tuple(found)
 
     def message_ids(self, message: Message, name: str) -> tuple[str, ...]:
-        raw = _raw_header(message, name) or ""
+        raw = raw_header(message, name) or ""
         return tuple(dict.fromkeys(MESSAGE_ID.findall(raw)))
 
     def date(self, message: Message) -> datetime | None:
-        raw = _raw_header(message, "date")
+        raw = raw_header(message, "date")
         if not raw:
             return None
         try:
@@ -328,7 +307,7 @@ class _Reader:
 
     def is_auto_reply(self, message: Message, subject: str) -> bool:
         def header(name: str) -> str:
-            return (_raw_header(message, name) or "").strip().lower()
+            return (raw_header(message, name) or "").strip().lower()
 
         auto_submitted = header("auto-submitted")
         if auto_submitted and auto_submitted != "no":
@@ -342,48 +321,6 @@ class _Reader:
         if header("x-auto-response-suppress") in ("all", "oof", "autoreply"):
             return True
         return bool(OUT_OF_OFFICE_SUBJECT.search(subject))
-
-
-def decode_bytes(data: bytes, declared: str) -> tuple[str, str]:
-    """Text from bytes, never failing. Strictly in the declared charset (or its
-    alias and wider relatives), then UTF-8; then, for the stateful ISO-2022
-    family, the declared charset with replacement marks; then UTF-8 where it is
-    valid with stray bytes read as Windows-1252 (mail edited by two programs);
-    then a detected charset; then Latin-1. Returns (text, how)."""
-    codec = CHARSET_ALIASES.get(declared, declared)
-    candidates = [codec, *FALLBACKS.get(declared, ())] if declared else []
-    for candidate in dict.fromkeys(candidates):
-        with contextlib.suppress(LookupError, UnicodeDecodeError):
-            return data.decode(candidate), candidate
-    if declared.startswith("iso-2022"):  # 7-bit: would pass for UTF-8, but is not
-        with contextlib.suppress(LookupError):
-            return data.decode(codec, errors="replace"), f"{codec} (lenient)"
-    with contextlib.suppress(UnicodeDecodeError):
-        return data.decode("utf-8"), "utf-8"
-    if _has_utf8_sequences(data):
-        return _utf8_with_stray_bytes(data), "utf-8+windows-1252"
-    with contextlib.suppress(Exception):
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is not None and best.encoding:
-            return str(best), best.encoding
-    return data.decode("latin-1"), "latin-1"
-
-
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_ESCAPED = re.compile(r"[\udc80-\udcff]+")
-
-
-def _has_utf8_sequences(data: bytes) -> bool:
-    return _UTF8_MULTIBYTE.search(data) is not None
-
-
-def _utf8_with_stray_bytes(data: bytes) -> str:
-    text = data.decode("utf-8", errors="surrogateescape")
-    return _ESCAPED.sub(
-        lambda run: run.group().encode("utf-8", "surrogateescape").decode("windows-1252", "replace"), text
-    )
 
 
 def _body_charset(message: Message) -> str:
@@ -416,7 +353,7 @@ def _filename(part: Message) -> str:
             name = None
         if isinstance(name, tuple):
             name = email.utils.collapse_rfc2231_value(name)
-    return _clean_header(_decode_words(str(name))) if name else ""
+    return clean_header(decode_words(str(name))) if name else ""
 
 
 def _payload_bytes(part: Message) -> bytes | None:
@@ -433,32 +370,6 @@ def _payload_bytes(part: Message) -> bytes | None:
         return None
     raw = part.get_payload()
     return raw.encode("utf-8", "replace") if isinstance(raw, str) else None
-
-
-def _raw_header(message: Message, name: str) -> str | None:
-    for key, value in message.raw_items() if isinstance(message, EmailMessage) else message.items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
-
-
-def _decode_words(raw: str) -> str:
-    """RFC 2047 encoded words → text, tolerant of unknown charsets."""
-    try:
-        chunks = email.header.decode_header(raw)
-    except Exception:  # noqa: BLE001
-        return raw
-    text = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, bytes):
-            text.append(decode_bytes(chunk, (charset or "").lower())[0])
-        else:
-            text.append(chunk)
-    return "".join(text)
-
-
-def _clean_header(value: str) -> str:
-    return re.sub(r"\s+", " ", value.replace("\x00", "")).strip()
 
 
 def _extract_uuencoded(text: str) -> tuple[str, list[MailAttachment]]:
@@ -515,57 +426,3 @@ def _original_headers(part: Message) -> dict[str, str]:
         if sep:
             headers.setdefault(key.strip().lower(), value.strip())
     return headers
-
-
-class _TextFromHtml(HTMLParser):
-    BLOCKS = frozenset(
-        ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "hr")
-    )
-    SKIP = frozenset(("script", "style", "head", "title"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skipping = 0
-        self.quote_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag == "blockquote":
-            self.quote_depth += 1
-            self.out.append("\n")
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag == "blockquote":
-            self.quote_depth = max(0, self.quote_depth - 1)
-            self.out.append("\n")
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            return
-        text = re.sub(r"[ \t\r\n\xa0]+", " ", data)
-        if self.quote_depth and text.strip():
-            prefix = "> " * self.quote_depth
-            self.out.append("\n" + prefix + text.strip() + "\n")
-        else:
-            self.out.append(text)
-
-
-def html_to_text(html: str) -> str:
-    """Readable plain text of an HTML body; blockquoted parts come out ``>``-quoted."""
-    parser = _TextFromHtml()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # noqa: BLE001 - HTMLParser is lenient, but a mail must not be lost
-        return re.sub(r"<[^>]+>", " ", html)
-    lines = [line.strip() for line in "".join(parser.out).splitlines()]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
