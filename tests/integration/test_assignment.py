@@ -5,6 +5,8 @@ as DynamoDB applies them."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, GroupAssignment, Identity, IdentityKind
 from helpdesk.settings import store_settings
@@ -77,6 +79,7 @@ def test_round_robin_skips_agents_away_or_offline_and_respects_the_cap(api: Api)
     assert [n.kind.value for n in store.notifications_of(ana)][:1] == ["assigned"]
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_concurrent_assigners_never_assign_a_ticket_twice_or_pass_a_cap(api: Api) -> None:
     store = _store()
     now = datetime.now(UTC)

@@ -123,6 +123,7 @@ def test_customer_message_after_close_opens_a_new_ticket(store: HelpdeskStore) -
     assert closed is not None and closed.status is TicketStatus.CLOSED
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_concurrent_first_messages_make_one_contact_and_one_ticket(store: HelpdeskStore) -> None:
     messages = [inbound(sender="50688887777", text=f"mensaje {n}") for n in range(20)]
 
@@ -138,6 +139,7 @@ def test_concurrent_first_messages_make_one_contact_and_one_ticket(store: Helpde
     assert thread.contact is not None and thread.contact.country == "CR"
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_concurrent_duplicate_deliveries_store_one_message(store: HelpdeskStore) -> None:
     message = inbound(sender="50377776666", message_id="wamid.RACE")
 

@@ -37,6 +37,7 @@ def _corpus_mails() -> list[Path]:
     ]
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 @pytest.mark.parametrize("chunk", range(9))
 def test_every_corpus_mail_is_filed(desk: MailDesk, chunk: int) -> None:
     corpus_dir()

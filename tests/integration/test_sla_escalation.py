@@ -262,6 +262,7 @@ def test_overdue_timers_land_in_a_bucket_the_checker_still_reads(desk: SlaDesk) 
     assert due_bucket(max(check, updated.updated_at)) >= due_bucket(updated.updated_at)
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_breach_escalates_to_the_supervisor_who_acknowledges(desk: SlaDesk) -> None:
     ticket_id = assigned_ticket(desk, "50255500005")
     opened = desk.store.get_ticket(ticket_id).created_at  # type: ignore[union-attr]
@@ -286,6 +287,7 @@ def test_breach_escalates_to_the_supervisor_who_acknowledges(desk: SlaDesk) -> N
     assert [e.kind.value for e in history].count("escalated") == 2  # reassigned, acknowledged
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_nobody_acknowledging_reaches_the_next_tier(desk: SlaDesk) -> None:
     ticket_id = assigned_ticket(desk, "50255500006")
     opened = desk.store.get_ticket(ticket_id).created_at  # type: ignore[union-attr]
@@ -297,6 +299,7 @@ def test_nobody_acknowledging_reaches_the_next_tier(desk: SlaDesk) -> None:
     assert desk.final_state(ticket_id) == "EscalatedToNextTier"
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_answering_the_ticket_stops_the_escalation(desk: SlaDesk) -> None:
     ticket_id = assigned_ticket(desk, "50255500007")
     opened = desk.store.get_ticket(ticket_id).created_at  # type: ignore[union-attr]
@@ -317,6 +320,7 @@ def test_answering_the_ticket_stops_the_escalation(desk: SlaDesk) -> None:
     assert ticket is not None and ticket.assignee_id == ASSIGNEE.id and ticket.priority is Priority.NORMAL
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_bot_handoff_routes_to_people_and_escalates_when_nobody_takes_it(desk: SlaDesk) -> None:
     ticket = ingest(inbound(sender="50255500008", text="Quiero hablar con una persona"), desk.store).ticket
     assert start_handoff_flow(desk.flows, desk.settings, ticket, "soporte")
@@ -330,6 +334,7 @@ def test_bot_handoff_routes_to_people_and_escalates_when_nobody_takes_it(desk: S
     assert kinds == ["handoff", "handoff_unclaimed"]
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_bot_handoff_ends_quietly_when_an_agent_takes_the_ticket(desk: SlaDesk) -> None:
     ticket = ingest(inbound(sender="50255500009", text="Quiero hablar con una persona"), desk.store).ticket
     assert start_handoff_flow(desk.flows, desk.settings, ticket, "soporte")

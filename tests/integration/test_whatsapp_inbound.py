@@ -190,6 +190,7 @@ def test_replaying_a_webhook_ten_times_makes_one_message(wa: WhatsAppDesk) -> No
     assert thread is not None and [m.text for m in thread.messages] == ["Necesito ayuda"]
 
 
+@pytest.mark.slow  # real threads or real state-machine waits
 def test_concurrent_customers_land_in_order_on_their_own_tickets(wa: WhatsAppDesk) -> None:
     customers = [f"5025550{n:04d}" for n in range(20)]
     payloads = [
