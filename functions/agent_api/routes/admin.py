@@ -12,7 +12,7 @@ from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer, require_same
 from helpdesk import connections
 from helpdesk.access import Role
-from helpdesk.admin.dead_letter_view import DeadLetters, dead_letter_view
+from helpdesk.admin.dead_letters import DeadLetters, dead_letter_view
 from helpdesk.channels.whatsapp.templates import TemplateCatalog, save_template_catalog, template_catalog
 from helpdesk.clock import utc_now
 from helpdesk.models import Agent, Group

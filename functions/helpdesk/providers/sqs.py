@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from helpdesk.admin.dead_letters import MAX_BODY, DeadLetter, DeadLetterQueue
+from helpdesk.admin.dead_letters import MAX_BODY, DeadLetter, PeekedQueue
 
 if TYPE_CHECKING:
     from helpdesk.channels.outbound import OutboundRequest
@@ -70,7 +70,7 @@ class SqsDeadLetters:
         self._sqs = client
         self._urls = queue_urls
 
-    def peek(self, per_queue: int = 10) -> list[DeadLetterQueue]:
+    def peek(self, per_queue: int = 10) -> list[PeekedQueue]:
         found = []
         for url in self._urls:
             name = url.rstrip("/").rsplit("/", 1)[-1]
@@ -91,7 +91,7 @@ class SqsDeadLetters:
                 )
                 for m in received
             )
-            found.append(DeadLetterQueue(name, int(attributes["Attributes"]["ApproximateNumberOfMessages"]), samples))
+            found.append(PeekedQueue(name, int(attributes["Attributes"]["ApproximateNumberOfMessages"]), samples))
         return found
 
 

@@ -3,22 +3,21 @@ of them, the first sending time as ISO text (none when the queue did not say).""
 
 from datetime import UTC, datetime
 
-from helpdesk.admin.dead_letter_view import dead_letter_view
-from helpdesk.admin.dead_letters import DeadLetter, DeadLetterQueue
+from helpdesk.admin.dead_letters import DeadLetter, PeekedQueue, dead_letter_view
 
 SENT = datetime(2026, 3, 2, 15, 0, 1, 250000, tzinfo=UTC)
 
 
 class FakeQueues:
-    def __init__(self, *queues: DeadLetterQueue) -> None:
+    def __init__(self, *queues: PeekedQueue) -> None:
         self.queues = list(queues)
 
-    def peek(self) -> list[DeadLetterQueue]:
+    def peek(self, per_queue: int = 10) -> list[PeekedQueue]:
         return self.queues
 
 
 def test_each_queue_shows_its_count_and_samples() -> None:
-    outbound = DeadLetterQueue(
+    outbound = PeekedQueue(
         "atiende-outbound-dlq",
         3,
         (
@@ -26,7 +25,7 @@ def test_each_queue_shows_its_count_and_samples() -> None:
             DeadLetter("atiende-outbound-dlq", "m-2", "{}", None, 1),
         ),
     )
-    empty = DeadLetterQueue("atiende-mail-dlq", 0, ())
+    empty = PeekedQueue("atiende-mail-dlq", 0, ())
 
     view = dead_letter_view(FakeQueues(outbound, empty))
 
