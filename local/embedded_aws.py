@@ -13,6 +13,7 @@ from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from local import cognito_mail
 from local.atomic_moto import AtomicRequests
 
 
@@ -28,6 +29,7 @@ class EmbeddedAWS:
         return f"http://{self.host}:{self.port}"
 
     def start(self) -> "EmbeddedAWS":
+        cognito_mail.install()  # what Cognito would e-mail goes to the outbox
         app = AtomicRequests(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]
@@ -43,6 +45,7 @@ class EmbeddedAWS:
         if self._server is not None:
             with contextlib.suppress(requests.RequestException):
                 requests.post(f"{self.url}/moto-api/reset", timeout=10)
+            cognito_mail.forget_sent_mail()
             self._server.shutdown()
             self._server.server_close()
         if self._thread is not None:

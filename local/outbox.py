@@ -1,6 +1,7 @@
 """``GET /dev/outbox`` (local stack only): every outbound message of every
 channel as the provider received it, newest first, so a person or a script can
-see what would have been sent. E-mail comes from moto's SES record of sends."""
+see what would have been sent. E-mail comes from moto's SES record of sends and
+from what Cognito would have e-mailed agents (``local/cognito_mail.py``)."""
 
 import email
 from datetime import UTC
@@ -10,6 +11,8 @@ from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import RawMessage, ses_backends
+
+from local import cognito_mail
 
 
 def _iso(headers: Any) -> str:
@@ -46,4 +49,6 @@ def outbox(region: str) -> list[dict[str, Any]]:
             }
         )
     entries.reverse()
+    entries += reversed(cognito_mail.outbox_entries())
+    entries.sort(key=lambda entry: str(entry["sent_at"]), reverse=True)
     return entries

@@ -6,10 +6,12 @@ template gives its Lambda, plus ``AWS_ENDPOINT_URL`` pointing at moto.
 """
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
 
 from local.provision import ProvisionedStack, load_template, provision
 
@@ -89,11 +91,39 @@ def _resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[st
     return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
 
 
-def _stage_name(value: Any) -> Any:
-    """Resolve the template's ``!Sub atiende-${Stage}-…`` names for the local stage."""
-    if isinstance(value, dict) and "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
-        return value["Fn::Sub"].replace("${Stage}", STAGE)
-    return value
+def pool_parameters() -> dict[str, str]:
+    """The stack parameters and pseudo parameters the pool's properties name."""
+    return {
+        "Stage": STAGE,
+        "SupportAddress": support_address(),
+        "ConsoleUrl": escalation_waits()["ConsoleUrl"],
+        "AWS::Partition": "aws",
+        "AWS::Region": REGION,
+        "AWS::AccountId": DEFAULT_ACCOUNT_ID,
+    }
+
+
+def resolve(value: Any, parameters: dict[str, str]) -> Any:
+    """The few intrinsic functions the Cognito resources use (``Ref`` to a
+    parameter, ``Fn::Sub``, ``Fn::Select``, ``Fn::Split``), resolved as
+    CloudFormation would: moto's CloudFormation skips these resources."""
+    if isinstance(value, list):
+        return [resolve(item, parameters) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"} and value["Ref"] in parameters:
+        return parameters[value["Ref"]]
+    if set(value) == {"Fn::Sub"}:
+        text, names = (value["Fn::Sub"], {}) if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"]
+        known = {**parameters, **{name: resolve(v, parameters) for name, v in names.items()}}
+        return re.sub(r"\$\{([\w:]+)\}", lambda m: str(known.get(m.group(1), m.group(0))), text)
+    if set(value) == {"Fn::Split"}:
+        separator, text = value["Fn::Split"]
+        return str(resolve(text, parameters)).split(separator)
+    if set(value) == {"Fn::Select"}:
+        index, items = value["Fn::Select"]
+        return resolve(items, parameters)[int(index)]
+    return {key: resolve(item, parameters) for key, item in value.items()}
 
 
 def create_user_pool(session: boto3.Session) -> dict[str, str]:
@@ -102,12 +132,12 @@ def create_user_pool(session: boto3.Session) -> dict[str, str]:
     template = load_template()
     idp = session.client("cognito-idp")
     ((pool_name, pool),) = _resources_of_type(template, "AWS::Cognito::UserPool").items()
-    properties = {k: _stage_name(v) for k, v in pool["Properties"].items()}
+    properties = resolve(pool["Properties"], pool_parameters())
     properties.pop("EnabledMfas", None)  # moto rejects it without an SMS role
     created = idp.create_user_pool(PoolName=properties.pop("UserPoolName"), **properties)["UserPool"]
     ids = {pool_name: created["Id"]}
     for name, client in _resources_of_type(template, "AWS::Cognito::UserPoolClient").items():
-        props = {k: _stage_name(v) for k, v in client["Properties"].items() if k != "UserPoolId"}
+        props = {k: resolve(v, pool_parameters()) for k, v in client["Properties"].items() if k != "UserPoolId"}
         ids[name] = idp.create_user_pool_client(UserPoolId=created["Id"], **props)["UserPoolClient"]["ClientId"]
     for name, group in _resources_of_type(template, "AWS::Cognito::UserPoolGroup").items():
         props = {k: v for k, v in group["Properties"].items() if k != "UserPoolId"}

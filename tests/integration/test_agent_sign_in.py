@@ -1,0 +1,110 @@
+"""An invited agent really signs in on the local stack: Cognito's invitation
+(the template's text, Spanish first, with the temporary password and the
+console's address) and the forgotten-password code appear in ``/dev/outbox``,
+and what they carry is what Cognito accepts."""
+
+import re
+from typing import Any
+
+import pytest
+
+from local.provision import load_template
+from local.stack import pool_parameters, resolve
+from tests.integration.conftest import ADMIN_LOGIN, Api
+
+INVITED = "rocio.mendez@atiende.localhost"
+NEW_PASSWORD = "Rocio-Atiende-2027"
+RESET_PASSWORD = "Otra-Clave-Segura-99"
+
+
+def _pool_properties() -> dict[str, Any]:
+    properties: dict[str, Any] = resolve(load_template()["Resources"]["AgentUserPool"]["Properties"], pool_parameters())
+    return properties
+
+
+def _cognito_mail(api: Api, kind: str, to: str) -> list[dict[str, Any]]:
+    messages = api.get("/dev/outbox").json()["messages"]
+    return [m for m in messages if m.get("kind") == kind and m["to"] == [to]]
+
+
+def _filled(template: str) -> re.Pattern[str]:
+    """The template's text with its placeholders as groups (the same value wherever one repeats)."""
+    pattern = re.escape(template)
+    for placeholder, group in (("{username}", "username"), ("{####}", "code")):
+        first, *rest = pattern.split(re.escape(placeholder))
+        if rest:
+            pattern = first + f"(?P<{group}>[^<\\s]+)" + f"(?P={group})".join(rest)
+    return re.compile(pattern)
+
+
+def test_an_invited_agent_reads_the_invitation_in_the_outbox_and_signs_in(api: Api) -> None:
+    pool = _pool_properties()
+    invitation_template = pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    admin = api.token(ADMIN_LOGIN)
+    invite = {"email": INVITED, "name": "Rocío Méndez", "role": "agent"}
+    assert api.send("POST", "/api/agents", admin, invite).status_code == 201
+
+    # The invitation: the template's subject and text, Spanish first, from the support address
+    (invitation,) = _cognito_mail(api, "invitation", INVITED)
+    assert invitation["subject"] == invitation_template["EmailSubject"]
+    assert invitation["from"] == pool["EmailConfiguration"]["From"]
+    body = invitation["body"]
+    assert body.index("Contraseña temporal") < body.index("Temporary password")
+    assert pool_parameters()["ConsoleUrl"] in body
+    filled = _filled(invitation_template["EmailMessage"]).fullmatch(body)
+    assert filled is not None, body
+    assert filled.group("username") == INVITED
+    temporary = filled.group("code")
+
+    # The temporary password works once: Cognito asks for her own password
+    idp = api.session.client("cognito-idp")
+    challenge = idp.initiate_auth(
+        ClientId=api.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": INVITED, "PASSWORD": temporary},
+    )
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    signed_in = idp.respond_to_auth_challenge(
+        ClientId=api.client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": INVITED, "NEW_PASSWORD": NEW_PASSWORD},
+    )
+    token = signed_in["AuthenticationResult"]["IdToken"]
+    assert api.get("/api/me", token).json()["name"] == "Rocío Méndez"
+
+    # She forgets it: the code arrives with the template's text, and only that code resets it
+    idp.forgot_password(ClientId=api.client_id, Username=INVITED)
+    verification = pool["VerificationMessageTemplate"]
+    (code_mail,) = _cognito_mail(api, "password_reset_code", INVITED)
+    assert code_mail["subject"] == verification["EmailSubject"]
+    found = _filled(verification["EmailMessage"]).fullmatch(code_mail["body"])
+    assert found is not None, code_mail["body"]
+    code = found.group("code")
+    assert re.fullmatch(r"\d{6}", code)
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(idp.exceptions.CodeMismatchException):
+        idp.confirm_forgot_password(
+            ClientId=api.client_id, Username=INVITED, ConfirmationCode=wrong, Password=RESET_PASSWORD
+        )
+    with pytest.raises(idp.exceptions.InvalidPasswordException):  # the pool's policy holds
+        idp.confirm_forgot_password(ClientId=api.client_id, Username=INVITED, ConfirmationCode=code, Password="corta")
+    idp.confirm_forgot_password(
+        ClientId=api.client_id, Username=INVITED, ConfirmationCode=code, Password=RESET_PASSWORD
+    )
+    with pytest.raises(idp.exceptions.CodeMismatchException):  # once
+        idp.confirm_forgot_password(
+            ClientId=api.client_id, Username=INVITED, ConfirmationCode=code, Password=NEW_PASSWORD
+        )
+    again = idp.initiate_auth(
+        ClientId=api.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": INVITED, "PASSWORD": RESET_PASSWORD},
+    )
+    assert "IdToken" in again["AuthenticationResult"]
+
+
+def test_the_demo_agents_get_no_invitation(api: Api) -> None:
+    """Seeded with MessageAction=SUPPRESS, as an operator's script would."""
+    messages = api.get("/dev/outbox").json()["messages"]
+    assert not [m for m in messages if m.get("kind") == "invitation" and m["to"] == [ADMIN_LOGIN]]
