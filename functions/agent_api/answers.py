@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.models import Agent, AuditEntry, Contact, Group, Message, Notification, Presence, SetAside, Ticket
+from helpdesk.team.sign_in import PasswordPolicy
 from helpdesk.tickets.changes import BulkOutcome
 from helpdesk.tickets.macros import Macro
 
@@ -29,6 +30,8 @@ class CognitoConfig(_Answer):
 class ConsoleConfig(_Answer):
     cognito: CognitoConfig
     languages: list[str]
+    idle_sign_out_minutes: int  # the console signs out an agent idle this long
+    password_policy: PasswordPolicy  # what a new password needs, to explain before typing
 
 
 class Me(_Answer):
@@ -38,6 +41,7 @@ class Me(_Answer):
     role: str
     group_ids: list[str]
     available: bool  # round robin may assign to them while their console is open
+    mfa_required: bool  # administrators ask this role to turn MFA on
 
 
 class Team(_Answer):

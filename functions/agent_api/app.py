@@ -18,8 +18,10 @@ from agent_api import answers
 from agent_api.openapi import RouteDoc, document
 from agent_api.routes import admin, contacts, files, me, tickets
 from agent_api.routing import Area
+from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.settings import auth_settings
+from helpdesk.team.sign_in import PasswordPolicy, password_policy, sign_in_policy
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API
@@ -92,4 +94,12 @@ def console_config() -> dict[str, Any]:
             "client_id": settings.user_pool_client_id,
         },
         "languages": ["es", "en"],
+        "idle_sign_out_minutes": sign_in_policy(connections.store()).idle_sign_out_minutes,
+        "password_policy": _password_policy().model_dump(mode="json"),
     }
+
+
+@functools.lru_cache(maxsize=1)
+def _password_policy() -> PasswordPolicy:
+    """The pool's policy, read from Cognito once per process (it changes only with a deploy)."""
+    return password_policy(connections.directory())

@@ -10,7 +10,7 @@ import pytest
 
 from local.provision import load_template
 from local.stack import pool_parameters, resolve
-from tests.integration.conftest import ADMIN_LOGIN, Api
+from tests.integration.conftest import ADMIN_LOGIN, AGENT_LOGIN, SUPERVISOR_LOGIN, Api
 
 INVITED = "rocio.mendez@atiende.localhost"
 NEW_PASSWORD = "Rocio-Atiende-2027"
@@ -108,3 +108,47 @@ def test_the_demo_agents_get_no_invitation(api: Api) -> None:
     """Seeded with MessageAction=SUPPRESS, as an operator's script would."""
     messages = api.get("/dev/outbox").json()["messages"]
     assert not [m for m in messages if m.get("kind") == "invitation" and m["to"] == [ADMIN_LOGIN]]
+
+
+def test_console_config_tells_the_console_the_password_policy_and_idle_time_before_sign_in(api: Api) -> None:
+    policy = _pool_properties()["Policies"]["PasswordPolicy"]
+    config = api.get("/api/console-config")  # no token: the sign-in page reads it
+    assert config.status_code == 200, config.text
+    assert config.json()["idle_sign_out_minutes"] == 720  # a shift, until an administrator says otherwise
+    assert config.json()["password_policy"] == {
+        "minimum_length": policy["MinimumLength"],
+        "require_lowercase": policy["RequireLowercase"],
+        "require_uppercase": policy["RequireUppercase"],
+        "require_numbers": policy["RequireNumbers"],
+        "require_symbols": policy["RequireSymbols"],
+    }
+
+
+def test_administrators_set_the_idle_time_and_mfa_for_admins_and_supervisors(api: Api) -> None:
+    admin, supervisor, agent = (api.token(login) for login in (ADMIN_LOGIN, SUPERVISOR_LOGIN, AGENT_LOGIN))
+    assert api.get("/api/sign-in-policy", admin).json() == {
+        "idle_sign_out_minutes": 720,
+        "mfa_required_for_admins_and_supervisors": False,
+    }
+    assert {api.get("/api/me", t).json()["mfa_required"] for t in (admin, supervisor, agent)} == {False}
+
+    policy = {"idle_sign_out_minutes": 480, "mfa_required_for_admins_and_supervisors": True}
+    for someone in (supervisor, agent):
+        assert api.get("/api/sign-in-policy", someone).status_code == 403
+        assert api.send("PUT", "/api/sign-in-policy", someone, policy).status_code == 403
+    for wrong in ({"idle_sign_out_minutes": 0}, {"idle_sign_out_minutes": 2000}, {"mfa": True}):
+        assert api.send("PUT", "/api/sign-in-policy", admin, wrong).status_code == 400, wrong
+    saved = api.send("PUT", "/api/sign-in-policy", admin, policy)
+    assert saved.status_code == 200, saved.text
+
+    assert api.get("/api/console-config").json()["idle_sign_out_minutes"] == 480
+    assert [api.get("/api/me", t).json()["mfa_required"] for t in (admin, supervisor, agent)] == [True, True, False]
+    entry = next(e for e in _audit(api) if e["action"] == "sign_in.saved")
+    changes = {c["field"]: (c["old"], c["new"]) for c in entry["changes"]}
+    assert changes == {"idle_sign_out_minutes": (720, 480), "mfa_required_for_admins_and_supervisors": (False, True)}
+
+
+def _audit(api: Api) -> list[dict[str, Any]]:
+    response = api.get("/api/audit", api.token(ADMIN_LOGIN))
+    assert response.status_code == 200, response.text
+    return list(response.json()["entries"])

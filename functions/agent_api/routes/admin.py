@@ -19,6 +19,7 @@ from helpdesk.models import Agent, Group
 from helpdesk.sla.policies import SlaSetup
 from helpdesk.sla.setup import current_setup, save_sla_setup
 from helpdesk.team.agents import AgentChanges, AgentInvite, GroupNotFound, change_agent, invite_agent, save_group
+from helpdesk.team.sign_in import SignInPolicy, save_sign_in_policy, sign_in_policy
 from helpdesk.tickets.fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
 from helpdesk.tickets.macros import Macro, MacroNotFound, delete_macro, list_macros, save_macro
 
@@ -44,6 +45,19 @@ def change_an_agent(caller: Caller, agent_id: str, body: AgentChanges) -> Respon
     """Change an agent's name, role or groups, or deactivate them (administrators);
     the last active administrator cannot be demoted or deactivated."""
     return json_answer(change_agent(connections.store(), connections.directory(), agent_id, body, caller.actor))
+
+
+@area.route("/api/sign-in-policy", role=Role.ADMIN, answer=SignInPolicy)
+def get_sign_in_policy(caller: Caller) -> Response:
+    """How agents stay signed in (administrators): the idle time before the console
+    signs them out, and whether administrators and supervisors must use MFA."""
+    return json_answer(sign_in_policy(connections.store()))
+
+
+@area.route("/api/sign-in-policy", methods=("PUT",), role=Role.ADMIN, answer=SignInPolicy, body=SignInPolicy)
+def put_sign_in_policy(caller: Caller, body: SignInPolicy) -> Response:
+    """Replace the sign-in policy (administrators); consoles apply it when they next load."""
+    return json_answer(save_sign_in_policy(connections.store(), body, caller.actor, utc_now()))
 
 
 @area.route("/api/groups", answer=answers.Groups)

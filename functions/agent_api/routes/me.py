@@ -13,6 +13,7 @@ from helpdesk import connections
 from helpdesk.clock import utc_now
 from helpdesk.models import PresenceActivity
 from helpdesk.team import assignment
+from helpdesk.team.sign_in import mfa_required, sign_in_policy
 from helpdesk.tickets import collisions, notifications
 from helpdesk.tickets.changes import Changes, changes_since
 from helpdesk.tickets.lookup import visible_ticket
@@ -32,6 +33,7 @@ def me(caller: Caller) -> Response:
             "role": caller.viewer.role.value,
             "group_ids": list(caller.viewer.group_ids),
             "available": available,
+            "mfa_required": mfa_required(sign_in_policy(connections.store()), caller.viewer.role),
         }
     )
 

@@ -56,3 +56,8 @@ class CognitoDirectory:
             return
         self._idp.admin_disable_user(UserPoolId=self._pool, Username=email)
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
+
+    def password_policy(self) -> dict[str, Any]:
+        """The pool's password policy (``MinimumLength``, ``Require…``)."""
+        pool = self._idp.describe_user_pool(UserPoolId=self._pool)["UserPool"]
+        return dict(pool.get("Policies", {}).get("PasswordPolicy", {}))
