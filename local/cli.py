@@ -101,6 +101,8 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         f"  API                   {base}/api/tickets",
         f"  Salud / Health        {base}/health",
         f"  Correo / Mail (SMTP)  {HOST}:{smtp_port}   para/to {support}",
+        f"  Enviado / Outbox      {base}/dev/outbox   (también las invitaciones y códigos de Cognito"
+        " / Cognito's invitations and codes too)",
         f"  AWS local (moto)      {aws_url}   tabla/table {table}",
         f"  Demo: {tickets} tickets" if tickets else "  Sin demo / No demo data",
         "",
