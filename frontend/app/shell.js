@@ -2,7 +2,7 @@
 // live dot, administration, bell, availability, language, sign out) and the page
 // the route names.
 import { html, useState, useEffect, useCallback } from '../vendor/preact-htm.js';
-import { api, session, signOut } from './api.js';
+import { api, session, signOut, watchSession, SIGNED_OUT } from './api.js';
 import { t } from './i18n.js';
 import { problemText } from './words.js';
 import { parseHash, useHash } from './routing.js';
@@ -95,9 +95,17 @@ export function App() {
   }, []);
   const reloadMe = useCallback(() => loadMe().catch(() => {}), []);
 
+  // An expired session, the idle time or "sign out" bring back the sign-in page;
+  // the route (an open ticket) and the drafts stay for after signing in again
   useEffect(() => {
-    if (!signedIn) return;
-    loadMe().catch(() => { signOut(); setSignedIn(false); });
+    const ended = () => { setSignedIn(false); setMe(null); };
+    addEventListener(SIGNED_OUT, ended);
+    return () => removeEventListener(SIGNED_OUT, ended);
+  }, []);
+  useEffect(() => {
+    if (!signedIn) return undefined;
+    loadMe().catch(() => signOut());
+    return watchSession();
   }, [signedIn]);
 
   if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
@@ -105,7 +113,7 @@ export function App() {
   return html`
     <a class="skip" href="#content" onClick=${skipToContent}>${t('skip')}</a>
     <${Header} me=${me} route=${route} onAvailable=${(available) => setMe((old) => ({ ...old, available }))}
-      onSignOut=${() => { signOut(); setSignedIn(false); }} />
+      onSignOut=${signOut} />
     ${route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
       : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`
       : route.admin ? html`<${Administration} section=${route.admin} me=${me} onSaved=${reloadMe} />`

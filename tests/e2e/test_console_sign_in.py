@@ -1,0 +1,256 @@
+"""Signing in for real, in Debian's Chromium against the local stack: an invited
+agent's first sign-in (a new password), a forgotten password, an ID token
+refreshed before it expires and after a 401, and a draft that survives a
+session that ended.
+
+Cognito here is the stack's moto. Its ForgotPassword keeps a code but only
+checks codes that start with "moto-confirmation-code:" (it hands the code back
+in a response header, not by e-mail), so the test types any 6 digits; the
+wrong-code message is checked with Cognito's answer played back by the page's
+network layer."""
+
+import json
+import uuid
+from typing import Any
+
+import boto3
+import pytest
+
+from local.stack import REGION, aws_environment, find_user_pool
+from tests.e2e.conftest import RunningStack, eventually
+from tests.e2e.test_console import ADMIN, AGENT, PASSWORD, browser, console_page  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+TEMPORARY = "Temporal-Clave-2026"
+CHOSEN = "Mi-Clave-Nueva-2026"
+
+
+def cognito(stack: RunningStack) -> tuple[Any, str]:
+    """The stack's Cognito (moto) and its agent pool's id, as an administrator reaches it."""
+    endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}"
+    env = aws_environment(endpoint)
+    client = boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    pool_id = next(p["Id"] for p in client.list_user_pools(MaxResults=60)["UserPools"] if p["Name"].endswith("-agents"))
+    return client, pool_id
+
+
+def invite(stack: RunningStack, name: str) -> str:
+    """A new agent invited by the admin, with a temporary password (as Cognito's e-mail would give)."""
+    email = f"{name}-{uuid.uuid4().hex[:6]}@atiende.localhost"
+    answer = stack.api("POST", "/api/agents", as_agent=ADMIN, json={"email": email, "name": name.title(), "role": "agent"})
+    assert answer.status_code in (200, 201), answer.text
+    idp, pool_id = cognito(stack)
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=TEMPORARY, Permanent=False)
+    return email
+
+
+def user_status(stack: RunningStack, email: str) -> str:
+    idp, pool_id = cognito(stack)
+    return str(idp.admin_get_user(UserPoolId=pool_id, Username=email)["UserStatus"])
+
+
+def open_sign_in(browser: Any, stack: RunningStack) -> Any:  # noqa: F811
+    page = console_page(browser, stack)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    page.goto(stack.base + "/")
+    page.get_by_label("Correo").wait_for()
+    return page
+
+
+def sign_in(page: Any, email: str, password: str) -> None:
+    page.get_by_label("Correo").fill(email)
+    page.get_by_label("Contraseña", exact=True).fill(password)
+    page.get_by_role("button", name="Entrar").click()
+
+
+def stored_session(page: Any) -> dict[str, Any]:
+    return dict(json.loads(page.evaluate("sessionStorage.getItem('atiende.session')") or "{}"))
+
+
+def test_invited_agent_chooses_a_password(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    email = invite(stack, "rocio")
+    assert user_status(stack, email) == "FORCE_CHANGE_PASSWORD"
+    page = open_sign_in(browser, stack)
+    sign_in(page, email, TEMPORARY)
+
+    page.get_by_role("heading", name="Elige tu contraseña").wait_for()
+    assert "al menos 12 caracteres" in page.locator("#password-policy").inner_text()
+    first = page.get_by_label("Contraseña nueva", exact=True)
+    assert first.evaluate("el => el === document.activeElement")
+    assert first.get_attribute("autocomplete") == "new-password"
+    assert page.get_by_label("Repite la contraseña nueva").get_attribute("autocomplete") == "new-password"
+
+    # Two different passwords, then a weak one: told before Cognito is asked
+    first.fill(CHOSEN)
+    page.get_by_label("Repite la contraseña nueva").fill(CHOSEN + "x")
+    page.get_by_role("button", name="Guardar contraseña y entrar").click()
+    page.get_by_role("alert").filter(has_text="no coinciden").wait_for()
+    first.fill("corta")
+    page.get_by_label("Repite la contraseña nueva").fill("corta")
+    page.get_by_role("button", name="Guardar contraseña y entrar").click()
+    page.get_by_role("alert").filter(has_text="muy débil").wait_for()
+
+    first.fill(CHOSEN)
+    page.get_by_label("Repite la contraseña nueva").fill(CHOSEN)
+    page.get_by_role("button", name="Guardar contraseña y entrar").click()
+    page.wait_for_selector("nav.views")
+    assert user_status(stack, email) == "CONFIRMED"
+    assert stored_session(page).get("refresh")
+    assert page.errors == []
+
+
+def test_forgotten_password(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    email = invite(stack, "mateo")
+    idp, pool_id = cognito(stack)
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=CHOSEN, Permanent=True)
+    page = open_sign_in(browser, stack)
+    page.get_by_role("button", name="¿Olvidaste tu contraseña?").click()
+    page.get_by_role("heading", name="Recupera tu contraseña").wait_for()
+    page.get_by_label("Correo").fill(email)
+    page.get_by_role("button", name="Enviar código").click()
+    code = page.get_by_label("Código del correo")
+    code.wait_for()
+    assert code.evaluate("el => el === document.activeElement")
+    assert code.get_attribute("autocomplete") == "one-time-code"
+    assert "le enviamos un código" in page.get_by_role("status").inner_text()
+
+    # Cognito's answers to a wrong code and to too many attempts, as AWS words them
+    def refuse(kind: str) -> Any:
+        def handle(route: Any) -> None:
+            if "ConfirmForgotPassword" in (route.request.headers.get("x-amz-target") or ""):
+                body = json.dumps({"__type": kind, "message": "refused"})
+                route.fulfill(status=400, body=body, content_type="application/x-amz-json-1.1")
+            else:
+                route.continue_()
+
+        return handle
+
+    endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**"
+    new_password = "Otra-Clave-Segura-2027"
+    for kind, words in [("CodeMismatchException", "no es correcto"), ("ExpiredCodeException", "venció"),
+                        ("LimitExceededException", "Espera unos minutos")]:  # fmt: skip
+        handler = refuse(kind)
+        page.route(endpoint, handler)
+        code.fill("000000")
+        page.get_by_label("Contraseña nueva", exact=True).fill(new_password)
+        page.get_by_label("Repite la contraseña nueva").fill(new_password)
+        page.get_by_role("button", name="Guardar contraseña y entrar").click()
+        page.get_by_role("alert").filter(has_text=words).wait_for()
+        page.unroute(endpoint, handler)
+
+    code.fill("123456")
+    page.get_by_label("Contraseña nueva", exact=True).fill(new_password)
+    page.get_by_label("Repite la contraseña nueva").fill(new_password)
+    page.get_by_role("button", name="Guardar contraseña y entrar").click()
+    page.wait_for_selector("nav.views")
+    # the new password is the one that works now
+    client_id = find_user_pool_client(stack)
+    tokens = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": email, "PASSWORD": new_password}
+    )
+    assert tokens["AuthenticationResult"]["IdToken"]
+    assert page.errors == []
+
+
+def find_user_pool_client(stack: RunningStack) -> str:
+    idp, pool_id = cognito(stack)
+    return str(idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"][0]["ClientId"])
+
+
+def test_token_refreshes_before_expiry_and_after_a_401(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    page = open_sign_in(browser, stack)
+    sign_in(page, AGENT, PASSWORD)
+    page.wait_for_selector("nav.views")
+    refreshes: list[str] = []
+    page.on(
+        "request",
+        lambda r: refreshes.append(r.post_data or "") if "REFRESH_TOKEN_AUTH" in (r.post_data or "") else None,
+    )
+    before = stored_session(page)
+
+    # An ID token a minute from expiry: the next API call refreshes it first
+    page.evaluate(
+        """() => { const s = JSON.parse(sessionStorage.getItem('atiende.session'));
+                   s.expires = Date.now() + 60000; sessionStorage.setItem('atiende.session', JSON.stringify(s)); }"""
+    )
+    page.click("a[href='#/view/open']")
+    page.wait_for_selector("main.list[data-loaded='open']")
+    assert refreshes, "no refresh before expiry"
+    after = stored_session(page)
+    assert after["token"] != before["token"]
+    assert after["expires"] > before["expires"] - 120000
+
+    # A token the API refuses (401): refreshed and the call tried again, no sign-in page
+    refreshes.clear()
+    page.evaluate(
+        """() => { const s = JSON.parse(sessionStorage.getItem('atiende.session'));
+                   s.token = 'not-a-token'; sessionStorage.setItem('atiende.session', JSON.stringify(s)); }"""
+    )
+    page.click("a[href='#/view/unassigned']")
+    page.wait_for_selector("main.list[data-loaded='unassigned']")
+    assert refreshes, "no refresh after a 401"
+    assert page.get_by_role("button", name="Entrar").count() == 0
+    assert stored_session(page)["token"] != "not-a-token"
+    assert page.errors == []
+
+
+def test_sign_out_revokes_the_refresh_token(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    page = open_sign_in(browser, stack)
+    sign_in(page, AGENT, PASSWORD)
+    page.wait_for_selector("nav.views")
+    refresh = stored_session(page)["refresh"]
+    with page.expect_response(lambda r: "SignOut" in (r.request.headers.get("x-amz-target") or "")
+                              or "RevokeToken" in (r.request.headers.get("x-amz-target") or "")):  # fmt: skip
+        page.get_by_role("button", name="Salir").click()
+    page.get_by_role("button", name="Entrar").wait_for()
+    idp, _ = cognito(stack)
+    client_id = find_user_pool_client(stack)
+
+    def refused() -> bool:
+        try:
+            idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh})
+        except idp.exceptions.NotAuthorizedException:
+            return True
+        return False
+
+    eventually(refused, seconds=10)
+
+
+def test_draft_survives_an_ended_session(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    page = open_sign_in(browser, stack)
+    sign_in(page, AGENT, PASSWORD)
+    page.wait_for_selector("nav.views")
+    page.click("a[href='#/view/open']")
+    page.wait_for_selector("main.list[data-loaded='open']")
+    page.locator("main.list a[href^='#/tickets/']").first.click()
+    page.wait_for_selector("ol.thread li.message")
+    ticket_hash = page.evaluate("location.hash")
+    page.get_by_placeholder("Escribe tu respuesta…").fill("Borrador que no debe perderse")
+
+    # The session ends (its tokens no longer refresh): the sign-in page comes back
+    page.evaluate(
+        """() => { const s = JSON.parse(sessionStorage.getItem('atiende.session'));
+                   s.token = 'expired'; s.refresh = 'revoked'; s.expires = Date.now() - 1000;
+                   sessionStorage.setItem('atiende.session', JSON.stringify(s)); }"""
+    )
+    page.get_by_label("Correo").wait_for(timeout=40000)
+    sign_in(page, AGENT, PASSWORD)
+    page.wait_for_selector("ol.thread li.message")
+    assert page.evaluate("location.hash") == ticket_hash
+    box = page.get_by_placeholder("Escribe tu respuesta…")
+    assert box.input_value() == "Borrador que no debe perderse"
+
+    # Sent, it is gone from storage
+    box.fill("Borrador enviado")
+    page.get_by_role("button", name="Enviar").click()
+    page.locator(".composer p[role=status]").wait_for()
+    drafts = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('atiende.draft.'))")
+    assert drafts == []
