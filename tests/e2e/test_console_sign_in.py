@@ -9,7 +9,12 @@ in a response header, not by e-mail), so the test types any 6 digits; the
 wrong-code message is checked with Cognito's answer played back by the page's
 network layer."""
 
+import base64
+import hashlib
+import hmac
 import json
+import struct
+import time
 import uuid
 from typing import Any
 
@@ -254,3 +259,61 @@ def test_draft_survives_an_ended_session(browser: Any, stack: RunningStack) -> N
     page.locator(".composer p[role=status]").wait_for()
     drafts = page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('atiende.draft.'))")
     assert drafts == []
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """The 6-digit code an authenticator app shows for ``secret`` (RFC 6238: HMAC-SHA1, 30 s)."""
+    key = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret.replace(" ", "")) % 8))
+    counter = struct.pack(">Q", int((time.time() if at is None else at) // 30))
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def test_agent_turns_on_mfa_and_signs_in_with_a_code(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    email = invite(stack, "ines")
+    idp, pool_id = cognito(stack)
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=CHOSEN, Permanent=True)
+    page = open_sign_in(browser, stack)
+    sign_in(page, email, CHOSEN)
+    page.wait_for_selector("nav.views")
+
+    page.get_by_role("button", name="Verificación en dos pasos").click()
+    page.get_by_role("heading", name="Activa la verificación en dos pasos").wait_for()
+    secret = page.locator("[data-secret]").get_attribute("data-secret")
+    assert secret
+    code = page.get_by_label("Código de 6 dígitos")
+    assert code.evaluate("el => el === document.activeElement")
+    code.fill(totp(secret))
+    page.get_by_role("button", name="Activar").click()
+    page.get_by_role("status").filter(has_text="te pediremos el código").wait_for()
+    settings = idp.admin_get_user(UserPoolId=pool_id, Username=email)
+    assert settings.get("PreferredMfaSetting") == "SOFTWARE_TOKEN_MFA", settings
+
+    page.get_by_role("button", name="Salir").click()
+    sign_in(page, email, CHOSEN)
+    page.get_by_role("heading", name="Verificación en dos pasos").wait_for()
+    code = page.get_by_label("Código de 6 dígitos")
+    assert code.evaluate("el => el === document.activeElement")
+    assert code.get_attribute("autocomplete") == "one-time-code"
+    assert code.get_attribute("inputmode") == "numeric"
+
+    # A wrong code, as Cognito answers it, then the right one
+    endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**"
+
+    def refuse(route: Any) -> None:
+        if "RespondToAuthChallenge" in (route.request.headers.get("x-amz-target") or ""):
+            body = json.dumps({"__type": "CodeMismatchException", "message": "Invalid code received for user"})
+            route.fulfill(status=400, body=body, content_type="application/x-amz-json-1.1")
+        else:
+            route.continue_()
+
+    page.route(endpoint, refuse)
+    code.fill("000000")
+    page.get_by_role("button", name="Verificar").click()
+    page.get_by_role("alert").filter(has_text="no es correcto").wait_for()
+    page.unroute(endpoint, refuse)
+    code.fill(totp(secret))
+    page.get_by_role("button", name="Verificar").click()
+    page.wait_for_selector("nav.views")
+    assert page.errors == []
