@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
-from local.stack import REGION, aws_environment, find_user_pool
+from local.stack import REGION, aws_environment
 from tests.e2e.conftest import RunningStack, eventually
 from tests.e2e.test_console import ADMIN, AGENT, PASSWORD, browser, console_page  # noqa: F401
 
@@ -48,7 +48,9 @@ def cognito(stack: RunningStack) -> tuple[Any, str]:
 def invite(stack: RunningStack, name: str) -> str:
     """A new agent invited by the admin, with a temporary password (as Cognito's e-mail would give)."""
     email = f"{name}-{uuid.uuid4().hex[:6]}@atiende.localhost"
-    answer = stack.api("POST", "/api/agents", as_agent=ADMIN, json={"email": email, "name": name.title(), "role": "agent"})
+    answer = stack.api(
+        "POST", "/api/agents", as_agent=ADMIN, json={"email": email, "name": name.title(), "role": "agent"}
+    )
     assert answer.status_code in (200, 201), answer.text
     idp, pool_id = cognito(stack)
     idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=TEMPORARY, Permanent=False)
@@ -221,7 +223,9 @@ def test_sign_out_revokes_the_refresh_token(browser: Any, stack: RunningStack) -
 
     def refused() -> bool:
         try:
-            idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh})
+            idp.initiate_auth(
+                ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh}
+            )
         except idp.exceptions.NotAuthorizedException:
             return True
         return False
@@ -317,3 +321,27 @@ def test_agent_turns_on_mfa_and_signs_in_with_a_code(browser: Any, stack: Runnin
     page.get_by_role("button", name="Verificar").click()
     page.wait_for_selector("nav.views")
     assert page.errors == []
+
+
+def test_sign_in_steps_pass_axe(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    from tests.e2e.test_console_accessibility import WithoutCsp, axe_violations
+
+    email = invite(stack, "lucia")
+    page = console_page(WithoutCsp(browser), stack)
+    page.goto(stack.base + "/")
+    sign_in(page, email, TEMPORARY)
+    page.get_by_role("heading", name="Elige tu contraseña").wait_for()
+    page.get_by_label("Contraseña nueva", exact=True).fill("corta")
+    page.get_by_label("Repite la contraseña nueva").fill("corta")
+    page.get_by_role("button", name="Guardar contraseña y entrar").click()
+    page.get_by_role("alert").wait_for()
+    found = axe_violations(page)
+    assert not found, "new password, axe found:\n" + found
+
+    page.get_by_role("button", name="Volver a iniciar sesión").click()
+    page.get_by_role("button", name="¿Olvidaste tu contraseña?").click()
+    page.get_by_label("Correo").fill(email)
+    page.get_by_role("button", name="Enviar código").click()
+    page.get_by_label("Código del correo").wait_for()
+    found = axe_violations(page)
+    assert not found, "reset, axe found:\n" + found

@@ -235,6 +235,8 @@ export function SignIn({ onSignedIn }) {
     password: submitPassword, 'new-password': submitNewPassword, mfa: submitCode, forgot: submitForgot, reset: submitReset,
   };
 
+  // One form per step (key): a button reused for the next step's submit button
+  // would otherwise submit the form the click just left
   if (step === 'mfa-setup' && Setup) {
     return html`
       <main id="content" class="signin">
@@ -245,7 +247,7 @@ export function SignIn({ onSignedIn }) {
   }
   return html`
     <main id="content" class="signin">
-      <form ref=${form} onSubmit=${submits[step]} aria-labelledby="signin-title" data-step=${step}>
+      <form key=${step} ref=${form} onSubmit=${submits[step]} aria-labelledby="signin-title" data-step=${step}>
         ${steps[step]()}
         <${LanguagePicker} />
       </form>
