@@ -172,6 +172,20 @@ def find_user_pool_client(stack: RunningStack) -> str:
     return str(idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"][0]["ClientId"])
 
 
+def refresh_refused(stack: RunningStack, refresh: str) -> bool:
+    """Whether Cognito refuses ``refresh`` now (revoked, or its user signed out everywhere)."""
+    idp, _ = cognito(stack)
+    try:
+        idp.initiate_auth(
+            ClientId=find_user_pool_client(stack),
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh},
+        )
+    except idp.exceptions.NotAuthorizedException:
+        return True
+    return False
+
+
 def test_token_refreshes_before_expiry_and_after_a_401(browser: Any, stack: RunningStack) -> None:  # noqa: F811
     page = open_sign_in(browser, stack)
     sign_in(page, AGENT, PASSWORD)
@@ -218,19 +232,7 @@ def test_sign_out_revokes_the_refresh_token(browser: Any, stack: RunningStack) -
                               or "RevokeToken" in (r.request.headers.get("x-amz-target") or "")):  # fmt: skip
         page.get_by_role("button", name="Salir").click()
     page.get_by_role("button", name="Entrar").wait_for()
-    idp, _ = cognito(stack)
-    client_id = find_user_pool_client(stack)
-
-    def refused() -> bool:
-        try:
-            idp.initiate_auth(
-                ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh}
-            )
-        except idp.exceptions.NotAuthorizedException:
-            return True
-        return False
-
-    eventually(refused, seconds=10)
+    eventually(lambda: refresh_refused(stack, refresh), seconds=10)
 
 
 def test_draft_survives_an_ended_session(browser: Any, stack: RunningStack) -> None:  # noqa: F811
@@ -345,3 +347,21 @@ def test_sign_in_steps_pass_axe(browser: Any, stack: RunningStack) -> None:  # n
     page.get_by_label("Código del correo").wait_for()
     found = axe_violations(page)
     assert not found, "reset, axe found:\n" + found
+
+
+def test_idle_agent_is_signed_out(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    page = open_sign_in(browser, stack)
+    sign_in(page, AGENT, PASSWORD)
+    page.wait_for_selector("nav.views")
+    refresh = stored_session(page)["refresh"]
+    # Nothing done for 12 h and a minute (the default idle time: 720 minutes)
+    page.evaluate(
+        """() => { const s = JSON.parse(sessionStorage.getItem('atiende.session'));
+                   s.active = Date.now() - (720 + 1) * 60000;
+                   sessionStorage.setItem('atiende.session', JSON.stringify(s)); }"""
+    )
+    page.clock.fast_forward(31000)
+    page.get_by_role("button", name="Entrar").wait_for()
+    assert page.evaluate("sessionStorage.getItem('atiende.session')") is None
+    eventually(lambda: refresh_refused(stack, refresh), seconds=10)
+    assert page.errors == []
