@@ -195,7 +195,7 @@ export function watchSession() {
     }
   };
   const timer = setInterval(check, 30000);
-  check();
+  consoleConfig().catch(() => {}).then(check); // the idle time the server names, if any
   return () => {
     clearInterval(timer);
     events.forEach((name) => removeEventListener(name, touch));

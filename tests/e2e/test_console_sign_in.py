@@ -1,13 +1,15 @@
 """Signing in for real, in Debian's Chromium against the local stack: an invited
 agent's first sign-in (a new password), a forgotten password, an ID token
-refreshed before it expires and after a 401, and a draft that survives a
-session that ended.
+refreshed before it expires and after a 401, sign-out and idle sign-out that end
+the refresh token, a draft that survives a session that ended, and two-step
+verification turned on from the header and asked at the next sign-in.
 
 Cognito here is the stack's moto. Its ForgotPassword keeps a code but only
 checks codes that start with "moto-confirmation-code:" (it hands the code back
-in a response header, not by e-mail), so the test types any 6 digits; the
-wrong-code message is checked with Cognito's answer played back by the page's
-network layer."""
+in a response header, not by e-mail), so the test types any 6 digits; it checks
+no TOTP code either (the test computes real ones anyway). Cognito's refusals
+(wrong or expired code, weak password, expired session, too many attempts) are
+played back by the page's network layer, worded as AWS answers them."""
 
 import base64
 import hashlib
@@ -55,6 +57,19 @@ def invite(stack: RunningStack, name: str) -> str:
     idp, pool_id = cognito(stack)
     idp.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=TEMPORARY, Permanent=False)
     return email
+
+
+def refuse(action: str, kind: str, message: str = "refused") -> Any:
+    """A route handler that answers ``action`` as Cognito refuses it (``kind``: its exception)."""
+
+    def handle(route: Any) -> None:
+        if route.request.headers.get("x-amz-target", "").endswith("." + action):
+            body = json.dumps({"__type": kind, "message": message})
+            route.fulfill(status=400, body=body, content_type="application/x-amz-json-1.1")
+        else:
+            route.continue_()
+
+    return handle
 
 
 def user_status(stack: RunningStack, email: str) -> str:
@@ -105,7 +120,25 @@ def test_invited_agent_chooses_a_password(browser: Any, stack: RunningStack) -> 
     page.get_by_role("button", name="Guardar contraseña y entrar").click()
     page.get_by_role("alert").filter(has_text="muy débil").wait_for()
 
-    first.fill(CHOSEN)
+    # What Cognito answers to a password its policy refuses, and once the step's session expired
+    endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**"
+    for kind, message, words in [
+        ("InvalidPasswordException", "Password does not conform to policy", "muy débil"),
+        ("NotAuthorizedException", "Invalid session for the user, session is expired.", "venció"),
+    ]:
+        handler = refuse("RespondToAuthChallenge", kind, message)
+        page.route(endpoint, handler)
+        page.get_by_label("Contraseña nueva", exact=True).fill(CHOSEN)
+        page.get_by_label("Repite la contraseña nueva").fill(CHOSEN)
+        page.get_by_role("button", name="Guardar contraseña y entrar").click()
+        page.get_by_role("alert").filter(has_text=words).wait_for()
+        page.unroute(endpoint, handler)
+    # the expired session starts again from the e-mail and password
+    page.get_by_role("heading", name="Inicia sesión").wait_for()
+    sign_in(page, email, TEMPORARY)
+    page.get_by_role("heading", name="Elige tu contraseña").wait_for()
+
+    page.get_by_label("Contraseña nueva", exact=True).fill(CHOSEN)
     page.get_by_label("Repite la contraseña nueva").fill(CHOSEN)
     page.get_by_role("button", name="Guardar contraseña y entrar").click()
     page.wait_for_selector("nav.views")
@@ -129,22 +162,12 @@ def test_forgotten_password(browser: Any, stack: RunningStack) -> None:  # noqa:
     assert code.get_attribute("autocomplete") == "one-time-code"
     assert "le enviamos un código" in page.get_by_role("status").inner_text()
 
-    # Cognito's answers to a wrong code and to too many attempts, as AWS words them
-    def refuse(kind: str) -> Any:
-        def handle(route: Any) -> None:
-            if "ConfirmForgotPassword" in (route.request.headers.get("x-amz-target") or ""):
-                body = json.dumps({"__type": kind, "message": "refused"})
-                route.fulfill(status=400, body=body, content_type="application/x-amz-json-1.1")
-            else:
-                route.continue_()
-
-        return handle
-
+    # Cognito's answers to a wrong code, an expired one and too many attempts
     endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**"
     new_password = "Otra-Clave-Segura-2027"
     for kind, words in [("CodeMismatchException", "no es correcto"), ("ExpiredCodeException", "venció"),
                         ("LimitExceededException", "Espera unos minutos")]:  # fmt: skip
-        handler = refuse(kind)
+        handler = refuse("ConfirmForgotPassword", kind)
         page.route(endpoint, handler)
         code.fill("000000")
         page.get_by_label("Contraseña nueva", exact=True).fill(new_password)
@@ -307,18 +330,12 @@ def test_agent_turns_on_mfa_and_signs_in_with_a_code(browser: Any, stack: Runnin
     # A wrong code, as Cognito answers it, then the right one
     endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**"
 
-    def refuse(route: Any) -> None:
-        if "RespondToAuthChallenge" in (route.request.headers.get("x-amz-target") or ""):
-            body = json.dumps({"__type": "CodeMismatchException", "message": "Invalid code received for user"})
-            route.fulfill(status=400, body=body, content_type="application/x-amz-json-1.1")
-        else:
-            route.continue_()
-
-    page.route(endpoint, refuse)
+    wrong = refuse("RespondToAuthChallenge", "CodeMismatchException", "Invalid code received for user")
+    page.route(endpoint, wrong)
     code.fill("000000")
     page.get_by_role("button", name="Verificar").click()
     page.get_by_role("alert").filter(has_text="no es correcto").wait_for()
-    page.unroute(endpoint, refuse)
+    page.unroute(endpoint, wrong)
     code.fill(totp(secret))
     page.get_by_role("button", name="Verificar").click()
     page.wait_for_selector("nav.views")
