@@ -382,3 +382,59 @@ def test_idle_agent_is_signed_out(browser: Any, stack: RunningStack) -> None:  #
     assert page.evaluate("sessionStorage.getItem('atiende.session')") is None
     eventually(lambda: refresh_refused(stack, refresh), seconds=10)
     assert page.errors == []
+
+
+def test_mfa_setup_required_at_sign_in(browser: Any, stack: RunningStack) -> None:  # noqa: F811
+    """A pool that requires MFA (the local pool only offers it): Cognito's MFA_SETUP
+    challenge, played back; the last answer carries real tokens for the agent."""
+    idp, _ = cognito(stack)
+    tokens = idp.initiate_auth(
+        ClientId=find_user_pool_client(stack),
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": AGENT, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    asked: list[tuple[str, dict[str, Any]]] = []
+    answers = {
+        "InitiateAuth": {
+            "ChallengeName": "MFA_SETUP",
+            "Session": "session-1",
+            "ChallengeParameters": {"MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]'},
+        },
+        "AssociateSoftwareToken": {"SecretCode": secret, "Session": "session-2"},
+        "VerifySoftwareToken": {"Status": "SUCCESS", "Session": "session-3"},
+        "RespondToAuthChallenge": {"AuthenticationResult": tokens, "ChallengeParameters": {}},
+    }
+
+    def play(route: Any) -> None:
+        action = route.request.headers.get("x-amz-target", "").rsplit(".", 1)[-1]
+        if action in answers:
+            asked.append((action, json.loads(route.request.post_data or "{}")))
+            route.fulfill(status=200, body=json.dumps(answers[action]), content_type="application/x-amz-json-1.1")
+        else:
+            route.continue_()
+
+    page = open_sign_in(browser, stack)
+    page.route(f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}/**", play)
+    sign_in(page, AGENT, PASSWORD)
+    page.get_by_role("heading", name="Activa la verificación en dos pasos").wait_for()
+    code = page.get_by_label("Código de 6 dígitos")
+    code.wait_for()
+    assert code.evaluate("el => el === document.activeElement")
+    assert page.locator("[data-secret]").get_attribute("data-secret") == secret
+    typed = totp(secret)
+    code.fill(typed)
+    page.get_by_role("button", name="Activar").click()
+    page.wait_for_selector("nav.views")
+    steps = dict(asked)
+    assert [action for action, _ in asked] == list(answers)
+    assert steps["AssociateSoftwareToken"]["Session"] == "session-1"
+    assert steps["VerifySoftwareToken"] == {
+        "Session": "session-2",
+        "UserCode": totp(secret),
+        "FriendlyDeviceName": "Atiende",
+    }
+    assert steps["RespondToAuthChallenge"]["ChallengeName"] == "MFA_SETUP"
+    assert steps["RespondToAuthChallenge"]["Session"] == "session-3"
+    assert steps["RespondToAuthChallenge"]["ChallengeResponses"] == {"USERNAME": AGENT}
+    assert page.errors == []
