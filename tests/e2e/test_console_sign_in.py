@@ -431,7 +431,7 @@ def test_mfa_setup_required_at_sign_in(browser: Any, stack: RunningStack) -> Non
     assert steps["AssociateSoftwareToken"]["Session"] == "session-1"
     assert steps["VerifySoftwareToken"] == {
         "Session": "session-2",
-        "UserCode": totp(secret),
+        "UserCode": typed,
         "FriendlyDeviceName": "Atiende",
     }
     assert steps["RespondToAuthChallenge"]["ChallengeName"] == "MFA_SETUP"
