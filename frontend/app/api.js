@@ -1,6 +1,13 @@
-// The agent API and Cognito sign-in. The ID token lives in sessionStorage:
-// closing the tab signs the agent out.
+// The agent API and Cognito sign-in. The tokens live in sessionStorage: closing
+// the tab signs the agent out. The ID token is refreshed with Cognito's refresh
+// token a few minutes before it expires (and when the API answers 401), so a
+// session lasts a shift; after an idle time the console signs out and revokes
+// the refresh token.
 const SESSION = 'atiende.session';
+const REFRESH_AHEAD_MS = 5 * 60 * 1000;
+const DEFAULT_IDLE_MINUTES = 720;
+// The console listens for this to show the sign-in page (expired session, idle, sign-out)
+export const SIGNED_OUT = 'atiende-signed-out';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -10,17 +17,32 @@ export class ApiError extends Error {
   }
 }
 
-export function session() {
+// What Cognito refused: `code` is its exception's name (CodeMismatchException…)
+export class CognitoError extends ApiError {
+  constructor(status, body) {
+    super(status, body);
+    this.code = String(body?.__type || '').split('#').pop() || 'UnknownError';
+    this.detail = body?.message || body?.Message || '';
+  }
+}
+
+function stored() {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(SESSION) || 'null');
-    return stored && stored.expires > Date.now() ? stored : null;
+    return JSON.parse(sessionStorage.getItem(SESSION) || 'null');
   } catch {
     return null;
   }
 }
 
-export function signOut() {
-  sessionStorage.removeItem(SESSION);
+function keep(value) {
+  sessionStorage.setItem(SESSION, JSON.stringify(value));
+}
+
+// The signed-in session, while its ID token is valid or can still be refreshed
+export function session() {
+  const current = stored();
+  if (!current?.token) return null;
+  return current.expires > Date.now() || current.refresh ? current : null;
 }
 
 let config = null;
@@ -29,53 +51,202 @@ export async function consoleConfig() {
   return config;
 }
 
-export async function signIn(email, password) {
-  const { cognito } = await consoleConfig();
-  const response = await fetch(cognito.endpoint, {
+const WITHOUT_CLIENT = new Set(['GlobalSignOut', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'SetUserMFAPreference']);
+
+// One Cognito call (the pool's public API: no AWS credentials, only the client id)
+export async function cognito(action, payload) {
+  const { cognito: where } = await consoleConfig();
+  const response = await fetch(where.endpoint, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`,
     },
-    body: JSON.stringify({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: cognito.client_id,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
+    body: JSON.stringify(WITHOUT_CLIENT.has(action) ? payload : { ClientId: where.client_id, ...payload }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok || !body.AuthenticationResult) throw new ApiError(401, body);
-  const result = body.AuthenticationResult;
-  const stored = { token: result.IdToken, expires: Date.now() + (result.ExpiresIn - 60) * 1000 };
-  sessionStorage.setItem(SESSION, JSON.stringify(stored));
-  return stored;
+  if (!response.ok) throw new CognitoError(response.status, body);
+  return body;
 }
 
-export async function request(method, path, body, authenticated = true) {
+function started(result, username) {
+  const value = {
+    token: result.IdToken,
+    access: result.AccessToken,
+    refresh: result.RefreshToken,
+    username,
+    expires: Date.now() + (result.ExpiresIn || 3600) * 1000,
+    active: Date.now(),
+  };
+  keep(value);
+  return value;
+}
+
+// What Cognito answered to a sign-in step: signed in, or the next challenge
+// ({challenge, session, username, parameters}) the sign-in page asks for.
+function outcome(body, username) {
+  if (body.AuthenticationResult) {
+    started(body.AuthenticationResult, username);
+    return { signedIn: true };
+  }
+  if (body.ChallengeName) {
+    const parameters = body.ChallengeParameters || {};
+    return { challenge: body.ChallengeName, session: body.Session, username: parameters.USER_ID_FOR_SRP || username, parameters };
+  }
+  throw new CognitoError(401, body);
+}
+
+export async function signIn(email, password) {
+  const body = await cognito('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: email, PASSWORD: password },
+  });
+  return outcome(body, email);
+}
+
+// The answer to a challenge: NEW_PASSWORD_REQUIRED ({NEW_PASSWORD}),
+// SOFTWARE_TOKEN_MFA ({SOFTWARE_TOKEN_MFA_CODE}) or MFA_SETUP ({})
+export async function answerChallenge(step, responses) {
+  const body = await cognito('RespondToAuthChallenge', {
+    ChallengeName: step.challenge,
+    Session: step.session,
+    ChallengeResponses: { USERNAME: step.username, ...responses },
+  });
+  return outcome(body, step.username);
+}
+
+export const forgotPassword = (email) => cognito('ForgotPassword', { Username: email });
+export const confirmForgotPassword = (email, code, password) =>
+  cognito('ConfirmForgotPassword', { Username: email, ConfirmationCode: code, Password: password });
+
+// A new ID token from the refresh token; false when Cognito refuses it
+let refreshing = null;
+export function refreshSession() {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const current = stored();
+      if (!current?.refresh) return false;
+      try {
+        const body = await cognito('InitiateAuth', {
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: current.refresh },
+        });
+        const result = body.AuthenticationResult;
+        if (!result?.IdToken) return false;
+        keep({
+          ...stored(), token: result.IdToken, access: result.AccessToken || current.access,
+          refresh: result.RefreshToken || current.refresh, expires: Date.now() + (result.ExpiresIn || 3600) * 1000,
+        });
+        return true;
+      } catch (problem) {
+        // signed out elsewhere or revoked; a network failure leaves the session as it is
+        if (problem instanceof CognitoError) return false;
+        throw problem;
+      }
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+// Signing out forgets the tokens at once and asks Cognito to end the refresh
+// token (RevokeToken; GlobalSignOut where that is unavailable)
+export function signOut() {
+  const current = stored();
+  sessionStorage.removeItem(SESSION);
+  if (current?.refresh) {
+    cognito('RevokeToken', { Token: current.refresh })
+      .catch(() => current.access && cognito('GlobalSignOut', { AccessToken: current.access }))
+      .catch(() => {});
+  }
+  dispatchEvent(new Event(SIGNED_OUT));
+}
+
+// An ID token good for the next minutes (refreshed first if needed), or null
+async function freshToken() {
+  const current = session();
+  if (!current) return null;
+  if (current.expires - Date.now() > REFRESH_AHEAD_MS) return current.token;
+  if (await refreshSession()) return stored().token;
+  return current.expires > Date.now() ? current.token : null;
+}
+
+// The agent did something: the idle clock starts again (written at most every 30 s)
+export function touch() {
+  const current = stored();
+  if (current && Date.now() - (current.active || 0) > 30000) keep({ ...current, active: Date.now() });
+}
+
+// While signed in: refresh ahead of expiry and sign out after the idle time
+// (`idle_sign_out_minutes` from /api/console-config, 12 h by default)
+export function watchSession() {
+  const events = ['pointerdown', 'keydown'];
+  events.forEach((name) => addEventListener(name, touch, { passive: true }));
+  const check = async () => {
+    const current = stored();
+    if (!current) return;
+    const minutes = Number((config || {}).idle_sign_out_minutes) || DEFAULT_IDLE_MINUTES;
+    if (Date.now() - (current.active || Date.now()) > minutes * 60000) {
+      signOut();
+      return;
+    }
+    if (current.expires - Date.now() <= REFRESH_AHEAD_MS) {
+      const renewed = await refreshSession().catch(() => true);
+      if (!renewed && !(stored()?.expires > Date.now())) signOut();
+    }
+  };
+  const timer = setInterval(check, 30000);
+  consoleConfig().catch(() => {}).then(check); // the idle time the server names, if any
+  return () => {
+    clearInterval(timer);
+    events.forEach((name) => removeEventListener(name, touch));
+  };
+}
+
+export async function request(method, path, body, authenticated = true, retried = false) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (authenticated) {
-    const current = session();
-    if (!current) throw new ApiError(401, null);
-    headers.Authorization = `Bearer ${current.token}`;
+    const token = await freshToken();
+    if (!token) {
+      if (stored()) signOut();
+      throw new ApiError(401, null);
+    }
+    headers.Authorization = `Bearer ${token}`;
   }
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const answer = await response.json().catch(() => null);
-  if (response.status === 401) signOut();
+  if (response.status === 401 && authenticated) {
+    // the ID token was refused: refresh once and try again, else the session is over
+    if (!retried && (await refreshSession().catch(() => false))) return request(method, path, body, true, true);
+    signOut();
+  }
   if (!response.ok) throw new ApiError(response.status, answer);
   return answer;
 }
 
 // A file's bytes (message attachments, for previews); errors still answer JSON
-export async function requestBytes(path) {
-  const current = session();
-  if (!current) throw new ApiError(401, null);
-  const headers = { Accept: 'application/octet-stream', Authorization: `Bearer ${current.token}` };
+export async function requestBytes(path, retried = false) {
+  const token = await freshToken();
+  if (!token) throw new ApiError(401, null);
+  const headers = { Accept: 'application/octet-stream', Authorization: `Bearer ${token}` };
   const response = await fetch(path, { method: 'GET', headers });
-  if (response.status === 401) signOut();
+  if (response.status === 401) {
+    if (!retried && (await refreshSession().catch(() => false))) return requestBytes(path, true);
+    signOut();
+  }
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
   return response.arrayBuffer();
 }
+
+// MFA from the agent's own menu (with the access token)
+export const mfa = {
+  associate: () => cognito('AssociateSoftwareToken', { AccessToken: stored()?.access }),
+  verify: (code) => cognito('VerifySoftwareToken', { AccessToken: stored()?.access, UserCode: code, FriendlyDeviceName: 'Atiende' }),
+  enable: () => cognito('SetUserMFAPreference', {
+    AccessToken: stored()?.access,
+    SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+  }),
+};
 
 const attachmentPath = (ticketId, messageId, index) =>
   `/api/tickets/${encodeURIComponent(ticketId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(index)}`;

@@ -2,7 +2,7 @@
 // live dot, administration, bell, availability, language, sign out) and the page
 // the route names.
 import { html, useState, useEffect, useCallback } from '../vendor/preact-htm.js';
-import { api, session, signOut } from './api.js';
+import { api, session, signOut, watchSession, SIGNED_OUT } from './api.js';
 import { t } from './i18n.js';
 import { problemText } from './words.js';
 import { parseHash, useHash } from './routing.js';
@@ -61,7 +61,7 @@ function AvailabilitySwitch({ available, onChange }) {
     </div>`;
 }
 
-function Header({ me, route, onAvailable, onSignOut }) {
+function Header({ me, route, onAvailable, onSignOut, onMfa }) {
   return html`
     <header class="top">
       <a class="brand" href="#/view/mine">${t('app.name')}</a>
@@ -73,6 +73,7 @@ function Header({ me, route, onAvailable, onSignOut }) {
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
       <${LanguagePicker} />
+      <button type="button" onClick=${onMfa}>${t('mfa.menu')}</button>
       <button type="button" onClick=${onSignOut}>${t('signout')}</button>
     </header>`;
 }
@@ -80,6 +81,13 @@ function Header({ me, route, onAvailable, onSignOut }) {
 export function App() {
   const [signedIn, setSignedIn] = useState(Boolean(session()));
   const [me, setMe] = useState(null);
+  const [Mfa, setMfa] = useState(null); // two-step verification's setup, loaded when opened
+  useEffect(() => {
+    const close = () => setMfa(null);
+    addEventListener('hashchange', close);
+    return () => removeEventListener('hashchange', close);
+  }, []);
+  const openMfa = () => import('./components/mfa-setup.js').then(({ MfaPanel }) => setMfa(() => MfaPanel));
   const route = useHash();
   useLiveChanges(signedIn);
 
@@ -95,9 +103,17 @@ export function App() {
   }, []);
   const reloadMe = useCallback(() => loadMe().catch(() => {}), []);
 
+  // An expired session, the idle time or "sign out" bring back the sign-in page;
+  // the route (an open ticket) and the drafts stay for after signing in again
   useEffect(() => {
-    if (!signedIn) return;
-    loadMe().catch(() => { signOut(); setSignedIn(false); });
+    const ended = () => { setSignedIn(false); setMe(null); setMfa(null); };
+    addEventListener(SIGNED_OUT, ended);
+    return () => removeEventListener(SIGNED_OUT, ended);
+  }, []);
+  useEffect(() => {
+    if (!signedIn) return undefined;
+    loadMe().catch(() => signOut());
+    return watchSession();
   }, [signedIn]);
 
   if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
@@ -105,8 +121,9 @@ export function App() {
   return html`
     <a class="skip" href="#content" onClick=${skipToContent}>${t('skip')}</a>
     <${Header} me=${me} route=${route} onAvailable=${(available) => setMe((old) => ({ ...old, available }))}
-      onSignOut=${() => { signOut(); setSignedIn(false); }} />
-    ${route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
+      onSignOut=${signOut} onMfa=${openMfa} />
+    ${Mfa ? html`<${Mfa} me=${me} onClose=${() => setMfa(null)} />`
+      : route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
       : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`
       : route.admin ? html`<${Administration} section=${route.admin} me=${me} onSaved=${reloadMe} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;

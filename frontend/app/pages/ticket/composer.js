@@ -8,6 +8,27 @@ import { FILE_LIMIT, REPLY_FILES } from './thread.js';
 
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 
+// The unsent reply or note of each ticket stays in localStorage (per agent), so
+// it survives an expired session and a new sign-in; sending it clears it.
+const draftKey = (me, ticket) => `atiende.draft.${me?.agent_id || ''}.${ticket.id}`;
+
+function savedDraft(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || 'null') || {};
+  } catch {
+    return {};
+  }
+}
+
+function keepDraft(key, draft) {
+  try {
+    if (draft.body.trim()) localStorage.setItem(key, JSON.stringify(draft));
+    else localStorage.removeItem(key);
+  } catch {
+    // storage full or refused: the draft only lives in the page
+  }
+}
+
 function readBase64(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -59,9 +80,12 @@ function mentionOptions(team, ticket, query) {
 
 export function Composer({ thread, me, onSent, onDrafting }) {
   const ticket = thread.ticket;
-  const [mode, setMode] = useState('reply');
-  const [body, setBody] = useState('');
-  const [cc, setCc] = useState('');
+  const key = draftKey(me, ticket);
+  const [saved] = useState(() => savedDraft(key));
+  const [mode, setMode] = useState(saved.mode === 'note' ? 'note' : 'reply');
+  const [body, setBody] = useState(saved.body || '');
+  const [cc, setCc] = useState(saved.cc || '');
+  useEffect(() => keepDraft(key, { mode, body, cc }), [key, mode, body, cc]);
   const [statusAfter, setStatusAfter] = useState('');
   const [template, setTemplate] = useState('');
   const [templateLanguage, setTemplateLanguage] = useState('es');
