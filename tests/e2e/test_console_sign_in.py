@@ -4,10 +4,10 @@ refreshed before it expires and after a 401, sign-out and idle sign-out that end
 the refresh token, a draft that survives a session that ended, and two-step
 verification turned on from the header and asked at the next sign-in.
 
-Cognito here is the stack's moto. Its ForgotPassword keeps a code but only
-checks codes that start with "moto-confirmation-code:" (it hands the code back
-in a response header, not by e-mail), so the test types any 6 digits; it checks
-no TOTP code either (the test computes real ones anyway). Cognito's refusals
+Cognito here is the stack's moto, with the local stack's additions: the reset
+code is e-mailed to the local outbox and only that code resets the password, so
+the test reads it there as an agent reads their mail. moto checks no TOTP code
+(the test computes real ones anyway). Cognito's refusals
 (wrong or expired code, weak password, expired session, too many attempts) are
 played back by the page's network layer, worded as AWS answers them."""
 
@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import struct
 import time
 import uuid
@@ -22,6 +23,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 
 from local.stack import REGION, aws_environment
 from tests.e2e.conftest import RunningStack, eventually
@@ -147,6 +149,18 @@ def test_invited_agent_chooses_a_password(browser: Any, stack: RunningStack) -> 
     assert page.errors == []
 
 
+def reset_code(stack: RunningStack, email: str) -> str:
+    """The six digits of the newest reset code e-mailed to ``email`` (the local outbox)."""
+
+    def mailed() -> str | None:
+        messages = requests.get(stack.base + "/dev/outbox", timeout=5).json()["messages"]
+        sent = [m for m in messages if m.get("kind") == "password_reset_code" and m["to"] == [email]]
+        found = re.search(r"(?<!\d)\d{6}(?!\d)", sent[-1]["body"]) if sent else None
+        return found.group(0) if found else None
+
+    return eventually(mailed, seconds=10)
+
+
 def test_forgotten_password(browser: Any, stack: RunningStack) -> None:  # noqa: F811
     email = invite(stack, "mateo")
     idp, pool_id = cognito(stack)
@@ -176,7 +190,8 @@ def test_forgotten_password(browser: Any, stack: RunningStack) -> None:  # noqa:
         page.get_by_role("alert").filter(has_text=words).wait_for()
         page.unroute(endpoint, handler)
 
-    code.fill("123456")
+    # The code Cognito e-mailed, as the local stack's outbox shows it (only that code resets the password)
+    code.fill(reset_code(stack, email))
     page.get_by_label("Contraseña nueva", exact=True).fill(new_password)
     page.get_by_label("Repite la contraseña nueva").fill(new_password)
     page.get_by_role("button", name="Guardar contraseña y entrar").click()
