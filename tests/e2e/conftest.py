@@ -17,6 +17,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 T = TypeVar("T")
 CLI = [sys.executable, "-m", "local.cli"]
 # The instant a test stack starts at (ATIENDE_NOW), whatever the hour the suite
@@ -39,6 +40,10 @@ class RunningStack:
     env: dict[str, str]
     # The stack's clock minus this process's, read from its first answer's Date header.
     clock_offset: timedelta = timedelta(0)
+    log: Path | None = None  # what the stack printed
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8") if self.log else ""
 
     def now(self) -> datetime:
         """What time it is in the stack (a browser page's clock is set to it)."""
@@ -108,19 +113,22 @@ def start_stack(at: str = TEST_INSTANT) -> RunningStack:
         "ATIENDE_ESCALATION_ASSIGNEE_WAIT_SECONDS": "8",
         "ATIENDE_ESCALATION_ACKNOWLEDGMENT_SECONDS": "120",
     }
-    process = subprocess.Popen(
-        [*CLI, "run"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # What the stack prints goes to a file under tests/e2e/artifacts/ (read it when a
+    # test fails): a pipe nobody reads would fill and block the stack's threads.
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"stack-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen([*CLI, "run"], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"atiende run exited: {process.stdout.read() if process.stdout else ''}")
+            pytest.fail(f"atiende run exited: {log.read_text()[-4000:]}")
         try:
             health = requests.get(base + "/health", timeout=2)
             if health.status_code == 200:
                 offset = parsedate_to_datetime(health.headers["Date"]) - datetime.now(UTC)
-                return RunningStack(process, base, smtp_port, env, clock_offset=offset)
+                return RunningStack(process, base, smtp_port, env, clock_offset=offset, log=log)
         except requests.ConnectionError:
             time.sleep(0.5)
     process.kill()

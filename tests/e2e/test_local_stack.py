@@ -49,7 +49,7 @@ def test_ctrl_c_stops_everything_cleanly() -> None:
     stack = start_stack()
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(timeout=20) == 0
-    output = stack.process.stdout.read() if stack.process.stdout else ""
+    output = stack.output()
     assert "admin@atiende.localhost" in output and "Stopping Atiende" in output
     with pytest.raises(requests.ConnectionError):
         requests.get(stack.base + "/health", timeout=2)
