@@ -21,6 +21,16 @@ TABLE = "atiende-test-helpdesk"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def no_metrics_left_over() -> None:
+    """Tests call domain code that counts business events with no handler to
+    flush them (a handler's ``log_metrics`` does in Lambda): each test starts
+    from an empty metric set, whichever tests its worker ran before."""
+    from helpdesk.observability import metrics
+
+    metrics().clear_metrics()
+
+
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Credentials and region that only moto will ever see."""

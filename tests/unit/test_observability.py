@@ -30,13 +30,6 @@ def _emf_lines(out: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"_aws"' in line]
 
 
-@pytest.fixture(autouse=True)
-def nothing_counted_yet() -> None:
-    """Other tests in this process call domain code that counts, with no
-    handler to flush: each test here starts from an empty metric set."""
-    metrics().clear_metrics()
-
-
 def test_counted_events_are_flushed_once_by_the_handler(capsys: pytest.CaptureFixture[str]) -> None:
     @metrics().log_metrics
     def handler(event: dict[str, Any], context: Any) -> str:
