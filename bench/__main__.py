@@ -1,19 +1,26 @@
-"""``make bench``: ingest throughput, AWS calls per message, cold-start imports."""
+"""``make bench``: ingest throughput, AWS calls per message, cold-start imports,
+package sizes, ticket search (found in the top 10, items read, index writes), a load
+run against a local stack (bench/out/results.json gathers the figures parts record)."""
 
 from bench import (
     cold_start,
     console_size,
     ingest_bench,
     live_bench,
+    load_bench,
     mail_corpus,
+    package_size,
     peers,
+    results,
+    search_bench,
     sla_checker_bench,
+    spanish_mail,
     whatsapp_bench,
 )
 
 
 def mail_rates() -> None:
-    ours = mail_corpus.all_scores()
+    ours = [*mail_corpus.all_scores(), *spanish_mail.scores()]
     compared = peers.run()
     print("\n(d) e-mail against the corpus's expected outputs (passed / scored)")
     print(f"  {'set':<30}{'Atiende':>12}{'email-reply-parser':>20}{'talon':>12}")
@@ -23,7 +30,8 @@ def mail_rates() -> None:
             theirs = compared["scores"].get(peer, {}).get(score.name)
             cells.append(f"{theirs.passed}/{theirs.total}" if theirs else "-")
         print(f"  {score.name:<30}{f'{score.passed}/{score.total}':>12}{cells[0]:>20}{cells[1]:>12}")
-    reply_sets = [s for s in ours if not s.name.startswith("zammad")]
+    results.record({f"mail.{score.name}": f"{score.passed}/{score.total}" for score in ours})
+    reply_sets = [s for s in ours if not s.name.startswith(("zammad", "Spanish", "talon html_replies, shown"))]
     passed, total = sum(s.passed for s in reply_sets), sum(s.total for s in reply_sets)
     print(f"  {'visible text, all reply sets':<30}{f'{passed}/{total} = {passed / total:.0%}':>12}")
     for peer, error in compared["errors"].items():
@@ -31,6 +39,22 @@ def mail_rates() -> None:
     for score in ours:
         if score.failures:
             print(f"  Atiende misses in {score.name}: {', '.join(score.failures)}")
+
+
+def package_sizes() -> None:
+    sizes = package_size.run()
+    print("\n(j) Lambda packages under build/ (zipped; `make package`)")
+    for name, (megabytes, budget) in sizes.items():
+        print(f"  {name:<44}{megabytes:>10.2f} MB   budget {budget:g} MB")
+    results.record(package_size.figures())
+
+
+def load_run() -> None:
+    loaded = load_bench.run()
+    print(f"\n(l) load run against a local stack of its own (`atiende load --seconds {load_bench.SECONDS:g} "
+          f"--customers {load_bench.CUSTOMERS}`)")  # fmt: skip
+    print("\n".join(loaded.lines()[2:]))
+    results.record(loaded.figures())
 
 
 def main() -> None:
@@ -75,6 +99,8 @@ def main() -> None:
         cells = (f"{cost.open_tickets:,}", cost.poll_reads, f"{cost.poll_read_units:.1f}", cost.poll_found,
                  f"{cost.poll_seconds:.3f}", cost.presence_calls, cost.assignment_calls)  # fmt: skip
         print("  " + "".join(f"{c:>12}" for c in cells))
+    results.record(search_bench.report(search_bench.run()))
+    load_run()
     load = console_size.run()
     print("\n(h) console initial load (gzip)")
     for name, (raw, packed) in load.files.items():
@@ -83,6 +109,7 @@ def main() -> None:
     for chunk, files in load.later.items():  # parts only some roles load, with import()
         packed = sum(size[1] for size in files.values())
         print(f"  {'later: ' + chunk:<44}{packed / 1024:>10.1f} KB   ({len(files)} files)")
+    package_sizes()
     imports = cold_start.run()
     boto3_seconds = imports.pop("import boto3")
     print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")

@@ -7,7 +7,11 @@ outputs that ship with the shared corpus (../shared/corpus).
   otherwise; talon keeps signatures, so quotes only are removed) and
   html_replies ("Hi. I am fine. Thanks, Alex", whitespace-insensitive);
 - zammad: the ``.yml`` parse expectations (subject, sender, body; body compared
-  as text with all whitespace removed, since Zammad stores sanitized HTML).
+  as text with all whitespace removed, since Zammad stores sanitized HTML);
+- talon html_replies once more through the HTML an agent is shown first
+  (``html_reply``'s cut on the parsed document, then its text).
+
+bench/spanish_mail.py scores our own Spanish set beside these.
 
 Used by ``make bench`` (rates beside peer libraries) and by the corpus tests
 (floors, so a regression fails).
@@ -23,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from helpdesk.channels.email.html_reply import html_text, visible_html
 from helpdesk.channels.email.html_text import html_to_text
 from helpdesk.channels.email.parsing import parse_mail
 from helpdesk.channels.email.reply_text import visible_text, without_quotes
@@ -136,8 +141,19 @@ def zammad_set() -> list[Score]:
     return [subject, sender, body]
 
 
+def shown_html_text(markup: str) -> str:
+    """The text of the HTML an agent is shown first (the DOM cut of html_reply)."""
+    return html_text(visible_html(markup)).replace("[img]", "")
+
+
+def talon_shown_html() -> Score:
+    score = talon_sets(extract_html=shown_html_text)[1]
+    score.name = "talon html_replies, shown HTML"
+    return score
+
+
 def all_scores() -> list[Score]:
-    return [*reply_parser_sets(), *talon_sets(), *zammad_set()]
+    return [*reply_parser_sets(), *talon_sets(), talon_shown_html(), *zammad_set()]
 
 
 if __name__ == "__main__":

@@ -15,6 +15,22 @@ from moto.core.botocore_stubber import BotocoreStubber
 
 _REQUEST_LOCK = threading.RLock()
 _installed = False
+# Actions that only read (X-Amz-Target's operation starts with one of these):
+# they leave the saved state as it is (``local.saved_state``).
+READING_ACTIONS = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "Receive")
+
+
+def request_lock() -> threading.RLock:
+    """Held while moto applies a request: whoever holds it sees no request half applied."""
+    return _REQUEST_LOCK
+
+
+def only_reads(environ: dict[str, Any]) -> bool:
+    """Whether a request to moto's server cannot have changed anything."""
+    if environ.get("REQUEST_METHOD") in ("GET", "HEAD", "OPTIONS"):
+        return True
+    operation = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
+    return operation.startswith(READING_ACTIONS)
 
 
 def serialize_in_process_requests() -> None:
@@ -37,12 +53,14 @@ _copy_patched = False
 
 
 def _copy_tables_once_per_transaction() -> None:
-    """moto backs up a table before a TransactWriteItems by deep-copying it once
-    per *item* of the transaction (the same table four or five times for one of
-    ours), which makes every transaction cost several copies of the whole table.
-    One copy per table per transaction gives the same rollback. Safe because
-    requests are applied one at a time (the module attribute is swapped only
-    while a transaction runs under the request lock)."""
+    """moto backs up every table a TransactWriteItems touches by deep-copying it
+    whole (once per *item* of the transaction), so a transaction costs several
+    copies of the table and its stream's history, and grows with them. The same
+    rollback needs only the items the transaction names and the stream's length:
+    those are kept before it runs and put back if it fails, and moto's own copy
+    becomes the table itself. Safe because requests are applied one at a time
+    (the module attribute is swapped only while a transaction runs under the
+    request lock). (The name stays: it is what the local stack and tests call.)"""
     global _copy_patched  # noqa: PLW0603
     if _copy_patched:
         return
@@ -52,20 +70,20 @@ def _copy_tables_once_per_transaction() -> None:
 
     original = dynamodb_models.DynamoDBBackend.transact_write_items
 
+    class _NoCopy:
+        @staticmethod
+        def deepcopy(obj: Any, memo: Any = None) -> Any:
+            return obj  # the rollback is _TransactionRollback's
+
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        copies: dict[int, Any] = {}
-
-        class _OncePerObject:
-            @staticmethod
-            def deepcopy(obj: Any, memo: Any = None) -> Any:
-                if id(obj) not in copies:
-                    copies[id(obj)] = copy.deepcopy(obj, memo)
-                return copies[id(obj)]
-
         with _REQUEST_LOCK:
-            dynamodb_models.copy = _OncePerObject  # type: ignore[assignment]
+            rollback = _TransactionRollback(self, transact_items)
+            dynamodb_models.copy = _NoCopy  # type: ignore[assignment]
             try:
                 return original(self, transact_items)
+            except Exception:
+                rollback.restore()
+                raise
             finally:
                 dynamodb_models.copy = copy
 
@@ -73,13 +91,92 @@ def _copy_tables_once_per_transaction() -> None:
     _copy_patched = True
 
 
+class _TransactionRollback:
+    """The items a transaction names, as they were before it, and each touched
+    table's stream length: enough to undo whatever part of it moto applied."""
+
+    def __init__(self, backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        import copy
+
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        self._items: list[tuple[Any, Any, Any, Any]] = []  # (table, hash, range, item before or None)
+        self._streams: dict[int, tuple[Any, int]] = {}
+        for entry in transact_items:
+            _, operation = next(iter(entry.items()))
+            table = backend.tables.get(operation.get("TableName"))
+            attributes = operation.get("Item") or operation.get("Key") or {}
+            if table is None or table.hash_key_attr not in attributes:
+                continue  # moto refuses it before changing anything
+            hash_key = DynamoType(attributes[table.hash_key_attr])
+            range_key = DynamoType(attributes[table.range_key_attr]) if table.range_key_attr in attributes else None
+            if table.has_range_key and range_key is None:
+                continue
+            before = table.get_item(hash_key, range_key)
+            self._items.append((table, hash_key, range_key, copy.deepcopy(before)))
+            if table.stream_shard is not None:
+                self._streams.setdefault(id(table), (table.stream_shard, len(table.stream_shard.items)))
+
+    def restore(self) -> None:
+        for table, hash_key, range_key, before in reversed(self._items):
+            if range_key is None:
+                if before is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = before
+                continue
+            if before is None:
+                table.items.get(hash_key, {}).pop(range_key, None)
+                if hash_key in table.items and not table.items[hash_key]:
+                    del table.items[hash_key]
+            else:
+                table.items[hash_key][range_key] = before
+        for shard, length in self._streams.values():
+            del shard.items[length:]
+
+
 class AtomicRequests:
     """WSGI middleware: the wrapped app handles one request at a time."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], on_change: Callable[[], None] | None = None) -> None:
         self.app = app
+        self.on_change = on_change  # told after each request that may have changed something
         _copy_tables_once_per_transaction()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with _REQUEST_LOCK:
-            return list(self.app(environ, start_response))
+            answer = list(self.app(environ, start_response))
+        if self.on_change is not None and not only_reads(environ):
+            self.on_change()
+        return answer
+
+
+_query_patched = False
+
+
+def query_one_partition() -> None:
+    """moto answers a table Query by walking every item of the table (and
+    sorting them), so a benchmark's table of postings makes each Query cost
+    the whole table. A Query on the table itself (no index) with a hash key
+    only ever matches that hash key's items: hand moto only those. The answer
+    is the same; the time is the partition's. (Idempotent.)"""
+    global _query_patched  # noqa: PLW0603 - a one-time patch of a third-party class
+    if _query_patched:
+        return
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = list(self.items.get(hash_key, {}).values())
+        self.all_items = lambda: partition
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query  # type: ignore[method-assign]
+    _query_patched = True

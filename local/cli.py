@@ -1,18 +1,36 @@
 """``atiende``: run the whole help desk on this machine, seed it, get a token.
 
-atiende run     start everything on 127.0.0.1 and seed the demo
+atiende run     start everything on 127.0.0.1 and seed the demo (what was there
+                at the last stop comes back: .atiende/state/)
+atiende reset   forget the saved state: the next run starts clean
 atiende seed    (re)seed the demo into the running local stack
 atiende token   print an ID token for a demo agent (admin by default)
+atiende package build the Lambda zips under build/ (`make package`)
+atiende deploy  deploy a stage to AWS (`make deploy`); atiende destroy deletes it;
+                atiende publish-console puts frontend/ into a deployed stage
+atiende rules export            print the routing and automation rules as YAML
+atiende rules import FILE       replace them with the rules in a YAML file
+atiende admin create --email E --name N [--role admin] [--stack NAME]
+                create an administrator (or agent) in the local stack or a deployed one
+atiende search backfill [--stack NAME] [--from N] [--most N]
+                index the tickets that existed before the search index (by ticket
+                number, from its checkpoint: resumable; a ticket already indexed
+                writes nothing); --from N starts over from ticket N
+atiende load [--seconds N] [--customers N] [--base URL --smtp-port P]
+                mixed traffic against the running local stack, with a report
 """
 
 import argparse
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 HOST = "127.0.0.1"
 
@@ -38,22 +56,26 @@ def run(seed_demo: bool) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS
-    from local.lambda_runtime import QueueWorker, ScheduleWorker, queue_subscriptions, schedule_subscriptions
     from local.mail_inbox import start_inbox
-    from local.stack import REGION, deploy, session_for, support_address
+    from local.saved_state import StateKeeper, state_dir
+    from local.stack import session_for, support_address
     from local.web import console_server
 
-    aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566)).start()
+    keeper = StateKeeper(state_dir())
+    restored = keeper.load()
+    told_of_changes: list[Callable[[], None]] = [keeper.mark_changed]
+
+    def changed() -> None:
+        for tell in told_of_changes:
+            tell()
+
+    aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566), on_change=changed).start()
     session = session_for(aws.url)
-    deployment = deploy(session, aws.url)
+    deployment, tickets, restored = _deployment(session, aws.url, restored, seed_demo)
     forget_settings()
-    tickets = _seed(session, deployment.user_pool_id) if seed_demo else 0
-    workers: list[QueueWorker | ScheduleWorker] = [
-        QueueWorker(session.client("sqs"), s).start() for s in queue_subscriptions(deployment.stack)
-    ]
-    # ATIENDE_SCHEDULE_SECONDS fires schedules faster than their rate (tests, demos).
-    every = float(os.environ["ATIENDE_SCHEDULE_SECONDS"]) if os.environ.get("ATIENDE_SCHEDULE_SECONDS") else None
-    workers += [ScheduleWorker(s, REGION, every).start() for s in schedule_subscriptions(deployment.stack)]
+    keeper.save()
+    keeper.start()
+    workers = _workers(session, deployment, told_of_changes)
     smtp_port = _port("ATIENDE_SMTP_PORT", 2525)
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
@@ -68,18 +90,98 @@ def run(seed_demo: bool) -> int:
     signal.signal(signal.SIGTERM, _stop)
     threading.Thread(target=web.server.serve_forever, name="console", daemon=True).start()
     _banner(port, aws.url, deployment.table_name, tickets, smtp_port, support_address())
+    if restored:
+        print(
+            f"Estado restaurado / State restored from {state_dir()}  (atiende reset: empezar de cero / start clean)\n"
+        )
     if started_at is not None:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
-    web.shutdown()
-    web.server.server_close()
-    inbox.stop()
+    _stop_all(keeper, web, inbox, workers)
+
+
+def _workers(session: Any, deployment: Any, told_of_changes: list[Callable[[], None]]) -> list[Any]:
+    """What Lambda's event sources do in AWS: a worker per queue, per table
+    stream and per schedule."""
+    from local.lambda_runtime import (
+        QueueWorker,
+        ScheduleWorker,
+        StreamWorker,
+        queue_subscriptions,
+        schedule_subscriptions,
+        stream_subscriptions,
+    )
+    from local.stack import REGION
+
+    # Idle queues are asked every 2 s; a change to the embedded AWS (a message
+    # sent, a file stored) has every worker ask at once.
+    subscriptions = queue_subscriptions(deployment.stack)
+    queues = [QueueWorker(session.client("sqs"), s, poll_seconds=2).start() for s in subscriptions]
+    told_of_changes += [queue.nudge for queue in queues]
+    streams = [StreamWorker(session, s, poll_seconds=2).start() for s in stream_subscriptions(deployment.stack)]
+    told_of_changes += [stream.nudge for stream in streams]
+    workers: list[QueueWorker | StreamWorker | ScheduleWorker] = [*queues, *streams]
+    # ATIENDE_SCHEDULE_SECONDS fires schedules faster than their rate (tests, demos).
+    every = float(os.environ["ATIENDE_SCHEDULE_SECONDS"]) if os.environ.get("ATIENDE_SCHEDULE_SECONDS") else None
+    workers += [ScheduleWorker(s, REGION, every).start() for s in schedule_subscriptions(deployment.stack)]
+    return workers
+
+
+# Stopping is bounded: a service manager sends SIGKILL some seconds after
+# SIGTERM, and a user pressing Ctrl-C expects the prompt back.
+DRAIN_SECONDS = 8.0
+STOP_SECONDS = 30.0
+
+
+def _stop_all(keeper: Any, web: Any, inbox: Any, workers: list[Any]) -> NoReturn:
+    """Take no new work (API, SMTP, queues, streams, schedules), let the work in
+    hand finish for up to DRAIN_SECONDS, save the state and leave, without the
+    interpreter's own teardown (it spends many seconds collecting moto's objects
+    one by one). A second signal, or STOP_SECONDS gone, leaves at once: the state
+    file is replaced whole, so the last save stays readable."""
+    started = time.monotonic()
+    signal.signal(signal.SIGINT, _leave_now)
+    signal.signal(signal.SIGTERM, _leave_now)
+    watchdog = threading.Timer(STOP_SECONDS, _leave_now, args=(signal.SIGALRM, None))
+    watchdog.daemon = True
+    watchdog.start()
+    for intake in (web.shutdown, inbox.stop):
+        threading.Thread(target=intake, daemon=True).start()
     for worker in workers:
-        worker.stop()
-    aws.stop()
-    return 0
+        worker.ask_to_stop()
+    busy = [w.name for w in workers if not w.wait_stopped(max(0.0, started + DRAIN_SECONDS - time.monotonic()))]
+    if busy:
+        print(f"Sin terminar / Left unfinished: {', '.join(busy)}", flush=True)
+    keeper.stop()
+    print(f"Estado guardado / State saved ({time.monotonic() - started:.1f} s)", flush=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _leave_now(signum: int, frame: FrameType | None) -> None:
+    print(f"Detenido sin esperar más / Stopped without waiting further (signal {signum})", flush=True)
+    os._exit(1)
+
+
+def _deployment(session: Any, aws_url: str, restored: bool, seed_demo: bool) -> tuple[Any, int, bool]:
+    """The stack as the last run left it (its AWS restored), else deployed and
+    seeded anew: (deployment, demo tickets seeded now, whether it was restored).
+    The demo is seeded once, at the first run, never again on a restart."""
+    from helpdesk.settings import forget_settings
+    from local.saved_state import save_deployment, saved_deployment, state_dir
+    from local.stack import as_saved, deploy, redeploy
+
+    saved = saved_deployment(state_dir())
+    if restored and saved is not None:
+        return redeploy(saved, aws_url), 0, True
+    deployment = deploy(session, aws_url)
+    forget_settings()
+    tickets = _seed(session, deployment.user_pool_id) if seed_demo else 0
+    save_deployment(state_dir(), as_saved(deployment, aws_url))
+    return deployment, tickets, False
 
 
 def _seed(session: object, user_pool_id: str) -> int:
@@ -117,7 +219,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
 
 
 def _sandbox(port: int) -> Any:
-    from local.stack import whatsapp_secrets
+    from local.stack import SANDBOX_DISPLAY_NUMBER, whatsapp_secrets
     from local.whatsapp_sandbox import WhatsAppSandbox
 
     secrets = whatsapp_secrets()
@@ -125,7 +227,7 @@ def _sandbox(port: int) -> Any:
         webhook_url=f"http://{HOST}:{port}/webhooks/whatsapp",
         app_secret=secrets["WhatsAppAppSecret"],
         phone_number_id=secrets["WhatsAppPhoneNumberId"],
-        display_number="50255550000",
+        display_number=SANDBOX_DISPLAY_NUMBER.lstrip("+"),
     )
 
 
@@ -148,7 +250,7 @@ def whatsapp_send(sender: str, name: str, text: str, image: str | None = None) -
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310
         print(json.loads(response.read())["id"])
     return 0
 
@@ -179,6 +281,14 @@ def seed_running() -> int:
     return 0
 
 
+def reset() -> int:
+    from local.saved_state import forget, state_dir
+
+    forget(state_dir())
+    print(f"Estado borrado / State forgotten: {state_dir()}")
+    return 0
+
+
 def token(email: str | None) -> int:
     from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
     from local.stack import find_user_pool, session_for, sign_in
@@ -193,12 +303,209 @@ def token(email: str | None) -> int:
     return 0
 
 
+def _rules_call(method: str, body: bytes | None = None) -> tuple[int, Any]:
+    """``/api/rules`` of the running local stack, as the demo administrator."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
+    from local.stack import find_user_pool, session_for, sign_in
+
+    session = session_for(_aws_url())
+    _, client_id = find_user_pool(session)
+    request = urllib.request.Request(
+        f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}/api/rules",
+        data=body,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)}",
+            "Content-Type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 # nosec B310 - the local stack
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read() or b"null")
+
+
+def rules_export() -> int:
+    """Print the rules in force as YAML (what ``rules import`` reads back)."""
+    import yaml
+
+    status, answer = _rules_call("GET")
+    if status != 200:
+        print(f"No se pudieron leer las reglas / Could not read the rules: {status} {answer}", file=sys.stderr)
+        return 1
+    print(yaml.safe_dump(answer, allow_unicode=True, sort_keys=False), end="")
+    return 0
+
+
+def rules_import(path: str) -> int:
+    """Replace the rules with the YAML file's (checked by the API as a whole)."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    status, answer = _rules_call("PUT", json.dumps(document).encode())
+    if status != 200:
+        print(f"Reglas rechazadas / Rules refused: {status} {json.dumps(answer, ensure_ascii=False)}", file=sys.stderr)
+        return 1
+    print(f"{len(answer['rules'])} reglas guardadas / rules saved")
+    return 0
+
+
+def _stack_session(stack_name: str | None, region: str | None) -> tuple[Any, str | None, str]:
+    """The session, endpoint and stack name a command acts on: the local stack of
+    `atiende run` by default, a deployed stack with ``--stack`` (the operator's credentials)."""
+    import boto3
+
+    from local.stack import STACK_NAME, session_for
+
+    if stack_name is None:
+        return session_for(_aws_url()), _aws_url(), STACK_NAME
+    return boto3.Session(region_name=region), None, stack_name
+
+
+def search_backfill(stack_name: str | None, region: str | None, from_number: int | None, most: int | None) -> int:
+    """Index the tickets written before the search index existed, from the
+    backfill's checkpoint (``helpdesk.search.indexing.backfill``)."""
+    from botocore.exceptions import BotoCoreError
+
+    from helpdesk.search.indexing import backfill
+    from helpdesk.settings import StoreSettings
+    from helpdesk.store import HelpdeskStore
+    from local.admin import HelpdeskStack, StackNotFound
+
+    session, endpoint, stack_name = _stack_session(stack_name, region)
+    try:
+        stack = HelpdeskStack.found(session, stack_name, endpoint)
+    except (StackNotFound, BotoCoreError) as exc:
+        print(f"No se encontró la pila / Stack not found: {exc}", file=sys.stderr)
+        return 1
+    settings = StoreSettings.model_validate(
+        {"TABLE_NAME": stack.table_name, "AWS_REGION": stack.region, "AWS_ENDPOINT_URL": stack.endpoint_url}
+    )
+    store = HelpdeskStore(settings)
+    if from_number is not None:
+        store.save_backfill_checkpoint(max(from_number - 1, 0))
+    progress = backfill(store, most=most)
+    print(
+        f"{progress.indexed} tickets indexados / indexed ({progress.writes} escrituras / writes); "
+        f"hasta / through #{progress.done_through} de / of #{progress.last_number}"
+    )
+    return 0
+
+
+def admin_create(email: str, name: str, role: str, stack_name: str | None, region: str | None) -> int:
+    """The first administrator: the local stack's by default, a deployed stack's
+    with ``--stack`` (the operator's AWS credentials)."""
+    from botocore.exceptions import BotoCoreError
+
+    from helpdesk.access import Role
+    from helpdesk.errors import HelpdeskError
+    from local.admin import HelpdeskStack, StackNotFound, create_agent
+
+    session, endpoint, stack_name = _stack_session(stack_name, region)
+    try:
+        stack = HelpdeskStack.found(session, stack_name, endpoint)
+        agent = create_agent(session, stack, email, name, Role(role))
+    except (StackNotFound, HelpdeskError, BotoCoreError) as exc:
+        where = "la pila local / the local stack (`make run`)" if endpoint else f"stack {stack_name}"
+        print(f"No se pudo crear / Could not create {email} in {where}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{agent.email} ({agent.role}) creado / created: Cognito le envió una contraseña temporal "
+        f"/ Cognito e-mailed a temporary password. id {agent.id}"
+    )
+    return 0
+
+
+def _stage_command(command: str, stage: str) -> int:
+    from local import deployment
+
+    steps = {"deploy": deployment.deploy, "destroy": deployment.destroy, "publish-console": deployment.publish}
+    try:
+        return steps[command](stage)
+    except subprocess.CalledProcessError as exc:  # the SAM CLI said why
+        return exc.returncode
+
+
+def _search_commands(commands: Any) -> None:
+    search_parser = commands.add_parser("search", help="the ticket search index")
+    search_commands = search_parser.add_subparsers(dest="search_command", required=True)
+    backfill_parser = search_commands.add_parser(
+        "backfill", help="index the tickets written before the index (resumable, idempotent)"
+    )
+    backfill_parser.add_argument("--stack", help="a deployed stack's name (default: the local stack)")
+    backfill_parser.add_argument("--region", help="the deployed stack's region")
+    backfill_parser.add_argument("--from", dest="from_number", type=int, help="start over from this ticket number")
+    backfill_parser.add_argument("--most", type=int, help="stop after this many tickets (run it in pieces)")
+
+
+def load(seconds: float, customers: int, base: str | None, smtp_port: int | None) -> int:
+    """A bounded load run against the stack of `atiende run` (or the one named):
+    the report, and 1 when anything failed or a message is not where it belongs."""
+    from local.load import Target, run_load
+
+    target = Target.local(
+        base or f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", smtp_port or _port("ATIENDE_SMTP_PORT", 2525)
+    )
+    print(
+        f"Carga contra / Load against {target.base} (SMTP {HOST}:{target.smtp_port}): {seconds:g} s, "
+        f"{customers} clientes / customers…",
+        flush=True,
+    )
+    report = run_load(target, seconds, customers, say=lambda line: print(line, flush=True))
+    print("\n".join(report.lines()), flush=True)
+    return 0 if report.passed else 1
+
+
+def _add_admin(commands: Any) -> None:
+    from helpdesk.access import Role
+
+    admin_parser = commands.add_parser("admin", help="manage a help desk's agents from the terminal")
+    admin_commands = admin_parser.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser(
+        "create",
+        help="create an administrator (Cognito e-mails them a temporary password)",
+        description="Create an agent in the help desk's user pool and agents table: Cognito e-mails them "
+        "the invitation with a temporary password (the local stack shows it at /dev/outbox).",
+    )
+    create.add_argument("--email", required=True, help="their e-mail address (their username)")
+    create.add_argument("--name", required=True, help="their name as agents see it")
+    create.add_argument("--role", default=Role.ADMIN.value, choices=[r.value for r in Role], help="default: admin")
+    create.add_argument("--stack", help="a deployed stack's name (default: the local stack of `atiende run`)")
+    create.add_argument("--region", help="the deployed stack's region (default: AWS_REGION or the AWS profile's)")
+
+
+def _add_load(commands: Any) -> None:
+    from local.load import DEFAULT_CUSTOMERS, DEFAULT_SECONDS
+
+    load_parser = commands.add_parser(
+        "load",
+        help="mixed traffic (WhatsApp, mail, agents) against the running local stack, with a report",
+        description="Customers write on WhatsApp (signed webhooks) and by e-mail (SMTP) while the demo agents "
+        "poll and reply; reports throughput, acknowledgement latency, backlog drain and errors, and checks every "
+        "message is on exactly one ticket, in order. Exits 1 on any error or a failed check.",
+    )
+    load_parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS, help="how long customers write")
+    load_parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help="one in four by e-mail")
+    load_parser.add_argument("--base", help="the stack's URL (default: http://127.0.0.1:ATIENDE_PORT)")
+    load_parser.add_argument("--smtp-port", type=int, help="its SMTP inbox (default: ATIENDE_SMTP_PORT or 2525)")
+
+
 def main(argv: list[str] | None = None) -> int:
+
     parser = argparse.ArgumentParser(prog="atiende", description="Atiende local help desk")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="start the whole help desk on 127.0.0.1")
     run_parser.add_argument("--no-seed", action="store_true", help="start empty, without the demo")
     commands.add_parser("seed", help="seed the demo into the running local stack")
+    commands.add_parser("reset", help="forget the saved local state: the next run starts clean")
     token_parser = commands.add_parser("token", help="print an ID token for a demo agent")
     token_parser.add_argument("--email", help="demo agent e-mail (default: the admin)")
     wa_parser = commands.add_parser("wa", help="play a WhatsApp customer against the local stack")
@@ -208,16 +515,51 @@ def main(argv: list[str] | None = None) -> int:
     wa_send.add_argument("--name", default="Cliente", help="the customer's WhatsApp profile name")
     wa_send.add_argument("--image", help="a picture to send, with the text as its caption")
     wa_send.add_argument("text")
+    package_parser = commands.add_parser("package", help="build every Lambda zip (functions and layer) under build/")
+    package_parser.add_argument(
+        "--here", action="store_true", help="for this machine's Python and platform, not Lambda's (tests)"
+    )
+    for command, text in (
+        ("deploy", "deploy a stage with the SAM CLI (make package first)"),
+        ("destroy", "delete a stage's stack"),
+        ("publish-console", "put frontend/ into a deployed stage's console bucket"),
+    ):
+        stage_parser = commands.add_parser(command, help=text)
+        stage_parser.add_argument("--stage", default="prod", help="the stage (samconfig.toml's environment)")
+    rules_parser = commands.add_parser("rules", help="export or import the routing and automation rules (YAML)")
+    rules_commands = rules_parser.add_subparsers(dest="rules_command", required=True)
+    rules_commands.add_parser("export", help="print the rules in force as YAML")
+    rules_import_parser = rules_commands.add_parser("import", help="replace the rules with a YAML file's")
+    rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
+    _add_admin(commands)
+    _search_commands(commands)
+    _add_load(commands)
     args = parser.parse_args(argv)
     match args.command:
         case "run":
             return run(seed_demo=not args.no_seed)
         case "seed":
             return seed_running()
+        case "reset":
+            return reset()
         case "token":
             return token(args.email)
         case "wa":
             return whatsapp_send(args.sender, args.name, args.text, args.image)
+        case "package":
+            from local.packaging import main as package
+
+            return package(here=args.here)
+        case "deploy" | "destroy" | "publish-console":
+            return _stage_command(args.command, args.stage)
+        case "rules":
+            return rules_export() if args.rules_command == "export" else rules_import(args.file)
+        case "admin":
+            return admin_create(args.email, args.name, args.role, args.stack, args.region)
+        case "search":
+            return search_backfill(args.stack, args.region, args.from_number, args.most)
+        case "load":
+            return load(args.seconds, args.customers, args.base, args.smtp_port)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -6,7 +6,7 @@ process sees it (the functions, the embedded AWS, token checks); only ``local/``
 reads ``ATIENDE_NOW``, so a deployed function never does."""
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 
@@ -29,4 +29,18 @@ def start_at_chosen_instant() -> datetime | None:
     moment = chosen_instant()
     if moment is not None:
         time_machine.travel(moment, tick=True).start()
+    return moment
+
+
+MOST_FORWARD = timedelta(days=30)
+
+
+def move_forward(by: timedelta) -> datetime:
+    """Move this process's clock ``by`` ahead (never back: stored times only grow)
+    and let it run on from there, so an SLA breach or a survey's day is seen
+    without waiting for it; the new now."""
+    if not timedelta(0) < by <= MOST_FORWARD:
+        raise ValueError(f"the clock moves forward by more than nothing and at most {MOST_FORWARD.days} days")
+    moment = datetime.now(UTC) + by
+    time_machine.travel(moment, tick=True).start()
     return moment

@@ -6,6 +6,7 @@ tasks (DynamoDB, SQS) call back into this server, found through ``MOTO_PORT``.
 
 import contextlib
 import os
+from collections.abc import Callable
 from threading import Thread
 
 import requests
@@ -13,14 +14,15 @@ from moto.core.config import default_user_config
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from local import cognito_mail
+from local import cognito_mail, cognito_revocation
 from local.atomic_moto import AtomicRequests
 
 
 class EmbeddedAWS:
-    def __init__(self, host: str = "127.0.0.1", port: int = 4566) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 4566, on_change: Callable[[], None] | None = None) -> None:
         self.host = host
         self.port = port
+        self.on_change = on_change  # after each request that may have changed something
         self._server: BaseWSGIServer | None = None
         self._thread: Thread | None = None
 
@@ -30,7 +32,8 @@ class EmbeddedAWS:
 
     def start(self) -> "EmbeddedAWS":
         cognito_mail.install()  # what Cognito would e-mail goes to the outbox
-        app = AtomicRequests(DomainDispatcherApplication(create_backend_app))
+        cognito_revocation.install()  # RevokeToken, which moto lacks
+        app = AtomicRequests(DomainDispatcherApplication(create_backend_app), self.on_change)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]
         default_user_config["stepfunctions"] = {"execute_state_machine": True}

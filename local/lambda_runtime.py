@@ -3,14 +3,16 @@ queue event source mappings (poll a queue, hand batches to the handler, delete
 what succeeded, leave failures for redelivery and the dead-letter queue)."""
 
 import importlib
+import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
 from helpdesk.observability import logger
+from local.atomic_moto import request_lock
 from local.provision import ProvisionedStack, load_template
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -49,23 +51,26 @@ class QueueSubscription:
 
 def queue_subscriptions(stack: ProvisionedStack) -> list[QueueSubscription]:
     """The template's SQS event sources, with the queues the stack created."""
-    found = []
+    return [
+        QueueSubscription(
+            function=name,
+            queue_url=stack.physical_ids[source["Queue"]["Fn::GetAtt"][0]],
+            handler=handler,
+            batch_size=int(source.get("BatchSize", 10)),
+        )
+        for name, handler, source in _event_sources("SQS")
+    ]
+
+
+def _event_sources(kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each function of the template with an event source of ``kind`` (SQS,
+    DynamoDB): its logical name, its handler and the event's properties."""
     for name, resource in load_template()["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
         for event in resource["Properties"].get("Events", {}).values():
-            if event["Type"] != "SQS":
-                continue
-            queue_logical = event["Properties"]["Queue"]["Fn::GetAtt"][0]
-            found.append(
-                QueueSubscription(
-                    function=name,
-                    queue_url=stack.physical_ids[queue_logical],
-                    handler=resource["Properties"]["Handler"],
-                    batch_size=int(event["Properties"].get("BatchSize", 10)),
-                )
-            )
-    return found
+            if event["Type"] == kind:
+                yield name, resource["Properties"]["Handler"], event["Properties"]
 
 
 class _BackgroundWorker:
@@ -82,17 +87,33 @@ class _BackgroundWorker:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Take no new work; what is being handled now finishes."""
         self._stop.set()
+
+    def wait_stopped(self, seconds: float) -> bool:
+        """Whether the worker finished its work in hand within ``seconds``."""
         if self._thread is not None:
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=seconds)
+            return not self._thread.is_alive()
+        return True
+
+    def stop(self) -> None:
+        self.ask_to_stop()
+        self.wait_stopped(10)
 
     def _run(self) -> None:
         raise NotImplementedError
 
 
 class QueueWorker(_BackgroundWorker):
-    """Lambda's SQS event source mapping for one queue and one handler."""
+    """Lambda's SQS event source mapping for one queue and one handler.
+
+    An idle worker asks its queue again after ``poll_seconds``, or at once when
+    ``nudge`` says something may have been sent (the local stack nudges every
+    worker after each request that changed its embedded AWS): messages are
+    handled as soon as they arrive, and an idle stack does not spend a core
+    asking empty queues. (Long polling would hold moto's request lock.)"""
 
     def __init__(self, sqs: Any, subscription: QueueSubscription, poll_seconds: float = 0.3) -> None:
         super().__init__()
@@ -100,19 +121,29 @@ class QueueWorker(_BackgroundWorker):
         self.sqs = sqs
         self.subscription = subscription
         self.poll_seconds = poll_seconds
+        self._nudged = threading.Event()
         self.queue_arn = sqs.get_queue_attributes(QueueUrl=subscription.queue_url, AttributeNames=["QueueArn"])[
             "Attributes"
         ]["QueueArn"]
 
+    def nudge(self) -> None:
+        """Something may have been sent to the queue: ask it now."""
+        self._nudged.set()
+
+    def ask_to_stop(self) -> None:
+        super().ask_to_stop()
+        self._nudged.set()
+
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._nudged.clear()  # before asking: a nudge during the poll is kept
             try:
                 handled = self.poll_once()
             except Exception:  # noqa: BLE001 - a worker must outlive one bad poll, as Lambda does
                 logger.exception("queue poll failed", extra={"function": self.subscription.function})
                 handled = 0
             if not handled:
-                self._stop.wait(self.poll_seconds)
+                self._nudged.wait(self.poll_seconds)
 
     def poll_once(self) -> int:
         """Receive one batch and hand it to the handler; returns how many came."""
@@ -233,3 +264,154 @@ class ScheduleWorker(_BackgroundWorker):
             "detail": {},
         }
         return load_handler(self.subscription.handler)(event, LocalContext(self.subscription.function))
+
+
+@dataclass(frozen=True)
+class StreamSubscription:
+    function: str
+    table_name: str
+    handler: str
+    batch_size: int
+    filters: tuple[dict[str, Any], ...] = ()  # the event source's FilterCriteria patterns (none: every record)
+
+    def wants(self, record: dict[str, Any]) -> bool:
+        """Whether Lambda would hand this record over: it matches one of the
+        patterns (records that match none are dropped, never retried)."""
+        return not self.filters or any(_matches(pattern, record) for pattern in self.filters)
+
+
+def _matches(pattern: Any, value: Any) -> bool:
+    """An event filter pattern against a record: objects nest, a list offers
+    alternatives, each a value or a ``{"prefix": …}`` (what our template uses)."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(k in value and _matches(p, value[k]) for k, p in pattern.items())
+    return any(
+        isinstance(value, str) and value.startswith(choice["prefix"]) if isinstance(choice, dict) else value == choice
+        for choice in pattern
+    )
+
+
+def stream_subscriptions(stack: ProvisionedStack) -> list[StreamSubscription]:
+    """The template's DynamoDB stream event sources, with the tables the stack created."""
+    return [
+        StreamSubscription(
+            function=name,
+            table_name=stack.physical_ids[source["Stream"]["Fn::GetAtt"][0]],
+            handler=handler,
+            batch_size=int(source.get("BatchSize", 100)),
+            filters=tuple(json.loads(f["Pattern"]) for f in source.get("FilterCriteria", {}).get("Filters", [])),
+        )
+        for name, handler, source in _event_sources("DynamoDB")
+    ]
+
+
+def forget_stream_records(stream_arn: str, through: int) -> None:
+    """Drop a stream's records up to sequence number ``through`` once its one
+    consumer has them (DynamoDB keeps 24 hours; moto kept every record for ever,
+    in memory, in every saved state and in every transaction's copy). Sequence
+    numbers and iterators stay as they were: the shard just starts later."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    _, _, _, region, account, resource = stream_arn.split(":", 5)
+    table_name = resource.split("/")[1]
+    with request_lock():
+        table = dynamodb_backends[account][region].tables.get(table_name)
+        shard = table.stream_shard if table is not None else None
+        if shard is None:
+            return
+        read = through - shard.starting_sequence_number + 1
+        if 0 < read <= len(shard.items):
+            del shard.items[:read]
+            shard.starting_sequence_number += read
+
+
+class StreamWorker(_BackgroundWorker):
+    """Lambda's DynamoDB stream event source mapping for one table and one
+    handler: reads every shard from its start (TRIM_HORIZON) and hands each
+    batch of records to the handler, in order, as Lambda would. A batch the
+    handler fails is handed over again at the next poll (Lambda retries it too)."""
+
+    def __init__(self, session: Any, subscription: StreamSubscription, poll_seconds: float = 0.3) -> None:
+        super().__init__()
+        self.name = f"stream-{subscription.function}"
+        self.subscription = subscription
+        self.poll_seconds = poll_seconds
+        self.streams = session.client("dynamodbstreams")
+        self.stream_arn = session.client("dynamodb").describe_table(TableName=subscription.table_name)["Table"][
+            "LatestStreamArn"
+        ]
+        self._iterators: dict[str, str | None] = {}  # shard → where to read next (None: the shard ended)
+        self._lock = threading.Lock()
+        self._nudged = threading.Event()
+
+    def nudge(self) -> None:
+        self._nudged.set()
+
+    def ask_to_stop(self) -> None:
+        super().ask_to_stop()
+        self._nudged.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._nudged.clear()
+            try:
+                handled = self.poll_once()
+            except Exception:  # noqa: BLE001 - a worker must outlive one bad poll, as Lambda does
+                logger.exception("stream poll failed", extra={"function": self.subscription.function})
+                handled = 0
+            if not handled:
+                self._nudged.wait(self.poll_seconds)
+
+    def poll_once(self) -> int:
+        """One batch from each shard to the handler; returns how many records came."""
+        with self._lock:
+            handled = 0
+            shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+            for shard in shards:
+                shard_id = shard["ShardId"]
+                if shard_id not in self._iterators:
+                    self._iterators[shard_id] = self.streams.get_shard_iterator(
+                        StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                    )["ShardIterator"]
+                iterator = self._iterators[shard_id]
+                if iterator is None:
+                    continue
+                answer = self.streams.get_records(ShardIterator=iterator, Limit=self.subscription.batch_size)
+                records = answer.get("Records", [])
+                wanted = [r for r in records if self.subscription.wants(self._record(r))]
+                if wanted and not self._hand_over(wanted):
+                    continue  # the same batch again next time
+                self._iterators[shard_id] = answer.get("NextShardIterator")
+                if records:
+                    forget_stream_records(self.stream_arn, int(records[-1]["dynamodb"]["SequenceNumber"]))
+                handled += len(records)
+            return handled
+
+    def drain(self, timeout: float = 30) -> None:
+        """Handle everything in the stream now (tests and one-shot tools)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.poll_once():
+            pass
+
+    def _hand_over(self, records: list[dict[str, Any]]) -> bool:
+        event = {"Records": [self._record(record) for record in records]}
+        try:
+            result = load_handler(self.subscription.handler)(event, LocalContext(self.subscription.function))
+        except Exception:  # noqa: BLE001 - the whole batch fails, as in Lambda
+            logger.exception("handler failed", extra={"function": self.subscription.function})
+            return False
+        return not (result or {}).get("batchItemFailures")
+
+    def _record(self, record: dict[str, Any]) -> dict[str, Any]:
+        data = dict(record["dynamodb"])
+        if "ApproximateCreationDateTime" in data and not isinstance(data["ApproximateCreationDateTime"], int | float):
+            data["ApproximateCreationDateTime"] = int(data["ApproximateCreationDateTime"].timestamp())
+        return {
+            "eventID": record.get("eventID", ""),
+            "eventName": record.get("eventName", ""),
+            "eventVersion": record.get("eventVersion", "1.1"),
+            "eventSource": "aws:dynamodb",
+            "awsRegion": record.get("awsRegion", self.stream_arn.split(":")[3]),
+            "dynamodb": data,
+            "eventSourceARN": self.stream_arn,
+        }

@@ -4,8 +4,10 @@ The SAM template is translated offline with aws-sam-translator, then created
 through moto's CloudFormation. Three things moto cannot do are bridged here,
 each in the open (ARCHITECTURE §4):
 
-- function code: the SAM CLI uploads ``CodeUri`` in the cloud; moto never runs
-  it (no Docker), so a stub inline body stands in;
+- function code: the SAM CLI uploads ``CodeUri`` (and the layer's ``ContentUri``,
+  `make package`'s zips) in the cloud; moto never runs it (no Docker), so a stub
+  inline body stands in and the layer is left out (the local stack imports the
+  functions from functions/, with the development virtualenv's packages);
 - API Gateway resources: moto's CloudFormation fails on the translated REST API;
   the local stack serves the same Chalice app itself, so they are left out (and
   so are resource policies and SES receipt rules, which moto's CloudFormation
@@ -24,6 +26,7 @@ which is how the local stack configures the code: exactly as Lambda would.
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,11 @@ STUB_CODE = "def handler(event, context):\n    raise RuntimeError('code is deplo
 # Resource policies (bucket, queue) and SES receipt rules: moto's CloudFormation
 # does not support them, and moto would not enforce policies anyway. The local
 # stack's SMTP inbox stands in for the receipt rule.
+# The hosting and alarm resources have no moto CloudFormation model either
+# (CloudFront, WAF, alarms, topic policies and subscriptions, API Gateway's
+# account settings): locally the console is served beside the API by the local
+# stack itself, and nothing watches alarms. The log groups, the alarm topic, its
+# key and the dashboard are created.
 UNPROVISIONABLE_PREFIXES = (
     "AWS::ApiGateway::",
     "AWS::Cognito::",
@@ -45,6 +53,11 @@ UNPROVISIONABLE_PREFIXES = (
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::SES::ReceiptRule",
+    "AWS::CloudFront::",
+    "AWS::WAFv2::",
+    "AWS::CloudWatch::Alarm",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SNS::Subscription",
 )
 
 
@@ -67,9 +80,14 @@ class _ManagedPolicies(ManagedPolicyLoader):
 def translate(sam: dict[str, Any]) -> dict[str, Any]:
     """Plain CloudFormation from the SAM template (needs AWS_DEFAULT_REGION set)."""
     sam = copy.deepcopy(sam)
+    sam.get("Globals", {}).get("Function", {}).pop("Layers", None)
+    layers = [name for name, r in sam["Resources"].items() if r["Type"] == "AWS::Serverless::LayerVersion"]
+    for name in layers:
+        del sam["Resources"][name]
     for resource in sam["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"].pop("CodeUri", None)
+            resource["Properties"].pop("Layers", None)
             resource["Properties"]["InlineCode"] = STUB_CODE
         if resource["Type"] == "AWS::Serverless::StateMachine":
             # The SAM CLI reads DefinitionUri from disk when it deploys; so do we.
@@ -122,6 +140,14 @@ def provisionable(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     api_made = ("AWS::Cognito::", "AWS::StepFunctions::StateMachine")
     cognito = [name for name, r in resources.items() if r["Type"].startswith(api_made)]
     dropped = {name for name, r in resources.items() if r["Type"].startswith(UNPROVISIONABLE_PREFIXES)}
+    # A table stream's mapping: moto would hand each write to the function in
+    # Docker (and then drop the stream's records); the local stack's
+    # StreamWorker is the mapping instead (local/lambda_runtime.py).
+    dropped |= {
+        name
+        for name, r in resources.items()
+        if r["Type"] == "AWS::Lambda::EventSourceMapping" and "StreamArn" in str(r["Properties"].get("EventSourceArn"))
+    }
     # Permissions that let the dropped API invoke a function go with it.
     changed = True
     while changed:
@@ -142,10 +168,33 @@ def provisionable(cfn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 resource.pop("DependsOn")
     api_only = dropped - set(cognito)
     cfn["Outputs"] = {k: v for k, v in cfn.get("Outputs", {}).items() if not _mentions(v, api_only)}
+    cfn["Resources"] = _stand_in(resources, api_only)
     parameters = cfn.setdefault("Parameters", {})
     for name in cognito:
         parameters[name] = {"Type": "String"}
     return cfn, cognito
+
+
+def _stand_in(node: Any, dropped: set[str]) -> Any:
+    """Kept resources that name a dropped one (the escalation function's console
+    address names the CloudFront distribution) get a stand-in text where its value
+    would be, ``unprovisioned-<name>``: moto refuses a reference to a resource it
+    was not given."""
+    if isinstance(node, list):
+        return [_stand_in(item, dropped) for item in node]
+    if isinstance(node, str):
+        return re.sub(
+            r"\$\{(\w+)(\.[\w.]+)?\}",
+            lambda m: f"unprovisioned-{m.group(1)}" if m.group(1) in dropped else m.group(0),
+            node,
+        )
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][0] in dropped:
+        return f"unprovisioned-{node['Fn::GetAtt'][0]}"
+    if set(node) == {"Ref"} and node["Ref"] in dropped:
+        return f"unprovisioned-{node['Ref']}"
+    return {key: _stand_in(value, dropped) for key, value in node.items()}
 
 
 @dataclass(frozen=True)

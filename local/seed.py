@@ -1,5 +1,6 @@
-"""The demo help desk: two groups, three agents (agent, supervisor, admin) and a
-few customers writing in Spanish on WhatsApp, e-mail and web chat.
+"""The demo help desk: two groups, three agents (agent, supervisor, admin), the
+local support address and WhatsApp number, and a few customers writing in
+Spanish on WhatsApp, e-mail and web chat.
 
 Seeding goes through the same domain functions the channels use, and is safe to
 run twice: every demo message has a fixed channel message id.
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import boto3
 
+from helpdesk.channels.setup import ChannelSetup, SupportAddress, WhatsAppNumber, current_channels, save_channels
 from helpdesk.channels.whatsapp.templates import (
     ApprovedTemplate,
     TemplateCatalog,
@@ -30,15 +32,28 @@ from helpdesk.models import (
     SlaMetric,
     TicketStatus,
 )
+from helpdesk.rules.ruleset import (
+    Action,
+    ActionKind,
+    Condition,
+    ConditionField,
+    Operator,
+    Rule,
+    RuleEvent,
+    RuleSet,
+    current_rules,
+    save_rules,
+)
 from helpdesk.sla.calendars import BusinessCalendar, TimeBlock, weekdays
 from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges, update_ticket
 from helpdesk.tickets.macros import Macro, save_macro
+from local.stack import SANDBOX_DISPLAY_NUMBER, support_address, whatsapp_secrets
 
 # Local demo only: the pool exists in the embedded moto server and nowhere else.
-DEMO_PASSWORD = "Atiende-Demo-2026"
+DEMO_PASSWORD = "Atiende-Demo-2026"  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,61 @@ WHATSAPP_TEMPLATES = TemplateCatalog(
         ),
     )
 )
+# Rules that make the demo behave like a configured team: billing words go to
+# Facturación, a VIP customer is high priority, everything else goes to Soporte
+# general (the last rule: it only takes tickets no earlier rule routed).
+BILLING_WORDS = (
+    "factura", "facturación", "cobro", "cobraron", "cobrar", "cargo", "pago", "tarjeta", "reembolso",
+    "devolución de dinero", "invoice", "billing", "charge", "refund", "payment",
+)  # fmt: skip
+DEMO_RULES = RuleSet(
+    rules=(
+        Rule(
+            id="facturacion-por-palabras",
+            name="Facturación por palabras",
+            event=RuleEvent.TICKET_CREATED,
+            conditions=(Condition(field=ConditionField.WORDS, operator=Operator.CONTAINS, values=BILLING_WORDS),),
+            actions=(Action(kind=ActionKind.SET_GROUP, values=("facturacion",)),),
+        ),
+        Rule(
+            id="vip-prioridad-alta",
+            name="Clientes VIP: prioridad alta",
+            event=RuleEvent.TICKET_CREATED,
+            conditions=(Condition(field=ConditionField.CONTACT_TIER, operator=Operator.IS, values=("vip",)),),
+            actions=(Action(kind=ActionKind.SET_PRIORITY, values=("high",)),),
+        ),
+        Rule(
+            id="soporte-general-por-defecto",
+            name="Todo lo demás a Soporte general",
+            event=RuleEvent.TICKET_CREATED,
+            conditions=(Condition(field=ConditionField.GROUP, operator=Operator.IS_NOT_SET),),
+            actions=(Action(kind=ActionKind.SET_GROUP, values=("soporte-general",)),),
+        ),
+    )
+)
+
+
+def demo_channels() -> ChannelSetup:
+    """What the local stack answers: its SMTP inbox's support address and the
+    sandbox's WhatsApp number, both into Soporte general (the billing rule still
+    moves billing tickets to Facturación; the catch-all rule finds them in a group)."""
+    return ChannelSetup(
+        email=(
+            SupportAddress(
+                address=support_address(), display_name="Soporte Atiende", default_group_id="soporte-general"
+            ),
+        ),
+        whatsapp=(
+            WhatsAppNumber(
+                display_number=SANDBOX_DISPLAY_NUMBER,
+                phone_number_id=whatsapp_secrets()["WhatsAppPhoneNumberId"],
+                display_name="Atiende por WhatsApp",
+                default_group_id="soporte-general",
+            ),
+        ),
+    )
+
+
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
     DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", ("soporte-general", "facturacion")),
@@ -277,4 +347,8 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
         save_macro(store, macro, SEED_ACTOR)
     if not template_catalog(store).templates:
         save_template_catalog(store, WHATSAPP_TEMPLATES, SEED_ACTOR, datetime.now(UTC))
+    if not current_rules(store).rules:  # an administrator's own rules are kept
+        save_rules(store, DEMO_RULES, SEED_ACTOR, datetime.now(UTC))
+    if current_channels(store).version == 0:  # never saved: an administrator's own are kept
+        save_channels(store, demo_channels(), SEED_ACTOR, datetime.now(UTC))
     return create_conversations(store, agent_ids)

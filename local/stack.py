@@ -5,6 +5,7 @@ Nothing in ``functions/`` knows it runs here: the code gets the environment the
 template gives its Lambda, plus ``AWS_ENDPOINT_URL`` pointing at moto.
 """
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ DEFAULT_SUPPORT_ADDRESS = "soporte@atiende.localhost"
 
 def support_address() -> str:
     return os.environ.get("ATIENDE_SUPPORT_ADDRESS", DEFAULT_SUPPORT_ADDRESS)
+
+
+# The business number the local WhatsApp sandbox plays (its id: WhatsAppPhoneNumberId)
+SANDBOX_DISPLAY_NUMBER = "+50255550000"
 
 
 def whatsapp_secrets() -> dict[str, str]:
@@ -49,7 +54,7 @@ def local_port() -> int:
     return int(os.environ.get("ATIENDE_PORT", "8000"))
 
 
-SANDBOX_ACCESS_TOKEN = "local-sandbox-token"  # the sandbox checks only that one is sent
+SANDBOX_ACCESS_TOKEN = "local-sandbox-token"  # the sandbox checks only that one is sent  # nosec B105
 
 
 def aws_environment(endpoint_url: str) -> dict[str, str]:
@@ -57,7 +62,7 @@ def aws_environment(endpoint_url: str) -> dict[str, str]:
     return {
         "AWS_ENDPOINT_URL": endpoint_url,
         "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",  # moto accepts any; nothing real is ever used
+        "AWS_SECRET_ACCESS_KEY": "local",  # moto accepts any; nothing real is ever used  # nosec B105
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
         # moto's DynamoDB Streams answer 404 to account-id endpoints.
@@ -180,6 +185,45 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
     return LocalDeployment(stack, pool_id, environment["USER_POOL_CLIENT_ID"], environment)
+
+
+def as_saved(deployment: LocalDeployment, endpoint_url: str) -> dict[str, Any]:
+    """The deployment as ``local.saved_state`` keeps it, with the addresses it was made for."""
+    return {
+        "stack": dataclasses.asdict(deployment.stack),
+        "user_pool_id": deployment.user_pool_id,
+        "user_pool_client_id": deployment.user_pool_client_id,
+        "environment": deployment.environment,
+        "aws_url": endpoint_url,
+        "console_url": escalation_waits()["ConsoleUrl"],
+    }
+
+
+def redeploy(saved: dict[str, Any], endpoint_url: str) -> LocalDeployment:
+    """A saved deployment, its AWS restored: put its environment back in this
+    process, the addresses of this run (ports may differ) in place of the saved ones."""
+    moved = {saved["aws_url"]: endpoint_url, saved["console_url"]: escalation_waits()["ConsoleUrl"]}
+
+    def here(value: str) -> str:
+        for before, after in moved.items():
+            value = value.replace(before, after)
+        return value
+
+    stack = ProvisionedStack(**saved["stack"])
+    environment = {name: here(value) for name, value in saved["environment"].items()}
+    environment |= {name: here(value) for name, value in whatsapp_environment().items()}
+    environment |= aws_environment(endpoint_url)
+    os.environ.update(environment)
+    return LocalDeployment(stack, saved["user_pool_id"], saved["user_pool_client_id"], environment)
+
+
+def whatsapp_environment() -> dict[str, str]:
+    """The WhatsApp secrets as the functions read them (this run's, which the environment may set)."""
+    secrets = whatsapp_secrets()
+    return {
+        "WHATSAPP_VERIFY_TOKEN": secrets["WhatsAppVerifyToken"],
+        "WHATSAPP_APP_SECRET": secrets["WhatsAppAppSecret"],
+    }
 
 
 def apply_bucket_notifications(session: boto3.Session, stack: ProvisionedStack) -> None:

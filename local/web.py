@@ -1,11 +1,22 @@
 """The local web server: Chalice's own dev server for the agent API, plus the
-static files of ``frontend/`` (S3 + CloudFront serve them in AWS)."""
+static files of ``frontend/`` (S3 + CloudFront serve them in AWS).
+
+It also plays API Gateway's part where the code cannot: throttling with the
+limits of ``helpdesk.limits`` (429 with ``Retry-After``; ``ATIENDE_API_THROTTLE``
+and ``ATIENDE_WEBHOOK_THROTTLE``, as ``rate/burst``, set others for a test) and
+CORS preflights, answered only for ``CORS_ALLOWED_ORIGINS``. The console's
+files carry ``helpdesk.http_policy``'s console headers (CloudFront's response
+headers policy in AWS).
+"""
 
 import base64
 import json
 import mimetypes
+import os
 import re
 import threading
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -13,8 +24,11 @@ from urllib.parse import unquote, urlsplit
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
+from helpdesk import http_policy, limits
+from helpdesk.settings import auth_settings, cors_settings
 from local.api_gateway import Route, invoke, routes
-from local.whatsapp_sandbox import WhatsAppSandbox
+from local.clock import move_forward
+from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 GATEWAY_ROUTES = routes()
@@ -24,6 +38,38 @@ SANDBOX_MEDIA = re.compile(r"^/sandbox/media/(?P<media>\d+)$")
 _sandbox: WhatsAppSandbox | None = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 API_PATHS = ("/health", "/api")
+WEBHOOK_PATH = "/webhooks/whatsapp"
+
+
+def _rate_limit(variable: str, default: limits.RateLimit) -> limits.RateLimit:
+    """``default``, or ``rate/burst`` from ``variable`` (tests set tiny buckets)."""
+    configured = os.environ.get(variable, "")
+    if not configured:
+        return default
+    rate, _, burst = configured.partition("/")
+    return limits.RateLimit(rate_per_second=float(rate), burst=int(burst))
+
+
+class Throttle:
+    """API Gateway's throttling, locally: one bucket for the agent API, one for
+    Meta's webhook deliveries (the template's stage settings name the same limits)."""
+
+    def __init__(self) -> None:
+        self.agent_api = limits.TokenBucket(_rate_limit("ATIENDE_API_THROTTLE", limits.AGENT_API), time.monotonic)
+        self.webhook = limits.TokenBucket(
+            _rate_limit("ATIENDE_WEBHOOK_THROTTLE", limits.WHATSAPP_WEBHOOK), time.monotonic
+        )
+
+    def wait_for(self, method: str, path: str) -> int:
+        """0 when the request may go; else the seconds to wait (``Retry-After``)."""
+        if path == WEBHOOK_PATH and method == "POST":
+            return self.webhook.take()
+        if path.startswith("/api/") and method != "OPTIONS":
+            return self.agent_api.take()
+        return 0
+
+
+_throttle: Throttle | None = None
 
 
 class ConsoleRequestHandler(ChaliceRequestHandler):
@@ -39,6 +85,41 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
     def _generic_handle(self) -> None:
         with ConsoleRequestHandler._one_at_a_time:
             super()._generic_handle()
+
+    def parse_request(self) -> bool:
+        """After the request line and headers: throttling first, as API Gateway
+        does before any function runs, and CORS preflights. False: answered here."""
+        if not super().parse_request():
+            return False
+        path = urlsplit(self.path).path
+        wait = _throttle.wait_for(self.command, path) if _throttle is not None else 0
+        if wait:
+            from agent_api.errors import error_body
+
+            self._discard_body()
+            status, answer = error_body("error.throttled")
+            self._send_json(status, answer, {"Retry-After": str(wait), **http_policy.API_HEADERS})
+            return False
+        if self.command == "OPTIONS" and self._is_api():
+            self._discard_body()
+            self._send_preflight()
+            return False
+        return True
+
+    def _discard_body(self) -> None:
+        length = int(self.headers.get("content-length", "0") or 0)
+        if length:
+            self.rfile.read(length)
+
+    def _send_preflight(self) -> None:
+        """A CORS preflight: allowed only from ``CORS_ALLOWED_ORIGINS`` (none by default)."""
+        allowed = http_policy.allowed_origins(cors_settings().allowed_origins)
+        headers = {**http_policy.API_HEADERS, **http_policy.cors_headers(self.headers.get("origin"), allowed, True)}
+        self.send_response(204)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     # Chalice binds these to its own _generic_handle; route them through ours.
     def do_PATCH(self) -> None:
@@ -93,6 +174,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
                 match.group("phone"), self.headers.get("authorization", ""), self._json_body()
             )
             self._send_json(status, answer)
+        elif path == "/dev/clock":
+            self._move_clock()
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
             image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
@@ -107,16 +190,27 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         else:
             self._generic_handle()
 
+    def _move_clock(self) -> None:
+        """``POST /dev/clock {"forward_seconds": 61}``: the stack's clock jumps ahead."""
+        try:
+            moment = move_forward(timedelta(seconds=float(self._json_body().get("forward_seconds", 0))))
+        except (TypeError, ValueError) as refused:
+            self._send_json(400, {"error": str(refused)})
+            return
+        self._send_json(200, {"now": moment.isoformat()})
+
     def _json_body(self) -> dict[str, Any]:
         length = int(self.headers.get("content-length", "0") or 0)
         loaded: dict[str, Any] = json.loads(self.rfile.read(length) or b"{}") if length else {}
         return loaded
 
-    def _send_json(self, status: int, answer: dict[str, Any]) -> None:
+    def _send_json(self, status: int, answer: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -129,6 +223,9 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         length = int(self.headers.get("content-length", "0") or 0)
         body = self.rfile.read(length) if length else b""
         response = invoke(route, self.command, self.path, dict(self.headers), body)
+        if _sandbox is not None and urlsplit(self.path).path == WEBHOOK_PATH and response.get("statusCode") == 200:
+            for wa_id in customers_in(body):  # signed and accepted: what Meta would have seen
+                _sandbox.customer_wrote(wa_id)
         payload = (response.get("body") or "").encode("utf-8")
         self.send_response(int(response.get("statusCode", 200)))
         for name, value in (response.get("headers") or {}).items():
@@ -154,7 +251,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in http_policy.console_headers(auth_settings().endpoint).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
@@ -163,8 +261,9 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
 
 
 def console_server(host: str, port: int, sandbox: WhatsAppSandbox | None = None) -> LocalDevServer:
-    global _sandbox  # noqa: PLW0603 - one local server per process
+    global _sandbox, _throttle  # noqa: PLW0603 - one local server per process
     _sandbox = sandbox
+    _throttle = Throttle()  # the limits as the environment sets them now
     from agent_api.app import app
 
     config = Config.create(chalice_app=app, app_name=app.app_name, chalice_stage="local")

@@ -148,6 +148,20 @@ export function refreshSession() {
   return refreshing;
 }
 
+// Where the unsent replies and notes wait, per agent and ticket (pages/ticket/composer.js)
+export const DRAFTS = 'atiende.draft.';
+
+// "Sign out", chosen by the agent (perhaps on a shared computer): their unsent
+// drafts go too; a session that expires or idles out keeps them for the next sign-in
+export function signOutHere() {
+  try {
+    Object.keys(localStorage).filter((key) => key.startsWith(DRAFTS)).forEach((key) => localStorage.removeItem(key));
+  } catch {
+    // storage refused: nothing was kept either
+  }
+  signOut();
+}
+
 // Signing out forgets the tokens at once and asks Cognito to end the refresh
 // token (RevokeToken; GlobalSignOut where that is unavailable)
 export function signOut() {
@@ -270,10 +284,29 @@ export const api = {
   saveTicketFields: (setup) => request('PUT', '/api/ticket-fields', setup),
   saveMacro: (macro) => request('PUT', `/api/macros/${encodeURIComponent(macro.id)}`, macro),
   deleteMacro: (id) => request('DELETE', `/api/macros/${encodeURIComponent(id)}`),
+  rules: () => request('GET', '/api/rules'),
+  saveRules: (ruleSet) => request('PUT', '/api/rules', ruleSet),
+  testRule: (trial) => request('POST', '/api/rules/test', trial),
+  // the support addresses and WhatsApp numbers; a save sends the version it read (409: someone saved first)
+  channels: () => request('GET', '/api/channels'),
+  saveChannels: (setup) => request('PUT', '/api/channels', setup),
+  slaSetup: () => request('GET', '/api/sla-setup'),
+  saveSlaSetup: (setup) => request('PUT', '/api/sla-setup', setup),
+  slaPreview: (draft) => request('POST', '/api/sla-setup/preview', draft),
+  holidays: (country, year, language) => request('GET', `/api/holidays?${new URLSearchParams({ country, year, language })}`),
+  saveWhatsappTemplates: (catalog) => request('PUT', '/api/whatsapp-templates', catalog),
+  deadLetters: () => request('GET', '/api/dead-letters'),
+  redrive: (queue) => request('POST', `/api/dead-letters/${encodeURIComponent(queue)}/redrive`),
+  setAside: (month) => request('GET', `/api/set-aside?${new URLSearchParams({ month })}`),
+  setAsideMail: (id, receivedAt) =>
+    request('GET', `/api/set-aside/${encodeURIComponent(id)}?${new URLSearchParams({ received_at: receivedAt })}`),
+  takeIn: (id, receivedAt) => request('POST', `/api/set-aside/${encodeURIComponent(id)}/ticket`, { received_at: receivedAt }),
+  signInPolicy: () => request('GET', '/api/sign-in-policy'),
+  saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
-  search: (q) => request('GET', `/api/search?${new URLSearchParams({ q })}`),
+  search: (q, sort = 'relevance', page = 1) => request('GET', `/api/search?${new URLSearchParams({ q, sort, page })}`),
   tickets: (params) => request('GET', `/api/tickets?${new URLSearchParams(params)}`),
   contact: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}`),
   changeContact: (id, changes) => request('PATCH', `/api/contacts/${encodeURIComponent(id)}`, changes),
@@ -285,6 +318,7 @@ export const api = {
   mergeTicket: (id, source) => request('POST', `/api/tickets/${encodeURIComponent(id)}/merge`, { source_id: source }),
   availability: (available) => request('PUT', '/api/me/availability', { available }),
   thread: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}`),
+  bulk: (ids, changes) => request('POST', '/api/tickets/bulk', { ticket_ids: ids, changes }),
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
   reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),
   note: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, draft),

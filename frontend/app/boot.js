@@ -11,3 +11,7 @@ function rerender() {
 }
 addEventListener(LANGUAGE_CHANGED, rerender);
 rerender();
+
+// Installable, and quick to open on a slow connection: the console's own files
+// are kept by its service worker (sw.js; never an API answer)
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});

@@ -2,7 +2,7 @@
 // live dot, administration, bell, availability, language, sign out) and the page
 // the route names.
 import { html, useState, useEffect, useCallback } from '../vendor/preact-htm.js';
-import { api, session, signOut, watchSession, SIGNED_OUT } from './api.js';
+import { api, session, signOut, signOutHere, watchSession, SIGNED_OUT } from './api.js';
 import { t } from './i18n.js';
 import { problemText } from './words.js';
 import { parseHash, useHash } from './routing.js';
@@ -13,6 +13,13 @@ import { SignIn } from './pages/sign-in.js';
 import { Inbox, SearchResults } from './pages/inbox.js';
 import { TicketPage } from './pages/ticket/page.js';
 import { Administration } from './pages/administration.js';
+import { later } from './components/later.js';
+import { alertsOn, alertsSupported, toggleAlerts, useAlerts } from './alerts.js';
+
+// Asked of admins and supervisors when the sign-in policy requires MFA and theirs is off
+const MfaRequired = later(() => import('./components/mfa-setup.js').then((setup) => setup.MfaRequiredPage),
+  (failed) => html`<main id="content"><p class=${failed ? 'error' : ''} role=${failed ? 'alert' : 'status'}>
+    ${failed ? t('error.network') : t('loading')}</p></main>`);
 
 // The hash is the route, so "skip to content" moves the focus instead of following #content
 function skipToContent(event) {
@@ -23,16 +30,33 @@ function skipToContent(event) {
   content.focus();
 }
 
-// The header's search: a ticket number, an e-mail, a phone or words
+// The header's search: words of any message, a ticket number, an e-mail, a
+// phone, filters; its syntax in a popover beside it.
 function SearchBox() {
   const [query, setQuery] = useState(parseHash().search || '');
+  const [help, setHelp] = useState(false);
   const submit = (event) => {
     event.preventDefault();
     if (query.trim()) location.hash = `#/search/${encodeURIComponent(query.trim())}`;
   };
-  return html`<form role="search" class="search-box" onSubmit=${submit}>
+  const closeOnEscape = (event) => { if (event.key === 'Escape') setHelp(false); };
+  return html`<form role="search" class="search-box" onSubmit=${submit} onKeyDown=${closeOnEscape}>
     <input type="search" name="q" aria-label=${t('search.label')} placeholder=${t('search.placeholder')}
            value=${query} onInput=${(e) => setQuery(e.target.value)} />
+    <button type="button" class="search-help-toggle" aria-expanded=${help ? 'true' : 'false'}
+            aria-controls="search-help" aria-label=${t('search.help')} title=${t('search.help')} onClick=${() => setHelp(!help)}>?</button>
+    ${help && html`<div id="search-help" class="search-help" role="dialog" aria-label=${t('search.help')}>
+      <p>${t('search.help.words')}</p>
+      <ul>
+        <li><code>${t('search.help.phrase')}</code></li>
+        <li><code>${t('search.help.exclude')}</code></li>
+        <li><code>${t('search.help.filters')}</code></li>
+        <li><code>${t('search.help.from')}</code></li>
+        <li><code>${t('search.help.dates')}</code></li>
+        <li><code>${t('search.help.number')}</code></li>
+      </ul>
+      <button type="button" onClick=${() => setHelp(false)}>${t('search.help.close')}</button>
+    </div>`}
   </form>`;
 }
 
@@ -61,6 +85,29 @@ function AvailabilitySwitch({ available, onChange }) {
     </div>`;
 }
 
+// Browser notifications, on or off (asks the browser's permission the first time)
+function AlertsButton() {
+  const [on, setOn] = useState(alertsOn());
+  if (!alertsSupported()) return null;
+  const blocked = Notification.permission === 'denied';
+  return html`<button type="button" class="secondary alerts" aria-pressed=${on ? 'true' : 'false'} disabled=${blocked}
+    title=${blocked ? t('alerts.blocked') : t('alerts.hint')} onClick=${async () => setOn(await toggleAlerts())}>
+    ${on ? t('alerts.turn_off') : t('alerts.turn_on')}</button>`;
+}
+
+// Said while the browser is offline (the console's own files still open)
+function useOnline() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const up = () => setOnline(true);
+    const down = () => setOnline(false);
+    addEventListener('online', up);
+    addEventListener('offline', down);
+    return () => { removeEventListener('online', up); removeEventListener('offline', down); };
+  }, []);
+  return online;
+}
+
 function Header({ me, route, onAvailable, onSignOut, onMfa }) {
   return html`
     <header class="top">
@@ -73,6 +120,7 @@ function Header({ me, route, onAvailable, onSignOut, onMfa }) {
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
       <${LanguagePicker} />
+      <${AlertsButton} />
       <button type="button" onClick=${onMfa}>${t('mfa.menu')}</button>
       <button type="button" onClick=${onSignOut}>${t('signout')}</button>
     </header>`;
@@ -89,16 +137,26 @@ export function App() {
   }, []);
   const openMfa = () => import('./components/mfa-setup.js').then(({ MfaPanel }) => setMfa(() => MfaPanel));
   const route = useHash();
-  useLiveChanges(signedIn);
+  useLiveChanges(signedIn && Boolean(me) && !me.mfa_missing);
+  useAlerts(me && !me.mfa_missing ? me : null);
+  const online = useOnline();
 
   // Who the agent is, with what the ticket page names and suggests: the team,
   // macros, groups, tags and custom fields (loaded again after an admin's change)
+  // (one round trip: asked together; when the admins require MFA of this agent
+  // and it is not on, only /api/me answers, and the console asks them to turn it on)
   const loadMe = useCallback(async () => {
-    const [who, team, saved, found, fields, catalog] = await Promise.all([
+    const [asked, ...rest] = await Promise.allSettled([
       api.me(), api.agents(), api.macros(), api.groups(), api.ticketFields(),
       // the approved WhatsApp templates; without them the reply box takes a template's name
       api.whatsappTemplates().catch(() => ({ templates: [] })),
     ]);
+    if (asked.status === 'rejected') throw asked.reason;
+    const who = asked.value;
+    if (who.mfa_missing) { setMe(who); return; }
+    const refused = rest.find((answer) => answer.status === 'rejected');
+    if (refused) throw refused.reason;
+    const [team, saved, found, fields, catalog] = rest.map((answer) => answer.value);
     setMe({ ...who, team: team.agents, macros: saved.macros, groups: found.groups, fields, templates: catalog.templates });
   }, []);
   const reloadMe = useCallback(() => loadMe().catch(() => {}), []);
@@ -116,12 +174,24 @@ export function App() {
     return watchSession();
   }, [signedIn]);
 
-  if (!signedIn) return html`<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
+  const offline = !online && html`<p class="offline" role="status">${t('offline')}</p>`;
+  if (!signedIn) return html`${offline}<${SignIn} onSignedIn=${() => setSignedIn(true)} />`;
   if (!me) return html`<p>${t('loading')}</p>`;
+  if (me.mfa_missing) {
+    return html`
+      <header class="top">
+        <span class="brand">${t('app.name')}</span>
+        <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
+        <${LanguagePicker} />
+        <button type="button" onClick=${signOutHere}>${t('signout')}</button>
+      </header>
+      <${MfaRequired} me=${me} onDone=${reloadMe} />`;
+  }
   return html`
     <a class="skip" href="#content" onClick=${skipToContent}>${t('skip')}</a>
+    ${offline}
     <${Header} me=${me} route=${route} onAvailable=${(available) => setMe((old) => ({ ...old, available }))}
-      onSignOut=${signOut} onMfa=${openMfa} />
+      onSignOut=${signOutHere} onMfa=${openMfa} />
     ${Mfa ? html`<${Mfa} me=${me} onClose=${() => setMfa(null)} />`
       : route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
       : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`

@@ -13,6 +13,7 @@ export function agentName(me, agentId) {
 export const groupName = (groups, id) => groups.find((group) => group.id === id)?.name || id;
 
 export function actorName(actor) {
+  if (actor.kind === 'rule') return t('actor.rule_named', { name: actor.name || actor.id });
   return actor.name || tOr(`actor.${actor.kind}`, actor.kind);
 }
 
@@ -32,6 +33,8 @@ export function auditValue(value) {
 export function problemText(problem) {
   const error = problem?.body?.error;
   if (!error) return t('error.network');
-  const reasons = Array.isArray(error.detail) ? error.detail.map((d) => `${d.field}: ${d.reason}`).join('; ') : '';
+  // a problem the console knows by its code (problem.<code>) is said in the agent's language
+  const said = (d) => tOr(`problem.${d.problem}`, d.reason);
+  const reasons = Array.isArray(error.detail) ? error.detail.map((d) => (d.field ? `${d.field}: ${said(d)}` : said(d))).join('; ') : '';
   return reasons ? `${error.message[language()]} (${reasons})` : error.message[language()];
 }

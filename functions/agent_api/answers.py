@@ -42,6 +42,7 @@ class Me(_Answer):
     group_ids: list[str]
     available: bool  # round robin may assign to them while their console is open
     mfa_required: bool  # administrators ask this role to turn MFA on
+    mfa_missing: bool  # required of them and not on yet: only /api/me answers until it is
 
 
 class Team(_Answer):
@@ -51,6 +52,17 @@ class Team(_Answer):
 class TicketPage(_Answer):
     tickets: list[Ticket]
     cursor: str | None
+
+
+class SearchPage(_Answer):
+    """A page of search results: the tickets in order, each one's snippet (safe
+    HTML: escaped text, the matching words in ``<mark>``)."""
+
+    tickets: list[Ticket]
+    snippets: dict[str, str]  # ticket id → snippet
+    page: int
+    next_page: int | None
+    partial: bool  # the search stopped at its read budget: older tickets may match too
 
 
 class Acknowledged(_Answer):

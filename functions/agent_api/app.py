@@ -18,14 +18,26 @@ from agent_api import answers
 from agent_api.openapi import RouteDoc, document
 from agent_api.routes import admin, contacts, files, me, tickets
 from agent_api.routing import Area
-from helpdesk import connections
+from helpdesk import connections, http_policy
 from helpdesk.access import Role
-from helpdesk.settings import auth_settings
+from helpdesk.settings import auth_settings, cors_settings
 from helpdesk.team.sign_in import PasswordPolicy, password_policy, sign_in_policy
 
 app = Chalice(app_name="atiende-agent-api")
-app.api.cors = False  # same origin: the console is served beside the API
+app.api.cors = False  # same origin: the console is served beside the API; other origins: below
 app.api.binary_types = [files.BYTES]  # file answers are bytes; everything else is JSON
+
+
+@app.middleware("http")
+def answer_headers(event: Any, get_response: Any) -> Any:
+    """Every answer carries the security headers (``helpdesk.http_policy``), and
+    CORS headers only for an origin in ``CORS_ALLOWED_ORIGINS``."""
+    response = get_response(event)
+    origin = next((v for k, v in (event.headers or {}).items() if k.lower() == "origin"), None)
+    allowed = http_policy.allowed_origins(cors_settings().allowed_origins)
+    response.headers = {**http_policy.API_HEADERS, **http_policy.cors_headers(origin, allowed), **response.headers}
+    return response
+
 
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (tickets.area, files.area, contacts.area, me.area, admin.area)

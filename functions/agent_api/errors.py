@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from agent_api.auth import Forbidden, Unauthenticated
 from helpdesk.errors import HelpdeskError, StaleTicket
+from helpdesk.untrusted import NestedTooDeep
 
 MESSAGES: dict[str, tuple[int, str, str]] = {
     # message key: (status, Spanish, English)
@@ -19,6 +20,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "error.forbidden": (403, "No tienes permiso para hacer esto.", "You are not allowed to do this."),
     "error.invalid_request": (400, "La solicitud no es válida.", "The request is not valid."),
     "error.invalid_cursor": (400, "El cursor de paginación no es válido.", "The pagination cursor is not valid."),
+    "error.invalid_search": (
+        400,
+        "No entendemos un filtro de la búsqueda (p. ej. status:abierto, created>2026-11-01).",
+        "A search filter could not be read (e.g. status:open, created>2026-11-01).",
+    ),
     "error.ticket_not_found": (404, "No encontramos ese ticket.", "That ticket was not found."),
     "error.stale_ticket": (
         409,
@@ -42,6 +48,42 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
+    "error.rule_not_found": (404, "No encontramos esa regla.", "That rule was not found."),
+    "error.stale_setting": (
+        409,
+        "Alguien más guardó esta configuración mientras la editabas. Revisa sus cambios e inténtalo de nuevo.",
+        "Someone else saved these settings while you were editing. Review their changes and try again.",
+    ),
+    "error.channel_group_not_found": (
+        422,
+        "El grupo predeterminado elegido no existe: elige uno de la lista de grupos.",
+        "The chosen default group does not exist: pick one from the list of groups.",
+    ),
+    "error.mfa_setup_required": (
+        403,
+        "Los administradores exigen la verificación en dos pasos: actívala desde tu menú para seguir trabajando.",
+        "Your administrators require two-step verification: turn it on from your menu to keep working.",
+    ),
+    "error.mfa_first": (
+        409,
+        "Activa primero tu propia verificación en dos pasos (desde tu menú): después podrás exigirla.",
+        "Turn on your own two-step verification first (from your menu); then you can require it.",
+    ),
+    "error.unknown_holiday_country": (
+        400,
+        "No conocemos los feriados de ese país (usa el código ISO de dos letras, como GT o CR).",
+        "No public holidays are known for that country (use its two-letter ISO code, like GT or CR).",
+    ),
+    "error.set_aside_not_taken_in": (
+        422,
+        "Ese correo no puede convertirse en ticket (trae un virus, no tiene remitente o ya no está).",
+        "That mail cannot become a ticket (it carries a virus, has no sender, or is gone).",
+    ),
+    "error.dead_letter_queue_not_found": (
+        404,
+        "No encontramos esa cola de mensajes fallidos.",
+        "That dead-letter queue was not found.",
+    ),
     "error.agent_exists": (409, "Ya existe un agente con ese correo.", "An agent with that e-mail already exists."),
     "error.agent_not_found": (404, "No encontramos ese agente.", "That agent was not found."),
     "error.group_not_found": (404, "No encontramos ese grupo.", "That group was not found."),
@@ -96,12 +138,28 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Esa plantilla de WhatsApp no está aprobada o le faltan parámetros.",
         "That WhatsApp template is not approved or misses parameters.",
     ),
+    "error.control_characters": (
+        400,
+        "El texto tiene caracteres de control (como NUL o secuencias de escape): quítalos e inténtalo de nuevo.",
+        "The text has control characters (such as NUL or escape sequences): remove them and try again.",
+    ),
+    "error.json_too_deep": (
+        400,
+        "El cuerpo JSON está anidado demasiado profundo.",
+        "The JSON body is nested too deeply.",
+    ),
+    "error.throttled": (
+        429,
+        "Demasiadas solicitudes: espera unos segundos e inténtalo de nuevo.",
+        "Too many requests: wait a few seconds and try again.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }
 
 
-def error_response(key: str, detail: Any = None, **extra: Any) -> Response:
+def error_body(key: str, detail: Any = None, **extra: Any) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of an error (the local stack's throttling answers with it too)."""
     status, spanish, english = MESSAGES[key]
     error: dict[str, Any] = {
         "code": key.removeprefix("error."),
@@ -110,7 +168,12 @@ def error_response(key: str, detail: Any = None, **extra: Any) -> Response:
     }
     if detail is not None:
         error["detail"] = detail
-    return Response(body={"error": error, **extra}, status_code=status, headers={"Content-Type": "application/json"})
+    return status, {"error": error, **extra}
+
+
+def error_response(key: str, detail: Any = None, **extra: Any) -> Response:
+    status, body = error_body(key, detail, **extra)
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
 
 
 def response_for(exc: Exception) -> Response | None:
@@ -126,6 +189,8 @@ def response_for(exc: Exception) -> Response | None:
             for e in exc.errors(include_url=False, include_input=False)
         ]
         return error_response("error.invalid_request", problems)
+    if isinstance(exc, NestedTooDeep):
+        return error_response("error.json_too_deep")
     if isinstance(exc, StaleTicket):
         current = exc.current.model_dump(mode="json") if exc.current else None
         return error_response(exc.message_key, current=current)

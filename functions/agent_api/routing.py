@@ -22,8 +22,10 @@ from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc
 from helpdesk import connections
 from helpdesk.access import Role, Viewer
+from helpdesk.clock import utc_now
 from helpdesk.models import Actor, ActorKind
 from helpdesk.observability import logger
+from helpdesk.untrusted import refuse_control_characters, refuse_hostile_json
 
 View = Callable[..., Any]
 
@@ -89,11 +91,14 @@ class Area:
         status: int = 200,
         query: type[BaseModel] | None = None,
         body: type[BaseModel] | None = None,
+        without_mfa: bool = False,
     ) -> Callable[[View], View]:
         """Register a route that needs a signed-in agent of at least ``role``:
         the view gets the ``Caller`` first, then the path's parameters, then
         ``query`` and ``body`` parsed into their models. ``answer``, ``query``
-        and ``body`` describe it in the OpenAPI document."""
+        and ``body`` describe it in the OpenAPI document. An admin or supervisor
+        whom the sign-in policy requires to use MFA reaches only the routes
+        marked ``without_mfa`` until they turn it on."""
 
         def register(view: View) -> View:
             @functools.wraps(view)
@@ -102,9 +107,13 @@ class Area:
                     request = self.blueprint.current_request
                     caller = caller_of(authenticate(request.headers.get("authorization")))
                     caller.viewer.require(role)
+                    if not without_mfa:
+                        connections.mfa_gate().require(caller.viewer.role, caller.principal.email, utc_now())
                     if query is not None:
+                        refuse_control_characters(dict(request.query_params or {}))
                         params["query"] = query.model_validate(request.query_params or {})
                     if body is not None:
+                        refuse_hostile_json(request.raw_body or b"{}")
                         params["body"] = body.model_validate_json(request.raw_body or b"{}")
                     return view(caller, **params)
                 except Exception as exc:  # noqa: BLE001 - the one place errors become responses

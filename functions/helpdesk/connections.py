@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from helpdesk.providers.whatsapp_graph import GraphWhatsApp
     from helpdesk.store import HelpdeskStore
     from helpdesk.team.notices import AgentNotices
+    from helpdesk.team.sign_in import MfaGate
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +159,15 @@ def directory() -> "CognitoDirectory":
     return CognitoDirectory(client, settings.user_pool_id)
 
 
+@cache
+def mfa_gate() -> "MfaGate":
+    """Whether an admin or supervisor may work without MFA (the admins' policy
+    and Cognito's answer, remembered per process)."""
+    from helpdesk.team.sign_in import MfaGate, sign_in_policy
+
+    return MfaGate(lambda: sign_in_policy(store()), directory)
+
+
 def forget() -> None:
     """Drop everything built: the next use builds it again from the environment."""
     for built in (
@@ -175,5 +185,6 @@ def forget() -> None:
         bus,
         flows,
         directory,
+        mfa_gate,
     ):
         built.cache_clear()

@@ -34,6 +34,12 @@ class InvalidCursor(HelpdeskError):
     message_key = "error.invalid_cursor"
 
 
+class InvalidSearch(HelpdeskError):
+    """A search filter that cannot be read (an unknown status, a date that is not a day)."""
+
+    message_key = "error.invalid_search"
+
+
 class IngestGaveUp(HelpdeskError):
     """Contention on one ticket outlasted the retry budget; the caller redelivers."""
 
@@ -87,6 +93,13 @@ class ConcurrentWrite(HelpdeskError):
     items at that moment (TransactionConflict): nothing was written; try again."""
 
     message_key = "error.busy"
+
+
+class StaleSetting(HelpdeskError):
+    """A setting kept with a version changed since the caller read it (another
+    administrator saved first): nothing was written; read it again."""
+
+    message_key = "error.stale_setting"
 
 
 class ContactNotFound(HelpdeskError):

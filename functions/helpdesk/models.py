@@ -19,8 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from helpdesk.text_index import index_words
-
 Scalar = str | int | float | bool | None
 
 
@@ -128,17 +126,13 @@ class Contact(_Entity):
     merged_into: str | None = None  # this duplicate was merged into that contact
     erased_at: AwareDatetime | None = None  # personal data erased on request
 
-    @property
-    def search_words(self) -> tuple[str, ...]:
-        """The words of the name that search finds the contact by."""
-        return index_words(self.name)
-
 
 class ActorKind(StrEnum):
     CONTACT = "contact"
     AGENT = "agent"
     BOT = "bot"
     SYSTEM = "system"
+    RULE = "rule"  # an administrator's routing or automation rule (``id``: the rule's)
 
 
 class Actor(_Entity):
@@ -191,6 +185,7 @@ class Message(_Entity):
     text: str = ""
     html: str | None = None  # sanitized for display, never the sender's raw HTML
     full_text: str | None = None  # with quoted history and signature, when text omits them
+    full_html: str | None = None  # sanitized, with quoted history and signature, when html omits them
     attachments: tuple[Attachment, ...] = ()
     original: Attachment | None = None  # the message as the provider delivered it (raw MIME)
     notices: tuple[Notice, ...] = ()
@@ -310,6 +305,9 @@ class Ticket(_Entity):
     assignee_id: str | None = None
     tags: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()  # e-mail addresses copied on the conversation
+    # The support address or WhatsApp number (its phone_number_id) of the channel
+    # setup the customer wrote to, when it was a listed one (``channels/setup.py``)
+    recipient: str | None = None
     custom_fields: dict[str, Scalar] = Field(default_factory=dict)
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -327,11 +325,6 @@ class Ticket(_Entity):
     def load_holder(self) -> str | None:
         """The agent whose load the ticket counts toward, if anyone's."""
         return self.assignee_id if self.status in LOAD_STATUSES else None
-
-    @property
-    def search_words(self) -> tuple[str, ...]:
-        """The words of the subject that search finds it by."""
-        return index_words(self.subject)
 
     def ends_conversation(self, before: "Ticket") -> bool:
         """Closing a conversational ticket (from ``before``) ends the contact's
@@ -406,6 +399,7 @@ class SetAside(_Entity):
     subject: str = ""
     original: Attachment | None = None
     detail: str = ""
+    ticket_id: str | None = None  # the ticket someone made of it ("make it a ticket")
 
 
 class Agent(_Entity):
@@ -503,3 +497,21 @@ class TicketThread(_Entity):
     messages: tuple[Message, ...]
     events: tuple[TicketEvent, ...]
     breaches: tuple[SlaBreach, ...] = ()
+
+
+class SearchText(_Entity):
+    """A text a ticket is found by, as its snippet shows it."""
+
+    field: str  # subject, contact, inbound, outbound, note, tag, field, attachment
+    text: str
+
+
+class SearchDocument(_Entity):
+    """What the search index holds of one ticket (``helpdesk.search``): its
+    terms with their weights, which postings exist for it, and the texts its
+    snippets and exact phrases are read from."""
+
+    ticket_id: str
+    month: str  # the ticket's creation month (yyyy-mm): the shard of its postings
+    terms: dict[str, int] = Field(default_factory=dict)
+    texts: tuple[SearchText, ...] = ()

@@ -3,7 +3,8 @@ X-Ray tracer every function shares.
 
 Log with structured keys (``logger.info("message ingested", extra={...})``), never
 with whole events or message bodies: they hold personal data. ``mask`` shortens an
-e-mail address or phone number to what an operator needs to correlate.
+e-mail address or phone number to what an operator needs to correlate. The AWS
+and DynamoDB libraries, which log whole payloads at DEBUG, never log below INFO.
 
 Business events are counted with ``count`` (tickets created, messages in and out
 by channel, SLA breaches, sends that failed) and flushed once per invocation by
@@ -12,6 +13,7 @@ the Tracer is built at the first traced invocation, never at import.
 """
 
 import functools
+import logging
 import os
 import re
 import threading
@@ -28,6 +30,13 @@ SERVICE = "atiende"
 NAMESPACE = "Atiende"  # the template sets the same in POWERTOOLS_METRICS_NAMESPACE
 
 logger = Logger(service=SERVICE)
+
+# Libraries that log whole requests and answers at DEBUG (DynamoDB items, SES
+# messages: customers' addresses, phone numbers and words). Turning our own
+# logger up to DEBUG to follow a flow must never turn these on: they log from INFO.
+PAYLOAD_LOGGERS = ("botocore", "boto3", "pynamodb", "urllib3", "s3transfer")
+for _name in PAYLOAD_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.INFO)
 
 
 class BusinessMetric(StrEnum):

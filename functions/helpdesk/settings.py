@@ -172,6 +172,18 @@ class EventSettings(_FromEnvironment):
     bus_name: str = Field(validation_alias="EVENT_BUS_NAME", min_length=1)
 
 
+class CorsSettings(_FromEnvironment):
+    """Browser origins other than the console's own that may call the agent API
+    (comma-separated; none by default: the console is served beside the API)."""
+
+    allowed_origins: str = Field(default="", validation_alias="CORS_ALLOWED_ORIGINS")
+
+
+@lru_cache(maxsize=1)
+def cors_settings() -> CorsSettings:
+    return CorsSettings.from_environment()
+
+
 class NoticeSettings(_FromEnvironment):
     """Who notifications to agents come from, and where the console is."""
 
@@ -198,3 +210,4 @@ def forget_settings() -> None:
     whatsapp_settings.cache_clear()
     whatsapp_sender_settings.cache_clear()
     escalation_settings.cache_clear()
+    cors_settings.cache_clear()

@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk import connections
+from helpdesk import connections, http_policy
 from helpdesk.channels.whatsapp.inbound import InvalidSignature, accept_webhook, verification_challenge
 from helpdesk.observability import logger, metrics
 from helpdesk.settings import whatsapp_settings
@@ -41,7 +41,7 @@ class ProxyRequest(BaseModel):
 
 
 def _response(status: int, body: str) -> dict[str, Any]:
-    return {"statusCode": status, "headers": {"Content-Type": "text/plain"}, "body": body}
+    return {"statusCode": status, "headers": {"Content-Type": "text/plain", **http_policy.API_HEADERS}, "body": body}
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -2,9 +2,11 @@
 127.0.0.1, spoken to over HTTP and SMTP."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -24,6 +27,10 @@ CLI = [sys.executable, "-m", "local.cli"]
 # runs at: Monday 7 December 2026, 09:00 in Guatemala (the demo calendar's
 # time zone), inside business hours. The contract test adds other instants.
 TEST_INSTANT = "2026-12-07T15:00:00Z"
+# A browser check waits up to 15 s for what it expects (Playwright's default is 5 s): the
+# stacks, browsers and workers of a full run share two cores, and a page that is right
+# is never slowed by the longer wait, only a wrong one.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:
@@ -84,6 +91,12 @@ class RunningStack:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+        shutil.rmtree(self.env["ATIENDE_STATE_DIR"], ignore_errors=True)
+
+    def stop_as_user(self) -> None:
+        """Ctrl-C's signal (SIGTERM), as a user or a service manager stops it."""
+        self.process.terminate()
+        self.process.wait(timeout=60)
 
 
 def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
@@ -97,11 +110,19 @@ def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
     pytest.fail(f"not seen within {seconds} s")
 
 
-def start_stack(at: str = TEST_INSTANT) -> RunningStack:
-    """`atiende run` on free ports, its clock started at ``at``, once /health answers."""
+def start_stack(
+    at: str = TEST_INSTANT, again: RunningStack | None = None, env: dict[str, str] | None = None
+) -> RunningStack:
+    """`atiende run` on free ports, its clock started at ``at``, once /health answers.
+    Each stack keeps its state in a folder of its own (parallel workers never share
+    one); ``again`` starts a stopped stack anew, on its ports and its state, with
+    ``env`` added to its environment."""
+    if again is not None:
+        return _started({**again.env, **(env or {})})
     port, aws_port, smtp_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env |= {
+        "ATIENDE_STATE_DIR": tempfile.mkdtemp(prefix="atiende-state-"),
         "ATIENDE_PORT": str(port),
         "ATIENDE_AWS_PORT": str(aws_port),
         "ATIENDE_SMTP_PORT": str(smtp_port),
@@ -112,12 +133,21 @@ def start_stack(at: str = TEST_INSTANT) -> RunningStack:
         "ATIENDE_SCHEDULE_SECONDS": "2",
         "ATIENDE_ESCALATION_ASSIGNEE_WAIT_SECONDS": "8",
         "ATIENDE_ESCALATION_ACKNOWLEDGMENT_SECONDS": "120",
+        # A test asks faster than a whole team of agents (the contract test sends
+        # hundreds of requests): the limits are tested with small buckets on their own.
+        "ATIENDE_API_THROTTLE": "10000/10000",
+        "ATIENDE_WEBHOOK_THROTTLE": "10000/10000",
     }
+    return _started(env)
+
+
+def _started(env: dict[str, str]) -> RunningStack:
+    port, smtp_port = int(env["ATIENDE_PORT"]), int(env["ATIENDE_SMTP_PORT"])
     # What the stack prints goes to a file under tests/e2e/artifacts/ (read it when a
     # test fails): a pipe nobody reads would fill and block the stack's threads.
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"stack-{port}.log"
-    with log.open("w") as output:
+    with log.open("a") as output:
         process = subprocess.Popen([*CLI, "run"], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

@@ -121,8 +121,8 @@ def test_agent_edits_a_contact_and_adds_an_email(browser: Any, stack: RunningSta
     assert {"kind": "email", "value": email} in contact["identities"]
     assert any(i["kind"] == "whatsapp" for i in contact["identities"])
 
-    # The e-mail now finds the customer's ticket
-    assert ticket["id"] in [t["id"] for t in tickets_of(stack, email)]
+    # The e-mail now finds the customer's ticket (once the stream has re-indexed it)
+    eventually(lambda: ticket["id"] in [t["id"] for t in tickets_of(stack, email)], 15)
     # The history says who changed the contact's tickets in words (nothing here yet)
     expect(page.locator("ol.events li").first).to_contain_text("creó el ticket")
     assert page.errors == []

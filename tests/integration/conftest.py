@@ -32,6 +32,7 @@ from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore
 from local.embedded_aws import EmbeddedAWS
+from local.lambda_runtime import StreamWorker, stream_subscriptions
 from local.seed import DEMO_PASSWORD, seed
 from local.stack import deploy, session_for, sign_in
 from local.web import console_server
@@ -61,8 +62,7 @@ class MailDesk:
             MailDelivery(
                 provider_id=provider_id,
                 original=raw_mail_reference("raw-mail", key, raw),
-                received_at=datetime.now(UTC),
-                **delivery,
+                **{"received_at": datetime.now(UTC), **delivery},
             ),
             self.store,
             self.files,
@@ -213,6 +213,13 @@ class Api:
     session: boto3.Session
     pool_id: str
     client_id: str
+    stream: StreamWorker | None = None  # the table's stream → the search indexer, as Lambda's mapping
+
+    def index(self) -> None:
+        """Hand what the table's stream holds to the search indexer (the local
+        stack does it in the background; tests say when)."""
+        assert self.stream is not None, "no stream worker"
+        self.stream.drain()
 
     def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
         return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
@@ -255,10 +262,15 @@ def api() -> Iterator[Api]:
         deployment = deploy(session, aws.url)
         _forget_everything()
         seed(session, deployment.user_pool_id, HelpdeskStore(store_settings()))
+        # One test process asks faster than a whole team of agents: the limits
+        # themselves are tested with small buckets (tests/e2e/test_local_state.py).
+        os.environ |= {"ATIENDE_API_THROTTLE": "10000/10000", "ATIENDE_WEBHOOK_THROTTLE": "10000/10000"}
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id)
+        (indexer,) = stream_subscriptions(deployment.stack)
+        stream = StreamWorker(session, indexer)
+        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id, stream)
     finally:
         if web is not None:
             web.shutdown()

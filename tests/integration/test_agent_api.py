@@ -8,6 +8,8 @@ import pytest
 import requests
 
 from agent_api import app as agent_app
+from helpdesk import http_policy
+from helpdesk.settings import cors_settings
 from local.seed import DEMO_PASSWORD
 from tests.integration.conftest import ADMIN_LOGIN as ADMIN
 from tests.integration.conftest import AGENT_LOGIN as AGENT
@@ -139,13 +141,13 @@ def test_console_files_are_served_beside_the_api(api: Api) -> None:
     assert api.get("/../../etc/passwd").text == response.text  # never outside frontend/
 
 
-def test_agents_can_look_into_the_dead_letter_queues(api: Api) -> None:
+def test_supervisors_can_look_into_the_dead_letter_queues(api: Api) -> None:
     sqs = api.session.client("sqs")
     url = next(u for u in os.environ["DEAD_LETTER_QUEUE_URLS"].split(",") if "outbound" in u)
     sqs.send_message(QueueUrl=url, MessageBody='{"ticket_id": "T1", "message_id": "M1"}')
 
-    body = api.get("/api/dead-letters", api.token()).json()
-    again = api.get("/api/dead-letters", api.token()).json()
+    body = api.get("/api/dead-letters", api.token(SUPERVISOR)).json()
+    again = api.get("/api/dead-letters", api.token(ADMIN)).json()
 
     (outbound,) = [q for q in body["queues"] if "outbound" in q["name"]]
     assert outbound["waiting"] >= 1 and outbound["samples"][0]["body"].startswith('{"ticket_id": "T1"')
@@ -319,3 +321,148 @@ def test_contact_history_lists_their_tickets_across_channels(api: Api) -> None:
     assert history["contact"]["name"] == "María López"
     assert ticket["id"] in [t["id"] for t in history["tickets"]]
     assert api.get("/api/contacts/01JZZZZZZZZZZZZZZZZZZZZZZZ", api.token()).status_code == 404
+
+
+def test_supervisors_redrive_a_dead_letter_queue_once(api: Api) -> None:
+    sqs = api.session.client("sqs")
+    dead = next(u for u in os.environ["DEAD_LETTER_QUEUE_URLS"].split(",") if "outbound" in u)
+    source = sqs.list_dead_letter_source_queues(QueueUrl=dead)["queueUrls"][0]
+    while sqs.receive_message(QueueUrl=dead, VisibilityTimeout=0).get("Messages"):  # earlier tests' letters
+        for m in sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10).get("Messages", []):
+            sqs.delete_message(QueueUrl=dead, ReceiptHandle=m["ReceiptHandle"])
+    for n in (1, 2):
+        sqs.send_message(QueueUrl=dead, MessageBody=f'{{"ticket_id": "REDRIVE-T{n}", "message_id": "M{n}"}}')
+    name = dead.rsplit("/", 1)[-1]
+
+    assert api.send("POST", f"/api/dead-letters/{name}/redrive", api.token()).status_code == 403  # agents
+    assert api.send("POST", "/api/dead-letters/no-such-dlq/redrive", api.token(SUPERVISOR)).status_code == 404
+    done = api.send("POST", f"/api/dead-letters/{name}/redrive", api.token(SUPERVISOR))
+    again = api.send("POST", f"/api/dead-letters/{name}/redrive", api.token(SUPERVISOR))
+
+    assert done.status_code == 200 and done.json() == {"queue": name, "moved": 2}
+    assert again.json()["moved"] == 0  # nothing is sent twice
+    back = []  # the outbound queue also holds earlier tests' replies
+    while found := sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10).get("Messages", []):
+        back += [m["Body"] for m in found if "REDRIVE-" in m["Body"]]
+    assert sorted(back) == [
+        '{"ticket_id": "REDRIVE-T1", "message_id": "M1"}',
+        '{"ticket_id": "REDRIVE-T2", "message_id": "M2"}',
+    ]
+    entries = api.get("/api/audit", api.token(ADMIN)).json()["entries"]
+    assert any(e["action"] == "dead_letters.redriven" and e["target"] == name for e in entries)
+
+
+def test_agents_may_not_read_dead_letters_which_hold_customers_messages(api: Api) -> None:
+    response = api.get("/api/dead-letters", api.token(AGENT))
+    assert response.status_code == 403
+    assert response.json()["error"]["message_key"] == "error.forbidden"
+
+
+# --- security headers, CORS, hostile bodies ---------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "signed_in"), [("/api/me", True), ("/api/tickets", False), ("/health", False)])
+def test_every_api_answer_carries_the_security_headers(api: Api, path: str, signed_in: bool) -> None:
+    response = api.get(path, api.token() if signed_in else None)
+    for name, value in http_policy.API_HEADERS.items():
+        assert response.headers[name] == value, name
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_the_console_page_is_never_framed_and_loads_only_its_own_code(api: Api) -> None:
+    page = api.get("/")
+    policy = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert f"connect-src 'self' {os.environ['COGNITO_ENDPOINT'].rstrip('/')}" in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"]
+
+
+def _preflight(api: Api, origin: str) -> requests.Response:
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    return requests.options(api.base + "/api/tickets", headers=headers, timeout=10)
+
+
+def test_without_configured_origins_no_origin_gets_cors(api: Api) -> None:
+    token = api.token()
+    answer = requests.get(
+        api.base + "/api/me", headers={"Authorization": f"Bearer {token}", "Origin": "https://evil.example"}, timeout=10
+    )
+    assert answer.status_code == 200
+    assert "Access-Control-Allow-Origin" not in answer.headers
+    assert "Access-Control-Allow-Origin" not in _preflight(api, "https://evil.example").headers
+
+
+def test_a_configured_origin_gets_cors_and_others_still_do_not(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://soporte.conecta.example, https://otra.example")
+    cors_settings.cache_clear()
+    try:
+        allowed = _preflight(api, "https://soporte.conecta.example")
+        refused = _preflight(api, "https://evil.example")
+        answer = requests.get(
+            api.base + "/api/me",
+            headers={"Authorization": f"Bearer {api.token()}", "Origin": "https://soporte.conecta.example"},
+            timeout=10,
+        )
+    finally:
+        monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
+        cors_settings.cache_clear()
+
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://soporte.conecta.example"
+    assert "authorization" in allowed.headers["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://soporte.conecta.example"
+    assert answer.headers["Vary"] == "Origin"
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("notes", {"body": "Revisar\x00 el pedido"}),
+        ("notes", {"body": "\x1b[2J\x1b[31mborrado"}),
+        ("replies", {"body": "Hola \x1b]0;titulo\x07 gracias"}),
+        ("patch", {"subject": "Pedido\x00"}),
+        ("patch", {"tags": ["vip\x1b"]}),
+    ],
+)
+def test_control_characters_in_an_agents_text_are_refused_with_a_reason(
+    api: Api, route: str, body: dict[str, Any]
+) -> None:
+    token = api.token(ADMIN)
+    ticket = ticket_with_subject(api, token, CANCELLATION)
+    if route == "patch":
+        response = api.patch(f"/api/tickets/{ticket['id']}", token, {"version": ticket["version"], **body})
+    else:
+        response = api.send("POST", f"/api/tickets/{ticket['id']}/{route}", token, body)
+
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["message_key"] == "error.control_characters"
+    assert "caracteres de control" in error["message"]["es"]
+    after = api.get(f"/api/tickets/{ticket['id']}", token).json()
+    assert after["ticket"]["version"] == ticket["version"]  # nothing changed
+
+
+def test_line_breaks_and_tabs_in_a_note_are_text(api: Api) -> None:
+    token = api.token(ADMIN)
+    ticket = ticket_with_subject(api, token, CANCELLATION)
+    response = api.send("POST", f"/api/tickets/{ticket['id']}/notes", token, {"body": "Paso 1:\n\tllamar"})
+    assert response.status_code == 201, response.text
+
+
+def test_a_body_nested_5000_deep_is_400_not_a_crash(api: Api) -> None:
+    token = api.token(ADMIN)
+    ticket = ticket_with_subject(api, token, CANCELLATION)
+    body = '{"body": "x", "mentions": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = requests.post(
+        api.base + f"/api/tickets/{ticket['id']}/notes",
+        data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message_key"] == "error.json_too_deep"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from local.provision import load_template
+from local.seed import DEMO_PASSWORD
 from local.stack import pool_parameters, resolve
 from tests.integration.conftest import ADMIN_LOGIN, AGENT_LOGIN, SUPERVISOR_LOGIN, Api
 
@@ -138,17 +139,62 @@ def test_administrators_set_the_idle_time_and_mfa_for_admins_and_supervisors(api
         assert api.send("PUT", "/api/sign-in-policy", someone, policy).status_code == 403
     for wrong in ({"idle_sign_out_minutes": 0}, {"idle_sign_out_minutes": 2000}, {"mfa": True}):
         assert api.send("PUT", "/api/sign-in-policy", admin, wrong).status_code == 400, wrong
-    saved = api.send("PUT", "/api/sign-in-policy", admin, policy)
-    assert saved.status_code == 200, saved.text
+    # Requiring MFA without having it would lock the admin out: refused
+    first = api.send("PUT", "/api/sign-in-policy", admin, policy)
+    assert first.status_code == 409, first.text
+    assert first.json()["error"]["message_key"] == "error.mfa_first"
 
-    assert api.get("/api/console-config").json()["idle_sign_out_minutes"] == 480
-    assert [api.get("/api/me", t).json()["mfa_required"] for t in (admin, supervisor, agent)] == [True, True, False]
-    entry = next(e for e in _audit(api) if e["action"] == "sign_in.saved")
-    changes = {c["field"]: (c["old"], c["new"]) for c in entry["changes"]}
-    assert changes == {"idle_sign_out_minutes": (720, 480), "mfa_required_for_admins_and_supervisors": (False, True)}
+    _turn_on_mfa(api, ADMIN_LOGIN)
+    try:
+        saved = api.send("PUT", "/api/sign-in-policy", admin, policy)
+        assert saved.status_code == 200, saved.text
+
+        assert api.get("/api/console-config").json()["idle_sign_out_minutes"] == 480
+        mes = [api.get("/api/me", t).json() for t in (admin, supervisor, agent)]
+        assert [me["mfa_required"] for me in mes] == [True, True, False]
+        assert [me["mfa_missing"] for me in mes] == [False, True, False]
+        # The supervisor without MFA reaches nothing else until it is on
+        refused = api.get("/api/tickets", supervisor, status="open")
+        assert refused.status_code == 403
+        assert refused.json()["error"]["message_key"] == "error.mfa_setup_required"
+        assert "verificación en dos pasos" in refused.json()["error"]["message"]["es"]
+        assert api.get("/api/tickets", agent, status="open").status_code == 200
+        assert api.get("/api/tickets", admin, status="open").status_code == 200
+        _turn_on_mfa(api, SUPERVISOR_LOGIN)
+        assert api.get("/api/tickets", supervisor, status="open").status_code == 200
+        assert api.get("/api/me", supervisor).json()["mfa_missing"] is False
+
+        entry = next(e for e in _audit(api, admin) if e["action"] == "sign_in.saved")
+        changes = {c["field"]: (c["old"], c["new"]) for c in entry["changes"]}
+        assert changes == {
+            "idle_sign_out_minutes": (720, 480),
+            "mfa_required_for_admins_and_supervisors": (False, True),
+        }
+    finally:
+        api.send("PUT", "/api/sign-in-policy", admin, {"idle_sign_out_minutes": 720})
+        idp = api.session.client("cognito-idp")
+        for login in (ADMIN_LOGIN, SUPERVISOR_LOGIN):
+            idp.admin_set_user_mfa_preference(
+                UserPoolId=api.pool_id, Username=login, SoftwareTokenMfaSettings={"Enabled": False}
+            )
 
 
-def _audit(api: Api) -> list[dict[str, Any]]:
-    response = api.get("/api/audit", api.token(ADMIN_LOGIN))
+def _turn_on_mfa(api: Api, login: str) -> None:
+    """What the console's MFA setup does with the agent's access token (moto
+    checks no code, so any six digits verify)."""
+    idp = api.session.client("cognito-idp")
+    signed_in = idp.initiate_auth(
+        ClientId=api.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": login, "PASSWORD": DEMO_PASSWORD},
+    )
+    access = signed_in["AuthenticationResult"]["AccessToken"]
+    idp.associate_software_token(AccessToken=access)
+    idp.verify_software_token(AccessToken=access, UserCode="123456")
+    idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+
+def _audit(api: Api, admin: str) -> list[dict[str, Any]]:
+    response = api.get("/api/audit", admin)
     assert response.status_code == 200, response.text
     return list(response.json()["entries"])

@@ -68,7 +68,7 @@ def test_agents_preview_and_download_what_customers_sent(api: Api) -> None:
 
 
 def test_an_agent_attaches_an_upload_to_an_email_reply(api: Api) -> None:
-    written = _mail_with_files("tito.mora@example.com", "Factura pendiente")
+    written = _mail_with_files("tito.mora@example.com", "Garantía pendiente")  # not an invoice
     ticket_id = written.ticket.id
     agent = api.token(AGENT_LOGIN)
     pdf = b"%PDF-1.4 factura 1234"

@@ -2,14 +2,17 @@
 bounces, auto-replies, quarantine, attachments, and replies' headers."""
 
 import email
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email import policy
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from helpdesk.channels.email.intake import MailOutcome
+from helpdesk.channels.email.intake import MailOutcome, NotTakenIn, read_set_aside, take_in_set_aside
 from helpdesk.channels.email.outbound import deliver_email
 from helpdesk.models import DeliveryStatus, MessageKind, TicketStatus
 from helpdesk.providers.ses import SesMailer
@@ -45,7 +48,34 @@ def test_same_mail_delivered_twice_is_one_message(desk: MailDesk) -> None:
     thread = desk.store.get_thread(first.ticket_id or "")
     assert thread is not None
     assert len([m for m in thread.messages if m.kind is MessageKind.INBOUND]) == 1
-    assert len(desk.queued()) == 1  # one acknowledgment
+    acknowledgments = [m.id for m in thread.messages if m.kind is MessageKind.OUTBOUND]
+    assert len(acknowledgments) == 1  # one acknowledgment (queued again while unsent: it is sent once)
+    assert {request.message_id for request in desk.queued()} == set(acknowledgments)
+
+
+def test_copies_of_a_new_mail_delivered_at_once_are_acknowledged_once(desk: MailDesk) -> None:
+    """SES may deliver one notification several times at once: whichever copy
+    stores the acknowledgment first wins, the others find it (six new mails,
+    six copies each, so the copies really overlap)."""
+    copies = 6
+    barrier = threading.Barrier(copies)
+
+    raws = [mail(subject=f"Pedido {n} sin llegar", sender=f"cliente{n}@example.com") for n in range(6)]
+
+    def deliver(n: int) -> Any:
+        barrier.wait()
+        return desk.receive(raws[n], provider_id=f"ses-copies-{n}")
+
+    with ThreadPoolExecutor(max_workers=copies) as pool:
+        receipts = list(pool.map(deliver, [n for n in range(6) for _ in range(copies)]))
+
+    tickets = {r.ticket_id for r in receipts}
+    assert len(tickets) == 6
+    for ticket_id in tickets:
+        thread = desk.store.get_thread(ticket_id or "")
+        assert thread is not None
+        assert [m.kind for m in thread.messages] == [MessageKind.INBOUND, MessageKind.OUTBOUND]
+    assert len(desk.send_all()) == 6
 
 
 def test_reply_threads_by_headers_and_customer_answer_joins(desk: MailDesk) -> None:
@@ -249,3 +279,114 @@ def test_a_send_that_keeps_failing_marks_the_reply_failed(desk: MailDesk) -> Non
     assert thread is not None
     failed = next(m for m in thread.messages if m.id == reply.id)
     assert failed.delivery_status is DeliveryStatus.FAILED and failed.delivery_error == "send_failed: MessageRejected"
+
+
+@pytest.mark.parametrize(
+    ("delivered", "reason"),
+    [
+        ({"spam_verdict": "FAIL"}, "quarantined_spam"),
+        ({"headers": {"Auto-Submitted": "auto-replied"}}, "automatic_without_ticket"),
+    ],
+)
+def test_a_set_aside_mail_is_made_a_ticket_once(desk: MailDesk, delivered: dict[str, Any], reason: str) -> None:
+    """A real customer's mail taken for spam or an auto-reply: a person makes it
+    a ticket from the set-aside list, through the same intake; doing it again
+    (two agents, a double click) gives the same ticket, and no acknowledgment
+    goes out (it may answer a machine)."""
+    headers = delivered.get("headers", {})
+    raw = mail(subject="Mi pedido no llegó", headers=headers)
+    receipt = desk.receive(raw, spam_verdict=delivered.get("spam_verdict"))
+    assert receipt.reason == reason
+    (entry,) = desk.store.set_aside_in_month(datetime.now(UTC))
+
+    taken = take_in_set_aside(entry.received_at, entry.id, desk.store, desk.files, desk.settings)
+    again = take_in_set_aside(entry.received_at, entry.id, desk.store, desk.files, desk.settings)
+
+    assert taken.ticket_id is not None and again.ticket_id == taken.ticket_id
+    thread = desk.store.get_thread(taken.ticket_id)
+    assert thread is not None and thread.ticket.subject == "Mi pedido no llegó"
+    assert [m.text for m in thread.messages] == ["Hola, mi factura de octubre tiene un error."]
+    assert desk.store.set_aside_in_month(datetime.now(UTC))[0].ticket_id == taken.ticket_id
+    assert desk.queued() == []
+
+
+def test_mail_with_a_virus_is_never_taken_in(desk: MailDesk) -> None:
+    desk.receive(mail(), virus_verdict="FAIL")
+    (entry,) = desk.store.set_aside_in_month(datetime.now(UTC))
+    with pytest.raises(NotTakenIn):
+        take_in_set_aside(entry.received_at, entry.id, desk.store, desk.files, desk.settings)
+    with pytest.raises(NotTakenIn):
+        take_in_set_aside(entry.received_at, "no-such-entry", desk.store, desk.files, desk.settings)
+
+
+def test_a_set_aside_mail_is_read_sanitized_and_a_virus_only_as_text(desk: MailDesk) -> None:
+    message = email.message_from_bytes(mail(body="Hola, escribo por mi pedido."), policy=policy.SMTP)
+    message.add_alternative('<p onclick="x()">Hola, <b>mi pedido</b><script>alert(1)</script></p>', subtype="html")
+    desk.receive(message.as_bytes(), spam_verdict="FAIL")
+    desk.receive(message.as_bytes(), virus_verdict="FAIL")
+    spam, virus = sorted(desk.store.set_aside_in_month(datetime.now(UTC)), key=lambda e: e.reason)
+    assert (spam.reason, virus.reason) == ("quarantined_spam", "quarantined_virus")
+
+    shown = read_set_aside(spam.received_at, spam.id, desk.store, desk.files)
+    assert "Hola, escribo por mi pedido." in shown.text
+    assert shown.html is not None and "<b>mi pedido</b>" in shown.html
+    assert "script" not in shown.html and "onclick" not in shown.html
+    assert read_set_aside(virus.received_at, virus.id, desk.store, desk.files).html is None
+
+
+def test_an_html_reply_is_stored_cut_with_the_whole_mail_kept_beside_it(desk: MailDesk) -> None:
+    from bench.spanish_mail import load_cases, mime
+
+    case = next(c for c in load_cases() if c.name == "gmail_web_imagen")
+    receipt = desk.receive(mime(case))
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    stored = thread.messages[0]
+    (image,) = stored.attachments
+    assert stored.text.startswith(case.new) and "escribió" not in stored.text
+    assert stored.html is not None and stored.full_html is not None and stored.full_text is not None
+    assert case.new in stored.html and f'src="/api/attachments/{image.key}"' in stored.html
+    assert "gmail_quote" not in stored.html and "captura de pantalla" not in stored.html
+    assert "captura de pantalla" in stored.full_html and "captura de pantalla" in stored.full_text
+    assert f'src="/api/attachments/{image.key}"' in stored.full_html
+
+
+def test_a_customers_forward_is_stored_with_the_forwarded_mail(desk: MailDesk) -> None:
+    from bench.spanish_mail import load_cases, mime
+
+    case = next(c for c in load_cases() if c.name == "outlook_desktop_reenvio_aviso")
+    forward = email.message_from_bytes(mime(case), policy=policy.default)
+    assert isinstance(forward, email.message.EmailMessage)
+    forward.add_attachment(b"%PDF-1.4\n%comprobante\n", maintype="application", subtype="pdf", filename="aviso.pdf")
+    receipt = desk.receive(forward.as_bytes())
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    stored = thread.messages[0]
+    assert "Referencia: 55120-B" in stored.text and "De: Banco Central de Pagos" in stored.text
+    assert stored.html is not None and "55120-B" in stored.html
+    assert stored.full_html is None and stored.full_text is None
+    assert [file.filename for file in stored.attachments] == ["aviso.pdf"]  # the forwarded mail's file stays
+
+
+def test_the_whole_mail_kept_for_show_quoted_text_is_sanitized_too(desk: MailDesk) -> None:
+    message = email.message.EmailMessage(policy=policy.SMTP)
+    message["From"] = "carlos@cliente.example"
+    message["To"] = SUPPORT
+    message["Subject"] = "Re: Su pedido"
+    message.set_content("Gracias.\n\nEl lun, 2 nov 2026 a las 10:15, Soporte escribió:\n> Hola Carlos\n")
+    message.add_alternative(
+        '<div dir="ltr">Gracias.</div><div class="gmail_quote"><blockquote onclick="robar()">Hola Carlos'
+        '<script>alert(1)</script><img src="https://rastreo.example/p.gif"></blockquote></div>',
+        subtype="html",
+    )
+    receipt = desk.receive(message.as_bytes())
+
+    thread = desk.store.get_thread(receipt.ticket_id or "")
+    assert thread is not None
+    stored = thread.messages[0]
+    assert stored.text == "Gracias." and stored.html == "<div>Gracias.</div>"
+    assert stored.full_html is not None and "Hola Carlos" in stored.full_html
+    for dangerous in ("onclick", "rastreo.example", "<script"):
+        assert dangerous not in stored.full_html

@@ -64,6 +64,7 @@ FLOORS = {
     "zapier email_reply_parser": 15,
     "talon standard_replies": 12,
     "talon html_replies": 9,
+    "talon html_replies, shown HTML": 9,
     "zammad subject": 79,
     "zammad sender": 74,
     "zammad body": 49,

@@ -3,7 +3,6 @@ the environment each function reads, the API routes, one function per folder."""
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from helpdesk.settings import (
     WhatsAppSettings,
 )
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
+from local.packaging import load_manifest, normalized, pinned_requirements, zip_path
 from local.provision import ROOT, load_template
 
 # Set by the Lambda runtime itself, not by the template.
@@ -106,10 +106,34 @@ def test_every_api_route_is_an_api_gateway_event_and_back(template: dict[str, An
     assert routes == events
 
 
-def test_code_uri_is_the_functions_folder(template: dict[str, Any]) -> None:
-    for props in _functions(template).values():
-        assert (ROOT / "infra" / props["CodeUri"]).resolve() == ROOT / "functions"
-        assert Path(ROOT / "functions" / "requirements.txt").exists()
+def test_each_function_deploys_the_zip_make_package_writes_for_it(template: dict[str, Any]) -> None:
+    manifest = load_manifest()
+    functions = _functions(template)
+    assert set(functions) == set(manifest.functions)
+    for name, props in functions.items():
+        assert (ROOT / "infra" / props["CodeUri"]).resolve() == zip_path(name)
+        assert (ROOT / "functions" / props["Handler"].split(".", 1)[0]).is_dir()
+
+
+def test_every_function_gets_the_shared_layer_make_package_writes(template: dict[str, Any]) -> None:
+    manifest = load_manifest()
+    layer = template["Resources"][manifest.layer.name]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert (ROOT / "infra" / layer["Properties"]["ContentUri"]).resolve() == zip_path(manifest.layer.name)
+    globals_ = template["Globals"]["Function"]
+    assert globals_["Layers"] == [{"Ref": manifest.layer.name}]
+    assert layer["Properties"]["CompatibleRuntimes"] == [globals_["Runtime"]]
+    assert layer["Properties"]["CompatibleArchitectures"] == globals_["Architectures"]
+    assert all("Layers" not in props for props in _functions(template).values())
+
+
+def test_packaged_requirements_are_the_pinned_runtime_ones() -> None:
+    manifest = load_manifest()
+    named = [*manifest.layer.requirements, *(r for f in manifest.functions.values() for r in f.requirements)]
+    pins = pinned_requirements()
+    assert {normalized(n) for n in named} == set(pins), "each pinned runtime package is packaged, once"
+    assert len(named) == len(set(named))
+    assert not {normalized(n) for n in manifest.runtime_provided} & set(pins)
 
 
 def test_raw_mail_prefix_is_where_ses_writes_and_s3_announces(template: dict[str, Any]) -> None:

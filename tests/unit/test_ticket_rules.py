@@ -11,7 +11,6 @@ from helpdesk.models import (
     BREACH_ANSWERED,
     BREACH_OPEN,
     Channel,
-    Contact,
     SlaMetric,
     SlaTimer,
     Ticket,
@@ -199,15 +198,3 @@ def test_changing_a_closed_ticket_does_not_end_the_conversation_again() -> None:
 def test_solving_keeps_the_conversation() -> None:
     before = ticket(status=TicketStatus.OPEN)
     assert not later(before, status=TicketStatus.SOLVED).ends_conversation(before)
-
-
-# search words
-
-
-def test_a_ticket_is_found_by_the_folded_words_of_its_subject() -> None:
-    assert ticket(subject="Facturación de MI pedido").search_words == ("facturacion", "pedido")
-
-
-def test_a_contact_is_found_by_the_folded_words_of_their_name() -> None:
-    contact = Contact(id="c1", name="María José López", created_at=T0, updated_at=T0)
-    assert contact.search_words == ("maria", "jose", "lopez")

@@ -33,3 +33,25 @@ export function useAdminData(loader) {
 export function Loading({ failed }) {
   return failed ? html`<p class="error" role="alert">${failed}</p>` : html`<p>${t('loading')}</p>`;
 }
+
+// The month an admin list shows (the audit log, set-aside mail: both kept by UTC
+// month), its answer once loaded, and what failed; a slower answer for a month no
+// longer chosen is dropped.
+export const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+export function useMonthly(load) {
+  const [month, setMonth] = useState(thisMonth());
+  const [answer, setAnswer] = useState(null);
+  const [failed, setFailed] = useState('');
+  useEffect(() => {
+    if (!/^\d{4}-\d{2}$/.test(month)) return undefined;
+    let current = true;
+    setAnswer(null);
+    setFailed('');
+    load(month)
+      .then((found) => { if (current) setAnswer(found); })
+      .catch((problem) => { if (current) setFailed(problemText(problem)); });
+    return () => { current = false; };
+  }, [month]);
+  return { month, setMonth, answer, setAnswer, failed };
+}

@@ -3,9 +3,14 @@
 import { html, useState, useEffect, useRef } from '../../vendor/preact-htm.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
+import { problemText } from '../words.js';
 import { usePolling, anyTicketMoved, useNow } from '../live.js';
 import { slaUrgency } from '../components/sla-clock.js';
 import { TicketTable } from '../components/ticket-table.js';
+import { later } from '../components/later.js';
+
+// Changes to several tickets at once: loaded with the first checked box
+const BulkBar = later(() => import('../components/bulk-bar.js').then((bar) => bar.BulkBar));
 
 const LIST_POLL_MS = 30000; // a full reload of the open view, in case a change was missed
 const COUNTS_POLL_MS = 15000; // view counts: seven lists, so less often than the open view
@@ -35,11 +40,20 @@ export function Inbox({ viewId, me }) {
   const selected = found >= 0 ? found : 0;
   const now = useNow(15000);
 
-  useEffect(() => setSelectedId(null), [viewId]);
-  usePolling(async () => {
+  const [checked, setChecked] = useState(() => new Set());
+  const [bulkSaid, setBulkSaid] = useState(''); // what the last bulk change did
+  const check = (ids, on) => setChecked((old) => {
+    const next = new Set(old);
+    ids.forEach((id) => (on ? next.add(id) : next.delete(id)));
+    return next;
+  });
+  const reload = async () => {
     const page = await api.tickets({ ...view.params, limit: 100 });
     setLoaded({ view: view.id, tickets: view.filter ? page.tickets.filter(view.filter) : page.tickets });
-  }, [viewId], LIST_POLL_MS);
+  };
+
+  useEffect(() => { setSelectedId(null); setChecked(new Set()); setBulkSaid(''); }, [viewId]);
+  usePolling(reload, [viewId], LIST_POLL_MS);
 
   const countedAt = useRef(0);
   usePolling(async () => {
@@ -94,23 +108,48 @@ export function Inbox({ viewId, me }) {
         <h1>${t(`view.${view.id}`)}</h1>
         ${tickets === null ? html`<p>${t('loading')}</p>`
           : tickets.length === 0 ? html`<p class="muted">${t('list.empty')}</p>`
-          : html`<${TicketTable} tickets=${tickets} me=${me} now=${now} selected=${selected} />`}
+          : html`
+            ${checked.size > 0 && html`<${BulkBar} ids=${[...checked]} me=${me}
+              onDone=${(kept, said) => { setChecked(new Set(kept)); setBulkSaid(said); reload(); }} />`}
+            <p class="notice bulk-said" role="status">${bulkSaid}</p>
+            <${TicketTable} tickets=${tickets} me=${me} now=${now} selected=${selected} checked=${checked} onCheck=${check} />`}
       </main>
     </div>`;
 }
 
 export function SearchResults({ query, me }) {
-  const [tickets, setTickets] = useState(null);
+  const [answer, setAnswer] = useState(null);
+  const [sort, setSort] = useState('relevance');
+  const [page, setPage] = useState(1);
+  const [failed, setFailed] = useState('');
   const now = useNow(15000);
+  useEffect(() => { setPage(1); }, [query, sort]);
   useEffect(() => {
-    setTickets(null);
-    api.search(query).then((page) => setTickets(page.tickets)).catch(() => setTickets([]));
-  }, [query]);
+    setAnswer(null);
+    setFailed('');
+    api.search(query, sort, page).then(setAnswer).catch((problem) => {
+      setFailed(problemText(problem));
+      setAnswer({ tickets: [], snippets: {}, page, next_page: null, partial: false });
+    });
+  }, [query, sort, page]);
+  const tickets = answer === null ? null : answer.tickets;
   return html`
     <main id="content" class="list search" data-loaded=${tickets === null ? '' : 'search'}>
       <h1>${t('search.results', { query })}</h1>
+      <label class="search-sort">${t('search.sort')}
+        <select value=${sort} onChange=${(e) => setSort(e.target.value)}>
+          <option value="relevance">${t('search.sort.relevance')}</option>
+          <option value="newest">${t('search.sort.newest')}</option>
+        </select></label>
+      ${failed && html`<p class="error" role="alert">${failed}</p>`}
       ${tickets === null ? html`<p>${t('loading')}</p>`
         : tickets.length === 0 ? html`<p class="muted">${t('search.none')}</p>`
-        : html`<${TicketTable} tickets=${tickets} me=${me} now=${now} />`}
+        : html`<${TicketTable} tickets=${tickets} me=${me} now=${now} snippets=${answer.snippets} />`}
+      ${answer && answer.partial && html`<p class="notice search-partial" role="status">${t('search.partial')}</p>`}
+      ${answer && (answer.page > 1 || answer.next_page) && html`<nav class="pages" aria-label=${t('search.page', { page: answer.page })}>
+        <button type="button" disabled=${answer.page <= 1} onClick=${() => setPage(answer.page - 1)}>${t('search.previous')}</button>
+        <span>${t('search.page', { page: answer.page })}</span>
+        <button type="button" disabled=${!answer.next_page} onClick=${() => setPage(answer.next_page)}>${t('search.next')}</button>
+      </nav>`}
     </main>`;
 }

@@ -21,8 +21,11 @@ from helpdesk.tickets.lookup import visible_ticket
 area = Area("me")
 
 
-@area.route("/api/me", answer=answers.Me)
+@area.route("/api/me", answer=answers.Me, without_mfa=True)
 def me(caller: Caller) -> Response:
+    """Who the caller is; ``mfa_missing`` when the sign-in policy requires MFA of
+    them and they have not turned it on (then every other route answers 403
+    until they do)."""
     principal = caller.principal
     available, _ = connections.store().availability(principal.agent_id)
     return json_answer(
@@ -34,6 +37,7 @@ def me(caller: Caller) -> Response:
             "group_ids": list(caller.viewer.group_ids),
             "available": available,
             "mfa_required": mfa_required(sign_in_policy(connections.store()), caller.viewer.role),
+            "mfa_missing": connections.mfa_gate().missing(caller.viewer.role, principal.email, utc_now()),
         }
     )
 

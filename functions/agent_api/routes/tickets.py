@@ -11,10 +11,12 @@ from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
+from helpdesk.rules.running import bulk_with_rules, change_with_rules
+from helpdesk.search.finding import Sort, find_tickets
 from helpdesk.settings import mail_settings
 from helpdesk.tickets import attachments
-from helpdesk.tickets.changes import BulkChange, TicketChanges, bulk_update, update_ticket
-from helpdesk.tickets.lookup import queue_page, visible_search, visible_thread, visible_ticket
+from helpdesk.tickets.changes import BulkChange, TicketChanges
+from helpdesk.tickets.lookup import queue_page, visible_thread, visible_ticket
 from helpdesk.tickets.macros import apply_macro, get_macro
 from helpdesk.tickets.merge import merge_tickets
 from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
@@ -64,13 +66,26 @@ class SearchParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     q: Annotated[str, Field(min_length=1, max_length=320)]
+    sort: Sort = Sort.RELEVANCE
+    page: Annotated[int, Field(ge=1, le=40)] = 1
 
 
-@area.route("/api/search", answer=answers.TicketPage, query=SearchParams)
+@area.route("/api/search", answer=answers.SearchPage, query=SearchParams)
 def search(caller: Caller, query: SearchParams) -> Response:
-    """Tickets by number (48213 or #48213), contact e-mail, or phone/WhatsApp number."""
+    """Tickets by what was written in them (every message, subject, contact,
+    tags, fields, file names), by number, address or phone, with filters
+    (``status:`` ``priority:`` ``group:`` ``assignee:me`` ``tag:`` ``channel:``
+    ``from:`` ``created>`` ``updated<``), ``"phrases"`` and ``-words``; only
+    tickets the caller may open."""
+    found = find_tickets(connections.store(), caller.viewer, query.q, query.sort, query.page)
     return json_answer(
-        answers.TicketPage(tickets=visible_search(connections.store(), caller.viewer, query.q), cursor=None)
+        answers.SearchPage(
+            tickets=[hit.ticket for hit in found.hits],
+            snippets={hit.ticket.id: hit.snippet for hit in found.hits},
+            page=found.page,
+            next_page=found.page + 1 if found.has_more else None,
+            partial=found.partial,
+        )
     )
 
 
@@ -78,7 +93,7 @@ def search(caller: Caller, query: SearchParams) -> Response:
 def bulk(caller: Caller, body: BulkChange) -> Response:
     """The same changes on up to 100 tickets; each ticket says how it went."""
     return json_answer(
-        answers.BulkOutcomes(results=bulk_update(connections.store(), body, caller.viewer, caller.actor))
+        answers.BulkOutcomes(results=bulk_with_rules(connections.store(), body, caller.viewer, caller.actor))
     )
 
 
@@ -100,7 +115,7 @@ class TicketUpdate(TicketChanges):
 @area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate)
 def change_ticket(caller: Caller, ticket_id: str, body: TicketUpdate) -> Response:
     return json_answer(
-        update_ticket(connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer)
+        change_with_rules(connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer)
     )
 
 

@@ -10,7 +10,16 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from helpdesk.admin.audit import audit_entry
+from helpdesk.errors import HelpdeskError
+from helpdesk.models import Actor, AuditEntry
+
 MAX_BODY = 4000
+MOST_PER_REDRIVE = 500  # a supervisor's click moves at most this many; click again for more
+
+
+class UnknownDeadLetterQueue(HelpdeskError):
+    message_key = "error.dead_letter_queue_not_found"
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,12 @@ class PeekedQueue:
 class DeadLetterQueues(Protocol):
     def peek(self, per_queue: int = 10) -> list[PeekedQueue]:
         """Each queue's name, how many wait in it, and up to ``per_queue`` of them."""
+
+    def redrive(self, queue: str, most: int) -> int:
+        """Move up to ``most`` messages of dead-letter queue ``queue`` back to the
+        queue they came from (each sent there before it leaves the dead letters:
+        a crash in between delivers it twice, which every consumer absorbs, never
+        zero times); how many moved. Unknown queue: ``UnknownDeadLetterQueue``."""
 
 
 # As agents see them (the API's answer)
@@ -77,3 +92,22 @@ def _queue(queue: PeekedQueue) -> DeadLetterQueue:
             for letter in queue.samples
         ],
     )
+
+
+class Redriven(_View):
+    """What a redrive did (the answer, and the audit log's record)."""
+
+    queue: str
+    moved: int
+
+
+class RedriveRecords(Protocol):
+    def record_audit(self, entry: AuditEntry) -> None: ...
+
+
+def redrive(source: DeadLetterQueues, records: RedriveRecords, queue: str, actor: Actor, at: datetime) -> Redriven:
+    """Send a dead-letter queue's messages back to be processed again (after the
+    cause was fixed), audited with who did it and how many moved."""
+    done = Redriven(queue=queue, moved=source.redrive(queue, MOST_PER_REDRIVE))
+    records.record_audit(audit_entry(actor, "dead_letters.redriven", queue, None, done, at))
+    return done

@@ -6,14 +6,20 @@ Channels normalize what the provider sent into an ``InboundMessage`` and call
 per identity however many deliveries race, joins the contact's open conversation
 on conversational channels, follows thread hints, and reopens a pending or solved
 ticket when the customer writes again.
+
+A new ticket on a listed support address or WhatsApp number starts in that
+entry's default group, and a new contact first seen there gets its language
+(``channels/setup.py``); then the rules run (which may move it again), then
+the group's round robin hands out a ticket the rules left in that group.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 import nh3
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from helpdesk.channels.setup import SupportAddress, WhatsAppNumber, current_channels, recipient_key
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
@@ -32,6 +38,7 @@ from helpdesk.models import (
     EventKind,
     FieldChange,
     Identity,
+    Language,
     Message,
     MessageKind,
     Notice,
@@ -42,9 +49,13 @@ from helpdesk.models import (
 from helpdesk.observability import logger
 from helpdesk.people.contacts import new_contact, normalize_identity
 from helpdesk.retrying import CONFLICTS, until_saved
+from helpdesk.rules.ruleset import RuleEvent
+from helpdesk.rules.running import run_rules
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, IdentityRecord
+from helpdesk.team import assignment
+from helpdesk.untrusted import one_line, without_control_characters
 
 SUBJECT_FROM_TEXT_LENGTH = 80
 
@@ -79,6 +90,7 @@ class InboundMessage(BaseModel):
     text: str = ""
     html: str | None = None
     full_text: str | None = None
+    full_html: str | None = None
     attachments: tuple[Attachment, ...] = ()
     original: Attachment | None = None
     notices: tuple[Notice, ...] = ()
@@ -89,6 +101,22 @@ class InboundMessage(BaseModel):
     thread: ThreadHints = ThreadHints()
     # The id other messages will answer this one by (an e-mail's Message-ID).
     thread_key: str | None = None
+    # Where the customer sent it, most telling first (e-mail: the envelope's
+    # recipients, then To and Cc; WhatsApp: the business number's
+    # phone_number_id): the first one the channel setup lists gives a new
+    # ticket its defaults.
+    addressed_to: Annotated[tuple[Annotated[str, Field(max_length=320)], ...], Field(max_length=100)] = ()
+
+    @field_validator("subject", "sender_name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """A customer's control characters are stripped, never refused (``helpdesk.untrusted``)."""
+        return None if value is None else one_line(value)
+
+    @field_validator("text", "html", "full_text")
+    @classmethod
+    def _clean_text(cls, value: str | None) -> str | None:
+        return None if value is None else without_control_characters(value)
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,10 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
         return result
     if inbound.thread_key:
         store.remember_thread_key(inbound.thread_key, result.ticket.id)
+    opened_in = result.ticket.group_id if result.created_ticket else None
+    result = _after_rules(inbound, result, store)
+    if opened_in is not None and result.ticket.group_id == opened_in:
+        result = _hand_out(result, store)
     logger.info(
         "message ingested",
         extra={
@@ -130,24 +162,77 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
     return result
 
 
+def _after_rules(inbound: InboundMessage, result: IngestResult, store: HelpdeskStore) -> IngestResult:
+    """The rules for a new ticket or a customer's message (not an auto-reply),
+    run once the message is saved; the ticket as they left it."""
+    if inbound.automatic:
+        return result
+    event = RuleEvent.TICKET_CREATED if result.created_ticket else RuleEvent.CUSTOMER_MESSAGE
+    outcome = run_rules(store, event, result.ticket.id, inbound.text)
+    if outcome is None or not outcome.steps:
+        return result
+    return replace(result, ticket=store.get_ticket(result.ticket.id) or result.ticket)
+
+
+def _hand_out(result: IngestResult, store: HelpdeskStore) -> IngestResult:
+    """A new ticket still in the group its channel gave it (the rules did not
+    move it; a rule's move hands out through ``update_ticket``): that group's
+    round robin, if it has one, hands it out now rather than at the
+    assigner's next run. Never stands in the way of intake."""
+    ticket = result.ticket
+    if not assignment.assignable(ticket):
+        return result
+    try:
+        assigned = assignment.assign_next(store, ticket, utc_now())
+    except Exception:  # noqa: BLE001 - the message is saved; the assigner's schedule tries again
+        logger.exception("round robin after intake failed", extra={"ticket_id": ticket.id})
+        return result
+    return replace(result, ticket=assigned) if assigned is not None else result
+
+
+@dataclass
+class _Arrival:
+    """The channel entry a message arrived on, read only when a new contact or
+    a new ticket needs it (a message on an open ticket reads nothing more)."""
+
+    inbound: InboundMessage
+    store: HelpdeskStore
+    _entry: SupportAddress | WhatsAppNumber | None = field(default=None, init=False)
+    _read: bool = field(default=False, init=False)
+
+    def entry(self) -> SupportAddress | WhatsAppNumber | None:
+        if not self._read and self.inbound.addressed_to:
+            self._entry = current_channels(self.store).entry_for(self.inbound.channel, self.inbound.addressed_to)
+        self._read = True
+        return self._entry
+
+
 class _IdentityRace(Exception):
     """The sender's identity was claimed by a concurrent delivery."""
 
 
 def _ingest_once(inbound: InboundMessage, sender: Identity, store: HelpdeskStore) -> IngestResult:
+    arrival = _Arrival(inbound, store)
     record = store.find_identity(sender)
     if record is None:
-        record = _create_contact(inbound, sender, store)
+        entry = None if inbound.automatic else arrival.entry()
+        record = _create_contact(inbound, sender, store, entry.language if entry else None)
     ticket = _ticket_to_join(inbound, sender, record, store)
     if ticket is None or ticket.status is TicketStatus.CLOSED:
         if inbound.automatic:
             raise AutomaticMessageWithoutTicket()
-        return _open_ticket(inbound, sender, record, store)
+        return _open_ticket(inbound, sender, record, store, arrival.entry())
     return _append(inbound, ticket, record.contact_id, store)
 
 
-def _create_contact(inbound: InboundMessage, sender: Identity, store: HelpdeskStore) -> IdentityRecord:
+def _create_contact(
+    inbound: InboundMessage, sender: Identity, store: HelpdeskStore, language: Language | None = None
+) -> IdentityRecord:
+    """A contact for a new sender; ``language``: the channel entry's, which
+    a contact first seen there speaks (else guessed from their number)."""
     contact = new_contact(sender, inbound.sender_name)
+    if language is not None:
+        contact = contact.model_copy(update={"language": language})
     while True:
         try:
             store.create_contact(contact)
@@ -223,6 +308,7 @@ def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Messag
         text=inbound.text,
         html=sanitize_html(inbound.html) if inbound.html else None,
         full_text=inbound.full_text,
+        full_html=sanitize_html(inbound.full_html) if inbound.full_html else None,
         attachments=inbound.attachments,
         original=inbound.original,
         notices=inbound.notices,
@@ -235,8 +321,14 @@ def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Messag
 
 
 def _open_ticket(
-    inbound: InboundMessage, sender: Identity, record: IdentityRecord, store: HelpdeskStore
+    inbound: InboundMessage,
+    sender: Identity,
+    record: IdentityRecord,
+    store: HelpdeskStore,
+    entry: SupportAddress | WhatsAppNumber | None = None,
 ) -> IngestResult:
+    """A new ticket; on a listed channel ``entry``, in its default group (set
+    here, before the rules and the SLA policy look at the ticket)."""
     now = utc_now()
     ticket = Ticket(
         id=new_id(),
@@ -246,6 +338,8 @@ def _open_ticket(
         channel=inbound.channel,
         contact_id=record.contact_id,
         cc=inbound.cc,
+        group_id=entry.default_group_id if entry else None,
+        recipient=recipient_key(entry) if entry else None,
         created_at=now,
         updated_at=now,
         last_customer_message_at=inbound.sent_at,
@@ -265,6 +359,7 @@ def _open_ticket(
             FieldChange(field="status", new=ticket.status.value),
             FieldChange(field="priority", new=ticket.priority.value),
             FieldChange(field="channel", new=ticket.channel.value),
+            *((FieldChange(field="group_id", new=ticket.group_id),) if ticket.group_id else ()),
         ),
     )
     store.open_ticket(

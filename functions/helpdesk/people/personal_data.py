@@ -18,6 +18,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.files import FileStore
 from helpdesk.models import Actor, ActorKind, Contact, FieldChange, Message, TicketEvent, TicketThread
 from helpdesk.people.changes import MOST_TICKETS, ContactWrite, live_contact, rewrite_contact
+from helpdesk.search.indexing import forget_contact
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import change_until_saved
 
@@ -90,6 +91,8 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
     for channel, ticket_id in store.open_conversations(contact.id).items():
         store.end_conversation(contact.id, channel, ticket_id)
     erased_at = _erase_contact_record(store, contact.id, actor, now).erased_at or now
+    # Their words leave the search index now, not at the stream's next batch.
+    forget_contact(store, contact, [t.id for t in store.tickets_of_contact(contact.id, limit=MOST_TICKETS)])
     return Erasure(contact_id=contact.id, erased_at=erased_at, tickets=tickets, messages=messages, files=deleted)
 
 
@@ -102,6 +105,7 @@ def _erased_message(message: Message) -> Message:
             "text": "",
             "html": None,
             "full_text": None,
+            "full_html": None,
             "attachments": (),
             "original": None,
             "notices": (),

@@ -57,6 +57,10 @@ class CognitoDirectory:
         self._idp.admin_disable_user(UserPoolId=self._pool, Username=email)
         self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=email)
 
+    def mfa_enabled(self, email: str) -> bool:
+        user = self._idp.admin_get_user(UserPoolId=self._pool, Username=email)
+        return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+
     def password_policy(self) -> dict[str, Any]:
         """The pool's password policy (``MinimumLength``, ``Require…``)."""
         pool = self._idp.describe_user_pool(UserPoolId=self._pool)["UserPool"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from helpdesk.admin.dead_letters import MAX_BODY, DeadLetter, PeekedQueue
+from helpdesk.admin.dead_letters import MAX_BODY, DeadLetter, PeekedQueue, UnknownDeadLetterQueue
 
 if TYPE_CHECKING:
     from helpdesk.channels.outbound import OutboundRequest
@@ -93,6 +93,36 @@ class SqsDeadLetters:
             )
             found.append(PeekedQueue(name, int(attributes["Attributes"]["ApproximateNumberOfMessages"]), samples))
         return found
+
+    def redrive(self, queue: str, most: int) -> int:
+        url = next((u for u in self._urls if u.rstrip("/").rsplit("/", 1)[-1] == queue), None)
+        if url is None:
+            raise UnknownDeadLetterQueue(queue)
+        sources = self._sqs.list_dead_letter_source_queues(QueueUrl=url).get("queueUrls", [])
+        if not sources:
+            raise UnknownDeadLetterQueue(queue)
+        source = sources[0]  # each of ours feeds one dead-letter queue
+        moved = 0
+        while moved < most:
+            letters = self._sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=min(10, most - moved), AttributeNames=["All"],
+                MessageAttributeNames=["All"], VisibilityTimeout=60,
+            ).get("Messages", [])  # fmt: skip
+            if not letters:
+                return moved
+            for letter in letters:
+                again: dict[str, Any] = {"QueueUrl": source, "MessageBody": letter["Body"]}
+                if letter.get("MessageAttributes"):
+                    again["MessageAttributes"] = letter["MessageAttributes"]
+                if source.endswith(".fifo"):
+                    # the same group (order per customer); a deduplication id of its own, as the
+                    # original's may still be inside the 5-minute window and would drop it
+                    again["MessageGroupId"] = letter["Attributes"]["MessageGroupId"]
+                    again["MessageDeduplicationId"] = _dedup(f"redrive-{letter['MessageId']}")
+                self._sqs.send_message(**again)
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=letter["ReceiptHandle"])
+                moved += 1
+        return moved
 
 
 def _time(milliseconds: str | None) -> datetime | None:

@@ -84,7 +84,7 @@ class GraphWhatsApp:
     def _call(request: urllib.request.Request, max_bytes: int) -> bytes:
         """Meta's answer body (up to ``max_bytes`` + 1); its refusals as our errors."""
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
                 content: bytes = response.read(max_bytes + 1)
                 return content
         except urllib.error.HTTPError as exc:

@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import Annotated
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from helpdesk.errors import HelpdeskError
 
 MAX_DAYS_AHEAD = 800
 _WIDEST = timedelta(hours=15)  # wider than any UTC offset
@@ -46,8 +48,22 @@ class BusinessCalendar(BaseModel):
     holiday_country: str | None = None
     closed_days: tuple[date, ...] = ()
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _zones():
+            raise ValueError(f"unknown time zone {value!r} (IANA names, like America/Guatemala)")
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and value not in holidays.list_supported_countries():
+            raise ValueError(f"no public holidays known for country {value!r} (ISO codes, like GT)")
+        return value
+
     @cached_property
-    def _zone(self) -> ZoneInfo:
+    def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
     @property
@@ -63,7 +79,7 @@ class BusinessCalendar(BaseModel):
 
     def open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Open intervals in UTC, in order, merged, that end after ``since``."""
-        local_day = since.astimezone(self._zone).date() - timedelta(days=1)
+        local_day = since.astimezone(self.zone).date() - timedelta(days=1)
         pending: tuple[datetime, datetime] | None = None
         for offset in range(MAX_DAYS_AHEAD):
             for interval in self._day_intervals(local_day + timedelta(days=offset)):
@@ -123,7 +139,7 @@ class BusinessCalendar(BaseModel):
         return [(low_utc, late, before), (late, high_utc, after)]
 
     def _offset(self, moment: datetime) -> timedelta:
-        offset = moment.astimezone(self._zone).utcoffset()
+        offset = moment.astimezone(self.zone).utcoffset()
         return offset if offset is not None else timedelta(0)
 
     def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
@@ -153,10 +169,40 @@ class BusinessCalendar(BaseModel):
         return total
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
     """A country's public holidays in a year (building them is slow: keep them)."""
     return frozenset(holidays.country_holidays(country, years=year))
+
+
+class Holiday(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    date: date
+    name: str
+
+
+class UnknownHolidayCountry(HelpdeskError):
+    """The ``holidays`` package knows no public holidays for that country code."""
+
+    message_key = "error.unknown_holiday_country"
+
+
+def holidays_in(country: str, year: int, language: str = "es") -> tuple[Holiday, ...]:
+    """A country's public holidays in a year, named in ``language`` where the
+    package has that language for the country (else in its own)."""
+    try:
+        found = holidays.country_holidays(country, years=year)
+    except NotImplementedError as exc:
+        raise UnknownHolidayCountry(country) from exc
+    if language in getattr(found, "supported_languages", ()):
+        found = holidays.country_holidays(country, years=year, language=language)
+    return tuple(Holiday(date=day, name=name) for day, name in sorted(found.items()))
 
 
 def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock, ...]:

@@ -60,12 +60,21 @@ class PolicyConditions(_Config):
         return bool(self.tiers or self.countries)
 
     def match(self, ticket: Ticket, contact: Contact | None) -> bool:
-        country = contact.country if contact else None
-        tier = contact.tier if contact else None
+        return self.covers(
+            ticket.priority,
+            ticket.channel,
+            ticket.group_id,
+            tier=contact.tier if contact else None,
+            country=contact.country if contact else None,
+        )
+
+    def covers(
+        self, priority: Priority, channel: Channel, group_id: str | None, *, tier: str | None, country: str | None
+    ) -> bool:
         return (
-            _accepts(self.priorities, ticket.priority)
-            and _accepts(self.channels, ticket.channel)
-            and _accepts(self.group_ids, ticket.group_id)
+            _accepts(self.priorities, priority)
+            and _accepts(self.channels, channel)
+            and _accepts(self.group_ids, group_id)
             and _accepts(self.tiers, tier)
             and _accepts(self.countries, country)
         )
@@ -135,8 +144,11 @@ class SlaSetup(_Config):
         return next((c for c in self.calendars if c.id == calendar_id), AROUND_THE_CLOCK)
 
     def calendar_for(self, policy: SlaPolicy, contact: Contact | None) -> str | None:
-        if policy.calendar_by_country and contact is not None and contact.country:
-            by_country = next((c for c in self.calendars if c.holiday_country == contact.country), None)
+        return self.calendar_for_country(policy, contact.country if contact else None)
+
+    def calendar_for_country(self, policy: SlaPolicy, country: str | None) -> str | None:
+        if policy.calendar_by_country and country:
+            by_country = next((c for c in self.calendars if c.holiday_country == country), None)
             if by_country is not None:
                 return by_country.id
         return policy.calendar_id

@@ -18,8 +18,8 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``team``        | agents, groups, loads, who is online, round robin                   |
 | ``sla``         | tickets due in a minute, the checker's checkpoint, breaches         |
 | ``inbox``       | agents' notifications and read marks, presence on tickets           |
-| ``config``      | the SLA setup, named settings, macros                               |
-| ``search``      | search words                                                        |
+| ``config``      | the SLA setup, named settings (some versioned), macros              |
+| ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 
 Why mixins rather than a facade over repositories: the domain calls 67
@@ -27,14 +27,14 @@ operations on one store, and a facade would repeat each as a delegating
 method. Here ``HelpdeskStore`` is only the sum of its aggregates' classes (each
 a ``TableAccess``), so call sites stay ``store.get_ticket(...)`` and a method
 is found by its aggregate's module. The writes that cross aggregates (a ticket
-save also moves loads, breaches, search words, notifications) are one
+save also moves loads, breaches, notifications) are one
 ``Transaction`` to which each aggregate's module adds its own items
-(``count_load``, ``record_breaches``, ``keep_words``…), so no aggregate's class
+(``count_load``, ``record_breaches``…), so no aggregate's class
 calls another's.
 
 The store decides nothing about the help desk: what a save implies (whose
 load a ticket counts toward, which breaches it opens or answers, whether it
-ends the conversation, which words find it) is said by the models
+ends the conversation) is said by the models
 (``Ticket.load_holder``, ``Ticket.breaches_since``…), and queries take what
 the domain chose (e.g. the statuses of waiting tickets).
 """
@@ -64,13 +64,13 @@ from helpdesk.store.keys import (
 )
 from helpdesk.store.messages import Messages
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
-from helpdesk.store.search import SearchWords
+from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
 
 
-class HelpdeskStore(Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchWords, AuditLog):
+class HelpdeskStore(Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
 
@@ -88,6 +88,7 @@ __all__ = [
     "HelpdeskItem",
     "HelpdeskStore",
     "IdentityRecord",
+    "IndexChange",
     "OpenConversationItem",
     "PointerItem",
     "TicketPage",

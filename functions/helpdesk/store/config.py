@@ -1,14 +1,18 @@
 """What administrators configure, each saved with its audit entry: the SLA
-setup, named settings (ticket fields, WhatsApp templates) and macros. Settings
-and macros are kept as the domain's own JSON: the store does not read them."""
+setup, named settings (ticket fields, WhatsApp templates), versioned settings
+(the channels: a save names the version it read, so two administrators never
+overwrite each other) and macros. Settings and macros are kept as the domain's
+own JSON: the store does not read them."""
 
 import time
 from datetime import datetime
 from typing import Any, ClassVar
 
+from helpdesk.errors import ConcurrentWrite, StaleSetting
 from helpdesk.models import AuditEntry
 from helpdesk.store import keys
 from helpdesk.store.conditions import get_or_none
+from helpdesk.store.conversions import audit_item
 from helpdesk.store.items import ConfigItem, HelpdeskItem, MacroItem
 from helpdesk.store.table import TableAccess
 
@@ -50,6 +54,31 @@ class Configuration(TableAccess):
 
     def put_setting(self, name: str, value: dict[str, Any], at: datetime, audit: AuditEntry | None = None) -> None:
         self._save_setting(ConfigItem(*keys.config_key(name), value=value, updated_at=at), audit)
+
+    # versioned settings
+
+    def versioned_setting(self, name: str) -> tuple[dict[str, Any], int]:
+        """A setting saved with versions and its version: how many times it was
+        saved (0, and an empty document, before the first save). Read each time,
+        consistently: a save must start from the latest."""
+        item = get_or_none(ConfigItem, *keys.config_key(name), consistent_read=True)
+        if item is None:
+            return {}, 0
+        return dict(item.value), int(item.version or 0)
+
+    def put_versioned_setting(
+        self, name: str, value: dict[str, Any], read_version: int, at: datetime, audit: AuditEntry
+    ) -> int:
+        """Save ``value`` only if the setting is still at ``read_version`` (the
+        one its editor read), with its audit entry; the new version. Raises
+        ``StaleSetting`` when someone saved in between: nothing is written."""
+        item = ConfigItem(*keys.config_key(name), value=value, updated_at=at, version=read_version + 1)
+        unchanged = ConfigItem.version.does_not_exist() if read_version == 0 else ConfigItem.version == read_version
+        transaction = self._transaction()
+        transaction.put("setting", item, condition=unchanged)
+        transaction.put("audit", audit_item(audit))
+        transaction.commit_or_raise({"setting": StaleSetting}, otherwise=lambda: ConcurrentWrite("audit"))
+        return read_version + 1
 
     # macros
 

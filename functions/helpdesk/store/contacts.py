@@ -12,7 +12,6 @@ from helpdesk.store import keys
 from helpdesk.store.conditions import Refusals, Transaction, conditionally, get_or_none
 from helpdesk.store.conversions import audit_item, contact_from, contact_item
 from helpdesk.store.items import ContactItem, HelpdeskItem, IdentityItem, OpenConversationItem
-from helpdesk.store.search import keep_words
 from helpdesk.store.table import TableAccess
 
 
@@ -27,11 +26,6 @@ class IdentityRecord:
 def read_contact(contact_id: str) -> Contact | None:
     item = get_or_none(ContactItem, *keys.contact_key(contact_id))
     return contact_from(item) if item else None
-
-
-def _name_words(transaction: Transaction, before: Contact | None, after: Contact) -> None:
-    old = before.search_words if before is not None else ()
-    keep_words(transaction, old, after.search_words, lambda word: keys.contact_word_key(word, after.id), after.id)
 
 
 def _claim(transaction: Transaction, contact_id: str, identities: Iterable[Identity]) -> Refusals:
@@ -64,7 +58,6 @@ class Contacts(TableAccess):
         IdentityTaken (with the first identity another contact holds)."""
         transaction = self._transaction()
         transaction.put("contact", contact_item(contact), HelpdeskItem.PK.does_not_exist())
-        _name_words(transaction, None, contact)
         taken = _claim(transaction, contact.id, contact.identities)
         transaction.commit_or_raise(taken, otherwise=lambda: ConversationAlreadyOpen("contact id collision"))
 
@@ -81,7 +74,6 @@ class Contacts(TableAccess):
         contact holds one) and releasing the ones it no longer has."""
         transaction = self._transaction()
         transaction.put("contact", contact_item(after), ContactItem.updated_at == before.updated_at)
-        _name_words(transaction, before, after)
         taken = _claim(transaction, after.id, claim)
         for identity in release:
             transaction.delete(

@@ -58,6 +58,7 @@ def ticket_item(ticket: Ticket) -> TicketItem:
         assignee_id=ticket.assignee_id,
         tags=list(ticket.tags),
         cc=list(ticket.cc),
+        recipient=ticket.recipient,
         custom_fields=dict(ticket.custom_fields),
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
@@ -97,6 +98,7 @@ def ticket_from(item: TicketItem) -> Ticket:
         assignee_id=item.assignee_id,
         tags=tuple(item.tags or ()),
         cc=tuple(item.cc or ()),
+        recipient=item.recipient,
         custom_fields=item.custom_fields or {},
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -120,6 +122,7 @@ def message_item(message: Message) -> MessageItem:
         text=message.text,
         html=message.html,
         full_text=message.full_text,
+        full_html=message.full_html,
         attachments=[a.model_dump(mode="json") for a in message.attachments],
         original=message.original.model_dump(mode="json") if message.original else None,
         notices=[n.model_dump(mode="json") for n in message.notices],
@@ -142,6 +145,7 @@ def message_from(item: MessageItem) -> Message:
         text=item.text,
         html=item.html,
         full_text=item.full_text,
+        full_html=item.full_html,
         attachments=tuple(Attachment.model_validate(a) for a in item.attachments or ()),
         original=Attachment.model_validate(item.original) if item.original else None,
         notices=tuple(Notice.model_validate(n) for n in item.notices or ()),
@@ -211,6 +215,7 @@ def set_aside_item(entry: SetAside) -> SetAsideItem:
         subject=entry.subject,
         original=entry.original.model_dump(mode="json") if entry.original else None,
         detail=entry.detail,
+        ticket_id=entry.ticket_id,
     )
 
 
@@ -224,6 +229,7 @@ def set_aside_from(item: SetAsideItem) -> SetAside:
         subject=item.subject,
         original=Attachment.model_validate(item.original) if item.original else None,
         detail=item.detail,
+        ticket_id=item.ticket_id,
     )
 
 

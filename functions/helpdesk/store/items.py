@@ -12,6 +12,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -73,6 +74,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     assignee_id = UnicodeAttribute(null=True)
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     cc = ListAttribute(of=UnicodeAttribute, default=list)
+    recipient = UnicodeAttribute(null=True)
     custom_fields = JSONAttribute(default=dict)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -93,6 +95,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     text = UnicodeAttribute(default="")
     html = UnicodeAttribute(null=True)
     full_text = UnicodeAttribute(null=True)
+    full_html = UnicodeAttribute(null=True)
     attachments = JSONAttribute(default=list)
     original = JSONAttribute(null=True)
     notices = JSONAttribute(default=list)
@@ -161,6 +164,7 @@ class SetAsideItem(HelpdeskItem, discriminator="set_aside"):
     subject = UnicodeAttribute(default="")
     original = JSONAttribute(null=True)
     detail = UnicodeAttribute(default="")
+    ticket_id = UnicodeAttribute(null=True)
 
 
 class AgentItem(HelpdeskItem, discriminator="agent"):
@@ -205,6 +209,10 @@ class BreachItem(HelpdeskItem, discriminator="breach"):
 class ConfigItem(HelpdeskItem, discriminator="config"):
     value = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Only settings saved with ``put_versioned_setting`` carry it: the number of
+    # saves, each conditional on the one before (a plain attribute, not
+    # PynamoDB's VersionAttribute, which would put a condition on every setting).
+    version = NumberAttribute(null=True)
 
 
 class MacroItem(HelpdeskItem, discriminator="macro"):
@@ -230,11 +238,33 @@ class ReadMarkItem(HelpdeskItem, discriminator="read_mark"):
     read_through = UTCDateTimeAttribute()  # the agent has seen every notification up to here
 
 
-class WordItem(HelpdeskItem, discriminator="word"):
-    """A word of a ticket's subject or a contact's name (``text_index``), for
-    search; kept in the same transaction as the subject or name."""
+class PostingItem(HelpdeskItem, discriminator="posting"):
+    """A ticket under one of its search terms (its month's shard)."""
 
-    target_id = UnicodeAttribute()
+    weight = NumberAttribute(default=1)
+
+
+class SearchDocumentItem(HelpdeskItem, discriminator="search_document"):
+    """What the index holds of a ticket: its terms (so stale postings are
+    removed) and the texts its snippets are cut from."""
+
+    month = UnicodeAttribute()
+    terms = JSONAttribute(default=dict)
+    texts = JSONAttribute(default=list)
+
+
+class VocabularyItem(HelpdeskItem, discriminator="vocabulary"):
+    """The index's terms of one first letter and length: what typos are read against."""
+
+    terms = UnicodeSetAttribute(default=set)
+
+
+class SearchStartItem(HelpdeskItem, discriminator="search_start"):
+    month = UnicodeAttribute()  # the oldest month with postings
+
+
+class SearchBackfillItem(HelpdeskItem, discriminator="search_backfill"):
+    done_through = NumberAttribute()  # every ticket number up to this one is indexed
 
 
 class LoadItem(HelpdeskItem, discriminator="load"):
@@ -265,5 +295,6 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
-    AuditItem, LoadItem, OnlineItem, RoundRobinItem, WordItem,
+    AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
+    VocabularyItem, SearchStartItem, SearchBackfillItem,
 )  # fmt: skip

@@ -29,8 +29,11 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
-| word in a subject    | ``WORD#<word>``             | ``T#<created>#<id>``  |
-| word in a name       | ``WORD#<word>``             | ``C#<contact id>``    |
+| search posting       | ``IX#<term>#<yyyy-mm>``     | ``<ticket id>``       |
+| search document      | ``IXDOC#<ticket id>``       | ``IXDOC``             |
+| search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
+| oldest indexed month | ``IXMETA``                  | ``START``             |
+| backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name), ``by_group`` (group +
@@ -288,23 +291,26 @@ def audit_key(entry: AuditEntry) -> Key:
     return audit_pk(entry.at), _by_time(entry.at, entry.id)
 
 
-# search words
+# the search index (helpdesk.search): postings, documents, vocabulary
 
 
-def word_pk(word: str) -> str:
-    return f"WORD#{word}"
+def posting_pk(term: str, month: str) -> str:
+    """The partition of one term's tickets created in one month (yyyy-mm)."""
+    return f"IX#{term}#{month}"
 
 
-TICKET_WORD_PREFIX = "T#"
+def posting_key(term: str, month: str, ticket_id: str) -> Key:
+    return posting_pk(term, month), ticket_id
 
 
-def ticket_word_key(word: str, ticket: Ticket) -> Key:
-    return word_pk(word), f"{TICKET_WORD_PREFIX}{created_sk(ticket)}"
+def search_document_key(ticket_id: str) -> Key:
+    return f"IXDOC#{ticket_id}", "IXDOC"
 
 
-def contact_word_key(word: str, contact_id: str) -> Key:
-    return word_pk(word), f"C#{contact_id}"
+def vocabulary_key(term: str) -> Key:
+    """The vocabulary item holding the terms of this one's first letter and length."""
+    return f"IXVOCAB#{term[:1]}", f"{len(term):02d}"
 
 
-def is_ticket_word(sk: str) -> bool:
-    return sk.startswith(TICKET_WORD_PREFIX)
+SEARCH_START_KEY: Key = ("IXMETA", "START")  # the oldest month the index holds
+SEARCH_BACKFILL_KEY: Key = ("IXMETA", "BACKFILL")  # the ticket number the backfill reached

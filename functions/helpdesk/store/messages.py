@@ -120,6 +120,11 @@ class Messages(TableAccess):
         quarantined, unreadable, unanswerable auto-replies, unmatched bounces."""
         set_aside_item(entry).save()
 
+    def get_set_aside(self, received_at: datetime, entry_id: str) -> SetAside | None:
+        probe = SetAside(id=entry_id, channel=Channel.EMAIL, reason="", received_at=received_at)
+        item = get_or_none(SetAsideItem, *keys.set_aside_key(probe), consistent_read=True)
+        return set_aside_from(item) if item else None
+
     def set_aside_in_month(self, month: datetime) -> list[SetAside]:
         items = SetAsideItem.query(keys.set_aside_pk(month), scan_index_forward=False)
         return [set_aside_from(item) for item in items]

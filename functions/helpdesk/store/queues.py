@@ -20,6 +20,7 @@ from helpdesk.store import keys
 from helpdesk.store.conversions import ticket_from
 from helpdesk.store.items import HelpdeskItem, TicketItem
 from helpdesk.store.table import TableAccess
+from helpdesk.untrusted import load_json
 
 Cursors = dict[str, dict[str, str] | None]  # partition → where it stopped ({}: the start; None: exhausted)
 
@@ -178,7 +179,7 @@ def _decode_cursor(cursor: str | None, partitions: list[str], index_keys: keys.I
         return {}
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        decoded = load_json(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error) as exc:
         raise InvalidCursor("cursor is not one this API gave") from exc
     if not isinstance(decoded, dict) or set(decoded) != set(partitions):

@@ -1,7 +1,7 @@
 """Tickets and their threads. Every ticket write is one transaction, conditional
 on the ticket's version, that carries what the change means elsewhere: its
 messages and history, the notifications it causes, the breaches it opens or
-answers, the agents' loads it moves, its subject's search words, the end of
+answers, the agents' loads it moves, the end of
 its conversation, a round-robin turn. The models say what each of those is
 (``Ticket.load_holder``, ``Ticket.breaches_since``, ``Ticket.ends_conversation``…);
 this module writes them together."""
@@ -40,7 +40,6 @@ from helpdesk.store.items import (
     TicketItem,
 )
 from helpdesk.store.messages import DUPLICATE, add_message
-from helpdesk.store.search import keep_words
 from helpdesk.store.sla import record_breaches
 from helpdesk.store.table import TableAccess
 from helpdesk.store.team import OVER_CAP, Assignment, count_load, turn_to
@@ -50,15 +49,12 @@ END_CONVERSATION = "open"  # the operation removing the contact's open-conversat
 
 def _put_ticket(transaction: Transaction, before: Ticket, after: Ticket, cap: int | None = None) -> None:
     """The changed ticket, if still at ``before.version`` (operation ``ticket``),
-    with the breaches, loads and search words the change moves."""
+    with the breaches and loads the change moves."""
     item = ticket_item(after)
     item.version = before.version  # condition: still at this version; saved as +1
     transaction.put("ticket", item)
     record_breaches(transaction, before, after)
     count_load(transaction, before, after, cap)
-    keep_words(
-        transaction, before.search_words, after.search_words, lambda word: keys.ticket_word_key(word, after), after.id
-    )
 
 
 class Tickets(TableAccess):
@@ -73,6 +69,11 @@ class Tickets(TableAccess):
     def find_ticket_id_by_number(self, number: int) -> str | None:
         item = get_or_none(PointerItem, *keys.ticket_number_key(number))
         return item.ticket_id if item else None
+
+    def last_ticket_number(self) -> int:
+        """The newest ticket number given out (0 before the first ticket)."""
+        counter = get_or_none(CounterItem, *keys.TICKET_COUNTER_KEY, consistent_read=True)
+        return int(counter.value) if counter is not None and counter.value is not None else 0
 
     def next_ticket_number(self) -> int:
         """The next ticket number: an atomic counter, so numbers never repeat and
@@ -119,7 +120,6 @@ class Tickets(TableAccess):
         DuplicateChannelMessage or ConversationAlreadyOpen; nothing is written then."""
         transaction = self._transaction()
         transaction.put("ticket", ticket_item(ticket))
-        keep_words(transaction, (), ticket.search_words, lambda word: keys.ticket_word_key(word, ticket), ticket.id)
         transaction.put(
             "number",
             PointerItem(*keys.ticket_number_key(ticket.number), ticket_id=ticket.id),

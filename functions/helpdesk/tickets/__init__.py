@@ -1,2 +1,2 @@
-"""Tickets as agents work them: changes, replies, macros, merges, fields, search,
+"""Tickets as agents work them: changes, replies, macros, merges, fields,
 collisions, notifications, attachments."""

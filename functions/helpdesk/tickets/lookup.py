@@ -1,5 +1,5 @@
 """What an agent finds, within their reach: one ticket or its thread, a queue
-view, a search, a contact's history. Each answers only tickets the viewer may
+view, a contact's history (search: ``helpdesk.search.finding``). Each answers only tickets the viewer may
 see (``helpdesk.access``); a ticket out of reach is refused, not hidden.
 """
 
@@ -9,7 +9,6 @@ from helpdesk.models import Channel, Contact, Ticket, TicketStatus, TicketThread
 from helpdesk.people.changes import live_contact
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketPage, TicketQuery
 from helpdesk.tickets.changes import get_thread, list_tickets
-from helpdesk.tickets.search import search_tickets
 
 ME = "me"  # a queue view's assignee: the viewer
 NOBODY = "none"  # a queue view's assignee: unassigned tickets
@@ -71,11 +70,6 @@ def queue_query(
         visible_assignee=None if viewer.sees_everything else viewer.agent_id,
         oldest_first=oldest_first,
     )
-
-
-def visible_search(store: HelpdeskStore, viewer: Viewer, text: str) -> list[Ticket]:
-    """Tickets found by ``text`` (``helpdesk.tickets.search``) that the viewer may see."""
-    return [t for t in search_tickets(store, text) if viewer.can_see(t)]
 
 
 def contact_history(store: HelpdeskStore, viewer: Viewer, contact_id: str) -> tuple[Contact, list[Ticket]]:

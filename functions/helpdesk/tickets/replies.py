@@ -33,6 +33,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.retrying import until_saved
+from helpdesk.rules.ruleset import RuleEvent
+from helpdesk.rules.running import run_rules
 from helpdesk.settings import MailSettings
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
@@ -133,11 +135,17 @@ def reply_to_ticket(
 
     message = until_saved(reply, give_up=lambda: IngestGaveUp("ticket too busy to reply"))
     queue.enqueue(OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at))
+    run_rules(store, RuleEvent.AGENT_REPLY, ticket_id, draft.body)
     return message
 
 
 def acknowledge_new_ticket(
-    store: HelpdeskStore, queue: OutboundQueue, ticket: Ticket, contact: Contact | None, mail: MailSettings
+    store: HelpdeskStore,
+    queue: OutboundQueue,
+    ticket: Ticket,
+    contact: Contact | None,
+    mail: MailSettings,
+    redelivered: bool = False,
 ) -> Message | None:
     """The automatic "we got it" mail in the customer's language; it changes
     neither the status nor the first-response time."""
@@ -149,9 +157,16 @@ def acknowledge_new_ticket(
         name=f" {first_name}" if first_name else "", number=ticket.number, team=mail.support_name
     )
     system = Actor(kind=ActorKind.SYSTEM, name=mail.support_name)
+    found: list[Message] = []
 
     def acknowledge() -> Message:
         current = _workable(store, ticket.id)
+        # Copies of one mail delivered at once (or a redelivery) all reach this point: the one
+        # whose save lands acknowledges; the others, retried on the newer ticket, find its mail
+        earlier = _acknowledgment(store, ticket.id) if redelivered or current.version > 1 else None
+        if earlier is not None:
+            found.append(earlier)
+            return earlier
         message = _outbound(current, text, system, mail)
         after = current.model_copy(update={"updated_at": utc_now(), "version": current.version + 1})
         store.append_message(current, after, message, [])
@@ -161,8 +176,17 @@ def acknowledge_new_ticket(
         message = until_saved(acknowledge, give_up=lambda: IngestGaveUp("ticket too busy to acknowledge"))
     except IngestGaveUp:
         return None
+    if found and message.delivery_status is not DeliveryStatus.QUEUED:
+        return message  # acknowledged and sent already
     queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
     return message
+
+
+def _acknowledgment(store: HelpdeskStore, ticket_id: str) -> Message | None:
+    """The automatic acknowledgment already on a ticket, if any."""
+    thread = store.get_thread(ticket_id)
+    messages = thread.messages if thread is not None else ()
+    return next((m for m in messages if m.kind is MessageKind.OUTBOUND and m.author.kind is ActorKind.SYSTEM), None)
 
 
 def _check_window(ticket: Ticket, draft: ReplyDraft, now: datetime) -> None:

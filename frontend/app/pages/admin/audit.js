@@ -1,27 +1,13 @@
 // Administration · audit log: every settings change, export and erasure, by month.
-import { html, useState, useEffect } from '../../../vendor/preact-htm.js';
+import { html } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, tOr, formatTime } from '../../i18n.js';
-import { auditValue, problemText } from '../../words.js';
+import { auditValue } from '../../words.js';
 import { AdminForm } from '../../components/form.js';
-import { AdminTable, Loading } from '../../components/table.js';
-
-const thisMonth = () => new Date().toISOString().slice(0, 7); // the server keeps the log by UTC month
+import { AdminTable, Loading, thisMonth, useMonthly } from '../../components/table.js';
 
 export function AdminAudit() {
-  const [month, setMonth] = useState(thisMonth());
-  const [answer, setAnswer] = useState(null);
-  const [failed, setFailed] = useState('');
-  useEffect(() => {
-    if (!/^\d{4}-\d{2}$/.test(month)) return undefined;
-    let current = true; // a slower answer for a month no longer chosen is dropped
-    setAnswer(null);
-    setFailed('');
-    api.audit(month)
-      .then((found) => { if (current) setAnswer(found); })
-      .catch((problem) => { if (current) setFailed(problemText(problem)); });
-    return () => { current = false; };
-  }, [month]);
+  const { month, setMonth, answer, failed } = useMonthly((chosen) => api.audit(chosen));
   const columns = ['admin.audit.when', 'admin.audit.actor', 'admin.audit.action', 'admin.audit.target',
     'admin.audit.changes'].map((key) => t(key));
   const row = (entry) => html`

@@ -8,9 +8,18 @@ import { AdminAgents } from './agents.js';
 import { AdminGroups } from './groups.js';
 import { AdminFields } from './ticket-fields.js';
 import { AdminMacros } from './macros.js';
+import { AdminRules } from './rules.js';
+import { AdminChannels } from './channels.js';
 import { AdminAudit } from './audit.js';
+import { AdminSignIn } from './sign-in-policy.js';
+import { AdminSla } from './sla.js';
+import { AdminSetAside } from './set-aside.js';
+import { AdminWhatsAppTemplates } from './whatsapp-templates.js';
+import { AdminDeadLetters } from './dead-letters.js';
 
-const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, audit: AdminAudit };
+const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, rules: AdminRules,
+  channels: AdminChannels, whatsapp: AdminWhatsAppTemplates, sla: AdminSla, signin: AdminSignIn, 'set-aside': AdminSetAside,
+  'dead-letters': AdminDeadLetters, audit: AdminAudit };
 
 export function AdminPage({ section, me, onSaved }) {
   const current = SECTIONS[section] ? section : 'agents';

@@ -1,7 +1,7 @@
 // The reply box: a reply (CC and files on e-mail; the 24-hour window and approved
 // templates on WhatsApp) or an internal note with @mentions.
 import { html, useState, useEffect, useRef } from '../../../vendor/preact-htm.js';
-import { api } from '../../api.js';
+import { api, DRAFTS } from '../../api.js';
 import { t, tOr, formatSize } from '../../i18n.js';
 import { problemText } from '../../words.js';
 import { FILE_LIMIT, REPLY_FILES } from './thread.js';
@@ -9,8 +9,9 @@ import { FILE_LIMIT, REPLY_FILES } from './thread.js';
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 
 // The unsent reply or note of each ticket stays in localStorage (per agent), so
-// it survives an expired session and a new sign-in; sending it clears it.
-const draftKey = (me, ticket) => `atiende.draft.${me?.agent_id || ''}.${ticket.id}`;
+// it survives an expired session and a new sign-in; sending it, or choosing
+// "sign out", clears it.
+const draftKey = (me, ticket) => `${DRAFTS}${me?.agent_id || ''}.${ticket.id}`;
 
 function savedDraft(key) {
   try {

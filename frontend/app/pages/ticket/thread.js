@@ -94,6 +94,26 @@ function mentionedNames(message, me) {
   return (notice.params.agent_ids || '').split(',').filter(Boolean).map((id) => agentName(me, id)).join(', ');
 }
 
+// What the customer newly wrote; the whole mail (quoted history, signature) stays
+// behind a toggle, collapsed by default, as mail clients do.
+function MessageBody({ message }) {
+  const [whole, setWhole] = useState(false);
+  const more = message.html ? message.full_html : message.full_text;
+  const shownHtml = whole && message.full_html ? message.full_html : message.html;
+  const shownText = whole && message.full_text ? message.full_text : message.text;
+  const id = `whole-${message.id}`;
+  return html`
+    <div class="body-wrap" id=${id}>
+      ${message.html
+        ? html`<div class="body" dangerouslySetInnerHTML=${{ __html: shownHtml }}></div>`
+        : html`<div class="body plain">${shownText}</div>`}
+    </div>
+    ${more && html`
+      <button type="button" class="secondary small quoted-toggle" aria-expanded=${whole ? 'true' : 'false'}
+        aria-controls=${id} onClick=${() => setWhole(!whole)}>
+        ${t(whole ? 'message.hide_quoted' : 'message.show_quoted')}</button>`}`;
+}
+
 export function MessageItem({ message, me }) {
   const outbound = message.kind === 'outbound';
   const label = message.kind === 'note' ? t('ticket.note') : t(`channel.${message.channel}`);
@@ -108,9 +128,7 @@ export function MessageItem({ message, me }) {
              title=${t(`delivery.${message.delivery_status}`)}
              aria-label=${t(`delivery.${message.delivery_status}`)}>${TICKS[message.delivery_status] || ''}</span>`}
       </header>
-      ${message.html
-        ? html`<div class="body" dangerouslySetInnerHTML=${{ __html: message.html }}></div>`
-        : html`<div class="body plain">${message.text}</div>`}
+      <${MessageBody} message=${message} />
       ${message.delivery_error && html`<p class="error">${message.delivery_error}</p>`}
       ${mentioned && html`<p class="mentioned">${t('note.mentioned', { names: mentioned })}</p>`}
       <${MessageFiles} message=${message} />

@@ -19,13 +19,22 @@ from urllib.parse import unquote_plus
 from pydantic import BaseModel, ConfigDict
 
 from helpdesk.channels.email.parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
-from helpdesk.channels.email.reply_text import visible_text
+from helpdesk.channels.email.reply_view import reply_view
 from helpdesk.channels.email.thread_keys import ticket_in_addresses, ticket_in_message_ids, ticket_number_in_subject
 from helpdesk.channels.outbound import OutboundQueue
-from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest
-from helpdesk.errors import AutomaticMessageWithoutTicket, InvalidIdentity
+from helpdesk.conversations.ingest import InboundMessage, IngestResult, ThreadHints, ingest, sanitize_html
+from helpdesk.errors import AutomaticMessageWithoutTicket, HelpdeskError, InvalidIdentity
 from helpdesk.files import FileStore, keep_file
-from helpdesk.models import Attachment, Channel, DeliveryStatus, Identity, IdentityKind, Notice, SetAside
+from helpdesk.models import (
+    Attachment,
+    Channel,
+    DeliveryStatus,
+    Identity,
+    IdentityKind,
+    MessageKind,
+    Notice,
+    SetAside,
+)
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
@@ -34,9 +43,11 @@ from helpdesk.tickets.replies import acknowledge_new_ticket
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parser.models import SesRecordModel
 
+# One message item holds all four, under DynamoDB's 400 KB per item.
 MAX_TEXT = 64 * 1024
-MAX_FULL_TEXT = 128 * 1024
-MAX_HTML = 160 * 1024
+MAX_FULL_TEXT = 112 * 1024
+MAX_HTML = 80 * 1024  # what is shown first
+MAX_FULL_HTML = 112 * 1024  # the whole mail, behind "show quoted text"
 CID = re.compile(r"""cid:(?P<id>[^"'\s>)]+)""", re.IGNORECASE)
 
 
@@ -76,14 +87,18 @@ def receive_mail(
     files: FileStore,
     settings: MailSettings,
     outbound: OutboundQueue | None = None,
+    *,
+    taken_in: bool = False,
 ) -> MailReceipt:
     """File one received mail; idempotent on ``delivery.provider_id``. A new
-    ticket from a person (not an auto-reply) is acknowledged through ``outbound``."""
+    ticket from a person (not an auto-reply) is acknowledged through ``outbound``.
+    ``taken_in``: a person looked at a mail set aside as spam or as an auto-reply
+    and made it a ticket, so neither verdict sets it aside again."""
     parsed = parse_mail(raw)
     spam, virus = _verdicts(parsed, delivery, raw)
     if virus == "FAIL":
         return _set_aside(store, delivery, parsed, "quarantined_virus")
-    if spam == "FAIL":
+    if spam == "FAIL" and not taken_in:
         return _set_aside(store, delivery, parsed, "quarantined_spam")
     if parsed.delivery_report is not None:
         return _bounce(store, delivery, parsed)
@@ -93,8 +108,9 @@ def receive_mail(
             return _set_aside(store, delivery, parsed, "unreadable", "; ".join(parsed.problems))
     if parsed.sender is None:
         return _set_aside(store, delivery, parsed, "no_sender")
+    inbound = _inbound(parsed, delivery, files, settings)
     try:
-        result = ingest(_inbound(parsed, delivery, files, settings), store)
+        result = ingest(inbound.model_copy(update={"automatic": False}) if taken_in else inbound, store)
     except InvalidIdentity:
         return _set_aside(store, delivery, parsed, "no_sender", parsed.sender.email)
     except AutomaticMessageWithoutTicket:
@@ -103,9 +119,19 @@ def receive_mail(
         count(BusinessMetric.MESSAGES_IN, Channel.EMAIL)
     if result.created_ticket:
         count(BusinessMetric.TICKETS_CREATED, Channel.EMAIL)
-    if result.created_ticket and outbound is not None:
-        acknowledge_new_ticket(store, outbound, result.ticket, store.get_contact(result.ticket.contact_id), settings)
+    if outbound is not None and (result.created_ticket or (result.duplicate and _opened_ticket(result, store))):
+        # Again on a redelivery: the delivery that opened the ticket may have
+        # failed before the acknowledgment was stored or queued.
+        contact = store.get_contact(result.ticket.contact_id)
+        acknowledge_new_ticket(store, outbound, result.ticket, contact, settings, redelivered=result.duplicate)
     return _receipt(result)
+
+
+def _opened_ticket(result: IngestResult, store: HelpdeskStore) -> bool:
+    """Whether this (redelivered) mail is the one its ticket began with."""
+    thread = store.get_thread(result.ticket.id)
+    inbound = [m for m in thread.messages if m.kind is MessageKind.INBOUND] if thread else []
+    return bool(inbound) and inbound[0].id == result.message.id
 
 
 def _unreadable_but_from(parsed: ParsedMail, raw: bytes) -> ParsedMail:
@@ -145,16 +171,23 @@ def _inbound(parsed: ParsedMail, delivery: MailDelivery, files: FileStore, setti
     sender = parsed.sender
     assert sender is not None  # noqa: S101 - checked by the caller
     attachments, notices, by_content_id = _store_attachments(parsed.attachments, files, settings)
-    full_text = parsed.text
-    text = visible_text(full_text)
-    notices += _truncation_notices(text, full_text, parsed.html)
+    full_html = _with_inline_images(parsed.html, by_content_id) if parsed.html else None
+    # What the agent reads first; the whole mail stays behind "show quoted text".
+    view = reply_view(parsed.subject, parsed.text, full_html)
+    full_text, text = view.full_text, view.text
+    notices += _truncation_notices(text, full_text, full_html)
     if not parsed.readable:
         notices += (Notice(key="mail_unreadable"),)
-    html = _with_inline_images(parsed.html, by_content_id)[:MAX_HTML] if parsed.html else None
+    html = view.html[:MAX_HTML] if view.html else None
+    kept_html = full_html[:MAX_FULL_HTML] if full_html and view.html != full_html else None
     if not parsed.readable or parsed.problems:
         logger.info("mail parsed with problems", extra={"problems": list(parsed.problems)[:10]})
     support = settings.support_address.lower()
-    addressed_to = (*delivery.recipients, *(a.email for a in parsed.to), *(a.email for a in parsed.cc))
+    addressed_to = tuple(
+        address
+        for address in (*delivery.recipients, *(a.email for a in parsed.to), *(a.email for a in parsed.cc))
+        if _is_text(address)  # raw 8-bit bytes in a header (k.g\udcfcnther@…) are never our address
+    )
     ticket_id = ticket_in_message_ids(parsed.thread_ids, settings.support_domain) or ticket_in_addresses(
         addressed_to, settings.support_address
     )
@@ -170,6 +203,7 @@ def _inbound(parsed: ParsedMail, delivery: MailDelivery, files: FileStore, setti
         text=text[:MAX_TEXT],
         html=html,
         full_text=full_text[:MAX_FULL_TEXT] if text != full_text.strip() else None,
+        full_html=kept_html,
         attachments=attachments,
         original=delivery.original,
         notices=notices,
@@ -187,6 +221,8 @@ def _inbound(parsed: ParsedMail, delivery: MailDelivery, files: FileStore, setti
             ticket_number=ticket_number_in_subject(parsed.subject),
         ),
         thread_key=parsed.message_id,
+        # which of the desk's addresses it was sent to (``channels/setup.py``)
+        addressed_to=tuple(dict.fromkeys(a.lower() for a in addressed_to if len(a) <= 320))[:100],
     )
 
 
@@ -224,7 +260,8 @@ def _with_inline_images(html: str, by_content_id: dict[str, Attachment]) -> str:
 
 
 def _truncation_notices(text: str, full_text: str, html: str | None) -> tuple[Notice, ...]:
-    too_long = len(text) > MAX_TEXT or len(full_text) > MAX_FULL_TEXT or (html is not None and len(html) > MAX_HTML)
+    too_long = len(text) > MAX_TEXT or len(full_text) > MAX_FULL_TEXT
+    too_long = too_long or (html is not None and len(html) > MAX_FULL_HTML)
     return (Notice(key="text_truncated"),) if too_long else ()
 
 
@@ -261,6 +298,60 @@ def _set_aside(
     )
     logger.info("mail set aside", extra={"reason": reason, "provider_id": delivery.provider_id})
     return MailReceipt(MailOutcome.SET_ASIDE, reason=reason)
+
+
+class NotTakenIn(HelpdeskError):
+    """A set-aside mail that cannot become a ticket: carrying a virus, or with
+    nobody to answer; or no longer there."""
+
+    message_key = "error.set_aside_not_taken_in"
+
+
+TAKEN_IN_REASONS = ("quarantined_spam", "automatic_without_ticket", "unreadable")
+
+
+def take_in_set_aside(
+    received_at: datetime, entry_id: str, store: HelpdeskStore, files: FileStore, settings: MailSettings
+) -> SetAside:
+    """Make a set-aside mail a ticket through the same intake, once: a second
+    call finds the same ticket (the provider id is filed like any delivery).
+    No acknowledgment is sent: it may answer an auto-reply."""
+    entry = store.get_set_aside(received_at, entry_id)
+    if entry is None or entry.original is None or entry.reason not in TAKEN_IN_REASONS:
+        raise NotTakenIn(entry_id)
+    if entry.ticket_id is not None:
+        return entry
+    raw = files.get(entry.original.bucket, entry.original.key)
+    delivery = MailDelivery(provider_id=entry.id, original=entry.original, received_at=entry.received_at)
+    receipt = receive_mail(raw, delivery, store, files, settings, taken_in=True)
+    if receipt.ticket_id is None:
+        raise NotTakenIn(entry_id)
+    filed = entry.model_copy(update={"ticket_id": receipt.ticket_id})
+    store.set_aside(filed)
+    logger.info("set-aside mail taken in", extra={"ticket_id": receipt.ticket_id, "reason": entry.reason})
+    return filed
+
+
+class SetAsideMail(BaseModel):
+    """A set-aside mail as a person reads it before deciding: its entry, its
+    text, and its HTML sanitized like any message's (none when it carries a
+    virus: nothing of it is rendered)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entry: SetAside
+    text: str
+    html: str | None = None
+
+
+def read_set_aside(received_at: datetime, entry_id: str, store: HelpdeskStore, files: FileStore) -> SetAsideMail:
+    entry = store.get_set_aside(received_at, entry_id)
+    if entry is None or entry.original is None:
+        raise NotTakenIn(entry_id)
+    parsed = parse_mail(files.get(entry.original.bucket, entry.original.key))
+    dangerous = entry.reason == "quarantined_virus"
+    html = sanitize_html(parsed.html)[:MAX_HTML] if parsed.html and not dangerous else None
+    return SetAsideMail(entry=entry, text=parsed.text[:MAX_FULL_TEXT], html=html)
 
 
 def raw_mail_reference(bucket: str, key: str, raw: bytes) -> Attachment:
@@ -364,3 +455,12 @@ def stored_by_s3(notification: str) -> list[StoredMail]:
         key = unquote_plus(s3.s3.object.key)
         found.append(StoredMail(s3.s3.bucket.name, key, key.rsplit("/", 1)[-1], s3.eventTime.astimezone(UTC)))
     return found
+
+
+def _is_text(address: str) -> bool:
+    """Whether an address is plain text (undecodable header bytes come as lone surrogates)."""
+    try:
+        address.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -2,7 +2,10 @@
 
 Every mail carries our Message-ID (naming message and ticket), In-Reply-To and
 References with the thread so far, the ticket number in the subject, a reply
-address with the ticket's token, and text and HTML parts. Header values are
+address with the ticket's token, and text and HTML parts. The From name is the
+display name of the support address the customer wrote to (when the channel
+setup lists it), else ``SUPPORT_NAME``; the From address is always the support
+address, the identity SES verified. Header values are
 built by the standard library's ``email`` with ``policy.SMTP``, which refuses any
 CR or LF in a header: no field a customer or agent typed can add a header.
 """
@@ -16,6 +19,7 @@ from typing import Protocol
 
 from helpdesk.channels.email.thread_keys import reply_address, subject_for_reply
 from helpdesk.channels.outbound import OutboundRequest, queued_message
+from helpdesk.channels.setup import current_channels
 from helpdesk.files import FileStore
 from helpdesk.models import ActorKind, Attachment, Contact, DeliveryStatus, IdentityKind, Message, Ticket
 from helpdesk.observability import logger
@@ -46,16 +50,17 @@ def compose_reply(
     thread_keys: list[str],
     mail: MailSettings,
     files: list[tuple[Attachment, bytes]] | None = None,
+    sender_name: str | None = None,
 ) -> ComposedMail:
+    """The reply as MIME; ``sender_name``: the From name (default ``SUPPORT_NAME``)."""
     to = _email_of(contact)
     if to is None:
         raise ValueError("contact has no e-mail address")
     cc = tuple(c for c in ticket.cc if c != to)
+    name = _one_line(sender_name or mail.support_name)
     composed = EmailMessage(policy=policy.SMTP)
-    composed["From"] = Address(display_name=_one_line(mail.support_name), addr_spec=mail.support_address)
-    composed["Reply-To"] = Address(
-        display_name=_one_line(mail.support_name), addr_spec=reply_address(mail.support_address, ticket.id)
-    )
+    composed["From"] = Address(display_name=name, addr_spec=mail.support_address)
+    composed["Reply-To"] = Address(display_name=name, addr_spec=reply_address(mail.support_address, ticket.id))
     composed["To"] = Address(display_name=_one_line(contact.name), addr_spec=to)
     if cc:
         composed["Cc"] = ", ".join(cc)
@@ -102,7 +107,9 @@ def deliver_email(
         return DeliveryStatus.FAILED
     keys = [m.thread_key for m in thread.messages if m.thread_key]
     attached = [(a, files.get(a.bucket, a.key)) for a in message.attachments] if files else []
-    composed = compose_reply(thread.ticket, message, thread.contact, keys, mail, attached)
+    # Read only for a ticket that arrived on a listed address: others cost nothing more
+    sender_name = current_channels(store).sender_name(thread.ticket.recipient) if thread.ticket.recipient else None
+    composed = compose_reply(thread.ticket, message, thread.contact, keys, mail, attached, sender_name)
     try:
         mailer.send(composed.raw, mail.support_address, composed.recipients)
     except Exception as exc:

@@ -28,8 +28,10 @@ _WROTE = (
 # address, ending in a colon, right above quoted lines.
 DATED_OR_ADDRESSED = re.compile(r"(\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}|@[\w.-]+)")
 QUOTE_HEADER_END = re.compile(_WROTE, re.IGNORECASE)
-QUOTE_HEADER_START = re.compile(r"^\s*(On|El|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b", re.IGNORECASE)
-ONE_LINE_QUOTE_HEADER = re.compile(r"^\s*(On|El|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b.{4,300}?" + _WROTE, re.IGNORECASE)
+QUOTE_HEADER_START = re.compile(r"^\s*(?:-{2,}\s*)?(On|El|En|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b", re.IGNORECASE)
+ONE_LINE_QUOTE_HEADER = re.compile(
+    r"^\s*(?:-{2,}\s*)?(On|El|En|Em|Le|Am|Op|Il|Den|W dniu|Dne)\b.{4,300}?" + _WROTE, re.IGNORECASE
+)
 DATE_FIRST_QUOTE_HEADER = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.{0,200}" + _WROTE, re.IGNORECASE)
 HEADER_FIELD = re.compile(
     r"^\s*\*?\s*(?P<key>From|De|Von|Van|Da|От|Sent|Enviado|Enviado el|Date|Fecha|Gesendet|Datum|Data|Envoy[ée]|"
@@ -65,6 +67,15 @@ MOBILE_SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"^\s*>")
+# A forward, as the customer's client marks it: a subject's first prefix, and a
+# separator naming the forwarded message (es/en/pt/fr/de).
+FORWARD_SUBJECT = re.compile(r"^\s*(rv|fwd?|tr|enc|wg)\s*:", re.IGNORECASE)
+FORWARD_DIVIDER = re.compile(
+    r"^\s*(-{2,}|_{2,}|={2,})?\s*(forwarded message|mensaje reenviado|mensagem encaminhada|"
+    r"message transf[ée]r[ée]|weitergeleitete nachricht|begin forwarded message|inicio del mensaje reenviado|"
+    r"in[ií]cio da mensagem (encaminhada|reencaminhada))\s*:?\s*(-{2,}|_{2,}|={2,})?\s*$",
+    re.IGNORECASE,
+)
 
 
 def visible_text(text: str) -> str:
@@ -73,6 +84,41 @@ def visible_text(text: str) -> str:
     kept = _without_signature(_before_history(_lines(text)))
     visible = _joined(kept)
     return visible if visible else text.strip()
+
+
+def visible_lines(lines: list[str]) -> int | None:
+    """How many of ``lines`` (from the top) are newly written; None when the
+    writer answered between quotes (what stays is not the top of the mail)."""
+    kept = _without_signature(_before_history(lines))
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return len(kept) if kept == lines[: len(kept)] else None
+
+
+def is_forward(subject: str | None, text: str) -> bool:
+    """A customer's forward (a receipt, a bank notice passed on), whose
+    forwarded mail is their message: the first history mark in ``text`` is a
+    "forwarded message" separator, or the subject says forward and the first
+    mark is a header block or an "Original Message" divider."""
+    lines = _lines(text)
+    for index, line in enumerate(lines):
+        if QUOTED.match(line):
+            return False
+        if FORWARD_DIVIDER.match(line):
+            return True
+        if _quote_header_length(lines, index):
+            return False
+        if _outlook_block(lines, index) or DIVIDER.match(line) or _rule_divider(lines, index):
+            return bool(subject and FORWARD_SUBJECT.match(subject))
+    return False
+
+
+def forward_text(text: str) -> str:
+    """A forward as shown: the customer's note, then the forwarded mail with its
+    header lines (only a mobile sign-off right above the separator goes)."""
+    lines = _lines(text)
+    kept = [line for line in lines if not MOBILE_SIGNATURE.match(line)]
+    return _joined(kept)
 
 
 def without_quotes(text: str) -> str:
@@ -124,10 +170,16 @@ def _quote_header_length(lines: list[str], index: int) -> int:
     if QUOTE_HEADER_START.match(line) and not QUOTED.match(line):
         joined = line
         for extra in range(1, 4):
-            if index + extra >= len(lines):
+            # A wrapped header: its lines are neither blank nor quoted, and it
+            # names a date or an address ("El número de serie es…" is a sentence).
+            if index + extra >= len(lines) or not lines[index + extra].strip() or QUOTED.match(lines[index + extra]):
                 break
             joined += " " + lines[index + extra].strip()
-            if QUOTE_HEADER_END.search(joined) and ONE_LINE_QUOTE_HEADER.match(joined):
+            if (
+                QUOTE_HEADER_END.search(joined)
+                and ONE_LINE_QUOTE_HEADER.match(joined)
+                and DATED_OR_ADDRESSED.search(joined)
+            ):
                 return extra + 1
     return 0
 

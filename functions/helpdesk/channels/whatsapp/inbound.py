@@ -29,6 +29,7 @@ from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Mes
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.untrusted import load_json
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "played": 3}
@@ -146,8 +147,8 @@ def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
     ``{"whatsAppWebhookEntry": "<the entry as a JSON string>", …}``: the same
     updates as Meta's own webhook, already authenticated by AWS."""
     try:
-        notification = json.loads(sns_message)
-        entry = json.loads(notification["whatsAppWebhookEntry"])
+        notification = load_json(sns_message)
+        entry = load_json(notification["whatsAppWebhookEntry"])
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"not a social messaging notification: {type(exc).__name__}") from exc
     envelope = {"object": "whatsapp_business_account", "entry": [entry]}
@@ -158,7 +159,7 @@ def split_webhook(raw_body: bytes) -> list[QueuedUpdate]:
     """Queue items from a (signature-checked) body. Raises ValueError for a body
     that is not Meta's envelope; fields other than ``messages`` are ignored."""
     try:
-        envelope = WebhookEnvelope.model_validate(json.loads(raw_body))
+        envelope = WebhookEnvelope.model_validate(load_json(raw_body))
     except (ValueError, ValidationError) as exc:
         raise ValueError(f"not a WhatsApp webhook: {type(exc).__name__}") from exc
     updates: list[QueuedUpdate] = []
@@ -300,6 +301,8 @@ def inbound_message(update: QueuedUpdate) -> InboundMessage:
         else datetime.now(UTC),
         text=text,
         notices=tuple(notices),
+        # the business number it was sent to (``channels/setup.py``)
+        addressed_to=(update.phone_number_id,) if update.phone_number_id else (),
     )
 
 

@@ -1,0 +1,66 @@
+"""What every HTTP answer of the help desk carries, defined once: security
+headers and which browser origins may call the API (CORS).
+
+Used by the agent API (a Chalice middleware: API Gateway passes the Lambda's
+headers through, so AWS answers carry them), the WhatsApp webhook and the local
+stack's web server (the console page; CloudFront serves it in AWS).
+"""
+
+from urllib.parse import urlsplit
+
+# JSON answers: never cached (they hold tickets and personal data), never
+# sniffed as something else, and nothing in them may load or frame anything.
+API_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+# What the console page and its files may do: scripts and styles from its own
+# origin only (no inline code, so a customer's HTML shown in a ticket never
+# runs), images also from data:/blob: (attachments shown in place), calls to its
+# own API and to Cognito's endpoint, never framed.
+_CONSOLE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self' {cognito}; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+CORS_HEADERS = "Authorization, Content-Type, If-Match"
+CORS_MAX_AGE_SECONDS = 600
+
+
+def console_headers(cognito_endpoint: str) -> dict[str, str]:
+    """Headers of the console page and its files; ``cognito_endpoint`` is where
+    the console signs in (the regional Cognito endpoint, or the local one)."""
+    parts = urlsplit(cognito_endpoint)
+    cognito = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "https://*.amazonaws.com"
+    return {
+        "Content-Security-Policy": _CONSOLE_POLICY.format(cognito=cognito),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+    }
+
+
+def allowed_origins(configured: str) -> frozenset[str]:
+    """The origins named in a comma-separated setting (empty: none)."""
+    return frozenset(origin.strip().rstrip("/") for origin in configured.split(",") if origin.strip())
+
+
+def cors_headers(origin: str | None, allowed: frozenset[str], preflight: bool = False) -> dict[str, str]:
+    """CORS headers for a request from ``origin``: none unless it is allowed
+    (never ``*``: the API takes bearer tokens)."""
+    if not origin or origin.rstrip("/") not in allowed:
+        return {}
+    headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    if preflight:
+        headers |= {
+            "Access-Control-Allow-Methods": CORS_METHODS,
+            "Access-Control-Allow-Headers": CORS_HEADERS,
+            "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS),
+        }
+    return headers

@@ -1,0 +1,75 @@
+"""How much the help desk takes from outside, defined once.
+
+The request rates are the API's throttling: API Gateway applies them in AWS
+(``infra/template.yaml``'s stage settings name the same numbers; a test holds
+them equal) and the local stack applies them itself with ``TokenBucket``.
+A caller over the rate gets 429 with ``Retry-After``.
+
+``MAX_JSON_DEPTH`` bounds the nesting of any JSON body the help desk reads from
+outside (webhooks, the agent API, e-mail events): Meta's deepest payloads nest
+about ten levels; a body nested thousands deep is hostile and would exhaust the
+parser's recursion.
+"""
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket: ``rate_per_second`` tokens refill it, up to ``burst``."""
+
+    rate_per_second: float
+    burst: int
+
+
+# The agents' API (every route of the Chalice app): the stage's default.
+AGENT_API = RateLimit(rate_per_second=50, burst=100)
+# Meta's webhook deliveries (POST /webhooks/whatsapp): Meta batches and retries,
+# so bursts after an outage are larger than an agent team's.
+WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
+
+MAX_JSON_DEPTH = 64
+
+
+class TokenBucket:
+    """One ``RateLimit`` applied: ``take`` answers 0 when a request may go, else
+    the seconds until a token is back (what ``Retry-After`` says, rounded up).
+    Thread-safe; ``clock`` is monotonic seconds (a test passes its own)."""
+
+    def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._tokens = float(limit.burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> int:
+        with self._lock:
+            now = self._clock()
+            elapsed = max(0.0, now - self._at)
+            self._tokens = min(float(self.limit.burst), self._tokens + elapsed * self.limit.rate_per_second)
+            self._at = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return 0
+            if self.limit.rate_per_second <= 0:
+                return 3600
+            return max(1, math.ceil((1 - self._tokens) / self.limit.rate_per_second))
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    """What one search page may read (ARCHITECTURE, "Search"): postings across
+    all its words and months, tickets checked against the filters and the
+    agent's reach, months gone back. Past a bound the page says ``partial``."""
+
+    postings: int = 4_000
+    checked_tickets: int = 200
+    months: int = 60
+    page_size: int = 25
+
+
+SEARCH = SearchBudget()

@@ -1,0 +1,185 @@
+"""The administrators' ordered list of rules, kept as one setting document
+(like the sign-in policy): read by every intake, replaced as a whole with an
+audit entry.
+
+A rule listens to one event, tests its conditions (all of them, or any) and,
+when they hold, takes its actions in order. What a rule may test and do is
+typed here, so a rule that would not make sense is refused when saved, not
+when a customer writes.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from helpdesk.admin.audit import audit_entry
+from helpdesk.errors import HelpdeskError
+from helpdesk.models import Actor
+from helpdesk.store import HelpdeskStore
+
+SETTING = "rules"  # where the store keeps the rule set
+ACTION = "rules.saved"  # the audit log's name for a change
+MAX_RULES = 200
+MAX_VALUES = 100  # values one condition or action names
+
+
+class RuleEvent(StrEnum):
+    TICKET_CREATED = "ticket_created"
+    CUSTOMER_MESSAGE = "customer_message"  # a later message on an existing ticket
+    AGENT_REPLY = "agent_reply"
+    TICKET_UPDATED = "ticket_updated"  # by an agent, or by another rule (a chain)
+
+
+class ConditionField(StrEnum):
+    CHANNEL = "channel"
+    WORDS = "words"  # words of the subject or of the message that caused the event
+    CONTACT_COUNTRY = "contact.country"
+    CONTACT_TIER = "contact.tier"
+    CONTACT_LANGUAGE = "contact.language"
+    PRIORITY = "priority"
+    STATUS = "status"
+    TAGS = "tags"
+    GROUP = "group"
+    ASSIGNEE = "assignee"
+    CUSTOM_FIELD = "custom_field"  # ``key`` names the field
+    SLA_STATE = "sla_state"  # any timer's state: running, warning, breached, paused, met, missed
+
+
+CONTACT_FIELDS = frozenset(
+    {ConditionField.CONTACT_COUNTRY, ConditionField.CONTACT_TIER, ConditionField.CONTACT_LANGUAGE}
+)
+
+
+class Operator(StrEnum):
+    IS = "is"  # the value is one of ``values`` (tags: the ticket has one of them)
+    IS_NOT = "is_not"
+    CONTAINS = "contains"  # words: one of ``values`` appears (accents, case and endings aside)
+    NOT_CONTAINS = "not_contains"
+    IS_SET = "is_set"
+    IS_NOT_SET = "is_not_set"
+
+
+_WORD_OPERATORS = {Operator.CONTAINS, Operator.NOT_CONTAINS}
+_VALUELESS = {Operator.IS_SET, Operator.IS_NOT_SET}
+
+Value = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: ConditionField
+    operator: Operator
+    values: Annotated[tuple[Value, ...], Field(max_length=MAX_VALUES)] = ()
+    key: Annotated[str, Field(max_length=64)] | None = None  # the custom field's name
+
+    @model_validator(mode="after")
+    def _makes_sense(self) -> "Condition":
+        if (self.field is ConditionField.WORDS) != (self.operator in _WORD_OPERATORS):
+            raise ValueError("words take contains / not_contains, and only words do")
+        if self.operator not in _VALUELESS and not self.values:
+            raise ValueError("this operator needs values")
+        if (self.field is ConditionField.CUSTOM_FIELD) != (self.key is not None):
+            raise ValueError("a custom field condition names its field in key, and only it does")
+        return self
+
+
+class ActionKind(StrEnum):
+    SET_GROUP = "set_group"
+    SET_PRIORITY = "set_priority"
+    SET_STATUS = "set_status"
+    ADD_TAGS = "add_tags"
+    REMOVE_TAGS = "remove_tags"
+    SET_CUSTOM_FIELD = "set_custom_field"  # ``key`` names the field
+    ASSIGN_AGENT = "assign_agent"  # value: the agent's id
+    ASSIGN_ROUND_ROBIN = "assign_round_robin"  # the group's next agent in turn
+
+
+_SINGLE_VALUE = {
+    ActionKind.SET_GROUP, ActionKind.SET_PRIORITY, ActionKind.SET_STATUS, ActionKind.SET_CUSTOM_FIELD,
+    ActionKind.ASSIGN_AGENT,
+}  # fmt: skip
+_PRIORITIES = ("low", "normal", "high", "urgent")
+_STATUSES = ("new", "open", "pending", "on_hold", "solved")  # a rule never closes a ticket
+
+
+class Action(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: ActionKind
+    values: Annotated[tuple[Value, ...], Field(max_length=MAX_VALUES)] = ()
+    key: Annotated[str, Field(max_length=64)] | None = None
+
+    @model_validator(mode="after")
+    def _makes_sense(self) -> "Action":
+        if self.kind in _SINGLE_VALUE and len(self.values) != 1:
+            raise ValueError("this action takes exactly one value")
+        if self.kind in (ActionKind.ADD_TAGS, ActionKind.REMOVE_TAGS) and not self.values:
+            raise ValueError("name the tags")
+        if (self.kind is ActionKind.SET_CUSTOM_FIELD) != (self.key is not None):
+            raise ValueError("set_custom_field names its field in key, and only it does")
+        if self.kind is ActionKind.SET_PRIORITY and self.values[0] not in _PRIORITIES:
+            raise ValueError(f"priority is one of {', '.join(_PRIORITIES)}")
+        if self.kind is ActionKind.SET_STATUS and self.values[0] not in _STATUSES:
+            raise ValueError(f"status is one of {', '.join(_STATUSES)}")
+        return self
+
+    @property
+    def value(self) -> str:
+        return self.values[0]
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    active: bool = True
+    event: RuleEvent
+    match: Literal["all", "any"] = "all"
+    conditions: Annotated[tuple[Condition, ...], Field(max_length=50)] = ()  # none: every ticket
+    actions: Annotated[tuple[Action, ...], Field(min_length=1, max_length=20)]
+
+
+class RuleSet(BaseModel):
+    """Body and answer of ``/api/rules``: the rules in the order they run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rules: Annotated[tuple[Rule, ...], Field(max_length=MAX_RULES)] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "RuleSet":
+        ids = [rule.id for rule in self.rules]
+        if len(ids) != len(set(ids)):
+            raise ValueError("rule ids must be unique")
+        return self
+
+    @property
+    def need_contact(self) -> bool:
+        """Whether an active rule looks at the ticket's contact (else it is not read)."""
+        return any(c.field in CONTACT_FIELDS for rule in self.rules if rule.active for c in rule.conditions)
+
+    def rule(self, rule_id: str) -> Rule:
+        found = next((rule for rule in self.rules if rule.id == rule_id), None)
+        if found is None:
+            raise RuleNotFound(rule_id)
+        return found
+
+
+class RuleNotFound(HelpdeskError):
+    message_key = "error.rule_not_found"
+
+
+def current_rules(store: HelpdeskStore) -> RuleSet:
+    """The rules in force (none before an administrator or the demo saves some)."""
+    return RuleSet.model_validate(store.setting(SETTING))
+
+
+def save_rules(store: HelpdeskStore, rules: RuleSet, actor: Actor, at: datetime) -> RuleSet:
+    """Replace the rule set with ``rules``, auditing what changed."""
+    audit = audit_entry(actor, ACTION, SETTING, current_rules(store), rules, at)
+    store.put_setting(SETTING, rules.model_dump(mode="json"), at, audit)
+    return rules

@@ -1,0 +1,100 @@
+"""Rules at work: after intake, a reply or a change is saved, the rules for
+that event run on the ticket and each change they make is saved through the
+same path as an agent's (``update_ticket``: optimistic locking, SLA timers,
+history, round robin), in the history under the rule's name.
+
+Rules never stand in the way of the event that triggered them: a rule whose
+change fails (a group that no longer exists, a closed ticket) is logged and
+skipped, and anything unexpected while running them is logged and ignored.
+The message is already saved when rules run.
+"""
+
+from helpdesk.access import Viewer
+from helpdesk.errors import StaleTicket
+from helpdesk.models import Actor, ActorKind, Ticket
+from helpdesk.observability import logger
+from helpdesk.retrying import until_saved
+from helpdesk.rules.evaluation import Facts, Outcome, Step, evaluate
+from helpdesk.rules.ruleset import RuleEvent, current_rules
+from helpdesk.store import HelpdeskStore
+from helpdesk.team import assignment
+from helpdesk.tickets.changes import BulkChange, BulkOutcome, TicketChanges, bulk_update, update_ticket
+
+
+def rule_actor(step: Step) -> Actor:
+    """Who the history names for a rule's change ("Regla: <name>" in the console)."""
+    return Actor(kind=ActorKind.RULE, id=step.rule_id, name=step.rule_name)
+
+
+def run_rules(store: HelpdeskStore, event: RuleEvent, ticket_id: str, text: str = "") -> Outcome | None:
+    """Run the rules for ``event`` on the ticket and save what they change;
+    never raises (see the module's docstring). None when no rule listens."""
+    try:
+        rules = current_rules(store)
+        if not any(rule.active for rule in rules.rules):
+            return None
+        ticket = store.get_ticket(ticket_id)
+        if ticket is None:
+            return None
+        contact = store.get_contact(ticket.contact_id) if rules.need_contact else None
+        outcome = evaluate(rules, event, ticket, Facts(contact=contact, text=text))
+    except Exception:  # noqa: BLE001 - rules must never block intake: log and go on
+        logger.exception("rules not run", extra={"ticket_id": ticket_id, "event": event.value})
+        return None
+    if outcome.stopped_at_bound:
+        logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
+    for step in outcome.steps:
+        try:
+            _apply(store, ticket_id, step)
+        except Exception:  # noqa: BLE001 - a failing rule is skipped, the others still apply
+            logger.exception("rule failed", extra={"ticket_id": ticket_id, "rule_id": step.rule_id})
+    if outcome.steps:
+        logger.info(
+            "rules applied",
+            extra={"ticket_id": ticket_id, "event": event.value, "rules": [s.rule_id for s in outcome.steps]},
+        )
+    return outcome
+
+
+def change_with_rules(
+    store: HelpdeskStore,
+    ticket_id: str,
+    changes: TicketChanges,
+    expected_version: int | None,
+    actor: Actor,
+    viewer: Viewer | None = None,
+) -> Ticket:
+    """An agent's change (``update_ticket``), then the rules for "ticket
+    updated" when it changed anything; the ticket as they left it."""
+    after = update_ticket(store, ticket_id, changes, expected_version, actor, viewer)
+    if expected_version is not None and after.version == expected_version:
+        return after  # nothing changed
+    outcome = run_rules(store, RuleEvent.TICKET_UPDATED, ticket_id)
+    if outcome is None or not outcome.steps:
+        return after
+    return store.get_ticket(ticket_id) or after
+
+
+def bulk_with_rules(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor) -> list[BulkOutcome]:
+    """The same change on many tickets (``bulk_update``), then each changed
+    ticket's rules for "ticket updated"."""
+    outcomes = bulk_update(store, bulk, viewer, actor)
+    for number, outcome in enumerate(outcomes):
+        if outcome.ok and outcome.ticket is not None:
+            ran = run_rules(store, RuleEvent.TICKET_UPDATED, outcome.ticket_id)
+            if ran is not None and ran.steps:
+                latest = store.get_ticket(outcome.ticket_id) or outcome.ticket
+                outcomes[number] = outcome.model_copy(update={"ticket": latest})
+    return outcomes
+
+
+def _apply(store: HelpdeskStore, ticket_id: str, step: Step) -> Ticket:
+    actor = rule_actor(step)
+    changes = TicketChanges.model_validate(step.changes)
+    ticket = until_saved(
+        lambda: update_ticket(store, ticket_id, changes, None, actor),
+        give_up=lambda: StaleTicket(None),
+    )
+    if step.round_robin:
+        ticket = assignment.assign_next(store, ticket, ticket.updated_at) or ticket
+    return ticket

@@ -1,0 +1,43 @@
+"""The local stack hands a stream function only the records the template's
+FilterCriteria let through, as Lambda does: the search indexer sees tickets,
+their messages and contacts, never the index's own writes."""
+
+import json
+from typing import Any
+
+import pytest
+
+from local.lambda_runtime import StreamSubscription
+from local.provision import load_template
+
+
+def _indexer() -> StreamSubscription:
+    function = load_template()["Resources"]["SearchIndexerFunction"]["Properties"]
+    (event,) = [e for e in function["Events"].values() if e["Type"] == "DynamoDB"]
+    patterns = tuple(json.loads(f["Pattern"]) for f in event["Properties"]["FilterCriteria"]["Filters"])
+    return StreamSubscription("SearchIndexerFunction", "table", function["Handler"], 100, patterns)
+
+
+def _record(pk: str, sk: str) -> dict[str, Any]:
+    return {"eventName": "INSERT", "dynamodb": {"Keys": {"PK": {"S": pk}, "SK": {"S": sk}}}}
+
+
+@pytest.mark.parametrize(
+    ("pk", "sk", "handed_over"),
+    [
+        ("TICKET#01J", "META", True),
+        ("TICKET#01J", "MSG#2026-12-07T15:00:00.000000Z#01K", True),
+        ("CONTACT#01C", "META", True),
+        ("TICKET#01J", "EVENT#2026-12-07T15:00:00.000000Z#01E", False),
+        ("CONTACT#01C", "IDENTITY#email#ana@example.com", False),
+        ("IX#factur#2026-12", "01J", False),
+        ("IXDOC#01J", "IXDOC", False),
+        ("AGENT#01A", "META", False),
+    ],
+)
+def test_the_indexer_gets_what_the_template_filters_in(pk: str, sk: str, handed_over: bool) -> None:
+    assert _indexer().wants(_record(pk, sk)) is handed_over
+
+
+def test_a_subscription_without_filters_gets_every_record() -> None:
+    assert StreamSubscription("F", "table", "f.handler", 10).wants(_record("IX#a#2026-12", "01J"))
