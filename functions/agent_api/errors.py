@@ -30,6 +30,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "This API key lacks the “{scope}” scope this needs.",
     ),
     "error.api_key_not_found": (404, "No encontramos esa clave de API.", "That API key was not found."),
+    "error.api_key_expiry_past": (
+        422,
+        "La fecha de vencimiento de la clave ya pasó: elige una fecha futura o ninguna.",
+        "The key's expiry date has passed: pick a future date or none.",
+    ),
     "error.invalid_request": (400, "La solicitud no es válida.", "The request is not valid."),
     "error.invalid_cursor": (400, "El cursor de paginación no es válido.", "The pagination cursor is not valid."),
     "error.invalid_search": (

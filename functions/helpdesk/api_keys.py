@@ -54,6 +54,10 @@ class ApiKeyNotFound(HelpdeskError):
     message_key = "error.api_key_not_found"
 
 
+class ExpiryInThePast(HelpdeskError):
+    message_key = "error.api_key_expiry_past"
+
+
 class InvalidApiKey(HelpdeskError):
     """Not a key we issued, a wrong secret, or a revoked or expired key: the caller
     learns only that it is not accepted (401)."""
@@ -160,6 +164,8 @@ def masked(key: str) -> str:
 def issue_key(store: HelpdeskStore, request: ApiKeyRequest, actor: Actor, now: datetime | None = None) -> IssuedKey:
     """A new key: the record and its hash are stored, the key is returned once."""
     now = now or utc_now()
+    if request.expires_at is not None and request.expires_at <= now:
+        raise ExpiryInThePast(request.expires_at.isoformat())
     key_id = new_id()
     secret = secrets.token_urlsafe(SECRET_BYTES)
     api_key = ApiKey(
