@@ -7,6 +7,9 @@
 - A **supervisor** sees the same tickets and reassigns them freely; they also
   acknowledge escalations and look at what the channels set aside.
 - An **admin** sees everything and changes the settings.
+- An **API key** (``helpdesk.api_keys``) acts as an agent who reaches every
+  group's tickets (``all_groups``), within the scopes the key holds; it never
+  has a supervisor's or an admin's rights.
 
 The API enforces these on every route; the console only hides what the server
 would refuse anyway.
