@@ -65,7 +65,7 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
         if route.role is not None:
             operation["security"] = [{"cognito": []}]
             operation["x-atiende-role"] = route.role
-        if route.role is not None and route.scope is not None:
+        if route.role == "agent" and route.scope is not None:  # keys never reach a supervisor's routes
             operation["security"].append({"apiKey": [route.scope]})
             operation["x-atiende-scope"] = route.scope
         paths.setdefault(route.path, {})[route.method.lower()] = operation
