@@ -73,7 +73,10 @@ class Viewer:
             raise NotAllowed("ticket of another group")
 
     def require_assignable(self, ticket: Ticket, assignee_id: str | None) -> None:
-        """Agents take or release tickets; handing one to someone else needs a supervisor."""
+        """Agents take or release tickets; handing one to someone else needs a
+        supervisor. An API key is no agent: it may release a ticket, never hold one."""
+        if self.all_groups and assignee_id not in (None, ticket.assignee_id):
+            raise NotAllowed("an API key cannot hold a ticket")
         if assignee_id in (None, self.agent_id, ticket.assignee_id):
             return
         self.require(Role.SUPERVISOR)

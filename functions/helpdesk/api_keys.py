@@ -12,15 +12,17 @@ is 256 random bits, so there is nothing to guess and no need for a slow hash.
 A key's caller has exactly its scopes and an agent's reach over tickets, never
 a supervisor's or an administrator's rights; revoked or expired keys are
 refused at once (their record is read on every request). Creation and
-revocation are audited; use is audited at most once a minute per key, with the
-key's ``last_used_at`` (``USE_RECORDED_EVERY``), so a busy integration costs
-one extra write a minute, not one per request.
+revocation are audited. Use is noted on the key's ``last_used_at`` at most once
+a minute (``USE_RECORDED_EVERY``), so a busy integration costs one extra write
+a minute, not one per request; the audit log gets a key's first use of each
+UTC day, with its route, so a busy key never crowds the administrators'
+changes out of the log's month.
 """
 
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -215,8 +217,11 @@ def check_key(store: HelpdeskStore, key: str, route: str, now: datetime | None =
     api_key = ApiKey.model_validate(record)
     if not api_key.usable_at(now):
         raise InvalidApiKey("revoked or expired")
-    if api_key.last_used_at is None or now - api_key.last_used_at >= USE_RECORDED_EVERY:
-        store.mark_api_key_used(parts.key_id, now, now - USE_RECORDED_EVERY, _use_entry(api_key, route, now))
+    last = api_key.last_used_at
+    if last is None or now - last >= USE_RECORDED_EVERY:
+        first_today = last is None or last.astimezone(UTC).date() != now.astimezone(UTC).date()
+        audit = _use_entry(api_key, route, now) if first_today else None
+        store.mark_api_key_used(parts.key_id, now, now - USE_RECORDED_EVERY, audit)
     return api_key
 
 

@@ -3,6 +3,7 @@ what a key's caller may reach (scopes, never an administrator's routes), its
 own rate limit, and what the OpenAPI document says of both ways in."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
@@ -11,7 +12,7 @@ from agent_api import routing
 from agent_api.auth import KeyRefused, MissingScope, Principal
 from agent_api.errors import response_for
 from helpdesk import limits
-from helpdesk.access import Role
+from helpdesk.access import NotAllowed, Role
 from helpdesk.api_keys import (
     ALL_SCOPES,
     PREFIX,
@@ -20,12 +21,14 @@ from helpdesk.api_keys import (
     InvalidApiKey,
     KeyThrottled,
     Scope,
+    check_key,
     looks_like_key,
     masked,
     secret_hash,
     split_key,
 )
-from helpdesk.models import Actor, ActorKind
+from helpdesk.models import Actor, ActorKind, AuditEntry
+from helpdesk.store import HelpdeskStore
 
 KEY_ID = "01JE5S0Q9Y8W2X3V4T5R6P7N8M"
 SECRET = "Zx3-_q" * 8
@@ -187,3 +190,58 @@ def test_every_ticket_and_contact_route_names_its_scope_reads_apart_from_writes(
         assert scope.value == f"{area}:{'read' if method == 'GET' else 'write'}", (path, method)
     assert ROUTE_SCOPES[("/api/search", "GET")] is Scope.TICKETS_READ
     assert ROUTE_SCOPES[("/api/api-keys", "POST")] is None
+
+
+def test_a_key_may_release_a_ticket_but_never_hold_one_or_hand_it_on() -> None:
+    from tests.unit.test_access import ticket
+
+    viewer = routing.caller_of(key_principal(Scope.TICKETS_WRITE)).viewer
+    held = ticket(group_id="billing", assignee_id="ana")
+    viewer.require_assignable(held, None)
+    viewer.require_assignable(held, "ana")  # unchanged
+    for assignee in (viewer.agent_id, "luis"):
+        with pytest.raises(NotAllowed):
+            viewer.require_assignable(ticket(group_id="billing"), assignee)
+
+
+class RecordingStore:
+    """Just the two calls ``check_key`` makes: a key's record, and its use noted."""
+
+    def __init__(self, record: dict[str, Any], stored_hash: str) -> None:
+        self.record, self.stored_hash = record, stored_hash
+        self.noted: list[tuple[datetime, AuditEntry | None]] = []
+
+    def get_api_key(self, key_id: str) -> tuple[dict[str, Any], str] | None:
+        return (self.record, self.stored_hash) if key_id == self.record["id"] else None
+
+    def mark_api_key_used(self, key_id: str, at: datetime, unless_after: datetime, audit: AuditEntry | None) -> bool:
+        self.noted.append((at, audit))
+        self.record = {**self.record, "last_used_at": at.isoformat()}
+        return True
+
+
+def test_use_is_noted_a_minute_apart_and_audited_once_a_day() -> None:
+    start = datetime(2026, 12, 1, 23, 58, tzinfo=UTC)
+    key = ApiKey(
+        id=KEY_ID,
+        name="CRM",
+        scopes=(Scope.TICKETS_READ,),
+        prefix=f"atk_{KEY_ID}",
+        created_by=Actor(kind=ActorKind.AGENT, id="a-1", name="Adriana"),
+        created_at=start,
+    )
+    store = RecordingStore(key.model_dump(mode="json"), secret_hash(SECRET))
+    checked = cast(HelpdeskStore, store)
+    full = f"atk_{KEY_ID}_{SECRET}"
+
+    for seconds in (0, 30, 90, 150):  # 23:58:00 … 00:00:30 the next day
+        assert check_key(checked, full, "GET /api/tickets", start + timedelta(seconds=seconds)).id == KEY_ID
+
+    assert [(at - start).seconds for at, _ in store.noted] == [0, 90, 150]
+    audited = [(at - start).seconds for at, audit in store.noted if audit is not None]
+    assert audited == [0, 150]  # the first use, then the first of the next day
+    assert store.noted[0][1] is not None and store.noted[0][1].actor.kind is ActorKind.API_KEY
+    with pytest.raises(InvalidApiKey):
+        check_key(checked, f"atk_{KEY_ID}_{'y' * 43}", "GET /api/tickets", start)
+    with pytest.raises(InvalidApiKey):
+        check_key(checked, f"atk_01JZZZZZZZZZZZZZZZZZZZZZZZ_{SECRET}", "GET /api/tickets", start)

@@ -52,16 +52,18 @@ class ApiKeys(TableAccess):
         items = HelpdeskItem.by_status.query(keys.API_KEY_DIRECTORY, scan_index_forward=False, limit=MOST_KEYS)
         return [_record(item) for item in items if isinstance(item, ApiKeyItem)]
 
-    def mark_api_key_used(self, key_id: str, at: datetime, unless_after: datetime, audit: AuditEntry) -> bool:
+    def mark_api_key_used(
+        self, key_id: str, at: datetime, unless_after: datetime, audit: AuditEntry | None = None
+    ) -> bool:
         """Note that a key was used at ``at``, unless a use after ``unless_after``
-        is noted already (another request got there first); the audit entry goes
-        with the note. False when nothing was written."""
+        is noted already (another request got there first); the audit entry, if
+        any, goes with the note. False when nothing was written."""
         item = ApiKeyItem(*keys.api_key_key(key_id))
         first = ApiKeyItem.last_used_at.does_not_exist() | (ApiKeyItem.last_used_at < unless_after)
         noted = conditionally(
             lambda: item.update(actions=[ApiKeyItem.last_used_at.set(at)], condition=ApiKeyItem.PK.exists() & first)
         )
-        if noted:
+        if noted and audit is not None:
             audit_item(audit).save()
         return noted
 
