@@ -184,3 +184,17 @@ def test_no_key_is_kept_in_clear_anywhere_in_the_table(api: Api) -> None:
     everything = str([item for page in pages for item in page["Items"]])
     assert created["api_key"]["id"] in everything  # the record is there…
     assert key not in everything and secret not in everything  # …but never the key or its secret
+
+
+def test_a_contacts_key_corrects_a_contact_and_a_tickets_key_searches(api: Api) -> None:
+    contacts_key = _create(api, "CRM escritura", ["contacts:read", "contacts:write"])["key"]
+    found = api.get("/api/contacts", contacts_key, email="lucia.ramirez@example.com").json()["contact"]
+
+    changed = api.patch(f"/api/contacts/{found['id']}", contacts_key, {"tier": "vip"})
+    assert changed.status_code == 200 and changed.json()["tier"] == "vip"
+    assert api.get("/api/tickets", contacts_key).status_code == 403  # no tickets:read
+
+    tickets_key = _create(api, "Buscador", ["tickets:read"])["key"]
+    assert api.get("/api/search", tickets_key, q="factura").status_code == 200
+    refused = api.patch(f"/api/contacts/{found['id']}", tickets_key, {"tier": "gold"})
+    assert refused.status_code == 403 and refused.json()["error"]["detail"] == {"scope": "contacts:write"}
