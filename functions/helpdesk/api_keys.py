@@ -203,8 +203,8 @@ def revoke_key(store: HelpdeskStore, key_id: str, actor: Actor, now: datetime | 
 
 def check_key(store: HelpdeskStore, key: str, route: str, now: datetime | None = None) -> ApiKey:
     """The key behind ``key`` if it is ours, its secret matches and it is neither
-    revoked nor expired; ``InvalidApiKey`` otherwise. Records the use (at most
-    once a minute per key)."""
+    revoked nor expired; ``InvalidApiKey`` otherwise. Notes the use (at most
+    once a minute per key; in the audit log, the first use of each UTC day)."""
     now = now or utc_now()
     parts = split_key(key)
     found = store.get_api_key(parts.key_id)
