@@ -36,11 +36,18 @@ def add_commands(commands: Any) -> None:
 def run(args: Any, base: str, admin_token: Any) -> int:
     """Carry out ``atiende apikey …`` against the stack at ``base``;
     ``admin_token()`` signs the demo administrator in."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        token = admin_token()
+    except (BotoCoreError, ClientError, LookupError) as exc:
+        print(f"¿Está corriendo la pila local? / Is the local stack running (`make run`)? {exc}", file=sys.stderr)
+        return 1
     if args.apikey_command == "create":
-        return create(base, admin_token(), args.name, args.scopes, args.expires)
+        return create(base, token, args.name, args.scopes, args.expires)
     if args.apikey_command == "list":
-        return list_keys(base, admin_token())
-    return revoke(base, admin_token(), args.key_id)
+        return list_keys(base, token)
+    return revoke(base, token, args.key_id)
 
 
 def create(base: str, token: str, name: str, scopes: str, expires: str | None) -> int:
