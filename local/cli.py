@@ -10,6 +10,8 @@ atiende deploy  deploy a stage to AWS (`make deploy`); atiende destroy deletes i
                 atiende publish-console puts frontend/ into a deployed stage
 atiende rules export            print the routing and automation rules as YAML
 atiende rules import FILE       replace them with the rules in a YAML file
+atiende apikey create --name N --scopes S1,S2   an API key (printed once, last line);
+                atiende apikey list; atiende apikey revoke ID (local/api_keys_cli.py)
 atiende admin create --email E --name N [--role admin] [--stack NAME]
                 create an administrator (or agent) in the local stack or a deployed one
 atiende search backfill [--stack NAME] [--from N] [--most N]
@@ -31,6 +33,8 @@ import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
+
+from local import api_keys_cli
 
 HOST = "127.0.0.1"
 
@@ -303,6 +307,16 @@ def token(email: str | None) -> int:
     return 0
 
 
+def _admin_token() -> str:
+    """An ID token of the demo administrator of the running local stack."""
+    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
+    from local.stack import find_user_pool, session_for, sign_in
+
+    session = session_for(_aws_url())
+    _, client_id = find_user_pool(session)
+    return sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)
+
+
 def _rules_call(method: str, body: bytes | None = None) -> tuple[int, Any]:
     """``/api/rules`` of the running local stack, as the demo administrator."""
     import json
@@ -532,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser = rules_commands.add_parser("import", help="replace the rules with a YAML file's")
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
+    api_keys_cli.add_commands(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -554,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stage_command(args.command, args.stage)
         case "rules":
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
+        case "apikey":
+            return api_keys_cli.run(args, f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", _admin_token)
         case "admin":
             return admin_create(args.email, args.name, args.role, args.stack, args.region)
         case "search":

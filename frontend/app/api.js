@@ -284,6 +284,10 @@ export const api = {
   saveTicketFields: (setup) => request('PUT', '/api/ticket-fields', setup),
   saveMacro: (macro) => request('PUT', `/api/macros/${encodeURIComponent(macro.id)}`, macro),
   deleteMacro: (id) => request('DELETE', `/api/macros/${encodeURIComponent(id)}`),
+  // API keys: the list (never the keys), a new one (its key in this answer only), a revocation
+  apiKeys: () => request('GET', '/api/api-keys'),
+  createApiKey: (key) => request('POST', '/api/api-keys', key),
+  revokeApiKey: (id) => request('POST', `/api/api-keys/${encodeURIComponent(id)}/revoke`),
   rules: () => request('GET', '/api/rules'),
   saveRules: (ruleSet) => request('PUT', '/api/rules', ruleSet),
   testRule: (trial) => request('POST', '/api/rules/test', trial),

@@ -133,6 +133,7 @@ class ActorKind(StrEnum):
     BOT = "bot"
     SYSTEM = "system"
     RULE = "rule"  # an administrator's routing or automation rule (``id``: the rule's)
+    API_KEY = "api_key"  # a CRM or script through an API key (``name``: the key's, ``helpdesk.api_keys``)
 
 
 class Actor(_Entity):

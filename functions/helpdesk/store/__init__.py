@@ -21,6 +21,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``config``      | the SLA setup, named settings (some versioned), macros              |
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
+| ``api_keys``    | API keys: records and secret hashes, never the keys                 |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -42,6 +43,7 @@ the domain chose (e.g. the statuses of waiting tickets).
 # What counts toward an agent's load is the domain's rule (helpdesk.models);
 # named here too for the callers that import it from here.
 from helpdesk.models import LOAD_STATUSES
+from helpdesk.store.api_keys import ApiKeys
 from helpdesk.store.audit import AuditLog
 from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
@@ -70,7 +72,9 @@ from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
 
 
-class HelpdeskStore(Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog):
+class HelpdeskStore(
+    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys
+):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
 

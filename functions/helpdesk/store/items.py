@@ -219,6 +219,16 @@ class MacroItem(HelpdeskItem, discriminator="macro"):
     value = JSONAttribute()
 
 
+class ApiKeyItem(HelpdeskItem, discriminator="api_key"):
+    """An API key's record (``helpdesk.api_keys.ApiKey`` as JSON) and the SHA-256
+    of its secret; never the key itself. ``last_used_at`` is its own attribute so
+    that recording a use is one conditional update."""
+
+    value = JSONAttribute()
+    secret_hash = UnicodeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
@@ -297,4 +307,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
+    ApiKeyItem,
 )  # fmt: skip

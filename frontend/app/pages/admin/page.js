@@ -16,10 +16,11 @@ import { AdminSla } from './sla.js';
 import { AdminSetAside } from './set-aside.js';
 import { AdminWhatsAppTemplates } from './whatsapp-templates.js';
 import { AdminDeadLetters } from './dead-letters.js';
+import { AdminApiKeys } from './api-keys.js';
 
 const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, rules: AdminRules,
   channels: AdminChannels, whatsapp: AdminWhatsAppTemplates, sla: AdminSla, signin: AdminSignIn, 'set-aside': AdminSetAside,
-  'dead-letters': AdminDeadLetters, audit: AdminAudit };
+  'dead-letters': AdminDeadLetters, audit: AdminAudit, 'api-keys': AdminApiKeys };
 
 export function AdminPage({ section, me, onSaved }) {
   const current = SECTIONS[section] ? section : 'agents';
