@@ -32,6 +32,7 @@ from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, ActorKind, AuditEntry, FieldChange
+from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
 
 PREFIX = "atk_"
@@ -221,8 +222,17 @@ def check_key(store: HelpdeskStore, key: str, route: str, now: datetime | None =
     if last is None or now - last >= USE_RECORDED_EVERY:
         first_today = last is None or last.astimezone(UTC).date() != now.astimezone(UTC).date()
         audit = _use_entry(api_key, route, now) if first_today else None
-        store.mark_api_key_used(parts.key_id, now, now - USE_RECORDED_EVERY, audit)
+        _note_use(store, parts.key_id, now, audit)
     return api_key
+
+
+def _note_use(store: HelpdeskStore, key_id: str, now: datetime, audit: AuditEntry | None) -> None:
+    """Bookkeeping, never a reason to refuse a good key: a failed write is logged
+    and the next request (a minute later at most) notes the use again."""
+    try:
+        store.mark_api_key_used(key_id, now, now - USE_RECORDED_EVERY, audit)
+    except Exception:  # noqa: BLE001 - the request goes on; the failure is logged
+        logger.warning("api key use not noted", extra={"api_key_id": key_id}, exc_info=True)
 
 
 def _use_entry(api_key: ApiKey, route: str, now: datetime) -> AuditEntry:

@@ -198,3 +198,14 @@ def test_a_contacts_key_corrects_a_contact_and_a_tickets_key_searches(api: Api) 
     assert api.get("/api/search", tickets_key, q="factura").status_code == 200
     refused = api.patch(f"/api/contacts/{found['id']}", tickets_key, {"tier": "gold"})
     assert refused.status_code == 403 and refused.json()["error"]["detail"] == {"scope": "contacts:write"}
+
+
+def test_a_key_whose_use_cannot_be_noted_still_gets_its_answer(api: Api, monkeypatch: Any) -> None:
+    key = _create(api, "Sin registro de uso", ["tickets:read"])["key"]
+
+    def unavailable(*args: Any, **kwargs: Any) -> bool:
+        raise ConnectionError("table unavailable")
+
+    monkeypatch.setattr(HelpdeskStore, "mark_api_key_used", unavailable)
+
+    assert api.get("/api/tickets", key).status_code == 200
