@@ -461,6 +461,7 @@ class SlaBreach(_Entity):
 class NotificationKind(StrEnum):
     ASSIGNED = "assigned"  # a ticket was assigned to the agent by someone else
     MENTIONED = "mentioned"  # an internal note mentions the agent
+    RULE = "rule"  # an administrator's rule tells the agent (or their group) of a ticket
 
 
 class Notification(_Entity):

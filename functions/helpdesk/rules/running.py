@@ -9,13 +9,20 @@ skipped, and anything unexpected while running them is logged and ignored.
 The message is already saved when rules run.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+
 from helpdesk.access import Viewer
+from helpdesk.clock import utc_now
 from helpdesk.errors import StaleTicket
-from helpdesk.models import Actor, ActorKind, Ticket
+from helpdesk.models import Actor, Contact, Ticket
 from helpdesk.observability import logger
 from helpdesk.retrying import until_saved
+from helpdesk.rules import sending
 from helpdesk.rules.evaluation import Facts, Outcome, Step, evaluate
-from helpdesk.rules.ruleset import RuleEvent, current_rules
+from helpdesk.rules.ruleset import RuleEvent, RuleSet, current_rules
+from helpdesk.sla.calendars import BusinessCalendar
+from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.team import assignment
 from helpdesk.tickets.changes import BulkChange, BulkOutcome, TicketChanges, bulk_update, update_ticket
@@ -23,12 +30,40 @@ from helpdesk.tickets.changes import BulkChange, BulkOutcome, TicketChanges, bul
 
 def rule_actor(step: Step) -> Actor:
     """Who the history names for a rule's change ("Regla: <name>" in the console)."""
-    return Actor(kind=ActorKind.RULE, id=step.rule_id, name=step.rule_name)
+    return sending.Sender(step.rule_id, step.rule_name).actor
 
 
-def run_rules(store: HelpdeskStore, event: RuleEvent, ticket_id: str, text: str = "") -> Outcome | None:
+def facts_for(
+    store: HelpdeskStore, rules: RuleSet, ticket: Ticket, text: str = "", at: datetime | None = None
+) -> Facts:
+    """What the rules may look at besides the ticket, read only when a rule needs it."""
+    need_calendar = rules.need_calendar
+    contact = store.get_contact(ticket.contact_id) if rules.need_contact or need_calendar else None
+    calendar = calendar_of(store, ticket, contact) if need_calendar else None
+    return Facts(contact=contact, text=text, at=at or utc_now(), calendar=calendar)
+
+
+def calendar_of(store: HelpdeskStore, ticket: Ticket, contact: Contact | None) -> BusinessCalendar | None:
+    """The business calendar the ticket's SLA counts on (the policy it follows,
+    or the one it would follow); None: around the clock."""
+    setup = current_setup(store)
+    if ticket.sla is not None:
+        return setup.calendar(ticket.sla.calendar_id) if ticket.sla.calendar_id else None
+    policy = setup.match(ticket, contact)
+    calendar_id = setup.calendar_for(policy, contact) if policy is not None else None
+    return setup.calendar(calendar_id) if calendar_id else None
+
+
+def run_rules(
+    store: HelpdeskStore,
+    event: RuleEvent,
+    ticket_id: str,
+    text: str = "",
+    outbox: Callable[[], sending.Outbox] | None = None,
+) -> Outcome | None:
     """Run the rules for ``event`` on the ticket and save what they change;
-    never raises (see the module's docstring). None when no rule listens."""
+    never raises (see the module's docstring). None when no rule listens.
+    ``outbox`` is where a rule's reply is queued (the deployment's by default)."""
     try:
         rules = current_rules(store)
         if not any(rule.active for rule in rules.rules):
@@ -36,18 +71,13 @@ def run_rules(store: HelpdeskStore, event: RuleEvent, ticket_id: str, text: str 
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             return None
-        contact = store.get_contact(ticket.contact_id) if rules.need_contact else None
-        outcome = evaluate(rules, event, ticket, Facts(contact=contact, text=text))
+        outcome = evaluate(rules, event, ticket, facts_for(store, rules, ticket, text))
     except Exception:  # noqa: BLE001 - rules must never block intake: log and go on
         logger.exception("rules not run", extra={"ticket_id": ticket_id, "event": event.value})
         return None
     if outcome.stopped_at_bound:
         logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
-    for step in outcome.steps:
-        try:
-            _apply(store, ticket_id, step)
-        except Exception:  # noqa: BLE001 - a failing rule is skipped, the others still apply
-            logger.exception("rule failed", extra={"ticket_id": ticket_id, "rule_id": step.rule_id})
+    apply_steps(store, ticket_id, outcome, outbox or sending.default_outbox)
     if outcome.steps:
         logger.info(
             "rules applied",
@@ -88,7 +118,26 @@ def bulk_with_rules(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, acto
     return outcomes
 
 
-def _apply(store: HelpdeskStore, ticket_id: str, step: Step) -> Ticket:
+def apply_steps(store: HelpdeskStore, ticket_id: str, outcome: Outcome, outbox: Callable[[], sending.Outbox]) -> None:
+    """Save each step's changes, then take its notifications and replies; a
+    step (or one of its messages) that fails is logged and skipped."""
+    for step in outcome.steps:
+        try:
+            _apply(store, ticket_id, step)
+        except Exception:  # noqa: BLE001 - a failing rule is skipped, the others still apply
+            logger.exception("rule failed", extra={"ticket_id": ticket_id, "rule_id": step.rule_id})
+            continue
+        for action in step.sends:
+            try:
+                sending.take(store, ticket_id, sending.Sender(step.rule_id, step.rule_name), action, outbox)
+            except Exception:  # noqa: BLE001 - as above: the message is skipped, the rest goes on
+                failed = {"ticket_id": ticket_id, "rule_id": step.rule_id, "action": action.kind.value}
+                logger.exception("rule message failed", extra=failed)
+
+
+def _apply(store: HelpdeskStore, ticket_id: str, step: Step) -> None:
+    if not step.changes and not step.round_robin:
+        return
     actor = rule_actor(step)
     changes = TicketChanges.model_validate(step.changes)
     ticket = until_saved(
@@ -96,5 +145,4 @@ def _apply(store: HelpdeskStore, ticket_id: str, step: Step) -> Ticket:
         give_up=lambda: StaleTicket(None),
     )
     if step.round_robin:
-        ticket = assignment.assign_next(store, ticket, ticket.updated_at) or ticket
-    return ticket
+        assignment.assign_next(store, ticket, ticket.updated_at)
