@@ -9,7 +9,6 @@ skipped, and anything unexpected while running them is logged and ignored.
 The message is already saved when rules run.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 
 from helpdesk.access import Viewer
@@ -59,11 +58,11 @@ def run_rules(
     event: RuleEvent,
     ticket_id: str,
     text: str = "",
-    outbox: Callable[[], sending.Outbox] | None = None,
+    outbox: sending.OutboxFactory | None = None,
 ) -> Outcome | None:
     """Run the rules for ``event`` on the ticket and save what they change;
     never raises (see the module's docstring). None when no rule listens.
-    ``outbox`` is where a rule's reply is queued (the deployment's by default)."""
+    ``outbox`` is where a rule's reply is queued (without one, replies are skipped)."""
     try:
         rules = current_rules(store)
         if not any(rule.active for rule in rules.rules):
@@ -77,7 +76,7 @@ def run_rules(
         return None
     if outcome.stopped_at_bound:
         logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
-    apply_steps(store, ticket_id, outcome, outbox or sending.default_outbox)
+    apply_steps(store, ticket_id, outcome, outbox)
     if outcome.steps:
         logger.info(
             "rules applied",
@@ -93,32 +92,35 @@ def change_with_rules(
     expected_version: int | None,
     actor: Actor,
     viewer: Viewer | None = None,
+    outbox: sending.OutboxFactory | None = None,
 ) -> Ticket:
     """An agent's change (``update_ticket``), then the rules for "ticket
     updated" when it changed anything; the ticket as they left it."""
     after = update_ticket(store, ticket_id, changes, expected_version, actor, viewer)
     if expected_version is not None and after.version == expected_version:
         return after  # nothing changed
-    outcome = run_rules(store, RuleEvent.TICKET_UPDATED, ticket_id)
+    outcome = run_rules(store, RuleEvent.TICKET_UPDATED, ticket_id, outbox=outbox)
     if outcome is None or not outcome.steps:
         return after
     return store.get_ticket(ticket_id) or after
 
 
-def bulk_with_rules(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor) -> list[BulkOutcome]:
+def bulk_with_rules(
+    store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor, outbox: sending.OutboxFactory | None = None
+) -> list[BulkOutcome]:
     """The same change on many tickets (``bulk_update``), then each changed
     ticket's rules for "ticket updated"."""
     outcomes = bulk_update(store, bulk, viewer, actor)
     for number, outcome in enumerate(outcomes):
         if outcome.ok and outcome.ticket is not None:
-            ran = run_rules(store, RuleEvent.TICKET_UPDATED, outcome.ticket_id)
+            ran = run_rules(store, RuleEvent.TICKET_UPDATED, outcome.ticket_id, outbox=outbox)
             if ran is not None and ran.steps:
                 latest = store.get_ticket(outcome.ticket_id) or outcome.ticket
                 outcomes[number] = outcome.model_copy(update={"ticket": latest})
     return outcomes
 
 
-def apply_steps(store: HelpdeskStore, ticket_id: str, outcome: Outcome, outbox: Callable[[], sending.Outbox]) -> None:
+def apply_steps(store: HelpdeskStore, ticket_id: str, outcome: Outcome, outbox: sending.OutboxFactory | None) -> None:
     """Save each step's changes, then take its notifications and replies; a
     step (or one of its messages) that fails is logged and skipped."""
     for step in outcome.steps:

@@ -67,14 +67,6 @@ class Outbox:
     mail: MailSettings
 
 
-def default_outbox() -> Outbox:
-    """The deployment's outbound queue, built only when a rule sends."""
-    from helpdesk import connections
-    from helpdesk.settings import mail_settings
-
-    return Outbox(connections.outbound_queue(), mail_settings())
-
-
 @dataclass(frozen=True)
 class Sender:
     """The rule that sends, as the history and the thread name it."""
@@ -87,8 +79,15 @@ class Sender:
         return Actor(kind=ActorKind.RULE, id=self.rule_id, name=self.rule_name)
 
 
-def take(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action, outbox: Callable[[], Outbox]) -> None:
+# The outbox, built when a rule replies (the handler that runs the rules knows it)
+OutboxFactory = Callable[[], Outbox]
+
+
+def take(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action, outbox: OutboxFactory | None) -> None:
     if action.kind is ActionKind.SEND_REPLY:
+        if outbox is None:
+            logger.warning("rule reply not sent: no outbound queue here", extra={"ticket_id": ticket_id})
+            return
         send_reply(store, ticket_id, sender, action, outbox)
     else:
         notify(store, ticket_id, sender, action)
@@ -121,7 +120,7 @@ def notify(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action)
 
 
 def send_reply(
-    store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action, outbox: Callable[[], Outbox]
+    store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action, outbox: OutboxFactory
 ) -> Message | None:
     """Queue the action's reply for the ticket's channel, or note in the
     history why it was not sent. The message, if one was queued."""
