@@ -96,9 +96,8 @@ def search(caller: Caller, query: SearchParams) -> Response:
 )
 def bulk(caller: Caller, body: BulkChange) -> Response:
     """The same changes on up to 100 tickets; each ticket says how it went."""
-    return json_answer(
-        answers.BulkOutcomes(results=bulk_with_rules(connections.store(), body, caller.viewer, caller.actor, _rules_outbox))
-    )
+    results = bulk_with_rules(connections.store(), body, caller.viewer, caller.actor, _rules_outbox)
+    return json_answer(answers.BulkOutcomes(results=results))
 
 
 @area.route("/api/tickets/{ticket_id}", answer=TicketThread, scope=Scope.TICKETS_READ)
