@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.clock import utc_now
 from helpdesk.models import Contact, Scalar, Ticket, TicketStatus
+from helpdesk.rules.context import calendar_of
 from helpdesk.rules.evaluation import Facts, changes_of
 from helpdesk.rules.evaluation import matches as matches_rule
 from helpdesk.rules.ruleset import SIDE_EFFECTS, ActionKind, Rule, RuleSet
-from helpdesk.rules.running import calendar_of
 from helpdesk.rules.sending import SkipReason, outside_window
 from helpdesk.store import HelpdeskStore, TicketQuery
 

@@ -22,6 +22,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -66,6 +67,7 @@ from helpdesk.store.keys import (
 )
 from helpdesk.store.messages import Messages
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
+from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
@@ -73,7 +75,18 @@ from helpdesk.store.tickets import Tickets
 
 
 class HelpdeskStore(
-    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys
+    Tickets,
+    Messages,
+    Queues,
+    Contacts,
+    Team,
+    SlaRecords,
+    Inbox,
+    Configuration,
+    SearchIndex,
+    AuditLog,
+    ApiKeys,
+    RuleTimers,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -95,6 +108,7 @@ __all__ = [
     "IndexChange",
     "OpenConversationItem",
     "PointerItem",
+    "RuleTimer",
     "TicketPage",
     "TicketQuery",
     "_ticket_item",

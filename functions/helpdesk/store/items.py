@@ -301,6 +301,29 @@ class PresenceItem(HelpdeskItem, discriminator="presence"):
     at = UTCDateTimeAttribute()
 
 
+class RuleTimerItem(HelpdeskItem, discriminator="rule_timer"):
+    """A time-based rule's moment on one ticket, in the bucket of the minute it is due."""
+
+    ticket_id = UnicodeAttribute()
+    rule_id = UnicodeAttribute()
+    since = UTCDateTimeAttribute()  # the moment the hours count from
+    due_at = UTCDateTimeAttribute()
+    hours = NumberAttribute()
+    business_hours = BooleanAttribute()
+
+
+class RuleFiredItem(HelpdeskItem, discriminator="rule_fired"):
+    """A time-based rule fired on this ticket for this moment (never twice)."""
+
+    fired_at = UTCDateTimeAttribute()
+
+
+class RuleMomentItem(HelpdeskItem, discriminator="rule_moment"):
+    """Since when a ticket has been in a state a time-based rule counts from (pending)."""
+
+    since = UTCDateTimeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -308,4 +331,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem,
+    RuleTimerItem, RuleFiredItem, RuleMomentItem,
 )  # fmt: skip

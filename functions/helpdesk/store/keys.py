@@ -30,6 +30,9 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
+| rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
+| rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
+| rule moment          | ``TICKET#<id>``             | ``RULEMOMENT#<state>`` |
 | search posting       | ``IX#<term>#<yyyy-mm>``     | ``<ticket id>``       |
 | search document      | ``IXDOC#<ticket id>``       | ``IXDOC``             |
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
@@ -283,6 +286,23 @@ def macro_key(macro_id: str) -> Key:
 
 def api_key_key(key_id: str) -> Key:
     return f"APIKEY#{key_id}", META
+
+
+def rule_due_bucket(moment: datetime) -> str:
+    """The partition of the time-based rules due in a moment's minute (UTC)."""
+    return f"RULEDUE#{moment.astimezone(UTC):%Y-%m-%dT%H:%M}"
+
+
+def rule_timer_key(due_at: datetime, ticket_id: str, rule_id: str, since: datetime) -> Key:
+    return rule_due_bucket(due_at), f"{ticket_id}#{rule_id}#{sortable(since)}"
+
+
+def rule_fired_key(ticket_id: str, rule_id: str, since: datetime) -> Key:
+    return ticket_pk(ticket_id), f"RULEFIRED#{rule_id}#{sortable(since)}"
+
+
+def rule_moment_key(ticket_id: str, state: str) -> Key:
+    return ticket_pk(ticket_id), f"RULEMOMENT#{state}"
 
 
 def checkpoint_key(name: str) -> Key:
