@@ -34,7 +34,7 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
-    "sla_checker": (StoreSettings, EscalationSettings, EventSettings),
+    "sla_checker": (StoreSettings, EscalationSettings, EventSettings, MailSettings, OutboundSettings),
     "escalation": (StoreSettings, NoticeSettings),
 }
 
@@ -89,7 +89,7 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
     if handler == "whatsapp_webhook.worker.handler":
-        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings)
+        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings)  # rules' replies
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"

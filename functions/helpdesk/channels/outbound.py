@@ -1,6 +1,7 @@
 """Outbound messages wait on a queue (``OutboundQueue``) for their channel's
 sender; the SQS adapter is ``helpdesk.providers.sqs.SqsOutboundQueue``."""
 
+import html
 from typing import Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -30,3 +31,8 @@ def queued_message(store: HelpdeskStore, request: OutboundRequest) -> Message | 
     if message is None or message.delivery_status is not DeliveryStatus.QUEUED:
         return None
     return message
+
+
+def text_to_html(text: str) -> str:
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)

@@ -18,8 +18,14 @@ from enum import StrEnum
 
 from helpdesk.access import Viewer
 from helpdesk.channels.email.thread_keys import our_message_id
-from helpdesk.channels.outbound import OutboundQueue, OutboundRequest
-from helpdesk.channels.whatsapp.templates import UnknownTemplate, template_text
+from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, text_to_html
+from helpdesk.channels.whatsapp.templates import (
+    WHATSAPP_WINDOW,
+    TemplateChoice,
+    UnknownTemplate,
+    template_notice,
+    template_text,
+)
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import IngestGaveUp
 from helpdesk.models import (
@@ -43,7 +49,7 @@ from helpdesk.retrying import until_saved
 from helpdesk.rules.ruleset import Action, ActionKind
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets import macros, replies  # modules: both reach the rules back
+from helpdesk.tickets.placeholders import render
 
 NOTIFIED = "rule_notified"  # history fields a rule's messages write
 REPLIED = "rule_reply"
@@ -126,8 +132,8 @@ def send_reply(
     history why it was not sent. The message, if one was queued."""
     box = outbox()
     text = action.text or ""
-    if action.macro_id is not None:
-        text = macros.get_macro(store, action.macro_id).reply
+    if action.macro_id is not None:  # a macro removed since: nothing to send, said in the history
+        text = str((store.get_macro(action.macro_id) or {}).get("reply", ""))
     queued: list[Message] = []
 
     def save() -> None:
@@ -159,7 +165,7 @@ def outside_window(ticket: Ticket, at: datetime) -> bool:
     if ticket.channel is not Channel.WHATSAPP:
         return False
     last = ticket.last_customer_message_at
-    return last is None or at - last > replies.WHATSAPP_WINDOW
+    return last is None or at - last > WHATSAPP_WINDOW
 
 
 def _what_to_send(
@@ -172,17 +178,17 @@ def _what_to_send(
     contact = store.get_contact(ticket.contact_id)
     signer = Actor(kind=ActorKind.SYSTEM, name=box.mail.support_name)  # {{agent.name}}: the team
     if not outside_window(ticket, now):
-        return None, macros.render(text, ticket, contact, signer), ()
+        return None, render(text, ticket, contact, signer), ()
     if action.template is None:
         return SkipReason.OUTSIDE_WINDOW, "", ()
     template = action.template
-    parameters = tuple(macros.render(p, ticket, contact, signer) for p in template.parameters)
+    parameters = tuple(render(p, ticket, contact, signer) for p in template.parameters)
     try:
         body = template_text(store, template.name, template.language, parameters)
     except UnknownTemplate:
         return SkipReason.TEMPLATE_NOT_APPROVED, "", ()
-    choice = replies.TemplateChoice(name=template.name, language=template.language, parameters=parameters)
-    return None, body or macros.render(text, ticket, contact, signer), (replies.template_notice(choice),)
+    choice = TemplateChoice(name=template.name, language=template.language, parameters=parameters)
+    return None, body or render(text, ticket, contact, signer), (template_notice(choice),)
 
 
 def _ticket(store: HelpdeskStore, ticket_id: str) -> Ticket:
@@ -225,7 +231,7 @@ def _outbound(ticket: Ticket, text: str, author: Actor, mail: MailSettings, now:
         channel=ticket.channel,
         author=author,
         text=text,
-        html=replies.text_to_html(text),
+        html=text_to_html(text),
         channel_message_id=rfc_id,
         thread_key=rfc_id,
         delivery_status=DeliveryStatus.QUEUED,
