@@ -41,6 +41,7 @@ from helpdesk.rules.ruleset import (
     Rule,
     RuleEvent,
     RuleSet,
+    RuleTemplate,
     current_rules,
     save_rules,
 )
@@ -175,7 +176,9 @@ WHATSAPP_TEMPLATES = TemplateCatalog(
 )
 # Rules that make the demo behave like a configured team: billing words go to
 # Facturación, a VIP customer is high priority, everything else goes to Soporte
-# general (the last rule: it only takes tickets no earlier rule routed).
+# general (the last rule: it only takes tickets no earlier rule routed); a
+# ticket pending 48 business hours without the customer's answer is solved
+# with a polite closing message (a time-based rule).
 BILLING_WORDS = (
     "factura", "facturación", "cobro", "cobraron", "cobrar", "cargo", "pago", "tarjeta", "reembolso",
     "devolución de dinero", "invoice", "billing", "charge", "refund", "payment",
@@ -202,6 +205,28 @@ DEMO_RULES = RuleSet(
             event=RuleEvent.TICKET_CREATED,
             conditions=(Condition(field=ConditionField.GROUP, operator=Operator.IS_NOT_SET),),
             actions=(Action(kind=ActionKind.SET_GROUP, values=("soporte-general",)),),
+        ),
+        Rule(
+            id="cerrar-pendientes-48h",
+            name="Cerrar pendientes sin respuesta (48 h hábiles)",
+            event=RuleEvent.HOURS_SINCE_PENDING,
+            hours=48,
+            business_hours=True,
+            actions=(
+                Action(kind=ActionKind.SET_STATUS, values=("solved",)),
+                Action(
+                    kind=ActionKind.SEND_REPLY,
+                    text=(
+                        "Hola {{contact.first_name}}:\n\nComo no tuvimos noticias tuyas, damos por resuelta tu "
+                        "solicitud #{{ticket.number}}. Si necesitas algo más, responde a este mensaje y la "
+                        "retomamos con gusto."
+                    ),
+                    # outside WhatsApp's 24-hour window, the approved follow-up template goes instead
+                    template=RuleTemplate(
+                        name="seguimiento_ticket", parameters=("{{contact.first_name}}", "{{ticket.number}}")
+                    ),
+                ),
+            ),
         ),
     )
 )
