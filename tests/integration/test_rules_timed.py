@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 
+import boto3
 import pytest
 import time_machine
 
+from helpdesk import connections
 from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import ingest
@@ -29,12 +31,13 @@ from helpdesk.rules.ruleset import (
 from helpdesk.rules.running import change_with_rules
 from helpdesk.rules.sending import Outbox
 from helpdesk.rules.timed import TimedReport, fire, run_time_rules
-from helpdesk.settings import MailSettings
+from helpdesk.settings import MailSettings, forget_settings
 from helpdesk.sla.calendars import BusinessCalendar, weekdays
 from helpdesk.sla.policies import SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges
-from tests.conftest import inbound
+from local.lambda_runtime import LocalContext, load_handler
+from tests.conftest import REGION, inbound
 
 ADMIN = Actor(kind=ActorKind.AGENT, id="admin-1", name="Adriana")
 MAIL = MailSettings.model_validate(
@@ -190,3 +193,39 @@ def test_conditions_are_checked_when_the_rule_fires(store: HelpdeskStore, queue:
     thread = store.get_thread(ticket_id)
     assert thread is not None and not [m for m in thread.messages if m.author.kind is ActorKind.RULE]
     assert all(m.kind is not MessageKind.OUTBOUND or m.author.kind is not ActorKind.RULE for m in thread.messages)
+
+
+def test_the_sla_checkers_minute_fires_the_due_time_based_rules(
+    store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the function's environment (its outbound queue), the closing rule and a ticket set pending
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="outbound")["QueueUrl"]
+    environment = {
+        "OUTBOUND_QUEUE_URL": queue_url, "SUPPORT_ADDRESS": "soporte@atiende.example", "RAW_MAIL_BUCKET": "raw",
+        "ATTACHMENTS_BUCKET": "files", "EVENT_BUS_NAME": "bus", "ESCALATION_STATE_MACHINE_ARN": "arn:none",
+    }  # fmt: skip
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    forget_settings()
+    connections.forget()
+    save_rules(store, RuleSet(rules=(CLOSE,)), ADMIN, MONDAY)
+    ticket_id = e_mail_ticket_set_pending(store, MONDAY)
+
+    # When the schedule runs the checker once the 48 hours are up
+    due = MONDAY + timedelta(hours=48, minutes=1)
+    event = {
+        "version": "0", "id": "schedule", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "123456789012", "time": due.isoformat().replace("+00:00", "Z"), "region": REGION,
+        "resources": [], "detail": {},
+    }  # fmt: skip
+    with at(due):
+        answer = load_handler("sla_checker.app.handler")(event, LocalContext("SlaChecker"))
+
+    # Then the rule fired: the ticket is solved and its closing message waits on the outbound queue
+    assert answer["rules_fired"] == 1
+    saved = store.get_ticket(ticket_id)
+    assert saved is not None and saved.status is TicketStatus.SOLVED
+    (queued,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    assert OutboundRequest.model_validate_json(queued["Body"]).ticket_id == ticket_id
+    connections.forget()
