@@ -4,6 +4,7 @@ holidays), the actions that notify and reply, and time-based events, each
 refused when it would not make sense."""
 
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from helpdesk.models import Channel, Ticket
 from helpdesk.rules.evaluation import Facts, evaluate
 from helpdesk.rules.ruleset import (
+    MAX_RULE_HOURS,
     Action,
     ActionKind,
     Condition,
@@ -196,3 +198,11 @@ def test_a_time_based_rule_says_how_many_hours_and_only_it_does() -> None:
         rule(business_hours=True)
     with pytest.raises(ValidationError):
         rule(event=RuleEvent.HOURS_SINCE_SOLVED, hours=0)
+
+
+def test_the_console_and_readme_state_the_hours_bound_the_code_keeps() -> None:
+    root = Path(__file__).resolve().parents[2]
+    page = (root / "frontend/app/pages/admin/rules.js").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f'max="{MAX_RULE_HOURS}"' in page
+    assert f"(1 to {MAX_RULE_HOURS})" in readme
