@@ -22,6 +22,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -70,10 +71,22 @@ from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
+from helpdesk.store.verification import IdentityChecks
 
 
 class HelpdeskStore(
-    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys
+    Tickets,
+    Messages,
+    Queues,
+    Contacts,
+    Team,
+    SlaRecords,
+    Inbox,
+    Configuration,
+    SearchIndex,
+    AuditLog,
+    ApiKeys,
+    IdentityChecks,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
