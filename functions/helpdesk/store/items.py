@@ -317,5 +317,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    ApiKeyItem,
+    ApiKeyItem, IdentityCheckItem,
 )  # fmt: skip
