@@ -10,6 +10,8 @@ atiende deploy  deploy a stage to AWS (`make deploy`); atiende destroy deletes i
                 atiende publish-console puts frontend/ into a deployed stage
 atiende rules export            print the routing and automation rules as YAML
 atiende rules import FILE       replace them with the rules in a YAML file
+atiende webhook add --url U --events E1,E2 [--secret S]   register an outgoing webhook
+atiende webhook list            print the outgoing webhooks
 atiende admin create --email E --name N [--role admin] [--stack NAME]
                 create an administrator (or agent) in the local stack or a deployed one
 atiende search backfill [--stack NAME] [--from N] [--most N]
@@ -31,6 +33,8 @@ import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
+
+from local import webhook_cli
 
 HOST = "127.0.0.1"
 
@@ -532,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser = rules_commands.add_parser("import", help="replace the rules with a YAML file's")
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
+    webhook_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -554,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stage_command(args.command, args.stage)
         case "rules":
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
+        case "webhook":
+            return webhook_cli.main(args)
         case "admin":
             return admin_create(args.email, args.name, args.role, args.stack, args.region)
         case "search":

@@ -50,6 +50,15 @@ def escalation_waits() -> dict[str, str]:
     }
 
 
+def webhook_parameters() -> dict[str, str]:
+    """Outgoing webhooks in the local stack: receivers on 127.0.0.1 allowed (never
+    in AWS), and retries seconds apart rather than half a minute."""
+    return {
+        "WebhookLoopbackAllowed": "true",
+        "WebhookRetrySeconds": os.environ.get("ATIENDE_WEBHOOK_RETRY_SECONDS", "2"),
+    }
+
+
 def local_port() -> int:
     return int(os.environ.get("ATIENDE_PORT", "8000"))
 
@@ -159,7 +168,12 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         STACK_NAME,
         cognito_ids,
         stage=STAGE,
-        parameters={"SupportAddress": support_address(), **whatsapp_secrets(), **escalation_waits()},
+        parameters={
+            "SupportAddress": support_address(),
+            **whatsapp_secrets(),
+            **escalation_waits(),
+            **webhook_parameters(),
+        },
     )
     table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
     ttl = table.get("TimeToLiveSpecification")

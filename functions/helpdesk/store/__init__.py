@@ -21,6 +21,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``config``      | the SLA setup, named settings (some versioned), macros              |
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
+| ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -68,9 +69,12 @@ from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
+from helpdesk.store.webhooks import Webhooks
 
 
-class HelpdeskStore(Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog):
+class HelpdeskStore(
+    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, Webhooks
+):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
 

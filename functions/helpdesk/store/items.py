@@ -219,6 +219,18 @@ class MacroItem(HelpdeskItem, discriminator="macro"):
     value = JSONAttribute()
 
 
+class WebhookEndpointItem(HelpdeskItem, discriminator="webhook_endpoint"):
+    value = JSONAttribute()
+
+
+class WebhookAttemptItem(HelpdeskItem, discriminator="webhook_attempt"):
+    value = JSONAttribute()
+
+
+class WebhookEventItem(HelpdeskItem, discriminator="webhook_event"):
+    pass
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
@@ -297,4 +309,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
+    WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
 )  # fmt: skip

@@ -25,6 +25,9 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | agent online         | ``AGENT#<id>``              | ``ONLINE``            |
 | group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
 | macro                | ``MACRO#<id>``              | ``META``              |
+| webhook endpoint     | ``WEBHOOK#<id>``            | ``META``              |
+| webhook attempt (TTL)| ``WEBHOOK#<id>``            | ``ATTEMPT#<at>#<id>`` |
+| webhook event (TTL)  | ``WHEVENT#<event id>``      | ``WHEVENT``           |
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
@@ -212,6 +215,7 @@ AGENT_PREFIX = "AGENT#"
 AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, by name
 GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
 MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
+WEBHOOK_DIRECTORY = "DIRECTORY#webhook"  # the outgoing webhook endpoints
 
 
 def directory_sk(name: str, item_id: str) -> str:
@@ -277,6 +281,27 @@ SLA_SETUP_KEY = config_key("sla")
 
 def macro_key(macro_id: str) -> Key:
     return f"MACRO#{macro_id}", META
+
+
+# outgoing webhooks: endpoints, their recent attempts, events already fanned out
+
+ATTEMPT_PREFIX = "ATTEMPT#"
+
+
+def webhook_pk(endpoint_id: str) -> str:
+    return f"WEBHOOK#{endpoint_id}"
+
+
+def webhook_key(endpoint_id: str) -> Key:
+    return webhook_pk(endpoint_id), META
+
+
+def webhook_attempt_key(endpoint_id: str, at: datetime, attempt_id: str) -> Key:
+    return webhook_pk(endpoint_id), f"{ATTEMPT_PREFIX}{_by_time(at, attempt_id)}"
+
+
+def webhook_event_key(event_id: str) -> Key:
+    return f"WHEVENT#{event_id}", "WHEVENT"
 
 
 def checkpoint_key(name: str) -> Key:
