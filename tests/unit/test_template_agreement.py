@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
+from helpdesk.limits import WEBHOOKS
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
     AuthSettings,
@@ -19,12 +20,11 @@ from helpdesk.settings import (
     NoticeSettings,
     OutboundSettings,
     StoreSettings,
-    WhatsAppSenderSettings,
     WebhookQueueSettings,
     WebhookSettings,
+    WhatsAppSenderSettings,
     WhatsAppSettings,
 )
-from helpdesk.limits import WEBHOOKS
 from helpdesk.store import HASH_KEY, INDEXES, RANGE_KEY, TTL_ATTRIBUTE
 from local.packaging import load_manifest, normalized, pinned_requirements, zip_path
 from local.provision import ROOT, load_template
