@@ -45,7 +45,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 def _receiver(status: int) -> Iterator[tuple[str, list[tuple[dict[str, str], bytes]]]]:
-    handler = type("R", (Receiver,), {"status": status, "got": []})
+    handler: type[Receiver] = type("R", (Receiver,), {"status": status, "got": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
