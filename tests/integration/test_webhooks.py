@@ -5,6 +5,7 @@ changes, a receiver on 127.0.0.1 gets a signed delivery, and a failing
 receiver's delivery ends, with its reason, in the dead-letter view."""
 
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,9 +15,11 @@ from typing import Any, ClassVar
 import pytest
 
 from helpdesk.models import Ticket
+from helpdesk.providers.webhook_http import WebhookHttp
 from helpdesk.settings import forget_settings
 from helpdesk.store import HelpdeskStore
-from helpdesk.webhooks.delivery import Delivery, fan_out
+from helpdesk.webhooks.addresses import Target
+from helpdesk.webhooks.delivery import Delivery, Unreachable, fan_out
 from helpdesk.webhooks.endpoints import StoredEndpoint
 from helpdesk.webhooks.events import ticket_events
 from helpdesk.webhooks.signing import signed_by
@@ -187,3 +190,44 @@ def test_a_change_handed_over_twice_is_queued_once_per_endpoint(store: HelpdeskS
 
     assert (first, again) == (1, 0)
     assert [d.endpoint_id for d in queue.queued] == ["W1"]
+
+
+# --- the outbound HTTP call (helpdesk.providers.webhook_http) ------------------------------
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(302)
+        self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _target(port: int, *addresses: str) -> Target:
+    return Target("http", "localhost", port, "/hook", addresses or ("127.0.0.1",))
+
+
+def test_a_redirect_is_answered_as_is_never_followed() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # localhost's ::1 first, where nothing listens: the next checked address is tried
+        status = WebhookHttp().post(_target(server.server_address[1], "::1", "127.0.0.1"), b"{}", {}, 2.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 302
+
+
+def test_a_receiver_that_never_answers_or_is_not_there_is_unreachable() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        with pytest.raises(Unreachable, match=r"no answer within 0\.2 s"):
+            WebhookHttp().post(_target(silent.getsockname()[1]), b"{}", {}, 0.2)
+        closed = silent.getsockname()[1]
+    with pytest.raises(Unreachable, match="connection refused"):
+        WebhookHttp().post(_target(closed), b"{}", {}, 1.0)

@@ -48,19 +48,38 @@ class WebhookHttp:
 
     def post(self, target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
         kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
-        connection = kind(target.host, target.port, target.addresses[0], timeout)
-        try:
-            connection.request("POST", target.path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read(1024)  # the start of the answer only; its content is the receiver's
-            return response.status
-        except TimeoutError as exc:
-            raise Unreachable(f"no answer within {timeout:g} s") from exc
-        except ssl.SSLError as exc:
-            raise Unreachable(f"TLS failed: {exc.reason or 'handshake'}") from exc
-        except ConnectionRefusedError as exc:
-            raise Unreachable("connection refused") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise Unreachable(f"connection failed: {type(exc).__name__}") from exc
-        finally:
-            connection.close()
+        unreachable = Unreachable("no address")
+        for address in target.addresses:  # the checked ones only, in the resolver's order
+            connection = kind(target.host, target.port, address, timeout)
+            try:
+                try:
+                    connection.connect()
+                except ssl.SSLError:
+                    raise
+                except OSError as exc:  # e.g. localhost's ::1 when the receiver listens on 127.0.0.1 only
+                    unreachable = _unreachable(exc, timeout)
+                    continue
+                return self._send(connection, target.path, body, headers)
+            except (OSError, http.client.HTTPException) as exc:
+                raise _unreachable(exc, timeout) from exc
+            finally:
+                connection.close()
+        raise unreachable
+
+    @staticmethod
+    def _send(connection: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]) -> int:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(1024)  # the start of the answer only; its content is the receiver's
+        return response.status
+
+
+def _unreachable(exc: Exception, timeout: float) -> Unreachable:
+    """How a failed call is told in the delivery log (never the receiver's own words)."""
+    if isinstance(exc, TimeoutError):
+        return Unreachable(f"no answer within {timeout:g} s")
+    if isinstance(exc, ssl.SSLError):
+        return Unreachable(f"TLS failed: {exc.reason or 'handshake'}")
+    if isinstance(exc, ConnectionRefusedError):
+        return Unreachable("connection refused")
+    return Unreachable(f"connection failed: {type(exc).__name__}")
