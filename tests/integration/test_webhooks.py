@@ -12,8 +12,11 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+import boto3
 import pytest
 
+from helpdesk import connections
+from helpdesk.conversations.ingest import ingest
 from helpdesk.models import Ticket
 from helpdesk.providers.webhook_http import WebhookHttp
 from helpdesk.settings import forget_settings
@@ -23,7 +26,8 @@ from helpdesk.webhooks.delivery import Delivery, Unreachable, fan_out
 from helpdesk.webhooks.endpoints import StoredEndpoint
 from helpdesk.webhooks.events import ticket_events
 from helpdesk.webhooks.signing import signed_by
-from local.lambda_runtime import QueueWorker, StreamWorker, queue_subscriptions, stream_subscriptions
+from local.lambda_runtime import LocalContext, QueueWorker, StreamWorker, queue_subscriptions, stream_subscriptions
+from tests.conftest import REGION, TABLE, inbound
 from tests.integration.conftest import ADMIN_LOGIN as ADMIN
 from tests.integration.conftest import AGENT_LOGIN as AGENT
 from tests.integration.conftest import CANCELLATION, Api, ticket_with_subject
@@ -231,3 +235,51 @@ def test_a_receiver_that_never_answers_or_is_not_there_is_unreachable() -> None:
         closed = silent.getsockname()[1]
     with pytest.raises(Unreachable, match="connection refused"):
         WebhookHttp().post(_target(closed), b"{}", {}, 1.0)
+
+
+def test_the_stream_handler_queues_a_new_ticket_and_message_once_however_often_handed_over(
+    store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from outgoing_webhooks.app import handler
+
+    # Given an endpoint for new tickets and messages, and the webhook queue
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="webhook-deliveries")["QueueUrl"]
+    monkeypatch.setenv("WEBHOOK_QUEUE_URL", queue_url)
+    monkeypatch.setenv("WEBHOOK_DEAD_LETTER_QUEUE_URL", queue_url)
+    connections.forget()
+    now = datetime.now(UTC)
+    endpoint = StoredEndpoint(
+        id="W1", url="https://hooks.example.com/in", events=("ticket.created", "message.created"),
+        secret_hint="…0001", created_at=now, updated_at=now, secret=SECRET,
+    )  # fmt: skip
+    store.put_webhook_endpoint("W1", endpoint.model_dump(mode="json"))
+    result = ingest(inbound(sender="50255530001", text="Me cobraron doble"), store)
+
+    # When the stream hands the ticket's and the message's INSERTs over twice (images as DynamoDB JSON)
+    table = boto3.client("dynamodb", region_name=REGION)
+    records = []
+    for n, sort_key in enumerate(["META", f"MSG#{result.message.sent_at:%Y}"] * 2, 1):
+        pk = f"TICKET#{result.ticket.id}"
+        found = table.query(
+            TableName=TABLE,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+            ExpressionAttributeValues={":pk": {"S": pk}, ":sk": {"S": sort_key}},
+        )["Items"][0]
+        records.append(
+            {
+                "eventID": str(n), "eventName": "INSERT", "eventSource": "aws:dynamodb",
+                "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/1",
+                "dynamodb": {"Keys": {"PK": found["PK"], "SK": found["SK"]}, "NewImage": found,
+                             "SequenceNumber": str(n), "StreamViewType": "NEW_AND_OLD_IMAGES"},
+            }
+        )  # fmt: skip
+    answers = [handler({"Records": records}, LocalContext("WebhookEventsFunction")) for _ in range(2)]
+
+    # Then one delivery per event, with the ticket and the message's text
+    assert answers == [{"batchItemFailures": []}] * 2
+    queued = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    deliveries = sorted((Delivery.model_validate_json(m["Body"]) for m in queued), key=lambda d: d.event)
+    assert [d.event for d in deliveries] == ["message.created", "ticket.created"]
+    message = json.loads(deliveries[0].body)["data"]["message"]
+    assert message["text"] == "Me cobraron doble" and message["ticket_id"] == result.ticket.id
