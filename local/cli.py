@@ -176,9 +176,16 @@ def _deployment(session: Any, aws_url: str, restored: bool, seed_demo: bool) -> 
     The demo is seeded once, at the first run, never again on a restart."""
     from helpdesk.settings import forget_settings
     from local.saved_state import save_deployment, saved_deployment, state_dir
-    from local.stack import as_saved, deploy, redeploy
+    from local.stack import as_saved, deploy, missing_from, redeploy
 
     saved = saved_deployment(state_dir())
+    if restored and saved is not None and missing_from(saved):
+        print("El estado guardado es de una versión anterior: se empieza de cero / "
+              "The saved state is from an older version: starting clean", flush=True)  # fmt: skip
+        import requests
+
+        requests.post(f"{aws_url}/moto-api/reset", timeout=30)
+        restored = False
     if restored and saved is not None:
         return redeploy(saved, aws_url), 0, True
     deployment = deploy(session, aws_url)

@@ -231,6 +231,18 @@ def redeploy(saved: dict[str, Any], endpoint_url: str) -> LocalDeployment:
     return LocalDeployment(stack, saved["user_pool_id"], saved["user_pool_client_id"], environment)
 
 
+PROVISIONED_KINDS = ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket")
+
+
+def missing_from(saved: dict[str, Any]) -> set[str]:
+    """The template's queues, tables and buckets a saved deployment lacks: it
+    was made from an older template (say, before the webhook queues), and its
+    workers would look for resources that were never created."""
+    template = load_template()["Resources"]
+    wanted = {name for name, resource in template.items() if resource["Type"] in PROVISIONED_KINDS}
+    return wanted - set(saved["stack"]["physical_ids"])
+
+
 def whatsapp_environment() -> dict[str, str]:
     """The WhatsApp secrets as the functions read them (this run's, which the environment may set)."""
     secrets = whatsapp_secrets()
