@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from botocore.exceptions import BotoCoreError
+
 HOST = "127.0.0.1"
 
 
@@ -78,7 +80,7 @@ def add(url: str, events: str, secret: str | None, description: str) -> int:
         body["description"] = description
     try:
         status, answer = _call("POST", "/api/webhooks", body)
-    except (OSError, LookupError) as exc:
+    except (OSError, LookupError, BotoCoreError) as exc:
         print(f"No se pudo contactar al stack local / Could not reach the local stack: {exc}", file=sys.stderr)
         return 1
     if status != 201:
@@ -93,7 +95,7 @@ def add(url: str, events: str, secret: str | None, description: str) -> int:
 def list_endpoints() -> int:
     try:
         status, answer = _call("GET", "/api/webhooks")
-    except (OSError, LookupError) as exc:
+    except (OSError, LookupError, BotoCoreError) as exc:
         print(f"No se pudo contactar al stack local / Could not reach the local stack: {exc}", file=sys.stderr)
         return 1
     if status != 200:

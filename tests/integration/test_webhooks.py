@@ -8,26 +8,17 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
-import boto3
 import pytest
 
-from helpdesk import connections
-from helpdesk.conversations.ingest import ingest
-from helpdesk.models import Ticket
 from helpdesk.providers.webhook_http import WebhookHttp
 from helpdesk.settings import forget_settings
-from helpdesk.store import HelpdeskStore
 from helpdesk.webhooks.addresses import Target
-from helpdesk.webhooks.delivery import Delivery, Unreachable, fan_out
-from helpdesk.webhooks.endpoints import StoredEndpoint
-from helpdesk.webhooks.events import ticket_events
+from helpdesk.webhooks.delivery import Delivery, Unreachable
 from helpdesk.webhooks.signing import signed_by
-from local.lambda_runtime import LocalContext, QueueWorker, StreamWorker, queue_subscriptions, stream_subscriptions
-from tests.conftest import REGION, TABLE, inbound
+from local.lambda_runtime import QueueWorker, StreamWorker, queue_subscriptions, stream_subscriptions
 from tests.integration.conftest import ADMIN_LOGIN as ADMIN
 from tests.integration.conftest import AGENT_LOGIN as AGENT
 from tests.integration.conftest import CANCELLATION, Api, ticket_with_subject
@@ -166,36 +157,6 @@ def test_endpoints_are_listed_changed_pinged_and_deleted_without_their_secret(
     assert endpoint_id not in api.get("/api/webhooks", admin).text
 
 
-class _Queue:
-    def __init__(self) -> None:
-        self.queued: list[Delivery] = []
-
-    def enqueue(self, deliveries: list[Delivery]) -> None:
-        self.queued += deliveries
-
-    def give_up(self, delivery: Delivery) -> None:
-        raise AssertionError("not in this test")
-
-
-def test_a_change_handed_over_twice_is_queued_once_per_endpoint(store: HelpdeskStore) -> None:
-    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    endpoint = StoredEndpoint(
-        id="W1", url="https://hooks.example.com/in", events=("ticket.created",), secret_hint="…0001",
-        created_at=now, updated_at=now, secret=SECRET,
-    )  # fmt: skip
-    store.put_webhook_endpoint("W1", endpoint.model_dump(mode="json"))
-    ticket = Ticket.model_validate(
-        {"id": "T1", "number": 1, "channel": "email", "contact_id": "c1", "created_at": now, "updated_at": now}
-    )
-    queue = _Queue()
-
-    first = fan_out(store, queue, ticket_events(None, ticket), now)
-    again = fan_out(store, queue, ticket_events(None, ticket), now)
-
-    assert (first, again) == (1, 0)
-    assert [d.endpoint_id for d in queue.queued] == ["W1"]
-
-
 # --- the outbound HTTP call (helpdesk.providers.webhook_http) ------------------------------
 
 
@@ -237,49 +198,22 @@ def test_a_receiver_that_never_answers_or_is_not_there_is_unreachable() -> None:
         WebhookHttp().post(_target(closed), b"{}", {}, 1.0)
 
 
-def test_the_stream_handler_queues_a_new_ticket_and_message_once_however_often_handed_over(
-    store: HelpdeskStore, monkeypatch: pytest.MonkeyPatch
+def test_the_cli_adds_and_lists_an_endpoint_and_explains_a_refusal(
+    api: Api, receiver: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from outgoing_webhooks.app import handler
+    from local import cli
 
-    # Given an endpoint for new tickets and messages, and the webhook queue
-    sqs = boto3.client("sqs", region_name=REGION)
-    queue_url = sqs.create_queue(QueueName="webhook-deliveries")["QueueUrl"]
-    monkeypatch.setenv("WEBHOOK_QUEUE_URL", queue_url)
-    monkeypatch.setenv("WEBHOOK_DEAD_LETTER_QUEUE_URL", queue_url)
-    connections.forget()
-    now = datetime.now(UTC)
-    endpoint = StoredEndpoint(
-        id="W1", url="https://hooks.example.com/in", events=("ticket.created", "message.created"),
-        secret_hint="…0001", created_at=now, updated_at=now, secret=SECRET,
-    )  # fmt: skip
-    store.put_webhook_endpoint("W1", endpoint.model_dump(mode="json"))
-    result = ingest(inbound(sender="50255530001", text="Me cobraron doble"), store)
+    url, _ = receiver
+    monkeypatch.setenv("ATIENDE_PORT", api.base.rsplit(":", 1)[1])
+    monkeypatch.setenv("ATIENDE_AWS_PORT", api.session.client("sqs").meta.endpoint_url.rsplit(":", 1)[1].strip("/"))
 
-    # When the stream hands the ticket's and the message's INSERTs over twice (images as DynamoDB JSON)
-    table = boto3.client("dynamodb", region_name=REGION)
-    records = []
-    for n, sort_key in enumerate(["META", f"MSG#{result.message.sent_at:%Y}"] * 2, 1):
-        pk = f"TICKET#{result.ticket.id}"
-        found = table.query(
-            TableName=TABLE,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
-            ExpressionAttributeValues={":pk": {"S": pk}, ":sk": {"S": sort_key}},
-        )["Items"][0]
-        records.append(
-            {
-                "eventID": str(n), "eventName": "INSERT", "eventSource": "aws:dynamodb",
-                "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/1",
-                "dynamodb": {"Keys": {"PK": found["PK"], "SK": found["SK"]}, "NewImage": found,
-                             "SequenceNumber": str(n), "StreamViewType": "NEW_AND_OLD_IMAGES"},
-            }
-        )  # fmt: skip
-    answers = [handler({"Records": records}, LocalContext("WebhookEventsFunction")) for _ in range(2)]
+    added = cli.main(["webhook", "add", "--url", url, "--events", "ticket.created,message.created", "--secret", SECRET])
+    said = capsys.readouterr()
+    refused = cli.main(["webhook", "add", "--url", "https://10.0.0.9/hook", "--events", "ticket.created"])
+    refusal = capsys.readouterr().err
+    listed = cli.main(["webhook", "list"])
+    listing = capsys.readouterr().out
 
-    # Then one delivery per event, with the ticket and the message's text
-    assert answers == [{"batchItemFailures": []}] * 2
-    queued = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
-    deliveries = sorted((Delivery.model_validate_json(m["Body"]) for m in queued), key=lambda d: d.event)
-    assert [d.event for d in deliveries] == ["message.created", "ticket.created"]
-    message = json.loads(deliveries[0].body)["data"]["message"]
-    assert message["text"] == "Me cobraron doble" and message["ticket_id"] == result.ticket.id
+    assert added == 0 and f"{url}  ticket.created,message.created" in said.out and SECRET not in said.out + said.err
+    assert refused == 1 and "red privada o interna" in refusal and "private or internal network" in refusal
+    assert listed == 0 and url in listing and SECRET not in listing
