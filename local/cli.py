@@ -10,6 +10,8 @@ atiende deploy  deploy a stage to AWS (`make deploy`); atiende destroy deletes i
                 atiende publish-console puts frontend/ into a deployed stage
 atiende rules export            print the routing and automation rules as YAML
 atiende rules import FILE       replace them with the rules in a YAML file
+atiende apikey create --name N --scopes S1,S2   an API key (printed once, last line);
+                atiende apikey list; atiende apikey revoke ID (local/api_keys_cli.py)
 atiende webhook add --url U --events E1,E2 [--secret S]   register an outgoing webhook
 atiende webhook list            print the outgoing webhooks
 atiende admin create --email E --name N [--role admin] [--stack NAME]
@@ -34,7 +36,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import webhook_cli
+from local import api_keys_cli, webhook_cli
 
 HOST = "127.0.0.1"
 
@@ -314,6 +316,16 @@ def token(email: str | None) -> int:
     return 0
 
 
+def _admin_token() -> str:
+    """An ID token of the demo administrator of the running local stack."""
+    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
+    from local.stack import find_user_pool, session_for, sign_in
+
+    session = session_for(_aws_url())
+    _, client_id = find_user_pool(session)
+    return sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)
+
+
 def _rules_call(method: str, body: bytes | None = None) -> tuple[int, Any]:
     """``/api/rules`` of the running local stack, as the demo administrator."""
     import json
@@ -543,6 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser = rules_commands.add_parser("import", help="replace the rules with a YAML file's")
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
+    api_keys_cli.add_commands(commands)
     webhook_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
@@ -568,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
         case "webhook":
             return webhook_cli.main(args)
+        case "apikey":
+            return api_keys_cli.run(args, f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", _admin_token)
         case "admin":
             return admin_create(args.email, args.name, args.role, args.stack, args.region)
         case "search":

@@ -25,6 +25,7 @@ which is how the local stack configures the code: exactly as Lambda would.
 """
 
 import copy
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -62,8 +63,18 @@ UNPROVISIONABLE_PREFIXES = (
 
 
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
-    """The SAM template as a dict, intrinsic functions in their long form."""
-    return yaml_parse(path.read_text(encoding="utf-8"))
+    """The SAM template as a dict, intrinsic functions in their long form (a copy
+    of its own: callers may change it)."""
+    stat = path.stat()
+    return copy.deepcopy(_parsed_template(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_template(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """Parsed once per version of the file: YAML in pure Python takes half a
+    second for this template, and a deployment reads it several times."""
+    parsed: dict[str, Any] = yaml_parse(path.read_text(encoding="utf-8"))
+    return parsed
 
 
 class _ManagedPolicies(ManagedPolicyLoader):

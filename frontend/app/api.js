@@ -284,6 +284,10 @@ export const api = {
   saveTicketFields: (setup) => request('PUT', '/api/ticket-fields', setup),
   saveMacro: (macro) => request('PUT', `/api/macros/${encodeURIComponent(macro.id)}`, macro),
   deleteMacro: (id) => request('DELETE', `/api/macros/${encodeURIComponent(id)}`),
+  // API keys: the list (never the keys), a new one (its key in this answer only), a revocation
+  apiKeys: () => request('GET', '/api/api-keys'),
+  createApiKey: (key) => request('POST', '/api/api-keys', key),
+  revokeApiKey: (id) => request('POST', `/api/api-keys/${encodeURIComponent(id)}/revoke`),
   rules: () => request('GET', '/api/rules'),
   saveRules: (ruleSet) => request('PUT', '/api/rules', ruleSet),
   testRule: (trial) => request('POST', '/api/rules/test', trial),
@@ -311,6 +315,9 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  identityCheck: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/identity-check`),
+  // a one-time code to the contact's known e-mail address or WhatsApp number (via: 'email' | 'whatsapp')
+  sendIdentityCode: (id, via) => request('POST', `/api/tickets/${encodeURIComponent(id)}/identity-check`, { via }),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   search: (q, sort = 'relevance', page = 1) => request('GET', `/api/search?${new URLSearchParams({ q, sort, page })}`),

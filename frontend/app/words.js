@@ -14,6 +14,7 @@ export const groupName = (groups, id) => groups.find((group) => group.id === id)
 
 export function actorName(actor) {
   if (actor.kind === 'rule') return t('actor.rule_named', { name: actor.name || actor.id });
+  if (actor.kind === 'api_key') return t('actor.api_key_named', { name: actor.name || actor.id });
   return actor.name || tOr(`actor.${actor.kind}`, actor.kind);
 }
 

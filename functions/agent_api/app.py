@@ -16,10 +16,11 @@ from chalice import Chalice
 import helpdesk
 from agent_api import answers
 from agent_api.openapi import RouteDoc, document
-from agent_api.routes import admin, contacts, files, me, tickets, webhooks
+from agent_api.routes import admin, api_keys, contacts, files, me, tickets, webhooks
 from agent_api.routing import Area
 from helpdesk import connections, http_policy
 from helpdesk.access import Role
+from helpdesk.api_keys import Scope
 from helpdesk.settings import auth_settings, cors_settings
 from helpdesk.team.sign_in import PasswordPolicy, password_policy, sign_in_policy
 
@@ -40,13 +41,15 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 
 
 # Every area of the API; a new one (kb, chat, reports…) joins here.
-AREAS: tuple[Area, ...] = (tickets.area, files.area, contacts.area, me.area, admin.area, webhooks.area)
+AREAS: tuple[Area, ...] = (tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area, webhooks.area)
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
 ROUTE_DOCS: list[RouteDoc] = [doc for area in AREAS for doc in area.docs]
+# (path, method) → the scope an API key needs there (None: agents only).
+ROUTE_SCOPES: dict[tuple[str, str], Scope | None] = {key: s for area in AREAS for key, s in area.scopes.items()}
 
 
 def _package_version(name: str) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 from chalice import Response
 from pydantic import ValidationError
 
-from agent_api.auth import Forbidden, Unauthenticated
+from agent_api.auth import Forbidden, KeyRefused, MissingScope, Unauthenticated
+from helpdesk.api_keys import KeyThrottled
 from helpdesk.errors import HelpdeskError, StaleTicket
 from helpdesk.untrusted import NestedTooDeep
 
@@ -18,6 +19,22 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     # message key: (status, Spanish, English)
     "error.unauthenticated": (401, "Inicia sesión para continuar.", "Sign in to continue."),
     "error.forbidden": (403, "No tienes permiso para hacer esto.", "You are not allowed to do this."),
+    "error.api_key_refused": (
+        403,
+        "Las claves de API no pueden usar esta función: solo los agentes con sesión iniciada.",
+        "API keys cannot use this: only signed-in agents can.",
+    ),
+    "error.missing_scope": (
+        403,
+        "Esta clave de API no tiene el permiso «{scope}» que esto necesita.",
+        "This API key lacks the “{scope}” scope this needs.",
+    ),
+    "error.api_key_not_found": (404, "No encontramos esa clave de API.", "That API key was not found."),
+    "error.api_key_expiry_past": (
+        422,
+        "La fecha de vencimiento de la clave ya pasó: elige una fecha futura o ninguna.",
+        "The key's expiry date has passed: pick a future date or none.",
+    ),
     "error.invalid_request": (400, "La solicitud no es válida.", "The request is not valid."),
     "error.invalid_cursor": (400, "El cursor de paginación no es válido.", "The pagination cursor is not valid."),
     "error.invalid_search": (
@@ -48,6 +65,21 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
+    "error.identity_no_address": (
+        422,
+        "El contacto no tiene una dirección conocida de ese tipo para enviarle el código.",
+        "The contact has no known address of that kind to send the code to.",
+    ),
+    "error.identity_too_many_codes": (
+        429,
+        "Ya se enviaron 3 códigos en la última hora para este ticket: espera antes de enviar otro.",
+        "3 codes were sent for this ticket in the last hour: wait before sending another.",
+    ),
+    "error.identity_not_verified": (
+        409,
+        "Esta macro necesita que el cliente verifique su identidad primero: envíale un código.",
+        "This macro needs the customer to verify their identity first: send them a code.",
+    ),
     "error.rule_not_found": (404, "No encontramos esa regla.", "That rule was not found."),
     "error.stale_setting": (
         409,
@@ -179,9 +211,14 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
 }
 
 
-def error_body(key: str, detail: Any = None, **extra: Any) -> tuple[int, dict[str, Any]]:
-    """The status and JSON body of an error (the local stack's throttling answers with it too)."""
+def error_body(
+    key: str, detail: Any = None, fill: dict[str, str] | None = None, **extra: Any
+) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of an error (the local stack's throttling answers
+    with it too); ``fill`` names what a text's ``{placeholders}`` stand for."""
     status, spanish, english = MESSAGES[key]
+    if fill:
+        spanish, english = spanish.format(**fill), english.format(**fill)
     error: dict[str, Any] = {
         "code": key.removeprefix("error."),
         "message_key": key,
@@ -192,17 +229,29 @@ def error_body(key: str, detail: Any = None, **extra: Any) -> tuple[int, dict[st
     return status, {"error": error, **extra}
 
 
-def error_response(key: str, detail: Any = None, **extra: Any) -> Response:
-    status, body = error_body(key, detail, **extra)
-    return Response(body=body, status_code=status, headers={"Content-Type": "application/json"})
+def error_response(
+    key: str,
+    detail: Any = None,
+    fill: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    status, body = error_body(key, detail, fill, **extra)
+    return Response(body=body, status_code=status, headers={"Content-Type": "application/json", **(headers or {})})
 
 
 def response_for(exc: Exception) -> Response | None:
     """The response for a known error; None for anything else (a real 500)."""
     if isinstance(exc, Unauthenticated):
         return error_response("error.unauthenticated")
+    if isinstance(exc, MissingScope):
+        return error_response("error.missing_scope", {"scope": exc.scope.value}, fill={"scope": exc.scope.value})
+    if isinstance(exc, KeyRefused):
+        return error_response("error.api_key_refused")
     if isinstance(exc, Forbidden):
         return error_response("error.forbidden")
+    if isinstance(exc, KeyThrottled):
+        return error_response("error.throttled", headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, ValidationError):
         # The field, the kind of problem and pydantic's reason (never the input itself)
         problems = [

@@ -1,6 +1,7 @@
 """The agent API's OpenAPI 3.1 document, built from the same pydantic models
 the routes parse and answer with: what each route takes (query, body), what
-it answers, and the role it needs."""
+it answers, and who may call it: agents with their Cognito ID token (bearer
+JWT), and API keys with the scope the route names (``x-atiende-scope``)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,18 @@ class RouteDoc:
     status: int = 200
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
+    scope: str | None = None  # the scope an API key needs; None: agents only
+
+
+API_KEY_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "Atiende API key (atk_<id>_<secret>)",
+    "description": "An API key an administrator created (Administración → Claves de API), sent as "
+    "`Authorization: Bearer atk_…`. It reaches only the operations whose `x-atiende-scope` it holds "
+    "(tickets:read, tickets:write, contacts:read, contacts:write, kb:read); others answer 403. "
+    "Revoked or expired keys answer 401; each key has its own rate limit (429 with Retry-After).",
+}
 
 
 def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]:
@@ -52,6 +65,9 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
         if route.role is not None:
             operation["security"] = [{"cognito": []}]
             operation["x-atiende-role"] = route.role
+        if route.role == "agent" and route.scope is not None:  # keys never reach a supervisor's routes
+            operation["security"].append({"apiKey": [route.scope]})
+            operation["x-atiende-scope"] = route.scope
         paths.setdefault(route.path, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -61,7 +77,8 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
         "components": {
             "schemas": components,
             "securitySchemes": {
-                "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token (JWT)"}
+                "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "Cognito ID token (JWT)"},
+                "apiKey": API_KEY_SCHEME,
             },
         },
     }

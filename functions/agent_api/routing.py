@@ -1,15 +1,18 @@
 """How an API route is declared: an ``Area`` (a Chalice blueprint for one part of
 the API) registers routes that need a signed-in agent.
 
-For each route it checks the token and the caller's role, parses the query
+For each route it checks the token (or API key) and the caller's role, the
+scope an API key needs and the key's own rate, parses the query
 string and the body into the route's pydantic models, hands them to the view
 as ``query`` and ``body``, and turns every error into a response (through
 ``agent_api.errors``). It also records what the OpenAPI document says of the
-route (a ``RouteDoc``) and the least role it needs, which ``app.py`` gathers
-from every area.
+route (a ``RouteDoc``), the least role it needs and the scope an API key needs
+(none: agents only), which ``app.py`` gathers from every area.
 """
 
 import functools
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +23,9 @@ from pydantic import BaseModel
 from agent_api.auth import Principal, Unauthenticated, authenticate
 from agent_api.errors import error_response, response_for
 from agent_api.openapi import RouteDoc
-from helpdesk import connections
+from helpdesk import connections, limits
 from helpdesk.access import Role, Viewer
+from helpdesk.api_keys import KeyThrottled, Scope
 from helpdesk.clock import utc_now
 from helpdesk.models import Actor, ActorKind
 from helpdesk.observability import logger
@@ -41,13 +45,32 @@ class Caller:
 
     @property
     def actor(self) -> Actor:
+        if self.principal.api_key_id is not None:  # the ticket history names the key
+            return Actor(kind=ActorKind.API_KEY, id=self.principal.api_key_id, name=self.principal.name)
         name = self.name or self.principal.name or self.principal.email
         return Actor(kind=ActorKind.AGENT, id=self.principal.agent_id, name=name)
 
 
+_key_buckets: dict[str, limits.TokenBucket] = {}
+_key_buckets_lock = threading.Lock()
+
+
+def take_key_turn(key_id: str) -> None:
+    """One request of an API key against its own token bucket; ``KeyThrottled``
+    (429 with ``Retry-After``) when it is over its rate."""
+    with _key_buckets_lock:
+        bucket = _key_buckets.setdefault(key_id, limits.TokenBucket(limits.API_KEY, time.monotonic))
+    wait = bucket.take()
+    if wait:
+        raise KeyThrottled(wait)
+
+
 def caller_of(principal: Principal) -> Caller:
     """The agents table has the last word on role, groups and whether the agent
-    may work at all, so an admin's change applies at once, not at the next sign-in."""
+    may work at all, so an admin's change applies at once, not at the next sign-in.
+    An API key reaches the tickets of every group, with an agent's rights only."""
+    if principal.api_key_id is not None:
+        return Caller(principal, Viewer(agent_id=principal.agent_id, role=Role.AGENT, all_groups=True), principal.name)
     agent = connections.store().get_agent(principal.agent_id)
     if agent is not None and not agent.active:
         raise Unauthenticated("deactivated agent")
@@ -77,6 +100,7 @@ class Area:
     blueprint: Blueprint = field(init=False)
     docs: list[RouteDoc] = field(default_factory=list)
     roles: dict[tuple[str, str], Role] = field(default_factory=dict)
+    scopes: dict[tuple[str, str], Scope | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.blueprint = Blueprint(f"agent_api.routes.{self.name}")
@@ -92,22 +116,29 @@ class Area:
         query: type[BaseModel] | None = None,
         body: type[BaseModel] | None = None,
         without_mfa: bool = False,
+        scope: Scope | None = None,
     ) -> Callable[[View], View]:
         """Register a route that needs a signed-in agent of at least ``role``:
         the view gets the ``Caller`` first, then the path's parameters, then
         ``query`` and ``body`` parsed into their models. ``answer``, ``query``
         and ``body`` describe it in the OpenAPI document. An admin or supervisor
         whom the sign-in policy requires to use MFA reaches only the routes
-        marked ``without_mfa`` until they turn it on."""
+        marked ``without_mfa`` until they turn it on. An API key may call the
+        route only when it names a ``scope`` the key holds (403 otherwise, before
+        the body is read); routes without one are for agents only."""
 
         def register(view: View) -> View:
             @functools.wraps(view)
             def handled(**params: Any) -> Any:
                 try:
                     request = self.blueprint.current_request
-                    caller = caller_of(authenticate(request.headers.get("authorization")))
+                    principal = authenticate(request.headers.get("authorization"), f"{request.method} {path}")
+                    principal.require_scope(scope, role.value)
+                    if principal.api_key_id is not None:
+                        take_key_turn(principal.api_key_id)
+                    caller = caller_of(principal)
                     caller.viewer.require(role)
-                    if not without_mfa:
+                    if not without_mfa and principal.api_key_id is None:
                         connections.mfa_gate().require(caller.viewer.role, caller.principal.email, utc_now())
                     if query is not None:
                         refuse_control_characters(dict(request.query_params or {}))
@@ -127,7 +158,10 @@ class Area:
             summary = (view.__doc__ or view.__name__).strip()
             for method in methods:
                 self.roles[(path, method)] = role
-                self.docs.append(RouteDoc(path, method, summary, role.value, answer, status, query, body))
+                self.scopes[(path, method)] = scope
+                self.docs.append(
+                    RouteDoc(path, method, summary, role.value, answer, status, query, body, scope and scope.value)
+                )
             return view
 
         return register

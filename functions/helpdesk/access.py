@@ -7,6 +7,9 @@
 - A **supervisor** sees the same tickets and reassigns them freely; they also
   acknowledge escalations and look at what the channels set aside.
 - An **admin** sees everything and changes the settings.
+- An **API key** (``helpdesk.api_keys``) acts as an agent who reaches every
+  group's tickets (``all_groups``), within the scopes the key holds; it never
+  has a supervisor's or an admin's rights.
 
 The API enforces these on every route; the console only hides what the server
 would refuse anyway.
@@ -42,6 +45,7 @@ class Viewer:
     agent_id: str
     role: Role
     group_ids: tuple[str, ...] = ()
+    all_groups: bool = False  # an API key: every group's tickets, with an agent's rights only
 
     @classmethod
     def of(cls, agent: Agent) -> "Viewer":
@@ -50,7 +54,7 @@ class Viewer:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role is Role.ADMIN
+        return self.role is Role.ADMIN or self.all_groups
 
     def require(self, role: Role) -> None:
         if not self.role.at_least(role):
@@ -69,7 +73,10 @@ class Viewer:
             raise NotAllowed("ticket of another group")
 
     def require_assignable(self, ticket: Ticket, assignee_id: str | None) -> None:
-        """Agents take or release tickets; handing one to someone else needs a supervisor."""
+        """Agents take or release tickets; handing one to someone else needs a
+        supervisor. An API key is no agent: it may release a ticket, never hold one."""
+        if self.all_groups and assignee_id not in (None, ticket.assignee_id):
+            raise NotAllowed("an API key cannot hold a ticket")
         if assignee_id in (None, self.agent_id, ticket.assignee_id):
             return
         self.require(Role.SUPERVISOR)

@@ -27,6 +27,12 @@ class RateLimit:
 
 # The agents' API (every route of the Chalice app): the stage's default.
 AGENT_API = RateLimit(rate_per_second=50, burst=100)
+# Each API key (a CRM or a script), on top of the stage's limit: one busy
+# integration cannot take the whole API from the agents. The agent API keeps a
+# ``TokenBucket`` per key in each process (``agent_api.routing``): in AWS that
+# is per warm Lambda instance, so a key's ceiling is this times the instances
+# serving it, and the stage's ``AGENT_API`` limit still bounds the sum.
+API_KEY = RateLimit(rate_per_second=5, burst=20)
 # Meta's webhook deliveries (POST /webhooks/whatsapp): Meta batches and retries,
 # so bursts after an outage are larger than an agent team's.
 WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)

@@ -133,6 +133,7 @@ class ActorKind(StrEnum):
     BOT = "bot"
     SYSTEM = "system"
     RULE = "rule"  # an administrator's routing or automation rule (``id``: the rule's)
+    API_KEY = "api_key"  # a CRM or script through an API key (``name``: the key's, ``helpdesk.api_keys``)
 
 
 class Actor(_Entity):
@@ -374,6 +375,9 @@ class EventKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
     ESCALATED = "escalated"
+    IDENTITY_CHECK_SENT = "identity_check_sent"  # an agent sent a one-time code (``helpdesk.verification``)
+    IDENTITY_VERIFIED = "identity_verified"  # the customer answered with it
+    IDENTITY_CHECK_FAILED = "identity_check_failed"  # every attempt was wrong
 
 
 class TicketEvent(_Entity):

@@ -10,6 +10,7 @@ instants, not only at whatever hour the suite happens to run (issue 11)."""
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -27,22 +28,32 @@ EXPLORE = os.environ.get("ATIENDE_CONTRACT_EXAMPLES")
 EXAMPLES_PER_OPERATION = int(EXPLORE or "12")
 # Instants in UTC; the demo's calendar is Guatemala's (UTC-6, open 08:00-18:00
 # on weekdays). The seed's tickets and the test's own changes happen there.
+# In time order: one more stack starts at the first and its clock jumps to each next.
 OTHER_INSTANTS = {
     "outside business hours": "2026-12-08T01:30:00Z",  # Monday 19:30
-    "on a holiday": "2026-12-25T16:00:00Z",  # Christmas, 10:00
     "across midnight": "2026-12-09T05:59:40Z",  # Tuesday 23:59:40, Wednesday while the check runs
+    "on a holiday": "2026-12-25T16:00:00Z",  # Christmas, 10:00
 }
 
 
-@pytest.fixture(scope="module", params=[None, *OTHER_INSTANTS.values()], ids=[TEST_INSTANT, *OTHER_INSTANTS])
-def stack_at(request: pytest.FixtureRequest, stack: RunningStack) -> Iterator[RunningStack]:
-    """The session's stack (inside business hours), then one stack per other instant."""
-    if request.param is None:
-        yield stack
-        return
-    running = start_stack(at=request.param)
+@pytest.fixture(scope="module")
+def later_stack() -> Iterator[RunningStack]:
+    """A stack started at the first of OTHER_INSTANTS (the others are reached by
+    moving its clock forward, as time passes for a real team: its tickets age)."""
+    running = start_stack(at=min(OTHER_INSTANTS.values()))
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module", params=[None, *OTHER_INSTANTS.values()], ids=[TEST_INSTANT, *OTHER_INSTANTS])
+def stack_at(request: pytest.FixtureRequest, stack: RunningStack) -> RunningStack:
+    """The session's stack (inside business hours), then the later stack at each
+    other instant in turn."""
+    if request.param is None:
+        return stack
+    later: RunningStack = request.getfixturevalue("later_stack")
+    later.move_clock_to(datetime.fromisoformat(request.param))
+    return later
 
 
 def test_api_matches_its_openapi_document(stack_at: RunningStack, request: pytest.FixtureRequest) -> None:

@@ -4,6 +4,7 @@ WhatsApp and e-mail messages arrive without reloading, a supervisor reassigns,
 an agent cannot open another group's ticket, and a hostile HTML e-mail stays
 inert. Screenshots of the main pages go to tests/e2e/artifacts/."""
 
+import os
 import re
 import secrets
 import smtplib
@@ -74,6 +75,11 @@ def signed_in(browser: Any, stack: RunningStack, email: str, **options: Any) -> 
 
 
 def shoot(page: Any, name: str) -> None:
+    """A full-page screenshot under tests/e2e/artifacts/, for a person to look at,
+    when ATIENDE_SCREENSHOTS=1 (no test reads them, and each costs about a second
+    of the two cores a full run shares)."""
+    if os.environ.get("ATIENDE_SCREENSHOTS") != "1":
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

@@ -55,7 +55,7 @@ app.register_blueprint(area.blueprint)
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
     principal = Principal(agent_id="agent-1", email="a@example.com", name="Ana", role="agent", roles=("agent",))
-    monkeypatch.setattr(routing, "authenticate", lambda authorization: principal)
+    monkeypatch.setattr(routing, "authenticate", lambda authorization, route="": principal)
     monkeypatch.setattr(routing, "caller_of", lambda p: Caller(p, Viewer(agent_id=p.agent_id, role=Role.AGENT)))
     with Client(app) as test_client:
         yield test_client

@@ -13,6 +13,7 @@ CONSOLE = Path(__file__).resolve().parents[2] / "frontend" / "app"
 # Operations people never click: for machines, with the reason.
 API_ONLY = {
     ("GET", "/health"): "load balancers and uptime checks, no agent",
+    ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).

@@ -11,23 +11,46 @@ from agent_api.routes.tickets import MergeRequest
 from agent_api.routing import Area, Caller, json_answer, require_same
 from helpdesk import connections
 from helpdesk.access import Role
+from helpdesk.api_keys import Scope
 from helpdesk.clock import utc_now
 from helpdesk.models import Contact
 from helpdesk.people.changes import ContactChanges, change_contact, merge_contacts
+from helpdesk.people.lookup import contact_reached_by
 from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
 from helpdesk.tickets.lookup import contact_history
 
 area = Area("contacts")
 
 
-@area.route("/api/contacts/{contact_id}", answer=answers.ContactHistory)
+class ContactLookup(BaseModel):
+    """Query string of ``GET /api/contacts``: an e-mail address or a phone number
+    (with its country code, e.g. +50255551234)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: Annotated[str, Field(min_length=3, max_length=320)] | None = None
+    phone: Annotated[str, Field(min_length=6, max_length=32)] | None = None
+
+
+@area.route("/api/contacts", answer=answers.ContactHistory, query=ContactLookup, scope=Scope.CONTACTS_READ)
+def find_contact(caller: Caller, query: ContactLookup) -> Response:
+    """The contact who holds an e-mail address or phone number, with their tickets
+    (a CRM's "open in Atiende"); 404 when nobody does, 422 when it cannot be one."""
+    found = contact_reached_by(connections.store(), query.email, query.phone)
+    _, history = contact_history(connections.store(), caller.viewer, found.id)
+    return json_answer(answers.ContactHistory(contact=found, tickets=history))
+
+
+@area.route("/api/contacts/{contact_id}", answer=answers.ContactHistory, scope=Scope.CONTACTS_READ)
 def contact(caller: Caller, contact_id: str) -> Response:
     """A contact with their tickets across channels, newest first."""
     found, history = contact_history(connections.store(), caller.viewer, contact_id)
     return json_answer(answers.ContactHistory(contact=found, tickets=history))
 
 
-@area.route("/api/contacts/{contact_id}", methods=("PATCH",), answer=Contact, body=ContactChanges)
+@area.route(
+    "/api/contacts/{contact_id}", methods=("PATCH",), answer=Contact, body=ContactChanges, scope=Scope.CONTACTS_WRITE
+)
 def edit_contact(caller: Caller, contact_id: str, body: ContactChanges) -> Response:
     """Correct a contact's details or ways to reach them (409 when another
     contact holds an identity: merge them instead)."""
@@ -35,7 +58,12 @@ def edit_contact(caller: Caller, contact_id: str, body: ContactChanges) -> Respo
 
 
 @area.route(
-    "/api/contacts/{contact_id}/merge", methods=("POST",), role=Role.SUPERVISOR, answer=Contact, body=MergeRequest
+    "/api/contacts/{contact_id}/merge",
+    methods=("POST",),
+    role=Role.SUPERVISOR,
+    answer=Contact,
+    body=MergeRequest,
+    scope=Scope.CONTACTS_WRITE,  # supervisors only: a key is refused
 )
 def merge_contact(caller: Caller, contact_id: str, body: MergeRequest) -> Response:
     """Merge a duplicate (``source_id``) into this contact: identities, tickets

@@ -6,6 +6,7 @@ from chalice import Response
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
+from helpdesk.api_keys import Scope
 from helpdesk.clock import utc_now
 from helpdesk.models import Attachment
 from helpdesk.settings import mail_settings
@@ -19,7 +20,12 @@ BYTES = "application/octet-stream"  # file answers are bytes (the app declares i
 
 
 @area.route(
-    "/api/tickets/{ticket_id}/attachments", methods=("POST",), answer=Attachment, status=201, body=attachments.Upload
+    "/api/tickets/{ticket_id}/attachments",
+    methods=("POST",),
+    answer=Attachment,
+    status=201,
+    body=attachments.Upload,
+    scope=Scope.TICKETS_WRITE,
 )
 def upload_attachment(caller: Caller, ticket_id: str, body: attachments.Upload) -> Response:
     """Upload a file (base64, up to 4 MB) to attach to an e-mail reply on this
@@ -30,7 +36,11 @@ def upload_attachment(caller: Caller, ticket_id: str, body: attachments.Upload) 
     )
 
 
-@area.route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}", answer=answers.FileBytes)
+@area.route(
+    "/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}",
+    answer=answers.FileBytes,
+    scope=Scope.TICKETS_READ,
+)
 def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A message's file as bytes for a preview (``index``: 0, 1… or ``original``;
     send ``Accept: application/octet-stream``); 413 beyond 4 MB: ask for its link."""
@@ -43,7 +53,11 @@ def attachment_bytes(caller: Caller, ticket_id: str, message_id: str, index: str
     return Response(body=content, status_code=200, headers=headers)
 
 
-@area.route("/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}/link", answer=answers.FileLink)
+@area.route(
+    "/api/tickets/{ticket_id}/messages/{message_id}/attachments/{index}/link",
+    answer=answers.FileLink,
+    scope=Scope.TICKETS_READ,
+)
 def attachment_link(caller: Caller, ticket_id: str, message_id: str, index: str) -> Response:
     """A download address for a message's file, valid for 5 minutes."""
     link = download_link(

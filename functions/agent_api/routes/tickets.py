@@ -10,6 +10,7 @@ from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
 from helpdesk.access import Role
+from helpdesk.api_keys import Scope
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.rules.running import bulk_with_rules, change_with_rules
 from helpdesk.search.finding import Sort, find_tickets
@@ -20,6 +21,7 @@ from helpdesk.tickets.lookup import queue_page, visible_thread, visible_ticket
 from helpdesk.tickets.macros import apply_macro, get_macro
 from helpdesk.tickets.merge import merge_tickets
 from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.verification import CheckRequest, IdentityCheck, current_check, send_code
 
 area = Area("tickets")
 
@@ -45,7 +47,7 @@ class TicketListParams(BaseModel):
         return value
 
 
-@area.route("/api/tickets", answer=answers.TicketPage, query=TicketListParams)
+@area.route("/api/tickets", answer=answers.TicketPage, query=TicketListParams, scope=Scope.TICKETS_READ)
 def tickets(caller: Caller, query: TicketListParams) -> Response:
     """A queue view, newest activity first, limited to the tickets the caller may see."""
     page = queue_page(
@@ -70,7 +72,7 @@ class SearchParams(BaseModel):
     page: Annotated[int, Field(ge=1, le=40)] = 1
 
 
-@area.route("/api/search", answer=answers.SearchPage, query=SearchParams)
+@area.route("/api/search", answer=answers.SearchPage, query=SearchParams, scope=Scope.TICKETS_READ)
 def search(caller: Caller, query: SearchParams) -> Response:
     """Tickets by what was written in them (every message, subject, contact,
     tags, fields, file names), by number, address or phone, with filters
@@ -89,7 +91,9 @@ def search(caller: Caller, query: SearchParams) -> Response:
     )
 
 
-@area.route("/api/tickets/bulk", methods=("POST",), answer=answers.BulkOutcomes, body=BulkChange)
+@area.route(
+    "/api/tickets/bulk", methods=("POST",), answer=answers.BulkOutcomes, body=BulkChange, scope=Scope.TICKETS_WRITE
+)
 def bulk(caller: Caller, body: BulkChange) -> Response:
     """The same changes on up to 100 tickets; each ticket says how it went."""
     return json_answer(
@@ -97,7 +101,7 @@ def bulk(caller: Caller, body: BulkChange) -> Response:
     )
 
 
-@area.route("/api/tickets/{ticket_id}", answer=TicketThread)
+@area.route("/api/tickets/{ticket_id}", answer=TicketThread, scope=Scope.TICKETS_READ)
 def ticket(caller: Caller, ticket_id: str) -> Response:
     return json_answer(visible_thread(connections.store(), caller.viewer, ticket_id))
 
@@ -112,14 +116,21 @@ class TicketUpdate(TicketChanges):
         return TicketChanges.model_validate(self.model_dump(exclude={"version"}, exclude_unset=True))
 
 
-@area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate)
+@area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate, scope=Scope.TICKETS_WRITE)
 def change_ticket(caller: Caller, ticket_id: str, body: TicketUpdate) -> Response:
     return json_answer(
         change_with_rules(connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer)
     )
 
 
-@area.route("/api/tickets/{ticket_id}/replies", methods=("POST",), answer=Message, status=202, body=ReplyDraft)
+@area.route(
+    "/api/tickets/{ticket_id}/replies",
+    methods=("POST",),
+    answer=Message,
+    status=202,
+    body=ReplyDraft,
+    scope=Scope.TICKETS_WRITE,
+)
 def reply(caller: Caller, ticket_id: str, body: ReplyDraft) -> Response:
     """A public reply on the ticket's channel: stored at once, sent by the
     outbound function (202: its delivery status follows on the message)."""
@@ -131,7 +142,14 @@ def reply(caller: Caller, ticket_id: str, body: ReplyDraft) -> Response:
     return json_answer(message, status=202)
 
 
-@area.route("/api/tickets/{ticket_id}/notes", methods=("POST",), answer=Message, status=201, body=NoteDraft)
+@area.route(
+    "/api/tickets/{ticket_id}/notes",
+    methods=("POST",),
+    answer=Message,
+    status=201,
+    body=NoteDraft,
+    scope=Scope.TICKETS_WRITE,
+)
 def note(caller: Caller, ticket_id: str, body: NoteDraft) -> Response:
     """An internal note: agents only, never sent; mentions name agents."""
     return json_answer(add_note(connections.store(), ticket_id, body, caller.actor, caller.viewer), status=201)
@@ -143,7 +161,9 @@ class MergeRequest(BaseModel):
     source_id: Annotated[str, Field(min_length=1, max_length=64)]
 
 
-@area.route("/api/tickets/{ticket_id}/merge", methods=("POST",), answer=Ticket, body=MergeRequest)
+@area.route(
+    "/api/tickets/{ticket_id}/merge", methods=("POST",), answer=Ticket, body=MergeRequest, scope=Scope.TICKETS_WRITE
+)
 def merge_ticket(caller: Caller, ticket_id: str, body: MergeRequest) -> Response:
     """Merge another ticket of the same contact (``source_id``) into this one;
     the other is closed as merged. Both must be within the caller's reach."""
@@ -152,7 +172,12 @@ def merge_ticket(caller: Caller, ticket_id: str, body: MergeRequest) -> Response
     return json_answer(merge_tickets(connections.store(), ticket_id, body.source_id, caller.actor))
 
 
-@area.route("/api/tickets/{ticket_id}/macros/{macro_id}", methods=("POST",), answer=answers.MacroApplied)
+@area.route(
+    "/api/tickets/{ticket_id}/macros/{macro_id}",
+    methods=("POST",),
+    answer=answers.MacroApplied,
+    scope=Scope.TICKETS_WRITE,
+)
 def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
     """Apply a macro to a ticket: its changes, then its reply with placeholders filled."""
     macro = get_macro(connections.store(), macro_id)
@@ -163,11 +188,35 @@ def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
     return json_answer(answers.MacroApplied(ticket=ticket, reply=reply))
 
 
+@area.route("/api/tickets/{ticket_id}/identity-check", answer=answers.IdentityCheckState, scope=Scope.TICKETS_READ)
+def identity_check(caller: Caller, ticket_id: str) -> Response:
+    """The ticket's latest identity check (null before the first): where the
+    code went, whether the customer answered it, never the code."""
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    return json_answer(answers.IdentityCheckState(check=current_check(connections.store(), ticket_id)))
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/identity-check",
+    methods=("POST",),
+    answer=IdentityCheck,
+    body=CheckRequest,
+    scope=Scope.TICKETS_WRITE,
+)
+def send_identity_code(caller: Caller, ticket_id: str, body: CheckRequest) -> Response:
+    """Send a one-time code to the contact's known e-mail address or WhatsApp
+    number (``via``); the customer types it in the conversation."""
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    check = send_code(connections.store(), connections.outbound_queue(), ticket_id, body, caller.actor, mail_settings())
+    return json_answer(check, status=201)
+
+
 @area.route(
     "/api/tickets/{ticket_id}/breaches/{breach_id}/acknowledge",
     methods=("POST",),
     role=Role.SUPERVISOR,
     answer=answers.Acknowledged,
+    scope=Scope.TICKETS_WRITE,  # supervisors only: a key is refused
 )
 def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Response:
     """A supervisor is on an escalated ticket: its escalation stops waiting

@@ -21,6 +21,8 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``config``      | the SLA setup, named settings (some versioned), macros              |
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
+| ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 
 Why mixins rather than a facade over repositories: the domain calls 67
@@ -43,6 +45,7 @@ the domain chose (e.g. the statuses of waiting tickets).
 # What counts toward an agent's load is the domain's rule (helpdesk.models);
 # named here too for the callers that import it from here.
 from helpdesk.models import LOAD_STATUSES
+from helpdesk.store.api_keys import ApiKeys
 from helpdesk.store.audit import AuditLog
 from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
@@ -69,11 +72,24 @@ from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
+from helpdesk.store.verification import IdentityChecks
 from helpdesk.store.webhooks import Webhooks
 
 
 class HelpdeskStore(
-    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, Webhooks
+    Tickets,
+    Messages,
+    Queues,
+    Contacts,
+    Team,
+    SlaRecords,
+    Inbox,
+    Configuration,
+    SearchIndex,
+    AuditLog,
+    ApiKeys,
+    IdentityChecks,
+    Webhooks,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

@@ -219,6 +219,26 @@ class MacroItem(HelpdeskItem, discriminator="macro"):
     value = JSONAttribute()
 
 
+class ApiKeyItem(HelpdeskItem, discriminator="api_key"):
+    """An API key's record (``helpdesk.api_keys.ApiKey`` as JSON) and the SHA-256
+    of its secret; never the key itself. ``last_used_at`` is its own attribute so
+    that recording a use is one conditional update."""
+
+    value = JSONAttribute()
+    secret_hash = UnicodeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)
+
+
+class IdentityCheckItem(HelpdeskItem, discriminator="identity_check"):
+    """A ticket's latest identity check (``helpdesk.verification.IdentityCheck``
+    as JSON) and the salted hash of its code; never the code. ``revision`` is
+    the check's version, the condition of its next write."""
+
+    value = JSONAttribute()
+    code_hash = UnicodeAttribute()
+    revision = NumberAttribute()
+
+
 class WebhookEndpointItem(HelpdeskItem, discriminator="webhook_endpoint"):
     value = JSONAttribute()
 
@@ -309,5 +329,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
+    ApiKeyItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
 )  # fmt: skip

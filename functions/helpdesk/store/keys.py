@@ -32,6 +32,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
+| API key              | ``APIKEY#<id>``             | ``META``              |
+| identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | search posting       | ``IX#<term>#<yyyy-mm>``     | ``<ticket id>``       |
 | search document      | ``IXDOC#<ticket id>``       | ``IXDOC``             |
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
@@ -215,6 +217,7 @@ AGENT_PREFIX = "AGENT#"
 AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, by name
 GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
 MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
+API_KEY_DIRECTORY = "DIRECTORY#apikey"  # the API keys, by id (creation order)
 WEBHOOK_DIRECTORY = "DIRECTORY#webhook"  # the outgoing webhook endpoints
 
 
@@ -281,6 +284,14 @@ SLA_SETUP_KEY = config_key("sla")
 
 def macro_key(macro_id: str) -> Key:
     return f"MACRO#{macro_id}", META
+
+
+def api_key_key(key_id: str) -> Key:
+    return f"APIKEY#{key_id}", META
+
+
+def identity_check_key(ticket_id: str) -> Key:
+    return f"IDCHECK#{ticket_id}", META
 
 
 # outgoing webhooks: endpoints, their recent attempts, events already fanned out
