@@ -180,6 +180,27 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "El cuerpo JSON está anidado demasiado profundo.",
         "The JSON body is nested too deeply.",
     ),
+    "error.webhook_url_not_allowed": (
+        400,
+        "La dirección del webhook debe empezar con https:// y no llevar usuario ni contraseña.",
+        "The webhook URL must start with https:// and carry no user name or password.",
+    ),
+    "error.webhook_private_address": (
+        400,
+        "La dirección del webhook apunta a una red privada o interna: usa una dirección pública.",
+        "The webhook URL points to a private or internal network: use a public address.",
+    ),
+    "error.webhook_host_not_found": (
+        400,
+        "No encontramos el servidor de esa dirección (el nombre no resuelve).",
+        "The server of that URL was not found (the name does not resolve).",
+    ),
+    "error.webhook_not_found": (404, "No encontramos ese webhook.", "That webhook was not found."),
+    "error.webhook_limit_reached": (
+        409,
+        "Ya hay el máximo de webhooks: borra uno antes de agregar otro.",
+        "The most webhooks are already registered: delete one before adding another.",
+    ),
     "error.throttled": (
         429,
         "Demasiadas solicitudes: espera unos segundos e inténtalo de nuevo.",

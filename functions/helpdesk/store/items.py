@@ -239,6 +239,18 @@ class IdentityCheckItem(HelpdeskItem, discriminator="identity_check"):
     revision = NumberAttribute()
 
 
+class WebhookEndpointItem(HelpdeskItem, discriminator="webhook_endpoint"):
+    value = JSONAttribute()
+
+
+class WebhookAttemptItem(HelpdeskItem, discriminator="webhook_attempt"):
+    value = JSONAttribute()
+
+
+class WebhookEventItem(HelpdeskItem, discriminator="webhook_event"):
+    pass
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
@@ -317,5 +329,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    ApiKeyItem, IdentityCheckItem,
+    ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
 )  # fmt: skip

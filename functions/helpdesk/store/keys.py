@@ -25,6 +25,9 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | agent online         | ``AGENT#<id>``              | ``ONLINE``            |
 | group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
 | macro                | ``MACRO#<id>``              | ``META``              |
+| webhook endpoint     | ``WEBHOOK#<id>``            | ``META``              |
+| webhook attempt (TTL)| ``WEBHOOK#<id>``            | ``ATTEMPT#<at>#<id>`` |
+| webhook event (TTL)  | ``WHEVENT#<event id>``      | ``WHEVENT``           |
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
@@ -215,6 +218,7 @@ AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, b
 GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
 MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
 API_KEY_DIRECTORY = "DIRECTORY#apikey"  # the API keys, by id (creation order)
+WEBHOOK_DIRECTORY = "DIRECTORY#webhook"  # the outgoing webhook endpoints
 
 
 def directory_sk(name: str, item_id: str) -> str:
@@ -288,6 +292,27 @@ def api_key_key(key_id: str) -> Key:
 
 def identity_check_key(ticket_id: str) -> Key:
     return f"IDCHECK#{ticket_id}", META
+
+
+# outgoing webhooks: endpoints, their recent attempts, events already fanned out
+
+ATTEMPT_PREFIX = "ATTEMPT#"
+
+
+def webhook_pk(endpoint_id: str) -> str:
+    return f"WEBHOOK#{endpoint_id}"
+
+
+def webhook_key(endpoint_id: str) -> Key:
+    return webhook_pk(endpoint_id), META
+
+
+def webhook_attempt_key(endpoint_id: str, at: datetime, attempt_id: str) -> Key:
+    return webhook_pk(endpoint_id), f"{ATTEMPT_PREFIX}{_by_time(at, attempt_id)}"
+
+
+def webhook_event_key(event_id: str) -> Key:
+    return f"WHEVENT#{event_id}", "WHEVENT"
 
 
 def checkpoint_key(name: str) -> Key:
