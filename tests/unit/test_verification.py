@@ -94,6 +94,9 @@ def test_every_item_class_is_bound_to_the_table() -> None:
     from helpdesk.store.items import ITEM_CLASSES, HelpdeskItem
 
     def subclasses(cls: type) -> set[type]:
-        return {cls} | {s for sub in cls.__subclasses__() for s in subclasses(sub)}
+        found: set[type] = {cls}
+        for sub in cls.__subclasses__():
+            found |= subclasses(sub)
+        return found
 
     assert subclasses(HelpdeskItem) <= set(ITEM_CLASSES)
