@@ -95,7 +95,8 @@ def test_every_item_class_is_bound_to_the_table() -> None:
 
     def subclasses(cls: type) -> set[type]:
         found: set[type] = {cls}
-        for sub in cls.__subclasses__():
+        direct: list[type] = type.__subclasses__(cls)
+        for sub in direct:
             found |= subclasses(sub)
         return found
 
