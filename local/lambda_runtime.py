@@ -305,8 +305,27 @@ def stream_subscriptions(stack: ProvisionedStack) -> list[StreamSubscription]:
     ]
 
 
+_HANDLED: dict[str, dict[str, int]] = {}  # stream → consumer → the last sequence number it is done with
+_HANDLED_LOCK = threading.Lock()
+
+
+def _consumer_reads(stream_arn: str, consumer: str) -> None:
+    """A consumer of the stream starts: nothing is forgotten before it read it."""
+    with _HANDLED_LOCK:
+        _HANDLED.setdefault(stream_arn, {})[consumer] = -1
+
+
+def _done_through(stream_arn: str, consumer: str, through: int) -> int:
+    """``consumer`` is done with records up to ``through``: up to where every
+    consumer of the stream is (what may be forgotten)."""
+    with _HANDLED_LOCK:
+        marks = _HANDLED.setdefault(stream_arn, {})
+        marks[consumer] = through
+        return min(marks.values())
+
+
 def forget_stream_records(stream_arn: str, through: int) -> None:
-    """Drop a stream's records up to sequence number ``through`` once its one
+    """Drop a stream's records up to sequence number ``through`` once every
     consumer has them (DynamoDB keeps 24 hours; moto kept every record for ever,
     in memory, in every saved state and in every transaction's copy). Sequence
     numbers and iterators stay as they were: the shard just starts later."""
@@ -341,6 +360,7 @@ class StreamWorker(_BackgroundWorker):
             "LatestStreamArn"
         ]
         self._iterators: dict[str, str | None] = {}  # shard → where to read next (None: the shard ended)
+        _consumer_reads(self.stream_arn, subscription.function)
         self._lock = threading.Lock()
         self._nudged = threading.Event()
 
@@ -383,7 +403,10 @@ class StreamWorker(_BackgroundWorker):
                     continue  # the same batch again next time
                 self._iterators[shard_id] = answer.get("NextShardIterator")
                 if records:
-                    forget_stream_records(self.stream_arn, int(records[-1]["dynamodb"]["SequenceNumber"]))
+                    done = int(records[-1]["dynamodb"]["SequenceNumber"])
+                    forget_stream_records(
+                        self.stream_arn, _done_through(self.stream_arn, self.subscription.function, done)
+                    )
                 handled += len(records)
             return handled
 

@@ -301,6 +301,13 @@ export const api = {
   saveWhatsappTemplates: (catalog) => request('PUT', '/api/whatsapp-templates', catalog),
   deadLetters: () => request('GET', '/api/dead-letters'),
   redrive: (queue) => request('POST', `/api/dead-letters/${encodeURIComponent(queue)}/redrive`),
+  // outgoing webhooks: a generated secret comes back once, in addWebhook's answer
+  webhooks: () => request('GET', '/api/webhooks'),
+  addWebhook: (endpoint) => request('POST', '/api/webhooks', endpoint),
+  changeWebhook: (id, changes) => request('PATCH', `/api/webhooks/${encodeURIComponent(id)}`, changes),
+  deleteWebhook: (id) => request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`),
+  pingWebhook: (id) => request('POST', `/api/webhooks/${encodeURIComponent(id)}/ping`),
+  webhookDeliveries: (id) => request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`),
   setAside: (month) => request('GET', `/api/set-aside?${new URLSearchParams({ month })}`),
   setAsideMail: (id, receivedAt) =>
     request('GET', `/api/set-aside/${encodeURIComponent(id)}?${new URLSearchParams({ received_at: receivedAt })}`),
@@ -308,6 +315,9 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  identityCheck: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/identity-check`),
+  // a one-time code to the contact's known e-mail address or WhatsApp number (via: 'email' | 'whatsapp')
+  sendIdentityCode: (id, via) => request('POST', `/api/tickets/${encodeURIComponent(id)}/identity-check`, { via }),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   search: (q, sort = 'relevance', page = 1) => request('GET', `/api/search?${new URLSearchParams({ q, sort, page })}`),

@@ -65,6 +65,21 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
+    "error.identity_no_address": (
+        422,
+        "El contacto no tiene una dirección conocida de ese tipo para enviarle el código.",
+        "The contact has no known address of that kind to send the code to.",
+    ),
+    "error.identity_too_many_codes": (
+        429,
+        "Ya se enviaron 3 códigos en la última hora para este ticket: espera antes de enviar otro.",
+        "3 codes were sent for this ticket in the last hour: wait before sending another.",
+    ),
+    "error.identity_not_verified": (
+        409,
+        "Esta macro necesita que el cliente verifique su identidad primero: envíale un código.",
+        "This macro needs the customer to verify their identity first: send them a code.",
+    ),
     "error.rule_not_found": (404, "No encontramos esa regla.", "That rule was not found."),
     "error.stale_setting": (
         409,
@@ -164,6 +179,27 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         400,
         "El cuerpo JSON está anidado demasiado profundo.",
         "The JSON body is nested too deeply.",
+    ),
+    "error.webhook_url_not_allowed": (
+        400,
+        "La dirección del webhook debe empezar con https:// y no llevar usuario ni contraseña.",
+        "The webhook URL must start with https:// and carry no user name or password.",
+    ),
+    "error.webhook_private_address": (
+        400,
+        "La dirección del webhook apunta a una red privada o interna: usa una dirección pública.",
+        "The webhook URL points to a private or internal network: use a public address.",
+    ),
+    "error.webhook_host_not_found": (
+        400,
+        "No encontramos el servidor de esa dirección (el nombre no resuelve).",
+        "The server of that URL was not found (the name does not resolve).",
+    ),
+    "error.webhook_not_found": (404, "No encontramos ese webhook.", "That webhook was not found."),
+    "error.webhook_limit_reached": (
+        409,
+        "Ya hay el máximo de webhooks: borra uno antes de agregar otro.",
+        "The most webhooks are already registered: delete one before adding another.",
     ),
     "error.throttled": (
         429,

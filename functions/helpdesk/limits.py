@@ -79,3 +79,20 @@ class SearchBudget:
 
 
 SEARCH = SearchBudget()
+
+
+@dataclass(frozen=True)
+class WebhookLimits:
+    """Outgoing webhooks: how many endpoints, how long a receiver may take to
+    answer, how much of each endpoint's delivery log is kept and for how long,
+    and how long an event id is remembered so it is fanned out once."""
+
+    endpoints: int = 20
+    timeout_seconds: float = 5.0
+    log_entries: int = 50
+    log_days: int = 7
+    event_memory_days: int = 2
+    longest_backoff_seconds: int = 3600
+
+
+WEBHOOKS = WebhookLimits()

@@ -33,6 +33,7 @@ from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore
 from local.embedded_aws import EmbeddedAWS
 from local.lambda_runtime import StreamWorker, stream_subscriptions
+from local.provision import ProvisionedStack
 from local.seed import DEMO_PASSWORD, seed
 from local.stack import deploy, session_for, sign_in
 from local.web import console_server
@@ -214,6 +215,7 @@ class Api:
     pool_id: str
     client_id: str
     stream: StreamWorker | None = None  # the table's stream → the search indexer, as Lambda's mapping
+    stack: ProvisionedStack | None = None  # what the template created (its queues, for their workers)
 
     def index(self) -> None:
         """Hand what the table's stream holds to the search indexer (the local
@@ -268,9 +270,16 @@ def api() -> Iterator[Api]:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        (indexer,) = stream_subscriptions(deployment.stack)
+        indexer = next(s for s in stream_subscriptions(deployment.stack) if s.function == "SearchIndexerFunction")
         stream = StreamWorker(session, indexer)
-        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id, stream)
+        yield Api(
+            f"http://127.0.0.1:{port}",
+            session,
+            deployment.user_pool_id,
+            deployment.user_pool_client_id,
+            stream,
+            deployment.stack,
+        )
     finally:
         if web is not None:
             web.shutdown()

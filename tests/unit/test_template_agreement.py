@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
+from helpdesk.limits import WEBHOOKS
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
     AuthSettings,
@@ -19,6 +20,8 @@ from helpdesk.settings import (
     NoticeSettings,
     OutboundSettings,
     StoreSettings,
+    WebhookQueueSettings,
+    WebhookSettings,
     WhatsAppSenderSettings,
     WhatsAppSettings,
 )
@@ -36,6 +39,7 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
     "sla_checker": (StoreSettings, EscalationSettings, EventSettings, MailSettings, OutboundSettings),
     "escalation": (StoreSettings, NoticeSettings),
+    "outgoing_webhooks": (StoreSettings, WebhookQueueSettings, WebhookSettings),
 }
 
 
@@ -82,7 +86,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
-                                     "sla_checker.app.handler", "escalation.app.handler"])  # fmt: skip
+                                     "sla_checker.app.handler", "escalation.app.handler",
+                                     "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
@@ -150,6 +155,24 @@ def test_outbound_gives_up_when_the_queue_does(template: dict[str, Any]) -> None
     function = template["Resources"]["OutboundFunction"]["Properties"]
     attempts = int(function["Environment"]["Variables"]["OUTBOUND_MAX_ATTEMPTS"])
     assert attempts == queue["RedrivePolicy"]["maxReceiveCount"]
+
+
+def test_the_webhook_sender_gives_up_when_the_queue_does(template: dict[str, Any]) -> None:
+    queue = template["Resources"]["WebhookDeliveryQueue"]["Properties"]
+    function = template["Resources"]["WebhookSenderFunction"]["Properties"]
+    attempts = int(function["Environment"]["Variables"]["WEBHOOK_MAX_ATTEMPTS"])
+    assert attempts == queue["RedrivePolicy"]["maxReceiveCount"] == WebhookSettings().max_attempts
+    # a try (a batch of deliveries, each bounded by the timeout) ends well before the message comes back
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]
+    assert function["Timeout"] > 5 * WEBHOOKS.timeout_seconds
+
+
+def test_only_the_local_stack_allows_loopback_webhooks(template: dict[str, Any]) -> None:
+    from local.stack import webhook_parameters
+
+    assert template["Parameters"]["WebhookLoopbackAllowed"]["Default"] == "false"
+    assert WebhookSettings.model_fields["allow_loopback"].default is False
+    assert webhook_parameters()["WebhookLoopbackAllowed"] == "true"
 
 
 def test_state_machines_are_the_asl_files_and_read_what_the_checker_gives_them(template: dict[str, Any]) -> None:

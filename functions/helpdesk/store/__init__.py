@@ -22,6 +22,8 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
+| ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 
 Why mixins rather than a facade over repositories: the domain calls 67
@@ -72,6 +74,8 @@ from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
+from helpdesk.store.verification import IdentityChecks
+from helpdesk.store.webhooks import Webhooks
 
 
 class HelpdeskStore(
@@ -86,6 +90,8 @@ class HelpdeskStore(
     SearchIndex,
     AuditLog,
     ApiKeys,
+    IdentityChecks,
+    Webhooks,
     RuleTimers,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""

@@ -229,6 +229,28 @@ class ApiKeyItem(HelpdeskItem, discriminator="api_key"):
     last_used_at = UTCDateTimeAttribute(null=True)
 
 
+class IdentityCheckItem(HelpdeskItem, discriminator="identity_check"):
+    """A ticket's latest identity check (``helpdesk.verification.IdentityCheck``
+    as JSON) and the salted hash of its code; never the code. ``revision`` is
+    the check's version, the condition of its next write."""
+
+    value = JSONAttribute()
+    code_hash = UnicodeAttribute()
+    revision = NumberAttribute()
+
+
+class WebhookEndpointItem(HelpdeskItem, discriminator="webhook_endpoint"):
+    value = JSONAttribute()
+
+
+class WebhookAttemptItem(HelpdeskItem, discriminator="webhook_attempt"):
+    value = JSONAttribute()
+
+
+class WebhookEventItem(HelpdeskItem, discriminator="webhook_event"):
+    pass
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 
@@ -330,6 +352,6 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    ApiKeyItem,
+    ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
 )  # fmt: skip

@@ -25,11 +25,15 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | agent online         | ``AGENT#<id>``              | ``ONLINE``            |
 | group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
 | macro                | ``MACRO#<id>``              | ``META``              |
+| webhook endpoint     | ``WEBHOOK#<id>``            | ``META``              |
+| webhook attempt (TTL)| ``WEBHOOK#<id>``            | ``ATTEMPT#<at>#<id>`` |
+| webhook event (TTL)  | ``WHEVENT#<event id>``      | ``WHEVENT``           |
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
+| identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
 | rule moment          | ``TICKET#<id>``             | ``RULEMOMENT#<state>`` |
@@ -217,6 +221,7 @@ AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, b
 GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
 MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
 API_KEY_DIRECTORY = "DIRECTORY#apikey"  # the API keys, by id (creation order)
+WEBHOOK_DIRECTORY = "DIRECTORY#webhook"  # the outgoing webhook endpoints
 
 
 def directory_sk(name: str, item_id: str) -> str:
@@ -286,6 +291,31 @@ def macro_key(macro_id: str) -> Key:
 
 def api_key_key(key_id: str) -> Key:
     return f"APIKEY#{key_id}", META
+
+
+def identity_check_key(ticket_id: str) -> Key:
+    return f"IDCHECK#{ticket_id}", META
+
+
+# outgoing webhooks: endpoints, their recent attempts, events already fanned out
+
+ATTEMPT_PREFIX = "ATTEMPT#"
+
+
+def webhook_pk(endpoint_id: str) -> str:
+    return f"WEBHOOK#{endpoint_id}"
+
+
+def webhook_key(endpoint_id: str) -> Key:
+    return webhook_pk(endpoint_id), META
+
+
+def webhook_attempt_key(endpoint_id: str, at: datetime, attempt_id: str) -> Key:
+    return webhook_pk(endpoint_id), f"{ATTEMPT_PREFIX}{_by_time(at, attempt_id)}"
+
+
+def webhook_event_key(event_id: str) -> Key:
+    return f"WHEVENT#{event_id}", "WHEVENT"
 
 
 def rule_due_bucket(moment: datetime) -> str:
