@@ -2,10 +2,12 @@
 (like the sign-in policy): read by every intake, replaced as a whole with an
 audit entry.
 
-A rule listens to one event, tests its conditions (all of them, or any) and,
-when they hold, takes its actions in order. What a rule may test and do is
-typed here, so a rule that would not make sense is refused when saved, not
-when a customer writes.
+A rule listens to one event (or, time-based, to a number of hours after a
+moment: ``timed.py``), tests its conditions (all of them, or any) and, when
+they hold, takes its actions in order: field changes, and notifications and
+replies (``sending.py``). What a rule may test and do is typed here, so a
+rule that would not make sense is refused when saved, not when a customer
+writes.
 """
 
 from datetime import datetime
@@ -212,10 +214,6 @@ class Rule(BaseModel):
         if self.business_hours and not self.event.timed:
             raise ValueError("business_hours is for time-based events")
         return self
-
-    @property
-    def sends(self) -> bool:
-        return any(action.kind in SIDE_EFFECTS for action in self.actions)
 
 
 class RuleSet(BaseModel):
