@@ -2,11 +2,13 @@
 the agent's (or the group's) notifications with the rule named in the history;
 a reply is queued on the ticket's channel under the rule's name; on WhatsApp
 outside the 24-hour window it goes only as an approved template, or is not
-sent and the history says why; "test this rule" sends nothing."""
+sent and the history says why; "within business hours" reads the calendar the
+ticket's SLA counts on; "test this rule" sends nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.channels.whatsapp.templates import ApprovedTemplate, TemplateCatalog, save_template_catalog
@@ -27,14 +29,18 @@ from helpdesk.rules.running import change_with_rules
 from helpdesk.rules.sending import Outbox
 from helpdesk.rules.trial import try_rule
 from helpdesk.settings import MailSettings
+from helpdesk.sla.calendars import BusinessCalendar, weekdays
+from helpdesk.sla.policies import SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges
+from helpdesk.tickets.macros import Macro, save_macro
 from tests.conftest import inbound
 
 ADMIN = Actor(kind=ActorKind.AGENT, id="admin-1", name="Adriana")
 MAIL = MailSettings.model_validate(
     {"SUPPORT_ADDRESS": "soporte@atiende.example", "RAW_MAIL_BUCKET": "raw", "ATTACHMENTS_BUCKET": "files"}
 )
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday, 09:00 in Guatemala
 PENDING = Condition(field=ConditionField.STATUS, operator=Operator.IS, values=("pending",))
 
 
@@ -200,3 +206,47 @@ def test_trying_a_rule_that_sends_sends_nothing(desk: HelpdeskStore, queue: Queu
     assert desk.notifications_of("sofia") == []
     assert desk.get_ticket(result.ticket.id) == before
     assert queue.requests == []
+
+
+def test_a_macros_reply_is_sent_and_a_missing_macro_is_noted(desk: HelpdeskStore, queue: Queue) -> None:
+    # Given a macro and a rule replying with it, and a second rule naming a macro removed since
+    save_macro(desk, Macro(id="recibido", name="Recibido", reply="Hola {{contact.first_name}}, lo revisamos."), ADMIN)
+    with_macro = Rule(id="con-macro", name="Con macro", event=RuleEvent.TICKET_CREATED,
+                      actions=(Action(kind=ActionKind.SEND_REPLY, macro_id="recibido"),))  # fmt: skip
+    gone = Rule(id="sin-macro", name="Sin macro", event=RuleEvent.TICKET_CREATED,
+                actions=(Action(kind=ActionKind.SEND_REPLY, macro_id="borrada"),))  # fmt: skip
+    save_rules(desk, RuleSet(rules=(with_macro, gone)), ADMIN, datetime.now(UTC))
+
+    # When a customer writes
+    result = ingest(inbound(text="Hola"), desk, lambda: Outbox(queue, MAIL))
+
+    # Then the macro's reply goes, and the other rule's history says it had nothing to send
+    assert rule_messages(desk, result.ticket.id) == ["Hola María, lo revisamos."]
+    assert history(desk, result.ticket.id) == [
+        ("Con macro", "rule_reply", "recibido"),
+        ("Sin macro", "rule_reply_skipped", "macro_without_reply"),
+    ]
+
+
+def test_within_business_hours_uses_the_calendar_the_tickets_sla_would_count_on(desk: HelpdeskStore) -> None:
+    # Given office hours in Guatemala as the SLA's calendar and a rule tagging what arrives outside them
+    office = BusinessCalendar(id="gt", time_zone="America/Guatemala", blocks=weekdays(time(8), time(17)))
+    policy = SlaPolicy(id="general", name="General", calendar_id="gt",
+                       targets=(SlaTarget(metric="first_response", minutes=8 * 60),))  # fmt: skip
+    desk.put_sla_setup_document(SlaSetup(calendars=(office,), policies=(policy,)).model_dump(mode="json"), NOW)
+    after_hours = Condition(field=ConditionField.WITHIN_BUSINESS_HOURS, operator=Operator.IS, values=("false",))
+    tag = Rule(id="fuera", name="Fuera de horario", event=RuleEvent.TICKET_CREATED, conditions=(after_hours,),
+               actions=(Action(kind=ActionKind.ADD_TAGS, values=("fuera-de-horario",)),))  # fmt: skip
+    save_rules(desk, RuleSet(rules=(tag,)), ADMIN, NOW)
+
+    # When one customer writes on Saturday and another on Monday morning (Guatemala time)
+    tickets = []
+    for moment, sender in ((datetime(2026, 12, 12, 16, 0, tzinfo=UTC), "50255500001"), (NOW, "50255500002")):
+        with time_machine.travel(moment, tick=False):
+            tickets.append(ingest(inbound(sender=sender, text="Hola", sent_at=moment), desk).ticket.id)
+
+    # Then only Saturday's ticket is tagged
+    tags = [saved.tags for saved in desk.get_tickets(tickets)]
+    assert sorted(tags) == [(), ("fuera-de-horario",)]
+    saturday = desk.get_ticket(tickets[0])
+    assert saturday is not None and saturday.tags == ("fuera-de-horario",)
