@@ -75,7 +75,12 @@ def caller_of(principal: Principal) -> Caller:
     if agent is not None and not agent.active:
         raise Unauthenticated("deactivated agent")
     role = Role(agent.role) if agent else Role(principal.role)
-    viewer = Viewer(agent_id=principal.agent_id, role=role, group_ids=agent.group_ids if agent else ())
+    viewer = Viewer(
+        agent_id=principal.agent_id,
+        role=role,
+        group_ids=agent.group_ids if agent else (),
+        quality=agent.quality if agent else False,
+    )
     return Caller(principal, viewer, agent.name if agent else "")
 
 

@@ -22,6 +22,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``quality``     | quality reviews: the queue, an agent's reviews, scores by month     |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -65,6 +66,7 @@ from helpdesk.store.keys import (
     ticket_key,
 )
 from helpdesk.store.messages import Messages
+from helpdesk.store.quality import QualityReviews, ReviewPlace
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
@@ -73,7 +75,8 @@ from helpdesk.store.tickets import Tickets
 
 
 class HelpdeskStore(
-    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys
+    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys,
+    QualityReviews,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -95,6 +98,7 @@ __all__ = [
     "IndexChange",
     "OpenConversationItem",
     "PointerItem",
+    "ReviewPlace",
     "TicketPage",
     "TicketQuery",
     "_ticket_item",
