@@ -14,12 +14,13 @@
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from helpdesk.models import Ticket, TicketStatus
 from helpdesk.observability import logger
 from helpdesk.quality.reviews import Reason, open_review
 from helpdesk.quality.scorecards import current_scorecard
-from helpdesk.store import HelpdeskStore
+from helpdesk.store import HelpdeskStore, ticket_from_image
 
 POOR_CSAT = 2  # a survey score at or under this opens a review
 _DONE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
@@ -52,6 +53,16 @@ def sample_change(store: HelpdeskStore, before: Ticket | None, after: Ticket, at
     opened = open_review(store, after, reason, scorecard, at) is not None
     logger.info("quality sampling", extra={"ticket_id": after.id, "reason": reason.value, "opened": opened})
     return opened
+
+
+def sample_stream_change(
+    store: HelpdeskStore, old_image: dict[str, Any] | None, new_image: dict[str, Any] | None, at: datetime
+) -> bool:
+    """``sample_change`` for one record of the table's stream (its two images)."""
+    after = ticket_from_image(new_image)
+    if after is None:
+        return False
+    return sample_change(store, ticket_from_image(old_image), after, at)
 
 
 def sample_poor_score(store: HelpdeskStore, ticket: Ticket, score: int, at: datetime) -> bool:

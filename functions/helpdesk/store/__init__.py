@@ -66,7 +66,7 @@ from helpdesk.store.keys import (
     ticket_key,
 )
 from helpdesk.store.messages import Messages
-from helpdesk.store.quality import QualityReviews, ReviewPlace
+from helpdesk.store.quality import QualityReviews, ReviewPlace, ticket_from_image
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
@@ -75,7 +75,17 @@ from helpdesk.store.tickets import Tickets
 
 
 class HelpdeskStore(
-    Tickets, Messages, Queues, Contacts, Team, SlaRecords, Inbox, Configuration, SearchIndex, AuditLog, ApiKeys,
+    Tickets,
+    Messages,
+    Queues,
+    Contacts,
+    Team,
+    SlaRecords,
+    Inbox,
+    Configuration,
+    SearchIndex,
+    AuditLog,
+    ApiKeys,
     QualityReviews,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
@@ -108,5 +118,6 @@ __all__ = [
     "flow_key",
     "open_sk",
     "thread_key",
+    "ticket_from_image",
     "ticket_key",
 ]
