@@ -305,8 +305,22 @@ def stream_subscriptions(stack: ProvisionedStack) -> list[StreamSubscription]:
     ]
 
 
+# Stream ARN → each of its consumers (a ``StreamWorker``) → the sequence number it
+# has read through: a record is dropped once every consumer of its stream has it.
+_read_through: dict[str, dict[int, int]] = {}
+_read_through_lock = threading.Lock()
+
+
+def read_through(stream_arn: str, consumer: int, sequence_number: int) -> int:
+    """Note how far ``consumer`` read ``stream_arn``; how far all its consumers have."""
+    with _read_through_lock:
+        consumers = _read_through.setdefault(stream_arn, {})
+        consumers[consumer] = max(consumers.get(consumer, 0), sequence_number)
+        return min(consumers.values())
+
+
 def forget_stream_records(stream_arn: str, through: int) -> None:
-    """Drop a stream's records up to sequence number ``through`` once its one
+    """Drop a stream's records up to sequence number ``through`` once every
     consumer has them (DynamoDB keeps 24 hours; moto kept every record for ever,
     in memory, in every saved state and in every transaction's copy). Sequence
     numbers and iterators stay as they were: the shard just starts later."""
@@ -341,6 +355,7 @@ class StreamWorker(_BackgroundWorker):
             "LatestStreamArn"
         ]
         self._iterators: dict[str, str | None] = {}  # shard → where to read next (None: the shard ended)
+        read_through(self.stream_arn, id(self), 0)  # a consumer from now on: nothing is dropped before it reads
         self._lock = threading.Lock()
         self._nudged = threading.Event()
 
@@ -383,7 +398,8 @@ class StreamWorker(_BackgroundWorker):
                     continue  # the same batch again next time
                 self._iterators[shard_id] = answer.get("NextShardIterator")
                 if records:
-                    forget_stream_records(self.stream_arn, int(records[-1]["dynamodb"]["SequenceNumber"]))
+                    last = int(records[-1]["dynamodb"]["SequenceNumber"])
+                    forget_stream_records(self.stream_arn, read_through(self.stream_arn, id(self), last))
                 handled += len(records)
             return handled
 

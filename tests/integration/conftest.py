@@ -214,6 +214,7 @@ class Api:
     pool_id: str
     client_id: str
     stream: StreamWorker | None = None  # the table's stream → the search indexer, as Lambda's mapping
+    sampler: StreamWorker | None = None  # the table's stream → the quality sampler
 
     def index(self) -> None:
         """Hand what the table's stream holds to the search indexer (the local
@@ -268,9 +269,11 @@ def api() -> Iterator[Api]:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        (indexer,) = stream_subscriptions(deployment.stack)
-        stream = StreamWorker(session, indexer)
-        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id, stream)
+        subscriptions = {s.function: s for s in stream_subscriptions(deployment.stack)}
+        stream = StreamWorker(session, subscriptions["SearchIndexerFunction"])
+        sampler = StreamWorker(session, subscriptions["QualitySamplerFunction"])
+        pool, client = deployment.user_pool_id, deployment.user_pool_client_id
+        yield Api(f"http://127.0.0.1:{port}", session, pool, client, stream, sampler)
     finally:
         if web is not None:
             web.shutdown()
