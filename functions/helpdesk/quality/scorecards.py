@@ -4,6 +4,7 @@ names the version its editor read (409 when someone saved in between), and a
 review keeps a copy of the scorecard it was opened on, so changing the criteria
 never changes an old review's total."""
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -104,7 +105,7 @@ def save_scorecard(store: HelpdeskStore, scorecard: Scorecard, actor: Actor) -> 
 Scores = dict[str, int | None]
 
 
-def check_scores(scorecard: Scorecard, scores: Scores) -> None:
+def check_scores(scorecard: Scorecard, scores: Mapping[str, int | None]) -> None:
     """Every criterion of the scorecard scored (0..4 or None for N/A), no other."""
     known = {criterion.id for criterion in scorecard.criteria}
     if set(scores) != known:
@@ -113,7 +114,7 @@ def check_scores(scorecard: Scorecard, scores: Scores) -> None:
         raise InvalidScores("out of range")
 
 
-def total(scorecard: Scorecard, scores: Scores) -> float | None:
+def total(scorecard: Scorecard, scores: Mapping[str, int | None]) -> float | None:
     """The weighted share of the top score, in percent (one decimal), over the
     criteria that apply; None when every criterion is N/A."""
     weights = {criterion.id: criterion.weight for criterion in scorecard.criteria}
