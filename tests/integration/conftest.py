@@ -221,6 +221,8 @@ class Api:
         stack does it in the background; tests say when)."""
         assert self.stream is not None, "no stream worker"
         self.stream.drain()
+        if self.sampler is not None:  # the stream's other reader: its records are dropped once both have them
+            self.sampler.drain()
 
     def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
         return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)

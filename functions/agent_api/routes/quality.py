@@ -14,6 +14,16 @@ from helpdesk.quality.scorecards import Scorecard, current_scorecard, save_score
 
 area = Area("quality")
 
+# The routes only holders of the quality right reach (an agent without it: 403).
+# Their least role is "agent": the right, not a role, decides (the views check it).
+COORDINATOR_ROUTES = {
+    ("/api/quality/queue", "GET"),
+    ("/api/quality/reviews", "POST"),
+    ("/api/quality/reviews/{ticket_id}/score", "PUT"),
+    ("/api/quality/reviews/{ticket_id}/reopen", "POST"),
+    ("/api/quality/scorecard", "PUT"),
+}
+
 
 class Reviews(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
