@@ -176,3 +176,23 @@ def test_the_sampler_gets_only_solved_or_reopened_tickets(record: dict[str, Any]
     patterns = tuple(json.loads(f["Pattern"]) for f in _stream_source()["FilterCriteria"]["Filters"])
     subscription = StreamSubscription("QualitySamplerFunction", "table", _sampler()["Handler"], 25, patterns)
     assert subscription.wants(record) is handed_over
+
+
+def test_the_document_names_each_quality_routes_errors_in_both_languages() -> None:
+    from agent_api.app import openapi_document
+    from agent_api.errors import MESSAGES
+
+    paths = openapi_document()["paths"]
+    score = paths["/api/quality/reviews/{ticket_id}/score"]["put"]["responses"]
+    assert {"400", "403", "404", "409"} <= set(score)
+    assert "error.review_scores_invalid" in score["400"]["x-atiende-message-keys"]
+    assert "error.api_key_refused" in score["403"]["x-atiende-message-keys"]
+    for path, operations in paths.items():
+        if not path.startswith("/api/quality") and path != "/api/me/reviews":
+            continue
+        for operation in operations.values():
+            named = [
+                key for answer in operation["responses"].values() for key in answer.get("x-atiende-message-keys", [])
+            ]
+            assert "error.forbidden" in named, path
+            assert all(MESSAGES[key][1] and MESSAGES[key][2] for key in named)
