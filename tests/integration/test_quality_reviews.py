@@ -153,3 +153,15 @@ def test_an_admin_grants_the_quality_right_and_the_demo_queue_has_a_picked_ticke
     finally:
         api.patch(f"/api/agents/{me['agent_id']}", admin, {"quality": False})
     assert api.get("/api/quality/queue", agent).status_code == 403
+
+
+def test_api_keys_reach_no_quality_route(api: Api) -> None:
+    admin = api.token(ADMIN_LOGIN)
+    body = {"name": "CRM calidad", "scopes": ["tickets:read", "tickets:write"]}
+    created = api.send("POST", "/api/api-keys", admin, body)
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    for method, path in (("GET", "/api/quality/queue"), ("GET", "/api/me/reviews"), ("PUT", "/api/quality/scorecard")):
+        refused = api.send(method, path, key, {})
+        assert refused.status_code == 403, path
+        assert refused.json()["error"]["message_key"] == "error.api_key_refused"
