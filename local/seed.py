@@ -160,6 +160,17 @@ MACROS = (
         add_tags=("envios",),
     ),
     Macro(id="urgente-facturacion", name="Urgente a Facturación", priority=Priority.URGENT, group_id="facturacion"),
+    Macro(
+        id="cambio-de-titular",
+        name="Cambio de titular de la cuenta",
+        reply=(
+            "Hola {{contact.first_name}}, gracias por confirmar tu identidad. Ya registramos el cambio de titular "
+            "de tu cuenta; te llegará una confirmación por correo.\n\n{{agent.name}}"
+        ),
+        status=TicketStatus.PENDING,
+        add_tags=("cuenta",),
+        requires_identity=True,
+    ),
 )
 WHATSAPP_TEMPLATES = TemplateCatalog(
     templates=(
@@ -174,6 +185,20 @@ WHATSAPP_TEMPLATES = TemplateCatalog(
             language="en",
             label="Follow-up on your request",
             body="Hi {{1}}, we are writing about your request #{{2}}. Can we help with anything else?",
+        ),
+        # What an identity check's code goes out in outside the 24-hour window
+        # (helpdesk.verification.CODE_TEMPLATE; Meta's authentication category).
+        ApprovedTemplate(
+            name="codigo_verificacion",
+            language="es",
+            label="Código de verificación",
+            body="Tu código de verificación es {{1}}. Vence en 10 minutos. No lo compartas con nadie.",
+        ),
+        ApprovedTemplate(
+            name="codigo_verificacion",
+            language="en",
+            label="Verification code",
+            body="Your verification code is {{1}}. It expires in 10 minutes. Do not share it.",
         ),
     )
 )

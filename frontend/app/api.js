@@ -308,6 +308,9 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  identityCheck: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/identity-check`),
+  // a one-time code to the contact's known e-mail address or WhatsApp number (via: 'email' | 'whatsapp')
+  sendIdentityCode: (id, via) => request('POST', `/api/tickets/${encodeURIComponent(id)}/identity-check`, { via }),
   applyMacro: (id, macro) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/macros/${encodeURIComponent(macro)}`),
   search: (q, sort = 'relevance', page = 1) => request('GET', `/api/search?${new URLSearchParams({ q, sort, page })}`),

@@ -10,6 +10,7 @@ from helpdesk.models import Agent, AuditEntry, Contact, Group, Message, Notifica
 from helpdesk.team.sign_in import PasswordPolicy
 from helpdesk.tickets.changes import BulkOutcome
 from helpdesk.tickets.macros import Macro
+from helpdesk.verification import IdentityCheck
 
 
 class _Answer(BaseModel):
@@ -102,6 +103,10 @@ class Macros(_Answer):
 class MacroApplied(_Answer):
     ticket: Ticket
     reply: Message | None
+
+
+class IdentityCheckState(_Answer):
+    check: IdentityCheck | None
 
 
 class Deleted(_Answer):

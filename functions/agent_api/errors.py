@@ -65,6 +65,21 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "error.contact_not_found": (404, "No encontramos ese contacto.", "That contact was not found."),
     "error.macro_not_found": (404, "No encontramos esa macro.", "That macro was not found."),
+    "error.identity_no_address": (
+        422,
+        "El contacto no tiene una dirección conocida de ese tipo para enviarle el código.",
+        "The contact has no known address of that kind to send the code to.",
+    ),
+    "error.identity_too_many_codes": (
+        429,
+        "Ya se enviaron 3 códigos en la última hora para este ticket: espera antes de enviar otro.",
+        "3 codes were sent for this ticket in the last hour: wait before sending another.",
+    ),
+    "error.identity_not_verified": (
+        409,
+        "Esta macro necesita que el cliente verifique su identidad primero: envíale un código.",
+        "This macro needs the customer to verify their identity first: send them a code.",
+    ),
     "error.rule_not_found": (404, "No encontramos esa regla.", "That rule was not found."),
     "error.stale_setting": (
         409,

@@ -375,6 +375,9 @@ class EventKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
     ESCALATED = "escalated"
+    IDENTITY_CHECK_SENT = "identity_check_sent"  # an agent sent a one-time code (``helpdesk.verification``)
+    IDENTITY_VERIFIED = "identity_verified"  # the customer answered with it
+    IDENTITY_CHECK_FAILED = "identity_check_failed"  # every attempt was wrong
 
 
 class TicketEvent(_Entity):

@@ -21,6 +21,7 @@ from helpdesk.tickets.lookup import queue_page, visible_thread, visible_ticket
 from helpdesk.tickets.macros import apply_macro, get_macro
 from helpdesk.tickets.merge import merge_tickets
 from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.verification import CheckRequest, IdentityCheck, current_check, send_code
 
 area = Area("tickets")
 
@@ -185,6 +186,29 @@ def use_macro(caller: Caller, ticket_id: str, macro_id: str) -> Response:
         connections.store(), connections.outbound_queue(), ticket_id, macro, caller.actor, mail_settings()
     )
     return json_answer(answers.MacroApplied(ticket=ticket, reply=reply))
+
+
+@area.route("/api/tickets/{ticket_id}/identity-check", answer=answers.IdentityCheckState, scope=Scope.TICKETS_READ)
+def identity_check(caller: Caller, ticket_id: str) -> Response:
+    """The ticket's latest identity check (null before the first): where the
+    code went, whether the customer answered it, never the code."""
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    return json_answer(answers.IdentityCheckState(check=current_check(connections.store(), ticket_id)))
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/identity-check",
+    methods=("POST",),
+    answer=IdentityCheck,
+    body=CheckRequest,
+    scope=Scope.TICKETS_WRITE,
+)
+def send_identity_code(caller: Caller, ticket_id: str, body: CheckRequest) -> Response:
+    """Send a one-time code to the contact's known e-mail address or WhatsApp
+    number (``via``); the customer types it in the conversation."""
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    check = send_code(connections.store(), connections.outbound_queue(), ticket_id, body, caller.actor, mail_settings())
+    return json_answer(check, status=201)
 
 
 @area.route(

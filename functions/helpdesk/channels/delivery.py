@@ -41,12 +41,13 @@ def send_reply(
     senders: Senders,
     mail: MailSettings,
 ) -> DeliveryStatus | None:
-    """Send one queued reply on its ticket's channel; the message's new status
+    """Send one queued reply on its ticket's channel (or the one the request
+    names: an identity code to the contact's other address); the message's new status
     (None when it is gone or an earlier delivery already handled it). Raises to
     be retried, unless ``attempt`` is the last of ``max_attempts``."""
     final = attempt >= max_attempts
     ticket = store.get_ticket(request.ticket_id)
-    channel = ticket.channel if ticket is not None else None
+    channel = request.channel or (ticket.channel if ticket is not None else None)
     if channel is Channel.EMAIL:
         status = deliver_email(request, store, senders.mailer(), mail, final, senders.files())
     elif channel is Channel.WHATSAPP:

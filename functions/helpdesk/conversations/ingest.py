@@ -19,6 +19,7 @@ from typing import Annotated
 import nh3
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from helpdesk import verification
 from helpdesk.channels.setup import SupportAddress, WhatsAppNumber, current_channels, recipient_key
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import (
@@ -146,6 +147,8 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
     if inbound.thread_key:
         store.remember_thread_key(inbound.thread_key, result.ticket.id)
     opened_in = result.ticket.group_id if result.created_ticket else None
+    if not result.created_ticket and not inbound.automatic:
+        verification.answer_with(store, result.ticket, result.message)
     result = _after_rules(inbound, result, store)
     if opened_in is not None and result.ticket.group_id == opened_in:
         result = _hand_out(result, store)

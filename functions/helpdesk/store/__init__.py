@@ -23,6 +23,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
 | ``quality``     | quality reviews: the queue, an agent's reviews, scores by month     |
+| ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -72,6 +73,7 @@ from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
+from helpdesk.store.verification import IdentityChecks
 
 
 class HelpdeskStore(
@@ -87,6 +89,7 @@ class HelpdeskStore(
     AuditLog,
     ApiKeys,
     QualityReviews,
+    IdentityChecks,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

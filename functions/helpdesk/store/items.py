@@ -230,6 +230,16 @@ class ApiKeyItem(HelpdeskItem, discriminator="api_key"):
     last_used_at = UTCDateTimeAttribute(null=True)
 
 
+class IdentityCheckItem(HelpdeskItem, discriminator="identity_check"):
+    """A ticket's latest identity check (``helpdesk.verification.IdentityCheck``
+    as JSON) and the salted hash of its code; never the code. ``revision`` is
+    the check's version, the condition of its next write."""
+
+    value = JSONAttribute()
+    code_hash = UnicodeAttribute()
+    revision = NumberAttribute()
+
+
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
     done_through = UTCDateTimeAttribute()  # every bucket up to this minute is handled
 

@@ -31,6 +31,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
+| identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | search posting       | ``IX#<term>#<yyyy-mm>``     | ``<ticket id>``       |
 | search document      | ``IXDOC#<ticket id>``       | ``IXDOC``             |
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
@@ -287,6 +288,10 @@ def macro_key(macro_id: str) -> Key:
 
 def api_key_key(key_id: str) -> Key:
     return f"APIKEY#{key_id}", META
+
+
+def identity_check_key(ticket_id: str) -> Key:
+    return f"IDCHECK#{ticket_id}", META
 
 
 def checkpoint_key(name: str) -> Key:

@@ -82,10 +82,15 @@ class Messages(TableAccess):
     def record_sent(self, message: Message, provider_id: str) -> Message:
         """The provider took the message and named it ``provider_id`` (a wamid):
         remember the name, so its status updates find the message."""
-        item = message_item(message.model_copy(update={"channel_message_id": provider_id}))
-        item.delivery_status = DeliveryStatus.SENT.value
+        item = MessageItem(*keys.message_key(message))
+        # Only these two change: the stored text stays as it was (an identity
+        # code's message is sent with the code, and stored with its mask).
+        sent: list[Action] = [
+            MessageItem.channel_message_id.set(provider_id),
+            MessageItem.delivery_status.set(DeliveryStatus.SENT.value),
+        ]
         transaction = self._transaction()
-        transaction.put("message", item, HelpdeskItem.PK.exists())
+        transaction.update("message", item, sent, condition=HelpdeskItem.PK.exists())
         transaction.put(
             DUPLICATE,
             PointerItem(

@@ -47,7 +47,7 @@ from helpdesk.store.team import OVER_CAP, Assignment, count_load, turn_to
 END_CONVERSATION = "open"  # the operation removing the contact's open-conversation pointer
 
 
-def _put_ticket(transaction: Transaction, before: Ticket, after: Ticket, cap: int | None = None) -> None:
+def put_ticket(transaction: Transaction, before: Ticket, after: Ticket, cap: int | None = None) -> None:
     """The changed ticket, if still at ``before.version`` (operation ``ticket``),
     with the breaches and loads the change moves."""
     item = ticket_item(after)
@@ -154,7 +154,7 @@ class Tickets(TableAccess):
         """Add a message to a ticket and save the ticket's new state, if the ticket
         is still at ``before.version``. Raises DuplicateChannelMessage or StaleTicket."""
         transaction = self._transaction()
-        _put_ticket(transaction, before, after)
+        put_ticket(transaction, before, after)
         add_message(transaction, message, events)
         for notification in notifications:
             transaction.put("notification", notification_item(notification))
@@ -202,7 +202,7 @@ class Tickets(TableAccess):
         assignment: Assignment | None = None,
     ) -> set[str]:
         transaction = self._transaction()
-        _put_ticket(transaction, before, after, assignment.cap if assignment else None)
+        put_ticket(transaction, before, after, assignment.cap if assignment else None)
         if assignment is not None:
             turn_to(transaction, assignment)
         for event in events:

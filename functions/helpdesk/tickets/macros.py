@@ -20,6 +20,7 @@ from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import Tag, TicketChanges, update_ticket
 from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
+from helpdesk.verification import require_verified
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
 PLACEHOLDERS = (
@@ -41,6 +42,9 @@ class Macro(BaseModel):
     priority: Priority | None = None
     group_id: Annotated[str, Field(max_length=64)] | None = None
     add_tags: Annotated[tuple[Tag, ...], Field(max_length=20)] = ()
+    # For account questions: refused on a ticket whose customer has not passed an
+    # identity check (``helpdesk.verification``).
+    requires_identity: bool = False
 
     @field_validator("reply")
     @classmethod
@@ -81,6 +85,8 @@ def apply_macro(
     ticket = store.get_ticket(ticket_id)
     if ticket is None:
         raise TicketNotFound(ticket_id)
+    if macro.requires_identity:
+        require_verified(store, ticket_id)
     fields: dict[str, object] = {}
     if macro.priority is not None:
         fields["priority"] = macro.priority

@@ -15,6 +15,7 @@ function macroSummary(macro, groups) {
   if (macro.group_id) parts.push(`${t('ticket.group')}: ${groupName(groups, macro.group_id)}`);
   if (macro.add_tags.length) parts.push(`${t('ticket.tags')}: ${macro.add_tags.join(', ')}`);
   if (macro.reply.trim()) parts.push(t('admin.macros.with_reply'));
+  if (macro.requires_identity) parts.push(t('admin.macros.requires_identity_short'));
   return parts.join(' · ') || '—';
 }
 
@@ -33,7 +34,7 @@ export function AdminMacros({ onSaved }) {
     return { macros: saved.macros, groups: found.groups };
   });
   const { draft, set, editing, edit, reset } = useDraft(
-    { id: '', name: '', reply: '', status: '', priority: '', group_id: '', tags: '' },
+    { id: '', name: '', reply: '', status: '', priority: '', group_id: '', tags: '', requires_identity: false },
   );
   const [confirming, setConfirming] = useState(null);
   const [outcome, run, fail] = useOutcome();
@@ -46,7 +47,7 @@ export function AdminMacros({ onSaved }) {
     fail('');
     edit(macro.id, {
       id: macro.id, name: macro.name, reply: macro.reply, status: macro.status || '', priority: macro.priority || '',
-      group_id: macro.group_id || '', tags: macro.add_tags.join(', '),
+      group_id: macro.group_id || '', tags: macro.add_tags.join(', '), requires_identity: Boolean(macro.requires_identity),
     });
     nameInput.current?.focus();
   };
@@ -59,6 +60,7 @@ export function AdminMacros({ onSaved }) {
     const macro = {
       id: draft.id.trim(), name: draft.name.trim(), reply: draft.reply, status: draft.status || null,
       priority: draft.priority || null, group_id: draft.group_id || null, add_tags: splitList(draft.tags).map(normalizeTag),
+      requires_identity: draft.requires_identity,
     };
     if (editing === null && data.macros.some((m) => m.id === macro.id)) {
       fail(t('admin.macros.exists'));
@@ -115,6 +117,8 @@ export function AdminMacros({ onSaved }) {
         options=${data.groups.map((group) => [group.id, group.name])} />
       <label>${t('admin.macros.tags')}
         <input name="tags" value=${draft.tags} onInput=${set('tags')} /></label>
+      <label><input type="checkbox" name="requires_identity" checked=${draft.requires_identity}
+        onChange=${set('requires_identity')} /> ${t('admin.macros.requires_identity')}</label>
     <//>
     <${Outcome} outcome=${outcome} />
     <${AdminTable} name="macros" caption=${t('admin.macros')} columns=${columns} items=${data.macros} row=${row} />`;

@@ -7,6 +7,7 @@ import { useNow } from '../../live.js';
 import { actorName, groupName, auditValue, problemText } from '../../words.js';
 import { SlaClock } from '../../components/sla-clock.js';
 import { ContactSection } from '../contact/section.js';
+import { IdentitySection } from './identity.js';
 
 export function SidePanel({ thread, me, onChanged }) {
   const now = useNow();
@@ -24,6 +25,7 @@ export function SidePanel({ thread, me, onChanged }) {
   return html`
     <aside class="side">
       <${ContactSection} key=${ticket.id} thread=${thread} me=${me} onChanged=${onChanged} />
+      ${thread.contact && !thread.contact.erased_at && html`<${IdentitySection} key=${`identity-${ticket.id}`} thread=${thread} onChanged=${onChanged} />`}
       ${ticket.sla && html`
         <section aria-labelledby="sla-title" class="sla-panel">
           <h2 id="sla-title">${t('sla.title')}</h2>

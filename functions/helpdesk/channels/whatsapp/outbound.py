@@ -5,7 +5,7 @@ from typing import Protocol
 
 from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.errors import WhatsAppRejected
-from helpdesk.models import DeliveryStatus, IdentityKind, Message, MessageKind
+from helpdesk.models import Channel, DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import template_of
@@ -56,7 +56,9 @@ def deliver_whatsapp(
 
 
 def _last_customer_message(messages: tuple[Message, ...]) -> str | None:
-    inbound = [m for m in messages if m.kind is MessageKind.INBOUND and m.channel_message_id]
+    inbound = [
+        m for m in messages if m.kind is MessageKind.INBOUND and m.channel is Channel.WHATSAPP and m.channel_message_id
+    ]
     return inbound[-1].channel_message_id if inbound else None
 
 
