@@ -10,7 +10,10 @@ from typing import Any
 import boto3
 from quality_sampler.app import handler
 
+from helpdesk.models import Channel, Ticket, TicketStatus
+from helpdesk.quality.sampling import sample_poor_score
 from helpdesk.settings import store_settings
+from helpdesk.store import HelpdeskStore
 from local.lambda_runtime import LocalContext
 from local.seed import DEMO_SCORECARD
 from tests.integration.conftest import ADMIN_LOGIN, AGENT_LOGIN, SUPERVISOR_LOGIN, Api, ticket_with_subject
@@ -165,3 +168,19 @@ def test_api_keys_reach_no_quality_route(api: Api) -> None:
         refused = api.send(method, path, key, {})
         assert refused.status_code == 403, path
         assert refused.json()["error"]["message_key"] == "error.api_key_refused"
+
+
+def test_the_csat_hook_opens_one_review_for_a_poor_score(store: HelpdeskStore) -> None:
+    """Surveys do not exist yet; when they do, a CSAT answer ≤ 2 calls this hook."""
+    now = datetime.now(UTC)
+    ticket = Ticket(
+        id="01CSAT", number=1, status=TicketStatus.SOLVED, channel=Channel.EMAIL, contact_id="c",
+        assignee_id="agent-1", created_at=now, updated_at=now,
+    )  # fmt: skip
+    assert not sample_poor_score(store, ticket, 3, now)
+    assert sample_poor_score(store, ticket, 2, now)
+    assert not sample_poor_score(store, ticket, 1, now)  # one review per ticket
+    (review,) = store.reviews_in_state("pending", 10)
+    assert (review["reason"], review["agent_id"]) == ("poor_csat", "agent-1")
+    unassigned = ticket.model_copy(update={"id": "01NOBODY", "assignee_id": None})
+    assert not sample_poor_score(store, unassigned, 1, now)  # nobody's work to review
