@@ -32,6 +32,9 @@ from helpdesk.models import (
     SlaMetric,
     TicketStatus,
 )
+from helpdesk.quality.reviews import Reason, open_review
+from helpdesk.quality.scorecards import DEFAULT as DEMO_SCORECARD
+from helpdesk.quality.scorecards import current_scorecard, save_scorecard
 from helpdesk.rules.ruleset import (
     Action,
     ActionKind,
@@ -63,6 +66,7 @@ class DemoAgent:
     name: str
     role: str
     group_ids: tuple[str, ...]
+    quality: bool = False  # the quality right: reviews others' work
 
 
 GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
@@ -278,9 +282,10 @@ def demo_channels() -> ChannelSetup:
     )
 
 
+BOTH_GROUPS = ("soporte-general", "facturacion")
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
-    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", ("soporte-general", "facturacion")),
+    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True),
     DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
 )
 DEFAULT_EMAIL = "admin@atiende.localhost"
@@ -308,7 +313,12 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
         idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username=demo.email, GroupName=demo.role)
         user = idp.admin_get_user(UserPoolId=user_pool_id, Username=demo.email)
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
-        store.put_agent(Agent(id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids))
+        store.put_agent(
+            Agent(
+                id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids,
+                quality=demo.quality,
+            )
+        )  # fmt: skip
         subs[demo.email] = sub
     for group in GROUPS:
         store.put_group(group.model_copy(update={"supervisor_id": subs[SUPERVISOR_EMAIL]}))
@@ -356,6 +366,9 @@ def create_conversations(store: HelpdeskStore, agent_ids: dict[str, str]) -> int
                                "¿Tienen envíos a San Miguel?"), store)  # fmt: skip
     _change(store, shipping.ticket.id, agent, status=TicketStatus.SOLVED, group_id="soporte-general",
             assignee_id=agent_ids["agente@atiende.localhost"], tags=("envios",))  # fmt: skip
+    solved = store.get_ticket(shipping.ticket.id)
+    if solved is not None:  # the quality coordinator's queue starts with it (once: one review per ticket)
+        open_review(store, solved, Reason.PICKED, current_scorecard(store), datetime.now(UTC))
 
     hours = ingest(_message(Channel.CHAT, "chat-demo-0001", visitor, "Visitante", 45,
                             "Buenas tardes, ¿cuál es el horario de atención los sábados?"), store)  # fmt: skip
@@ -399,6 +412,8 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
         save_template_catalog(store, WHATSAPP_TEMPLATES, SEED_ACTOR, datetime.now(UTC))
     if not current_rules(store).rules:  # an administrator's own rules are kept
         save_rules(store, DEMO_RULES, SEED_ACTOR, datetime.now(UTC))
+    if current_scorecard(store).version == 0:  # never saved: an administrator's own is kept
+        save_scorecard(store, DEMO_SCORECARD, SEED_ACTOR)
     if current_channels(store).version == 0:  # never saved: an administrator's own are kept
         save_channels(store, demo_channels(), SEED_ACTOR, datetime.now(UTC))
     return create_conversations(store, agent_ids)

@@ -341,6 +341,17 @@ export const api = {
   readNotifications: (through) => request('POST', '/api/notifications/read', { through }),
   present: (id, activity) => request('PUT', `/api/tickets/${encodeURIComponent(id)}/presence`, { activity }),
   leave: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/presence`),
+  // quality reviews: coordinators (the quality right) work the queue and the scorecard; agents read theirs and reply once
+  reviewQueue: () => request('GET', '/api/quality/queue'),
+  pickForReview: (ticketId) => request('POST', '/api/quality/reviews', { ticket_id: ticketId }),
+  review: (ticketId) => request('GET', `/api/quality/reviews/${encodeURIComponent(ticketId)}`),
+  scoreReview: (ticketId, scoring) => request('PUT', `/api/quality/reviews/${encodeURIComponent(ticketId)}/score`, scoring),
+  reopenReview: (ticketId) => request('POST', `/api/quality/reviews/${encodeURIComponent(ticketId)}/reopen`),
+  replyToReview: (ticketId, text) => request('POST', `/api/quality/reviews/${encodeURIComponent(ticketId)}/reply`, { text }),
+  myReviews: () => request('GET', '/api/me/reviews'),
+  qualityScores: (params) => request('GET', `/api/quality/scores?${new URLSearchParams(params)}`),
+  scorecard: () => request('GET', '/api/quality/scorecard'),
+  saveScorecard: (scorecard) => request('PUT', '/api/quality/scorecard', scorecard),
   acknowledge: (id, breach) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
 };

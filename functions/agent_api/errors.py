@@ -206,6 +206,37 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Demasiadas solicitudes: espera unos segundos e inténtalo de nuevo.",
         "Too many requests: wait a few seconds and try again.",
     ),
+    "error.review_not_found": (404, "No encontramos esa evaluación.", "That review was not found."),
+    "error.review_exists": (
+        409,
+        "Ese ticket ya tiene una evaluación de calidad.",
+        "That ticket already has a quality review.",
+    ),
+    "error.ticket_not_reviewable": (
+        400,
+        "Solo se evalúan tickets resueltos o cerrados que un agente atendió.",
+        "Only solved or closed tickets that an agent worked can be reviewed.",
+    ),
+    "error.review_state": (
+        409,
+        "La evaluación no está en el estado que esto necesita (ya calificada, o aún sin calificar).",
+        "The review is not in the state this needs (scored already, or not scored yet).",
+    ),
+    "error.review_reply_exists": (
+        409,
+        "Ya respondiste a esta evaluación: se responde una sola vez.",
+        "You already replied to this review: one reply per review.",
+    ),
+    "error.review_scores_invalid": (
+        400,
+        "Califica cada criterio de la ficha (0 a 4, o N/A) y ningún otro.",
+        "Score every criterion of the scorecard (0 to 4, or N/A) and no other.",
+    ),
+    "error.stale_review": (
+        409,
+        "Alguien más guardó esta evaluación mientras la editabas. Vuelve a abrirla e inténtalo de nuevo.",
+        "Someone else saved this review while you were editing. Open it again and retry.",
+    ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),
 }

@@ -40,6 +40,21 @@ WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
 MAX_JSON_DEPTH = 64
 
 
+@dataclass(frozen=True)
+class StreamReading:
+    """How a stream function reads the table's stream (the template's event
+    source says the same numbers; a test holds them equal)."""
+
+    batch_size: int
+    batching_window_seconds: int
+    retries: int
+
+
+# The quality sampler: small batches (each record is at most two reads and one
+# conditional write), a few retries, then the batch goes to its failures queue.
+QUALITY_SAMPLING = StreamReading(batch_size=25, batching_window_seconds=5, retries=5)
+
+
 class TokenBucket:
     """One ``RateLimit`` applied: ``take`` answers 0 when a request may go, else
     the seconds until a token is back (what ``Retry-After`` says, rounded up).

@@ -413,6 +413,7 @@ class Agent(_Entity):
     role: str
     group_ids: tuple[str, ...] = ()
     active: bool = True  # a deactivated agent cannot sign in; their history stays
+    quality: bool = False  # may review others' work (``helpdesk.quality``); admins always may
 
 
 class GroupAssignment(_Entity):

@@ -216,12 +216,15 @@ class Api:
     client_id: str
     stream: StreamWorker | None = None  # the table's stream → the search indexer, as Lambda's mapping
     stack: ProvisionedStack | None = None  # what the template created (its queues, for their workers)
+    sampler: StreamWorker | None = None  # the table's stream → the quality sampler
 
     def index(self) -> None:
         """Hand what the table's stream holds to the search indexer (the local
         stack does it in the background; tests say when)."""
         assert self.stream is not None, "no stream worker"
         self.stream.drain()
+        if self.sampler is not None:  # the stream's other reader: its records are dropped once both have them
+            self.sampler.drain()
 
     def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
         return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
@@ -270,8 +273,9 @@ def api() -> Iterator[Api]:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        indexer = next(s for s in stream_subscriptions(deployment.stack) if s.function == "SearchIndexerFunction")
-        stream = StreamWorker(session, indexer)
+        subscriptions = {s.function: s for s in stream_subscriptions(deployment.stack)}
+        stream = StreamWorker(session, subscriptions["SearchIndexerFunction"])
+        sampler = StreamWorker(session, subscriptions["QualitySamplerFunction"])
         yield Api(
             f"http://127.0.0.1:{port}",
             session,
@@ -279,6 +283,7 @@ def api() -> Iterator[Api]:
             deployment.user_pool_client_id,
             stream,
             deployment.stack,
+            sampler,
         )
     finally:
         if web is not None:

@@ -22,6 +22,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``quality``     | quality reviews: the queue, an agent's reviews, scores by month     |
 | ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
@@ -68,6 +69,7 @@ from helpdesk.store.keys import (
     ticket_key,
 )
 from helpdesk.store.messages import Messages
+from helpdesk.store.quality import QualityReviews, ReviewPlace, ticket_from_image
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
@@ -90,6 +92,7 @@ class HelpdeskStore(
     SearchIndex,
     AuditLog,
     ApiKeys,
+    QualityReviews,
     IdentityChecks,
     Webhooks,
     RuleTimers,
@@ -114,6 +117,7 @@ __all__ = [
     "IndexChange",
     "OpenConversationItem",
     "PointerItem",
+    "ReviewPlace",
     "RuleTimer",
     "TicketPage",
     "TicketQuery",
@@ -124,5 +128,6 @@ __all__ = [
     "flow_key",
     "open_sk",
     "thread_key",
+    "ticket_from_image",
     "ticket_key",
 ]

@@ -174,6 +174,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     role = UnicodeAttribute()
     group_ids = ListAttribute(of=UnicodeAttribute, default=list)
     active = BooleanAttribute(default=True)
+    quality = BooleanAttribute(null=True)
 
 
 class GroupItem(HelpdeskItem, discriminator="group"):
@@ -346,12 +347,19 @@ class RuleMomentItem(HelpdeskItem, discriminator="rule_moment"):
     since = UTCDateTimeAttribute()
 
 
+class ReviewItem(HelpdeskItem, discriminator="review"):
+    """A quality review of one ticket, kept as the domain's JSON (``helpdesk.quality``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem,
+    ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
 )  # fmt: skip

@@ -33,6 +33,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
+| quality review       | ``REVIEW#<ticket id>``      | ``META``              |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -44,8 +45,11 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
-directories of agents, groups and macros, by name), ``by_group`` (group +
-status → updated), ``by_assignee`` (assignee or ``-`` + status → updated),
+directories of agents, groups and macros, by name; the quality review queue,
+``REVIEWQ#<state>`` → created), ``by_group`` (group + status → updated; the
+reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
+``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
+``REVIEWS#<agent>`` → created),
 ``by_contact`` (contact → created) and the sparse ``by_due_minute`` (minute
 bucket → due time) that the SLA checker and survey sender read: a ticket with a
 running SLA timer sits in the bucket of the minute its next warning or breach
@@ -370,3 +374,23 @@ def vocabulary_key(term: str) -> Key:
 
 SEARCH_START_KEY: Key = ("IXMETA", "START")  # the oldest month the index holds
 SEARCH_BACKFILL_KEY: Key = ("IXMETA", "BACKFILL")  # the ticket number the backfill reached
+
+
+def review_key(ticket_id: str) -> Key:
+    """A ticket's quality review: at most one per ticket (sampled or picked)."""
+    return f"REVIEW#{ticket_id}", META
+
+
+def review_queue(state: str) -> str:
+    """The partition of reviews in one state (``pending``, ``scored``), oldest first."""
+    return f"REVIEWQ#{state}"
+
+
+def agent_reviews(agent_id: str) -> str:
+    """The partition of the reviews of one agent's work."""
+    return f"REVIEWS#{agent_id}"
+
+
+def scored_reviews(month: str) -> str:
+    """The partition of the reviews scored in one month (yyyy-mm)."""
+    return f"REVIEWSCORED#{month}"
