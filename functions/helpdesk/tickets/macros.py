@@ -15,9 +15,11 @@ from helpdesk.admin.audit import audit_entry
 from helpdesk.channels.outbound import OutboundQueue
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import Actor, Message, Priority, Ticket, TicketStatus
+from helpdesk.rules.running import change_with_rules
+from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets.changes import Tag, TicketChanges, update_ticket
+from helpdesk.tickets.changes import Tag, TicketChanges
 from helpdesk.tickets.placeholders import PLACEHOLDER, PLACEHOLDERS, render, unknown_placeholders  # noqa: F401 - named here too
 from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 from helpdesk.verification import require_verified
@@ -76,8 +78,9 @@ def apply_macro(
         fields["tags"] = tuple(dict.fromkeys((*ticket.tags, *macro.add_tags)))
     if macro.status is not None and not macro.reply.strip():
         fields["status"] = macro.status
-    if fields:
-        ticket = update_ticket(store, ticket_id, TicketChanges.model_validate(fields), ticket.version, agent)
+    if fields:  # an agent's change: the rules for "ticket updated" run on it (a pending timer starts)
+        changes = TicketChanges.model_validate(fields)
+        ticket = change_with_rules(store, ticket_id, changes, ticket.version, agent, outbox=lambda: Outbox(queue, mail))
     reply = None
     if macro.reply.strip():
         body = render(macro.reply, ticket, store.get_contact(ticket.contact_id), agent)
