@@ -378,6 +378,7 @@ class EventKind(StrEnum):
     IDENTITY_CHECK_SENT = "identity_check_sent"  # an agent sent a one-time code (``helpdesk.verification``)
     IDENTITY_VERIFIED = "identity_verified"  # the customer answered with it
     IDENTITY_CHECK_FAILED = "identity_check_failed"  # every attempt was wrong
+    WEBHOOK_CALLED = "webhook_called"  # a rule asked for an outgoing webhook (``changes``: the endpoint)
 
 
 class TicketEvent(_Entity):

@@ -1,5 +1,5 @@
 """Outgoing webhooks, first half: the table's stream (filtered in the template
-to ticket writes and new messages) becomes events, and each event one delivery
+to ticket writes, new messages and rules' webhook calls) becomes events, and each event one delivery
 per subscribed endpoint on the webhook queue (``helpdesk.webhooks.changes``).
 A record handed over twice yields the same event id, queued once. A failed
 record is retried from there (partial batch response)."""

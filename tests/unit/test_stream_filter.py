@@ -67,3 +67,10 @@ def test_webhook_events_get_only_ticket_writes_and_new_messages(
     pk: str, sk: str, event_name: str, handed_over: bool
 ) -> None:
     assert _subscription("WebhookEventsFunction").wants(_record(pk, sk, event_name)) is handed_over
+
+
+@pytest.mark.parametrize(("kind", "handed_over"), [("webhook_called", True), ("updated", False), ("created", False)])
+def test_webhook_events_get_the_history_entries_of_rules_calling_a_webhook(kind: str, handed_over: bool) -> None:
+    record = _record("TICKET#01J", "EVT#2026-12-07T15:00:00.000000Z#01E")
+    record["dynamodb"]["NewImage"] = {"kind": {"S": kind}}
+    assert _subscription("WebhookEventsFunction").wants(record) is handed_over

@@ -127,6 +127,7 @@ class ActionKind(StrEnum):
     NOTIFY_AGENTS = "notify_agents"  # values: agent ids, told in the console's notifications
     NOTIFY_GROUP = "notify_group"  # value: a group id, whose active agents are told
     SEND_REPLY = "send_reply"  # a macro's reply (``macro_id``) or ``text`` to the customer, on the ticket's channel
+    CALL_WEBHOOK = "call_webhook"  # value: an outgoing webhook endpoint's id, sent the ticket (``helpdesk.webhooks``)
 
 
 class RuleTemplate(BaseModel):
@@ -142,9 +143,11 @@ class RuleTemplate(BaseModel):
 
 _SINGLE_VALUE = {
     ActionKind.SET_GROUP, ActionKind.SET_PRIORITY, ActionKind.SET_STATUS, ActionKind.SET_CUSTOM_FIELD,
-    ActionKind.ASSIGN_AGENT, ActionKind.NOTIFY_GROUP,
+    ActionKind.ASSIGN_AGENT, ActionKind.NOTIFY_GROUP, ActionKind.CALL_WEBHOOK,
 }  # fmt: skip
-SIDE_EFFECTS = frozenset({ActionKind.NOTIFY_AGENTS, ActionKind.NOTIFY_GROUP, ActionKind.SEND_REPLY})
+SIDE_EFFECTS = frozenset(
+    {ActionKind.NOTIFY_AGENTS, ActionKind.NOTIFY_GROUP, ActionKind.SEND_REPLY, ActionKind.CALL_WEBHOOK}
+)
 _PRIORITIES = ("low", "normal", "high", "urgent")
 _STATUSES = ("new", "open", "pending", "on_hold", "solved")  # a rule never closes a ticket
 

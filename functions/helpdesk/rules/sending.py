@@ -54,6 +54,7 @@ from helpdesk.tickets.placeholders import render
 NOTIFIED = "rule_notified"  # history fields a rule's messages write
 REPLIED = "rule_reply"
 SKIPPED = "rule_reply_skipped"
+WEBHOOK_CALLED = "rule_webhook"
 
 
 class SkipReason(StrEnum):
@@ -95,8 +96,31 @@ def take(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action, o
             logger.warning("rule reply not sent: no outbound queue here", extra={"ticket_id": ticket_id})
             return
         send_reply(store, ticket_id, sender, action, outbox)
+    elif action.kind is ActionKind.CALL_WEBHOOK:
+        call_webhook(store, ticket_id, sender, action)
     else:
         notify(store, ticket_id, sender, action)
+
+
+def call_webhook(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action) -> None:
+    """Note in the history that the rule calls the endpoint: the webhook events
+    function reads that entry from the table's stream and queues the delivery
+    (so every function that runs rules needs no webhook queue of its own)."""
+
+    def save() -> None:
+        ticket = _ticket(store, ticket_id)
+        now = utc_now()
+        called = TicketEvent(
+            id=new_id(),
+            ticket_id=ticket.id,
+            kind=EventKind.WEBHOOK_CALLED,
+            actor=sender.actor,
+            at=now,
+            changes=(FieldChange(field=WEBHOOK_CALLED, new=action.value),),
+        )
+        store.save_ticket(ticket, _touched(ticket, now), [called])
+
+    until_saved(save, give_up=lambda: IngestGaveUp("ticket too busy to call a webhook"))
 
 
 def notify(store: HelpdeskStore, ticket_id: str, sender: Sender, action: Action) -> list[str]:

@@ -9,11 +9,12 @@ functions and the agent API read it."""
 from datetime import datetime
 from typing import Any
 
-from helpdesk.models import AuditEntry, Message, Ticket
+from helpdesk.models import AuditEntry, Message, Ticket, TicketEvent
 from helpdesk.store import keys
 from helpdesk.store.conditions import conditionally, get_or_none
-from helpdesk.store.conversions import message_from, ticket_from
+from helpdesk.store.conversions import event_from, message_from, ticket_from
 from helpdesk.store.items import (
+    EventItem,
     HelpdeskItem,
     MessageItem,
     TicketItem,
@@ -86,6 +87,14 @@ class Webhooks(TableAccess):
             return None
         item = HelpdeskItem.from_raw_data(image)
         return ticket_from(item) if isinstance(item, TicketItem) else None
+
+    @staticmethod
+    def event_from_image(image: dict[str, Any] | None) -> TicketEvent | None:
+        """A history entry's stream image as the entry; None for no image or another item."""
+        if not image:
+            return None
+        item = HelpdeskItem.from_raw_data(image)
+        return event_from(item) if isinstance(item, EventItem) else None
 
     @staticmethod
     def message_from_image(image: dict[str, Any] | None) -> Message | None:

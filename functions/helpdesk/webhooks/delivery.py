@@ -111,6 +111,25 @@ def fan_out(store: "HelpdeskStore", queue: DeliveryQueue, events: list[Event], n
     return queued
 
 
+def send_to(store: "HelpdeskStore", queue: DeliveryQueue, event: Event, endpoint_id: str, now: datetime) -> int:
+    """Queue ``event`` for one endpoint (a rule's call), if it exists and is
+    active, once per event id; how many were queued (0 or 1)."""
+    found = store.get_webhook_endpoint(endpoint_id)
+    endpoint = StoredEndpoint.model_validate(found) if found else None
+    if endpoint is None or not endpoint.active:
+        logger.info("rule's webhook not sent: no such active endpoint", extra={"endpoint_id": endpoint_id})
+        return 0
+    if not store.claim_webhook_event(event.id, now + timedelta(days=WEBHOOKS.event_memory_days)):
+        return 0
+    delivery = Delivery(endpoint_id=endpoint.id, event_id=event.id, event=event.event, body=event.body().decode())
+    try:
+        queue.enqueue([delivery])
+    except Exception:
+        store.release_webhook_event(event.id)
+        raise
+    return 1
+
+
 def headers_for(delivery: Delivery, secret: str) -> dict[str, str]:
     return {
         "Content-Type": "application/json",

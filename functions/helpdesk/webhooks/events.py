@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from helpdesk.models import Message, MessageKind, Ticket, TicketStatus
+from helpdesk.models import Message, MessageKind, Ticket, TicketEvent, TicketStatus
 
 
 class EventName(StrEnum):
@@ -34,6 +34,7 @@ class EventName(StrEnum):
 
 
 PING = "ping"  # a test delivery an administrator asks for; no subscription needed
+RULE_CALLED = "rule.called"  # a rule's call_webhook action: sent to its endpoint, no subscription needed
 
 # The ticket fields a receiver sees, and whose change is a ``ticket.updated``.
 TICKET_FIELDS = (
@@ -143,3 +144,13 @@ def ping_event(endpoint_id: str, at: datetime) -> Event:
     """A test delivery (its id is new each time: each ping is its own event)."""
     return Event(id=event_id(PING, endpoint_id, at.isoformat()), event=PING, occurred_at=at,
                  data={"endpoint_id": endpoint_id, "message": "Atiende ping"})  # fmt: skip
+
+
+def rule_call_event(entry: TicketEvent, ticket: Ticket) -> Event:
+    """What a rule's ``call_webhook`` sends: the ticket as it is, and the rule."""
+    return Event(
+        id=event_id(RULE_CALLED, entry.ticket_id, entry.id),
+        event=RULE_CALLED,
+        occurred_at=entry.at,
+        data={"ticket": ticket_view(ticket), "rule": {"id": entry.actor.id, "name": entry.actor.name}},
+    )

@@ -17,7 +17,7 @@ const YES_NO_OPERATORS = ['is', 'is_not'];
 const OPERATORS = ['is', 'is_not', 'is_set', 'is_not_set'];
 const WORD_OPERATORS = ['contains', 'not_contains'];
 const ACTIONS = ['set_group', 'set_priority', 'set_status', 'add_tags', 'remove_tags', 'set_custom_field',
-  'assign_agent', 'assign_round_robin', 'notify_agents', 'notify_group', 'send_reply'];
+  'assign_agent', 'assign_round_robin', 'notify_agents', 'notify_group', 'send_reply', 'call_webhook'];
 const VALUELESS = ['is_set', 'is_not_set', 'assign_round_robin', 'send_reply'];
 
 const blankCondition = () => ({ field: 'words', operator: 'contains', values: '', key: '' });
