@@ -11,9 +11,9 @@ administrator, so what it does is what the console does, audited the same way.
 
 import json
 import sys
-import urllib.error
-import urllib.request
 from typing import Any
+
+from local.admin_calls import call
 
 
 def add_commands(commands: Any) -> None:
@@ -52,7 +52,7 @@ def run(args: Any, base: str, admin_token: Any) -> int:
 
 def create(base: str, token: str, name: str, scopes: str, expires: str | None) -> int:
     body = {"name": name, "scopes": [part.strip() for part in scopes.split(",") if part.strip()], "expires_at": expires}
-    status, answer = _call(base, token, "POST", "/api/api-keys", body)
+    status, answer = call("POST", "/api/api-keys", body, token=token, base=base)
     if status != 201:
         return _refused("No se pudo crear la clave / Could not create the key", status, answer)
     key = answer["api_key"]
@@ -63,7 +63,7 @@ def create(base: str, token: str, name: str, scopes: str, expires: str | None) -
 
 
 def list_keys(base: str, token: str) -> int:
-    status, answer = _call(base, token, "GET", "/api/api-keys")
+    status, answer = call("GET", "/api/api-keys", token=token, base=base)
     if status != 200:
         return _refused("No se pudieron leer las claves / Could not read the keys", status, answer)
     for key in answer["api_keys"]:
@@ -80,7 +80,7 @@ def list_keys(base: str, token: str) -> int:
 
 
 def revoke(base: str, token: str, key_id: str) -> int:
-    status, answer = _call(base, token, "POST", f"/api/api-keys/{key_id}/revoke")
+    status, answer = call("POST", f"/api/api-keys/{key_id}/revoke", token=token, base=base)
     if status != 200:
         return _refused(f"No se pudo revocar / Could not revoke {key_id}", status, answer)
     print(f"Clave revocada / Key revoked: {answer['name']} ({answer['id']})")
@@ -94,22 +94,3 @@ def _refused(what: str, status: int, answer: Any) -> int:
     detail = f" {json.dumps(error['detail'], ensure_ascii=False)}" if error.get("detail") else ""
     print(f"{what}: {status} {said}{detail}", file=sys.stderr)
     return 1
-
-
-def _call(base: str, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    request = urllib.request.Request(  # noqa: S310 - the local stack's own address
-        base + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 # nosec B310 - the local stack
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read() or b"null")
-    except urllib.error.URLError as unreachable:
-        return 0, {
-            "error": {"message": {"es": f"sin respuesta de {base}", "en": f"no answer from {base}"}},
-            "why": str(unreachable.reason),
-        }

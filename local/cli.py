@@ -37,6 +37,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from local import api_keys_cli, webhook_cli
+from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
 
@@ -316,48 +317,13 @@ def token(email: str | None) -> int:
     return 0
 
 
-def _admin_token() -> str:
-    """An ID token of the demo administrator of the running local stack."""
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
-
-    session = session_for(_aws_url())
-    _, client_id = find_user_pool(session)
-    return sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)
-
-
-def _rules_call(method: str, body: bytes | None = None) -> tuple[int, Any]:
-    """``/api/rules`` of the running local stack, as the demo administrator."""
-    import json
-    import urllib.error
-    import urllib.request
-
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
-
-    session = session_for(_aws_url())
-    _, client_id = find_user_pool(session)
-    request = urllib.request.Request(
-        f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}/api/rules",
-        data=body,
-        method=method,
-        headers={
-            "Authorization": f"Bearer {sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)}",
-            "Content-Type": "application/json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 # nosec B310 - the local stack
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read() or b"null")
-
-
 def rules_export() -> int:
     """Print the rules in force as YAML (what ``rules import`` reads back)."""
     import yaml
 
-    status, answer = _rules_call("GET")
+    from local.admin_calls import call
+
+    status, answer = call("GET", "/api/rules")
     if status != 200:
         print(f"No se pudieron leer las reglas / Could not read the rules: {status} {answer}", file=sys.stderr)
         return 1
@@ -373,7 +339,9 @@ def rules_import(path: str) -> int:
     import yaml
 
     document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    status, answer = _rules_call("PUT", json.dumps(document).encode())
+    from local.admin_calls import call
+
+    status, answer = call("PUT", "/api/rules", document)
     if status != 200:
         print(f"Reglas rechazadas / Rules refused: {status} {json.dumps(answer, ensure_ascii=False)}", file=sys.stderr)
         return 1
@@ -582,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
         case "webhook":
             return webhook_cli.main(args)
         case "apikey":
-            return api_keys_cli.run(args, f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", _admin_token)
+            return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":
             return admin_create(args.email, args.name, args.role, args.stack, args.region)
         case "search":

@@ -6,13 +6,12 @@ atiende webhook list
 """
 
 import json
-import os
 import sys
-import urllib.error
-import urllib.request
 from typing import Any
 
 from botocore.exceptions import BotoCoreError
+
+from local.admin_calls import call
 
 HOST = "127.0.0.1"
 
@@ -32,28 +31,6 @@ def main(args: Any) -> int:
     if args.webhook_command == "add":
         return add(args.url, args.events, args.secret, args.description)
     return list_endpoints()
-
-
-def _call(method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
-
-    session = session_for(f"http://{HOST}:{os.environ.get('ATIENDE_AWS_PORT', '4566')}")
-    _, client_id = find_user_pool(session)
-    request = urllib.request.Request(
-        f"http://{HOST}:{os.environ.get('ATIENDE_PORT', '8000')}{path}",
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={
-            "Authorization": f"Bearer {sign_in(session, client_id, DEFAULT_EMAIL, DEMO_PASSWORD)}",
-            "Content-Type": "application/json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 # nosec B310 - the local stack
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as refused:
-        return refused.code, json.loads(refused.read() or b"null")
 
 
 def _refusal(answer: Any) -> str:
@@ -79,7 +56,7 @@ def add(url: str, events: str, secret: str | None, description: str) -> int:
     if description:
         body["description"] = description
     try:
-        status, answer = _call("POST", "/api/webhooks", body)
+        status, answer = call("POST", "/api/webhooks", body)
     except (OSError, LookupError, BotoCoreError) as exc:
         print(f"No se pudo contactar al stack local / Could not reach the local stack: {exc}", file=sys.stderr)
         return 1
@@ -94,7 +71,7 @@ def add(url: str, events: str, secret: str | None, description: str) -> int:
 
 def list_endpoints() -> int:
     try:
-        status, answer = _call("GET", "/api/webhooks")
+        status, answer = call("GET", "/api/webhooks")
     except (OSError, LookupError, BotoCoreError) as exc:
         print(f"No se pudo contactar al stack local / Could not reach the local stack: {exc}", file=sys.stderr)
         return 1

@@ -22,7 +22,7 @@ from helpdesk.rules.ruleset import (
     RuleSet,
 )
 from helpdesk.text_index import stem
-from local import cli
+from local import admin_calls, cli
 from local.seed import DEMO_RULES
 
 T0 = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
@@ -240,11 +240,11 @@ def test_rules_export_prints_yaml_that_import_sends_back(
     # Given a stack answering the demo's rules, and remembering what it is sent
     sent: list[tuple[str, object]] = []
 
-    def call(method: str, body: bytes | None = None) -> tuple[int, object]:
-        sent.append((method, json.loads(body) if body else None))
+    def call(method: str, path: str, body: object = None) -> tuple[int, object]:
+        sent.append((method, json.loads(json.dumps(body)) if body else None))
         return 200, DEMO_RULES.model_dump(mode="json")
 
-    monkeypatch.setattr(cli, "_rules_call", call)
+    monkeypatch.setattr(admin_calls, "call", call)
 
     # When the rules are exported to a file and imported back
     assert cli.main(["rules", "export"]) == 0
@@ -259,7 +259,7 @@ def test_rules_export_prints_yaml_that_import_sends_back(
 
 
 def test_rules_import_reports_a_refusal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(cli, "_rules_call", lambda method, body=None: (400, {"error": {"code": "invalid"}}))
+    monkeypatch.setattr(admin_calls, "call", lambda method, path, body=None: (400, {"error": {"code": "invalid"}}))
     broken = tmp_path / "rules.yaml"
     broken.write_text("rules:\n  - id: x\n", encoding="utf-8")
     assert cli.main(["rules", "import", str(broken)]) == 1
