@@ -17,7 +17,6 @@ customer types it in the conversation, and the ticket shows "identity verified"
 
 import hashlib
 import hmac
-import html
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -26,8 +25,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from helpdesk.channels.email.thread_keys import our_message_id
-from helpdesk.channels.outbound import CODE_MASK, OutboundQueue, OutboundRequest
+from helpdesk.channels.outbound import CODE_MASK, OutboundQueue, OutboundRequest, outbound_message
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import HelpdeskError, IngestGaveUp, TicketNotFound
 from helpdesk.models import (
@@ -35,7 +33,6 @@ from helpdesk.models import (
     ActorKind,
     Channel,
     Contact,
-    DeliveryStatus,
     EventKind,
     FieldChange,
     IdentityKind,
@@ -270,27 +267,12 @@ def _code_message(
     language = contact.language if contact else Language.SPANISH
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
     text = CODE_TEXTS[language].format(team=mail.support_name, code=CODE_MASK, minutes=minutes)
-    message_id = new_id()
-    rfc_id = our_message_id(message_id, ticket.id, mail.support_domain) if via is Channel.EMAIL else None
     notices: tuple[Notice, ...] = (Notice(key="identity_code", params={"via": via.value}),)
     if via is Channel.WHATSAPP and not _window_open(thread, now):
         template = {"name": CODE_TEMPLATE, "language": language.value, "parameters": f'["{CODE_MASK}"]'}
         notices = (*notices, Notice(key="template", params=template))
-    return Message(
-        id=message_id,
-        ticket_id=ticket.id,
-        kind=MessageKind.OUTBOUND,
-        channel=via,
-        author=agent,
-        text=text,
-        html="".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n")),
-        channel_message_id=rfc_id,
-        thread_key=rfc_id,
-        delivery_status=DeliveryStatus.QUEUED,
-        sent_at=now,
-        created_at=now,
-        notices=notices,
-    )
+    on_its_way = ticket.model_copy(update={"channel": via})  # the contact's other address, maybe
+    return outbound_message(on_its_way, text, agent, mail.support_domain, now).model_copy(update={"notices": notices})
 
 
 def _window_open(thread: tuple[Message, ...], now: datetime) -> bool:

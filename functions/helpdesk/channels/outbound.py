@@ -2,11 +2,14 @@
 sender; the SQS adapter is ``helpdesk.providers.sqs.SqsOutboundQueue``."""
 
 import html
+from datetime import datetime
 from typing import Annotated, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from helpdesk.models import Channel, DeliveryStatus, Message, Notice
+from helpdesk.channels.email.thread_keys import our_message_id
+from helpdesk.clock import new_id
+from helpdesk.models import Actor, Channel, DeliveryStatus, Message, MessageKind, Notice, Ticket
 from helpdesk.store import HelpdeskStore
 
 # Where a one-time code goes in a stored message (``helpdesk.verification``): the
@@ -56,3 +59,24 @@ def _with_code(message: Message, code: str) -> Message:
 def text_to_html(text: str) -> str:
     paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def outbound_message(ticket: Ticket, text: str, author: Actor, support_domain: str, now: datetime) -> Message:
+    """A new message to the customer on the ticket's channel, queued to be sent
+    (an e-mail gets its own Message-ID, which the customer's answer refers to)."""
+    message_id = new_id()
+    rfc_id = our_message_id(message_id, ticket.id, support_domain) if ticket.channel is Channel.EMAIL else None
+    return Message(
+        id=message_id,
+        ticket_id=ticket.id,
+        kind=MessageKind.OUTBOUND,
+        channel=ticket.channel,
+        author=author,
+        text=text,
+        html=text_to_html(text),
+        channel_message_id=rfc_id,
+        thread_key=rfc_id,
+        delivery_status=DeliveryStatus.QUEUED,
+        sent_at=now,
+        created_at=now,
+    )

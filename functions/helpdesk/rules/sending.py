@@ -17,8 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from helpdesk.access import Viewer
-from helpdesk.channels.email.thread_keys import our_message_id
-from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, text_to_html
+from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, outbound_message
 from helpdesk.channels.whatsapp.templates import (
     WHATSAPP_WINDOW,
     TemplateChoice,
@@ -32,11 +31,9 @@ from helpdesk.models import (
     Actor,
     ActorKind,
     Channel,
-    DeliveryStatus,
     EventKind,
     FieldChange,
     Message,
-    MessageKind,
     Notice,
     Notification,
     NotificationKind,
@@ -246,19 +243,4 @@ def _notification(agent_id: str, ticket: Ticket, actor: Actor, at: datetime) -> 
 
 
 def _outbound(ticket: Ticket, text: str, author: Actor, mail: MailSettings, now: datetime) -> Message:
-    message_id = new_id()
-    rfc_id = our_message_id(message_id, ticket.id, mail.support_domain) if ticket.channel is Channel.EMAIL else None
-    return Message(
-        id=message_id,
-        ticket_id=ticket.id,
-        kind=MessageKind.OUTBOUND,
-        channel=ticket.channel,
-        author=author,
-        text=text,
-        html=text_to_html(text),
-        channel_message_id=rfc_id,
-        thread_key=rfc_id,
-        delivery_status=DeliveryStatus.QUEUED,
-        sent_at=now,
-        created_at=now,
-    )
+    return outbound_message(ticket, text, author, mail.support_domain, now)

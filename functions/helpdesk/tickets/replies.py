@@ -9,8 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
-from helpdesk.channels.email.thread_keys import our_message_id
-from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, text_to_html
+from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, outbound_message, text_to_html
 from helpdesk.channels.whatsapp.templates import (  # named here too, for the callers that import them from here
     WHATSAPP_WINDOW,
     TemplateChoice,
@@ -210,23 +209,7 @@ def _workable(store: HelpdeskStore, ticket_id: str) -> Ticket:
 
 
 def _outbound(ticket: Ticket, text: str, author: Actor, mail: MailSettings) -> Message:
-    message_id = new_id()
-    now = utc_now()
-    rfc_id = our_message_id(message_id, ticket.id, mail.support_domain) if ticket.channel is Channel.EMAIL else None
-    return Message(
-        id=message_id,
-        ticket_id=ticket.id,
-        kind=MessageKind.OUTBOUND,
-        channel=ticket.channel,
-        author=author,
-        text=text,
-        html=text_to_html(text),
-        channel_message_id=rfc_id,
-        thread_key=rfc_id,
-        delivery_status=DeliveryStatus.QUEUED,
-        sent_at=now,
-        created_at=now,
-    )
+    return outbound_message(ticket, text, author, mail.support_domain, utc_now())
 
 
 def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEvent:
