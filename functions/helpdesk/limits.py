@@ -79,3 +79,10 @@ class SearchBudget:
 
 
 SEARCH = SearchBudget()
+
+# Connection attempts to the WebSocket API of live updates, per client address
+# and per agent (``helpdesk.live.sockets``): a console reconnects with backoff,
+# so a handful at once and one every few seconds is generous.
+LIVE_CONNECT = RateLimit(rate_per_second=0.2, burst=5)
+# The WebSocket stage's own throttling (the template's DefaultRouteSettings).
+LIVE_SOCKET = RateLimit(rate_per_second=50, burst=100)

@@ -23,6 +23,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
 | ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
+| ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -65,6 +66,7 @@ from helpdesk.store.keys import (
     thread_key,
     ticket_key,
 )
+from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.search import IndexChange, SearchIndex
@@ -87,6 +89,7 @@ class HelpdeskStore(
     AuditLog,
     ApiKeys,
     IdentityChecks,
+    LiveConnections,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

@@ -311,6 +311,24 @@ class PresenceItem(HelpdeskItem, discriminator="presence"):
     at = UTCDateTimeAttribute()
 
 
+class SocketItem(HelpdeskItem, discriminator="socket"):
+    """A live connection (helpdesk.live): who holds it and where it listens."""
+
+    connection_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(default="")
+    rooms = JSONAttribute(default=list)
+    watching = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+
+
+class RoomMemberItem(HelpdeskItem, discriminator="room_member"):
+    """A connection listening in a room (one partition per room)."""
+
+    connection_id = UnicodeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -318,4 +336,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem,
+    SocketItem, RoomMemberItem,
 )  # fmt: skip

@@ -36,6 +36,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
 | oldest indexed month | ``IXMETA``                  | ``START``             |
 | backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
+| live connection      | ``SOCKET#<connection id>``  | ``META``              |
+| connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name), ``by_group`` (group +
@@ -325,3 +327,20 @@ def vocabulary_key(term: str) -> Key:
 
 SEARCH_START_KEY: Key = ("IXMETA", "START")  # the oldest month the index holds
 SEARCH_BACKFILL_KEY: Key = ("IXMETA", "BACKFILL")  # the ticket number the backfill reached
+
+
+# live updates (helpdesk.live): WebSocket connections and the rooms they listen
+# in. The fan-out Queries one room partition per audience, never scans; items
+# expire with API Gateway's longest connection (two hours).
+
+
+def socket_key(connection_id: str) -> Key:
+    return f"SOCKET#{connection_id}", META
+
+
+def room_pk(kind: str, room_id: str) -> str:
+    return f"ROOM#{kind}#{room_id}"
+
+
+def room_key(kind: str, room_id: str, connection_id: str) -> Key:
+    return room_pk(kind, room_id), connection_id
