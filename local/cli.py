@@ -84,7 +84,8 @@ def run(seed_demo: bool) -> int:
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
-    web = console_server(HOST, port, _sandbox(port))
+    live = _live_socket(port)
+    web = console_server(HOST, port, _sandbox(port), live)
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -101,9 +102,24 @@ def run(seed_demo: bool) -> int:
     if started_at is not None:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
+    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN\n", flush=True)
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     _stop_all(keeper, web, inbox, workers)
+
+
+def _live_socket(port: int) -> Any:
+    """The WebSocket API of live updates on its own port (ATIENDE_LIVE_PORT,
+    8001 by default); the fan-out posts to it through the console's port, and
+    the console learns its address from /api/console-config."""
+    from helpdesk import connections
+    from local.live_socket import LiveSocketServer
+
+    live = LiveSocketServer(HOST, _port("ATIENDE_LIVE_PORT", 8001)).start()
+    os.environ["LIVE_CALLBACK_URL"] = f"http://{HOST}:{port}/live"
+    os.environ["LIVE_SOCKET_URL"] = live.url
+    connections.forget()
+    return live
 
 
 def _workers(session: Any, deployment: Any, told_of_changes: list[Callable[[], None]]) -> list[Any]:

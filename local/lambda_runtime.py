@@ -305,9 +305,29 @@ def stream_subscriptions(stack: ProvisionedStack) -> list[StreamSubscription]:
     ]
 
 
+_read_through: dict[str, dict[str, int]] = {}  # stream → consumer → last sequence number it has
+_read_lock = threading.Lock()
+
+
+def read_by_every_consumer(stream_arn: str, consumer: str, through: int) -> int:
+    """``consumer`` has read the stream through ``through``: the sequence number
+    every consumer of the stream has read through (a stream with two functions,
+    the search indexer and the live fan-out, keeps what one has not read yet)."""
+    with _read_lock:
+        consumers = _read_through.setdefault(stream_arn, {})
+        consumers[consumer] = max(through, consumers.get(consumer, -1))
+        return min(consumers.values())
+
+
+def join_stream(stream_arn: str, consumer: str) -> None:
+    """A consumer that will read the stream from its start (nothing read yet)."""
+    with _read_lock:
+        _read_through.setdefault(stream_arn, {}).setdefault(consumer, -1)
+
+
 def forget_stream_records(stream_arn: str, through: int) -> None:
-    """Drop a stream's records up to sequence number ``through`` once its one
-    consumer has them (DynamoDB keeps 24 hours; moto kept every record for ever,
+    """Drop a stream's records up to sequence number ``through`` once its
+    consumers have them (DynamoDB keeps 24 hours; moto kept every record for ever,
     in memory, in every saved state and in every transaction's copy). Sequence
     numbers and iterators stay as they were: the shard just starts later."""
     from moto.dynamodb.models import dynamodb_backends
@@ -340,6 +360,7 @@ class StreamWorker(_BackgroundWorker):
         self.stream_arn = session.client("dynamodb").describe_table(TableName=subscription.table_name)["Table"][
             "LatestStreamArn"
         ]
+        join_stream(self.stream_arn, subscription.function)
         self._iterators: dict[str, str | None] = {}  # shard → where to read next (None: the shard ended)
         self._lock = threading.Lock()
         self._nudged = threading.Event()
@@ -383,7 +404,10 @@ class StreamWorker(_BackgroundWorker):
                     continue  # the same batch again next time
                 self._iterators[shard_id] = answer.get("NextShardIterator")
                 if records:
-                    forget_stream_records(self.stream_arn, int(records[-1]["dynamodb"]["SequenceNumber"]))
+                    read = int(records[-1]["dynamodb"]["SequenceNumber"])
+                    everyone = read_by_every_consumer(self.stream_arn, self.subscription.function, read)
+                    if everyone >= 0:
+                        forget_stream_records(self.stream_arn, everyone)
                 handled += len(records)
             return handled
 

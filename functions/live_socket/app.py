@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk import connections, http_policy
+from helpdesk import connections, http_policy, limits
 from helpdesk.clock import utc_now
 from helpdesk.live import sockets
 from helpdesk.live.agent_tokens import TokenRefused, holder_of
@@ -48,9 +48,9 @@ def _answer(status: int, key: str | None = None) -> dict[str, Any]:
 def _connect(request: SocketRequest) -> dict[str, Any]:
     token = (request.queryStringParameters or {}).get("token", "")
     try:
-        sockets.admit_attempt(f"ip:{request.requestContext.source_ip}")
+        sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
         holder = holder_of(token)
-        sockets.admit_attempt(f"agent:{holder.agent_id}")
+        sockets.admit_attempt(f"agent:{holder.agent_id}", limits.LIVE_CONNECT_PER_AGENT)
         sockets.connect(connections.store(), request.requestContext.connectionId, holder, utc_now())
     except TokenRefused as refused:
         logger.info("live connection refused", extra={"reason": str(refused)})
@@ -63,7 +63,7 @@ def _connect(request: SocketRequest) -> dict[str, Any]:
 def _message(request: SocketRequest) -> dict[str, Any]:
     connection_id = request.requestContext.connectionId
     try:
-        answer = sockets.receive(connections.store(), connection_id, sockets.parse_message(request.body))
+        answer = sockets.receive(connections.store(), connection_id, sockets.parse_message(request.body), utc_now())
     except sockets.Refused as refused:
         answer = sockets.error_event(refused.key)
     if answer is not None:

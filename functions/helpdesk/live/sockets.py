@@ -28,10 +28,11 @@ from helpdesk.live.agent_tokens import TokenHolder
 from helpdesk.live.model import ConnectionKind, EventType, LiveConnection, LiveEvent, Room, RoomKind
 from helpdesk.models import PresenceActivity
 from helpdesk.store import HelpdeskStore
+from helpdesk.team import assignment
 from helpdesk.tickets import collisions
 
 CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway closes a connection after two hours
-MOST_CONNECTIONS_PER_AGENT = 5  # a console per tab; more is a loop or an abuse
+MOST_CONNECTIONS_PER_AGENT = 20  # a console per tab; more is a loop or an abuse
 MOST_MESSAGE_BYTES = 2048  # presence and ping fit in a few hundred bytes
 
 MESSAGES = {
@@ -69,18 +70,19 @@ class Poster(Protocol):
     def post(self, connection_id: str, body: bytes) -> bool: ...
 
 
+_SEEN_WRITTEN: dict[str, datetime] = {}  # this process's last "seen" write per agent (round robin)
 _attempts: dict[str, limits.TokenBucket] = {}  # per client address and per agent, in this process
 _attempts_lock = threading.Lock()
 
 
-def admit_attempt(who: str) -> None:
+def admit_attempt(who: str, limit: limits.RateLimit) -> None:
     """A connection attempt from ``who`` (``ip:…`` or ``agent:…``); Refused when
-    over ``limits.LIVE_CONNECT``. Per warm instance, like the API keys' limit; the
-    stage's throttling bounds the sum."""
+    over ``limit``. Per warm instance, like the API keys' limit; the stage's
+    throttling bounds the sum."""
     with _attempts_lock:
         if len(_attempts) > 10_000:  # a flood of addresses must not grow this for ever
             _attempts.clear()
-        bucket = _attempts.setdefault(who, limits.TokenBucket(limits.LIVE_CONNECT, time.monotonic))
+        bucket = _attempts.setdefault(who, limits.TokenBucket(limit, time.monotonic))
     if bucket.take():
         raise Refused("live.throttled")
 
@@ -104,6 +106,7 @@ def connect(store: HelpdeskStore, connection_id: str, holder: TokenHolder, now: 
         expires_at=now + CONNECTION_LIFETIME,
     )
     store.open_connection(connection)
+    assignment.mark_seen(store, holder.agent_id, now, _SEEN_WRITTEN)  # online for round robin
     return connection
 
 
@@ -153,14 +156,18 @@ def parse_message(body: str | None) -> PresenceMessage | PingMessage:
         raise Refused("live.bad_message") from exc
 
 
-def receive(store: HelpdeskStore, connection_id: str, message: PresenceMessage | PingMessage) -> LiveEvent | None:
-    """A client's message; the answer to post back to it, if any."""
-    if isinstance(message, PingMessage):
-        return None
+def receive(
+    store: HelpdeskStore, connection_id: str, message: PresenceMessage | PingMessage, now: datetime
+) -> LiveEvent | None:
+    """A client's message; the answer to post back to it, if any. Every message
+    says the agent's console is still open (round robin's "online")."""
     connection = store.live_connection(connection_id)
     if connection is None or connection.agent_id is None:
         raise Refused("live.unauthenticated")
     agent_id = connection.agent_id
+    assignment.mark_seen(store, agent_id, now, _SEEN_WRITTEN)
+    if isinstance(message, PingMessage):
+        return None
     if message.ticket_id is None:
         if connection.watching:
             collisions.leave(store, connection.watching, agent_id)
