@@ -15,6 +15,7 @@ from helpdesk.settings import (
     DeadLetterSettings,
     EscalationSettings,
     EventSettings,
+    LiveSettings,
     MailSettings,
     NoticeSettings,
     OutboundSettings,
@@ -36,6 +37,8 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
     "sla_checker": (StoreSettings, EscalationSettings, EventSettings),
     "escalation": (StoreSettings, NoticeSettings),
+    "live_socket": (StoreSettings, AuthSettings, LiveSettings),
+    "live_fanout": (StoreSettings, LiveSettings),
 }
 
 
@@ -82,7 +85,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
-                                     "sla_checker.app.handler", "escalation.app.handler"])  # fmt: skip
+                                     "sla_checker.app.handler", "escalation.app.handler",
+                                     "live_socket.app.handler", "live_fanout.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
