@@ -6,7 +6,9 @@ takes the Management API's posts (``POST /live/@connections/{id}`` on the
 console's port, where ``LIVE_CALLBACK_URL`` points the fan-out) to the
 connection they name, or answers 410 GoneException.
 
-``stop_sockets`` closes every connection (tests prove the console's fallback);
+``stop_sockets`` closes every connection and may refuse new ones until
+``reopen`` (``POST /dev/live/close`` and ``/dev/live/open``: tests prove the
+console's fallback with them);
 frames over API Gateway's 128 KB are refused by the library, as by the gateway.
 """
 
@@ -47,6 +49,7 @@ class LiveSocketServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
         self._started = threading.Event()
+        self.refusing = False  # tests: the socket "down" (every handshake refused)
 
     @property
     def url(self) -> str:
@@ -97,6 +100,8 @@ class LiveSocketServer:
 
     async def _handshake(self, websocket: ServerConnection, request: Request) -> Response | None:
         """``$connect``: anything but 200 refuses the handshake with that status."""
+        if self.refusing:
+            return websocket.respond(503, "live updates are paused (POST /dev/live/open)")
         connection_id = secrets.token_urlsafe(12)
         query = dict(parse_qsl(urlsplit(request.path).query))
         source_ip = str(websocket.remote_address[0]) if websocket.remote_address else self.host
@@ -136,14 +141,19 @@ class LiveSocketServer:
             return False
         return True
 
-    def stop_sockets(self) -> int:
-        """Close every open connection (as a network drop would); how many."""
+    def stop_sockets(self, refuse_new: bool = False) -> int:
+        """Close every open connection (as a network drop would), and with
+        ``refuse_new`` refuse new ones until ``reopen``; how many were open."""
+        self.refusing = refuse_new
         if self._loop is None:
             return 0
         open_now = list(self._open.values())
         for websocket in open_now:
             asyncio.run_coroutine_threadsafe(websocket.close(1001, "going away"), self._loop)
         return len(open_now)
+
+    def reopen(self) -> None:
+        self.refusing = False
 
     def stop(self) -> None:
         if self._server is not None and self._loop is not None:

@@ -25,7 +25,7 @@ from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from helpdesk import http_policy, limits
-from helpdesk.settings import auth_settings, cors_settings
+from helpdesk.settings import auth_settings, cors_settings, live_socket_settings
 from local.api_gateway import Route, invoke, routes
 from local.clock import move_forward
 from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
@@ -183,8 +183,11 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._move_clock()
         elif _live is not None and (match := LIVE_POST.match(path)):
             self._post_to_connection(unquote(match.group("connection")))
-        elif _live is not None and path == "/dev/live/close":
-            self._send_json(200, {"closed": _live.stop_sockets()})
+        elif _live is not None and path == "/dev/live/close":  # {"refuse_new": true}: the socket stays down
+            self._send_json(200, {"closed": _live.stop_sockets(bool(self._json_body().get("refuse_new")))})
+        elif _live is not None and path == "/dev/live/open":
+            _live.reopen()
+            self._send_json(200, {"open": True})
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
             image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
@@ -275,7 +278,7 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
-        for name, value in http_policy.console_headers(auth_settings().endpoint).items():
+        for name, value in http_policy.console_headers(auth_settings().endpoint, live_socket_settings().socket_url).items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
