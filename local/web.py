@@ -278,7 +278,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
-        for name, value in http_policy.console_headers(auth_settings().endpoint, live_socket_settings().socket_url).items():
+        headers = http_policy.console_headers(auth_settings().endpoint, live_socket_settings().socket_url)
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
