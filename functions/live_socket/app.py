@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from helpdesk import connections, http_policy, limits
 from helpdesk.clock import utc_now
 from helpdesk.live import sockets
-from helpdesk.live.agent_tokens import TokenRefused, holder_of
 from helpdesk.observability import logger, metrics
+from helpdesk.team.id_tokens import TokenRefused, holder_of
 
 STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429}
 

@@ -268,7 +268,7 @@ def api() -> Iterator[Api]:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        (indexer,) = stream_subscriptions(deployment.stack)
+        (indexer,) = [s for s in stream_subscriptions(deployment.stack) if s.function == "SearchIndexerFunction"]
         stream = StreamWorker(session, indexer)
         yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id, stream)
     finally:

@@ -13,10 +13,10 @@ from botocore.stub import Stubber
 from helpdesk import connections
 from helpdesk.conversations.ingest import ingest
 from helpdesk.live import sockets
-from helpdesk.live.agent_tokens import TokenHolder
 from helpdesk.models import Actor, ActorKind, Agent, PresenceActivity
 from helpdesk.providers.socket_management import ManagementApiPoster
 from helpdesk.store import HelpdeskStore
+from helpdesk.team.id_tokens import TokenHolder
 from helpdesk.tickets.changes import TicketChanges, update_ticket
 from local.lambda_runtime import LocalContext, StreamSubscription, stream_subscriptions
 from local.provision import ProvisionedStack, load_template
@@ -58,7 +58,7 @@ def _agent(store: HelpdeskStore, agent_id: str, groups: tuple[str, ...], role: s
     store.put_agent(
         Agent(id=agent_id, email=f"{agent_id}@example.com", name=agent_id.title(), role=role, group_ids=groups)
     )
-    return TokenHolder(agent_id=agent_id, name=agent_id.title(), role=role)
+    return TokenHolder(agent_id=agent_id, email=f"{agent_id}@example.com", name=agent_id.title(), roles=(role,))
 
 
 class Stream:

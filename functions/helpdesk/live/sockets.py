@@ -24,11 +24,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from helpdesk import limits
 from helpdesk.access import Role, Viewer
 from helpdesk.errors import HelpdeskError
-from helpdesk.live.agent_tokens import TokenHolder
 from helpdesk.live.model import ConnectionKind, EventType, LiveConnection, LiveEvent, Room, RoomKind
 from helpdesk.models import PresenceActivity
 from helpdesk.store import HelpdeskStore
 from helpdesk.team import assignment
+from helpdesk.team.id_tokens import TokenHolder
 from helpdesk.tickets import collisions
 
 CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway closes a connection after two hours

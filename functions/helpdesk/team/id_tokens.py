@@ -1,9 +1,9 @@
-"""The agent behind a Cognito ID token, for the WebSocket API's ``$connect``.
+"""The agent behind a Cognito ID token: the agent API's ``Authorization:
+Bearer`` and the live-updates socket's ``$connect`` both check them here.
 
-The same checks as the agent API's (``agent_api.auth``): signature (RS256, the
-pool's JWKS), expiry, audience (the console's app client), issuer (the pool),
-``token_use == "id"`` and an agent role. Handlers may not import one another,
-so the socket's check lives here, in the domain package both may use.
+Signature (RS256, key from the pool's JWKS), expiry, audience (the console's app
+client), issuer (the pool) and ``token_use == "id"`` must all hold. The agent's
+roles are the Cognito groups they belong to, strongest first.
 """
 
 from dataclasses import dataclass
@@ -22,16 +22,25 @@ class TokenRefused(Exception):
     """No token, or one we cannot trust (the reason is for logs, never the token)."""
 
 
+class NoAgentRole(TokenRefused):
+    """A trusted token of someone in no agent group."""
+
+
 @dataclass(frozen=True)
 class TokenHolder:
     agent_id: str
+    email: str
     name: str
-    role: str
+    roles: tuple[str, ...]  # strongest first, never empty
+
+    @property
+    def role(self) -> str:
+        return self.roles[0]
 
 
 @lru_cache(maxsize=1)
 def _signing_keys() -> "jwt.PyJWKClient":
-    import jwt
+    import jwt  # PyJWT and cryptography load on the first signed-in request, not on /health
 
     return jwt.PyJWKClient(auth_settings().jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
@@ -59,10 +68,12 @@ def holder_of(token: str) -> TokenHolder:
     if claims.get("token_use") != "id":
         raise TokenRefused("not an ID token")
     groups = claims.get("cognito:groups") or []
-    roles = [role for role in ROLES if role in groups]
+    roles = tuple(role for role in ROLES if role in groups)
     if not roles:
-        raise TokenRefused("no agent role")
-    return TokenHolder(agent_id=str(claims["sub"]), name=str(claims.get("name", "")), role=roles[0])
+        raise NoAgentRole("no agent role")
+    return TokenHolder(
+        agent_id=str(claims["sub"]), email=str(claims.get("email", "")), name=str(claims.get("name", "")), roles=roles
+    )
 
 
 def forget_signing_keys() -> None:
