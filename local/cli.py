@@ -60,6 +60,7 @@ def run(seed_demo: bool) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS
+    from local.live_socket import start_live_socket
     from local.mail_inbox import start_inbox
     from local.saved_state import StateKeeper, state_dir
     from local.stack import session_for, support_address
@@ -84,7 +85,7 @@ def run(seed_demo: bool) -> int:
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
-    live = _live_socket(port)
+    live = start_live_socket(HOST, _port("ATIENDE_LIVE_PORT", 8001), port)
     web = console_server(HOST, port, _sandbox(port), live)
     stop = threading.Event()
 
@@ -106,20 +107,6 @@ def run(seed_demo: bool) -> int:
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     _stop_all(keeper, web, inbox, workers)
-
-
-def _live_socket(port: int) -> Any:
-    """The WebSocket API of live updates on its own port (ATIENDE_LIVE_PORT,
-    8001 by default); the fan-out posts to it through the console's port, and
-    the console learns its address from /api/console-config."""
-    from helpdesk import connections
-    from local.live_socket import LiveSocketServer
-
-    live = LiveSocketServer(HOST, _port("ATIENDE_LIVE_PORT", 8001)).start()
-    os.environ["LIVE_CALLBACK_URL"] = f"http://{HOST}:{port}/live"
-    os.environ["LIVE_SOCKET_URL"] = live.url
-    connections.forget()
-    return live
 
 
 def _workers(session: Any, deployment: Any, told_of_changes: list[Callable[[], None]]) -> list[Any]:

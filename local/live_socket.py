@@ -14,6 +14,7 @@ frames over API Gateway's 128 KB are refused by the library, as by the gateway.
 
 import asyncio
 import json
+import os
 import secrets
 import threading
 from datetime import UTC, datetime
@@ -50,18 +51,26 @@ class LiveSocketServer:
         self._server: Server | None = None
         self._started = threading.Event()
         self.refusing = False  # tests: the socket "down" (every handshake refused)
+        self._failed: OSError | None = None
 
     @property
     def url(self) -> str:
         return f"ws://{self.host}:{self.port}"
 
     def start(self) -> "LiveSocketServer":
+        """Listening when it returns; OSError when the port is taken."""
         threading.Thread(target=self._run, name="live-socket", daemon=True).start()
         self._started.wait(10)
+        if self._failed is not None:
+            raise self._failed
         return self
 
     def _run(self) -> None:
-        asyncio.run(self._serve())
+        try:
+            asyncio.run(self._serve())
+        except OSError as failed:
+            self._failed = failed
+            self._started.set()
 
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -164,3 +173,16 @@ def gone_answer() -> tuple[int, dict[str, str], bytes]:
     """What API Gateway's Management API answers for a connection that is gone."""
     body = json.dumps({"message": "Gone"}).encode("utf-8")
     return 410, {"x-amzn-ErrorType": "GoneException", "Content-Type": "application/json"}, body
+
+
+def start_live_socket(host: str, port: int, console_port: int) -> LiveSocketServer:
+    """The WebSocket API of live updates on ``port`` (``atiende run``: ATIENDE_LIVE_PORT,
+    8001 by default). The functions post to it through the console's port, and the
+    console learns its address from /api/console-config."""
+    from helpdesk import connections
+
+    live = LiveSocketServer(host, port).start()
+    os.environ["LIVE_CALLBACK_URL"] = f"http://{host}:{console_port}/live"
+    os.environ["LIVE_SOCKET_URL"] = live.url
+    connections.forget()
+    return live

@@ -119,3 +119,25 @@ def test_with_the_socket_down_changes_still_arrive_by_polling_every_30_s_at_most
     stack.cli("wa", "send", "--from", "+50377771003", "--name", "Rosa", "¿Puedo cambiar la talla?")
     ticket_id = _ticket_id_of(console.page, "¿Puedo cambiar la talla?")
     assert any(e.get("type") == "ticket.changed" and e.get("ticket_id") == ticket_id for e in console.events)
+
+
+def _delivery(wa_id: str, text: str) -> bytes:
+    """A Meta webhook delivery of one customer text to the local business number."""
+    message = {"from": wa_id, "id": f"wamid.PROBE.{wa_id}", "timestamp": str(int(time.time())), "type": "text",
+               "text": {"body": text}}  # fmt: skip
+    value = {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "100000000000001",
+             "display_phone_number": "50255550000"}, "contacts": [{"profile": {"name": "Pía"}, "wa_id": wa_id}],
+             "messages": [message]}  # fmt: skip
+    envelope = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages",
+                "value": value}]}]}  # fmt: skip
+    return json.dumps(envelope).encode()
+
+
+def test_the_bench_probe_sees_a_webhook_reach_an_agents_socket(stack: RunningStack) -> None:
+    from local.live_probe import webhook_to_socket
+
+    live_url = requests.get(stack.base + "/api/console-config", timeout=10).json()["live_socket_url"]
+    seconds = webhook_to_socket(
+        stack.base, live_url, stack.token(), _delivery("50377771004", "¿Tienen la talla M?"), "atiende-local-app-secret"
+    )
+    assert seconds >= 0  # the event came (a TimeoutError otherwise); make bench reports how soon
