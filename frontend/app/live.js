@@ -10,6 +10,7 @@ const FALLBACK_MS = 30000; // polling while the socket is down: never more often
 const RECONNECT_MS = [1000, 2000, 5000, 10000, 30000]; // backoff, then every 30 s
 const PING_MS = 45000; // keeps the connection (and the agent's "online") alive
 const HIDDEN_CATCH_UP_MS = 10000; // a hidden tab asks for whole tickets (desktop alerts)
+const LIVE_SAFETY_MS = 60000; // while the socket is up, views reload on its events, and this often anyway
 
 const LIVE_EVENT = 'atiende:changes';
 const PRESENCE_EVENT = 'atiende:presence';
@@ -76,7 +77,7 @@ export function useLiveChanges(signedIn) {
           clearTimeout(hiddenCatchUp);
           hiddenCatchUp = setTimeout(ask, Math.max(0, lastAsked + HIDDEN_CATCH_UP_MS - Date.now()));
         }
-      } else if (event.type === 'message.added') {
+      } else if (event.type === 'message.added' || event.type === 'message.changed') {
         announce({ tickets: [{ id: event.ticket_id, live: true }], notifications: [], reload: false });
       } else if (event.type === 'notification.added') {
         ask(); // the notification itself (the bell shows its text)
@@ -177,7 +178,9 @@ export function usePolling(load, deps, everyMs, when = anyTicketMoved) {
             again = false;
             run();
           } else {
-            timer = setTimeout(run, document.hidden ? everyMs * 5 : everyMs);
+            // with the socket up, its events reload the view; the timer is only a safety net
+            const every = liveSocket.open() ? Math.max(everyMs, LIVE_SAFETY_MS) : everyMs;
+            timer = setTimeout(run, document.hidden ? every * 5 : every);
           }
         }
       }

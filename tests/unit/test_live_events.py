@@ -63,6 +63,10 @@ def test_a_message_reaches_the_ticket_open_and_the_customers_chat_unless_it_is_a
     assert b"pedido" not in found.event.body()
     note = addressed(TableChange(f"TICKET#{TICKET}", "MSG#2026#01JN", None, image | {"kind": "note"}))
     assert note is not None and note.rooms == _rooms((RoomKind.TICKET, TICKET))
+    delivered = addressed(
+        TableChange(f"TICKET#{TICKET}", "MSG#2026#01JMSG", image, image | {"delivery_status": "delivered"})
+    )
+    assert delivered is not None and json.loads(delivered.event.body())["type"] == "message.changed"
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ The audience follows the access rules (``helpdesk.access``): a ticket in a
 group reaches that group's agents, a ticket in no group every agent (the shared
 inbox), its assignee always, admins always, and the agents with it open. A
 ticket that moves from one group or assignee to another reaches both sides, so
-it leaves the old view as it enters the new one. Messages and presence reach
-only the agents with the ticket open. No event carries customer text: the
+it leaves the old view as it enters the new one. Messages (added, or their
+delivery moved) and presence reach only the agents with the ticket open. No event carries customer text: the
 client reloads what it shows through the API, with its own access checked.
 """
 
@@ -94,7 +94,7 @@ def _message_added(ticket_id: str, change: TableChange) -> Addressed | None:
     if kind not in INTERNAL_KINDS:
         rooms.add(Room(kind=RoomKind.CONVERSATION, id=ticket_id))
     event = LiveEvent(
-        type=EventType.MESSAGE_ADDED,
+        type=EventType.MESSAGE_ADDED if change.old is None else EventType.MESSAGE_CHANGED,
         ticket_id=ticket_id,
         message_id=new.get("id"),
         kind=kind or None,

@@ -56,6 +56,7 @@ class LiveConnection(BaseModel):
 class EventType(StrEnum):
     TICKET_CHANGED = "ticket.changed"
     MESSAGE_ADDED = "message.added"
+    MESSAGE_CHANGED = "message.changed"  # a reply's delivery moved (sent → delivered → read, failed)
     PRESENCE_CHANGED = "presence.changed"
     PRESENCE_HERE = "presence.here"  # the answer to a presence report: who else is on the ticket
     NOTIFICATION_ADDED = "notification.added"
