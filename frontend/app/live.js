@@ -81,6 +81,9 @@ export function useLiveChanges(signedIn) {
         announce({ tickets: [{ id: event.ticket_id, live: true }], notifications: [], reload: false });
       } else if (event.type === 'notification.added') {
         ask(); // the notification itself (the bell shows its text)
+      } else if (event.type === 'live.reconnect') {
+        attempt = 0;
+        if (socket) socket.close(1000); // connect again: the rooms of what this agent now sees
       } else if (event.type === 'presence.changed' || event.type === 'presence.here') {
         dispatchEvent(new CustomEvent(PRESENCE_EVENT, { detail: event }));
       }

@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 from helpdesk import connections
 from helpdesk.conversations.ingest import ingest
 from helpdesk.live import sockets
+from helpdesk.live.model import Room, RoomKind
 from helpdesk.models import Actor, ActorKind, Agent, PresenceActivity
 from helpdesk.providers.socket_management import ManagementApiPoster
 from helpdesk.store import HelpdeskStore
@@ -180,3 +181,20 @@ def test_the_management_api_adapter_says_false_for_a_gone_connection(aws_env: No
         poster = ManagementApiPoster(client)
         assert poster.post("a", b"{}") is True
         assert poster.post("b", b"{}") is False
+
+
+def test_an_agent_moved_to_another_group_is_told_to_connect_again_and_then_hears_it(
+    store: HelpdeskStore, posted: FakeSockets
+) -> None:
+    holder = _agent(store, "ana", ("support",))
+    sockets.connect(store, "c-first", holder, NOW)
+    stream = Stream()
+
+    _agent(store, "ana", ("support", "billing"))  # an admin adds her to billing
+    stream.hand_over()
+    assert posted.types("c-first") == ["live.reconnect"]
+
+    sockets.disconnect(store, "c-first")  # the console connects again
+    sockets.connect(store, "c-second", holder, NOW)
+    assert store.connections_in([Room(kind=RoomKind.GROUP, id="billing")]) == ["c-second"]
+    assert store.connections_in([Room(kind=RoomKind.GROUP, id="support")]) == ["c-second"]

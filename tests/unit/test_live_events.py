@@ -99,6 +99,15 @@ def test_a_new_notification_reaches_its_agent_only_and_other_items_nobody() -> N
     assert addressed(TableChange(f"TICKET#{TICKET}", "EVT#2026#01E", None, {"kind": "updated"})) is None
 
 
+def test_an_agent_whose_groups_or_role_change_is_told_to_connect_again() -> None:
+    before = {"id": "ana", "name": "Ana", "role": "agent", "group_ids": ["support"], "active": True}
+    moved = addressed(TableChange("AGENT#ana", "META", before, before | {"group_ids": ["support", "billing"]}))
+    assert moved is not None and moved.event.type is EventType.RECONNECT
+    assert moved.rooms == _rooms((RoomKind.AGENT, "ana"))
+    assert addressed(TableChange("AGENT#ana", "META", before, before | {"name": "Ana María"})) is None
+    assert addressed(TableChange("AGENT#ana", "META", None, before)) is None  # a new agent has no connection yet
+
+
 def test_an_agent_listens_where_their_tickets_are_and_an_admin_everywhere() -> None:
     agent = sockets.rooms_of(Viewer(agent_id="ana", role=Role.AGENT, group_ids=("billing",)))
     assert set(agent) == {Room(kind=RoomKind.AGENT, id="ana"), Room(kind=RoomKind.AGENTS),
@@ -145,6 +154,7 @@ def _fanout_filter() -> StreamSubscription:
         ("AGENT#ana", "NOTIF#2026#01N", True),
         ("TICKET#01J", "EVT#2026#01E", False),
         ("AGENT#ana", "ONLINE", False),
+        ("AGENT#ana", "META", True),
         ("SOCKET#abc", "META", False),  # its own writes never invoke it
         ("ROOM#group#billing", "abc", False),
         ("IX#pedido#2026-12", "01J", False),

@@ -9,6 +9,8 @@ ticket that moves from one group or assignee to another reaches both sides, so
 it leaves the old view as it enters the new one. Messages (added, or their
 delivery moved) and presence reach only the agents with the ticket open. No event carries customer text: the
 client reloads what it shows through the API, with its own access checked.
+An agent whose role or groups change is told to connect again (their
+connections listen in the rooms of what they could see at connect).
 """
 
 from collections.abc import Mapping
@@ -54,7 +56,28 @@ def addressed(change: TableChange) -> Addressed | None:
             return _presence_changed(ticket_id, change)
     if change.pk.startswith(AGENT_PREFIX) and change.sk.startswith(NOTIFICATION_PREFIX) and change.old is None:
         return _notification_added(change)
+    if change.pk.startswith(AGENT_PREFIX) and change.sk == "META" and _access_changed(change):
+        agent_id = change.pk.removeprefix(AGENT_PREFIX)
+        return Addressed(
+            event=LiveEvent(type=EventType.RECONNECT), rooms=frozenset({Room(kind=RoomKind.AGENT, id=agent_id)})
+        )
     return None
+
+
+ACCESS_FIELDS = ("role", "group_ids", "active")
+
+
+def _access_changed(change: TableChange) -> bool:
+    """An agent's role, groups or standing changed: their connections listen in
+    the rooms of what they saw at connect, so they must connect again."""
+    if change.old is None:
+        return False
+    new = change.new or {}
+    return any(_plain(change.old.get(name)) != _plain(new.get(name)) for name in ACCESS_FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    return sorted(value) if isinstance(value, list | set | tuple) else value
 
 
 def ticket_rooms(ticket_id: str, *images: Image | None) -> frozenset[Room]:

@@ -60,6 +60,7 @@ class EventType(StrEnum):
     PRESENCE_CHANGED = "presence.changed"
     PRESENCE_HERE = "presence.here"  # the answer to a presence report: who else is on the ticket
     NOTIFICATION_ADDED = "notification.added"
+    RECONNECT = "live.reconnect"  # the agent's role or groups changed: connect again to listen where they now see
     ERROR = "error"
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from helpdesk.live.model import ConnectionKind, LiveConnection, Room, RoomKind
 from helpdesk.store import keys
-from helpdesk.store.conditions import get_or_none
+from helpdesk.store.conditions import conditionally, get_or_none
 from helpdesk.store.items import HelpdeskItem, RoomMemberItem, SocketItem
 from helpdesk.store.table import TableAccess
 
@@ -76,9 +76,9 @@ class LiveConnections(TableAccess):
                 batch.delete(RoomMemberItem(*keys.room_key(RoomKind.TICKET.value, connection.watching, connection.id)))
             if ticket_id:
                 batch.save(_member(Room(kind=RoomKind.TICKET, id=ticket_id), moved))
-        SocketItem(*keys.socket_key(connection.id)).update(
-            actions=[SocketItem.watching.set(ticket_id) if ticket_id else SocketItem.watching.remove()]
-        )
+        record = SocketItem(*keys.socket_key(connection.id))
+        action = SocketItem.watching.set(ticket_id) if ticket_id else SocketItem.watching.remove()
+        conditionally(lambda: record.update(actions=[action], condition=SocketItem.PK.exists()))  # closed meanwhile
         return moved
 
     def connections_in(self, rooms: Iterable[Room]) -> list[str]:
