@@ -1,10 +1,15 @@
-"""``make bench``: ingest throughput, AWS calls per message, cold-start imports,
-package sizes, ticket search (found in the top 10, items read, index writes), a load
-run against a local stack (bench/out/results.json gathers the figures parts record)."""
+"""``make bench``, or ``python -m bench --only PART`` (``--help`` lists the parts): speed, size,
+quality and cost figures, each part merging its own into bench/out/results.json."""
+
+import argparse
+import sys
+from collections.abc import Callable
 
 from bench import (
     cold_start,
     console_size,
+    cost_model,
+    cost_operations,
     ingest_bench,
     live_bench,
     load_bench,
@@ -57,7 +62,7 @@ def load_run() -> None:
     results.record(loaded.figures())
 
 
-def main() -> None:
+def ingest_part() -> None:
     ingest = ingest_bench.run()
     print("\n(a) ingest throughput against the local moto server (same server, same run)")
     print(f"  {'raw PutItem (floor)':<44}{ingest.put_per_second:>10.1f} /s")
@@ -76,13 +81,18 @@ def main() -> None:
     print(f"  {'duplicate delivery':<44}{ingest.calls_duplicate:>10.1f}")
     per_message = {op: n / ingest.messages for op, n in sorted(ingest.calls_by_operation.items())}
     print("  throughput run, per message: " + ", ".join(f"{op} {n:.2f}" for op, n in per_message.items()))
-    mail_rates()
+
+
+def whatsapp_part() -> None:
     whatsapp = whatsapp_bench.run()
     print(f"\n(e) WhatsApp webhook acknowledgement, handler only, {whatsapp.webhooks} signed deliveries")
     print(f"  {'p50':<44}{whatsapp.p50_ms:>10.1f} ms")
     print(f"  {'p99':<44}{whatsapp.p99_ms:>10.1f} ms")
     print("\n(f) WhatsApp worker (queued messages into tickets, 30 customers)")
     print(f"  {'throughput':<44}{whatsapp.worker_messages_per_second:>10.1f} msg/s")
+
+
+def sla_part() -> None:
     runs = sla_checker_bench.run()
     print(f"\n(g) SLA checker, one run, {sla_checker_bench.DUE_NOW} timers due, open tickets growing (moto in-process)")
     print(f"  {'open tickets':>14}{'reads':>8}{'read units':>12}{'writes':>8}{'breaches':>10}{'seconds':>10}")
@@ -91,6 +101,9 @@ def main() -> None:
             f"  {run.open_tickets:>14,}{run.reads:>8}{run.read_units:>12.1f}{run.writes:>8}"
             f"{run.breaches:>10}{run.seconds:>10.2f}"
         )
+
+
+def polling_part() -> None:
     live = live_bench.run()
     print(f"\n(i) live updates: a changes poll ({live_bench.CHANGED} changed), a presence beat, an assignment")
     head = ("open tickets", "poll reads", "read units", "found", "seconds", "presence", "assign")
@@ -99,8 +112,13 @@ def main() -> None:
         cells = (f"{cost.open_tickets:,}", cost.poll_reads, f"{cost.poll_read_units:.1f}", cost.poll_found,
                  f"{cost.poll_seconds:.3f}", cost.presence_calls, cost.assignment_calls)  # fmt: skip
         print("  " + "".join(f"{c:>12}" for c in cells))
+
+
+def search_part() -> None:
     results.record(search_bench.report(search_bench.run()))
-    load_run()
+
+
+def console_part() -> None:
     load = console_size.run()
     print("\n(h) console initial load (gzip)")
     for name, (raw, packed) in load.files.items():
@@ -109,14 +127,57 @@ def main() -> None:
     for chunk, files in load.later.items():  # parts only some roles load, with import()
         packed = sum(size[1] for size in files.values())
         print(f"  {'later: ' + chunk:<44}{packed / 1024:>10.1f} KB   ({len(files)} files)")
-    package_sizes()
-    imports = cold_start.run()
-    boto3_seconds = imports.pop("import boto3")
-    print(f"\n(c) cold import, fresh interpreter, median of {cold_start.RUNS}")
-    print(f"  {'import boto3':<44}{boto3_seconds * 1000:>10.0f} ms")
-    for name, seconds in imports.items():
-        print(f"  {name:<44}{seconds * 1000:>10.0f} ms   {seconds / boto3_seconds:.2f}× boto3 (target ≤ 1.3×)")
+
+
+def cold_start_part() -> None:
+    figures = cold_start.run()
+    print("\n" + "\n".join(figures.lines()))
+    results.record(figures.results())
+
+
+def cost_part() -> None:
+    operations = cost_operations.measure_all()
+    costs = [cost_model.monthly(team, operations) for team in cost_model.TEAMS]
+    print("\n" + "\n".join(cost_model.lines(costs, operations)))
+    names = ("cost.reference_usd_month", "cost.x10_usd_month", "cost.x100_usd_month")
+    results.record({name: round(cost.total, 2) for name, cost in zip(names, costs, strict=True)})
+
+
+# Each part prints its table and merges its figures into bench/out/results.json
+# (the figures of parts not run are kept). In the order `make bench` runs them.
+PARTS: dict[str, tuple[Callable[[], None], str]] = {
+    "ingest": (ingest_part, "(a, b) ingest throughput and DynamoDB calls per message"),
+    "mail": (mail_rates, "(d) e-mail parsing against the corpus and our Spanish set, beside two peers"),
+    "whatsapp": (whatsapp_part, "(e, f) WhatsApp webhook acknowledgement and worker throughput"),
+    "sla": (sla_part, "(g) one SLA checker run as open tickets grow"),
+    "polling": (polling_part, "(i) what a changes poll, a presence beat and an assignment cost"),
+    "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
+    "load": (load_run, "(l) a load run against a local stack of its own"),
+    "console": (console_part, "(h) the console's first load, gzipped"),
+    "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
+    "cold_start": (cold_start_part, "(c) cold start: import of each handler beside boto3's, heaviest imports"),
+    "cost": (cost_part, "(m) monthly AWS cost for the reference team, ×10 and ×100, from measured calls"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Atiende's figures: speed, size, quality and cost. Every part merges its figures into "
+        "bench/out/results.json.",
+        epilog="parts:\n" + "\n".join(f"  {name:<12}{about}" for name, (_, about) in PARTS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--only", metavar="PART[,PART]", help="run these parts (default: all, in the order listed)")
+    chosen = parser.parse_args(argv).only
+    names = [name.strip() for name in chosen.split(",") if name.strip()] if chosen else list(PARTS)
+    unknown = [name for name in names if name not in PARTS]
+    if unknown:
+        parser.error(f"unknown part {', '.join(unknown)}; parts: {', '.join(PARTS)}")
+    for name in names:
+        PARTS[name][0]()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

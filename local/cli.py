@@ -12,6 +12,8 @@ atiende rules export            print the routing and automation rules as YAML
 atiende rules import FILE       replace them with the rules in a YAML file
 atiende apikey create --name N --scopes S1,S2   an API key (printed once, last line);
                 atiende apikey list; atiende apikey revoke ID (local/api_keys_cli.py)
+atiende webhook add --url U --events E1,E2 [--secret S]   register an outgoing webhook
+atiende webhook list            print the outgoing webhooks
 atiende admin create --email E --name N [--role admin] [--stack NAME]
                 create an administrator (or agent) in the local stack or a deployed one
 atiende search backfill [--stack NAME] [--from N] [--most N]
@@ -34,7 +36,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli
+from local import api_keys_cli, webhook_cli
 
 HOST = "127.0.0.1"
 
@@ -179,9 +181,16 @@ def _deployment(session: Any, aws_url: str, restored: bool, seed_demo: bool) -> 
     The demo is seeded once, at the first run, never again on a restart."""
     from helpdesk.settings import forget_settings
     from local.saved_state import save_deployment, saved_deployment, state_dir
-    from local.stack import as_saved, deploy, redeploy
+    from local.stack import as_saved, deploy, missing_from, redeploy
 
     saved = saved_deployment(state_dir())
+    if restored and saved is not None and missing_from(saved):
+        print("El estado guardado es de una versión anterior: se empieza de cero / "
+              "The saved state is from an older version: starting clean", flush=True)  # fmt: skip
+        import requests
+
+        requests.post(f"{aws_url}/moto-api/reset", timeout=30)
+        restored = False
     if restored and saved is not None:
         return redeploy(saved, aws_url), 0, True
     deployment = deploy(session, aws_url)
@@ -550,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
+    webhook_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -572,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stage_command(args.command, args.stage)
         case "rules":
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
+        case "webhook":
+            return webhook_cli.main(args)
         case "apikey":
             return api_keys_cli.run(args, f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", _admin_token)
         case "admin":

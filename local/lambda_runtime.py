@@ -305,29 +305,28 @@ def stream_subscriptions(stack: ProvisionedStack) -> list[StreamSubscription]:
     ]
 
 
-_read_through: dict[str, dict[str, int]] = {}  # stream → consumer → last sequence number it has
-_read_lock = threading.Lock()
+_HANDLED: dict[str, dict[str, int]] = {}  # stream → consumer → the last sequence number it is done with
+_HANDLED_LOCK = threading.Lock()
 
 
-def read_by_every_consumer(stream_arn: str, consumer: str, through: int) -> int:
-    """``consumer`` has read the stream through ``through``: the sequence number
-    every consumer of the stream has read through (a stream with two functions,
-    the search indexer and the live fan-out, keeps what one has not read yet)."""
-    with _read_lock:
-        consumers = _read_through.setdefault(stream_arn, {})
-        consumers[consumer] = max(through, consumers.get(consumer, -1))
-        return min(consumers.values())
+def _consumer_reads(stream_arn: str, consumer: str) -> None:
+    """A consumer of the stream starts: nothing is forgotten before it read it."""
+    with _HANDLED_LOCK:
+        _HANDLED.setdefault(stream_arn, {})[consumer] = -1
 
 
-def join_stream(stream_arn: str, consumer: str) -> None:
-    """A consumer that will read the stream from its start (nothing read yet)."""
-    with _read_lock:
-        _read_through.setdefault(stream_arn, {}).setdefault(consumer, -1)
+def _done_through(stream_arn: str, consumer: str, through: int) -> int:
+    """``consumer`` is done with records up to ``through``: up to where every
+    consumer of the stream is (what may be forgotten)."""
+    with _HANDLED_LOCK:
+        marks = _HANDLED.setdefault(stream_arn, {})
+        marks[consumer] = through
+        return min(marks.values())
 
 
 def forget_stream_records(stream_arn: str, through: int) -> None:
-    """Drop a stream's records up to sequence number ``through`` once its
-    consumers have them (DynamoDB keeps 24 hours; moto kept every record for ever,
+    """Drop a stream's records up to sequence number ``through`` once every
+    consumer has them (DynamoDB keeps 24 hours; moto kept every record for ever,
     in memory, in every saved state and in every transaction's copy). Sequence
     numbers and iterators stay as they were: the shard just starts later."""
     from moto.dynamodb.models import dynamodb_backends
@@ -360,8 +359,8 @@ class StreamWorker(_BackgroundWorker):
         self.stream_arn = session.client("dynamodb").describe_table(TableName=subscription.table_name)["Table"][
             "LatestStreamArn"
         ]
-        join_stream(self.stream_arn, subscription.function)
         self._iterators: dict[str, str | None] = {}  # shard → where to read next (None: the shard ended)
+        _consumer_reads(self.stream_arn, subscription.function)
         self._lock = threading.Lock()
         self._nudged = threading.Event()
 
@@ -404,10 +403,10 @@ class StreamWorker(_BackgroundWorker):
                     continue  # the same batch again next time
                 self._iterators[shard_id] = answer.get("NextShardIterator")
                 if records:
-                    read = int(records[-1]["dynamodb"]["SequenceNumber"])
-                    everyone = read_by_every_consumer(self.stream_arn, self.subscription.function, read)
-                    if everyone >= 0:
-                        forget_stream_records(self.stream_arn, everyone)
+                    done = int(records[-1]["dynamodb"]["SequenceNumber"])
+                    forget_stream_records(
+                        self.stream_arn, _done_through(self.stream_arn, self.subscription.function, done)
+                    )
                 handled += len(records)
             return handled
 

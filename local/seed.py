@@ -32,6 +32,9 @@ from helpdesk.models import (
     SlaMetric,
     TicketStatus,
 )
+from helpdesk.quality.reviews import Reason, open_review
+from helpdesk.quality.scorecards import DEFAULT as DEMO_SCORECARD
+from helpdesk.quality.scorecards import current_scorecard, save_scorecard
 from helpdesk.rules.ruleset import (
     Action,
     ActionKind,
@@ -41,6 +44,7 @@ from helpdesk.rules.ruleset import (
     Rule,
     RuleEvent,
     RuleSet,
+    RuleTemplate,
     current_rules,
     save_rules,
 )
@@ -62,6 +66,7 @@ class DemoAgent:
     name: str
     role: str
     group_ids: tuple[str, ...]
+    quality: bool = False  # the quality right: reviews others' work
 
 
 GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
@@ -200,7 +205,9 @@ WHATSAPP_TEMPLATES = TemplateCatalog(
 )
 # Rules that make the demo behave like a configured team: billing words go to
 # Facturación, a VIP customer is high priority, everything else goes to Soporte
-# general (the last rule: it only takes tickets no earlier rule routed).
+# general (the last rule: it only takes tickets no earlier rule routed); a
+# ticket pending 48 business hours without the customer's answer is solved
+# with a polite closing message (a time-based rule).
 BILLING_WORDS = (
     "factura", "facturación", "cobro", "cobraron", "cobrar", "cargo", "pago", "tarjeta", "reembolso",
     "devolución de dinero", "invoice", "billing", "charge", "refund", "payment",
@@ -228,6 +235,28 @@ DEMO_RULES = RuleSet(
             conditions=(Condition(field=ConditionField.GROUP, operator=Operator.IS_NOT_SET),),
             actions=(Action(kind=ActionKind.SET_GROUP, values=("soporte-general",)),),
         ),
+        Rule(
+            id="cerrar-pendientes-48h",
+            name="Cerrar pendientes sin respuesta (48 h hábiles)",
+            event=RuleEvent.HOURS_SINCE_PENDING,
+            hours=48,
+            business_hours=True,
+            actions=(
+                Action(kind=ActionKind.SET_STATUS, values=("solved",)),
+                Action(
+                    kind=ActionKind.SEND_REPLY,
+                    text=(
+                        "Hola {{contact.first_name}}:\n\nComo no tuvimos noticias tuyas, damos por resuelta tu "
+                        "solicitud #{{ticket.number}}. Si necesitas algo más, responde a este mensaje y la "
+                        "retomamos con gusto."
+                    ),
+                    # outside WhatsApp's 24-hour window, the approved follow-up template goes instead
+                    template=RuleTemplate(
+                        name="seguimiento_ticket", parameters=("{{contact.first_name}}", "{{ticket.number}}")
+                    ),
+                ),
+            ),
+        ),
     )
 )
 
@@ -253,9 +282,10 @@ def demo_channels() -> ChannelSetup:
     )
 
 
+BOTH_GROUPS = ("soporte-general", "facturacion")
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
-    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", ("soporte-general", "facturacion")),
+    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True),
     DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
 )
 DEFAULT_EMAIL = "admin@atiende.localhost"
@@ -283,7 +313,12 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
         idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username=demo.email, GroupName=demo.role)
         user = idp.admin_get_user(UserPoolId=user_pool_id, Username=demo.email)
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
-        store.put_agent(Agent(id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids))
+        store.put_agent(
+            Agent(
+                id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids,
+                quality=demo.quality,
+            )
+        )  # fmt: skip
         subs[demo.email] = sub
     for group in GROUPS:
         store.put_group(group.model_copy(update={"supervisor_id": subs[SUPERVISOR_EMAIL]}))
@@ -331,6 +366,9 @@ def create_conversations(store: HelpdeskStore, agent_ids: dict[str, str]) -> int
                                "¿Tienen envíos a San Miguel?"), store)  # fmt: skip
     _change(store, shipping.ticket.id, agent, status=TicketStatus.SOLVED, group_id="soporte-general",
             assignee_id=agent_ids["agente@atiende.localhost"], tags=("envios",))  # fmt: skip
+    solved = store.get_ticket(shipping.ticket.id)
+    if solved is not None:  # the quality coordinator's queue starts with it (once: one review per ticket)
+        open_review(store, solved, Reason.PICKED, current_scorecard(store), datetime.now(UTC))
 
     hours = ingest(_message(Channel.CHAT, "chat-demo-0001", visitor, "Visitante", 45,
                             "Buenas tardes, ¿cuál es el horario de atención los sábados?"), store)  # fmt: skip
@@ -374,6 +412,8 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
         save_template_catalog(store, WHATSAPP_TEMPLATES, SEED_ACTOR, datetime.now(UTC))
     if not current_rules(store).rules:  # an administrator's own rules are kept
         save_rules(store, DEMO_RULES, SEED_ACTOR, datetime.now(UTC))
+    if current_scorecard(store).version == 0:  # never saved: an administrator's own is kept
+        save_scorecard(store, DEMO_SCORECARD, SEED_ACTOR)
     if current_channels(store).version == 0:  # never saved: an administrator's own are kept
         save_channels(store, demo_channels(), SEED_ACTOR, datetime.now(UTC))
     return create_conversations(store, agent_ids)

@@ -50,6 +50,15 @@ def escalation_waits() -> dict[str, str]:
     }
 
 
+def webhook_parameters() -> dict[str, str]:
+    """Outgoing webhooks in the local stack: receivers on 127.0.0.1 allowed (never
+    in AWS), and retries seconds apart rather than half a minute."""
+    return {
+        "WebhookLoopbackAllowed": "true",
+        "WebhookRetrySeconds": os.environ.get("ATIENDE_WEBHOOK_RETRY_SECONDS", "2"),
+    }
+
+
 def local_port() -> int:
     return int(os.environ.get("ATIENDE_PORT", "8000"))
 
@@ -159,7 +168,12 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         STACK_NAME,
         cognito_ids,
         stage=STAGE,
-        parameters={"SupportAddress": support_address(), **whatsapp_secrets(), **escalation_waits()},
+        parameters={
+            "SupportAddress": support_address(),
+            **whatsapp_secrets(),
+            **escalation_waits(),
+            **webhook_parameters(),
+        },
     )
     table = load_template()["Resources"]["HelpdeskTable"]["Properties"]
     ttl = table.get("TimeToLiveSpecification")
@@ -215,6 +229,18 @@ def redeploy(saved: dict[str, Any], endpoint_url: str) -> LocalDeployment:
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
     return LocalDeployment(stack, saved["user_pool_id"], saved["user_pool_client_id"], environment)
+
+
+PROVISIONED_KINDS = ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket")
+
+
+def missing_from(saved: dict[str, Any]) -> set[str]:
+    """The template's queues, tables and buckets a saved deployment lacks: it
+    was made from an older template (say, before the webhook queues), and its
+    workers would look for resources that were never created."""
+    template = load_template()["Resources"]
+    wanted = {name for name, resource in template.items() if resource["Type"] in PROVISIONED_KINDS}
+    return wanted - set(saved["stack"]["physical_ids"])
 
 
 def whatsapp_environment() -> dict[str, str]:

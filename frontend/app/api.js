@@ -301,6 +301,13 @@ export const api = {
   saveWhatsappTemplates: (catalog) => request('PUT', '/api/whatsapp-templates', catalog),
   deadLetters: () => request('GET', '/api/dead-letters'),
   redrive: (queue) => request('POST', `/api/dead-letters/${encodeURIComponent(queue)}/redrive`),
+  // outgoing webhooks: a generated secret comes back once, in addWebhook's answer
+  webhooks: () => request('GET', '/api/webhooks'),
+  addWebhook: (endpoint) => request('POST', '/api/webhooks', endpoint),
+  changeWebhook: (id, changes) => request('PATCH', `/api/webhooks/${encodeURIComponent(id)}`, changes),
+  deleteWebhook: (id) => request('DELETE', `/api/webhooks/${encodeURIComponent(id)}`),
+  pingWebhook: (id) => request('POST', `/api/webhooks/${encodeURIComponent(id)}/ping`),
+  webhookDeliveries: (id) => request('GET', `/api/webhooks/${encodeURIComponent(id)}/deliveries`),
   setAside: (month) => request('GET', `/api/set-aside?${new URLSearchParams({ month })}`),
   setAsideMail: (id, receivedAt) =>
     request('GET', `/api/set-aside/${encodeURIComponent(id)}?${new URLSearchParams({ received_at: receivedAt })}`),
@@ -334,6 +341,17 @@ export const api = {
   readNotifications: (through) => request('POST', '/api/notifications/read', { through }),
   present: (id, activity) => request('PUT', `/api/tickets/${encodeURIComponent(id)}/presence`, { activity }),
   leave: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/presence`),
+  // quality reviews: coordinators (the quality right) work the queue and the scorecard; agents read theirs and reply once
+  reviewQueue: () => request('GET', '/api/quality/queue'),
+  pickForReview: (ticketId) => request('POST', '/api/quality/reviews', { ticket_id: ticketId }),
+  review: (ticketId) => request('GET', `/api/quality/reviews/${encodeURIComponent(ticketId)}`),
+  scoreReview: (ticketId, scoring) => request('PUT', `/api/quality/reviews/${encodeURIComponent(ticketId)}/score`, scoring),
+  reopenReview: (ticketId) => request('POST', `/api/quality/reviews/${encodeURIComponent(ticketId)}/reopen`),
+  replyToReview: (ticketId, text) => request('POST', `/api/quality/reviews/${encodeURIComponent(ticketId)}/reply`, { text }),
+  myReviews: () => request('GET', '/api/me/reviews'),
+  qualityScores: (params) => request('GET', `/api/quality/scores?${new URLSearchParams(params)}`),
+  scorecard: () => request('GET', '/api/quality/scorecard'),
+  saveScorecard: (scorecard) => request('PUT', '/api/quality/scorecard', scorecard),
   acknowledge: (id, breach) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
 };

@@ -80,6 +80,7 @@ const TEXTS = {
     'notifications.title': 'Notificaciones', 'notifications.unread': 'Notificaciones: {count} sin leer',
     'notifications.none': 'Sin notificaciones.', 'notifications.assigned': '{actor} te asignó #{number} {subject}',
     'notifications.mentioned': '{actor} te mencionó en #{number} {subject}',
+    'notifications.rule': 'Regla «{actor}»: #{number} {subject}',
     'alerts.customer_wrote': 'El cliente respondió en #{number}', 'alerts.sla': 'SLA por vencer en #{number}',
     'alerts.turn_on': 'Activar avisos', 'alerts.turn_off': 'Desactivar avisos',
     'alerts.hint': 'Avisos del navegador cuando la pestaña está en segundo plano: asignaciones, menciones, respuestas de clientes y SLA.',
@@ -91,6 +92,8 @@ const TEXTS = {
 
     // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
     'admin.title': 'Administración',
+    'quality.title': 'Calidad', 'quality.mine': 'Mis evaluaciones', 'quality.pick': 'Evaluar calidad',
+    'quality.picked': 'El ticket quedó en la cola de calidad.',
     'admin.forbidden': 'No tienes permiso para hacer esto: la administración es solo para administradores.',
     'admin.yes': 'Sí', 'admin.no': 'No', 'admin.cancel': 'Cancelar',
     'role.agent': 'Agente', 'role.supervisor': 'Supervisor(a)', 'role.admin': 'Administrador(a)',
@@ -122,6 +125,11 @@ const TEXTS = {
     'field.status': 'estado', 'field.priority': 'prioridad', 'field.group_id': 'grupo', 'field.assignee_id': 'asignado',
     'field.tags': 'etiquetas', 'field.subject': 'asunto', 'field.cc': 'CC', 'field.contact_id': 'contacto',
     'field.custom_fields': 'campos personalizados', 'field.merged_into': 'fusionado en', 'field.channel': 'canal',
+    'event.webhook_called': 'llamó a un webhook', 'field.rule_webhook': 'webhook',
+    'field.rule_notified': 'avisó a', 'field.rule_reply': 'respondió al cliente', 'field.rule_reply_skipped': 'no envió su respuesta',
+    'rule_skip.outside_whatsapp_window': 'fuera de la ventana de 24 horas de WhatsApp y sin plantilla aprobada',
+    'rule_skip.template_not_approved': 'la plantilla no está aprobada', 'rule_skip.macro_without_reply': 'la macro no tiene respuesta',
+    'rule_skip.ticket_closed': 'el ticket está cerrado',
     'change.merged_from': 'fusionó {value}', 'change.merged_into': 'se fusionó en {value}',
     'change.personal_data': 'datos personales borrados', 'change.other_contact': 'otro contacto (fusión)',
 
@@ -220,6 +228,7 @@ const TEXTS = {
     'notifications.title': 'Notifications', 'notifications.unread': 'Notifications: {count} unread',
     'notifications.none': 'No notifications.', 'notifications.assigned': '{actor} assigned you #{number} {subject}',
     'notifications.mentioned': '{actor} mentioned you on #{number} {subject}',
+    'notifications.rule': 'Rule "{actor}": #{number} {subject}',
     'alerts.customer_wrote': 'The customer answered on #{number}', 'alerts.sla': 'SLA due soon on #{number}',
     'alerts.turn_on': 'Turn on alerts', 'alerts.turn_off': 'Turn off alerts',
     'alerts.hint': 'Browser alerts while the tab is in the background: assignments, mentions, customer answers and SLA.',
@@ -231,6 +240,8 @@ const TEXTS = {
 
     // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
     'admin.title': 'Administration',
+    'quality.title': 'Quality', 'quality.mine': 'My reviews', 'quality.pick': 'Review quality',
+    'quality.picked': 'The ticket is in the quality queue.',
     'admin.forbidden': 'You are not allowed to do this: administration is for administrators only.',
     'admin.yes': 'Yes', 'admin.no': 'No', 'admin.cancel': 'Cancel',
     'role.agent': 'Agent', 'role.supervisor': 'Supervisor', 'role.admin': 'Administrator',
@@ -262,6 +273,11 @@ const TEXTS = {
     'field.status': 'status', 'field.priority': 'priority', 'field.group_id': 'group', 'field.assignee_id': 'assignee',
     'field.tags': 'tags', 'field.subject': 'subject', 'field.cc': 'CC', 'field.contact_id': 'contact',
     'field.custom_fields': 'custom fields', 'field.merged_into': 'merged into', 'field.channel': 'channel',
+    'event.webhook_called': 'called a webhook', 'field.rule_webhook': 'webhook',
+    'field.rule_notified': 'notified', 'field.rule_reply': 'replied to the customer', 'field.rule_reply_skipped': 'did not send its reply',
+    'rule_skip.outside_whatsapp_window': 'outside WhatsApp\'s 24-hour window, with no approved template',
+    'rule_skip.template_not_approved': 'the template is not approved', 'rule_skip.macro_without_reply': 'the macro has no reply',
+    'rule_skip.ticket_closed': 'the ticket is closed',
     'change.merged_from': 'merged {value} into this', 'change.merged_into': 'merged into {value}',
     'change.personal_data': 'personal data erased', 'change.other_contact': 'another contact (merge)',
 

@@ -1,5 +1,5 @@
 // Routing: the hash is the route. #/view/<id>, #/tickets/<id>, #/search/<query>
-// and #/admin/<section>.
+// #/admin/<section>, #/quality[/<ticket id>|/scores] and #/my-reviews.
 import { useState, useEffect } from '../vendor/preact-htm.js';
 
 export function parseHash() {
@@ -7,6 +7,8 @@ export function parseHash() {
   if (kind === 'tickets' && id) return { ticketId: decodeURIComponent(id) };
   if (kind === 'search' && id) return { search: decodeURIComponent(id) };
   if (kind === 'admin') return { admin: id || 'agents' };
+  if (kind === 'quality') return { quality: id ? decodeURIComponent(id) : 'queue' };
+  if (kind === 'my-reviews') return { myReviews: true };
   return { view: id || 'mine' };
 }
 

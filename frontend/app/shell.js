@@ -13,6 +13,7 @@ import { SignIn } from './pages/sign-in.js';
 import { Inbox, SearchResults } from './pages/inbox.js';
 import { TicketPage } from './pages/ticket/page.js';
 import { Administration } from './pages/administration.js';
+import { QualityPage, MyReviewsPage } from './pages/quality/entry.js';
 import { later } from './components/later.js';
 import { alertsOn, alertsSupported, toggleAlerts, useAlerts } from './alerts.js';
 
@@ -116,6 +117,9 @@ function Header({ me, route, onAvailable, onSignOut, onMfa }) {
       <span class="live" role="img" aria-label=${t('live')} title=${t('live')}>●</span>
       ${me.role === 'admin' && html`<a class="admin-link" href="#/admin/agents"
         aria-current=${route.admin ? 'page' : undefined}>${t('admin.title')}</a>`}
+      ${me.quality && html`<a class="admin-link" href="#/quality"
+        aria-current=${route.quality ? 'page' : undefined}>${t('quality.title')}</a>`}
+      <a class="admin-link" href="#/my-reviews" aria-current=${route.myReviews ? 'page' : undefined}>${t('quality.mine')}</a>
       <${Bell} />
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
@@ -196,5 +200,7 @@ export function App() {
       : route.ticketId ? html`<${TicketPage} ticketId=${route.ticketId} me=${me} />`
       : route.search ? html`<${SearchResults} query=${route.search} me=${me} />`
       : route.admin ? html`<${Administration} section=${route.admin} me=${me} onSaved=${reloadMe} />`
+      : route.quality ? html`<${QualityPage} section=${route.quality} me=${me} />`
+      : route.myReviews ? html`<${MyReviewsPage} me=${me} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }

@@ -45,6 +45,7 @@ class Me(_Answer):
     available: bool  # round robin may assign to them while their console is open
     mfa_required: bool  # administrators ask this role to turn MFA on
     mfa_missing: bool  # required of them and not on yet: only /api/me answers until it is
+    quality: bool = False  # holds the quality right (reviews others' work)
 
 
 class Team(_Answer):

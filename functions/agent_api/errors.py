@@ -180,10 +180,62 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "El cuerpo JSON está anidado demasiado profundo.",
         "The JSON body is nested too deeply.",
     ),
+    "error.webhook_url_not_allowed": (
+        400,
+        "La dirección del webhook debe empezar con https:// y no llevar usuario ni contraseña.",
+        "The webhook URL must start with https:// and carry no user name or password.",
+    ),
+    "error.webhook_private_address": (
+        400,
+        "La dirección del webhook apunta a una red privada o interna: usa una dirección pública.",
+        "The webhook URL points to a private or internal network: use a public address.",
+    ),
+    "error.webhook_host_not_found": (
+        400,
+        "No encontramos el servidor de esa dirección (el nombre no resuelve).",
+        "The server of that URL was not found (the name does not resolve).",
+    ),
+    "error.webhook_not_found": (404, "No encontramos ese webhook.", "That webhook was not found."),
+    "error.webhook_limit_reached": (
+        409,
+        "Ya hay el máximo de webhooks: borra uno antes de agregar otro.",
+        "The most webhooks are already registered: delete one before adding another.",
+    ),
     "error.throttled": (
         429,
         "Demasiadas solicitudes: espera unos segundos e inténtalo de nuevo.",
         "Too many requests: wait a few seconds and try again.",
+    ),
+    "error.review_not_found": (404, "No encontramos esa evaluación.", "That review was not found."),
+    "error.review_exists": (
+        409,
+        "Ese ticket ya tiene una evaluación de calidad.",
+        "That ticket already has a quality review.",
+    ),
+    "error.ticket_not_reviewable": (
+        400,
+        "Solo se evalúan tickets resueltos o cerrados que un agente atendió.",
+        "Only solved or closed tickets that an agent worked can be reviewed.",
+    ),
+    "error.review_state": (
+        409,
+        "La evaluación no está en el estado que esto necesita (ya calificada, o aún sin calificar).",
+        "The review is not in the state this needs (scored already, or not scored yet).",
+    ),
+    "error.review_reply_exists": (
+        409,
+        "Ya respondiste a esta evaluación: se responde una sola vez.",
+        "You already replied to this review: one reply per review.",
+    ),
+    "error.review_scores_invalid": (
+        400,
+        "Califica cada criterio de la ficha (0 a 4, o N/A) y ningún otro.",
+        "Score every criterion of the scorecard (0 to 4, or N/A) and no other.",
+    ),
+    "error.stale_review": (
+        409,
+        "Alguien más guardó esta evaluación mientras la editabas. Vuelve a abrirla e inténtalo de nuevo.",
+        "Someone else saved this review while you were editing. Open it again and retry.",
     ),
     "error.busy": (503, "Hay mucha actividad en este ticket; reintenta.", "This ticket is busy; retry."),
     "error.unexpected": (500, "Algo salió mal. Inténtalo de nuevo.", "Something went wrong. Try again."),

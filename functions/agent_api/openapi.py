@@ -25,6 +25,7 @@ class RouteDoc:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     scope: str | None = None  # the scope an API key needs; None: agents only
+    errors: tuple[str, ...] = ()  # message keys of the errors the route names (``agent_api.errors``)
 
 
 API_KEY_SCHEME = {
@@ -60,6 +61,7 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
             },
         }
         operation["responses"][str(route.status)]["description"] = "done"
+        operation["responses"] |= _named_errors(route.errors, keys)
         if route.body is not None:
             operation["requestBody"] = {"required": True, **_content(keys[(route.body, "validation")])}
         if route.role is not None:
@@ -81,6 +83,25 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
                 "apiKey": API_KEY_SCHEME,
             },
         },
+    }
+
+
+def _named_errors(message_keys: tuple[str, ...], keys: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    """Each status a route names, with the errors behind it (English text and key;
+    every answer carries the Spanish and English text)."""
+    from agent_api.errors import MESSAGES
+
+    by_status: dict[str, list[str]] = {}
+    for key in message_keys:
+        status = MESSAGES[key][0]
+        by_status.setdefault(str(status), []).append(key)
+    return {
+        status: {
+            "description": " / ".join(MESSAGES[key][2] for key in named),
+            "x-atiende-message-keys": named,
+            **_content(keys[(ErrorAnswer, "serialization")]),
+        }
+        for status, named in sorted(by_status.items())
     }
 
 

@@ -75,7 +75,12 @@ def caller_of(principal: Principal) -> Caller:
     if agent is not None and not agent.active:
         raise Unauthenticated("deactivated agent")
     role = Role(agent.role) if agent else Role(principal.role)
-    viewer = Viewer(agent_id=principal.agent_id, role=role, group_ids=agent.group_ids if agent else ())
+    viewer = Viewer(
+        agent_id=principal.agent_id,
+        role=role,
+        group_ids=agent.group_ids if agent else (),
+        quality=agent.quality if agent else False,
+    )
     return Caller(principal, viewer, agent.name if agent else "")
 
 
@@ -117,6 +122,7 @@ class Area:
         body: type[BaseModel] | None = None,
         without_mfa: bool = False,
         scope: Scope | None = None,
+        errors: tuple[str, ...] = (),
     ) -> Callable[[View], View]:
         """Register a route that needs a signed-in agent of at least ``role``:
         the view gets the ``Caller`` first, then the path's parameters, then
@@ -125,7 +131,8 @@ class Area:
         whom the sign-in policy requires to use MFA reaches only the routes
         marked ``without_mfa`` until they turn it on. An API key may call the
         route only when it names a ``scope`` the key holds (403 otherwise, before
-        the body is read); routes without one are for agents only."""
+        the body is read); routes without one are for agents only. ``errors``
+        names the message keys the document lists as the route's answers."""
 
         def register(view: View) -> View:
             @functools.wraps(view)
@@ -160,7 +167,9 @@ class Area:
                 self.roles[(path, method)] = role
                 self.scopes[(path, method)] = scope
                 self.docs.append(
-                    RouteDoc(path, method, summary, role.value, answer, status, query, body, scope and scope.value)
+                    RouteDoc(
+                        path, method, summary, role.value, answer, status, query, body, scope and scope.value, errors
+                    )
                 )
             return view
 

@@ -7,6 +7,11 @@
 - A **supervisor** sees the same tickets and reassigns them freely; they also
   acknowledge escalations and look at what the channels set aside.
 - An **admin** sees everything and changes the settings.
+- The **quality** right (``Agent.quality``) comes on top of a role: its holder
+  reviews others' work (``helpdesk.quality``: the review queue, scoring, the
+  scorecard, scores over time). Admins always hold it; an admin grants it to a
+  supervisor or an agent. It widens nothing else: a quality coordinator who is
+  an agent still works only their groups' tickets in the inbox.
 - An **API key** (``helpdesk.api_keys``) acts as an agent who reaches every
   group's tickets (``all_groups``), within the scopes the key holds; it never
   has a supervisor's or an admin's rights.
@@ -46,19 +51,29 @@ class Viewer:
     role: Role
     group_ids: tuple[str, ...] = ()
     all_groups: bool = False  # an API key: every group's tickets, with an agent's rights only
+    quality: bool = False  # the quality right, as granted (admins hold it anyway)
 
     @classmethod
     def of(cls, agent: Agent) -> "Viewer":
         """An agent as the access rules see them (their role and groups on record)."""
-        return cls(agent_id=agent.id, role=Role(agent.role), group_ids=agent.group_ids)
+        return cls(agent_id=agent.id, role=Role(agent.role), group_ids=agent.group_ids, quality=agent.quality)
 
     @property
     def sees_everything(self) -> bool:
         return self.role is Role.ADMIN or self.all_groups
 
+    @property
+    def reviews_quality(self) -> bool:
+        """Holds the quality right: granted, or an admin (never an API key)."""
+        return not self.all_groups and (self.quality or self.role is Role.ADMIN)
+
     def require(self, role: Role) -> None:
         if not self.role.at_least(role):
             raise NotAllowed(f"needs role {role.value}")
+
+    def require_quality(self) -> None:
+        if not self.reviews_quality:
+            raise NotAllowed("needs the quality right")
 
     def can_see(self, ticket: Ticket) -> bool:
         return (

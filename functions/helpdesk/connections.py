@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from helpdesk.live.sockets import Poster
     from helpdesk.providers.cognito import CognitoDirectory
     from helpdesk.providers.eventbridge import EventBridgeBus
-    from helpdesk.providers.sqs import SqsFifoQueue, SqsOutboundQueue
+    from helpdesk.providers.sqs import SqsFifoQueue, SqsOutboundQueue, SqsWebhookQueue
     from helpdesk.providers.step_functions import StepFunctionsFlows
+    from helpdesk.providers.webhook_http import WebhookHttp
     from helpdesk.providers.whatsapp_graph import GraphWhatsApp
     from helpdesk.store import HelpdeskStore
     from helpdesk.team.notices import AgentNotices
@@ -76,6 +77,23 @@ def dead_letters() -> "DeadLetterQueues":
     from helpdesk.providers.sqs import SqsDeadLetters
 
     return SqsDeadLetters(_client("sqs"), DeadLetterSettings.from_environment().urls)
+
+
+@lru_cache(maxsize=1)
+def webhook_queue() -> "SqsWebhookQueue":
+    """Where outgoing webhook deliveries wait for the sender, and its dead letters."""
+    from helpdesk.providers.sqs import SqsWebhookQueue
+    from helpdesk.settings import WebhookQueueSettings
+
+    settings = WebhookQueueSettings.from_environment()
+    return SqsWebhookQueue(_client("sqs"), settings.queue_url, settings.dead_letter_queue_url)
+
+
+@lru_cache(maxsize=1)
+def webhook_http() -> "WebhookHttp":
+    from helpdesk.providers.webhook_http import WebhookHttp
+
+    return WebhookHttp()
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +210,8 @@ def forget() -> None:
         outbound_queue,
         update_queue,
         dead_letters,
+        webhook_queue,
+        webhook_http,
         files,
         mailer,
         agent_notices,

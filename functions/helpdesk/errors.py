@@ -102,6 +102,12 @@ class StaleSetting(HelpdeskError):
     message_key = "error.stale_setting"
 
 
+class StaleReview(HelpdeskError):
+    """Someone else saved this quality review since it was read."""
+
+    message_key = "error.stale_review"
+
+
 class ContactNotFound(HelpdeskError):
     message_key = "error.contact_not_found"
 

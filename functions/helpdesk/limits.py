@@ -40,6 +40,21 @@ WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
 MAX_JSON_DEPTH = 64
 
 
+@dataclass(frozen=True)
+class StreamReading:
+    """How a stream function reads the table's stream (the template's event
+    source says the same numbers; a test holds them equal)."""
+
+    batch_size: int
+    batching_window_seconds: int
+    retries: int
+
+
+# The quality sampler: small batches (each record is at most two reads and one
+# conditional write), a few retries, then the batch goes to its failures queue.
+QUALITY_SAMPLING = StreamReading(batch_size=25, batching_window_seconds=5, retries=5)
+
+
 class TokenBucket:
     """One ``RateLimit`` applied: ``take`` answers 0 when a request may go, else
     the seconds until a token is back (what ``Retry-After`` says, rounded up).
@@ -88,3 +103,20 @@ LIVE_CONNECT_PER_ADDRESS = RateLimit(rate_per_second=2, burst=30)
 LIVE_CONNECT_PER_AGENT = RateLimit(rate_per_second=0.5, burst=10)
 # The WebSocket stage's own throttling (the template's DefaultRouteSettings).
 LIVE_SOCKET = RateLimit(rate_per_second=50, burst=100)
+
+
+@dataclass(frozen=True)
+class WebhookLimits:
+    """Outgoing webhooks: how many endpoints, how long a receiver may take to
+    answer, how much of each endpoint's delivery log is kept and for how long,
+    and how long an event id is remembered so it is fanned out once."""
+
+    endpoints: int = 20
+    timeout_seconds: float = 5.0
+    log_entries: int = 50
+    log_days: int = 7
+    event_memory_days: int = 2
+    longest_backoff_seconds: int = 3600
+
+
+WEBHOOKS = WebhookLimits()

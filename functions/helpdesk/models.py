@@ -378,6 +378,7 @@ class EventKind(StrEnum):
     IDENTITY_CHECK_SENT = "identity_check_sent"  # an agent sent a one-time code (``helpdesk.verification``)
     IDENTITY_VERIFIED = "identity_verified"  # the customer answered with it
     IDENTITY_CHECK_FAILED = "identity_check_failed"  # every attempt was wrong
+    WEBHOOK_CALLED = "webhook_called"  # a rule asked for an outgoing webhook (``changes``: the endpoint)
 
 
 class TicketEvent(_Entity):
@@ -413,6 +414,7 @@ class Agent(_Entity):
     role: str
     group_ids: tuple[str, ...] = ()
     active: bool = True  # a deactivated agent cannot sign in; their history stays
+    quality: bool = False  # may review others' work (``helpdesk.quality``); admins always may
 
 
 class GroupAssignment(_Entity):
@@ -464,6 +466,7 @@ class SlaBreach(_Entity):
 class NotificationKind(StrEnum):
     ASSIGNED = "assigned"  # a ticket was assigned to the agent by someone else
     MENTIONED = "mentioned"  # an internal note mentions the agent
+    RULE = "rule"  # an administrator's rule tells the agent (or their group) of a ticket
 
 
 class Notification(_Entity):

@@ -192,6 +192,29 @@ class NoticeSettings(_FromEnvironment):
     console_url: str = Field(default="", validation_alias="CONSOLE_URL")
 
 
+class WebhookSettings(_FromEnvironment):
+    """How outgoing webhooks are sent: whether loopback endpoints are allowed
+    (the local stack only: never in AWS), the first retry's delay (doubled on
+    each retry) and how many attempts a delivery gets before its dead letter."""
+
+    allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+    retry_seconds: int = Field(default=30, validation_alias="WEBHOOK_RETRY_SECONDS", ge=0, le=900)
+    # Must equal the delivery queue's maxReceiveCount in the template (a test checks).
+    max_attempts: int = Field(default=5, validation_alias="WEBHOOK_MAX_ATTEMPTS", ge=1, le=20)
+
+
+class WebhookQueueSettings(_FromEnvironment):
+    """Where deliveries wait for the sender, and where the ones it gave up on go."""
+
+    queue_url: str = Field(validation_alias="WEBHOOK_QUEUE_URL", min_length=1)
+    dead_letter_queue_url: str = Field(validation_alias="WEBHOOK_DEAD_LETTER_QUEUE_URL", min_length=1)
+
+
+@lru_cache(maxsize=1)
+def webhook_settings() -> WebhookSettings:
+    return WebhookSettings.from_environment()
+
+
 def raw_mail_prefix() -> str:
     """Where SES's receipt rule writes raw mail in the raw-mail bucket; the
     template's receipt rule uses the same prefix (a test checks)."""
@@ -211,6 +234,7 @@ def forget_settings() -> None:
     whatsapp_sender_settings.cache_clear()
     escalation_settings.cache_clear()
     cors_settings.cache_clear()
+    webhook_settings.cache_clear()
 
 
 class LiveSettings(_FromEnvironment):

@@ -21,6 +21,8 @@ from helpdesk import connections
 from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_social_messaging, handle_update
 from helpdesk.observability import logger, metrics, traced
 from helpdesk.records import each_record
+from helpdesk.rules.sending import Outbox
+from helpdesk.settings import mail_settings
 
 processor = SqsFifoPartialProcessor()
 
@@ -30,11 +32,18 @@ def _from_sqs(record: SQSRecord) -> None:
     if isinstance(body, dict) and body.get("Type") == "Notification" and "Message" in body:
         _from_sns(body)  # SNS → SQS
     else:
-        handle_update(QueuedUpdate.model_validate_json(record.body), connections.store(), connections.whatsapp_media())
+        update = QueuedUpdate.model_validate_json(record.body)
+        handle_update(update, connections.store(), connections.whatsapp_media(), _rules_outbox)
 
 
 def _from_sns(notification: dict[str, Any]) -> None:
-    handle_social_messaging(str(notification["Message"]), connections.store(), connections.whatsapp_media())
+    message = str(notification["Message"])
+    handle_social_messaging(message, connections.store(), connections.whatsapp_media(), _rules_outbox)
+
+
+def _rules_outbox() -> Outbox:
+    """Where a rule's reply to a customer message is queued (built when one replies)."""
+    return Outbox(connections.outbound_queue(), mail_settings())
 
 
 def _sns_message_id(record: dict[str, Any]) -> str:

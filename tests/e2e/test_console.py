@@ -99,7 +99,7 @@ def test_agent_works_a_seeded_ticket(browser: Any, stack: RunningStack) -> None:
 
     # Reply on the ticket's channel
     page.get_by_placeholder("Escribe tu respuesta…").fill("Listo, actualizamos la dirección de entrega.")
-    page.get_by_role("button", name="Enviar").click()
+    page.get_by_role("button", name="Enviar", exact=True).click()
     sent = page.locator(".composer p[role=status]")
     sent.wait_for()
     assert sent.inner_text() == "Respuesta en cola para enviarse.", sent.inner_text()

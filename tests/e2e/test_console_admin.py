@@ -715,6 +715,7 @@ def test_admin_pages_pass_axe(browser: Any, stack: RunningStack, code: str) -> N
         "sla": ".sla-preview li[data-metric]",
         "set-aside": "table.set-aside tbody tr, main[data-section='set-aside'] p.muted",
         "whatsapp": "table.whatsapp-templates tbody tr, main[data-section='whatsapp'] p.muted",
+        "webhooks": "main[data-section='webhooks'] form",
         "dead-letters": "section.dead-queue",
         "signin": "main[data-section='signin'] input[name='idle_hours']",
         "audit": "table.audit tbody tr, main[data-section='audit'] p.muted",

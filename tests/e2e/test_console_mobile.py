@@ -60,7 +60,7 @@ def test_a_ticket_worked_on_a_phone_never_scrolls_sideways(browser: Any, stack: 
     page.wait_for_selector("ol.thread li.message")
     fits(page, "ticket")
     page.get_by_placeholder("Escribe tu respuesta…").fill("Hola Irene, te ayudamos con el cambio.")
-    send = page.get_by_role("button", name="Enviar")
+    send = page.get_by_role("button", name="Enviar", exact=True)
     assert (send.bounding_box() or {}).get("height", 0) >= 44
     send.tap()
     page.locator("li.message-outbound", has_text="te ayudamos con el cambio").wait_for()

@@ -310,7 +310,7 @@ def test_draft_survives_an_ended_session(browser: Any, stack: RunningStack) -> N
 
     # Sent, it is gone from storage
     box.fill("Borrador enviado")
-    page.get_by_role("button", name="Enviar").click()
+    page.get_by_role("button", name="Enviar", exact=True).click()
     page.locator(".composer p[role=status]").wait_for()
     drafts = "Object.keys(localStorage).filter((k) => k.startsWith('atiende.draft.'))"
     assert page.evaluate(drafts) == []

@@ -33,6 +33,7 @@ from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore
 from local.embedded_aws import EmbeddedAWS
 from local.lambda_runtime import StreamWorker, stream_subscriptions
+from local.provision import ProvisionedStack
 from local.seed import DEMO_PASSWORD, seed
 from local.stack import deploy, session_for, sign_in
 from local.web import console_server
@@ -214,12 +215,16 @@ class Api:
     pool_id: str
     client_id: str
     stream: StreamWorker | None = None  # the table's stream → the search indexer, as Lambda's mapping
+    stack: ProvisionedStack | None = None  # what the template created (its queues, for their workers)
+    sampler: StreamWorker | None = None  # the table's stream → the quality sampler
 
     def index(self) -> None:
         """Hand what the table's stream holds to the search indexer (the local
         stack does it in the background; tests say when)."""
         assert self.stream is not None, "no stream worker"
         self.stream.drain()
+        if self.sampler is not None:  # the stream's other reader: its records are dropped once both have them
+            self.sampler.drain()
 
     def token(self, email: str = "agente@atiende.localhost", client_id: str | None = None) -> str:
         return sign_in(self.session, client_id or self.client_id, email, DEMO_PASSWORD)
@@ -268,9 +273,18 @@ def api() -> Iterator[Api]:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        (indexer,) = [s for s in stream_subscriptions(deployment.stack) if s.function == "SearchIndexerFunction"]
-        stream = StreamWorker(session, indexer)
-        yield Api(f"http://127.0.0.1:{port}", session, deployment.user_pool_id, deployment.user_pool_client_id, stream)
+        subscriptions = {s.function: s for s in stream_subscriptions(deployment.stack)}
+        stream = StreamWorker(session, subscriptions["SearchIndexerFunction"])
+        sampler = StreamWorker(session, subscriptions["QualitySamplerFunction"])
+        yield Api(
+            f"http://127.0.0.1:{port}",
+            session,
+            deployment.user_pool_id,
+            deployment.user_pool_client_id,
+            stream,
+            deployment.stack,
+            sampler,
+        )
     finally:
         if web is not None:
             web.shutdown()

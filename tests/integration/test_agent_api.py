@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from agent_api import app as agent_app
+from agent_api.routes.quality import COORDINATOR_ROUTES
 from helpdesk import http_policy
 from helpdesk.settings import cors_settings
 from local.seed import DEMO_PASSWORD
@@ -189,7 +190,10 @@ def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> N
     headers = {"Authorization": f"Bearer {api.token(email)}"}
     response = requests.request(method, api.base + url, headers=headers, json=MALFORMED.get(method), timeout=10)
     needed = agent_app.ROUTE_ROLES[(path, method)]
-    if ROLE_RANK[email] < NEEDED_RANK[needed.value]:
+    if email == AGENT and (path, method) in COORDINATOR_ROUTES:
+        # the quality right, not a role: the demo's agent lacks it (a malformed body is refused first)
+        assert response.status_code in (400, 403), response.text
+    elif ROLE_RANK[email] < NEEDED_RANK[needed.value]:
         assert response.status_code == 403, response.text
         assert response.json()["error"]["message_key"] == "error.forbidden"
     else:

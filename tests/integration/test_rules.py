@@ -5,6 +5,7 @@ never blocks intake, and "test this rule" changes nothing."""
 
 from datetime import UTC, datetime
 
+import boto3
 import pytest
 
 from helpdesk.access import Role, Viewer
@@ -20,6 +21,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.people.changes import ContactChanges, change_contact
+from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.rules import running
 from helpdesk.rules.evaluation import MAX_PASSES
 from helpdesk.rules.ruleset import (
@@ -35,10 +37,12 @@ from helpdesk.rules.ruleset import (
     save_rules,
 )
 from helpdesk.rules.trial import try_rule
+from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import BulkChange, TicketChanges, update_ticket
+from helpdesk.tickets.macros import Macro, apply_macro
 from local.seed import DEMO_RULES, GROUPS
-from tests.conftest import inbound
+from tests.conftest import REGION, inbound
 
 ADMIN = Actor(kind=ActorKind.AGENT, id="admin-1", name="Adriana")
 
@@ -128,6 +132,28 @@ def test_a_customer_message_and_an_agent_change_run_their_own_rules(desk: Helpde
         "Seguimiento",
         "Urgente",
     ]
+
+
+def test_a_macro_without_a_reply_runs_the_update_rules(desk: HelpdeskStore) -> None:
+    # Given a rule tagging urgent tickets, and a macro that only raises the priority
+    urgent = Condition(field=ConditionField.PRIORITY, operator=Operator.IS, values=("urgent",))
+    escalate = Rule(id="urgente", name="Urgente", event=RuleEvent.TICKET_UPDATED, conditions=(urgent,),
+                    actions=(Action(kind=ActionKind.ADD_TAGS, values=("revisar",)),))  # fmt: skip
+    save_rules(desk, RuleSet(rules=(escalate,)), ADMIN, datetime.now(UTC))
+    ticket = ingest(inbound(text="Hola, necesito ayuda"), desk).ticket
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = SqsOutboundQueue(sqs, sqs.create_queue(QueueName="outbound")["QueueUrl"])
+    mail = MailSettings.model_validate(
+        {"SUPPORT_ADDRESS": "soporte@atiende.example", "RAW_MAIL_BUCKET": "raw", "ATTACHMENTS_BUCKET": "files"}
+    )
+
+    # When an agent applies it
+    raise_it = Macro(id="urgente", name="Urgente", priority=Priority.URGENT)
+    after, reply = apply_macro(desk, queue, ticket.id, raise_it, ADMIN, mail)
+
+    # Then the rule ran on the change as on any agent's change
+    assert reply is None and after.tags == ("revisar",)
+    assert [name for name, _ in rule_events(desk, ticket.id)] == ["Urgente"]
 
 
 def test_a_bulk_change_runs_each_tickets_update_rules(desk: HelpdeskStore) -> None:

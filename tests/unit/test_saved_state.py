@@ -82,3 +82,15 @@ def test_saves_space_out_as_they_grow_so_the_stack_keeps_answering() -> None:
     assert pause_after_save(0.01) == SAVE_EVERY_SECONDS  # a small state: as often as allowed
     took = 0.8  # a grown state (the load run measured 0.4-0.8 s)
     assert took / (took + pause_after_save(took)) == pytest.approx(MOST_SHARE_SAVING)
+
+
+def test_a_deployment_saved_from_an_older_template_is_told_apart() -> None:
+    from local.provision import load_template
+    from local.stack import PROVISIONED_KINDS, missing_from
+
+    resources = load_template()["Resources"]
+    everything = {name: f"id-{name}" for name, r in resources.items() if r["Type"] in PROVISIONED_KINDS}
+    assert missing_from({"stack": {"physical_ids": everything}}) == set()
+    older = {name: value for name, value in everything.items() if not name.startswith("WebhookDelivery")}
+    missing = missing_from({"stack": {"physical_ids": older}})
+    assert missing == {"WebhookDeliveryQueue", "WebhookDeliveryDeadLetterQueue"}

@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
+from helpdesk.limits import WEBHOOKS
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
     AuthSettings,
@@ -20,6 +21,8 @@ from helpdesk.settings import (
     NoticeSettings,
     OutboundSettings,
     StoreSettings,
+    WebhookQueueSettings,
+    WebhookSettings,
     WhatsAppSenderSettings,
     WhatsAppSettings,
 )
@@ -35,8 +38,9 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
-    "sla_checker": (StoreSettings, EscalationSettings, EventSettings),
+    "sla_checker": (StoreSettings, EscalationSettings, EventSettings, MailSettings, OutboundSettings),
     "escalation": (StoreSettings, NoticeSettings),
+    "outgoing_webhooks": (StoreSettings, WebhookQueueSettings, WebhookSettings),
     "live_socket": (StoreSettings, AuthSettings, LiveSettings),
     "live_fanout": (StoreSettings, LiveSettings),
 }
@@ -86,6 +90,7 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
                                      "sla_checker.app.handler", "escalation.app.handler",
+                                     "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler",
                                      "live_socket.app.handler", "live_fanout.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
@@ -93,7 +98,7 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
     if handler == "whatsapp_webhook.worker.handler":
-        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings)
+        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings)  # rules' replies
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"
@@ -154,6 +159,24 @@ def test_outbound_gives_up_when_the_queue_does(template: dict[str, Any]) -> None
     function = template["Resources"]["OutboundFunction"]["Properties"]
     attempts = int(function["Environment"]["Variables"]["OUTBOUND_MAX_ATTEMPTS"])
     assert attempts == queue["RedrivePolicy"]["maxReceiveCount"]
+
+
+def test_the_webhook_sender_gives_up_when_the_queue_does(template: dict[str, Any]) -> None:
+    queue = template["Resources"]["WebhookDeliveryQueue"]["Properties"]
+    function = template["Resources"]["WebhookSenderFunction"]["Properties"]
+    attempts = int(function["Environment"]["Variables"]["WEBHOOK_MAX_ATTEMPTS"])
+    assert attempts == queue["RedrivePolicy"]["maxReceiveCount"] == WebhookSettings().max_attempts
+    # a try (a batch of deliveries, each bounded by the timeout) ends well before the message comes back
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]
+    assert function["Timeout"] > 5 * WEBHOOKS.timeout_seconds
+
+
+def test_only_the_local_stack_allows_loopback_webhooks(template: dict[str, Any]) -> None:
+    from local.stack import webhook_parameters
+
+    assert template["Parameters"]["WebhookLoopbackAllowed"]["Default"] == "false"
+    assert WebhookSettings.model_fields["allow_loopback"].default is False
+    assert webhook_parameters()["WebhookLoopbackAllowed"] == "true"
 
 
 def test_state_machines_are_the_asl_files_and_read_what_the_checker_gives_them(template: dict[str, Any]) -> None:

@@ -88,3 +88,16 @@ def test_a_request_carries_only_six_digit_codes() -> None:
 def test_the_demo_has_the_code_template_in_both_languages() -> None:
     languages = {t.language for t in WHATSAPP_TEMPLATES.templates if t.name == CODE_TEMPLATE}
     assert languages == {"es", "en"}
+
+
+def test_every_item_class_is_bound_to_the_table() -> None:
+    from helpdesk.store.items import ITEM_CLASSES, HelpdeskItem
+
+    def subclasses(cls: type) -> set[type]:
+        found: set[type] = {cls}
+        direct: list[type] = type.__subclasses__(cls)
+        for sub in direct:
+            found |= subclasses(sub)
+        return found
+
+    assert subclasses(HelpdeskItem) <= set(ITEM_CLASSES)

@@ -35,6 +35,7 @@ def me(caller: Caller) -> Response:
             "name": caller.actor.name,
             "role": caller.viewer.role.value,
             "group_ids": list(caller.viewer.group_ids),
+            "quality": caller.viewer.reviews_quality,
             "available": available,
             "mfa_required": mfa_required(sign_in_policy(connections.store()), caller.viewer.role),
             "mfa_missing": connections.mfa_gate().missing(caller.viewer.role, principal.email, utc_now()),

@@ -13,6 +13,7 @@ from helpdesk.access import Role
 from helpdesk.api_keys import Scope
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.rules.running import bulk_with_rules, change_with_rules
+from helpdesk.rules.sending import Outbox
 from helpdesk.search.finding import Sort, find_tickets
 from helpdesk.settings import mail_settings
 from helpdesk.tickets import attachments
@@ -96,9 +97,8 @@ def search(caller: Caller, query: SearchParams) -> Response:
 )
 def bulk(caller: Caller, body: BulkChange) -> Response:
     """The same changes on up to 100 tickets; each ticket says how it went."""
-    return json_answer(
-        answers.BulkOutcomes(results=bulk_with_rules(connections.store(), body, caller.viewer, caller.actor))
-    )
+    results = bulk_with_rules(connections.store(), body, caller.viewer, caller.actor, _rules_outbox)
+    return json_answer(answers.BulkOutcomes(results=results))
 
 
 @area.route("/api/tickets/{ticket_id}", answer=TicketThread, scope=Scope.TICKETS_READ)
@@ -119,7 +119,9 @@ class TicketUpdate(TicketChanges):
 @area.route("/api/tickets/{ticket_id}", methods=("PATCH",), answer=Ticket, body=TicketUpdate, scope=Scope.TICKETS_WRITE)
 def change_ticket(caller: Caller, ticket_id: str, body: TicketUpdate) -> Response:
     return json_answer(
-        change_with_rules(connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer)
+        change_with_rules(
+            connections.store(), ticket_id, body.changes(), body.version, caller.actor, caller.viewer, _rules_outbox
+        )
     )
 
 
@@ -226,3 +228,8 @@ def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Respon
     visible_ticket(connections.store(), caller.viewer, ticket_id)
     acknowledge(connections.store(), connections.flows(), ticket_id, breach_id, caller.actor)
     return json_answer({"acknowledged": breach_id})
+
+
+def _rules_outbox() -> Outbox:
+    """Where a rule's reply after an agent's change is queued (built when one replies)."""
+    return Outbox(connections.outbound_queue(), mail_settings())

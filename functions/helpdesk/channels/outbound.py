@@ -1,6 +1,7 @@
 """Outbound messages wait on a queue (``OutboundQueue``) for their channel's
 sender; the SQS adapter is ``helpdesk.providers.sqs.SqsOutboundQueue``."""
 
+import html
 from typing import Annotated, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -50,3 +51,8 @@ def _with_code(message: Message, code: str) -> Message:
             "notices": notices,
         }
     )
+
+
+def text_to_html(text: str) -> str:
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)

@@ -52,6 +52,7 @@ from helpdesk.people.contacts import new_contact, normalize_identity
 from helpdesk.retrying import CONFLICTS, until_saved
 from helpdesk.rules.ruleset import RuleEvent
 from helpdesk.rules.running import run_rules
+from helpdesk.rules.sending import OutboxFactory
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, IdentityRecord
@@ -129,8 +130,9 @@ class IngestResult:
     duplicate: bool = False
 
 
-def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
-    """Store ``inbound`` on its ticket; safe to call again with the same message."""
+def ingest(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory | None = None) -> IngestResult:
+    """Store ``inbound`` on its ticket; safe to call again with the same message.
+    ``outbox``: where the rules' replies are queued (none: they are not sent)."""
     sender = normalize_identity(inbound.sender)
     try:
         # Another delivery may change the same ticket or contact first: read again.
@@ -149,7 +151,7 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
     opened_in = result.ticket.group_id if result.created_ticket else None
     if not result.created_ticket and not inbound.automatic:
         verification.answer_with(store, result.ticket, result.message)
-    result = _after_rules(inbound, result, store)
+    result = _after_rules(inbound, result, store, outbox)
     if opened_in is not None and result.ticket.group_id == opened_in:
         result = _hand_out(result, store)
     logger.info(
@@ -165,13 +167,15 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:
     return result
 
 
-def _after_rules(inbound: InboundMessage, result: IngestResult, store: HelpdeskStore) -> IngestResult:
+def _after_rules(
+    inbound: InboundMessage, result: IngestResult, store: HelpdeskStore, outbox: OutboxFactory | None
+) -> IngestResult:
     """The rules for a new ticket or a customer's message (not an auto-reply),
     run once the message is saved; the ticket as they left it."""
     if inbound.automatic:
         return result
     event = RuleEvent.TICKET_CREATED if result.created_ticket else RuleEvent.CUSTOMER_MESSAGE
-    outcome = run_rules(store, event, result.ticket.id, inbound.text)
+    outcome = run_rules(store, event, result.ticket.id, inbound.text, outbox)
     if outcome is None or not outcome.steps:
         return result
     return replace(result, ticket=store.get_ticket(result.ticket.id) or result.ticket)

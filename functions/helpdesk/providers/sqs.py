@@ -1,5 +1,6 @@
 """Amazon SQS: the outbound queue replies wait on, the FIFO queue channel
-updates wait on, and a look into the dead-letter queues."""
+updates wait on, the queue webhook deliveries wait on, and a look into the
+dead-letter queues."""
 
 import hashlib
 import json
@@ -12,6 +13,7 @@ from helpdesk.admin.dead_letters import MAX_BODY, DeadLetter, PeekedQueue, Unkno
 
 if TYPE_CHECKING:
     from helpdesk.channels.outbound import OutboundRequest
+    from helpdesk.webhooks.delivery import Delivery
 
 BATCH = 10
 
@@ -127,3 +129,30 @@ class SqsDeadLetters:
 
 def _time(milliseconds: str | None) -> datetime | None:
     return datetime.fromtimestamp(int(milliseconds) / 1000, UTC) if milliseconds else None
+
+
+class SqsWebhookQueue:
+    """Deliveries of outgoing webhooks wait here for the sender; the ones it gave
+    up on go to the dead-letter queue with their reason (``WebhookQueueSettings``)."""
+
+    def __init__(self, client: Any, queue_url: str, dead_letter_queue_url: str) -> None:
+        self._sqs = client
+        self._url = queue_url
+        self._dead_letters = dead_letter_queue_url
+
+    def enqueue(self, deliveries: "list[Delivery]") -> None:
+        for start in range(0, len(deliveries), BATCH):
+            entries = [
+                {"Id": str(index), "MessageBody": delivery.model_dump_json()}
+                for index, delivery in enumerate(deliveries[start : start + BATCH])
+            ]
+            result = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+            if result.get("Failed"):
+                raise RuntimeError(f"{len(result['Failed'])} webhook deliveries not queued")
+
+    def postpone(self, receipt_handle: str, seconds: int) -> None:
+        """The received delivery comes back after ``seconds`` (the retry's backoff)."""
+        self._sqs.change_message_visibility(QueueUrl=self._url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds)
+
+    def give_up(self, delivery: "Delivery") -> None:
+        self._sqs.send_message(QueueUrl=self._dead_letters, MessageBody=delivery.model_dump_json())

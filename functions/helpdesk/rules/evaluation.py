@@ -9,9 +9,21 @@ the order of the rule set.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from helpdesk.models import Contact, Scalar, Ticket
-from helpdesk.rules.ruleset import Action, ActionKind, Condition, ConditionField, Operator, Rule, RuleEvent, RuleSet
+from helpdesk.rules.ruleset import (
+    SIDE_EFFECTS,
+    Action,
+    ActionKind,
+    Condition,
+    ConditionField,
+    Operator,
+    Rule,
+    RuleEvent,
+    RuleSet,
+)
+from helpdesk.sla.calendars import BusinessCalendar
 from helpdesk.text_index import fold, stemmed_words
 
 MAX_PASSES = 10  # rule passes per event: the first, then at most 9 chained "ticket updated" passes
@@ -23,6 +35,15 @@ class Facts:
 
     contact: Contact | None = None
     text: str = ""  # the message that caused the event, if any
+    at: datetime | None = None  # now, for "within business hours"
+    calendar: BusinessCalendar | None = None  # the ticket's SLA calendar (None: around the clock)
+
+    @property
+    def within_business_hours(self) -> bool:
+        if self.calendar is None or self.calendar.always_open or self.at is None:
+            return True
+        opens, _ = next(iter(self.calendar.open_intervals(self.at)), (None, None))
+        return opens is not None and opens <= self.at
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,7 @@ class Step:
     event: RuleEvent
     changes: dict[str, object]
     round_robin: bool = False
+    sends: tuple[Action, ...] = ()  # notifications and replies, taken once the changes are saved
 
 
 @dataclass
@@ -53,6 +75,7 @@ def evaluate(rules: RuleSet, event: RuleEvent, ticket: Ticket, facts: Facts) -> 
     chained through "ticket updated" passes (see the module's docstring)."""
     outcome = Outcome()
     current = ticket
+    sent: set[str] = set()  # a rule notifies or replies at most once per event, chain included
     for number in range(MAX_PASSES):
         outcome.passes = number + 1
         changed = False
@@ -61,9 +84,12 @@ def evaluate(rules: RuleSet, event: RuleEvent, ticket: Ticket, facts: Facts) -> 
                 continue
             changes = changes_of(rule.actions, current)
             round_robin = any(a.kind is ActionKind.ASSIGN_ROUND_ROBIN for a in rule.actions)
-            if not changes and not round_robin:
+            sends = () if rule.id in sent else tuple(a for a in rule.actions if a.kind in SIDE_EFFECTS)
+            if not changes and not round_robin and not sends:
                 continue
-            outcome.steps.append(Step(rule.id, rule.name, event, changes, round_robin))
+            if sends:
+                sent.add(rule.id)
+            outcome.steps.append(Step(rule.id, rule.name, event, changes, round_robin, sends))
             if changes:
                 current = Ticket.model_validate(current.model_dump() | changes)
                 changed = True
@@ -71,7 +97,7 @@ def evaluate(rules: RuleSet, event: RuleEvent, ticket: Ticket, facts: Facts) -> 
             return outcome
         event = RuleEvent.TICKET_UPDATED
         # the next pass sees only the change, not the message that caused the first
-        facts = Facts(contact=facts.contact)
+        facts = Facts(contact=facts.contact, at=facts.at, calendar=facts.calendar)
     outcome.stopped_at_bound = True
     return outcome
 
@@ -106,6 +132,10 @@ def _values_of(condition: Condition, ticket: Ticket, facts: Facts) -> set[str]:
     match condition.field:
         case ConditionField.CHANNEL:
             raw = (ticket.channel.value,)
+        case ConditionField.CHANNEL_ADDRESS:
+            raw = (ticket.recipient,)
+        case ConditionField.WITHIN_BUSINESS_HOURS:
+            raw = ("true" if facts.within_business_hours else "false",)
         case ConditionField.CONTACT_COUNTRY:
             raw = (contact.country if contact else None,)
         case ConditionField.CONTACT_TIER:

@@ -10,25 +10,29 @@ The message is already saved when rules run.
 """
 
 from helpdesk.access import Viewer
-from helpdesk.errors import StaleTicket
-from helpdesk.models import Actor, ActorKind, Ticket
+from helpdesk.models import Actor, Ticket
 from helpdesk.observability import logger
-from helpdesk.retrying import until_saved
-from helpdesk.rules.evaluation import Facts, Outcome, Step, evaluate
+from helpdesk.rules import sending, timed
+from helpdesk.rules.applying import apply_steps, rule_actor
+from helpdesk.rules.context import calendar_of, facts_for
+from helpdesk.rules.evaluation import Outcome, evaluate
 from helpdesk.rules.ruleset import RuleEvent, current_rules
 from helpdesk.store import HelpdeskStore
-from helpdesk.team import assignment
 from helpdesk.tickets.changes import BulkChange, BulkOutcome, TicketChanges, bulk_update, update_ticket
 
-
-def rule_actor(step: Step) -> Actor:
-    """Who the history names for a rule's change ("Regla: <name>" in the console)."""
-    return Actor(kind=ActorKind.RULE, id=step.rule_id, name=step.rule_name)
+__all__ = ["apply_steps", "bulk_with_rules", "calendar_of", "change_with_rules", "rule_actor", "run_rules"]
 
 
-def run_rules(store: HelpdeskStore, event: RuleEvent, ticket_id: str, text: str = "") -> Outcome | None:
+def run_rules(
+    store: HelpdeskStore,
+    event: RuleEvent,
+    ticket_id: str,
+    text: str = "",
+    outbox: sending.OutboxFactory | None = None,
+) -> Outcome | None:
     """Run the rules for ``event`` on the ticket and save what they change;
-    never raises (see the module's docstring). None when no rule listens."""
+    never raises (see the module's docstring). None when no rule listens.
+    ``outbox`` is where a rule's reply is queued (without one, replies are skipped)."""
     try:
         rules = current_rules(store)
         if not any(rule.active for rule in rules.rules):
@@ -36,18 +40,14 @@ def run_rules(store: HelpdeskStore, event: RuleEvent, ticket_id: str, text: str 
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             return None
-        contact = store.get_contact(ticket.contact_id) if rules.need_contact else None
-        outcome = evaluate(rules, event, ticket, Facts(contact=contact, text=text))
+        outcome = evaluate(rules, event, ticket, facts_for(store, rules, ticket, text))
     except Exception:  # noqa: BLE001 - rules must never block intake: log and go on
         logger.exception("rules not run", extra={"ticket_id": ticket_id, "event": event.value})
         return None
     if outcome.stopped_at_bound:
         logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
-    for step in outcome.steps:
-        try:
-            _apply(store, ticket_id, step)
-        except Exception:  # noqa: BLE001 - a failing rule is skipped, the others still apply
-            logger.exception("rule failed", extra={"ticket_id": ticket_id, "rule_id": step.rule_id})
+    apply_steps(store, ticket_id, outcome, outbox)
+    timed.schedule(store, rules, ticket_id, event)
     if outcome.steps:
         logger.info(
             "rules applied",
@@ -63,38 +63,29 @@ def change_with_rules(
     expected_version: int | None,
     actor: Actor,
     viewer: Viewer | None = None,
+    outbox: sending.OutboxFactory | None = None,
 ) -> Ticket:
     """An agent's change (``update_ticket``), then the rules for "ticket
     updated" when it changed anything; the ticket as they left it."""
     after = update_ticket(store, ticket_id, changes, expected_version, actor, viewer)
     if expected_version is not None and after.version == expected_version:
         return after  # nothing changed
-    outcome = run_rules(store, RuleEvent.TICKET_UPDATED, ticket_id)
+    outcome = run_rules(store, RuleEvent.TICKET_UPDATED, ticket_id, outbox=outbox)
     if outcome is None or not outcome.steps:
         return after
     return store.get_ticket(ticket_id) or after
 
 
-def bulk_with_rules(store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor) -> list[BulkOutcome]:
+def bulk_with_rules(
+    store: HelpdeskStore, bulk: BulkChange, viewer: Viewer, actor: Actor, outbox: sending.OutboxFactory | None = None
+) -> list[BulkOutcome]:
     """The same change on many tickets (``bulk_update``), then each changed
     ticket's rules for "ticket updated"."""
     outcomes = bulk_update(store, bulk, viewer, actor)
     for number, outcome in enumerate(outcomes):
         if outcome.ok and outcome.ticket is not None:
-            ran = run_rules(store, RuleEvent.TICKET_UPDATED, outcome.ticket_id)
+            ran = run_rules(store, RuleEvent.TICKET_UPDATED, outcome.ticket_id, outbox=outbox)
             if ran is not None and ran.steps:
                 latest = store.get_ticket(outcome.ticket_id) or outcome.ticket
                 outcomes[number] = outcome.model_copy(update={"ticket": latest})
     return outcomes
-
-
-def _apply(store: HelpdeskStore, ticket_id: str, step: Step) -> Ticket:
-    actor = rule_actor(step)
-    changes = TicketChanges.model_validate(step.changes)
-    ticket = until_saved(
-        lambda: update_ticket(store, ticket_id, changes, None, actor),
-        give_up=lambda: StaleTicket(None),
-    )
-    if step.round_robin:
-        ticket = assignment.assign_next(store, ticket, ticket.updated_at) or ticket
-    return ticket

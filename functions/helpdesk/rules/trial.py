@@ -2,17 +2,23 @@
 done to the last ``TRIAL_TICKETS`` tickets, changing nothing. Each ticket is
 judged as it stands now, as if the rule's event happened to it alone (no
 chain), and listed when the rule's conditions hold, with the changes it would
-make (none when the ticket is already so). Words are looked for in its
-subject, which for chat and WhatsApp is the first message's first line."""
+make (none when the ticket is already so) and the messages it would take
+(notifications, replies: listed, never sent; a WhatsApp reply outside the
+24-hour window without a template says it would be skipped). Words are looked
+for in its subject, which for chat and WhatsApp is the first message's first
+line. Time-based rules are judged by their conditions alone."""
 
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from helpdesk.models import Contact, Scalar, TicketStatus
+from helpdesk.clock import utc_now
+from helpdesk.models import Contact, Scalar, Ticket, TicketStatus
+from helpdesk.rules.context import calendar_of
 from helpdesk.rules.evaluation import Facts, changes_of
 from helpdesk.rules.evaluation import matches as matches_rule
-from helpdesk.rules.ruleset import ActionKind, Rule, RuleSet
+from helpdesk.rules.ruleset import SIDE_EFFECTS, ActionKind, Rule, RuleSet
+from helpdesk.rules.sending import SkipReason, outside_window
 from helpdesk.store import HelpdeskStore, TicketQuery
 
 TRIAL_TICKETS = 500
@@ -35,6 +41,8 @@ class TrialMatch(BaseModel):
     subject: str
     changes: dict[str, Scalar | list[str]]  # field → the value the rule would set (none: already so)
     round_robin: bool = False
+    sends: list[str] = []  # the kinds of the messages it would take (notify_agents, send_reply…)
+    reply_skipped: str | None = None  # why its reply would not be sent now (``SkipReason``)
 
 
 class TrialResult(BaseModel):
@@ -51,15 +59,18 @@ def try_rule(store: HelpdeskStore, rule: Rule) -> TrialResult:
     matches: list[TrialMatch] = []
     cursor: str | None = None
     contacts: dict[str, Contact | None] = {}
+    now = utc_now()
     while tried < TRIAL_TICKETS:
         page = store.list_tickets(
             TicketQuery(statuses=tuple(TicketStatus), limit=min(PAGE, TRIAL_TICKETS - tried), cursor=cursor)
         )
         for ticket in page.tickets:
             tried += 1
-            if alone.need_contact and ticket.contact_id not in contacts:
+            if (alone.need_contact or alone.need_calendar) and ticket.contact_id not in contacts:
                 contacts[ticket.contact_id] = store.get_contact(ticket.contact_id)
-            if matches_rule(rule, ticket, Facts(contact=contacts.get(ticket.contact_id))):
+            contact = contacts.get(ticket.contact_id)
+            calendar = calendar_of(store, ticket, contact) if alone.need_calendar else None
+            if matches_rule(rule, ticket, Facts(contact=contact, at=now, calendar=calendar)):
                 matches.append(
                     TrialMatch(
                         ticket_id=ticket.id,
@@ -67,12 +78,25 @@ def try_rule(store: HelpdeskStore, rule: Rule) -> TrialResult:
                         subject=ticket.subject,
                         changes={name: _shown(value) for name, value in changes_of(rule.actions, ticket).items()},
                         round_robin=any(a.kind is ActionKind.ASSIGN_ROUND_ROBIN for a in rule.actions),
+                        sends=[a.kind.value for a in rule.actions if a.kind in SIDE_EFFECTS],
+                        reply_skipped=_reply_skipped(rule, ticket),
                     )
                 )
         cursor = page.cursor
         if cursor is None or not page.tickets:
             break
     return TrialResult(tried=tried, matches=tuple(matches))
+
+
+def _reply_skipped(rule: Rule, ticket: Ticket) -> str | None:
+    replies = [a for a in rule.actions if a.kind is ActionKind.SEND_REPLY]
+    if not replies:
+        return None
+    if ticket.status is TicketStatus.CLOSED:
+        return SkipReason.TICKET_CLOSED.value
+    if outside_window(ticket, utc_now()) and any(a.template is None for a in replies):
+        return SkipReason.OUTSIDE_WINDOW.value
+    return None
 
 
 def _shown(value: object) -> Scalar | list[str]:

@@ -22,7 +22,10 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``search``      | the search index: postings, documents, vocabulary                   |
 | ``audit``       | the audit log                                                       |
 | ``api_keys``    | API keys: records and secret hashes, never the keys                 |
+| ``quality``     | quality reviews: the queue, an agent's reviews, scores by month     |
 | ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
+| ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
+| ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 
 Why mixins rather than a facade over repositories: the domain calls 67
@@ -68,12 +71,15 @@ from helpdesk.store.keys import (
 )
 from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
+from helpdesk.store.quality import QualityReviews, ReviewPlace, ticket_from_image
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
+from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
 from helpdesk.store.verification import IdentityChecks
+from helpdesk.store.webhooks import Webhooks
 
 
 class HelpdeskStore(
@@ -88,7 +94,10 @@ class HelpdeskStore(
     SearchIndex,
     AuditLog,
     ApiKeys,
+    QualityReviews,
     IdentityChecks,
+    Webhooks,
+    RuleTimers,
     LiveConnections,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
@@ -111,6 +120,8 @@ __all__ = [
     "IndexChange",
     "OpenConversationItem",
     "PointerItem",
+    "ReviewPlace",
+    "RuleTimer",
     "TicketPage",
     "TicketQuery",
     "_ticket_item",
@@ -120,5 +131,6 @@ __all__ = [
     "flow_key",
     "open_sk",
     "thread_key",
+    "ticket_from_image",
     "ticket_key",
 ]

@@ -174,6 +174,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     role = UnicodeAttribute()
     group_ids = ListAttribute(of=UnicodeAttribute, default=list)
     active = BooleanAttribute(default=True)
+    quality = BooleanAttribute(null=True)
 
 
 class GroupItem(HelpdeskItem, discriminator="group"):
@@ -237,6 +238,18 @@ class IdentityCheckItem(HelpdeskItem, discriminator="identity_check"):
     value = JSONAttribute()
     code_hash = UnicodeAttribute()
     revision = NumberAttribute()
+
+
+class WebhookEndpointItem(HelpdeskItem, discriminator="webhook_endpoint"):
+    value = JSONAttribute()
+
+
+class WebhookAttemptItem(HelpdeskItem, discriminator="webhook_attempt"):
+    value = JSONAttribute()
+
+
+class WebhookEventItem(HelpdeskItem, discriminator="webhook_event"):
+    pass
 
 
 class CheckpointItem(HelpdeskItem, discriminator="checkpoint"):
@@ -311,6 +324,36 @@ class PresenceItem(HelpdeskItem, discriminator="presence"):
     at = UTCDateTimeAttribute()
 
 
+class RuleTimerItem(HelpdeskItem, discriminator="rule_timer"):
+    """A time-based rule's moment on one ticket, in the bucket of the minute it is due."""
+
+    ticket_id = UnicodeAttribute()
+    rule_id = UnicodeAttribute()
+    since = UTCDateTimeAttribute()  # the moment the hours count from
+    due_at = UTCDateTimeAttribute()
+    hours = NumberAttribute()
+    business_hours = BooleanAttribute()
+
+
+class RuleFiredItem(HelpdeskItem, discriminator="rule_fired"):
+    """A time-based rule fired on this ticket for this moment (never twice)."""
+
+    fired_at = UTCDateTimeAttribute()
+
+
+class RuleMomentItem(HelpdeskItem, discriminator="rule_moment"):
+    """Since when a ticket has been in a state a time-based rule counts from (pending)."""
+
+    since = UTCDateTimeAttribute()
+
+
+class ReviewItem(HelpdeskItem, discriminator="review"):
+    """A quality review of one ticket, kept as the domain's JSON (``helpdesk.quality``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -335,6 +378,7 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     BreachItem, ConfigItem, CheckpointItem, MacroItem, NotificationItem, ReadMarkItem, PresenceItem,
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
-    ApiKeyItem,
+    ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
+    RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem,
 )  # fmt: skip

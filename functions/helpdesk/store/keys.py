@@ -25,12 +25,19 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | agent online         | ``AGENT#<id>``              | ``ONLINE``            |
 | group's round robin  | ``GROUP#<id>``              | ``ROUND_ROBIN``       |
 | macro                | ``MACRO#<id>``              | ``META``              |
+| webhook endpoint     | ``WEBHOOK#<id>``            | ``META``              |
+| webhook attempt (TTL)| ``WEBHOOK#<id>``            | ``ATTEMPT#<at>#<id>`` |
+| webhook event (TTL)  | ``WHEVENT#<event id>``      | ``WHEVENT``           |
 | SLA setup            | ``CONFIG#sla``              | ``META``              |
 | other settings       | ``CONFIG#<name>``           | ``META``              |
 | checker checkpoint   | ``CHECKPOINT#<name>``       | ``CHECKPOINT``        |
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
+| quality review       | ``REVIEW#<ticket id>``      | ``META``              |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
+| rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
+| rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
+| rule moment          | ``TICKET#<id>``             | ``RULEMOMENT#<state>`` |
 | search posting       | ``IX#<term>#<yyyy-mm>``     | ``<ticket id>``       |
 | search document      | ``IXDOC#<ticket id>``       | ``IXDOC``             |
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
@@ -40,8 +47,11 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
-directories of agents, groups and macros, by name), ``by_group`` (group +
-status → updated), ``by_assignee`` (assignee or ``-`` + status → updated),
+directories of agents, groups and macros, by name; the quality review queue,
+``REVIEWQ#<state>`` → created), ``by_group`` (group + status → updated; the
+reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
+``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
+``REVIEWS#<agent>`` → created),
 ``by_contact`` (contact → created) and the sparse ``by_due_minute`` (minute
 bucket → due time) that the SLA checker and survey sender read: a ticket with a
 running SLA timer sits in the bucket of the minute its next warning or breach
@@ -217,6 +227,7 @@ AGENT_DIRECTORY = "DIRECTORY#agent"  # by_status partition listing the agents, b
 GROUP_DIRECTORY = "DIRECTORY#group"  # the groups
 MACRO_DIRECTORY = "DIRECTORY#macro"  # the macros
 API_KEY_DIRECTORY = "DIRECTORY#apikey"  # the API keys, by id (creation order)
+WEBHOOK_DIRECTORY = "DIRECTORY#webhook"  # the outgoing webhook endpoints
 
 
 def directory_sk(name: str, item_id: str) -> str:
@@ -292,6 +303,44 @@ def identity_check_key(ticket_id: str) -> Key:
     return f"IDCHECK#{ticket_id}", META
 
 
+# outgoing webhooks: endpoints, their recent attempts, events already fanned out
+
+ATTEMPT_PREFIX = "ATTEMPT#"
+
+
+def webhook_pk(endpoint_id: str) -> str:
+    return f"WEBHOOK#{endpoint_id}"
+
+
+def webhook_key(endpoint_id: str) -> Key:
+    return webhook_pk(endpoint_id), META
+
+
+def webhook_attempt_key(endpoint_id: str, at: datetime, attempt_id: str) -> Key:
+    return webhook_pk(endpoint_id), f"{ATTEMPT_PREFIX}{_by_time(at, attempt_id)}"
+
+
+def webhook_event_key(event_id: str) -> Key:
+    return f"WHEVENT#{event_id}", "WHEVENT"
+
+
+def rule_due_bucket(moment: datetime) -> str:
+    """The partition of the time-based rules due in a moment's minute (UTC)."""
+    return f"RULEDUE#{moment.astimezone(UTC):%Y-%m-%dT%H:%M}"
+
+
+def rule_timer_key(due_at: datetime, ticket_id: str, rule_id: str, since: datetime) -> Key:
+    return rule_due_bucket(due_at), f"{ticket_id}#{rule_id}#{sortable(since)}"
+
+
+def rule_fired_key(ticket_id: str, rule_id: str, since: datetime) -> Key:
+    return ticket_pk(ticket_id), f"RULEFIRED#{rule_id}#{sortable(since)}"
+
+
+def rule_moment_key(ticket_id: str, state: str) -> Key:
+    return ticket_pk(ticket_id), f"RULEMOMENT#{state}"
+
+
 def checkpoint_key(name: str) -> Key:
     return f"CHECKPOINT#{name}", "CHECKPOINT"
 
@@ -327,6 +376,26 @@ def vocabulary_key(term: str) -> Key:
 
 SEARCH_START_KEY: Key = ("IXMETA", "START")  # the oldest month the index holds
 SEARCH_BACKFILL_KEY: Key = ("IXMETA", "BACKFILL")  # the ticket number the backfill reached
+
+
+def review_key(ticket_id: str) -> Key:
+    """A ticket's quality review: at most one per ticket (sampled or picked)."""
+    return f"REVIEW#{ticket_id}", META
+
+
+def review_queue(state: str) -> str:
+    """The partition of reviews in one state (``pending``, ``scored``), oldest first."""
+    return f"REVIEWQ#{state}"
+
+
+def agent_reviews(agent_id: str) -> str:
+    """The partition of the reviews of one agent's work."""
+    return f"REVIEWS#{agent_id}"
+
+
+def scored_reviews(month: str) -> str:
+    """The partition of the reviews scored in one month (yyyy-mm)."""
+    return f"REVIEWSCORED#{month}"
 
 
 # live updates (helpdesk.live): WebSocket connections and the rooms they listen

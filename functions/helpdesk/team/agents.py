@@ -45,6 +45,7 @@ class AgentInvite(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     role: Role = Role.AGENT
     group_ids: Annotated[tuple[GroupId, ...], Field(max_length=50)] = ()
+    quality: bool = False  # the quality right: may review others' work
 
 
 class AgentChanges(BaseModel):
@@ -56,6 +57,7 @@ class AgentChanges(BaseModel):
     role: Role | None = None
     group_ids: Annotated[tuple[GroupId, ...], Field(max_length=50)] | None = None
     active: bool | None = None
+    quality: bool | None = None
 
 
 def _known_groups(store: HelpdeskStore, group_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -69,7 +71,9 @@ def invite_agent(store: HelpdeskStore, directory: SignInDirectory, invite: Agent
     email = invite.email.lower()
     groups = _known_groups(store, invite.group_ids)
     agent_id = directory.invite(email, invite.name, invite.role.value)
-    agent = Agent(id=agent_id, email=email, name=invite.name, role=invite.role.value, group_ids=groups)
+    agent = Agent(
+        id=agent_id, email=email, name=invite.name, role=invite.role.value, group_ids=groups, quality=invite.quality
+    )
     store.put_agent(agent, audit_entry(actor, "agent.invited", email, None, agent))
     return agent
 

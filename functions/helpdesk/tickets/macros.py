@@ -7,7 +7,6 @@ contact and the agent applying it: ``{{contact.first_name}}``,
 braces is refused when the macro is saved, so a typo never reaches a customer.
 """
 
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,17 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from helpdesk.admin.audit import audit_entry
 from helpdesk.channels.outbound import OutboundQueue
 from helpdesk.errors import HelpdeskError, TicketNotFound
-from helpdesk.models import Actor, Contact, Message, Priority, Ticket, TicketStatus
+from helpdesk.models import Actor, Message, Priority, Ticket, TicketStatus
+from helpdesk.rules.running import change_with_rules
+from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.tickets.changes import Tag, TicketChanges, update_ticket
+from helpdesk.tickets.changes import Tag, TicketChanges
+from helpdesk.tickets.placeholders import PLACEHOLDER, PLACEHOLDERS, render, unknown_placeholders  # noqa: F401 - named here too
 from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 from helpdesk.verification import require_verified
-
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_.]+)\s*\}\}")
-PLACEHOLDERS = (
-    "contact.first_name", "contact.name", "ticket.number", "ticket.subject", "agent.name", "agent.first_name",
-)  # fmt: skip
 
 
 class MacroNotFound(HelpdeskError):
@@ -49,7 +46,7 @@ class Macro(BaseModel):
     @field_validator("reply")
     @classmethod
     def _known_placeholders(cls, reply: str) -> str:
-        unknown = sorted({name for name in PLACEHOLDER.findall(reply) if name not in PLACEHOLDERS})
+        unknown = unknown_placeholders(reply)
         if unknown:
             raise ValueError(f"unknown placeholders: {', '.join(unknown)}")
         return reply
@@ -60,21 +57,6 @@ class Macro(BaseModel):
         if status is TicketStatus.CLOSED:
             raise ValueError("a macro cannot close a ticket")
         return status
-
-
-def render(text: str, ticket: Ticket, contact: Contact | None, agent: Actor) -> str:
-    """Fill a macro's placeholders for this ticket, contact and agent."""
-    contact_name = contact.name.strip() if contact else ""
-    values = {
-        "contact.first_name": contact_name.split()[0] if contact_name else "",
-        "contact.name": contact_name,
-        "ticket.number": str(ticket.number),
-        "ticket.subject": ticket.subject,
-        "agent.name": agent.name,
-        "agent.first_name": agent.name.split()[0] if agent.name.strip() else "",
-    }
-    filled = PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), text)
-    return re.sub(r"[ \t]+([,.;:!?])", r"\1", filled)  # "Hola ," when a name is missing
 
 
 def apply_macro(
@@ -96,8 +78,9 @@ def apply_macro(
         fields["tags"] = tuple(dict.fromkeys((*ticket.tags, *macro.add_tags)))
     if macro.status is not None and not macro.reply.strip():
         fields["status"] = macro.status
-    if fields:
-        ticket = update_ticket(store, ticket_id, TicketChanges.model_validate(fields), ticket.version, agent)
+    if fields:  # an agent's change: the rules for "ticket updated" run on it (a pending timer starts)
+        changes = TicketChanges.model_validate(fields)
+        ticket = change_with_rules(store, ticket_id, changes, ticket.version, agent, outbox=lambda: Outbox(queue, mail))
     reply = None
     if macro.reply.strip():
         body = render(macro.reply, ticket, store.get_contact(ticket.contact_id), agent)

@@ -2,17 +2,21 @@
 flow 3). A reply is stored on the ticket first, then queued for its channel's
 sender, which records what became of it."""
 
-import html
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.channels.email.thread_keys import our_message_id
-from helpdesk.channels.outbound import OutboundQueue, OutboundRequest
-from helpdesk.channels.whatsapp.templates import template_text
+from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, text_to_html
+from helpdesk.channels.whatsapp.templates import (  # named here too, for the callers that import them from here
+    WHATSAPP_WINDOW,
+    TemplateChoice,
+    template_notice,
+    template_text,
+)
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import IngestGaveUp, OutsideWindow, TicketClosed, TicketNotFound
 from helpdesk.models import (
@@ -35,6 +39,7 @@ from helpdesk.models import (
 from helpdesk.retrying import until_saved
 from helpdesk.rules.ruleset import RuleEvent
 from helpdesk.rules.running import run_rules
+from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
@@ -60,19 +65,6 @@ ACKNOWLEDGMENTS = {
         "{team}"
     ),
 }
-
-
-class TemplateChoice(BaseModel):
-    """An approved WhatsApp template: what may be sent outside the 24-hour window."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,512}$")]
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "es"
-    parameters: Annotated[tuple[Annotated[str, Field(max_length=1024)], ...], Field(max_length=20)] = ()
-
-
-WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 class ReplyDraft(BaseModel):
@@ -111,7 +103,7 @@ def reply_to_ticket(
         _check_window(ticket, draft, now)
         message = _outbound(ticket, draft.body, agent, mail).model_copy(update={"attachments": attachments})
         if draft.template is not None:
-            message = message.model_copy(update={"notices": (_template_notice(draft.template),)})
+            message = message.model_copy(update={"notices": (template_notice(draft.template),)})
         status = draft.status or (TicketStatus.OPEN if ticket.status is TicketStatus.NEW else ticket.status)
         cc = tuple(dict.fromkeys((*ticket.cc, *(c.lower() for c in draft.cc))))
         changes: dict[str, object] = {"updated_at": now, "status": status, "cc": cc}
@@ -135,7 +127,7 @@ def reply_to_ticket(
 
     message = until_saved(reply, give_up=lambda: IngestGaveUp("ticket too busy to reply"))
     queue.enqueue(OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at))
-    run_rules(store, RuleEvent.AGENT_REPLY, ticket_id, draft.body)
+    run_rules(store, RuleEvent.AGENT_REPLY, ticket_id, draft.body, lambda: Outbox(queue, mail))
     return message
 
 
@@ -197,13 +189,6 @@ def _check_window(ticket: Ticket, draft: ReplyDraft, now: datetime) -> None:
         raise OutsideWindow(ticket.id)
 
 
-def _template_notice(template: TemplateChoice) -> Notice:
-    return Notice(
-        key="template",
-        params={"name": template.name, "language": template.language, "parameters": json.dumps(template.parameters)},
-    )
-
-
 def template_of(message: Message) -> TemplateChoice | None:
     notice = next((n for n in message.notices if n.key == "template"), None)
     if notice is None:
@@ -242,11 +227,6 @@ def _outbound(ticket: Ticket, text: str, author: Actor, mail: MailSettings) -> M
         sent_at=now,
         created_at=now,
     )
-
-
-def text_to_html(text: str) -> str:
-    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
 def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEvent:

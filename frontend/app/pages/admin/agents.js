@@ -71,7 +71,11 @@ export function AdminAgents({ me, onSaved }) {
       <th scope="row">${agent.name}${agent.id === me.agent_id && html` <span class="muted">${t('admin.agents.you')}</span>`}</th>
       <td>${agent.email}</td>
       <td><select name="role" aria-label=${t('admin.agents.role_of', { name: agent.name })} value=${agent.role}
-            onChange=${(e) => change(agent, { role: e.target.value }, saved(agent))}>${roleOptions()}</select></td>
+            onChange=${(e) => change(agent, { role: e.target.value }, saved(agent))}>${roleOptions()}</select>
+          <label class="check" title=${t('admin.agents.quality_hint')}><input type="checkbox" name="quality"
+            aria-label=${t('admin.agents.quality_of', { name: agent.name })} checked=${agent.quality || agent.role === 'admin'}
+            disabled=${agent.role === 'admin'} onChange=${(e) => change(agent, { quality: e.target.checked }, saved(agent))} />
+            ${t('quality.title')}</label></td>
       <td><${GroupChecks} legend=${t('admin.agents.groups_of', { name: agent.name })} hiddenLegend=${true}
             groups=${data.groups} chosen=${agent.group_ids} name="groups"
             onToggle=${(id, on) => change(agent, { group_ids: toggled(agent.group_ids, id, on) }, saved(agent))} /></td>

@@ -8,7 +8,7 @@ import { Outcome, useOutcome } from '../../components/form.js';
 import { Loading, useAdminData } from '../../components/table.js';
 
 // "atiende-prod-outbound-dlq" → "outbound": the part the texts name
-const kind = (name) => ['inbound-mail', 'outbound', 'whatsapp-updates', 'escalation'].find((k) => name.includes(k)) || name;
+const kind = (name) => ['inbound-mail', 'webhook-deliveries', 'outbound', 'whatsapp-updates', 'escalation'].find((k) => name.includes(k)) || name;
 
 export function AdminDeadLetters() {
   const [data, load, failed] = useAdminData(() => api.deadLetters());

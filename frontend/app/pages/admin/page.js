@@ -16,11 +16,14 @@ import { AdminSla } from './sla.js';
 import { AdminSetAside } from './set-aside.js';
 import { AdminWhatsAppTemplates } from './whatsapp-templates.js';
 import { AdminDeadLetters } from './dead-letters.js';
+import { AdminWebhooks } from './webhooks.js';
 import { AdminApiKeys } from './api-keys.js';
+import { AdminScorecard } from './scorecard.js';
 
 const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, rules: AdminRules,
   channels: AdminChannels, whatsapp: AdminWhatsAppTemplates, sla: AdminSla, signin: AdminSignIn, 'set-aside': AdminSetAside,
-  'dead-letters': AdminDeadLetters, audit: AdminAudit, 'api-keys': AdminApiKeys };
+  webhooks: AdminWebhooks, 'dead-letters': AdminDeadLetters, audit: AdminAudit, 'api-keys': AdminApiKeys,
+  quality: AdminScorecard };
 
 export function AdminPage({ section, me, onSaved }) {
   const current = SECTIONS[section] ? section : 'agents';

@@ -1,25 +1,38 @@
 // Administration · rules: what the help desk does on its own when a ticket is
-// created, a customer writes, an agent replies or a ticket changes. The rules
-// run in the list's order; "Test" shows what one would do to the latest
-// tickets without changing them.
+// created, a customer writes, an agent replies or a ticket changes, or some
+// hours after a moment (time-based). The rules run in the list's order; "Test"
+// shows what one would do (and send) to the latest tickets without changing them.
 import { html, useState, useRef } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
 import { AdminForm, Outcome, splitList, useDraft, useOutcome } from '../../components/form.js';
 import { AdminTable, Loading, useAdminData } from '../../components/table.js';
+import './rules-texts.js';
 
-const EVENTS = ['ticket_created', 'customer_message', 'agent_reply', 'ticket_updated'];
-const FIELDS = ['words', 'channel', 'contact.country', 'contact.tier', 'contact.language', 'priority', 'status',
-  'tags', 'group', 'assignee', 'custom_field', 'sla_state'];
+const TIMED = ['hours_since_created', 'hours_since_customer_message', 'hours_since_pending', 'hours_since_solved'];
+const EVENTS = ['ticket_created', 'customer_message', 'agent_reply', 'ticket_updated', ...TIMED];
+const FIELDS = ['words', 'channel', 'channel_address', 'contact.country', 'contact.tier', 'contact.language', 'priority',
+  'status', 'tags', 'group', 'assignee', 'custom_field', 'sla_state', 'within_business_hours'];
+const YES_NO_OPERATORS = ['is', 'is_not'];
 const OPERATORS = ['is', 'is_not', 'is_set', 'is_not_set'];
 const WORD_OPERATORS = ['contains', 'not_contains'];
 const ACTIONS = ['set_group', 'set_priority', 'set_status', 'add_tags', 'remove_tags', 'set_custom_field',
-  'assign_agent', 'assign_round_robin'];
-const VALUELESS = ['is_set', 'is_not_set', 'assign_round_robin'];
+  'assign_agent', 'assign_round_robin', 'notify_agents', 'notify_group', 'send_reply', 'call_webhook'];
+const VALUELESS = ['is_set', 'is_not_set', 'assign_round_robin', 'send_reply'];
 
 const blankCondition = () => ({ field: 'words', operator: 'contains', values: '', key: '' });
-const blankAction = () => ({ kind: 'set_group', values: '', key: '' });
-const BLANK = { id: '', name: '', event: 'ticket_created', match: 'all', active: true, conditions: [], actions: [blankAction()] };
+const blankReply = { source: 'text', text: '', macro_id: '', template: '', template_language: 'es', template_parameters: '' };
+const blankAction = () => ({ kind: 'set_group', values: '', key: '', ...blankReply });
+const BLANK = { id: '', name: '', event: 'ticket_created', match: 'all', active: true, conditions: [], actions: [blankAction()],
+  hours: '24', business_hours: false };
+
+// A send_reply action as the API takes it: a text or a macro, and the template for outside WhatsApp's window
+function replyOf(a) {
+  const reply = a.source === 'macro' ? { macro_id: a.macro_id.trim() } : { text: a.text };
+  if (!a.template.trim()) return reply;
+  const template = { name: a.template.trim(), language: a.template_language.trim() || 'es', parameters: splitList(a.template_parameters) };
+  return { ...reply, template };
+}
 
 function toRule(draft) {
   const values = (row) => (VALUELESS.includes(row.operator || row.kind) ? [] : splitList(row.values));
@@ -27,7 +40,9 @@ function toRule(draft) {
   return {
     id: draft.id.trim(), name: draft.name.trim(), event: draft.event, match: draft.match, active: draft.active,
     conditions: draft.conditions.map((c) => ({ field: c.field, operator: c.operator, values: values(c), ...keyed(c, 'custom_field') })),
-    actions: draft.actions.map((a) => ({ kind: a.kind, values: values(a), ...keyed(a, 'set_custom_field') })),
+    actions: draft.actions.map((a) => (a.kind === 'send_reply' ? { kind: a.kind, ...replyOf(a) }
+      : { kind: a.kind, values: values(a), ...keyed(a, 'set_custom_field') })),
+    ...(TIMED.includes(draft.event) ? { hours: Number(draft.hours), business_hours: draft.business_hours } : {}),
   };
 }
 
@@ -35,23 +50,44 @@ function toDraft(rule) {
   return {
     id: rule.id, name: rule.name, event: rule.event, match: rule.match, active: rule.active,
     conditions: rule.conditions.map((c) => ({ field: c.field, operator: c.operator, values: c.values.join(', '), key: c.key || '' })),
-    actions: rule.actions.map((a) => ({ kind: a.kind, values: a.values.join(', '), key: a.key || '' })),
+    actions: rule.actions.map((a) => ({
+      kind: a.kind, values: a.values.join(', '), key: a.key || '', ...blankReply,
+      source: a.macro_id ? 'macro' : 'text', text: a.text || '', macro_id: a.macro_id || '',
+      template: a.template?.name || '', template_language: a.template?.language || 'es',
+      template_parameters: (a.template?.parameters || []).join(', '),
+    })),
+    hours: String(rule.hours ?? 24), business_hours: Boolean(rule.business_hours),
   };
 }
 
+function eventText(rule) {
+  if (!TIMED.includes(rule.event)) return t(`rules.event.${rule.event}`);
+  const after = t(rule.business_hours ? 'rules.after_business_hours' : 'rules.after_hours', { hours: rule.hours });
+  return `${t(`rules.event.${rule.event}`)}: ${after}`;
+}
+
+function actionText(a) {
+  if (a.kind !== 'send_reply') return `${t(`rules.action.${a.kind}`)} ${a.values.join(', ')}`.trim();
+  const what = a.macro_id ? `${t('rules.reply.macro')} ${a.macro_id}` : `«${a.text.length > 40 ? `${a.text.slice(0, 40)}…` : a.text}»`;
+  return `${t('rules.action.send_reply')}: ${what}${a.template ? ` (${a.template.name})` : ''}`;
+}
+
 function summary(rule) {
+  const shown = (c) => (c.field === 'within_business_hours' ? c.values.map((v) => t(`rules.yes_no.${v}`)) : c.values);
   const conditions = rule.conditions.map((c) => `${t(`rules.field.${c.field}`)}${c.key ? ` ${c.key}` : ''} `
-    + `${t(`rules.op.${c.operator}`)} ${c.values.join(', ')}`.trim());
-  const actions = rule.actions.map((a) => `${t(`rules.action.${a.kind}`)} ${a.values.join(', ')}`.trim());
+    + `${t(`rules.op.${c.operator}`)} ${shown(c).join(', ')}`.trim());
+  const actions = rule.actions.map(actionText);
   const when = conditions.length ? conditions.join(rule.match === 'all' ? ` ${t('rules.and')} ` : ` ${t('rules.or')} `) : t('rules.always');
   return `${when} → ${actions.join('; ')}`;
 }
 
 function ConditionRow({ row, n, onChange, onRemove }) {
-  const operators = row.field === 'words' ? WORD_OPERATORS : OPERATORS;
+  const yesNo = row.field === 'within_business_hours';
+  const operators = row.field === 'words' ? WORD_OPERATORS : yesNo ? YES_NO_OPERATORS : OPERATORS;
   const put = (field) => (e) => {
     const next = { ...row, [field]: e.target.value };
     if (field === 'field') next.operator = e.target.value === 'words' ? 'contains' : 'is';
+    if (field === 'field' && e.target.value === 'within_business_hours') next.values = 'true';
     onChange(next);
   };
   return html`
@@ -65,7 +101,10 @@ function ConditionRow({ row, n, onChange, onRemove }) {
       <label>${t('rules.operator')}
         <select name=${`condition-${n}-operator`} value=${row.operator} onChange=${put('operator')}>
           ${operators.map((o) => html`<option value=${o}>${t(`rules.op.${o}`)}</option>`)}</select></label>
-      ${!VALUELESS.includes(row.operator) && html`<label>${t('rules.values')}
+      ${yesNo && html`<label>${t('rules.values')}
+        <select name=${`condition-${n}-values`} value=${row.values} onChange=${put('values')}>
+          <option value="true">${t('rules.yes_no.true')}</option><option value="false">${t('rules.yes_no.false')}</option></select></label>`}
+      ${!yesNo && !VALUELESS.includes(row.operator) && html`<label>${t('rules.values')}
         <input name=${`condition-${n}-values`} required value=${row.values} onInput=${put('values')} /></label>`}
       <button type="button" class="secondary" onClick=${onRemove}>${t('rules.remove')}<span class="sr-only"> ${t('rules.condition_n', { n: n + 1 })}</span></button>
     </fieldset>`;
@@ -83,8 +122,28 @@ function ActionRow({ row, n, onChange, onRemove }) {
         <input name=${`action-${n}-key`} required maxlength="64" value=${row.key} onInput=${put('key')} /></label>`}
       ${!VALUELESS.includes(row.kind) && html`<label>${t('rules.values')}
         <input name=${`action-${n}-values`} required value=${row.values} onInput=${put('values')} /></label>`}
+      ${row.kind === 'send_reply' && html`<${ReplyFields} row=${row} n=${n} put=${put} />`}
       <button type="button" class="secondary" onClick=${onRemove}>${t('rules.remove')}<span class="sr-only"> ${t('rules.action_n', { n: n + 1 })}</span></button>
     </fieldset>`;
+}
+
+function ReplyFields({ row, n, put }) {
+  return html`
+    <label>${t('rules.reply.source')}
+      <select name=${`action-${n}-source`} value=${row.source} onChange=${put('source')}>
+        <option value="text">${t('rules.reply.text')}</option><option value="macro">${t('rules.reply.macro')}</option></select></label>
+    ${row.source === 'macro' ? html`<label>${t('rules.reply.macro')}
+        <input name=${`action-${n}-macro`} required pattern="[a-z0-9_\\-]{1,64}" value=${row.macro_id} onInput=${put('macro_id')} /></label>`
+      : html`<label>${t('rules.reply.text')}
+        <textarea name=${`action-${n}-text`} required maxlength="4096" rows="4" value=${row.text} onInput=${put('text')}></textarea></label>
+        <p class="hint">${t('rules.reply.hint')}</p>`}
+    <label>${t('rules.reply.template')}
+      <input name=${`action-${n}-template`} pattern="[a-z0-9_]{1,512}" value=${row.template} onInput=${put('template')} /></label>
+    ${row.template && html`<label>${t('rules.reply.template_language')}
+        <input name=${`action-${n}-template-language`} value=${row.template_language} onInput=${put('template_language')} /></label>
+      <label>${t('rules.reply.template_parameters')}
+        <input name=${`action-${n}-template-parameters`} value=${row.template_parameters} onInput=${put('template_parameters')} /></label>`}
+    <p class="hint">${t('rules.reply.template_hint')}</p>`;
 }
 
 function TrialView({ trial }) {
@@ -96,7 +155,9 @@ function TrialView({ trial }) {
       ${trial.result.matches.length > 0 && html`<ul>${trial.result.matches.map((m) => html`
         <li data-ticket=${m.ticket_id}><a href=${`#/tickets/${m.ticket_id}`}>#${m.number} ${m.subject}</a>:
           ${Object.entries(m.changes).map(([field, value]) => `${field} → ${Array.isArray(value) ? value.join(', ') : value}`).join('; ')}
-          ${m.round_robin ? ` · ${t('rules.action.assign_round_robin')}` : ''}</li>`)}</ul>`}
+          ${m.round_robin ? ` · ${t('rules.action.assign_round_robin')}` : ''}
+          ${m.sends?.length > 0 ? ` · ${t('rules.trial_sends', { what: m.sends.map((k) => t(`rules.action.${k}`)).join(', ') })}` : ''}
+          ${m.reply_skipped ? ` · ${t('rules.trial_skipped', { why: t(`rule_skip.${m.reply_skipped}`) })}` : ''}</li>`)}</ul>`}
     </section>`;
 }
 
@@ -151,7 +212,7 @@ export function AdminRules({ onSaved }) {
     const index = rules.indexOf(rule);
     return html`
       <tr data-rule=${rule.id}>
-        <td>${index + 1}</td><th scope="row">${rule.name}</th><td>${t(`rules.event.${rule.event}`)}</td>
+        <td>${index + 1}</td><th scope="row">${rule.name}</th><td>${eventText(rule)}</td>
         <td>${summary(rule)}</td><td>${rule.active ? t('admin.yes') : t('admin.no')}</td>
         <td>
           <button type="button" class="secondary" onClick=${() => start(rule)}>${t('admin.edit')}<span class="sr-only"> ${rule.name}</span></button>
@@ -175,6 +236,11 @@ export function AdminRules({ onSaved }) {
       <label>${t('rules.event')}
         <select name="event" value=${draft.event} onChange=${set('event')}>
           ${EVENTS.map((e) => html`<option value=${e}>${t(`rules.event.${e}`)}</option>`)}</select></label>
+      ${TIMED.includes(draft.event) && html`<label>${t('rules.hours')}
+          <input name="hours" type="number" required min="1" max="2160" value=${draft.hours} onInput=${set('hours')} /></label>
+        <label><input type="checkbox" name="business_hours" checked=${draft.business_hours} onChange=${set('business_hours')} />
+          ${' '}${t('rules.business_hours')}</label>
+        <p class="hint">${t('rules.timed_hint')}</p>`}
       <label>${t('rules.match')}
         <select name="match" value=${draft.match} onChange=${set('match')}>
           <option value="all">${t('rules.match.all')}</option><option value="any">${t('rules.match.any')}</option></select></label>

@@ -9,6 +9,7 @@ import { TicketFields } from './fields.js';
 import { MessageItem } from './thread.js';
 import { Composer } from './composer.js';
 import { SidePanel } from './side-panel.js';
+import { PickForReview } from '../quality/pick.js';
 
 const THREAD_POLL_MS = 10000; // delivery ticks change messages, not the ticket
 const PRESENCE_MS = 5000; // collision detection: the agent's presence on an open ticket (API)
@@ -124,6 +125,7 @@ export function TicketPage({ ticketId, me }) {
           <span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span>
           ${ticket.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>
         ${ticket.merged_into && html`<${MergedNotice} ticket=${ticket} />`}
+        <${PickForReview} ticket=${ticket} me=${me} />
         ${present.length > 0 && html`
           <div class="collision" role="status">${present.map((p) => html`
             <p class=${`presence presence-${p.activity}`}>${t(`presence.${p.activity}`, { name: p.name })}</p>`)}

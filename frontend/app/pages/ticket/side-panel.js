@@ -62,6 +62,7 @@ function changeValue(field, value, me) {
   if (field === 'assignee_id') return me.team.find((agent) => agent.id === value)?.name || value;
   if (field === 'group_id') return groupName(me.groups, value);
   if (field === 'contact_id') return t('change.other_contact');
+  if (field === 'rule_reply_skipped') return tOr(`rule_skip.${value}`, value);
   return auditValue(value);
 }
 

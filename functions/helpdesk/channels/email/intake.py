@@ -36,6 +36,7 @@ from helpdesk.models import (
     SetAside,
 )
 from helpdesk.observability import BusinessMetric, count, logger
+from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import acknowledge_new_ticket
@@ -110,7 +111,8 @@ def receive_mail(
         return _set_aside(store, delivery, parsed, "no_sender")
     inbound = _inbound(parsed, delivery, files, settings)
     try:
-        result = ingest(inbound.model_copy(update={"automatic": False}) if taken_in else inbound, store)
+        outbox = (lambda: Outbox(outbound, settings)) if outbound is not None else None
+        result = ingest(inbound.model_copy(update={"automatic": False}) if taken_in else inbound, store, outbox)
     except InvalidIdentity:
         return _set_aside(store, delivery, parsed, "no_sender", parsed.sender.email)
     except AutomaticMessageWithoutTicket:

@@ -27,6 +27,7 @@ from helpdesk.errors import HelpdeskError, InvalidIdentity, WhatsAppRejected
 from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
 from helpdesk.observability import BusinessMetric, count, logger
+from helpdesk.rules.sending import OutboxFactory
 from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
 from helpdesk.untrusted import load_json
@@ -130,7 +131,7 @@ def _keep_malformed(raw_body: bytes, reason: str, store: HelpdeskStore) -> None:
 
 
 def handle_social_messaging(
-    sns_message: str, store: HelpdeskStore, media: "MediaStorage | None" = None
+    sns_message: str, store: HelpdeskStore, media: "MediaStorage | None" = None, outbox: OutboxFactory | None = None
 ) -> list[IngestResult | Message | None]:
     """Apply the updates of one AWS End User Messaging Social notification; one
     that is not such a notification is logged and ignored (retrying cannot help)."""
@@ -139,7 +140,7 @@ def handle_social_messaging(
     except ValueError:
         logger.warning("social messaging notification not understood; ignored")
         return []
-    return [handle_update(update, store, media) for update in updates]
+    return [handle_update(update, store, media, outbox) for update in updates]
 
 
 def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
@@ -223,17 +224,18 @@ class MediaStorage:
 
 
 def handle_update(
-    update: QueuedUpdate, store: HelpdeskStore, media: MediaStorage | None = None
+    update: QueuedUpdate, store: HelpdeskStore, media: MediaStorage | None = None, outbox: OutboxFactory | None = None
 ) -> IngestResult | Message | None:
     """Apply one queued update; one that can never succeed (no usable sender) is
-    set aside for agents instead of being retried into the dead-letter queue."""
+    set aside for agents instead of being retried into the dead-letter queue.
+    ``outbox``: where the rules' replies are queued."""
     if update.kind == "status":
         return apply_status(update.item, store)
     try:
         inbound = inbound_message(update)
         if media is not None and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None:
             inbound = _with_media(inbound, media)
-        result = ingest(inbound, store)
+        result = ingest(inbound, store, outbox)
     except InvalidIdentity:
         _set_aside_without_sender(update, store)
         return None

@@ -4,18 +4,20 @@ Administrators keep the list (name, language, body with ``{{1}}``-style
 parameters); the reply box offers it, and a reply outside the window must use
 one of them with all its parameters filled."""
 
+import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
-from helpdesk.models import Actor
+from helpdesk.models import Actor, Notice
 from helpdesk.store import HelpdeskStore
 
 SETTING = "whatsapp_templates"
+WHATSAPP_WINDOW = timedelta(hours=24)  # after the customer's last message, free-form replies may go
 PARAMETER = re.compile(r"\{\{(\d{1,2})\}\}")
 
 
@@ -81,3 +83,20 @@ def template_text(store: HelpdeskStore, name: str, language: str, parameters: tu
     if found is None or len(parameters) != found.parameter_count or not all(p.strip() for p in parameters):
         raise UnknownTemplate(name)
     return PARAMETER.sub(lambda match: parameters[int(match.group(1)) - 1], found.body)
+
+
+class TemplateChoice(BaseModel):
+    """An approved WhatsApp template: what may be sent outside the 24-hour window."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,512}$")]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "es"
+    parameters: Annotated[tuple[Annotated[str, Field(max_length=1024)], ...], Field(max_length=20)] = ()
+
+
+def template_notice(template: TemplateChoice) -> Notice:
+    return Notice(
+        key="template",
+        params={"name": template.name, "language": template.language, "parameters": json.dumps(template.parameters)},
+    )

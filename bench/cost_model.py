@@ -1,0 +1,184 @@
+"""(m) What Atiende costs a month on its own AWS account: each operation's
+requests, DynamoDB units and Lambda invocations as measured on a local stack
+(``bench.cost_operations``), times a team's monthly volumes, times us-east-1
+list prices.
+
+Assumptions, all stated in the output: a ticket is a first message, one
+follow-up and one agent reply, then solved; half arrive by WhatsApp, half by
+e-mail; a WhatsApp reply brings three status webhooks (sent, delivered, read).
+Agents keep the console open 7 hours a working day (22 a month). A Lambda
+invocation is billed LAMBDA_MS at its function's memory until our own CPU per
+event is measured (issue 22, part 3). Free tiers are left out; Meta's WhatsApp
+conversation charges are Meta's, not AWS's, and are left out too."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bench.cost_operations import Operation
+from local.provision import load_template
+
+# us-east-1 list prices in US$ as last read from AWS's price pages (DynamoDB's
+# on-demand prices as halved in November 2024). Check them before quoting.
+PRICES_READ = "2025-06"
+PRICE = {
+    "lambda_request": 0.20 / 1e6,
+    "lambda_gb_second_arm": 0.0000133334,
+    "rest_api_request": 3.50 / 1e6,
+    "http_api_request": 1.00 / 1e6,
+    "websocket_message": 1.00 / 1e6,
+    "websocket_connection_minute": 0.25 / 1e6,
+    "dynamodb_write_unit": 0.625 / 1e6,
+    "dynamodb_read_unit": 0.125 / 1e6,
+    "sqs_request": 0.40 / 1e6,
+    "sqs_fifo_request": 0.50 / 1e6,
+    "ses_send": 0.10 / 1000,
+    "ses_receive": 0.10 / 1000 + 0.09 / 1000,  # the mail, plus its one 256 KB chunk
+    "s3_put": 0.005 / 1000,
+    "s3_get": 0.0004 / 1000,
+    "step_functions_transition": 0.025 / 1000,
+    "cloudwatch_alarm_month": 0.10,
+    "cloudwatch_metric_month": 0.30,
+    "log_gb": 0.50,
+}
+LAMBDA_MS = 100
+LOG_BYTES_PER_INVOCATION = 1200  # START/END/REPORT lines and one structured line
+# Lambda's pollers long-poll each SQS event source while it is idle (five at
+# first, a receive every 20 s each): requests paid whatever the traffic.
+IDLE_POLLS_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30
+FIFO_QUEUES = ("whatsapp-updates",)
+DAYS, WORKING_DAYS = 30, 22
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    tickets_per_day: int
+    agents: int
+    hours_per_day: float = 7.0
+
+    def volumes(self) -> Counter[str]:
+        """How many of each operation a month."""
+        tickets = self.tickets_per_day * DAYS
+        agent_hours = self.agents * self.hours_per_day * WORKING_DAYS
+        return Counter(
+            {
+                "whatsapp_new": tickets // 2,
+                "whatsapp_follow_up": tickets // 2,
+                "reply_whatsapp": tickets // 2,
+                "whatsapp_status": 3 * (tickets // 2),
+                "email_new": tickets - tickets // 2,
+                "email_follow_up": tickets - tickets // 2,
+                "reply_email": tickets - tickets // 2,
+                "solve": tickets,
+                "changes_poll": int(agent_hours * 3600 / 2),  # every 2 s with the console open
+                "presence_beat": int(agent_hours * 3600 / 5 / 2),  # every 5 s, a ticket open half the time
+                "sla_check": 60 * 24 * DAYS,
+                "assigner_run": 60 * 24 * DAYS,
+            }
+        )
+
+
+REFERENCE = Team("reference (500 tickets/day, 12 agents)", 500, 12)
+TEAMS = (REFERENCE, Team("×10", 5_000, 120), Team("×100", 50_000, 1_200))
+
+
+def function_memory() -> dict[str, int]:
+    template = load_template()
+    default = int(template["Globals"]["Function"].get("MemorySize", 128))
+    return {
+        name: int(resource["Properties"].get("MemorySize", default))
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def fixed_monthly() -> dict[str, float]:
+    """What the account pays whatever the traffic: alarms, custom metrics, idle pollers."""
+    template = load_template()
+    resources = template["Resources"].values()
+    alarms = sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Alarm")
+    queue_sources = sum(
+        1
+        for r in resources
+        if r["Type"] == "AWS::Serverless::Function"
+        for e in r["Properties"].get("Events", {}).values()
+        if e["Type"] == "SQS"
+    )
+    from helpdesk.observability import BusinessMetric
+
+    channels = 2  # metrics counted per channel carry it in their name
+    metrics = len(BusinessMetric) * channels
+    return {
+        "CloudWatch alarms": alarms * PRICE["cloudwatch_alarm_month"],
+        "CloudWatch custom metrics": metrics * PRICE["cloudwatch_metric_month"],
+        "SQS idle polling": queue_sources * IDLE_POLLS_PER_QUEUE_MONTH * PRICE["sqs_request"],
+    }
+
+
+def operation_cost(operation: Operation, memory: dict[str, int]) -> dict[str, float]:
+    """One operation's cost by service."""
+    invocations = sum(operation.invocations.values())
+    gb_seconds = sum(n * memory.get(f, 512) / 1024 * LAMBDA_MS / 1000 for f, n in operation.invocations.items())
+    sqs = sum(n for k, n in operation.requests.items() if k.startswith("sqs."))
+    s3 = operation.requests
+    cost = {
+        "Lambda": invocations * PRICE["lambda_request"] + gb_seconds * PRICE["lambda_gb_second_arm"],
+        "API Gateway": operation.api_requests * PRICE["rest_api_request"],
+        "DynamoDB": operation.write_units * PRICE["dynamodb_write_unit"]
+        + operation.read_units * PRICE["dynamodb_read_unit"],
+        "SQS": sqs * PRICE["sqs_request"],
+        "SES": s3["ses.SendRawEmail"] * PRICE["ses_send"]
+        + (PRICE["ses_receive"] + PRICE["s3_put"] if operation.name.startswith("email_") else 0.0),
+        "S3": (s3["s3.GetObject"] + s3["s3.HeadObject"]) * PRICE["s3_get"] + s3["s3.PutObject"] * PRICE["s3_put"],
+        "CloudWatch Logs": invocations * LOG_BYTES_PER_INVOCATION / 1e9 * PRICE["log_gb"],
+    }
+    return cost
+
+
+@dataclass(frozen=True)
+class MonthlyCost:
+    team: Team
+    by_service: dict[str, float]
+    by_operation: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.by_service.values())
+
+
+def monthly(team: Team, operations: dict[str, Operation]) -> MonthlyCost:
+    memory = function_memory()
+    by_service: dict[str, float] = {}
+    by_operation: dict[str, float] = {}
+    for name, count in team.volumes().items():
+        one = operation_cost(operations[name], memory)
+        for service, dollars in one.items():
+            by_service[service] = by_service.get(service, 0.0) + dollars * count
+        by_operation[name] = sum(one.values()) * count
+    for service, dollars in fixed_monthly().items():
+        by_service[service] = by_service.get(service, 0.0) + dollars
+    return MonthlyCost(team, by_service, by_operation)
+
+
+def lines(costs: list[MonthlyCost], operations: dict[str, Operation]) -> list[str]:
+    out = [f"(m) monthly AWS cost, us-east-1 list prices read {PRICES_READ} (Lambda billed {LAMBDA_MS} ms a call)"]
+    services = sorted({s for c in costs for s in c.by_service}, key=lambda s: -costs[0].by_service.get(s, 0))
+    out.append(f"  {'US$ a month':<28}" + "".join(f"{c.team.name.split(' (')[0]:>14}" for c in costs))
+    for service in services:
+        out.append(f"  {service:<28}" + "".join(f"{c.by_service.get(service, 0):>14.2f}" for c in costs))
+    out.append(f"  {'total':<28}" + "".join(f"{c.total:>14.2f}" for c in costs))
+    reference = costs[0]
+    out.append(
+        "  reference team by operation: "
+        + ", ".join(
+            f"{name} {dollars:.2f}" for name, dollars in sorted(reference.by_operation.items(), key=lambda i: -i[1])
+        )
+    )
+    out.append("  per operation (requests, DynamoDB write/read units, Lambda invocations):")
+    for name, op in operations.items():
+        aws = sum(op.requests.values())
+        out.append(
+            f"    {name:<20}{aws:>4} AWS requests {op.write_units:>6.1f} WRU {op.read_units:>6.1f} RRU "
+            f"{sum(op.invocations.values()):>3} invocations, {op.api_requests} via API Gateway"
+        )
+    return out

@@ -1,0 +1,42 @@
+// The rules page's texts for time-based events, the address written to,
+// business hours, and the actions that notify and reply (Spanish and English).
+import { addTexts } from '../../i18n.js';
+
+addTexts({
+  es: {
+    'rules.event.hours_since_created': 'Horas desde que se creó', 'rules.event.hours_since_customer_message': 'Horas desde el último mensaje del cliente',
+    'rules.event.hours_since_pending': 'Horas en pendiente', 'rules.event.hours_since_solved': 'Horas desde que se resolvió',
+    'rules.hours': 'Horas', 'rules.business_hours': 'Contar solo horas hábiles (calendario del SLA del ticket)',
+    'rules.timed_hint': 'Las reglas por tiempo se revisan cada minuto: se aplican una sola vez por ticket y momento, y sus condiciones se comprueban al vencer. Si el cliente escribe o el ticket sale de pendiente o resuelto, el plazo vuelve a empezar.',
+    'rules.after_hours': 'a las {hours} h', 'rules.after_business_hours': 'a las {hours} h hábiles',
+    'rules.field.channel_address': 'Dirección o número al que escribió', 'rules.field.within_business_hours': 'En horario hábil',
+    'rules.yes_no.true': 'sí', 'rules.yes_no.false': 'no',
+    'rules.action.notify_agents': 'Avisar a agentes (id)', 'rules.action.notify_group': 'Avisar al grupo',
+    'rules.action.call_webhook': 'Llamar al webhook (id)',
+    'rules.action.send_reply': 'Responder al cliente',
+    'rules.reply.source': 'Respuesta', 'rules.reply.text': 'Texto', 'rules.reply.macro': 'Macro (id)',
+    'rules.reply.hint': 'Puede usar {{contact.first_name}}, {{ticket.number}} y los demás marcadores de las macros. Se envía por el canal del ticket.',
+    'rules.reply.template': 'Plantilla de WhatsApp fuera de las 24 horas (nombre, opcional)',
+    'rules.reply.template_language': 'Idioma de la plantilla', 'rules.reply.template_parameters': 'Parámetros de la plantilla',
+    'rules.reply.template_hint': 'Fuera de la ventana de 24 horas de WhatsApp solo se envía la plantilla aprobada; sin ella la respuesta no se envía y el historial dice por qué.',
+    'rules.trial_sends': 'Enviaría (no se envió): {what}', 'rules.trial_skipped': 'Su respuesta no se enviaría: {why}',
+  },
+  en: {
+    'rules.event.hours_since_created': 'Hours since created', 'rules.event.hours_since_customer_message': 'Hours since the customer\'s last message',
+    'rules.event.hours_since_pending': 'Hours pending', 'rules.event.hours_since_solved': 'Hours since solved',
+    'rules.hours': 'Hours', 'rules.business_hours': 'Count business hours only (the ticket\'s SLA calendar)',
+    'rules.timed_hint': 'Time-based rules are checked every minute: they apply once per ticket and moment, and their conditions are checked when due. If the customer writes or the ticket leaves pending or solved, the time starts over.',
+    'rules.after_hours': 'after {hours} h', 'rules.after_business_hours': 'after {hours} business h',
+    'rules.field.channel_address': 'Address or number written to', 'rules.field.within_business_hours': 'Within business hours',
+    'rules.yes_no.true': 'yes', 'rules.yes_no.false': 'no',
+    'rules.action.notify_agents': 'Notify agents (id)', 'rules.action.notify_group': 'Notify the group',
+    'rules.action.call_webhook': 'Call the webhook (id)',
+    'rules.action.send_reply': 'Reply to the customer',
+    'rules.reply.source': 'Reply', 'rules.reply.text': 'Text', 'rules.reply.macro': 'Macro (id)',
+    'rules.reply.hint': 'It may use {{contact.first_name}}, {{ticket.number}} and the macros\' other placeholders. It goes on the ticket\'s channel.',
+    'rules.reply.template': 'WhatsApp template outside the 24 hours (name, optional)',
+    'rules.reply.template_language': 'Template language', 'rules.reply.template_parameters': 'Template parameters',
+    'rules.reply.template_hint': 'Outside WhatsApp\'s 24-hour window only the approved template goes; without one the reply is not sent and the history says why.',
+    'rules.trial_sends': 'Would send (nothing was sent): {what}', 'rules.trial_skipped': 'Its reply would not be sent: {why}',
+  },
+});
