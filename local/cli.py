@@ -63,6 +63,7 @@ def run(seed_demo: bool) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
     from helpdesk.settings import forget_settings
     from local.embedded_aws import EmbeddedAWS
+    from local.live_socket import start_live_socket
     from local.mail_inbox import start_inbox
     from local.saved_state import StateKeeper, state_dir
     from local.stack import session_for, support_address
@@ -87,7 +88,8 @@ def run(seed_demo: bool) -> int:
     raw_mail_bucket = deployment.stack.physical_ids["RawMailBucket"]
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
-    web = console_server(HOST, port, _sandbox(port))
+    live = start_live_socket(HOST, _port("ATIENDE_LIVE_PORT", 8001), port)
+    web = console_server(HOST, port, _sandbox(port), live)
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -104,6 +106,7 @@ def run(seed_demo: bool) -> int:
     if started_at is not None:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
+    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN\n", flush=True)
     stop.wait()
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     _stop_all(keeper, web, inbox, workers)

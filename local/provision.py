@@ -49,6 +49,7 @@ STUB_CODE = "def handler(event, context):\n    raise RuntimeError('code is deplo
 # key and the dashboard are created.
 UNPROVISIONABLE_PREFIXES = (
     "AWS::ApiGateway::",
+    "AWS::ApiGatewayV2::",  # the WebSocket API: local/live_socket.py serves it
     "AWS::Cognito::",
     "AWS::StepFunctions::StateMachine",
     "AWS::S3::BucketPolicy",

@@ -18,24 +18,29 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalDevServer
 
 from helpdesk import http_policy, limits
-from helpdesk.settings import auth_settings, cors_settings
+from helpdesk.settings import auth_settings, cors_settings, live_socket_settings
 from local.api_gateway import Route, invoke, routes
 from local.clock import move_forward
 from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
+
+if TYPE_CHECKING:
+    from local.live_socket import LiveSocketServer
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 GATEWAY_ROUTES = routes()
 SANDBOX_GRAPH = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<phone>[^/]+)/messages$")
 SANDBOX_MEDIA_INFO = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<media>\d+)$")
 SANDBOX_MEDIA = re.compile(r"^/sandbox/media/(?P<media>\d+)$")
+LIVE_POST = re.compile(r"^/live/@connections/(?P<connection>[^/]+)$")  # the WebSocket API's Management API
 _sandbox: WhatsAppSandbox | None = None
+_live: "LiveSocketServer | None" = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 API_PATHS = ("/health", "/api")
 WEBHOOK_PATH = "/webhooks/whatsapp"
@@ -176,6 +181,13 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_json(status, answer)
         elif path == "/dev/clock":
             self._move_clock()
+        elif _live is not None and (match := LIVE_POST.match(path)):
+            self._post_to_connection(unquote(match.group("connection")))
+        elif _live is not None and path == "/dev/live/close":  # {"refuse_new": true}: the socket stays down
+            self._send_json(200, {"closed": _live.stop_sockets(bool(self._json_body().get("refuse_new")))})
+        elif _live is not None and path == "/dev/live/open":
+            _live.reopen()
+            self._send_json(200, {"open": True})
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
             image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
@@ -189,6 +201,21 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_json(200, {"id": wamid})
         else:
             self._generic_handle()
+
+    def _post_to_connection(self, connection_id: str) -> None:
+        """``post_to_connection`` as API Gateway answers it: 200, or 410 when gone."""
+        from local.live_socket import gone_answer
+
+        length = int(self.headers.get("content-length", "0") or 0)
+        data = self.rfile.read(length) if length else b""
+        assert _live is not None  # noqa: S101 - checked by the caller
+        status, headers, body = (200, {}, b"") if _live.post(connection_id, data) else gone_answer()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _move_clock(self) -> None:
         """``POST /dev/clock {"forward_seconds": 61}``: the stack's clock jumps ahead."""
@@ -251,7 +278,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", mimetypes.guess_type(target.name)[0] or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
-        for name, value in http_policy.console_headers(auth_settings().endpoint).items():
+        headers = http_policy.console_headers(auth_settings().endpoint, live_socket_settings().socket_url)
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
@@ -260,9 +288,12 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         pass  # request lines would carry ticket ids and query strings; Powertools logs what matters
 
 
-def console_server(host: str, port: int, sandbox: WhatsAppSandbox | None = None) -> LocalDevServer:
-    global _sandbox, _throttle  # noqa: PLW0603 - one local server per process
+def console_server(
+    host: str, port: int, sandbox: WhatsAppSandbox | None = None, live: "LiveSocketServer | None" = None
+) -> LocalDevServer:
+    global _sandbox, _throttle, _live  # noqa: PLW0603 - one local server per process
     _sandbox = sandbox
+    _live = live
     _throttle = Throttle()  # the limits as the environment sets them now
     from agent_api.app import app
 

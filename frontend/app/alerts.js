@@ -57,6 +57,7 @@ export function useAlerts(me) {
       if (!quiet) show(t(`notifications.${notice.kind}`, { actor: notice.actor.name, number: notice.ticket_number, subject: '' }).trim(), notice.subject, notice.ticket_id);
     }
     for (const ticket of tickets) {
+      if (ticket.live) continue; // a pushed event: the whole ticket follows from GET /api/changes
       if (ticket.assignee_id !== me.agent_id) { known.delete(ticket.id); continue; }
       const before = known.get(ticket.id);
       known.set(ticket.id, { wrote: ticket.last_customer_message_at, warned: warned(ticket) });

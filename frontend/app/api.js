@@ -176,7 +176,7 @@ export function signOut() {
 }
 
 // An ID token good for the next minutes (refreshed first if needed), or null
-async function freshToken() {
+export async function freshToken() {
   const current = session();
   if (!current) return null;
   if (current.expires - Date.now() > REFRESH_AHEAD_MS) return current.token;

@@ -33,6 +33,7 @@ class ConsoleConfig(_Answer):
     languages: list[str]
     idle_sign_out_minutes: int  # the console signs out an agent idle this long
     password_policy: PasswordPolicy  # what a new password needs, to explain before typing
+    live_socket_url: str = ""  # the WebSocket of live updates (wss://…?token=ID token); empty: poll
 
 
 class Me(_Answer):

@@ -21,7 +21,7 @@ from agent_api.routing import Area
 from helpdesk import connections, http_policy
 from helpdesk.access import Role
 from helpdesk.api_keys import Scope
-from helpdesk.settings import auth_settings, cors_settings
+from helpdesk.settings import auth_settings, cors_settings, live_socket_settings
 from helpdesk.team.sign_in import PasswordPolicy, password_policy, sign_in_policy
 
 app = Chalice(app_name="atiende-agent-api")
@@ -114,6 +114,7 @@ def console_config() -> dict[str, Any]:
         "languages": ["es", "en"],
         "idle_sign_out_minutes": sign_in_policy(connections.store()).idle_sign_out_minutes,
         "password_policy": _password_policy().model_dump(mode="json"),
+        "live_socket_url": live_socket_settings().socket_url,  # empty: the console polls
     }
 
 

@@ -1,24 +1,17 @@
-"""Who is calling: Cognito ID tokens checked against the user pool's JWKS, or
-API keys (``helpdesk.api_keys``), told apart by the key's ``atk_`` prefix.
+"""Who is calling: Cognito ID tokens checked against the user pool's JWKS
+(``helpdesk.team.id_tokens``, shared with the live-updates socket), or API keys
+(``helpdesk.api_keys``), told apart by the key's ``atk_`` prefix.
 
-Signature (RS256, key from the pool's JWKS), expiry, audience (the console's app
-client), issuer (the pool) and ``token_use == "id"`` must all hold. The agent's
-role is the highest Cognito group they belong to, and an agent has every scope.
+The agent's role is the highest Cognito group they belong to, and an agent has every scope.
 A key's caller has the agent role and exactly the key's scopes.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from helpdesk import api_keys, connections
 from helpdesk.api_keys import ALL_SCOPES, Scope
-from helpdesk.settings import auth_settings
-
-if TYPE_CHECKING:
-    import jwt
-
-ROLES = ("admin", "supervisor", "agent")  # strongest first
+from helpdesk.team import id_tokens
+from helpdesk.team.id_tokens import ROLES
 
 
 class Unauthenticated(Exception):
@@ -66,13 +59,6 @@ class Principal:
             raise Forbidden(f"needs role {role}")
 
 
-@lru_cache(maxsize=1)
-def _signing_keys() -> "jwt.PyJWKClient":
-    import jwt  # PyJWT and cryptography load on the first signed-in request, not on /health
-
-    return jwt.PyJWKClient(auth_settings().jwks_url, cache_keys=True, lifespan=3600, timeout=5)
-
-
 def authenticate(authorization: str | None, route: str = "") -> Principal:
     """The caller behind ``Authorization: Bearer …``: an agent's ID token or an
     API key (``route``, e.g. ``GET /api/tickets``, goes into the key's use record)."""
@@ -81,34 +67,14 @@ def authenticate(authorization: str | None, route: str = "") -> Principal:
         raise Unauthenticated("missing bearer token")
     if api_keys.looks_like_key(token):
         return _key_holder(token.strip(), route)
-    import jwt
-
-    settings = auth_settings()
     try:
-        key = _signing_keys().get_signing_key_from_jwt(token)
-        claims = jwt.decode(
-            token,
-            key.key,
-            algorithms=["RS256"],
-            audience=settings.user_pool_client_id,
-            issuer=settings.issuer,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-            leeway=30,
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthenticated(type(exc).__name__) from exc
-    if claims.get("token_use") != "id":
-        raise Unauthenticated("not an ID token")
-    groups = claims.get("cognito:groups") or []
-    roles = tuple(role for role in ROLES if role in groups)
-    if not roles:
-        raise Forbidden("no agent role")
+        holder = id_tokens.holder_of(token)
+    except id_tokens.NoAgentRole as exc:
+        raise Forbidden("no agent role") from exc
+    except id_tokens.TokenRefused as exc:
+        raise Unauthenticated(str(exc)) from exc
     return Principal(
-        agent_id=str(claims["sub"]),
-        email=str(claims.get("email", "")),
-        name=str(claims.get("name", "")),
-        role=roles[0],
-        roles=roles,
+        agent_id=holder.agent_id, email=holder.email, name=holder.name, role=holder.role, roles=holder.roles
     )
 
 
@@ -129,4 +95,4 @@ def _key_holder(key: str, route: str) -> Principal:
 
 
 def forget_signing_keys() -> None:
-    _signing_keys.cache_clear()
+    id_tokens.forget_signing_keys()

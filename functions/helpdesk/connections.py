@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
+    from helpdesk.live.sockets import Poster
     from helpdesk.providers.cognito import CognitoDirectory
     from helpdesk.providers.eventbridge import EventBridgeBus
     from helpdesk.providers.sqs import SqsFifoQueue, SqsOutboundQueue, SqsWebhookQueue
@@ -186,6 +187,21 @@ def mfa_gate() -> "MfaGate":
     return MfaGate(lambda: sign_in_policy(store()), directory)
 
 
+@lru_cache(maxsize=1)
+def live_poster() -> "Poster":
+    """Posts to the WebSocket API's connections (its Management API: the stage's
+    URL in AWS, the local stack's socket server locally)."""
+    import boto3
+
+    from helpdesk.providers.socket_management import ManagementApiPoster
+    from helpdesk.settings import live_settings
+
+    client = boto3.client(
+        "apigatewaymanagementapi", region_name=store_settings().region, endpoint_url=live_settings().callback_url
+    )
+    return ManagementApiPoster(client)
+
+
 def forget() -> None:
     """Drop everything built: the next use builds it again from the environment."""
     for built in (
@@ -206,5 +222,6 @@ def forget() -> None:
         flows,
         directory,
         mfa_gate,
+        live_poster,
     ):
         built.cache_clear()

@@ -33,11 +33,15 @@ CORS_HEADERS = "Authorization, Content-Type, If-Match"
 CORS_MAX_AGE_SECONDS = 600
 
 
-def console_headers(cognito_endpoint: str) -> dict[str, str]:
+def console_headers(cognito_endpoint: str, live_socket_url: str = "") -> dict[str, str]:
     """Headers of the console page and its files; ``cognito_endpoint`` is where
-    the console signs in (the regional Cognito endpoint, or the local one)."""
+    the console signs in (the regional Cognito endpoint, or the local one), and
+    ``live_socket_url`` where it opens its live-updates WebSocket, if anywhere."""
     parts = urlsplit(cognito_endpoint)
     cognito = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "https://*.amazonaws.com"
+    live = urlsplit(live_socket_url)
+    if live.scheme in ("ws", "wss") and live.netloc:
+        cognito += f" {live.scheme}://{live.netloc}"
     return {
         "Content-Security-Policy": _CONSOLE_POLICY.format(cognito=cognito),
         "X-Content-Type-Options": "nosniff",

@@ -95,6 +95,15 @@ class SearchBudget:
 
 SEARCH = SearchBudget()
 
+# Connection attempts to the WebSocket API of live updates, per client address
+# and per agent (``helpdesk.live.sockets``): a console reconnects with backoff,
+# so ten at once and one every two seconds is generous for one agent.
+# An office behind one address reconnects all its agents at once after a blip.
+LIVE_CONNECT_PER_ADDRESS = RateLimit(rate_per_second=2, burst=30)
+LIVE_CONNECT_PER_AGENT = RateLimit(rate_per_second=0.5, burst=10)
+# The WebSocket stage's own throttling (the template's DefaultRouteSettings).
+LIVE_SOCKET = RateLimit(rate_per_second=50, burst=100)
+
 
 @dataclass(frozen=True)
 class WebhookLimits:

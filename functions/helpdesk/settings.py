@@ -235,3 +235,24 @@ def forget_settings() -> None:
     escalation_settings.cache_clear()
     cors_settings.cache_clear()
     webhook_settings.cache_clear()
+
+
+class LiveSettings(_FromEnvironment):
+    """The WebSocket API of live updates: where its Management API takes posts
+    (the fan-out) and where clients connect (the console's runtime config)."""
+
+    callback_url: str = Field(validation_alias="LIVE_CALLBACK_URL", min_length=8)
+
+
+def live_settings() -> LiveSettings:
+    return LiveSettings.from_environment()
+
+
+class LiveSocketSettings(_FromEnvironment):
+    """Where the console opens its WebSocket (none: the console polls)."""
+
+    socket_url: str = Field(default="", validation_alias="LIVE_SOCKET_URL")
+
+
+def live_socket_settings() -> LiveSocketSettings:
+    return LiveSocketSettings.from_environment()

@@ -136,6 +136,7 @@ def start_stack(
         "ATIENDE_PORT": str(port),
         "ATIENDE_AWS_PORT": str(aws_port),
         "ATIENDE_SMTP_PORT": str(smtp_port),
+        "ATIENDE_LIVE_PORT": str(_free_port()),  # the live-updates WebSocket
         "PYTHONUNBUFFERED": "1",
         "ATIENDE_NOW": at,
         # Schedules every 2 s instead of every minute, and escalation waits of

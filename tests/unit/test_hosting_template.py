@@ -121,8 +121,12 @@ def test_every_answer_through_cloudfront_carries_the_same_security_headers(templ
     meta = _directives(re.search(r'http-equiv="Content-Security-Policy"\s+content="([^"]+)"', page)[1])  # type: ignore[index]
     for directive in ("default-src", "script-src", "style-src", "img-src", "object-src", "base-uri", "form-action"):
         assert csp[directive] == meta[directive], directive
-    # The console signs in against the endpoint the API's console-config names.
-    assert csp["connect-src"] == "'self' https://cognito-idp.${AWS::Region}.amazonaws.com"
+    # The console signs in against the endpoint the API's console-config names,
+    # and opens the live-updates WebSocket it names.
+    assert csp["connect-src"] == (
+        "'self' https://cognito-idp.${AWS::Region}.amazonaws.com"
+        " wss://${LiveSocketApi}.execute-api.${AWS::Region}.amazonaws.com"
+    )
 
 
 def test_index_html_is_never_cached_and_fingerprinted_assets_for_a_year(template: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from helpdesk.settings import (
     DeadLetterSettings,
     EscalationSettings,
     EventSettings,
+    LiveSettings,
     MailSettings,
     NoticeSettings,
     OutboundSettings,
@@ -40,6 +41,8 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "sla_checker": (StoreSettings, EscalationSettings, EventSettings, MailSettings, OutboundSettings),
     "escalation": (StoreSettings, NoticeSettings),
     "outgoing_webhooks": (StoreSettings, WebhookQueueSettings, WebhookSettings),
+    "live_socket": (StoreSettings, AuthSettings, LiveSettings),
+    "live_fanout": (StoreSettings, LiveSettings),
 }
 
 
@@ -87,7 +90,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
                                      "sla_checker.app.handler", "escalation.app.handler",
-                                     "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler"])  # fmt: skip
+                                     "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler",
+                                     "live_socket.app.handler", "live_fanout.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]

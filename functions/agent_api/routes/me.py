@@ -88,7 +88,8 @@ _SEEN_WRITTEN: dict[str, datetime] = {}  # this process's last "seen" write per 
 @area.route("/api/changes", answer=Changes, query=ChangesParams)
 def changes(caller: Caller, query: ChangesParams) -> Response:
     """What changed since ``since`` (tickets the caller may see, and their new
-    notifications): the console asks every 2 s and reloads only what moved."""
+    notifications): the console asks once after its live socket (re)connects,
+    and every 30 s at most while it is down; it reloads only what moved."""
     now = utc_now()
     assignment.mark_seen(connections.store(), caller.viewer.agent_id, now, _SEEN_WRITTEN)  # online for round robin
     return json_answer(changes_since(connections.store(), caller.viewer, query.since, now))

@@ -26,6 +26,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``verification``| identity checks: a ticket's latest and its code's hash, never codes |
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
+| ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -68,6 +69,7 @@ from helpdesk.store.keys import (
     thread_key,
     ticket_key,
 )
+from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
 from helpdesk.store.quality import QualityReviews, ReviewPlace, ticket_from_image
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
@@ -96,6 +98,7 @@ class HelpdeskStore(
     IdentityChecks,
     Webhooks,
     RuleTimers,
+    LiveConnections,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

@@ -354,6 +354,24 @@ class ReviewItem(HelpdeskItem, discriminator="review"):
     version = NumberAttribute()
 
 
+class SocketItem(HelpdeskItem, discriminator="socket"):
+    """A live connection (helpdesk.live): who holds it and where it listens."""
+
+    connection_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(default="")
+    rooms = JSONAttribute(default=list)
+    watching = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+
+
+class RoomMemberItem(HelpdeskItem, discriminator="room_member"):
+    """A connection listening in a room (one partition per room)."""
+
+    connection_id = UnicodeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -362,4 +380,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
+    SocketItem, RoomMemberItem,
 )  # fmt: skip

@@ -43,6 +43,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
 | oldest indexed month | ``IXMETA``                  | ``START``             |
 | backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
+| live connection      | ``SOCKET#<connection id>``  | ``META``              |
+| connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
@@ -394,3 +396,20 @@ def agent_reviews(agent_id: str) -> str:
 def scored_reviews(month: str) -> str:
     """The partition of the reviews scored in one month (yyyy-mm)."""
     return f"REVIEWSCORED#{month}"
+
+
+# live updates (helpdesk.live): WebSocket connections and the rooms they listen
+# in. The fan-out Queries one room partition per audience, never scans; items
+# expire with API Gateway's longest connection (two hours).
+
+
+def socket_key(connection_id: str) -> Key:
+    return f"SOCKET#{connection_id}", META
+
+
+def room_pk(kind: str, room_id: str) -> str:
+    return f"ROOM#{kind}#{room_id}"
+
+
+def room_key(kind: str, room_id: str, connection_id: str) -> Key:
+    return room_pk(kind, room_id), connection_id

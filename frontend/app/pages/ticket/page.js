@@ -3,7 +3,7 @@
 import { html, useState, useEffect, useRef, useCallback } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
-import { usePolling } from '../../live.js';
+import { usePolling, usePresenceEvents, liveSocket } from '../../live.js';
 import { problemText } from '../../words.js';
 import { TicketFields } from './fields.js';
 import { MessageItem } from './thread.js';
@@ -12,7 +12,8 @@ import { SidePanel } from './side-panel.js';
 import { PickForReview } from '../quality/pick.js';
 
 const THREAD_POLL_MS = 10000; // delivery ticks change messages, not the ticket
-const PRESENCE_MS = 5000; // collision detection: the agent's presence on an open ticket
+const PRESENCE_MS = 5000; // collision detection: the agent's presence on an open ticket (API)
+const SOCKET_PRESENCE_MS = 15000; // the same over the live socket: keeps it fresh for API readers
 
 // A ticket closed by merging it into another: a link to where its messages went
 function MergedNotice({ ticket }) {
@@ -30,16 +31,39 @@ function MergedNotice({ ticket }) {
 }
 
 // Collision detection: tell the server this agent is here (viewing, or replying
-// while a draft has text) and learn who else is.
-function usePresence(ticketId) {
+// while a draft has text) and learn who else is. Over the live socket when it is
+// open (the report also puts this console in the ticket's room, and arrivals,
+// departures and replies are pushed at once); else over the API every 5 s.
+function usePresence(ticketId, myId) {
   const [present, setPresent] = useState([]);
   const activity = useRef('viewing');
   const beatNow = useRef(() => {});
+  usePresenceEvents((event) => {
+    if (event.type === 'socket.open') {
+      beatNow.current(); // a new connection: say where this agent is
+    } else if (event.ticket_id !== ticketId) {
+      // another ticket's news
+    } else if (event.type === 'presence.here') {
+      setPresent(event.present);
+    } else if (event.type === 'presence.changed' && event.agent_id !== myId) {
+      setPresent((old) => {
+        const others = old.filter((p) => p.agent_id !== event.agent_id);
+        if (event.activity === 'left') return others;
+        const arrived = { agent_id: event.agent_id, name: event.name || '', activity: event.activity };
+        return [...others, arrived].sort((a, b) =>
+          (a.activity !== 'replying') - (b.activity !== 'replying') || a.name.localeCompare(b.name));
+      });
+    }
+  }, [ticketId, myId]);
   useEffect(() => {
     let stopped = false;
     let timer;
     const beat = async () => {
       clearTimeout(timer);
+      if (liveSocket.send({ action: 'presence', ticket_id: ticketId, activity: activity.current })) {
+        if (!stopped) timer = setTimeout(beat, SOCKET_PRESENCE_MS); // the answer comes as presence.here
+        return;
+      }
       try {
         const answer = await api.present(ticketId, activity.current);
         if (!stopped) setPresent(answer.present);
@@ -53,7 +77,7 @@ function usePresence(ticketId) {
     return () => {
       stopped = true;
       clearTimeout(timer);
-      api.leave(ticketId).catch(() => {});
+      if (!liveSocket.send({ action: 'presence', ticket_id: null })) api.leave(ticketId).catch(() => {});
     };
   }, [ticketId]);
   const drafting = useCallback((writing) => {
@@ -78,7 +102,7 @@ export function TicketPage({ ticketId, me }) {
     }
   }, [ticketId]);
   usePolling(load, [ticketId], THREAD_POLL_MS, (changes) => changes.reload || changes.tickets.some((t) => t.id === ticketId));
-  const [present, drafting] = usePresence(ticketId);
+  const [present, drafting] = usePresence(ticketId, me?.agent_id);
 
   useEffect(() => {
     const keys = (event) => {

@@ -1,0 +1,84 @@
+"""The WebSocket API of live updates (``$connect``, ``$disconnect``,
+``$default``), one function for its three routes: the domain's
+``helpdesk.live.sockets`` decides; this parses API Gateway's event and maps
+refusals to the answer each route gives (``$connect``: a status that refuses
+the handshake; ``$default``: an ``error`` event posted back)."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from helpdesk import connections, http_policy, limits
+from helpdesk.clock import utc_now
+from helpdesk.live import sockets
+from helpdesk.observability import logger, metrics
+from helpdesk.team.id_tokens import TokenRefused, holder_of
+
+STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429}
+
+
+class SocketContext(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    routeKey: str
+    connectionId: str = Field(min_length=1, max_length=128)
+    identity: dict[str, Any] = {}
+
+    @property
+    def source_ip(self) -> str:
+        return str(self.identity.get("sourceIp", ""))
+
+
+class SocketRequest(BaseModel):
+    """The fields of API Gateway's WebSocket event the routes read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    requestContext: SocketContext
+    queryStringParameters: dict[str, str] | None = None
+    body: str | None = None
+
+
+def _answer(status: int, key: str | None = None) -> dict[str, Any]:
+    body = sockets.error_event(key).body().decode("utf-8") if key else ""
+    return {"statusCode": status, "headers": dict(http_policy.API_HEADERS), "body": body}
+
+
+def _connect(request: SocketRequest) -> dict[str, Any]:
+    token = (request.queryStringParameters or {}).get("token", "")
+    try:
+        sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
+        holder = holder_of(token)
+        sockets.admit_attempt(f"agent:{holder.agent_id}", limits.LIVE_CONNECT_PER_AGENT)
+        sockets.connect(connections.store(), request.requestContext.connectionId, holder, utc_now())
+    except TokenRefused as refused:
+        logger.info("live connection refused", extra={"reason": str(refused)})
+        return _answer(401, "live.unauthenticated")
+    except sockets.Refused as refused:
+        return _answer(STATUS_OF.get(refused.key, 400), refused.key)
+    return _answer(200)
+
+
+def _message(request: SocketRequest) -> dict[str, Any]:
+    connection_id = request.requestContext.connectionId
+    try:
+        answer = sockets.receive(connections.store(), connection_id, sockets.parse_message(request.body), utc_now())
+    except sockets.Refused as refused:
+        answer = sockets.error_event(refused.key)
+    if answer is not None:
+        connections.live_poster().post(connection_id, answer.body())
+    return _answer(200)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics().log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request = SocketRequest.model_validate(event)
+    route = request.requestContext.routeKey
+    if route == "$connect":
+        return _connect(request)
+    if route == "$disconnect":
+        sockets.disconnect(connections.store(), request.requestContext.connectionId)
+        return _answer(200)
+    return _message(request)
