@@ -317,7 +317,7 @@ def test_admin_creates_edits_and_deletes_a_macro(browser: Any, stack: RunningSta
     expect(outcome(page)).to_have_text(f"Macro guardada: {name}.")
     assert macro_with(stack, macro_id) == {
         "id": macro_id, "name": name, "reply": reply, "status": "pending", "priority": "high",
-        "group_id": "soporte-general", "add_tags": ["seguimiento", "vip"],
+        "group_id": "soporte-general", "add_tags": ["seguimiento", "vip"], "requires_identity": False,
     }  # fmt: skip
     row = page.locator(f"tr[data-macro='{macro_id}']")
     expect(row).to_contain_text("Prioridad: Alta")
@@ -328,10 +328,13 @@ def test_admin_creates_edits_and_deletes_a_macro(browser: Any, stack: RunningSta
     expect(form.get_by_label("Grupo")).to_have_value("soporte-general")
     form.get_by_label("Nombre").fill(f"{name} (v2)")
     form.get_by_label("Prioridad").select_option("")
+    form.get_by_label("Solo con la identidad del cliente verificada (preguntas de la cuenta)").check()
     form.get_by_role("button", name="Guardar macro").click()
     expect(outcome(page)).to_have_text(f"Macro guardada: {name} (v2).")
     edited = macro_with(stack, macro_id)
     assert edited is not None and (edited["name"], edited["priority"]) == (f"{name} (v2)", None)
+    assert edited["requires_identity"] is True
+    expect(row).to_contain_text("pide identidad verificada")
     shoot(page, "admin-macros")
 
     # Delete asks first; "cancel" keeps it, the focus waiting on "cancel"
