@@ -194,12 +194,14 @@ WHATSAPP_TEMPLATES = TemplateCatalog(
             language="es",
             label="Código de verificación",
             body="Tu código de verificación es {{1}}. Vence en 10 minutos. No lo compartas con nadie.",
+            category="authentication",
         ),
         ApprovedTemplate(
             name="codigo_verificacion",
             language="en",
             label="Verification code",
             body="Your verification code is {{1}}. It expires in 10 minutes. Do not share it.",
+            category="authentication",
         ),
     )
 )

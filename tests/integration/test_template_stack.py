@@ -83,7 +83,7 @@ def test_operations_resources_are_created_with_their_settings(stack: Provisioned
     template = load_template()
     retention = template["Parameters"]["LogRetentionDays"]["Default"]
     functions = [n for n, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(groups) == len(functions) + 1  # and the API's access log
+    assert len(groups) == len(functions) + 2  # and the access logs of the API and the live socket
     assert {g.get("retentionInDays") for g in groups.values()} == {retention}
     # The alarm topic is encrypted with its own key, and the dashboard exists
     sns = boto3.client("sns", region_name=REGION)

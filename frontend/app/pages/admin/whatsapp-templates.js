@@ -11,7 +11,7 @@ const key = (template) => `${template.name}/${template.language}`;
 
 export function AdminWhatsAppTemplates({ onSaved }) {
   const [data, load, failed] = useAdminData(() => api.whatsappTemplates());
-  const { draft, set, editing, edit, reset } = useDraft({ name: '', language: 'es', label: '', body: '' });
+  const { draft, set, editing, edit, reset } = useDraft({ name: '', language: 'es', label: '', body: '', category: 'utility' });
   const [outcome, run, fail] = useOutcome();
   const nameInput = useRef(null);
   if (!data) return html`<${Loading} failed=${failed} />`;
@@ -25,7 +25,10 @@ export function AdminWhatsAppTemplates({ onSaved }) {
   };
   const submit = (event) => {
     event.preventDefault();
-    const template = { name: draft.name.trim(), language: draft.language.trim(), label: draft.label.trim(), body: draft.body };
+    const template = {
+      name: draft.name.trim(), language: draft.language.trim(), label: draft.label.trim(), body: draft.body,
+      category: draft.category || 'utility',
+    };
     if (editing === null && templates.some((x) => key(x) === key(template))) {
       fail(t('admin.wa.exists'));
       return;
@@ -57,6 +60,8 @@ export function AdminWhatsAppTemplates({ onSaved }) {
       <label>${t('admin.wa.language')}<input name="language" required pattern="[a-z]{2,3}(_[A-Z]{2})?" class="narrow"
         readOnly=${editing !== null} value=${draft.language} onInput=${set('language')} /></label>
       <label>${t('admin.wa.label')}<input name="label" required maxlength="120" value=${draft.label} onInput=${set('label')} /></label>
+      <label>${t('admin.wa.category')}<select name="category" value=${draft.category || 'utility'} onChange=${set('category')}>
+        ${['utility', 'marketing', 'authentication'].map((c) => html`<option value=${c}>${t(`admin.wa.category.${c}`)}</option>`)}</select></label>
       <label class="block">${t('admin.wa.body')}<textarea name="body" required maxlength="1024" rows="4"
         aria-describedby="wa-body-hint" value=${draft.body} onInput=${set('body')}></textarea></label>
       <p class="hint" id="wa-name-hint">${t('admin.wa.name_hint')}</p>

@@ -104,7 +104,8 @@ export function Composer({ thread, me, onSent, onDrafting }) {
   fileCount.current = files.length;
   const windowClosed = ticket.channel === 'whatsapp' && (!ticket.last_customer_message_at
     || Date.now() - new Date(ticket.last_customer_message_at).getTime() > WHATSAPP_WINDOW_MS);
-  const catalog = me?.templates || [];
+  // An authentication template only carries identity codes (the ticket's Identidad section sends them)
+  const catalog = (me?.templates || []).filter((template) => template.category !== 'authentication');
   const useCatalog = mode === 'reply' && windowClosed && catalog.length > 0;
   const chosen = useCatalog ? catalog.find((tpl) => templateKey(tpl) === templateId) || null : null;
   const parameters = chosen ? templateParameters(chosen.body) : [];

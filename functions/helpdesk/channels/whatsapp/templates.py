@@ -7,7 +7,7 @@ one of them with all its parameters filled."""
 import json
 import re
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +32,9 @@ class ApprovedTemplate(BaseModel):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "es"
     label: Annotated[str, Field(min_length=1, max_length=120)]  # what agents see in the picker
     body: Annotated[str, Field(min_length=1, max_length=1024)]  # as approved, with {{1}}, {{2}}…
+    # Meta's category; an authentication template carries a one-time code
+    # (helpdesk.verification) and is never offered to agents for a reply.
+    category: Literal["utility", "marketing", "authentication"] = "utility"
 
     @property
     def parameter_count(self) -> int:
