@@ -32,13 +32,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_stack() -> Iterator[Target]:
-    """`atiende run` on free ports until /health answers; stopped (SIGTERM) at the end."""
+def running_stack(env_added: dict[str, str] | None = None) -> Iterator[Target]:
+    """`atiende run` on free ports (and ``env_added``) until /health answers;
+    stopped (SIGTERM) at the end."""
     port, smtp_port = _free_port(), _free_port()
     state = tempfile.mkdtemp(prefix="atiende-load-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env |= {"ATIENDE_STATE_DIR": state, "ATIENDE_PORT": str(port), "ATIENDE_AWS_PORT": str(_free_port()),
-            "ATIENDE_SMTP_PORT": str(smtp_port), "PYTHONUNBUFFERED": "1"}  # fmt: skip
+            "ATIENDE_SMTP_PORT": str(smtp_port), "ATIENDE_LIVE_PORT": str(_free_port()),
+            "PYTHONUNBUFFERED": "1"} | (env_added or {})  # fmt: skip
     STACK_LOG.parent.mkdir(parents=True, exist_ok=True)
     with STACK_LOG.open("w") as log:
         stack = subprocess.Popen([sys.executable, "-m", "local.cli", "run"], env=env, cwd=ROOT, stdout=log, stderr=log)
