@@ -139,9 +139,11 @@ def cold_start_part() -> None:
 def cost_part() -> None:
     operations = cost_operations.measure_all()
     costs = [cost_model.monthly(team, operations) for team in cost_model.TEAMS]
-    print("\n" + "\n".join(cost_model.lines(costs, operations)))
+    polling = cost_model.monthly(cost_model.REFERENCE, operations, push=False)
+    print("\n" + "\n".join(cost_model.lines(costs, operations, polling)))
     names = ("cost.reference_usd_month", "cost.x10_usd_month", "cost.x100_usd_month")
-    results.record({name: round(cost.total, 2) for name, cost in zip(names, costs, strict=True)})
+    found = {name: round(cost.total, 2) for name, cost in zip(names, costs, strict=True)}
+    results.record(found | {"cost.reference_polling_usd_month": round(polling.total, 2)})
 
 
 def live_part() -> None:

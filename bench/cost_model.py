@@ -49,6 +49,18 @@ FIFO_QUEUES = ("whatsapp-updates",)
 DAYS, WORKING_DAYS = 30, 22
 
 
+# Live updates by push (issue 22): with its socket up a console asks its view again
+# every 60 s as a safety net, reports presence over the socket every 15 s while a
+# ticket is open (half the time) and pings every 45 s; each change of a ticket
+# reaches its group's consoles, its assignee's and those that have it open: half
+# a small team, a group's worth (at most GROUP_CONSOLES) in a big one.
+SAFETY_POLL_SECONDS = 60
+SOCKET_MESSAGES_PER_HOUR = 3600 / 15 / 2 + 3600 / 45
+CHANGES_PER_TICKET = 6  # created, a follow-up, a reply, its delivery ticks, solved
+SHARE_OF_TEAM_REACHED = 0.5
+GROUP_CONSOLES = 15
+
+
 @dataclass(frozen=True)
 class Team:
     name: str
@@ -56,10 +68,27 @@ class Team:
     agents: int
     hours_per_day: float = 7.0
 
-    def volumes(self) -> Counter[str]:
-        """How many of each operation a month."""
+    @property
+    def agent_hours(self) -> float:
+        return self.agents * self.hours_per_day * WORKING_DAYS
+
+    def socket_costs(self) -> float:
+        """US$ a month of the WebSocket API: connection minutes, the consoles'
+        messages (presence, pings) and the events pushed to them."""
+        reached = min(max(1.0, self.agents * SHARE_OF_TEAM_REACHED), GROUP_CONSOLES)
+        pushed = self.tickets_per_day * DAYS * CHANGES_PER_TICKET * reached
+        messages = self.agent_hours * SOCKET_MESSAGES_PER_HOUR + pushed
+        minutes = self.agent_hours * 60
+        return messages * PRICE["websocket_message"] + minutes * PRICE["websocket_connection_minute"]
+
+    def volumes(self, push: bool = True) -> Counter[str]:
+        """How many of each operation a month (``push``: live updates over the socket)."""
         tickets = self.tickets_per_day * DAYS
-        agent_hours = self.agents * self.hours_per_day * WORKING_DAYS
+        agent_hours = self.agent_hours
+        polls = agent_hours * 3600 / (SAFETY_POLL_SECONDS if push else 2)
+        # Over the socket a presence report is a message, not a REST request: its
+        # table and Lambda work is the same (the API Gateway part is told apart).
+        beats = agent_hours * (SOCKET_MESSAGES_PER_HOUR if push else 3600 / 5 / 2)
         return Counter(
             {
                 "whatsapp_new": tickets // 2,
@@ -70,8 +99,8 @@ class Team:
                 "email_follow_up": tickets - tickets // 2,
                 "reply_email": tickets - tickets // 2,
                 "solve": tickets,
-                "changes_poll": int(agent_hours * 3600 / 2),  # every 2 s with the console open
-                "presence_beat": int(agent_hours * 3600 / 5 / 2),  # every 5 s, a ticket open half the time
+                "changes_poll": int(polls),  # polling: every 2 s with the console open
+                "presence_beat": int(beats),  # polling: every 5 s, a ticket open half the time
                 "sla_check": 60 * 24 * DAYS,
                 "assigner_run": 60 * 24 * DAYS,
             }
@@ -146,22 +175,29 @@ class MonthlyCost:
         return sum(self.by_service.values())
 
 
-def monthly(team: Team, operations: dict[str, Operation]) -> MonthlyCost:
+def monthly(team: Team, operations: dict[str, Operation], push: bool = True) -> MonthlyCost:
     memory = function_memory()
     by_service: dict[str, float] = {}
     by_operation: dict[str, float] = {}
-    for name, count in team.volumes().items():
+    for name, count in team.volumes(push).items():
         one = operation_cost(operations[name], memory)
+        if push and name == "presence_beat":
+            one["API Gateway"] = 0.0  # a socket message, counted in socket_costs
         for service, dollars in one.items():
             by_service[service] = by_service.get(service, 0.0) + dollars * count
         by_operation[name] = sum(one.values()) * count
     for service, dollars in fixed_monthly().items():
         by_service[service] = by_service.get(service, 0.0) + dollars
+    if push:
+        by_service["API Gateway WebSocket"] = team.socket_costs()
     return MonthlyCost(team, by_service, by_operation)
 
 
-def lines(costs: list[MonthlyCost], operations: dict[str, Operation]) -> list[str]:
-    out = [f"(m) monthly AWS cost, us-east-1 list prices read {PRICES_READ} (Lambda billed {LAMBDA_MS} ms a call)"]
+def lines(costs: list[MonthlyCost], operations: dict[str, Operation], polling: MonthlyCost) -> list[str]:
+    out = [
+        f"(m) monthly AWS cost, us-east-1 list prices read {PRICES_READ} (Lambda billed {LAMBDA_MS} ms a call),",
+        f"    live updates by push (the reference team with the console polling instead: {polling.total:.2f})",
+    ]
     services = sorted({s for c in costs for s in c.by_service}, key=lambda s: -costs[0].by_service.get(s, 0))
     out.append(f"  {'US$ a month':<28}" + "".join(f"{c.team.name.split(' (')[0]:>14}" for c in costs))
     for service in services:
