@@ -225,7 +225,7 @@ def admin_defines_a_tag_and_fields(browser: Any, stack: RunningStack, tag: str) 
     fields = {f["key"]: f for f in setup["custom_fields"]}
     assert fields[channel] == {
         "key": channel, "label_es": f"Canal de venta {tag}", "label_en": f"Sales channel {tag}", "kind": "dropdown",
-        "options": ["Tienda", "En línea", "Teléfono"], "active": True,
+        "options": ["Tienda", "En línea", "Teléfono"], "active": True, "sensitive": False,
     }  # fmt: skip
     assert (fields[invoice]["kind"], fields[units]["kind"], fields[units]["options"]) == ("checkbox", "number", [])
     assert admin.errors == []

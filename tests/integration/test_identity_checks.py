@@ -6,6 +6,7 @@ the table."""
 
 import json
 import re
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -21,6 +22,8 @@ from helpdesk.people.changes import ContactChanges, change_contact
 from helpdesk.providers.ses import SesMailer
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets.changes import TicketChanges, update_ticket
+from helpdesk.tickets.fields import CustomFieldDefinition, TicketFieldSetup, save_ticket_field_setup
 from helpdesk.tickets.macros import Macro, apply_macro
 from helpdesk.verification import (
     ATTEMPTS,
@@ -181,3 +184,25 @@ def test_a_contact_without_that_kind_of_address_gets_no_code(desk: MailDesk, sto
         send_code(desk.store, desk.queue, ticket_id, CheckRequest(via="email"), AGENT, desk.settings)
     assert refused.value.message_key == "error.identity_no_address"
     assert desk.queued() == [] and current_check(store, ticket_id) is None
+
+
+def test_a_sensitive_field_waits_for_a_verified_customer_when_an_agent_sets_it(desk: MailDesk) -> None:
+    now = datetime.now(UTC)
+    card = CustomFieldDefinition(
+        key="ultimos_digitos", label_es="Últimos dígitos", label_en="Last digits", sensitive=True
+    )
+    note = CustomFieldDefinition(key="pedido", label_es="Pedido", label_en="Order")
+    save_ticket_field_setup(desk.store, TicketFieldSetup(custom_fields=(card, note)), AGENT, now)
+    ticket_id = _whatsapp_ticket(desk)
+
+    update_ticket(desk.store, ticket_id, TicketChanges(custom_fields={"pedido": "4412"}), None, AGENT)  # not sensitive
+    with pytest.raises(IdentityNotVerified):
+        update_ticket(desk.store, ticket_id, TicketChanges(custom_fields={"ultimos_digitos": "4242"}), None, AGENT)
+    rule = Actor(kind=ActorKind.RULE, id="r", name="Regla")
+    update_ticket(desk.store, ticket_id, TicketChanges(custom_fields={"ultimos_digitos": "0000"}), None, rule)
+
+    send_code(desk.store, desk.queue, ticket_id, CheckRequest(via="whatsapp"), AGENT, desk.settings)
+    _, code = _code_of(desk)
+    _customer_writes(desk, code)
+    after = update_ticket(desk.store, ticket_id, TicketChanges(custom_fields={"ultimos_digitos": "4242"}), None, AGENT)
+    assert after.custom_fields == {"pedido": "4412", "ultimos_digitos": "4242"}

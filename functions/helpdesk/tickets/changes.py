@@ -12,6 +12,7 @@ from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
 from helpdesk.models import (
     Actor,
+    ActorKind,
     EventKind,
     FieldChange,
     Notification,
@@ -29,7 +30,8 @@ from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 from helpdesk.team import assignment
 from helpdesk.tickets import notifications
-from helpdesk.tickets.fields import Tag, check_custom_fields
+from helpdesk.tickets.fields import Tag, check_custom_fields, sensitive_fields
+from helpdesk.verification import require_verified
 
 
 class TicketChanges(BaseModel):
@@ -92,6 +94,7 @@ def update_ticket(
         old = getattr(before, name)
         if name == "custom_fields":  # a partial change: the fields sent, checked against their definitions
             new = check_custom_fields(store, old, new)
+            _verified_for(store, before.id, actor, {k for k in {*old, *new} if old.get(k) != new.get(k)})
         if new == old:
             continue
         updates[name] = new
@@ -266,3 +269,10 @@ def _bulk_one(store: HelpdeskStore, ticket_id: str, bulk: BulkChange, viewer: Vi
         lambda: update_ticket(store, ticket_id, bulk.changes, None, actor, viewer),
         give_up=lambda: StaleTicket(store.get_ticket(ticket_id)),
     )
+
+
+def _verified_for(store: HelpdeskStore, ticket_id: str, actor: Actor, changed: set[str]) -> None:
+    """An agent sets a sensitive field only once the customer is verified (rules
+    and integrations, set up by administrators, are not asked)."""
+    if actor.kind is ActorKind.AGENT and changed & sensitive_fields(store):
+        require_verified(store, ticket_id)

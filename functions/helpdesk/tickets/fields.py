@@ -37,6 +37,9 @@ class CustomFieldDefinition(BaseModel):
     kind: FieldKind = FieldKind.TEXT
     options: Annotated[tuple[Annotated[str, Field(min_length=1, max_length=120)], ...], Field(max_length=200)] = ()
     active: bool = True  # retired fields keep their values on old tickets but take no new ones
+    # Account data (a card's last digits, a national id): an agent sets it only on a
+    # ticket whose customer passed an identity check (``helpdesk.verification``).
+    sensitive: bool = False
 
     @model_validator(mode="after")
     def _options_only_for_dropdowns(self) -> "CustomFieldDefinition":
@@ -101,3 +104,8 @@ def check_custom_fields(store: HelpdeskStore, old: dict[str, Scalar], new: dict[
         else:
             merged[key] = value
     return merged
+
+
+def sensitive_fields(store: HelpdeskStore) -> frozenset[str]:
+    """The keys of the fields only a verified customer's ticket may take."""
+    return frozenset(f.key for f in ticket_field_setup(store).custom_fields if f.sensitive)

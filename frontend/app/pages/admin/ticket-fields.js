@@ -67,6 +67,8 @@ function CustomFieldRow({ field, setField, remove }) {
         : html`<span class="muted">—</span>`}</td>
       <td><input type="checkbox" name="active" aria-label=${labelFor('admin.fields.active')}
         checked=${field.active} onChange=${(e) => setField({ active: e.target.checked })} /></td>
+      <td><input type="checkbox" name="sensitive" aria-label=${labelFor('admin.fields.sensitive')}
+        checked=${Boolean(field.sensitive)} onChange=${(e) => setField({ sensitive: e.target.checked })} /></td>
       <td>${!field.saved && html`<button type="button" class="secondary" onClick=${remove}>
         ${t('admin.fields.remove_field')}<span class="sr-only"> ${field.key || t('admin.fields.new_field')}</span></button>`}</td>
     </tr>`;
@@ -92,7 +94,7 @@ export function AdminFields({ onSaved }) {
     update({ ...draft, fields: draft.fields.map((field, i) => (i === index ? { ...field, ...changes } : field)) });
   const addField = () => {
     focusNewField.current = true;
-    const field = { key: '', label_es: '', label_en: '', kind: 'text', options: [], optionsText: '', active: true, saved: false };
+    const field = { key: '', label_es: '', label_en: '', kind: 'text', options: [], optionsText: '', active: true, sensitive: false, saved: false };
     update({ ...draft, fields: [...draft.fields, field] });
   };
   const save = async (event) => {
@@ -102,6 +104,7 @@ export function AdminFields({ onSaved }) {
       custom_fields: draft.fields.map((field) => ({
         key: field.key.trim(), label_es: field.label_es.trim(), label_en: field.label_en.trim(), kind: field.kind,
         options: field.kind === 'dropdown' ? splitList(field.optionsText) : [], active: field.active,
+        sensitive: Boolean(field.sensitive),
       })),
     };
     let saved = null;
@@ -112,7 +115,7 @@ export function AdminFields({ onSaved }) {
     }
   };
   const columns = ['admin.fields.key', 'admin.fields.label_es', 'admin.fields.label_en', 'admin.fields.kind',
-    'admin.fields.options', 'admin.fields.active', 'admin.actions'].map((key) => t(key));
+    'admin.fields.options', 'admin.fields.active', 'admin.fields.sensitive', 'admin.actions'].map((key) => t(key));
   const row = (field, index) => html`<${CustomFieldRow} field=${field} setField=${(changes) => setField(index, changes)}
     remove=${() => update({ ...draft, fields: draft.fields.filter((_, i) => i !== index) })} />`;
   return html`
