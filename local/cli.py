@@ -107,7 +107,11 @@ def run(seed_demo: bool) -> int:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
     print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN\n", flush=True)
-    stop.wait()
+    # Waiting in short steps: a signal may be delivered to any of the stack's threads,
+    # and Python runs its handler only when the main thread runs bytecode again (an
+    # Event.wait() without a timeout would sleep through Ctrl-C).
+    while not stop.wait(0.5):
+        pass
     print("\nDeteniendo Atiende… / Stopping Atiende…", flush=True)
     _stop_all(keeper, web, inbox, workers)
 
