@@ -1,6 +1,7 @@
 """The local stack as a user starts it (`atiende run`): a real process on
 127.0.0.1, spoken to over HTTP and SMTP."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -31,6 +32,21 @@ TEST_INSTANT = "2026-12-07T15:00:00Z"
 # stacks, browsers and workers of a full run share two cores, and a page that is right
 # is never slowed by the longer wait, only a wrong one.
 expect.set_options(timeout=15_000)
+
+
+# Browser contexts the test that opened them is done with: closed after each test, so
+# a module's earlier pages do not stay open (each keeps a live socket, reloads its view on
+# every pushed change and counts toward its agent's connection limit).
+OPEN_CONTEXTS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_pages() -> Iterator[None]:
+    yield
+    while OPEN_CONTEXTS:
+        context = OPEN_CONTEXTS.pop()
+        with contextlib.suppress(Exception):  # already closed by the test, or its browser gone
+            context.close()
 
 
 def _free_port() -> int:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RunningStack, eventually
+from tests.e2e.conftest import OPEN_CONTEXTS, RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,6 +54,7 @@ def console_page(browser: Any, stack: RunningStack, **options: Any) -> Any:
     tests/e2e/test_console_mobile.py checks it on its own."""
     options = {"viewport": {"width": 1280, "height": 860}, "service_workers": "block", **options}
     context = browser.new_context(locale="es-419", **options)
+    OPEN_CONTEXTS.append(context)
     context.clock.install(time=stack.now())
     page = context.new_page()
     page.set_default_timeout(60_000)  # a loaded machine's stack indexes and answers slower; a right page is not slowed
