@@ -1,6 +1,6 @@
 """Live connections (``helpdesk.live``): the connection record, and one pointer
 per room it listens in, so the fan-out reads only the rooms a change touches
-(a Query per room, never a Scan). Every item carries the connection's TTL."""
+(a Query per room; the table is never read whole). Every item carries the connection's TTL."""
 
 from collections.abc import Iterable
 
