@@ -20,7 +20,7 @@ from helpdesk.models import Ticket, TicketStatus
 from helpdesk.observability import logger
 from helpdesk.quality.reviews import Reason, open_review
 from helpdesk.quality.scorecards import current_scorecard
-from helpdesk.store import HelpdeskStore, ticket_from_image
+from helpdesk.store import HelpdeskStore
 
 POOR_CSAT = 2  # a survey score at or under this opens a review
 _DONE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
@@ -59,10 +59,10 @@ def sample_stream_change(
     store: HelpdeskStore, old_image: dict[str, Any] | None, new_image: dict[str, Any] | None, at: datetime
 ) -> bool:
     """``sample_change`` for one record of the table's stream (its two images)."""
-    after = ticket_from_image(new_image)
+    after = store.ticket_from_image(new_image)
     if after is None:
         return False
-    return sample_change(store, ticket_from_image(old_image), after, at)
+    return sample_change(store, store.ticket_from_image(old_image), after, at)
 
 
 def sample_poor_score(store: HelpdeskStore, ticket: Ticket, score: int, at: datetime) -> bool:

@@ -71,7 +71,7 @@ from helpdesk.store.keys import (
 )
 from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
-from helpdesk.store.quality import QualityReviews, ReviewPlace, ticket_from_image
+from helpdesk.store.quality import QualityReviews, ReviewPlace
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
@@ -131,6 +131,5 @@ __all__ = [
     "flow_key",
     "open_sk",
     "thread_key",
-    "ticket_from_image",
     "ticket_key",
 ]

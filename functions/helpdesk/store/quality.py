@@ -11,11 +11,9 @@ from typing import Any
 
 from helpdesk.clock import sortable
 from helpdesk.errors import StaleReview
-from helpdesk.models import Ticket
 from helpdesk.store import keys
 from helpdesk.store.conditions import conditionally, get_or_none
-from helpdesk.store.conversions import ticket_from
-from helpdesk.store.items import HelpdeskItem, ReviewItem, TicketItem
+from helpdesk.store.items import HelpdeskItem, ReviewItem
 from helpdesk.store.table import TableAccess
 
 
@@ -83,11 +81,3 @@ class QualityReviews(TableAccess):
     def reviews_scored_in(self, month: str) -> list[dict[str, Any]]:
         """Every review scored in ``month`` (yyyy-mm), in the order they were scored."""
         return _values(HelpdeskItem.by_group.query(keys.scored_reviews(month)))
-
-
-def ticket_from_image(image: dict[str, Any] | None) -> Ticket | None:
-    """A ticket as a stream record's image shows it (DynamoDB JSON), or None
-    when the image is missing or not a ticket's."""
-    if not image or image.get("type", {}).get("S") != "ticket":
-        return None
-    return ticket_from(TicketItem.from_raw_data(image))
