@@ -10,6 +10,7 @@ from bench import (
     console_size,
     cost_model,
     cost_operations,
+    cpu_bench,
     ingest_bench,
     live_bench,
     live_push_bench,
@@ -146,6 +147,12 @@ def cost_part() -> None:
     results.record(found | {"cost.reference_polling_usd_month": round(polling.total, 2)})
 
 
+def cpu_part() -> None:
+    lines, found = cpu_bench.report(cpu_bench.run())
+    print("\n" + "\n".join(lines))
+    results.record(found)
+
+
 def live_part() -> None:
     samples = live_push_bench.run()
     found = live_push_bench.figures(samples)
@@ -168,6 +175,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "console": (console_part, "(h) the console's first load, gzipped"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
     "cold_start": (cold_start_part, "(c) cold start: import of each handler beside boto3's, heaviest imports"),
+    "cpu": (cpu_part, "(o) our own CPU per event (ingest, webhook, ticket page), AWS calls excluded"),
     "live": (live_part, "(n) push latency: a WhatsApp message's webhook to an agent's open socket"),
     "cost": (cost_part, "(m) monthly AWS cost for the reference team, ×10 and ×100, from measured calls"),
 }

@@ -5,8 +5,14 @@ TransactWriteItems on one table can interleave inside moto and corrupt it, which
 DynamoDB never does. Callers still race freely; only moto's handling of a single
 request is made indivisible. Used by the local stack's embedded server and by the
 tests that race deliveries against each other.
+
+The same two entry points also take out the parts of moto whose cost grows
+with what it stores (a table copied per transaction, a table walked per Query,
+a queue's clock read per message): the answers stay moto's, in the time AWS's
+own would take relative to each other.
 """
 
+import base64
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -46,6 +52,9 @@ def serialize_in_process_requests() -> None:
 
     BotocoreStubber.__call__ = atomic_call  # type: ignore[method-assign]
     _copy_tables_once_per_transaction()
+    query_one_partition()
+    count_queue_messages_in_one_pass()
+    answer_items_as_held()
     _installed = True
 
 
@@ -142,6 +151,9 @@ class AtomicRequests:
         self.app = app
         self.on_change = on_change  # told after each request that may have changed something
         _copy_tables_once_per_transaction()
+        query_one_partition()
+        count_queue_messages_in_one_pass()
+        answer_items_as_held()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with _REQUEST_LOCK:
@@ -155,11 +167,15 @@ _query_patched = False
 
 
 def query_one_partition() -> None:
-    """moto answers a table Query by walking every item of the table (and
-    sorting them), so a benchmark's table of postings makes each Query cost
-    the whole table. A Query on the table itself (no index) with a hash key
-    only ever matches that hash key's items: hand moto only those. The answer
-    is the same; the time is the partition's. (Idempotent.)"""
+    """moto answers a Query by walking every item of the table, sorted (Python
+    comparisons of its own value type, n log n of them), so each Query costs the
+    whole table and the local stack slows down as its tickets pile up. A Query on
+    the table itself (no index) with a hash key only ever matches that hash
+    key's items: moto is handed only those. A Query on an index is handed the
+    items unsorted: moto filters them by the index's key and sorts what matched
+    by the index's full key, so the order it was handed never shows. The answer
+    is the same; the time is the partition's, or one pass over the table for an
+    index. (Idempotent.)"""
     global _query_patched  # noqa: PLW0603 - a one-time patch of a third-party class
     if _query_patched:
         return
@@ -169,10 +185,14 @@ def query_one_partition() -> None:
 
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        if index_name is not None or hash_key is None or not self.range_key_attr:
+        if index_name is None and (hash_key is None or not self.range_key_attr):
             return original(self, hash_key, *args, **kwargs)
-        partition = list(self.items.get(hash_key, {}).values())
-        self.all_items = lambda: partition
+        if index_name is None:
+            candidates = list(self.items.get(hash_key, {}).values())
+        else:
+            buckets = self.items.values()
+            candidates = [i for b in buckets for i in b.values()] if self.range_key_attr else list(buckets)
+        self.all_items = lambda: candidates
         try:
             return original(self, hash_key, *args, **kwargs)
         finally:
@@ -180,3 +200,96 @@ def query_one_partition() -> None:
 
     Table.query = query  # type: ignore[method-assign]
     _query_patched = True
+
+
+_queue_counts_patched = False
+
+
+def count_queue_messages_in_one_pass() -> None:
+    """moto's SQS reads the clock once per message per question: sending one
+    message asks the queue's attributes, which count its visible, in-flight
+    and delayed messages, each message asking the time anew. A queue with a
+    backlog then takes longer to grow the more it holds, which a load run turns
+    into a spiral. The same counts with the clock read once per question.
+    (Idempotent.)"""
+    global _queue_counts_patched  # noqa: PLW0603 - a one-time patch of a third-party class
+    if _queue_counts_patched:
+        return
+    from moto.sqs import models
+
+    def now() -> float:
+        return float(models.unix_time_millis())  # looked up at each call: a patched clock applies
+
+    def ready(queue: Any) -> list[Any]:
+        at = now()
+        return [m for m in queue._messages if at > m.visible_at and not at < m.delayed_until]
+
+    def in_flight(queue: Any) -> int:
+        at = now()
+        return sum(1 for m in queue._messages if not at > m.visible_at)
+
+    def delayed(queue: Any) -> int:
+        at = now()
+        return sum(1 for m in queue._messages if at < m.delayed_until)
+
+    models.Queue.messages = property(ready)  # type: ignore[method-assign,assignment]
+    models.Queue.approximate_number_of_messages = property(lambda queue: len(ready(queue)))  # type: ignore[method-assign,assignment]
+    models.Queue.approximate_number_of_messages_not_visible = property(in_flight)  # type: ignore[method-assign,assignment]
+    models.Queue.approximate_number_of_messages_delayed = property(delayed)  # type: ignore[method-assign,assignment]
+    _queue_counts_patched = True
+
+
+_serializer_patched = False
+# Answers made only of items, keys, counts and consumed capacity: what moto
+# holds for them is already their wire form.
+ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def _binary_on_the_wire(value: object) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(type(value).__name__)
+
+
+def answer_items_as_held() -> None:
+    """moto writes each DynamoDB answer by walking the API's output shape value
+    by value, which costs more than finding the items did. The answers to item
+    operations are already in DynamoDB's JSON form (moto converts its values
+    before it serializes; binary values go as base64, as on the wire), so they
+    are written with ``json.dumps``; anything that cannot be (an error, a value
+    of another type) takes moto's own path.
+    ``tests/integration/test_embedded_answers.py`` holds both paths equal.
+    (Idempotent.)"""
+    global _serializer_patched  # noqa: PLW0603 - a one-time patch of a third-party class
+    if _serializer_patched:
+        return
+    import json
+
+    from moto.dynamodb import responses
+
+    def execute_result(self: Any, context: Any) -> Any:
+        if isinstance(self.result, dict) and context.operation_model.name in ITEM_OPERATIONS:
+            try:
+                body = json.dumps(self.result, default=_binary_on_the_wire)
+            except (TypeError, ValueError):
+                body = None
+            if body is not None:
+                version = context.service_model.metadata.get("jsonVersion", "1.0")
+                return 200, {"Content-Type": f"application/x-amz-json-{version}"}, body
+        return responses.ActionResult.execute_result(self, context)  # moto's own path
+
+    responses.DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
+    _serializer_patched = True
