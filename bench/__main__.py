@@ -19,6 +19,7 @@ from bench import (
     package_size,
     peers,
     results,
+    scale_bench,
     search_bench,
     sla_checker_bench,
     spanish_mail,
@@ -153,6 +154,12 @@ def cpu_part() -> None:
     results.record(found)
 
 
+def scale_part() -> None:
+    simulated = scale_bench.run()
+    print("\n" + "\n".join(simulated.lines()))
+    results.record(simulated.figures())
+
+
 def live_part() -> None:
     samples = live_push_bench.run()
     found = live_push_bench.figures(samples)
@@ -176,6 +183,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
     "cold_start": (cold_start_part, "(c) cold start: import of each handler beside boto3's, heaviest imports"),
     "cpu": (cpu_part, "(o) our own CPU per event (ingest, webhook, ticket page), AWS calls excluded"),
+    "scale": (scale_part, "(p) the hottest DynamoDB partitions at 10,000 messages a minute and 1,000 agents"),
     "live": (live_part, "(n) push latency: a WhatsApp message's webhook to an agent's open socket"),
     "cost": (cost_part, "(m) monthly AWS cost for the reference team, ×10 and ×100, from measured calls"),
 }

@@ -9,8 +9,9 @@ transaction; a read is one unit per 4 KB, half for an eventually consistent
 one, twice in a transaction; a query reads the sum of what it returns."""
 
 import math
+import re
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,9 @@ class Meter:
     read_units: float = 0.0
     write_units: float = 0.0
     look_up: Any = None
+    # Units by partition ("PK=…" on the table, "GSI1PK=…" on an index), for the scale bench.
+    partition_writes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    partition_reads: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     _quiet: threading.local = field(default_factory=threading.local)
 
     def install(self) -> "Meter":
@@ -64,6 +68,8 @@ class Meter:
     def reset(self) -> None:
         self.requests.clear()
         self.read_units = self.write_units = 0.0
+        self.partition_writes.clear()
+        self.partition_reads.clear()
 
     def unmetered(self, call: Any) -> Any:
         self._quiet.on = True
@@ -83,14 +89,18 @@ class Meter:
             return
         params = kwargs.get("context", {}).get("metered_params") or {}
         if operation in READS:
-            self.read_units += _read_units(operation, params, parsed)
+            units = _read_units(operation, params, parsed)
+            self.read_units += units
+            touched = read_partitions(operation, params)
+            for partition in touched:
+                self.partition_reads[partition] += units / len(touched)
         elif operation in WRITES:
             self.write_units += self._write_units(operation, params)
 
     def _write_units(self, operation: str, params: dict[str, Any]) -> float:
         if operation == "TransactWriteItems":
-            return 2 * sum(
-                self._one_write(kind, spec) for entry in params["TransactItems"] for kind, spec in entry.items()
+            return sum(
+                self._one_write(kind, spec, 2.0) for entry in params["TransactItems"] for kind, spec in entry.items()
             )
         if operation == "BatchWriteItem":
             return sum(
@@ -100,17 +110,50 @@ class Meter:
             )
         return self._one_write(operation.removesuffix("Item"), params)
 
-    def _one_write(self, kind: str, spec: dict[str, Any]) -> float:
+    def _one_write(self, kind: str, spec: dict[str, Any], factor: float = 1.0) -> float:
         table = spec["TableName"]
         if kind == "ConditionCheck":
-            return 1.0  # a condition check bills as a write of one unit
+            self.partition_writes[_key_partition(spec.get("Key", {}))] += factor
+            return factor  # a condition check bills as a write of one unit
         item = spec.get("Item") if kind == "Put" else None
         if item is None and kind == "Update" and self.look_up is not None:
             item = self.unmetered(lambda: self.look_up(table, spec["Key"]))
         item = item or spec.get("Key", {})
-        units = max(1, math.ceil(item_bytes(item) / 1024))
-        indexes = sum(1 for key in self.index_keys.get(table, ()) if key in item)
-        return float(units * (1 + indexes))
+        units = max(1, math.ceil(item_bytes(item) / 1024)) * factor
+        indexes = [key for key in self.index_keys.get(table, ()) if key in item]
+        self.partition_writes[_key_partition(item)] += units
+        for key in indexes:
+            self.partition_writes[f"{key}={_plain(item[key])}"] += units
+        return units * (1 + len(indexes))
+
+
+def _plain(value: dict[str, Any]) -> str:
+    return str(next(iter(value.values())))
+
+
+def _key_partition(key: dict[str, Any]) -> str:
+    return f"PK={_plain(key['PK'])}" if "PK" in key else "PK=?"
+
+
+def read_partitions(operation: str, params: dict[str, Any]) -> list[str]:
+    """The partitions a read touches: the table's ``PK=…`` or an index's ``GSI…PK=…``."""
+    if operation == "GetItem":
+        return [_key_partition(params.get("Key", {}))]
+    if operation == "BatchGetItem":
+        keys = [k for found in params.get("RequestItems", {}).values() for k in found.get("Keys", [])]
+        return [_key_partition(k) for k in keys] or ["PK=?"]
+    if operation == "TransactGetItems":
+        gets = [e["Get"].get("Key", {}) for e in params.get("TransactItems", []) if "Get" in e]
+        return [_key_partition(k) for k in gets] or ["PK=?"]
+    if operation == "Query":
+        condition = params.get("KeyConditionExpression", "")
+        match = re.match(r"\s*\(?\s*([#\w]+)\s*=\s*(:\w+)", condition)
+        if not match:
+            return ["?"]
+        name = params.get("ExpressionAttributeNames", {}).get(match[1], match[1])
+        value = params.get("ExpressionAttributeValues", {}).get(match[2], {"S": "?"})
+        return [f"{name}={_plain(value)}"]
+    return ["(scan)"]
 
 
 def _keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:

@@ -1,11 +1,9 @@
 """(c) cold start: each function's handler module imported in a fresh
 interpreter beside a bare ``import boto3`` (median of RUNS), and the three
 imports that cost it most (``python -X importtime``, cumulative, our own
-packages and third parties alike). Target (issue 22): ≤ 1.3× boto3.
-
-The first-invocation ratio (import plus one call with a sample event, against
-boto3 plus one DynamoDB GetItem) is not measured yet: it needs each function's
-sample event replayed against a deployed local stack in a fresh process."""
+packages and third parties alike); then each function's import plus its first
+invocation with a sample event, beside boto3 plus one DynamoDB GetItem
+(``bench.first_call``). Target (issue 22): ≤ 1.3× for both."""
 
 import json
 import statistics
@@ -14,9 +12,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import first_call
 from local.provision import ROOT, load_template
 
-RUNS = 5
+RUNS = 3
 TARGET = 1.3
 PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 
@@ -53,38 +52,55 @@ def heaviest_imports(module: str, most: int = 3) -> list[tuple[str, float]]:
     return sorted(costs, key=lambda cost: -cost[1])[:most]
 
 
-def handler_modules() -> dict[str, str]:
-    functions = {
+def handlers() -> dict[str, str]:
+    return {
         name: props["Properties"]["Handler"]
         for name, props in load_template()["Resources"].items()
         if props["Type"] == "AWS::Serverless::Function"
     }
-    return {name: handler.rsplit(".", 1)[0] for name, handler in functions.items()}
+
+
+def handler_modules() -> dict[str, str]:
+    return {name: handler.rsplit(".", 1)[0] for name, handler in handlers().items()}
 
 
 @dataclass(frozen=True)
 class ColdStarts:
     boto3_seconds: float
     imports: dict[str, tuple[str, float, list[tuple[str, float]]]]  # function → (module, seconds, heaviest)
+    get_item_seconds: float  # boto3 plus one GetItem
+    first_calls: dict[str, float | None]  # function → import plus first call (None: no sample event)
 
     @property
     def worst_ratio(self) -> float:
         return max(seconds for _, seconds, _ in self.imports.values()) / self.boto3_seconds
+
+    @property
+    def worst_first_call_ratio(self) -> float:
+        return max(s for s in self.first_calls.values() if s is not None) / self.get_item_seconds
 
     def lines(self) -> list[str]:
         lines = [
             f"(c) cold import, fresh interpreter, median of {RUNS} (target ≤ {TARGET}× boto3)",
             f"  {'import boto3':<44}{self.boto3_seconds * 1000:>8.0f} ms",
         ]
+        lines.append(f"  {'import boto3 + one GetItem':<44}{self.get_item_seconds * 1000:>8.0f} ms")
+        lines.append(f"  {'function (handler module)':<60}{'import':>11}{'ratio':>7}{'+ first call':>14}{'ratio':>7}")
         for function, (module, seconds, heaviest) in self.imports.items():
             ratio = seconds / self.boto3_seconds
-            lines.append(f"  {function + ' (' + module + ')':<60}{seconds * 1000:>8.0f} ms {ratio:>6.2f}×")
+            first = self.first_calls.get(function)
+            called = f"{first * 1000:>11.0f} ms{first / self.get_item_seconds:>6.2f}×" if first else f"{'no event':>21}"
+            lines.append(f"  {function + ' (' + module + ')':<60}{seconds * 1000:>8.0f} ms{ratio:>6.2f}×{called}")
             lines.append("      heaviest: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in heaviest))
-        lines.append(f"  worst import ratio {self.worst_ratio:.2f}×; first-call ratio: not measured yet")
+        worst = f"worst import ratio {self.worst_ratio:.2f}×"
+        lines.append(f"  {worst}, worst import + first call {self.worst_first_call_ratio:.2f}×")
         return lines
 
     def results(self) -> dict[str, float]:
-        return {"cold_start.worst_import_ratio": round(self.worst_ratio, 2)}
+        return {
+            "cold_start.worst_import_ratio": round(self.worst_ratio, 2),
+            "cold_start.worst_first_call_ratio": round(self.worst_first_call_ratio, 2),
+        }
 
 
 def run() -> ColdStarts:
@@ -93,7 +109,8 @@ def run() -> ColdStarts:
         function: (module, _median_seconds(module), heaviest_imports(module))
         for function, module in handler_modules().items()
     }
-    return ColdStarts(boto3_seconds, imports)
+    get_item_seconds, first_calls = first_call.run(handlers())
+    return ColdStarts(boto3_seconds, imports, get_item_seconds, first_calls)
 
 
 if __name__ == "__main__":

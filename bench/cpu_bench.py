@@ -90,8 +90,9 @@ def _measured(clock: AwsCallClock, samples: Samples) -> Iterator[None]:
     samples.aws_ms.append(aws * 1000)
 
 
-def _delivery(secret: bytes, n: int) -> dict[str, Any]:
-    wa_id = f"50255{n % CUSTOMERS:06d}"
+def delivery(secret: bytes, n: int, customers: int = CUSTOMERS) -> dict[str, Any]:
+    """The ``n``th signed delivery, from customer ``n % customers``."""
+    wa_id = f"50255{n % customers:06d}"
     message = {
         "from": wa_id,
         "id": f"wamid.CPU.{n}",
@@ -102,7 +103,7 @@ def _delivery(secret: bytes, n: int) -> dict[str, Any]:
     value = {
         "messaging_product": "whatsapp",
         "metadata": {"phone_number_id": "1", "display_phone_number": "5025"},
-        "contacts": [{"profile": {"name": f"Cliente {n % CUSTOMERS}"}, "wa_id": wa_id}],
+        "contacts": [{"profile": {"name": f"Cliente {n % customers}"}, "wa_id": wa_id}],
         "messages": [message],
     }
     body = json.dumps(
@@ -147,7 +148,7 @@ def run() -> dict[str, Samples]:
         secret = whatsapp_secrets()["WhatsAppAppSecret"].encode()
         context: Any = LocalContext("WhatsAppWebhookFunction")
         for n in range(EVENTS):
-            event = _delivery(secret, n)
+            event = delivery(secret, n)
             with _measured(clock, found["webhook"]):
                 answer = webhook(event, context)
             assert answer["statusCode"] == 200, answer

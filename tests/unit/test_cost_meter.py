@@ -52,3 +52,21 @@ def test_reads_cost_half_a_unit_per_4_kb_unless_consistent() -> None:
     assert _read_units("GetItem", {"ConsistentRead": True}, {"Item": _item(10)}) == 1
     assert _read_units("Query", {}, {"Items": [_item(3000), _item(3000)]}) == 0.5 * 2
     assert _read_units("Query", {}, {"Items": []}) == 0.5  # an empty query still reads
+
+
+def test_units_are_kept_by_partition_on_the_table_and_each_index() -> None:
+    meter = Meter({"t": ("GSI1PK",)})
+
+    _called(meter, "PutItem", {"TableName": "t", "Item": _item(100, GSI1PK="STATUS#open") | {"PK": {"S": "TICKET#1"}}})
+    transaction = {"TransactItems": [{"Put": {"TableName": "t", "Item": _item(10) | {"PK": {"S": "COUNTER"}}}}]}
+    _called(meter, "TransactWriteItems", transaction)
+    assert dict(meter.partition_writes) == {"PK=TICKET#1": 1, "GSI1PK=STATUS#open": 1, "PK=COUNTER": 2}
+
+    query = {"TableName": "t", "IndexName": "by_status", "KeyConditionExpression": "#0 = :0 AND #1 > :1",
+             "ExpressionAttributeNames": {"#0": "GSI1PK", "#1": "GSI1SK"},
+             "ExpressionAttributeValues": {":0": {"S": "STATUS#open"}, ":1": {"S": "2026"}}}  # fmt: skip
+    _called(meter, "Query", query, {"Items": [_item(5000)]})
+    _called(
+        meter, "GetItem", {"TableName": "t", "Key": {"PK": {"S": "TICKET#1"}, "SK": {"S": "T"}}}, {"Item": _item(1)}
+    )
+    assert dict(meter.partition_reads) == {"GSI1PK=STATUS#open": 1.0, "PK=TICKET#1": 0.5}
