@@ -315,6 +315,9 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  // the customer's status page: a new signed link (a path: add location.origin), or revoke every one sent
+  newStatusLink: (id) => request('POST', `/api/tickets/${encodeURIComponent(id)}/status-link`),
+  revokeStatusLinks: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/status-link`),
   identityCheck: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/identity-check`),
   // a one-time code to the contact's known e-mail address or WhatsApp number (via: 'email' | 'whatsapp')
   sendIdentityCode: (id, via) => request('POST', `/api/tickets/${encodeURIComponent(id)}/identity-check`, { via }),

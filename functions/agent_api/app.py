@@ -16,7 +16,7 @@ from chalice import Chalice
 import helpdesk
 from agent_api import answers
 from agent_api.openapi import RouteDoc, document
-from agent_api.routes import admin, api_keys, contacts, files, me, quality, tickets, webhooks
+from agent_api.routes import admin, api_keys, contacts, customer_pages, files, me, quality, tickets, webhooks
 from agent_api.routing import Area
 from helpdesk import connections, http_policy
 from helpdesk.access import Role
@@ -47,6 +47,7 @@ AREAS: tuple[Area, ...] = (
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)
+app.register_blueprint(customer_pages.blueprint)  # customers' pages: public, from signed links
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
@@ -83,10 +84,12 @@ def health() -> dict[str, Any]:
 
 
 # Routes anyone may call, without a token.
-PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET")}
+PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET"),
+                 *customer_pages.ROUTES}  # fmt: skip
 PUBLIC_DOCS = [
     RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
     RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
+    *customer_pages.DOCS,
 ]
 
 

@@ -14,6 +14,7 @@ CONSOLE = Path(__file__).resolve().parents[2] / "frontend" / "app"
 API_ONLY = {
     ("GET", "/health"): "load balancers and uptime checks, no agent",
     ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
+    ("GET", "/api/public/status/{token}"): "customers open it from the signed link in their mail; no agent",
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).

@@ -27,6 +27,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
+| ``customer_links`` | the key customer links are signed with; status links revoked     |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -53,6 +54,7 @@ from helpdesk.store.audit import AuditLog
 from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
 from helpdesk.store.conversions import ticket_item
+from helpdesk.store.customer_links import CustomerLinks
 from helpdesk.store.inbox import Inbox
 from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
 from helpdesk.store.keys import (
@@ -99,6 +101,7 @@ class HelpdeskStore(
     Webhooks,
     RuleTimers,
     LiveConnections,
+    CustomerLinks,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

@@ -372,6 +372,21 @@ class RoomMemberItem(HelpdeskItem, discriminator="room_member"):
     connection_id = UnicodeAttribute()
 
 
+class LinkKeyItem(HelpdeskItem, discriminator="link_key"):
+    """The key customer links are signed with (status pages, survey answers),
+    made once by the first function that needs it; never shown or logged."""
+
+    secret = UnicodeAttribute()  # hex
+    created_at = UTCDateTimeAttribute()
+
+
+class StatusLinksItem(HelpdeskItem, discriminator="status_links"):
+    """A ticket's status links issued at or before ``revoked_before`` are refused."""
+
+    revoked_before = UTCDateTimeAttribute()
+    revoked_by = UnicodeAttribute(null=True)
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -380,5 +395,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem,
+    SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
 )  # fmt: skip

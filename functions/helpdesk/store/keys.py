@@ -43,6 +43,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
 | oldest indexed month | ``IXMETA``                  | ``START``             |
 | backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
+| customer links' key  | ``CONFIG#customer_links``   | ``KEY``               |
+| status links revoked | ``TICKET#<id>``             | ``STATUSLINKS``       |
 | live connection      | ``SOCKET#<connection id>``  | ``META``              |
 | connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
@@ -339,6 +341,13 @@ def rule_fired_key(ticket_id: str, rule_id: str, since: datetime) -> Key:
 
 def rule_moment_key(ticket_id: str, state: str) -> Key:
     return ticket_pk(ticket_id), f"RULEMOMENT#{state}"
+
+
+CUSTOMER_LINK_KEY: Key = ("CONFIG#customer_links", "KEY")
+
+
+def status_links_key(ticket_id: str) -> Key:
+    return ticket_pk(ticket_id), "STATUSLINKS"
 
 
 def checkpoint_key(name: str) -> Key:
