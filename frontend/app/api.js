@@ -315,6 +315,11 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  // surveys: the policies (admins), a ticket's survey, a contact's surveys and opt-out
+  surveyPolicies: () => request('GET', '/api/survey-policies'),
+  saveSurveyPolicies: (setup) => request('PUT', '/api/survey-policies', setup),
+  ticketSurvey: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/survey`),
+  contactSurveys: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}/surveys`),
   // the customer's status page: a new signed link (a path: add location.origin), or revoke every one sent
   newStatusLink: (id) => request('POST', `/api/tickets/${encodeURIComponent(id)}/status-link`),
   revokeStatusLinks: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/status-link`),

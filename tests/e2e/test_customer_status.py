@@ -28,7 +28,7 @@ def _acknowledgment(stack: RunningStack, customer: str) -> str | None:
     for entry in outbox(stack):
         if customer in entry["raw"]:
             body = email.message_from_string(entry["raw"], policy=policy.default).get_body(("plain",))
-            return str(body.get_content()) if body is not None else None  # type: ignore[attr-defined]
+            return str(body.get_content()) if body is not None else None
     return None
 
 

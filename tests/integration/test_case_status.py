@@ -60,7 +60,7 @@ def _acknowledgment(desk: MailDesk) -> str:
     (raw,) = desk.send_all()
     body = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",))
     assert body is not None
-    return str(body.get_content())  # type: ignore[attr-defined]
+    return str(body.get_content())
 
 
 def test_the_acknowledgment_promises_an_answer_by_the_calendar_and_links_the_status_page(informed: MailDesk) -> None:

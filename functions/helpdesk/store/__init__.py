@@ -28,6 +28,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 | ``customer_links`` | the key customer links are signed with; status links revoked     |
+| ``surveys``     | solved minutes, due surveys, a ticket's survey, opt-outs            |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -78,6 +79,7 @@ from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
+from helpdesk.store.surveys import SurveyDue, SurveyRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
 from helpdesk.store.verification import IdentityChecks
@@ -102,6 +104,7 @@ class HelpdeskStore(
     RuleTimers,
     LiveConnections,
     CustomerLinks,
+    SurveyRecords,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -125,6 +128,7 @@ __all__ = [
     "PointerItem",
     "ReviewPlace",
     "RuleTimer",
+    "SurveyDue",
     "TicketPage",
     "TicketQuery",
     "_ticket_item",

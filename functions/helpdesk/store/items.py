@@ -387,6 +387,43 @@ class StatusLinksItem(HelpdeskItem, discriminator="status_links"):
     revoked_by = UnicodeAttribute(null=True)
 
 
+class SolvedItem(HelpdeskItem, discriminator="solved"):
+    """A ticket solved in this minute (sparse: written with the save that solves it)."""
+
+    ticket_id = UnicodeAttribute()
+    solved_at = UTCDateTimeAttribute()
+
+
+class SurveyDueItem(HelpdeskItem, discriminator="survey_due"):
+    """A survey due in this minute for one solve of a ticket."""
+
+    ticket_id = UnicodeAttribute()
+    solved_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    policy_id = UnicodeAttribute()
+
+
+class SurveyItem(HelpdeskItem, discriminator="survey"):
+    """A ticket's survey as the domain keeps it (``helpdesk.surveys.model``), on the
+    ticket (one per ticket) and copied on its contact (their surveys, newest last)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()  # each answer saves on the version it read
+
+
+class SurveyedItem(HelpdeskItem, discriminator="surveyed"):
+    """When a contact was last sent a survey (one per contact every N days)."""
+
+    last_sent_at = UTCDateTimeAttribute()
+
+
+class SurveyOptOutItem(HelpdeskItem, discriminator="survey_opt_out"):
+    """The contact asked for no surveys (on any channel)."""
+
+    at = UTCDateTimeAttribute()
+    channel = UnicodeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -396,4 +433,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
+    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem,
 )  # fmt: skip
