@@ -315,6 +315,10 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  // the follow-up queue: entries by state; assign, close with the outcome (on the version read)
+  followUps: (state) => request('GET', `/api/follow-ups?${new URLSearchParams({ state })}`),
+  changeFollowUp: (ticketId, reason, change) =>
+    request('PATCH', `/api/follow-ups/${encodeURIComponent(ticketId)}/${encodeURIComponent(reason)}`, change),
   // surveys: the policies (admins), a ticket's survey, a contact's surveys and opt-out
   surveyPolicies: () => request('GET', '/api/survey-policies'),
   saveSurveyPolicies: (setup) => request('PUT', '/api/survey-policies', setup),

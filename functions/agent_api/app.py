@@ -22,6 +22,7 @@ from agent_api.routes import (
     contacts,
     customer_pages,
     files,
+    follow_ups,
     me,
     quality,
     surveys,
@@ -54,7 +55,7 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (
     tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area,
-    webhooks.area, quality.area, surveys.area,
+    webhooks.area, quality.area, surveys.area, follow_ups.area,
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)

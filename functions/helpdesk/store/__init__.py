@@ -29,6 +29,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 | ``customer_links`` | the key customer links are signed with; status links revoked     |
 | ``surveys``     | solved minutes, due surveys, a ticket's survey, opt-outs            |
+| ``follow_ups``  | cases to reach out about, by state (the follow-up queue)            |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -56,6 +57,7 @@ from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
 from helpdesk.store.conversions import ticket_item
 from helpdesk.store.customer_links import CustomerLinks
+from helpdesk.store.follow_ups import FollowUps
 from helpdesk.store.inbox import Inbox
 from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
 from helpdesk.store.keys import (
@@ -105,6 +107,7 @@ class HelpdeskStore(
     LiveConnections,
     CustomerLinks,
     SurveyRecords,
+    FollowUps,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

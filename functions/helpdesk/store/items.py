@@ -424,6 +424,13 @@ class SurveyOptOutItem(HelpdeskItem, discriminator="survey_opt_out"):
     channel = UnicodeAttribute()
 
 
+class FollowUpItem(HelpdeskItem, discriminator="follow_up"):
+    """A case someone must reach out about (``helpdesk.follow_ups``), as the domain's JSON."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -433,5 +440,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
-    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem,
+    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem,
 )  # fmt: skip

@@ -51,12 +51,14 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | a contact's survey   | ``CONTACT#<id>``            | ``SURVEY#<sent>#<ticket>`` |
 | contact last surveyed| ``CONTACT#<id>``            | ``SURVEYED``          |
 | no surveys, please   | ``CONTACT#<id>``            | ``NOSURVEYS``         |
+| follow-up            | ``FOLLOWUP#<ticket id>``    | ``<reason>``          |
 | live connection      | ``SOCKET#<connection id>``  | ``META``              |
 | connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
-``REVIEWQ#<state>`` → created), ``by_group`` (group + status → updated; the
+``REVIEWQ#<state>`` → created; the follow-up queue, ``FOLLOWUPQ#<state>`` →
+created), ``by_group`` (group + status → updated; the
 reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
 ``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
 ``REVIEWS#<agent>`` → created),
@@ -398,6 +400,15 @@ def surveyed_key(contact_id: str) -> Key:
 
 def survey_opt_out_key(contact_id: str) -> Key:
     return contact_pk(contact_id), "NOSURVEYS"
+
+
+def follow_up_key(ticket_id: str, reason: str) -> Key:
+    return f"FOLLOWUP#{ticket_id}", reason
+
+
+def follow_up_queue(state: str) -> str:
+    """The follow-up queue's partition in ``by_status``: entries in a state, oldest first."""
+    return f"FOLLOWUPQ#{state}"
 
 
 def checkpoint_key(name: str) -> Key:

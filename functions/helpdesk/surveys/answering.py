@@ -5,9 +5,9 @@ changes it); a comment may follow. Anything in a reply that is not an answer
 stays a normal message on the ticket. "No quiero encuestas" on any channel
 opts the contact out of every survey.
 
-A poor answer (CSAT ≤ 2, NPS ≤ 6) opens a quality review (the quality room's
-CSAT hook, ``sample_poor_score``) and tells the group's supervisor (a
-notification in the console); the ``survey.answered`` webhook event comes
+A poor answer (CSAT ≤ 2, NPS ≤ 6) opens a follow-up (``follow_ups``), a
+quality review (the quality room's CSAT hook, ``sample_poor_score``) and
+tells the group's supervisor (a notification in the console); the ``survey.answered`` webhook event comes
 from the table's stream (``webhooks.events``)."""
 
 from datetime import datetime
@@ -15,6 +15,7 @@ from datetime import datetime
 from helpdesk.case_status.links import LinkProblem, LinkRefused
 from helpdesk.channels.whatsapp.interactive import interactive_notice
 from helpdesk.clock import new_id
+from helpdesk.follow_ups.entries import FollowUpReason, open_follow_up
 from helpdesk.models import Actor, ActorKind, Channel, Notification, NotificationKind
 from helpdesk.observability import logger
 from helpdesk.quality.sampling import sample_poor_score
@@ -78,8 +79,16 @@ def _after_answer(store: HelpdeskStore, before: Survey, after: Survey, now: date
         if ticket is not None:
             sample_poor_score(store, ticket, after.csat, now)
     if after.poor and not before.poor:
+        ticket = store.get_ticket(after.ticket_id)
+        if ticket is not None:
+            open_follow_up(store, ticket, FollowUpReason.POOR_SURVEY, _detail(after), now)
         _tell_supervisor(store, after, now)
     logger.info("survey answered", extra={"ticket_id": after.ticket_id, "poor": after.poor})
+
+
+def _detail(survey: Survey) -> str:
+    scores = [f"{k.value.upper()} {survey.score(k)}" for k in survey.kinds if survey.score(k) is not None]
+    return ", ".join(scores) + (f": {survey.comment}" if survey.comment else "")
 
 
 def _tell_supervisor(store: HelpdeskStore, survey: Survey, now: datetime) -> None:
