@@ -1,8 +1,9 @@
 """A satisfaction survey end to end on the local stack: an administrator sets a
 policy, a mailed ticket is solved, the survey sender (fired by the stack's
 schedule) mails one-click links; the customer answers in Chromium with
-JavaScript off, adds a comment on the thank-you page, and the agent sees the
-answer and comment on the ticket."""
+JavaScript off, adds a comment on the thank-you page, the agent sees the
+answer and comment on the ticket, and works the follow-up the poor answer
+opened to its outcome."""
 
 import email
 import re
@@ -89,4 +90,17 @@ def test_an_email_survey_is_answered_without_javascript_and_shows_on_the_ticket(
     section = console.locator("section.survey")
     expect(section).to_contain_text("CSAT 2/5")
     expect(section).to_contain_text(f"Tardaron dos días {tag}")
+
+    # And the poor answer waits in the follow-up queue: the agent takes it and closes it with the outcome
+    console.goto(f"{stack.base}/#/follow-ups")
+    entry = console.locator("li.follow-up", has_text=subject)
+    expect(entry).to_contain_text("Encuesta con mala calificación")
+    entry.get_by_role("button", name="Tomar").click()
+    console.locator("nav.views").get_by_role("link", name="En curso").click()
+    entry = console.locator("li.follow-up", has_text=subject)
+    expect(entry).to_contain_text("Lo trabaja")
+    entry.get_by_label("Qué pasó con el cliente").fill(f"Lo llamé y quedó conforme {tag}")
+    entry.get_by_role("button", name="Cerrar con este resultado").click()
+    console.locator("nav.views").get_by_role("link", name="Cerrados").click()
+    expect(console.locator("li.follow-up", has_text=subject)).to_contain_text(f"Lo llamé y quedó conforme {tag}")
     assert console.errors == []

@@ -5,7 +5,7 @@
 import { html, useState, useEffect } from '../../vendor/preact-htm.js';
 import { api } from '../api.js';
 import { t, formatTime, addTexts } from '../i18n.js';
-import { problemText } from '../words.js';
+import { agentName, problemText } from '../words.js';
 
 addTexts({
   es: {
@@ -41,9 +41,9 @@ function Entry({ entry, me, onChanged }) {
       <p><a href=${`#/tickets/${entry.ticket_id}`}>#${entry.ticket_number} ${entry.subject}</a></p>
       <p><strong>${t(`follow_ups.reason.${entry.reason}`)}</strong>${entry.detail && html` · ${entry.detail}`}</p>
       <p class="hint">${t('follow_ups.due', { time: formatTime(entry.due_at) })}
-        ${entry.assignee_id && html` · ${t('follow_ups.by', { who: entry.assignee_id === me.id ? me.name : entry.assignee_id })}`}</p>
+        ${entry.assignee_id && html` · ${t('follow_ups.by', { who: entry.assignee_id === me.agent_id ? me.name : agentName(me, entry.assignee_id) })}`}</p>
       ${entry.state === 'open' && html`
-        <button type="button" onClick=${() => change({ assignee_id: me.id })}>${t('follow_ups.take')}</button>`}
+        <button type="button" onClick=${() => change({ assignee_id: me.agent_id })}>${t('follow_ups.take')}</button>`}
       ${entry.state !== 'done' ? html`
         <form onSubmit=${(e) => { e.preventDefault(); change({ state: 'done', outcome }, t('follow_ups.closed')); }}>
           <label>${t('follow_ups.outcome')}<textarea required maxlength="2000" value=${outcome}
