@@ -54,7 +54,9 @@ def test_a_poor_answer_is_followed_up_until_an_outcome_is_recorded(store: Helpde
     taken = change_follow_up(store, BILLING_AGENT, ticket_id, entry.reason,
                              FollowUpChange(version=entry.version, assignee_id="agent-2"), now)  # fmt: skip
     assert (taken.state, taken.assignee_id) == (FollowUpState.WORKING, "agent-2")
-    assert [e.ticket_id for e in follow_up_queue(store, ADMINS, FollowUpState.WORKING)] == [ticket_id]
+    assert [(e.ticket_id, e.version) for e in follow_up_queue(store, ADMINS, FollowUpState.WORKING)] == [
+        (ticket_id, taken.version)
+    ]
 
     # Then closing needs the outcome, and a stale version is refused
     with pytest.raises(OutcomeMissing):

@@ -103,7 +103,7 @@ def change_follow_up(
         if not (change.outcome or before.outcome):
             raise OutcomeMissing(ticket_id)
         update["closed_at"] = now
-    after = before.model_copy(update=update)
-    version = store.save_follow_up(ticket_id, reason.value, after.model_dump(mode="json", exclude={"version"}),
-                                   change.version, after.state.value, after.created_at)  # fmt: skip
-    return after.model_copy(update={"version": version})
+    after = before.model_copy(update={**update, "version": change.version + 1})  # the JSON carries its version
+    store.save_follow_up(ticket_id, reason.value, after.model_dump(mode="json"), change.version, after.state.value,
+                         after.created_at)  # fmt: skip
+    return after
