@@ -288,3 +288,11 @@ def test_outside_the_window_the_policys_template_goes_or_nothing(store: Helpdesk
     sent = next(m for m in thread.messages if m.id == queue.requests[-1].message_id)
     assert [n.key for n in sent.notices] == ["template"]
     assert current_survey(store, plain) is None
+
+
+def test_saying_no_surveys_by_mail_is_honoured_and_still_a_message(store: HelpdeskStore, queue: Queue) -> None:
+    with at(MONDAY):
+        result = ingest(inbound(Channel.EMAIL, sender="ana@cliente.example", subject="Encuestas",
+                                text="Por favor, no quiero encuestas."), store)  # fmt: skip
+    assert store.survey_opt_out(result.ticket.contact_id) is not None
+    assert result.message.text == "Por favor, no quiero encuestas."
