@@ -9,9 +9,9 @@ tickets are opened and solved through the domain, then planned and sent.
 """
 
 import os
-import time
+import time as clock
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import boto3
 from moto import mock_aws
@@ -114,26 +114,22 @@ def measure(count: int) -> SenderRun:
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
         store = HelpdeskStore(StoreSettings.model_validate({"TABLE_NAME": TABLE, "AWS_REGION": REGION}))
         now = datetime.now(UTC)
-        _history(count, now)
-        save_survey_setup(
-            store,
-            SurveySetup(
-                policies=(SurveyPolicy(id="ya", name="Ya", delay_hours=0, quiet_from="00:00", quiet_until="00:00"),)
-            ),
-            AGENT,
-        )
+        right_away = SurveyPolicy(id="ya", name="Ya", delay_hours=0, quiet_from=time(0), quiet_until=time(0))
+        save_survey_setup(store, SurveySetup(policies=(right_away,)), AGENT)
         for checkpoint in (SOLVED_CHECKPOINT, DUE_CHECKPOINT):
             store.advance_checkpoint(checkpoint, now - timedelta(minutes=1))
-        _solve_now(store)
+        _solve_now(store)  # through the domain while the table is small (moto's Query scans)
+        solved = datetime.now(UTC)
+        _history(count, now)
         queue = _Queue()
         calls.calls.clear()
         _read_units.total = 0.0
-        started = time.perf_counter()
+        started = clock.perf_counter()
         with _without_moto_rollback_copies():
-            later = datetime.now(UTC) + timedelta(minutes=1, seconds=5)
+            later = solved + timedelta(minutes=1, seconds=5)
             run_survey_sender(store, later, Outbox(queue, MAIL))  # plans the tickets just solved
             sent = run_survey_sender(store, later + timedelta(minutes=1, seconds=5), Outbox(queue, MAIL)).sent
-        seconds = time.perf_counter() - started
+        seconds = clock.perf_counter() - started
     dynamodb = {name.removeprefix("dynamodb."): n for name, n in calls.calls.items() if name.startswith("dynamodb.")}
     reads = dynamodb.get("GetItem", 0) + dynamodb.get("Query", 0)
     return SenderRun(
