@@ -23,6 +23,7 @@ from bench import (
     search_bench,
     sla_checker_bench,
     spanish_mail,
+    survey_sender_bench,
     whatsapp_bench,
 )
 
@@ -106,6 +107,17 @@ def sla_part() -> None:
         )
 
 
+def surveys_part() -> None:
+    runs = survey_sender_bench.run()
+    print(f"\n(o) Survey sender, plan + send passes, {survey_sender_bench.DUE_NOW} surveys due, solved tickets growing")
+    print(f"  {'solved tickets':>16}{'sent':>6}{'reads':>8}{'read units':>12}{'writes':>8}{'seconds':>10}")
+    for run in runs:
+        print(
+            f"  {run.solved_tickets:>16,}{run.sent:>6}{run.reads:>8}{run.read_units:>12.1f}{run.writes:>8}"
+            f"{run.seconds:>10.2f}"
+        )
+
+
 def polling_part() -> None:
     live = live_bench.run()
     print(f"\n(i) live updates: a changes poll ({live_bench.CHANGED} changed), a presence beat, an assignment")
@@ -176,6 +188,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "mail": (mail_rates, "(d) e-mail parsing against the corpus and our Spanish set, beside two peers"),
     "whatsapp": (whatsapp_part, "(e, f) WhatsApp webhook acknowledgement and worker throughput"),
     "sla": (sla_part, "(g) one SLA checker run as open tickets grow"),
+    "surveys": (surveys_part, "(o) the survey sender's reads as solved tickets grow"),
     "polling": (polling_part, "(i) what a changes poll, a presence beat and an assignment cost"),
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
     "load": (load_run, "(l) a load run against a local stack of its own"),

@@ -238,6 +238,26 @@ DEMO_RULES = RuleSet(
             actions=(Action(kind=ActionKind.SET_GROUP, values=("soporte-general",)),),
         ),
         Rule(
+            id="recordar-pendientes-24h",
+            name="Recordar pendientes sin respuesta (24 h hábiles)",
+            event=RuleEvent.HOURS_SINCE_PENDING,
+            hours=24,
+            business_hours=True,
+            actions=(
+                Action(
+                    kind=ActionKind.SEND_REPLY,
+                    text=(
+                        "Hola {{contact.first_name}}:\n\nSeguimos pendientes de tu respuesta sobre la solicitud "
+                        "#{{ticket.number}}. Si ya no la necesitas, no hace falta que hagas nada: la daremos por "
+                        "resuelta en un día hábil."
+                    ),
+                    template=RuleTemplate(
+                        name="seguimiento_ticket", parameters=("{{contact.first_name}}", "{{ticket.number}}")
+                    ),
+                ),
+            ),
+        ),
+        Rule(
             id="cerrar-pendientes-48h",
             name="Cerrar pendientes sin respuesta (48 h hábiles)",
             event=RuleEvent.HOURS_SINCE_PENDING,

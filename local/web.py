@@ -3,7 +3,7 @@ static files of ``frontend/`` (S3 + CloudFront serve them in AWS).
 
 It also plays API Gateway's part where the code cannot: throttling with the
 limits of ``helpdesk.limits`` (429 with ``Retry-After``; ``ATIENDE_API_THROTTLE``
-and ``ATIENDE_WEBHOOK_THROTTLE``, as ``rate/burst``, set others for a test) and
+``ATIENDE_WEBHOOK_THROTTLE`` and ``ATIENDE_CUSTOMER_PAGES_THROTTLE``, as ``rate/burst``, set others for a test) and
 CORS preflights, answered only for ``CORS_ALLOWED_ORIGINS``. The console's
 files carry ``helpdesk.http_policy``'s console headers (CloudFront's response
 headers policy in AWS).
@@ -57,18 +57,24 @@ def _rate_limit(variable: str, default: limits.RateLimit) -> limits.RateLimit:
 
 class Throttle:
     """API Gateway's throttling, locally: one bucket for the agent API, one for
-    Meta's webhook deliveries (the template's stage settings name the same limits)."""
+    Meta's webhook deliveries, one for customers' pages (the template's stage
+    settings name the same limits)."""
 
     def __init__(self) -> None:
         self.agent_api = limits.TokenBucket(_rate_limit("ATIENDE_API_THROTTLE", limits.AGENT_API), time.monotonic)
         self.webhook = limits.TokenBucket(
             _rate_limit("ATIENDE_WEBHOOK_THROTTLE", limits.WHATSAPP_WEBHOOK), time.monotonic
         )
+        self.customer_pages = limits.TokenBucket(
+            _rate_limit("ATIENDE_CUSTOMER_PAGES_THROTTLE", limits.CUSTOMER_PAGES), time.monotonic
+        )
 
     def wait_for(self, method: str, path: str) -> int:
         """0 when the request may go; else the seconds to wait (``Retry-After``)."""
         if path == WEBHOOK_PATH and method == "POST":
             return self.webhook.take()
+        if path.startswith(limits.CUSTOMER_PAGES_PREFIX):
+            return self.customer_pages.take()
         if path.startswith("/api/") and method != "OPTIONS":
             return self.agent_api.take()
         return 0

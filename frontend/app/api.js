@@ -315,6 +315,18 @@ export const api = {
   signInPolicy: () => request('GET', '/api/sign-in-policy'),
   saveSignInPolicy: (policy) => request('PUT', '/api/sign-in-policy', policy),
   audit: (month) => request('GET', `/api/audit${month ? `?${new URLSearchParams({ month })}` : ''}`),
+  // the follow-up queue: entries by state; assign, close with the outcome (on the version read)
+  followUps: (state) => request('GET', `/api/follow-ups?${new URLSearchParams({ state })}`),
+  changeFollowUp: (ticketId, reason, change) =>
+    request('PATCH', `/api/follow-ups/${encodeURIComponent(ticketId)}/${encodeURIComponent(reason)}`, change),
+  // surveys: the policies (admins), a ticket's survey, a contact's surveys and opt-out
+  surveyPolicies: () => request('GET', '/api/survey-policies'),
+  saveSurveyPolicies: (setup) => request('PUT', '/api/survey-policies', setup),
+  ticketSurvey: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/survey`),
+  contactSurveys: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}/surveys`),
+  // the customer's status page: a new signed link (a path: add location.origin), or revoke every one sent
+  newStatusLink: (id) => request('POST', `/api/tickets/${encodeURIComponent(id)}/status-link`),
+  revokeStatusLinks: (id) => request('DELETE', `/api/tickets/${encodeURIComponent(id)}/status-link`),
   identityCheck: (id) => request('GET', `/api/tickets/${encodeURIComponent(id)}/identity-check`),
   // a one-time code to the contact's known e-mail address or WhatsApp number (via: 'email' | 'whatsapp')
   sendIdentityCode: (id, via) => request('POST', `/api/tickets/${encodeURIComponent(id)}/identity-check`, { via }),

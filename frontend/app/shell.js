@@ -22,6 +22,11 @@ const MfaRequired = later(() => import('./components/mfa-setup.js').then((setup)
   (failed) => html`<main id="content"><p class=${failed ? 'error' : ''} role=${failed ? 'alert' : 'status'}>
     ${failed ? t('error.network') : t('loading')}</p></main>`);
 
+// The follow-up queue comes with import(), never in an agent's first load
+const FollowUpsPage = later(() => import('./pages/follow-ups.js').then((page) => page.FollowUpsPage),
+  (failed) => html`<main id="content"><p class=${failed ? 'error' : ''} role=${failed ? 'alert' : 'status'}>
+    ${failed ? t('error.network') : t('loading')}</p></main>`);
+
 // The hash is the route, so "skip to content" moves the focus instead of following #content
 function skipToContent(event) {
   const content = document.getElementById('content');
@@ -120,6 +125,7 @@ function Header({ me, route, onAvailable, onSignOut, onMfa }) {
       ${me.quality && html`<a class="admin-link" href="#/quality"
         aria-current=${route.quality ? 'page' : undefined}>${t('quality.title')}</a>`}
       <a class="admin-link" href="#/my-reviews" aria-current=${route.myReviews ? 'page' : undefined}>${t('quality.mine')}</a>
+      <a class="admin-link" href="#/follow-ups" aria-current=${route.followUps ? 'page' : undefined}>${t('follow_ups.menu')}</a>
       <${Bell} />
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
@@ -202,5 +208,6 @@ export function App() {
       : route.admin ? html`<${Administration} section=${route.admin} me=${me} onSaved=${reloadMe} />`
       : route.quality ? html`<${QualityPage} section=${route.quality} me=${me} />`
       : route.myReviews ? html`<${MyReviewsPage} me=${me} />`
+      : route.followUps ? html`<${FollowUpsPage} me=${me} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }

@@ -156,5 +156,21 @@ class FileLink(_Answer):
     expires_at: datetime
 
 
+class HtmlPage(_Answer):
+    """A page for a customer's browser (``text/html``), not JSON."""
+
+
+class StatusLink(_Answer):
+    """A new status page link for the ticket's customer: the path (the console
+    adds its own address) and when it stops working."""
+
+    path: str
+    expires_at: str
+
+
+class LinksRevoked(_Answer):
+    revoked_before: str
+
+
 class FileBytes(_Answer):
     """The file's bytes (``application/octet-stream``), not JSON."""

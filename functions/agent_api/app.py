@@ -16,7 +16,19 @@ from chalice import Chalice
 import helpdesk
 from agent_api import answers
 from agent_api.openapi import RouteDoc, document
-from agent_api.routes import admin, api_keys, contacts, files, me, quality, tickets, webhooks
+from agent_api.routes import (
+    admin,
+    api_keys,
+    contacts,
+    customer_pages,
+    files,
+    follow_ups,
+    me,
+    quality,
+    surveys,
+    tickets,
+    webhooks,
+)
 from agent_api.routing import Area
 from helpdesk import connections, http_policy
 from helpdesk.access import Role
@@ -43,10 +55,11 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (
     tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area,
-    webhooks.area, quality.area,
+    webhooks.area, quality.area, surveys.area, follow_ups.area,
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)
+app.register_blueprint(customer_pages.blueprint)  # customers' pages: public, from signed links
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
@@ -83,10 +96,12 @@ def health() -> dict[str, Any]:
 
 
 # Routes anyone may call, without a token.
-PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET")}
+PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET"),
+                 *customer_pages.ROUTES}  # fmt: skip
 PUBLIC_DOCS = [
     RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
     RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
+    *customer_pages.DOCS,
 ]
 
 

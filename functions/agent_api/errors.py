@@ -207,6 +207,17 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Too many requests: wait a few seconds and try again.",
     ),
     "error.review_not_found": (404, "No encontramos esa evaluación.", "That review was not found."),
+    "error.follow_up_not_found": (404, "No encontramos ese seguimiento.", "That follow-up was not found."),
+    "error.follow_up_outcome_missing": (
+        400,
+        "Para cerrar el seguimiento, anota qué pasó con el cliente.",
+        "To close the follow-up, record what came of it with the customer.",
+    ),
+    "error.stale_follow_up": (
+        409,
+        "Alguien cambió este seguimiento mientras lo veías. Vuelve a cargarlo.",
+        "Someone changed this follow-up while you were looking at it. Reload it.",
+    ),
     "error.review_exists": (
         409,
         "Ese ticket ya tiene una evaluación de calidad.",

@@ -153,3 +153,19 @@ class WhatsAppRejected(Exception):
 
 class WhatsAppUnavailable(Exception):
     """Meta could not take it now (rate limit, server error): try again later."""
+
+
+class StaleFollowUp(HelpdeskError):
+    """The follow-up changed since it was read."""
+
+    message_key = "error.stale_follow_up"
+
+
+class FollowUpNotFound(HelpdeskError):
+    message_key = "error.follow_up_not_found"
+
+
+class OutcomeMissing(HelpdeskError):
+    """A follow-up is done only with its outcome recorded."""
+
+    message_key = "error.follow_up_outcome_missing"

@@ -18,6 +18,19 @@ API_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
 }
 
+# Customers' pages (case status, survey answers): styles inline, no script at
+# all, forms post only to their own origin, never framed, and the signed link
+# in the address never leaks to another site through the Referer.
+CUSTOMER_PAGE_HEADERS: dict[str, str] = {
+    "Content-Type": "text/html; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
 # What the console page and its files may do: scripts and styles from its own
 # origin only (no inline code, so a customer's HTML shown in a ticket never
 # runs), images also from data:/blob: (attachments shown in place), calls to its

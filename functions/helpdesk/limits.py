@@ -36,6 +36,11 @@ API_KEY = RateLimit(rate_per_second=5, burst=20)
 # Meta's webhook deliveries (POST /webhooks/whatsapp): Meta batches and retries,
 # so bursts after an outage are larger than an agent team's.
 WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
+# Customers' pages opened from signed links (``/api/public/...``: case status,
+# survey answers): public, so a lower ceiling than the agents' API, and one a
+# crawler hammering guessed tokens cannot lift (each try is a 401 page).
+CUSTOMER_PAGES = RateLimit(rate_per_second=10, burst=40)
+CUSTOMER_PAGES_PREFIX = "/api/public/"
 
 MAX_JSON_DEPTH = 64
 

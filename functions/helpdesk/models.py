@@ -336,6 +336,10 @@ class Ticket(_Entity):
             and self.channel.joins_open_conversation
         )
 
+    def solved_since(self, before: "Ticket | None") -> bool:
+        """This change solves the ticket (a survey may follow)."""
+        return self.status is TicketStatus.SOLVED and (before is None or before.status is not TicketStatus.SOLVED)
+
     def breaches_since(self, before: "Ticket | None") -> "tuple[SlaBreach, ...]":
         """The SLA breaches this ticket records that ``before`` did not: each
         newly breached timer opens one (answered already if the same change
@@ -467,6 +471,7 @@ class NotificationKind(StrEnum):
     ASSIGNED = "assigned"  # a ticket was assigned to the agent by someone else
     MENTIONED = "mentioned"  # an internal note mentions the agent
     RULE = "rule"  # an administrator's rule tells the agent (or their group) of a ticket
+    POOR_SURVEY = "poor_survey"  # a customer answered a survey poorly (the group's supervisor)
 
 
 class Notification(_Entity):

@@ -79,6 +79,9 @@ class MailSettings(_FromEnvironment):
     max_mail_attachment_bytes: int = Field(default=40 * 1024 * 1024, validation_alias="MAX_MAIL_ATTACHMENT_BYTES", gt=0)
     auto_acknowledge: bool = Field(default=True, validation_alias="AUTO_ACKNOWLEDGE")
     support_name: str = Field(default="Soporte", validation_alias="SUPPORT_NAME", max_length=100)
+    # Where customers open their pages (case status, survey answers): the console's
+    # address, which serves the API's public routes too. Empty: no links in mail.
+    customer_pages_url: str = Field(default="", validation_alias="CONSOLE_URL", pattern=r"^(https?://[^\s/]+)?$")
 
     @property
     def support_domain(self) -> str:

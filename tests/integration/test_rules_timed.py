@@ -229,3 +229,34 @@ def test_the_sla_checkers_minute_fires_the_due_time_based_rules(
     (queued,) = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
     assert OutboundRequest.model_validate_json(queued["Body"]).ticket_id == ticket_id
     connections.forget()
+
+
+def test_a_pending_ticket_is_reminded_first_then_solved_with_a_notice(store: HelpdeskStore, queue: Queue) -> None:
+    """The seed's follow-up of pending tickets: a reminder after 24 business hours
+    without an answer, then solved with a notice after 48 (both rules, both editable)."""
+    from local.seed import DEMO_RULES
+
+    pending = RuleSet(rules=tuple(r for r in DEMO_RULES.rules if r.event is RuleEvent.HOURS_SINCE_PENDING))
+    office = BusinessCalendar(id="gt", time_zone="America/Guatemala", blocks=weekdays(time(8), time(18)))
+    policy = SlaPolicy(id="general", name="General", calendar_id="gt",
+                       targets=(SlaTarget(metric="first_response", minutes=8 * 60),))  # fmt: skip
+    store.put_sla_setup_document(SlaSetup(calendars=(office,), policies=(policy,)).model_dump(mode="json"), MONDAY)
+    save_rules(store, pending, ADMIN, MONDAY)
+    ticket_id = e_mail_ticket_set_pending(store, MONDAY)  # Monday 09:00 in Guatemala, 10 business hours a day
+
+    # 24 business hours later (Wednesday 13:00 there): a reminder, the ticket still pending
+    assert passes(store, datetime(2026, 12, 9, 18, 59, tzinfo=UTC), queue).fired == 0
+    assert passes(store, datetime(2026, 12, 9, 19, 1, tzinfo=UTC), queue).fired == 1
+    reminded = store.get_ticket(ticket_id)
+    assert reminded is not None and reminded.status is TicketStatus.PENDING
+    thread = store.get_thread(ticket_id)
+    assert thread is not None and "Seguimos pendientes de tu respuesta" in thread.messages[-1].text
+
+    # 48 business hours (Friday 17:00 there): solved, with the notice (a pass catches up a day at most)
+    assert passes(store, datetime(2026, 12, 10, 19, 0, tzinfo=UTC), queue).fired == 0
+    assert passes(store, datetime(2026, 12, 11, 22, 59, tzinfo=UTC), queue).fired == 0
+    assert passes(store, datetime(2026, 12, 11, 23, 1, tzinfo=UTC), queue).fired == 1
+    solved = store.get_thread(ticket_id)
+    assert solved is not None and solved.ticket.status is TicketStatus.SOLVED
+    assert "damos por resuelta" in solved.messages[-1].text
+    assert len(queue.requests) == 2

@@ -14,6 +14,9 @@ CONSOLE = Path(__file__).resolve().parents[2] / "frontend" / "app"
 API_ONLY = {
     ("GET", "/health"): "load balancers and uptime checks, no agent",
     ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
+    ("GET", "/api/public/status/{token}"): "customers open it from the signed link in their mail; no agent",
+    ("GET", "/api/public/surveys/{token}"): "customers answer a survey from its mail's one-click links; no agent",
+    ("POST", "/api/public/surveys/{token}"): "the customer's comment form after a survey answer; no agent",
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).

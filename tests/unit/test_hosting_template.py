@@ -160,7 +160,13 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         (s["ResourcePath"], s["HttpMethod"]): (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"])
         for s in template["Resources"]["AgentApi"]["Properties"]["MethodSettings"]
     }
-    assert settings == {("/*", "*"): (50, 100), ("/~1webhooks~1whatsapp", "POST"): (100, 200)}
+    assert settings == {
+        ("/*", "*"): (50, 100),
+        ("/~1webhooks~1whatsapp", "POST"): (100, 200),
+        ("/~1api~1public~1status~1{token}", "GET"): (10, 40),
+        ("/~1api~1public~1surveys~1{token}", "GET"): (10, 40),
+        ("/~1api~1public~1surveys~1{token}", "POST"): (10, 40),
+    }
 
 
 def test_the_optional_web_acl_limits_each_ip_to_2000_requests_in_5_minutes(template: dict[str, Any]) -> None:

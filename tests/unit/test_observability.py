@@ -23,6 +23,7 @@ HANDLER_MODULES = (
     "sla_checker.app",
     "escalation.app",
     "ticket_assigner.app",
+    "survey_sender.app",
 )
 
 

@@ -43,6 +43,7 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "outgoing_webhooks": (StoreSettings, WebhookQueueSettings, WebhookSettings),
     "live_socket": (StoreSettings, AuthSettings, LiveSettings),
     "live_fanout": (StoreSettings, LiveSettings),
+    "survey_sender": (StoreSettings, MailSettings, OutboundSettings),
 }
 
 
@@ -91,7 +92,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
                                      "sla_checker.app.handler", "escalation.app.handler",
                                      "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler",
-                                     "live_socket.app.handler", "live_fanout.app.handler"])  # fmt: skip
+                                     "live_socket.app.handler", "live_fanout.app.handler",
+                                     "survey_sender.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]

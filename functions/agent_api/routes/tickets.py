@@ -233,3 +233,38 @@ def acknowledge_breach(caller: Caller, ticket_id: str, breach_id: str) -> Respon
 def _rules_outbox() -> Outbox:
     """Where a rule's reply after an agent's change is queued (built when one replies)."""
     return Outbox(connections.outbound_queue(), mail_settings())
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/status-link",
+    methods=("POST",),
+    answer=answers.StatusLink,
+    status=201,
+    scope=Scope.TICKETS_WRITE,
+)
+def new_status_link(caller: Caller, ticket_id: str) -> Response:
+    """A new signed link to the case's status page, to share with the customer
+    (the path: the console completes it with its own address)."""
+    from helpdesk.case_status.links import STATUS_LINK_LIFETIME, status_link
+    from helpdesk.clock import utc_now
+
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    now = utc_now()
+    path = status_link(connections.store(), "", ticket_id, now)
+    return json_answer({"path": path, "expires_at": (now + STATUS_LINK_LIFETIME).isoformat()}, status=201)
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/status-link",
+    methods=("DELETE",),
+    answer=answers.LinksRevoked,
+    scope=Scope.TICKETS_WRITE,
+)
+def revoke_status_links(caller: Caller, ticket_id: str) -> Response:
+    """Every status link of the ticket sent so far stops working (a new one may be made)."""
+    from helpdesk.clock import utc_now
+
+    visible_ticket(connections.store(), caller.viewer, ticket_id)
+    now = utc_now()
+    connections.store().revoke_status_links(ticket_id, now, caller.actor.id)
+    return json_answer({"revoked_before": now.isoformat()})

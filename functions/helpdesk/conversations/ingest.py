@@ -56,6 +56,7 @@ from helpdesk.rules.sending import OutboxFactory
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, IdentityRecord
+from helpdesk.surveys.scale import opts_out
 from helpdesk.team import assignment
 from helpdesk.untrusted import one_line, without_control_characters
 
@@ -151,6 +152,9 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory 
     opened_in = result.ticket.group_id if result.created_ticket else None
     if not result.created_ticket and not inbound.automatic:
         verification.answer_with(store, result.ticket, result.message)
+    if not inbound.automatic and opts_out(inbound.text or ""):
+        # "No quiero encuestas" on any channel: no more surveys (the message stays, a person reads it)
+        store.opt_out_of_surveys(result.ticket.contact_id, result.message.sent_at, inbound.channel.value)
     result = _after_rules(inbound, result, store, outbox)
     if opened_in is not None and result.ticket.group_id == opened_in:
         result = _hand_out(result, store)

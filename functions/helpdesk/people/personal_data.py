@@ -79,6 +79,7 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
         for event in thread.events:
             if (redacted := _redacted_event(event)) != event:
                 store.replace_event(redacted)
+        _erase_survey_comment(store, ticket.id)
         change_until_saved(
             store,
             ticket.id,
@@ -94,6 +95,16 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
     # Their words leave the search index now, not at the stream's next batch.
     forget_contact(store, contact, [t.id for t in store.tickets_of_contact(contact.id, limit=MOST_TICKETS)])
     return Erasure(contact_id=contact.id, erased_at=erased_at, tickets=tickets, messages=messages, files=deleted)
+
+
+def _erase_survey_comment(store: HelpdeskStore, ticket_id: str) -> None:
+    """A survey's comment is the customer's words: gone (the scores stay, they are no one's data)."""
+    found = store.get_survey(ticket_id)
+    if found is None or not found[0].get("comment"):
+        return
+    survey = {**found[0], "comment": None}
+    sent_at = datetime.fromisoformat(str(survey["sent_at"]))
+    store.save_survey_answer(survey, str(survey["contact_id"]), sent_at, ticket_id, found[1])
 
 
 def _erased_message(message: Message) -> Message:

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from helpdesk.errors import WhatsAppRejected, WhatsAppUnavailable
 from helpdesk.providers.whatsapp_graph import (
     buttons_payload,
+    list_payload,
     read_payload,
     template_payload,
     text_payload,
@@ -33,6 +34,9 @@ class SocialMessagingWhatsApp:
 
     def send_buttons(self, to: str, body: str, buttons: list[tuple[str, str]]) -> str:
         return self._send(buttons_payload(to, body, buttons))
+
+    def send_list(self, to: str, body: str, button: str, rows: list[tuple[str, str]]) -> str:
+        return self._send(list_payload(to, body, button, rows))
 
     def mark_read(self, wamid: str) -> None:
         self._send(read_payload(wamid))

@@ -46,6 +46,10 @@ class GraphWhatsApp:
         """Up to three reply buttons (id, title), for the bot and surveys."""
         return self._message_id(self._post(buttons_payload(to, body, buttons)))
 
+    def send_list(self, to: str, body: str, button: str, rows: list[tuple[str, str]]) -> str:
+        """A list of up to ten rows (id, title), for surveys."""
+        return self._message_id(self._post(list_payload(to, body, button, rows)))
+
     def media(self, media_id: str, max_bytes: int) -> tuple[bytes, str]:
         """Meta's two steps: the media id gives a short-lived URL, which gives the
         bytes (both with the bearer token). Larger than ``max_bytes`` is refused."""
@@ -141,6 +145,24 @@ def buttons_payload(to: str, body: str, buttons: list[tuple[str, str]]) -> dict[
             "type": "button",
             "body": {"text": body},
             "action": {"buttons": [{"type": "reply", "reply": {"id": i, "title": t[:20]}} for i, t in buttons]},
+        },
+    }
+
+
+def list_payload(to: str, body: str, button: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    if not 1 <= len(rows) <= 10:
+        raise ValueError("WhatsApp allows one to ten list rows")
+    return {
+        "messaging_product": "whatsapp",
+        "to": to,
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": body},
+            "action": {
+                "button": button[:20],
+                "sections": [{"title": button[:24], "rows": [{"id": i, "title": t[:24]} for i, t in rows]}],
+            },
         },
     }
 

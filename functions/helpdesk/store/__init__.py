@@ -27,6 +27,9 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
+| ``customer_links`` | the key customer links are signed with; status links revoked     |
+| ``surveys``     | solved minutes, due surveys, a ticket's survey, opt-outs            |
+| ``follow_ups``  | cases to reach out about, by state (the follow-up queue)            |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -53,6 +56,8 @@ from helpdesk.store.audit import AuditLog
 from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
 from helpdesk.store.conversions import ticket_item
+from helpdesk.store.customer_links import CustomerLinks
+from helpdesk.store.follow_ups import FollowUps
 from helpdesk.store.inbox import Inbox
 from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
 from helpdesk.store.keys import (
@@ -76,6 +81,7 @@ from helpdesk.store.queues import Queues, TicketPage, TicketQuery
 from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
+from helpdesk.store.surveys import SurveyDue, SurveyRecords
 from helpdesk.store.team import Assignment, Team
 from helpdesk.store.tickets import Tickets
 from helpdesk.store.verification import IdentityChecks
@@ -99,6 +105,9 @@ class HelpdeskStore(
     Webhooks,
     RuleTimers,
     LiveConnections,
+    CustomerLinks,
+    SurveyRecords,
+    FollowUps,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -122,6 +131,7 @@ __all__ = [
     "PointerItem",
     "ReviewPlace",
     "RuleTimer",
+    "SurveyDue",
     "TicketPage",
     "TicketQuery",
     "_ticket_item",

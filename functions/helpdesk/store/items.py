@@ -372,6 +372,65 @@ class RoomMemberItem(HelpdeskItem, discriminator="room_member"):
     connection_id = UnicodeAttribute()
 
 
+class LinkKeyItem(HelpdeskItem, discriminator="link_key"):
+    """The key customer links are signed with (status pages, survey answers),
+    made once by the first function that needs it; never shown or logged."""
+
+    secret = UnicodeAttribute()  # hex
+    created_at = UTCDateTimeAttribute()
+
+
+class StatusLinksItem(HelpdeskItem, discriminator="status_links"):
+    """A ticket's status links issued at or before ``revoked_before`` are refused."""
+
+    revoked_before = UTCDateTimeAttribute()
+    revoked_by = UnicodeAttribute(null=True)
+
+
+class SolvedItem(HelpdeskItem, discriminator="solved"):
+    """A ticket solved in this minute (sparse: written with the save that solves it)."""
+
+    ticket_id = UnicodeAttribute()
+    solved_at = UTCDateTimeAttribute()
+
+
+class SurveyDueItem(HelpdeskItem, discriminator="survey_due"):
+    """A survey due in this minute for one solve of a ticket."""
+
+    ticket_id = UnicodeAttribute()
+    solved_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    policy_id = UnicodeAttribute()
+
+
+class SurveyItem(HelpdeskItem, discriminator="survey"):
+    """A ticket's survey as the domain keeps it (``helpdesk.surveys.model``), on the
+    ticket (one per ticket) and copied on its contact (their surveys, newest last)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()  # each answer saves on the version it read
+
+
+class SurveyedItem(HelpdeskItem, discriminator="surveyed"):
+    """When a contact was last sent a survey (one per contact every N days)."""
+
+    last_sent_at = UTCDateTimeAttribute()
+
+
+class SurveyOptOutItem(HelpdeskItem, discriminator="survey_opt_out"):
+    """The contact asked for no surveys (on any channel)."""
+
+    at = UTCDateTimeAttribute()
+    channel = UnicodeAttribute()
+
+
+class FollowUpItem(HelpdeskItem, discriminator="follow_up"):
+    """A case someone must reach out about (``helpdesk.follow_ups``), as the domain's JSON."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -380,5 +439,6 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem,
+    SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
+    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem,
 )  # fmt: skip

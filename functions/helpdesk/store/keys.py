@@ -43,12 +43,22 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | search vocabulary    | ``IXVOCAB#<first letter>``  | ``<term length>``     |
 | oldest indexed month | ``IXMETA``                  | ``START``             |
 | backfill checkpoint  | ``IXMETA``                  | ``BACKFILL``          |
+| customer links' key  | ``CONFIG#customer_links``   | ``KEY``               |
+| status links revoked | ``TICKET#<id>``             | ``STATUSLINKS``       |
+| solved in an hour    | ``SOLVED#<hour>``           | ``<solved>#<ticket>`` |
+| survey due (sparse)  | ``SURVEYDUE#<hour>``        | ``<due>#<ticket>#<solved>`` |
+| a ticket's survey    | ``TICKET#<id>``             | ``SURVEY``            |
+| a contact's survey   | ``CONTACT#<id>``            | ``SURVEY#<sent>#<ticket>`` |
+| contact last surveyed| ``CONTACT#<id>``            | ``SURVEYED``          |
+| no surveys, please   | ``CONTACT#<id>``            | ``NOSURVEYS``         |
+| follow-up            | ``FOLLOWUP#<ticket id>``    | ``<reason>``          |
 | live connection      | ``SOCKET#<connection id>``  | ``META``              |
 | connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
-``REVIEWQ#<state>`` → created), ``by_group`` (group + status → updated; the
+``REVIEWQ#<state>`` → created; the follow-up queue, ``FOLLOWUPQ#<state>`` →
+created), ``by_group`` (group + status → updated; the
 reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
 ``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
 ``REVIEWS#<agent>`` → created),
@@ -339,6 +349,66 @@ def rule_fired_key(ticket_id: str, rule_id: str, since: datetime) -> Key:
 
 def rule_moment_key(ticket_id: str, state: str) -> Key:
     return ticket_pk(ticket_id), f"RULEMOMENT#{state}"
+
+
+CUSTOMER_LINK_KEY: Key = ("CONFIG#customer_links", "KEY")
+
+
+def status_links_key(ticket_id: str) -> Key:
+    return ticket_pk(ticket_id), "STATUSLINKS"
+
+
+def solved_bucket(hour: datetime) -> str:
+    return f"SOLVED#{hour.astimezone(UTC):%Y-%m-%dT%H}"
+
+
+def solved_key(ticket_id: str, solved_at: datetime) -> Key:
+    return solved_bucket(solved_at), f"{sortable(solved_at)}#{ticket_id}"
+
+
+def survey_due_bucket(hour: datetime) -> str:
+    return f"SURVEYDUE#{hour.astimezone(UTC):%Y-%m-%dT%H}"
+
+
+def survey_due_key(at: datetime, ticket_id: str, solved_at: datetime) -> Key:
+    return survey_due_bucket(at), f"{sortable(at)}#{ticket_id}#{sortable(solved_at)}"
+
+
+def hour_range(after: datetime, through: datetime) -> tuple[str, str]:
+    """The sort keys of items timed in (after, through] within an hour's bucket."""
+    return f"{sortable(after)}#~", f"{sortable(through)}#~"
+
+
+SURVEY_SK = "SURVEY"
+
+
+def survey_key(ticket_id: str) -> Key:
+    return ticket_pk(ticket_id), SURVEY_SK
+
+
+def contact_survey_key(contact_id: str, sent_at: datetime, ticket_id: str) -> Key:
+    return contact_pk(contact_id), f"SURVEY#{sortable(sent_at)}#{ticket_id}"
+
+
+def contact_surveys_prefix() -> str:
+    return "SURVEY#"
+
+
+def surveyed_key(contact_id: str) -> Key:
+    return contact_pk(contact_id), "SURVEYED"
+
+
+def survey_opt_out_key(contact_id: str) -> Key:
+    return contact_pk(contact_id), "NOSURVEYS"
+
+
+def follow_up_key(ticket_id: str, reason: str) -> Key:
+    return f"FOLLOWUP#{ticket_id}", reason
+
+
+def follow_up_queue(state: str) -> str:
+    """The follow-up queue's partition in ``by_status``: entries in a state, oldest first."""
+    return f"FOLLOWUPQ#{state}"
 
 
 def checkpoint_key(name: str) -> Key:

@@ -41,6 +41,7 @@ from helpdesk.store.items import (
 )
 from helpdesk.store.messages import DUPLICATE, add_message
 from helpdesk.store.sla import record_breaches
+from helpdesk.store.surveys import mark_solved
 from helpdesk.store.table import TableAccess
 from helpdesk.store.team import OVER_CAP, Assignment, count_load, turn_to
 
@@ -55,6 +56,7 @@ def put_ticket(transaction: Transaction, before: Ticket, after: Ticket, cap: int
     transaction.put("ticket", item)
     record_breaches(transaction, before, after)
     count_load(transaction, before, after, cap)
+    mark_solved(transaction, before, after)
 
 
 class Tickets(TableAccess):

@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk.access import Viewer
+from helpdesk.case_status.expectations import answer_expected
+from helpdesk.case_status.links import status_link
 from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, outbound_message, text_to_html
 from helpdesk.channels.whatsapp.templates import (  # named here too, for the callers that import them from here
     WHATSAPP_WINDOW,
@@ -53,16 +55,24 @@ STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON
 ACKNOWLEDGMENTS = {
     Language.SPANISH: (
         "Hola{name}:\n\n"
-        "Recibimos tu mensaje y abrimos el ticket #{number}. Te responderemos lo antes posible.\n"
-        "Si quieres agregar algo, responde a este correo.\n\n"
+        "Recibimos tu mensaje y abrimos el ticket #{number}. {when}\n"
+        "Si quieres agregar algo, responde a este correo.{status}\n\n"
         "{team}"
     ),
     Language.ENGLISH: (
         "Hello{name},\n\n"
-        "We received your message and opened ticket #{number}. We will answer as soon as possible.\n"
-        "To add anything, just reply to this email.\n\n"
+        "We received your message and opened ticket #{number}. {when}\n"
+        "To add anything, just reply to this email.{status}\n\n"
         "{team}"
     ),
+}
+PROMISES = {
+    Language.SPANISH: ("Te responderemos {when}.", "Te responderemos lo antes posible."),
+    Language.ENGLISH: ("We will answer you {when}.", "We will answer as soon as possible."),
+}
+STATUS_LINE = {
+    Language.SPANISH: "\n\nSigue el estado de tu caso aquí: {url}",
+    Language.ENGLISH: "\n\nFollow your case's status here: {url}",
 }
 
 
@@ -144,8 +154,18 @@ def acknowledge_new_ticket(
         return None
     language = contact.language if contact else Language.SPANISH
     first_name = (contact.name.split()[0] if contact and contact.name.strip() else "").strip(",;:")
+    now = utc_now()
+    when = answer_expected(ticket, contact, _calendar_zone(store, ticket), now)
+    promise, unknown = PROMISES[language]
+    status = ""
+    if mail.customer_pages_url:
+        status = STATUS_LINE[language].format(url=status_link(store, mail.customer_pages_url, ticket.id, now))
     text = ACKNOWLEDGMENTS[language].format(
-        name=f" {first_name}" if first_name else "", number=ticket.number, team=mail.support_name
+        name=f" {first_name}" if first_name else "",
+        number=ticket.number,
+        team=mail.support_name,
+        when=promise.format(when=when) if when else unknown,
+        status=status,
     )
     system = Actor(kind=ActorKind.SYSTEM, name=mail.support_name)
     found: list[Message] = []
@@ -171,6 +191,13 @@ def acknowledge_new_ticket(
         return message  # acknowledged and sent already
     queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
     return message
+
+
+def _calendar_zone(store: HelpdeskStore, ticket: Ticket) -> str | None:
+    """The time zone of the business calendar the ticket's SLA counts on."""
+    if ticket.sla is None or not ticket.sla.calendar_id:
+        return None
+    return current_setup(store).calendar(ticket.sla.calendar_id).time_zone
 
 
 def _acknowledgment(store: HelpdeskStore, ticket_id: str) -> Message | None:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from helpdesk.models import EventKind
 from helpdesk.webhooks.delivery import DeliveryQueue, fan_out, send_to
-from helpdesk.webhooks.events import Event, message_events, rule_call_event, ticket_events
+from helpdesk.webhooks.events import Event, message_events, rule_call_event, survey_events, ticket_events
 
 if TYPE_CHECKING:
     from helpdesk.store import HelpdeskStore
 
 TICKET_SORT_KEY = "META"  # a ticket's own item; its messages' sort keys start with MSG#
+SURVEY_SORT_KEY = "SURVEY"  # a ticket's survey (``helpdesk.surveys``)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ EVENT_SORT_KEY = "EVT#"  # a history entry's sort key starts so
 
 
 def events_of(store: "HelpdeskStore", change: TableChange) -> list[Event]:
+    if change.sort_key == SURVEY_SORT_KEY:
+        return survey_events(store.survey_from_image(change.old_image), store.survey_from_image(change.new_image))
     if change.sort_key == TICKET_SORT_KEY:
         return ticket_events(store.ticket_from_image(change.old_image), store.ticket_from_image(change.new_image))
     message = store.message_from_image(change.new_image)

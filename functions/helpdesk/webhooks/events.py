@@ -30,7 +30,7 @@ class EventName(StrEnum):
     TICKET_UPDATED = "ticket.updated"
     MESSAGE_CREATED = "message.created"
     TICKET_SOLVED = "ticket.solved"
-    SURVEY_ANSWERED = "survey.answered"  # accepted; sent once surveys exist
+    SURVEY_ANSWERED = "survey.answered"  # a customer answered (or changed, or commented on) a survey
 
 
 PING = "ping"  # a test delivery an administrator asks for; no subscription needed
@@ -136,6 +136,29 @@ def message_events(message: Message, ticket: Ticket | None) -> list[Event]:
             event=EventName.MESSAGE_CREATED,
             occurred_at=message.created_at,
             data=data,
+        )
+    ]
+
+
+SURVEY_FIELDS = ("ticket_id", "ticket_number", "contact_id", "kinds", "channel", "language", "sent_at", "csat", "nps",
+                 "comment", "answered_at", "answered_via")  # fmt: skip
+
+
+def survey_events(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Event]:
+    """A survey answered, changed or commented on (its JSON before and after the
+    write); sending it is no event. The id names the answer, so a record handed
+    over twice is one event."""
+    if after is None or after.get("answered_at") is None:
+        return []
+    view = {name: after.get(name) for name in SURVEY_FIELDS}
+    if before is not None and {name: before.get(name) for name in SURVEY_FIELDS} == view:
+        return []
+    return [
+        Event(
+            id=event_id(EventName.SURVEY_ANSWERED, str(after["ticket_id"]), str(after["answered_at"])),
+            event=EventName.SURVEY_ANSWERED,
+            occurred_at=datetime.fromisoformat(str(after["answered_at"])),
+            data={"survey": view},
         )
     ]
 

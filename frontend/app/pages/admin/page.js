@@ -19,11 +19,12 @@ import { AdminDeadLetters } from './dead-letters.js';
 import { AdminWebhooks } from './webhooks.js';
 import { AdminApiKeys } from './api-keys.js';
 import { AdminScorecard } from './scorecard.js';
+import { AdminSurveys } from './surveys.js';
 
 const SECTIONS = { agents: AdminAgents, groups: AdminGroups, fields: AdminFields, macros: AdminMacros, rules: AdminRules,
   channels: AdminChannels, whatsapp: AdminWhatsAppTemplates, sla: AdminSla, signin: AdminSignIn, 'set-aside': AdminSetAside,
   webhooks: AdminWebhooks, 'dead-letters': AdminDeadLetters, audit: AdminAudit, 'api-keys': AdminApiKeys,
-  quality: AdminScorecard };
+  quality: AdminScorecard, surveys: AdminSurveys };
 
 export function AdminPage({ section, me, onSaved }) {
   const current = SECTIONS[section] ? section : 'agents';

@@ -8,6 +8,8 @@ import { actorName, groupName, auditValue, problemText } from '../../words.js';
 import { SlaClock } from '../../components/sla-clock.js';
 import { ContactSection } from '../contact/section.js';
 import { IdentitySection } from './identity.js';
+import { StatusLinkSection } from './status-link.js';
+import { SurveySection } from './survey.js';
 
 export function SidePanel({ thread, me, onChanged }) {
   const now = useNow();
@@ -26,6 +28,8 @@ export function SidePanel({ thread, me, onChanged }) {
     <aside class="side">
       <${ContactSection} key=${ticket.id} thread=${thread} me=${me} onChanged=${onChanged} />
       ${thread.contact && !thread.contact.erased_at && html`<${IdentitySection} key=${`identity-${ticket.id}`} thread=${thread} onChanged=${onChanged} />`}
+      ${thread.contact && !thread.contact.erased_at && html`<${StatusLinkSection} key=${`status-link-${ticket.id}`} ticket=${ticket} />`}
+      ${thread.contact && html`<${SurveySection} key=${`survey-${ticket.id}`} ticket=${ticket} />`}
       ${ticket.sla && html`
         <section aria-labelledby="sla-title" class="sla-panel">
           <h2 id="sla-title">${t('sla.title')}</h2>

@@ -27,9 +27,11 @@ from helpdesk.errors import HelpdeskError, InvalidIdentity, WhatsAppRejected
 from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
 from helpdesk.observability import BusinessMetric, count, logger
+from helpdesk.people.contacts import normalize_identity
 from helpdesk.rules.sending import OutboxFactory
 from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.surveys.answering import answer_from_message
 from helpdesk.untrusted import load_json
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
@@ -233,6 +235,8 @@ def handle_update(
         return apply_status(update.item, store)
     try:
         inbound = inbound_message(update)
+        if outbox is not None and _survey_answer(inbound, store, outbox):
+            return None
         if media is not None and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None:
             inbound = _with_media(inbound, media)
         result = ingest(inbound, store, outbox)
@@ -244,6 +248,20 @@ def handle_update(
     if result.created_ticket:
         count(BusinessMetric.TICKETS_CREATED, Channel.WHATSAPP)
     return result
+
+
+def _survey_answer(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory) -> bool:
+    """A known contact's answer to their survey (or "no quiero encuestas"): taken
+    as such, and no message on any ticket (``helpdesk.surveys.answering``)."""
+    if store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is not None:
+        return False  # a message already on a ticket: ingest finds it
+    known = store.find_identity(normalize_identity(inbound.sender))
+    if known is None:
+        return False
+    option = next((n.params.get("id") or n.params.get("payload") for n in inbound.notices
+                   if n.key in ("interactive_reply", "template_button")), None)  # fmt: skip
+    return answer_from_message(store, known.contact_id, inbound.text, option, inbound.channel_message_id,
+                               Channel.WHATSAPP, utc_now(), outbox)  # fmt: skip
 
 
 def _set_aside_without_sender(update: QueuedUpdate, store: HelpdeskStore) -> None:

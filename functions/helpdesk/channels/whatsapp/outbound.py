@@ -4,6 +4,7 @@ approved template the agent chose outside it."""
 from typing import Protocol
 
 from helpdesk.channels.outbound import OutboundRequest, queued_message
+from helpdesk.channels.whatsapp.interactive import interactive_of
 from helpdesk.errors import WhatsAppRejected
 from helpdesk.models import Channel, DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger
@@ -17,6 +18,10 @@ class WhatsAppSender(Protocol):
     def mark_read(self, wamid: str) -> None: ...
 
     def send_template(self, to: str, name: str, language: str, parameters: list[str]) -> str: ...
+
+    def send_buttons(self, to: str, body: str, buttons: list[tuple[str, str]]) -> str: ...
+
+    def send_list(self, to: str, body: str, button: str, rows: list[tuple[str, str]]) -> str: ...
 
 
 def deliver_whatsapp(
@@ -40,6 +45,10 @@ def deliver_whatsapp(
     try:
         if template is not None:
             wamid = sender.send_template(wa_id, template.name, template.language, list(template.parameters))
+        elif (choices := interactive_of(message)) is not None and choices.style == "list":
+            wamid = sender.send_list(wa_id, message.text, choices.button, list(choices.options))
+        elif choices is not None:
+            wamid = sender.send_buttons(wa_id, message.text, list(choices.options))
         else:
             wamid = sender.send_text(wa_id, message.text)
     except WhatsAppRejected as rejected:

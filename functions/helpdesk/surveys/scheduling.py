@@ -1,0 +1,239 @@
+"""The survey sender's pass (``functions/survey_sender``, every minute), in
+two steps that each read only time buckets since their own checkpoint, never
+the tickets (cost follows surveys due, not tickets solved):
+
+1. **plan**: the tickets solved since the "surveys_solved" checkpoint
+   (``SOLVED#<hour>``, sorted by the moment, written with the save that solved
+   them) get their survey's due time from the policy that matches (delay after
+   solving, moved out of the contact's quiet hours) in ``SURVEYDUE#<hour>``;
+2. **send**: each survey due since the "surveys_due"
+   checkpoint is checked again (still solved since that moment: a reopened
+   ticket's survey is cancelled; the contact has not opted out; the policy
+   still applies), then **claimed** by a conditional transaction (the
+   ticket's one survey; no survey to this contact in N days) and only then
+   queued on the ticket's channel: overlapping or repeated passes send once.
+
+Each step reads up to a minute ago (``SETTLE``: a save stamped a moment
+before it lands is still read), one Query per hour bucket touched (usually
+one), and catches up at most a day per pass after an outage.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from helpdesk.case_status.expectations import customer_time
+from helpdesk.channels.outbound import OutboundRequest, outbound_message
+from helpdesk.channels.whatsapp.interactive import interactive_notice
+from helpdesk.channels.whatsapp.templates import WHATSAPP_WINDOW, TemplateChoice, template_catalog, template_notice
+from helpdesk.clock import utc_now
+from helpdesk.errors import IngestGaveUp
+from helpdesk.models import Actor, ActorKind, Channel, Contact, IdentityKind, Message, Notice, Ticket, TicketStatus
+from helpdesk.observability import logger
+from helpdesk.retrying import until_saved
+from helpdesk.rules.sending import Outbox
+from helpdesk.settings import MailSettings
+from helpdesk.store import HelpdeskStore, SurveyDue
+from helpdesk.surveys.composing import email_text, whatsapp_question
+from helpdesk.surveys.links import answer_links
+from helpdesk.surveys.model import Survey
+from helpdesk.surveys.policies import SurveyPolicy, SurveySetup, current_survey_setup, never_surveyed
+
+SOLVED_CHECKPOINT = "surveys_solved"
+DUE_CHECKPOINT = "surveys_due"
+FIRST_RUN_LOOKBACK = timedelta(hours=1)
+SETTLE = timedelta(minutes=1)
+MAX_CATCH_UP = timedelta(days=1)
+
+
+@dataclass
+class SenderReport:
+    hours: int = 0  # hour buckets read (each one Query), both steps
+    solved: int = 0
+    planned: int = 0
+    due: int = 0
+    sent: int = 0
+    skipped: int = 0
+
+
+def run_survey_sender(store: HelpdeskStore, now: datetime, outbox: Outbox) -> SenderReport:
+    report = SenderReport()
+    setup = current_survey_setup(store)
+    with _window(store, SOLVED_CHECKPOINT, now, report) as (after, through):
+        for ticket_id, solved_at in store.solved_between(after, through):
+            report.solved += 1
+            report.planned += _guarded(partial(plan, store, setup, ticket_id, solved_at, now), ticket_id)
+    with _window(store, DUE_CHECKPOINT, now, report) as (after, through):
+        for due in store.surveys_due_between(after, through):
+            report.due += 1
+            sent = _guarded(partial(send_due, store, setup, due, now, outbox), due.ticket_id)
+            report.sent += sent
+            report.skipped += 1 - sent
+    logger.info("survey sender", extra=report.__dict__)
+    return report
+
+
+def _guarded(work: Callable[[], bool], ticket_id: str) -> int:
+    try:
+        return int(work())
+    except Exception:  # noqa: BLE001 - one ticket's failure never stops the others
+        logger.exception("survey step failed", extra={"ticket_id": ticket_id})
+        return 0
+
+
+@contextmanager
+def _window(
+    store: HelpdeskStore, checkpoint: str, now: datetime, report: SenderReport
+) -> Iterator[tuple[datetime, datetime]]:
+    """(after, through]: from the checkpoint to a minute ago (at most a day);
+    the checkpoint moves to ``through`` once the window is read."""
+    done = store.checkpoint(checkpoint) or now - FIRST_RUN_LOOKBACK
+    through = min(now - SETTLE, done + MAX_CATCH_UP)
+    if through <= done:
+        yield done, done
+        return
+    report.hours += int((through.replace(minute=0, second=0, microsecond=0) - done.replace(minute=0, second=0,
+                        microsecond=0)) / timedelta(hours=1)) + 1  # fmt: skip
+    yield done, through
+    store.advance_checkpoint(checkpoint, through)
+
+
+def _still_solved(ticket: Ticket | None, solved_at: datetime) -> bool:
+    """Solved (or closed after it) since that very moment: a reopen cancels."""
+    return (
+        ticket is not None
+        and ticket.status in (TicketStatus.SOLVED, TicketStatus.CLOSED)
+        and ticket.solved_at == solved_at
+        and not never_surveyed(ticket)
+    )
+
+
+def _calendar_zone(store: HelpdeskStore, ticket: Ticket) -> str | None:
+    if ticket.sla is None or not ticket.sla.calendar_id:
+        return None
+    from helpdesk.sla.setup import current_setup
+
+    return current_setup(store).calendar(ticket.sla.calendar_id).time_zone
+
+
+def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: datetime, now: datetime) -> bool:
+    """Write the due survey of one solve, if a policy gives it one."""
+    ticket = store.get_ticket(ticket_id)
+    if ticket is None or not _still_solved(ticket, solved_at):
+        return False
+    contact = store.get_contact(ticket.contact_id)
+    policy = _policy_for(setup, ticket, contact)
+    if policy is None or contact is None:
+        return False
+    local = customer_time(contact, _calendar_zone(store, ticket))
+    due_at = policy.send_at(solved_at, local)
+    store.put_survey_due(SurveyDue(ticket.id, solved_at, due_at, policy.id), max(due_at, now))
+    return True
+
+
+def _policy_for(setup: SurveySetup, ticket: Ticket, contact: Contact | None) -> SurveyPolicy | None:
+    if contact is None or contact.erased_at is not None or contact.merged_into is not None:
+        return None
+    policy = setup.match(ticket, contact)
+    if policy is None or (not policy.include_bot_solved and ticket.first_response_at is None):
+        return None  # no policy; or solved without a person's reply (the bot's, an auto-close)
+    return policy
+
+
+def send_due(store: HelpdeskStore, setup: SurveySetup, due: SurveyDue, now: datetime, outbox: Outbox) -> bool:
+    """Check, claim and queue one due survey; True when it was queued."""
+    ticket = store.get_ticket(due.ticket_id)
+    if ticket is None or not _still_solved(ticket, due.solved_at):
+        return False  # reopened (or merged) since: cancelled
+    contact = store.get_contact(ticket.contact_id)
+    policy = _policy_for(setup, ticket, contact)
+    if contact is None or policy is None or store.survey_opt_out(contact.id) is not None:
+        return False
+    channel = _channel(ticket, contact)
+    if channel is None:
+        return False
+    template = None
+    if channel is Channel.WHATSAPP and (ticket.last_customer_message_at is None
+                                        or now - ticket.last_customer_message_at > WHATSAPP_WINDOW):  # fmt: skip
+        template = _template(store, policy, contact, ticket)
+        if template is None:
+            logger.info("survey not sent: window closed, no template", extra={"ticket_id": ticket.id})
+            return False
+    survey = Survey(
+        ticket_id=ticket.id, ticket_number=ticket.number, contact_id=contact.id, policy_id=policy.id,
+        kinds=policy.asks.kinds, channel=channel, language=contact.language, solved_at=due.solved_at, sent_at=now,
+    )  # fmt: skip
+    failed = store.claim_survey(survey.model_dump(mode="json"), contact.id, ticket.id, now, policy.once_per_days)
+    if failed:
+        logger.info("survey not sent", extra={"ticket_id": ticket.id, "taken": sorted(failed)})
+        return False
+    text, notices = _content(store, survey, contact, template, outbox.mail)
+    queue_on_ticket(store, outbox, ticket.id, text, notices, channel)
+    return True
+
+
+def _channel(ticket: Ticket, contact: Contact) -> Channel | None:
+    """The ticket's own channel; web chat and web forms by e-mail (no widget yet)."""
+    kinds = {identity.kind for identity in contact.identities}
+    if ticket.channel is Channel.WHATSAPP:
+        return Channel.WHATSAPP if IdentityKind.WHATSAPP in kinds else None
+    return Channel.EMAIL if IdentityKind.EMAIL in kinds else None
+
+
+def _first_name(contact: Contact) -> str:
+    return (contact.name.split()[0] if contact.name.strip() else "").strip(",;:")
+
+
+def _template(store: HelpdeskStore, policy: SurveyPolicy, contact: Contact, ticket: Ticket) -> TemplateChoice | None:
+    if policy.whatsapp_template is None:
+        return None
+    languages = (contact.language.value, "es", "en")
+    catalog = {(t.name, t.language): t for t in template_catalog(store).templates}
+    found = next((catalog[(policy.whatsapp_template, lang)] for lang in languages
+                  if (policy.whatsapp_template, lang) in catalog), None)  # fmt: skip
+    if found is None:
+        return TemplateChoice(name=policy.whatsapp_template, language=contact.language.value)
+    values = (_first_name(contact) or "-", str(ticket.number))
+    parameters = tuple(values[i] if i < len(values) else "-" for i in range(found.parameter_count))
+    return TemplateChoice(name=found.name, language=found.language, parameters=parameters)
+
+
+def _content(
+    store: HelpdeskStore, survey: Survey, contact: Contact, template: TemplateChoice | None, mail: MailSettings
+) -> tuple[str, tuple[Notice, ...]]:
+    if survey.channel is Channel.EMAIL:
+        links = answer_links(store, survey, mail.customer_pages_url)
+        return email_text(survey.ticket_number, _first_name(contact), survey.language, links), ()
+    if template is not None:
+        return f"[{template.name}]", (template_notice(template),)
+    choices = whatsapp_question(survey.kinds[0], survey.ticket_number, survey.language)
+    return choices.body, (interactive_notice(choices.style, choices.options, choices.button),)
+
+
+def queue_on_ticket(
+    store: HelpdeskStore, outbox: Outbox, ticket_id: str, text: str, notices: tuple[Notice, ...], channel: Channel
+) -> Message:
+    """A survey message on the ticket's thread (as the team), queued for ``channel``;
+    it changes neither the status nor any SLA clock."""
+    author = Actor(kind=ActorKind.SYSTEM, name=outbox.mail.support_name)
+    stored: list[Message] = []
+
+    def save() -> None:
+        ticket = store.get_ticket(ticket_id)
+        if ticket is None:
+            raise IngestGaveUp("ticket gone")
+        now = utc_now()
+        message = outbound_message(ticket.model_copy(update={"channel": channel}), text, author,
+                                   outbox.mail.support_domain, now).model_copy(update={"notices": notices})  # fmt: skip
+        after = ticket.model_copy(update={"updated_at": now, "version": ticket.version + 1})
+        store.append_message(ticket, after, message, [])
+        stored[:] = [message]
+
+    until_saved(save, give_up=lambda: IngestGaveUp("ticket too busy for a survey"))
+    message = stored[0]
+    outbox.queue.enqueue(
+        OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at, channel=channel)
+    )
+    return message
