@@ -195,7 +195,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "console": (console_part, "(h) the console's first load, gzipped"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
     "cold_start": (cold_start_part, "(c) cold start: import of each handler beside boto3's, heaviest imports"),
-    "cpu": (cpu_part, "(o) our own CPU per event (ingest, webhook, ticket page), AWS calls excluded"),
+    "cpu": (cpu_part, "(q) our own CPU per event (ingest, webhook, ticket page), AWS calls excluded"),
     "scale": (scale_part, "(p) the hottest DynamoDB partitions at 10,000 messages a minute and 1,000 agents"),
     "live": (live_part, "(n) push latency: a WhatsApp message's webhook to an agent's open socket"),
     "cost": (cost_part, "(m) monthly AWS cost for the reference team, ×10 and ×100, from measured calls"),

@@ -1,4 +1,4 @@
-"""(o) our own CPU per event: the time this thread spends on the processor while a
+"""(q) our own CPU per event: the time this thread spends on the processor while a
 handler runs, minus what it spends inside AWS calls (from botocore's
 ``before-parameter-build`` to ``after-call``: building, signing, sending and
 parsing a request; the embedded AWS answers on its own threads, so its work is
@@ -228,7 +228,7 @@ def _call(app: Any, converter: Any, method: str, path: str, headers: dict[str, s
 
 def report(found: dict[str, Samples]) -> tuple[list[str], dict[str, float]]:
     lines = [
-        f"(o) own CPU per event, excluding AWS calls, {EVENTS} events each (thread CPU time)",
+        f"(q) own CPU per event, excluding AWS calls, {EVENTS} events each (thread CPU time)",
         f"  {'event':<44}{'p50':>8}{'p99':>8}{'target':>8}{'AWS calls p50':>15}",
     ]
     figures: dict[str, float] = {}
