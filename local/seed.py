@@ -67,6 +67,7 @@ class DemoAgent:
     role: str
     group_ids: tuple[str, ...]
     quality: bool = False  # the quality right: reviews others' work
+    editor: bool = False  # the editor right: writes and publishes knowledge-base articles
 
 
 GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
@@ -287,7 +288,7 @@ def demo_channels() -> ChannelSetup:
 BOTH_GROUPS = ("soporte-general", "facturacion")
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
-    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True),
+    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True, editor=True),
     DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
 )
 DEFAULT_EMAIL = "admin@atiende.localhost"
@@ -318,7 +319,7 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
         store.put_agent(
             Agent(
                 id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids,
-                quality=demo.quality,
+                quality=demo.quality, editor=demo.editor,
             )
         )  # fmt: skip
         subs[demo.email] = sub

@@ -16,7 +16,7 @@ from chalice import Chalice
 import helpdesk
 from agent_api import answers
 from agent_api.openapi import RouteDoc, document
-from agent_api.routes import admin, api_keys, contacts, files, me, quality, tickets, webhooks
+from agent_api.routes import admin, api_keys, contacts, files, knowledge, me, quality, tickets, webhooks
 from agent_api.routing import Area
 from helpdesk import connections, http_policy
 from helpdesk.access import Role
@@ -43,7 +43,7 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (
     tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area,
-    webhooks.area, quality.area,
+    webhooks.area, quality.area, knowledge.area,
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)

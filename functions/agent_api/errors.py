@@ -207,6 +207,18 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Too many requests: wait a few seconds and try again.",
     ),
     "error.review_not_found": (404, "No encontramos esa evaluación.", "That review was not found."),
+    "error.article_not_found": (404, "No encontramos ese artículo.", "That article was not found."),
+    "error.article_exists": (
+        409,
+        "Ya existe un artículo con ese identificador: elige otro.",
+        "An article with that id exists already: choose another.",
+    ),
+    "error.stale_article": (
+        409,
+        "Alguien más guardó este artículo. Recarga para ver sus cambios y vuelve a intentarlo.",
+        "Someone else saved this article. Reload to see their changes and try again.",
+    ),
+    "error.revision_not_found": (404, "No encontramos esa revisión del artículo.", "That revision was not found."),
     "error.review_exists": (
         409,
         "Ese ticket ya tiene una evaluación de calidad.",

@@ -120,3 +120,16 @@ class WebhookLimits:
 
 
 WEBHOOKS = WebhookLimits()
+
+
+@dataclass(frozen=True)
+class KnowledgeLimits:
+    """The knowledge base: how often a process looks for a newer search index,
+    how much of a query is read, how many results a search answers."""
+
+    index_refresh_seconds: float = 60.0
+    max_query_chars: int = 500
+    results: int = 10
+
+
+KNOWLEDGE = KnowledgeLimits()

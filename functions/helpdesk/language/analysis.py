@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -195,3 +195,41 @@ def closest(term: str, allowance: int, vocabulary: Iterable[str]) -> list[str]:
     if not by_distance:
         return []
     return sorted(by_distance[min(by_distance)])[:MAX_CORRECTIONS]
+
+
+class Vocabulary(Protocol):
+    """An index's own terms, as a typo reading asks for them: by first letter and length."""
+
+    def of_lengths(self, first: str, lengths: Iterable[int]) -> set[str]: ...
+
+    def near(self, term: str, allowance: int) -> set[str]:
+        """The terms of the same first letter within ``allowance`` letters of ``term``'s length."""
+        ...
+
+
+MAX_ENDING = 5  # letters an ending adds to a stem ("amiento" but its vowel)
+MIN_PREFIX_STEM = 5  # a stem read off a word's beginning has at least these letters
+
+
+def typo_read(word: str, vocabulary: Vocabulary, language: Language = Language.SPANISH) -> set[str]:
+    """The index's terms a misspelt folded word stands for: the stems nearest
+    its own stem; else the stems its beginning spells ("computadroa" begins
+    with "comput", whatever its misspelt ending made of Snowball's stem); else
+    the longer stems that begin with its own ("lento": "lentisim")."""
+    allowance = typo_allowance(word)
+    if allowance == 0:
+        return set()
+    own = word_terms(word, language)
+    guesses = {t for term in own for t in closest(term, allowance, vocabulary.near(term, allowance))}
+    if guesses:
+        return guesses
+    shortest = max(MIN_PREFIX_STEM, len(word) - MAX_ENDING)
+    candidates = vocabulary.of_lengths(word[:1], range(shortest, len(word) + 1))
+    found = {term for term in candidates if word.startswith(term)}
+    if found:
+        return found
+    stems = [term for term in own if len(term) >= MIN_PREFIX_STEM - 1]
+    longer = {
+        t for term in stems for t in vocabulary.of_lengths(term[:1], range(len(term) + 1, len(term) + MAX_ENDING))
+    }
+    return {t for t in longer for term in stems if t.startswith(term)}

@@ -27,6 +27,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``webhooks``    | webhook endpoints, their delivery log, events already fanned out    |
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
+| ``knowledge``   | knowledge-base articles and their revisions (helpdesk.knowledge)    |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -69,6 +70,7 @@ from helpdesk.store.keys import (
     thread_key,
     ticket_key,
 )
+from helpdesk.store.knowledge import ArticlePlace, Knowledge
 from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
 from helpdesk.store.quality import QualityReviews, ReviewPlace
@@ -99,6 +101,7 @@ class HelpdeskStore(
     Webhooks,
     RuleTimers,
     LiveConnections,
+    Knowledge,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -112,6 +115,7 @@ __all__ = [
     "RANGE_KEY",
     "TTL_ATTRIBUTE",
     "UNASSIGNED",
+    "ArticlePlace",
     "Assignment",
     "Breach",
     "HelpdeskItem",

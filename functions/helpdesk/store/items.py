@@ -175,6 +175,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     group_ids = ListAttribute(of=UnicodeAttribute, default=list)
     active = BooleanAttribute(default=True)
     quality = BooleanAttribute(null=True)
+    editor = BooleanAttribute(null=True)
 
 
 class GroupItem(HelpdeskItem, discriminator="group"):
@@ -354,6 +355,19 @@ class ReviewItem(HelpdeskItem, discriminator="review"):
     version = NumberAttribute()
 
 
+class ArticleItem(HelpdeskItem, discriminator="article"):
+    """A knowledge-base article, kept as the domain's JSON (``helpdesk.knowledge``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
+class RevisionItem(HelpdeskItem, discriminator="article_revision"):
+    """One entry of an article's history (who, what, when, the content after it)."""
+
+    value = JSONAttribute()
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -380,5 +394,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem,
+    SocketItem, RoomMemberItem, ArticleItem, RevisionItem,
 )  # fmt: skip

@@ -34,6 +34,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
+| knowledge article    | ``ARTICLE#<id>``            | ``META``              |
+| article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -48,8 +50,10 @@ below (STYLE §9). Nothing else in the store writes a key string.
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
-``REVIEWQ#<state>`` → created), ``by_group`` (group + status → updated; the
-reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
+``REVIEWQ#<state>`` → created; articles by status, ``KB#<status>`` → updated),
+``by_group`` (group + status → updated; the reviews scored in a month,
+``REVIEWSCORED#<yyyy-mm>`` → scored; published articles by review-by date,
+``KBREVIEW`` → date),
 ``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
 ``REVIEWS#<agent>`` → created),
 ``by_contact`` (contact → created) and the sparse ``by_due_minute`` (minute
@@ -413,3 +417,26 @@ def room_pk(kind: str, room_id: str) -> str:
 
 def room_key(kind: str, room_id: str, connection_id: str) -> Key:
     return room_pk(kind, room_id), connection_id
+
+
+# the knowledge base: articles, their revisions, the status and review-due views
+
+REVISION_PREFIX = "REV#"
+ARTICLES_REVIEW = "KBREVIEW"  # by_group partition: published articles by review-by date
+
+
+def article_pk(article_id: str) -> str:
+    return f"ARTICLE#{article_id}"
+
+
+def article_key(article_id: str) -> Key:
+    return article_pk(article_id), META
+
+
+def revision_key(article_id: str, number: int) -> Key:
+    return article_pk(article_id), f"{REVISION_PREFIX}{number:06d}"
+
+
+def articles_in(status: str) -> str:
+    """The by_status partition of the articles in one status, newest change last."""
+    return f"KB#{status}"
