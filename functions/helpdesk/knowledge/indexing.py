@@ -9,11 +9,13 @@ built without it: there is no filter to forget.
 
 Ranking is BM25F: each field's term frequency is normalized by the field's
 length (b = 0.75) and weighted (title 3, tags and category 2.5, summary 1.5,
-body 1), the weighted sum is saturated once (k1 = 1.2) and multiplied by the
-term's IDF. Every (term, article) score is computed here, at build time, and
-stored quantized (uint16, thousandths), so a query only adds up the postings
-of its few terms. Text is analysed by ``helpdesk.language.analysis`` in the
-article's own language (folding, regionalisms, stop words, Snowball stems).
+body 1), the weighted sum is saturated once (k1 = 2.2: short articles repeat
+their topic, so a later saturation ranks them better; measured on the
+evaluation set) and multiplied by the term's IDF. Every (term, article) score
+is computed here, at build time, and stored quantized (uint16, thousandths),
+so a query only adds up the postings of its few terms. Text is analysed by
+``helpdesk.language.analysis`` in the article's own language (folding,
+regionalisms, stop words, Snowball stems).
 
 Layout (JSON, gzip): ``{"format", "audience", "built_at", "locales": {"es":
 {"docs": [{id, title, summary, category, tags, visibility}], "terms": {term:
@@ -36,12 +38,12 @@ from typing import Any
 
 from helpdesk.knowledge.articles import Article, ArticleStatus, Visibility
 from helpdesk.knowledge.rendering import plain_text
-from helpdesk.language.analysis import TokenKind, tokens
+from helpdesk.language.analysis import word_stream
 from helpdesk.models import Language
 
 FORMAT = 1
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.5, "summary": 1.5, "body": 1.0}
-K1 = 1.2
+K1 = 2.2  # measured on the evaluation set: 1.2 → 111/126 top-1/top-3 of 128, 2.2 → 114/128
 B = 0.75
 SCALE = 1000  # stored scores are thousandths
 MAX_SCORE = 65_535
@@ -70,12 +72,16 @@ def _field_texts(article: Article) -> dict[str, str]:
     }
 
 
-def _terms(text: str, language: Language) -> list[str]:
-    return [t.term for t in tokens(text, language) if t.kind is TokenKind.WORD]
+Analysed = dict[str, Counter[str]]  # an article's terms and their counts, per field
 
 
-def _section(articles: list[Article], language: Language) -> dict[str, Any]:
-    counts = [{f: Counter(_terms(text, language)) for f, text in _field_texts(a).items()} for a in articles]
+def analyse(article: Article) -> Analysed:
+    """An article's fields as terms, in its own language."""
+    return {f: Counter(word_stream(text, article.locale)) for f, text in _field_texts(article).items()}
+
+
+def _section(articles: list[Article], analysed: dict[str, Analysed]) -> dict[str, Any]:
+    counts = [analysed[a.id] for a in articles]
     total = len(articles)
     average = {f: (sum(sum(c[f].values()) for c in counts) / total if total else 0.0) or 1.0 for f in FIELD_WEIGHTS}
     frequency: Counter[str] = Counter(term for c in counts for term in set().union(*(c[f] for f in FIELD_WEIGHTS)))
@@ -123,15 +129,29 @@ def decode(encoded: str) -> "array[int]":
     return values
 
 
-def build(articles: Iterable[Article], audience: Audience, built_at: datetime) -> dict[str, Any]:
-    """The index of an audience over these articles (those it admits), as JSON."""
+def build(
+    articles: Iterable[Article], audience: Audience, built_at: datetime, analysed: dict[str, Analysed] | None = None
+) -> dict[str, Any]:
+    """The index of an audience over these articles (those it admits), as JSON;
+    ``analysed`` holds articles already read (publishing builds both audiences
+    from one reading)."""
     admitted = sorted((a for a in articles if admits(audience, a)), key=lambda a: a.id)
+    analysed = analysed if analysed is not None else {}
+    for article in admitted:
+        if article.id not in analysed:
+            analysed[article.id] = analyse(article)
     return {
         "format": FORMAT,
         "audience": audience.value,
         "built_at": built_at.isoformat(),
-        "locales": {lang.value: _section([a for a in admitted if a.locale is lang], lang) for lang in Language},
+        "locales": {lang.value: _section([a for a in admitted if a.locale is lang], analysed) for lang in Language},
     }
+
+
+def build_all(articles: Iterable[Article], built_at: datetime) -> dict[Audience, dict[str, Any]]:
+    """Both audiences' indexes, each article read once."""
+    listed, analysed = list(articles), {}  # type: ignore[var-annotated]
+    return {audience: build(listed, audience, built_at, analysed) for audience in Audience}
 
 
 def pack(index: dict[str, Any]) -> bytes:

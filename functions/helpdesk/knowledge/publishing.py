@@ -11,7 +11,7 @@ from helpdesk.clock import utc_now
 from helpdesk.knowledge import articles
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus
 from helpdesk.knowledge.finding import IndexShelf
-from helpdesk.knowledge.indexing import Audience, build
+from helpdesk.knowledge.indexing import build_all
 from helpdesk.models import Actor
 from helpdesk.store import HelpdeskStore
 
@@ -20,8 +20,8 @@ def rebuild_indexes(store: HelpdeskStore, shelf: IndexShelf, now: datetime | Non
     """Both indexes from the published articles; how many articles were read."""
     published = articles.published_articles(store)
     now = now or utc_now()
-    for audience in Audience:
-        shelf.keep(audience, build(published, audience, now))
+    for audience, index in build_all(published, now).items():
+        shelf.keep(audience, index)
     return len(published)
 
 

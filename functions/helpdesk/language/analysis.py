@@ -23,11 +23,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-import snowballstemmer  # type: ignore[import-untyped]
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer: libstemmer's Snowball stemmers, in C
 
 from helpdesk.models import Language
 
@@ -75,8 +75,8 @@ def regionalisms() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _stemmer(language: Language) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer({Language.SPANISH: "spanish", Language.ENGLISH: "english"}[language])
+def _stemmer(language: Language) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer({Language.SPANISH: "spanish", Language.ENGLISH: "english"}[language])
 
 
 def stem(word: str, language: Language = Language.SPANISH) -> str:
@@ -109,6 +109,7 @@ def phone_terms(digits: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((digits, digits[-PHONE_DIGITS:])))
 
 
+@lru_cache(maxsize=65_536)  # a language's words repeat: stemming each once is most of indexing's time
 def word_terms(word: str, language: Language = Language.SPANISH) -> tuple[str, ...]:
     """The terms of one folded word: through the regionalisms, without stop
     words, stemmed. ("xq" → (); "compu" → ("comput",); "facturas" → ("factur",))"""
@@ -141,6 +142,13 @@ def tokens(text: str, language: Language = Language.SPANISH) -> Iterator[Token]:
             continue
         found += [Token(term, match.start(), match.end()) for term in word_terms(fold(match.group()), language)]
     yield from sorted(found, key=lambda t: (t.start, t.end))
+
+
+def word_stream(text: str, language: Language = Language.SPANISH) -> list[str]:
+    """The terms of a text's words in order, repeats kept (what a ranking index
+    counts); without the places, addresses and numbers ``tokens`` finds. For
+    long texts read whole (knowledge-base articles)."""
+    return [term for match in WORD.finditer(fold(text)) for term in word_terms(match.group(), language)]
 
 
 def terms(text: str, language: Language = Language.SPANISH) -> list[str]:
