@@ -14,6 +14,10 @@ CONSOLE = Path(__file__).resolve().parents[2] / "frontend" / "app"
 API_ONLY = {
     ("GET", "/health"): "load balancers and uptime checks, no agent",
     ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
+    (
+        "POST",
+        "/api/kb/import",
+    ): "`atiende kb import DIR`: a folder of Markdown files; editors write one article at a time",
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).

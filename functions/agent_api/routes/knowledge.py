@@ -33,6 +33,7 @@ EDITOR_ROUTES = {
     ("/api/kb/articles/{article_id}/archive", "POST"),
     ("/api/kb/articles/{article_id}/revisions/{number}/restore", "POST"),
     ("/api/kb/preview", "POST"),
+    ("/api/kb/import", "POST"),
 }
 
 
@@ -210,3 +211,13 @@ def search_articles(caller: Caller, query: SearchQuery) -> Response:
     found = connections.knowledge_shelf().agents().find(query.q, query.locale, limits.KNOWLEDGE.results)
     return json_answer(Hits(hits=[Hit(id=h.id, title=h.title, summary=h.summary, category=h.category,
                                       score=h.score) for h in found]))  # fmt: skip
+
+
+@area.route("/api/kb/import", methods=("POST",), answer=publishing.ImportOutcome, body=publishing.ArticleImport,
+            errors=_EVERY)  # fmt: skip
+def import_articles(caller: Caller, body: publishing.ArticleImport) -> Response:
+    """Create or update up to 200 articles as a folder holds them (editor right;
+    ``atiende kb import``): the same articles again change nothing, a changed one
+    gets a revision; the search indexes are rebuilt once."""
+    store, shelf = connections.store(), connections.knowledge_shelf()
+    return json_answer(publishing.import_articles(store, shelf, caller.viewer, caller.actor, body))

@@ -334,23 +334,36 @@ def restore_revision(
     return _save(store, before, Article.model_validate(after.model_dump()), actor, RevisionAction.RESTORED, number)
 
 
+class ImportedArticle(NewArticle):
+    """An article as a folder holds it (``atiende kb import``): its id, and the
+    status it should have (published unless said otherwise)."""
+
+    id: ArticleId
+    status: ArticleStatus = ArticleStatus.PUBLISHED
+
+
+class ImportResult(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
 def import_article(
-    store: HelpdeskStore, actor: Actor, new: NewArticle, status: ArticleStatus, now: datetime | None = None
-) -> tuple[Article, bool]:
-    """An article from a folder (``atiende kb import``): created, or updated in
-    place with a revision when its content or status differs; (article, changed).
-    Safe to run again: the same file writes nothing."""
+    store: HelpdeskStore, actor: Actor, imported: ImportedArticle, now: datetime | None = None
+) -> tuple[Article, ImportResult]:
+    """Create the article, or update it in place with one revision when its
+    content or status differs; the same file again writes nothing."""
     now = now or utc_now()
-    article_id = new.id or slug(new.title)
-    content = new.content()
-    before = _stored(store, article_id)
+    content, status = imported.content(), imported.status
+    before = _stored(store, imported.id)
     if before is None:
         published_at = now if status is ArticleStatus.PUBLISHED else None
-        article = Article(**content.model_dump(), id=article_id, status=status, author=actor, updated_by=actor,
+        article = Article(**content.model_dump(), id=imported.id, status=status, author=actor, updated_by=actor,
                           created_at=now, updated_at=now, published_at=published_at)  # fmt: skip
-        return _save(store, None, article, actor, RevisionAction.IMPORTED), True
+        return _save(store, None, article, actor, RevisionAction.IMPORTED), ImportResult.CREATED
     if before.content() == content and before.status is status:
-        return before, False
+        return before, ImportResult.UNCHANGED
     published_at = now if status is ArticleStatus.PUBLISHED and before.status is not status else before.published_at
     after = _next(before, actor, now, **content.model_dump(), status=status, published_at=published_at)
-    return _save(store, before, Article.model_validate(after.model_dump()), actor, RevisionAction.IMPORTED), True
+    saved = _save(store, before, Article.model_validate(after.model_dump()), actor, RevisionAction.IMPORTED)
+    return saved, ImportResult.UPDATED

@@ -5,11 +5,14 @@ articles and keeps them on the shelf (``finding.IndexShelf``). A draft's
 changes rebuild nothing."""
 
 from datetime import datetime
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from helpdesk.access import Viewer
 from helpdesk.clock import utc_now
 from helpdesk.knowledge import articles
-from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus
+from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, ImportedArticle, ImportResult
 from helpdesk.knowledge.finding import IndexShelf
 from helpdesk.knowledge.indexing import build_all
 from helpdesk.models import Actor
@@ -58,3 +61,44 @@ def restore(
     before = articles.get_article(store, article_id).status
     after = articles.restore_revision(store, viewer, actor, article_id, number, version)
     return _reindexed(store, shelf, before, after)
+
+
+MAX_IMPORT = 200  # articles in one import request (the command line sends a folder in batches)
+
+
+class ArticleImport(BaseModel):
+    """Body of ``POST /api/kb/import``: articles as a folder holds them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    articles: Annotated[tuple[ImportedArticle, ...], Field(min_length=1, max_length=MAX_IMPORT)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        ids = [a.id for a in self.articles]
+        if len(set(ids)) != len(ids):
+            raise ValueError("ids repetidos en la importación / duplicate ids in the import")
+        return self
+
+
+class ImportOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def import_articles(
+    store: HelpdeskStore, shelf: IndexShelf, viewer: Viewer, actor: Actor, batch: ArticleImport
+) -> ImportOutcome:
+    """Create or update each article (editor right), then rebuild the indexes
+    once if anything changed. Ids must be unique within the batch."""
+    viewer.require_editor()
+    outcome: dict[ImportResult, list[str]] = {result: [] for result in ImportResult}
+    for imported in batch.articles:
+        _, result = articles.import_article(store, actor, imported)
+        outcome[result].append(imported.id)
+    if outcome[ImportResult.CREATED] or outcome[ImportResult.UPDATED]:
+        rebuild_indexes(store, shelf)
+    return ImportOutcome(**{result.value: ids for result, ids in outcome.items()})
