@@ -157,5 +157,9 @@ class FileLink(_Answer):
     expires_at: datetime
 
 
+class HtmlPage(_Answer):
+    """A page for browsers (``text/html``), not JSON: the public help center's."""
+
+
 class FileBytes(_Answer):
     """The file's bytes (``application/octet-stream``), not JSON."""

@@ -14,7 +14,7 @@ from typing import Any
 from chalice import Chalice
 
 import helpdesk
-from agent_api import answers
+from agent_api import answers, help_center
 from agent_api.openapi import RouteDoc, document
 from agent_api.routes import admin, api_keys, contacts, files, knowledge, me, quality, tickets, webhooks
 from agent_api.routing import Area
@@ -47,6 +47,7 @@ AREAS: tuple[Area, ...] = (
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)
+app.register_blueprint(help_center.blueprint)  # the public help center's search and votes (HTML, no sign-in)
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
@@ -83,8 +84,14 @@ def health() -> dict[str, Any]:
 
 
 # Routes anyone may call, without a token.
-PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET")}
+PUBLIC_ROUTES = {
+    ("/health", "GET"),
+    ("/api/console-config", "GET"),
+    ("/api/openapi.json", "GET"),
+    *help_center.ROUTES,  # HTML for browsers, limited per address: not in the agents' OpenAPI document
+}
 PUBLIC_DOCS = [
+    *help_center.DOCS,
     RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
     RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
 ]

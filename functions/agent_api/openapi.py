@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from agent_api.answers import ErrorAnswer, FileBytes
+from agent_api.answers import ErrorAnswer, FileBytes, HtmlPage
 
 REF = "#/components/schemas/{model}"
 
@@ -108,6 +108,8 @@ def _named_errors(message_keys: tuple[str, ...], keys: dict[Any, dict[str, Any]]
 def _answer_content(answer: type[BaseModel], keys: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     if answer is FileBytes:
         return {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    if answer is HtmlPage:
+        return {"content": {"text/html": {"schema": {"type": "string"}}}}
     return _content(keys[(answer, "serialization")])
 
 

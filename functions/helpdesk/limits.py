@@ -133,3 +133,11 @@ class KnowledgeLimits:
 
 
 KNOWLEDGE = KnowledgeLimits()
+
+# The public help center (no sign-in): the stage's limit for its routes, and
+# each address's own, applied by the routes (per warm instance in AWS, as the
+# API keys' are). A person searches a few times a minute and votes once per
+# article; a script hammering the search from one address is refused early.
+HELP_CENTER = RateLimit(rate_per_second=20, burst=40)
+HELP_CENTER_SEARCHES = RateLimit(rate_per_second=0.5, burst=20)  # per address: 30 a minute after a burst of 20
+HELP_CENTER_VOTES = RateLimit(rate_per_second=0.1, burst=10)  # per address: 6 a minute after a burst of 10

@@ -14,6 +14,9 @@ CONSOLE = Path(__file__).resolve().parents[2] / "frontend" / "app"
 API_ONLY = {
     ("GET", "/health"): "load balancers and uptime checks, no agent",
     ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
+    ("GET", "/ayuda/buscar"): "the public help center's search page (customers' browsers, not agents)",
+    ("GET", "/help/search"): "the public help center's search page, in English",
+    ("POST", "/public/kb/votes"): 'the help center\'s article pages post it ("¿Te fue útil?")',
     (
         "POST",
         "/api/kb/import",

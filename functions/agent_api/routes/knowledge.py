@@ -15,6 +15,7 @@ from helpdesk.clock import utc_now
 from helpdesk.knowledge import articles, publishing
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, NewArticle, Revision, VersionRead
 from helpdesk.knowledge.rendering import images_without_alt, render
+from helpdesk.knowledge.votes import Helpfulness, helpfulness
 from helpdesk.models import Language
 
 area = Area("knowledge")
@@ -38,13 +39,15 @@ EDITOR_ROUTES = {
 
 
 class ArticleView(Article):
-    """An article with its body rendered as sanitized HTML."""
+    """An article with its body rendered as sanitized HTML, and what readers said of it."""
 
     html: str
+    helpfulness: Helpfulness
 
 
 def _view(article: Article) -> ArticleView:
-    return ArticleView(**article.model_dump(), html=render(article.body))
+    counts = helpfulness(connections.store(), article.id)
+    return ArticleView(**article.model_dump(), html=render(article.body), helpfulness=counts)
 
 
 class ArticleList(BaseModel):

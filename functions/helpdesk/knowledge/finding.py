@@ -18,6 +18,7 @@ service (OpenSearch Serverless) instead (ARCHITECTURE, "Knowledge base").
 """
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -146,6 +147,17 @@ def index_key(audience: Audience) -> str:
     return f"index/{audience.value}.json.gz"
 
 
+SITE_PREFIX = "site"  # the help center's pages: CloudFront's origin path; nothing else of the bucket is served
+MANIFEST_KEY = "index/site-manifest.json"
+PAGE_TYPE = "text/html; charset=utf-8"
+STYLE_TYPE = "text/css; charset=utf-8"
+
+
+def page_key(path: str) -> str:
+    """Where a page (``/ayuda/articulos/x``) is kept: ``site/ayuda/articulos/x``."""
+    return f"{SITE_PREFIX}{path}"
+
+
 EMPTY = {"format": 1, "audience": "", "built_at": "", "locales": {}}
 
 
@@ -179,6 +191,30 @@ class IndexShelf:
         with self._lock:
             self._held[audience] = (self.clock(), index)
         return index
+
+    # the help center's pages (``helpcenter``): under site/, the only prefix CloudFront reads
+
+    def site_manifest(self) -> dict[str, Any]:
+        """The hash of each page as last written (path → sha256)."""
+        if self.files.describe(self.bucket, MANIFEST_KEY) is None:
+            return {}
+        manifest: dict[str, Any] = json.loads(self.files.get(self.bucket, MANIFEST_KEY))
+        return manifest
+
+    def keep_pages(self, written: dict[str, str], removed: list[str], manifest: dict[str, str]) -> None:
+        for path, text in written.items():
+            data = text.encode()
+            kind = STYLE_TYPE if path.endswith(".css") else PAGE_TYPE
+            self.files.put(self.bucket, page_key(path), data, kind, hashlib.sha256(data).hexdigest(), kind)
+        for path in removed:
+            self.files.erase(self.bucket, page_key(path))
+        data = json.dumps(manifest, sort_keys=True).encode()
+        self.files.put(self.bucket, MANIFEST_KEY, data, "application/json", hashlib.sha256(data).hexdigest(), "")
+
+    def page(self, path: str) -> bytes | None:
+        """A page as written (the local stack serves them as CloudFront does)."""
+        key = page_key(path)
+        return self.files.get(self.bucket, key) if self.files.describe(self.bucket, key) is not None else None
 
     def public(self) -> CompactIndex:
         """The customers' index: published public articles, nothing else exists in it."""

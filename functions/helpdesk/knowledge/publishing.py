@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from helpdesk.access import Viewer
 from helpdesk.clock import utc_now
-from helpdesk.knowledge import articles
+from helpdesk.knowledge import articles, helpcenter
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, ImportedArticle, ImportResult
 from helpdesk.knowledge.finding import IndexShelf
 from helpdesk.knowledge.indexing import build_all
@@ -20,12 +20,24 @@ from helpdesk.store import HelpdeskStore
 
 
 def rebuild_indexes(store: HelpdeskStore, shelf: IndexShelf, now: datetime | None = None) -> int:
-    """Both indexes from the published articles; how many articles were read."""
+    """Both indexes from the published articles, then the help center's pages
+    that changed; how many articles were read."""
     published = articles.published_articles(store)
     now = now or utc_now()
     for audience, index in build_all(published, now).items():
         shelf.keep(audience, index)
+    publish_site(store, shelf, published)
     return len(published)
+
+
+def publish_site(store: HelpdeskStore, shelf: IndexShelf, published: list[Article]) -> int:
+    """Write the help center's pages that changed (and remove the ones gone); how many were written."""
+    votes = store.article_votes([a.id for a in published])
+    site = helpcenter.build_site(published, shelf.public(), {i: yes for i, (yes, _) in votes.items()})
+    written, removed = helpcenter.changed_pages(site, shelf.site_manifest())
+    if written or removed:
+        shelf.keep_pages(written, removed, site.hashes())
+    return len(written)
 
 
 def _reindexed(store: HelpdeskStore, shelf: IndexShelf, before: ArticleStatus, after: Article) -> Article:

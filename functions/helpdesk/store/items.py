@@ -368,6 +368,13 @@ class RevisionItem(HelpdeskItem, discriminator="article_revision"):
     value = JSONAttribute()
 
 
+class VotesItem(HelpdeskItem, discriminator="article_votes"):
+    """How many readers found an article helpful, and how many not."""
+
+    helpful = NumberAttribute(default=0)
+    not_helpful = NumberAttribute(default=0)
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -394,5 +401,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem, ArticleItem, RevisionItem,
+    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem,
 )  # fmt: skip

@@ -36,6 +36,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
 | knowledge article    | ``ARTICLE#<id>``            | ``META``              |
 | article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
+| article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -429,6 +430,10 @@ def article_pk(article_id: str) -> str:
     return f"ARTICLE#{article_id}"
 
 
+def article_id_of(pk: str) -> str:
+    return pk.removeprefix("ARTICLE#")
+
+
 def article_key(article_id: str) -> Key:
     return article_pk(article_id), META
 
@@ -440,3 +445,8 @@ def revision_key(article_id: str, number: int) -> Key:
 def articles_in(status: str) -> str:
     """The by_status partition of the articles in one status, newest change last."""
     return f"KB#{status}"
+
+
+def article_votes_key(article_id: str) -> Key:
+    """An article's helpfulness counts (one item, added to atomically)."""
+    return article_pk(article_id), "VOTES"

@@ -15,7 +15,7 @@ from helpdesk.clock import sortable
 from helpdesk.errors import HelpdeskError
 from helpdesk.store import keys
 from helpdesk.store.conditions import get_or_none
-from helpdesk.store.items import ArticleItem, HelpdeskItem, RevisionItem
+from helpdesk.store.items import ArticleItem, HelpdeskItem, RevisionItem, VotesItem
 from helpdesk.store.table import TableAccess
 
 
@@ -89,3 +89,17 @@ class Knowledge(TableAccess):
             keys.article_pk(article_id), HelpdeskItem.SK.startswith(keys.REVISION_PREFIX), consistent_read=True
         )
         return [dict(item.value) for item in items if isinstance(item, RevisionItem)]
+
+    def record_vote(self, article_id: str, helpful: bool) -> None:
+        """Count one reader's answer to "was this helpful?" (an atomic add)."""
+        item = VotesItem(*keys.article_votes_key(article_id))
+        counter = VotesItem.helpful if helpful else VotesItem.not_helpful
+        item.update(actions=[counter.add(1)])
+
+    def article_votes(self, article_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """Each article's (helpful, not helpful) counts; articles never voted on are left out."""
+        found: dict[str, tuple[int, int]] = {}
+        keys_wanted = list(dict.fromkeys(keys.article_votes_key(i) for i in article_ids))
+        for item in VotesItem.batch_get(keys_wanted):
+            found[keys.article_id_of(item.PK)] = (int(item.helpful or 0), int(item.not_helpful or 0))
+        return found
