@@ -218,6 +218,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Alguien más guardó este artículo. Recarga para ver sus cambios y vuelve a intentarlo.",
         "Someone else saved this article. Reload to see their changes and try again.",
     ),
+    "error.contact_form_refused": (
+        400,
+        "No pudimos enviar el formulario: vuelve a escribir tu mensaje y envíalo otra vez.",
+        "We could not send the form: write your message again and send it once more.",
+    ),
     "error.revision_not_found": (404, "No encontramos esa revisión del artículo.", "That revision was not found."),
     "error.review_exists": (
         409,

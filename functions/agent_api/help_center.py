@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field, ValidationError
 from agent_api.answers import HtmlPage
 from agent_api.openapi import RouteDoc
 from helpdesk import connections, http_policy, limits
-from helpdesk.errors import HelpdeskError
+from helpdesk.channels.web_form import ContactForm, FormRefused, hand_out, identity_of, submit
+from helpdesk.clock import utc_now
+from helpdesk.errors import HelpdeskError, InvalidIdentity
 from helpdesk.knowledge import helpcenter, votes
 from helpdesk.models import Language
 
@@ -25,7 +27,13 @@ blueprint = Blueprint("agent_api.help_center")
 SEARCH_PATHS = {Language.SPANISH: "/ayuda/buscar", Language.ENGLISH: "/help/search"}
 VOTE_PATH = helpcenter.VOTE_PATH
 COOKIE = "atiende_votos"
-ROUTES = {*((path, "GET") for path in SEARCH_PATHS.values()), (VOTE_PATH, "POST")}
+CONTACT_PATHS = helpcenter.CONTACT_PATHS
+CONTACT_POST = helpcenter.CONTACT_POST
+ROUTES = {
+    *((path, "GET") for path in (*SEARCH_PATHS.values(), *CONTACT_PATHS.values())),
+    (VOTE_PATH, "POST"),
+    (CONTACT_POST, "POST"),
+}
 
 
 class SearchQuery(BaseModel):
@@ -37,6 +45,13 @@ DOCS = [
              "public articles only; limited per address).", None, HtmlPage, query=SearchQuery),
     RouteDoc(SEARCH_PATHS[Language.ENGLISH], "GET", "The help center's search results page, in English (HTML; "
              "public articles only; limited per address).", None, HtmlPage, query=SearchQuery),
+    RouteDoc(CONTACT_PATHS[Language.SPANISH], "GET", "The contact form, in Spanish (HTML, with a single-use "
+             "token).", None, HtmlPage),
+    RouteDoc(CONTACT_PATHS[Language.ENGLISH], "GET", "The contact form, in English (HTML, with a single-use "
+             "token).", None, HtmlPage),
+    RouteDoc(CONTACT_POST, "POST", "The contact form sent: a ticket on the web_form channel (honeypot, token "
+             "timing, limits per address and per e-mail or number); answers the case number.", None, HtmlPage,
+             body=ContactForm),
     RouteDoc(VOTE_PATH, "POST", "\"Was this helpful?\" on a public article: a form post "
              "(article_id, helpful=yes|no, locale), once per browser and article, limited per address; "
              "answers a thank-you page.", None, HtmlPage, body=votes.Vote),
@@ -52,6 +67,12 @@ def _wait(kind: str, limit: limits.RateLimit) -> int:
     """One request of this address against its bucket; seconds to wait, or 0."""
     context = blueprint.current_request.context or {}
     address = str((context.get("identity") or {}).get("sourceIp") or "unknown")
+    return _wait_for(kind, address, limit)
+
+
+def _wait_for(kind: str, who: str, limit: limits.RateLimit) -> int:
+    """One request of ``who`` (an address, an e-mail, a number) against its bucket."""
+    address = who
     with _buckets_lock:
         if len(_buckets) > MAX_ADDRESSES:
             for stale in list(_buckets)[: MAX_ADDRESSES // 2]:
@@ -128,3 +149,67 @@ def vote() -> Response:
         return _refusal(locale, 400, "No pudimos registrar tu voto.", "We could not record your vote.")
     cookie = f"{COOKIE}={'.'.join(remember)}; Path={VOTE_PATH}; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax"
     return _page(helpcenter.thanks_page(locale, cast.article_id), headers={"Set-Cookie": cookie})
+
+
+def _form_fields() -> dict[str, str]:
+    raw = blueprint.current_request.raw_body or b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items() if v}
+
+
+def _contact_form(locale: Language) -> Response:
+    wait = _wait("search", limits.HELP_CENTER_SEARCHES)  # a form view costs a write: limited like searches
+    if wait:
+        return _throttled(locale, wait)
+    return _page(helpcenter.contact_page(locale, hand_out(connections.store(), utc_now())))
+
+
+@blueprint.route("/ayuda/contacto", methods=["GET"])
+def contacto() -> Response:
+    return _contact_form(Language.SPANISH)
+
+
+@blueprint.route("/help/contact", methods=["GET"])
+def contact() -> Response:
+    return _contact_form(Language.ENGLISH)
+
+
+REFUSALS = {
+    "form": ("No pudimos enviar el formulario: vuelve a escribir tu mensaje y envíalo otra vez.",
+             "We could not send the form: write your message again and send it once more."),
+    "identity": ("Escribe un correo válido o tu número de WhatsApp con el código de país (p. ej. +502 5555 1234).",
+                 "Write a valid e-mail or your WhatsApp number with its country code (e.g. +502 5555 1234)."),
+    "fields": ("Revisa el formulario: nombre, contacto, asunto y mensaje son obligatorios (mensaje de hasta 5000 "
+               "caracteres).", "Check the form: name, contact, subject and message are required (message up to "
+               "5000 characters)."),
+}  # fmt: skip
+
+
+def _refused_form(locale: Language, fields: dict[str, str], reason: str) -> Response:
+    spanish, english = REFUSALS[reason]
+    kept = {k: v for k, v in fields.items() if k in ("name", "reach", "subject", "message", "category")}
+    text = spanish if locale is Language.SPANISH else english
+    html = helpcenter.contact_page(locale, hand_out(connections.store(), utc_now()), kept, text)
+    return _page(html, 400)
+
+
+@blueprint.route(CONTACT_POST, methods=["POST"], content_types=["application/x-www-form-urlencoded"])
+def send_contact_form() -> Response:
+    fields = _form_fields()
+    locale = Language.ENGLISH if fields.get("locale") == "en" else Language.SPANISH
+    wait = _wait("contact", limits.HELP_CENTER_CONTACTS_PER_ADDRESS)
+    if wait:
+        return _throttled(locale, wait)
+    try:
+        form = ContactForm.model_validate(fields)
+        wait = _wait_for("contact-identity", identity_of(form.reach).value, limits.HELP_CENTER_CONTACTS_PER_IDENTITY)
+        if wait:
+            return _throttled(locale, wait)
+        ticket = submit(connections.store(), form, utc_now())
+    except ValidationError:
+        return _refused_form(locale, fields, "fields")
+    except InvalidIdentity:
+        return _refused_form(locale, fields, "identity")
+    except FormRefused:
+        return _refused_form(locale, fields, "form")
+    return _page(helpcenter.sent_page(locale, ticket.number))

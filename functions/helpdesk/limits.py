@@ -141,3 +141,7 @@ KNOWLEDGE = KnowledgeLimits()
 HELP_CENTER = RateLimit(rate_per_second=20, burst=40)
 HELP_CENTER_SEARCHES = RateLimit(rate_per_second=0.5, burst=20)  # per address: 30 a minute after a burst of 20
 HELP_CENTER_VOTES = RateLimit(rate_per_second=0.1, burst=10)  # per address: 6 a minute after a burst of 10
+# The web contact form: each address sends 5 forms at once, then one a minute;
+# each e-mail address or WhatsApp number 3 at once, then one every 10 minutes.
+HELP_CENTER_CONTACTS_PER_ADDRESS = RateLimit(rate_per_second=1 / 60, burst=5)
+HELP_CENTER_CONTACTS_PER_IDENTITY = RateLimit(rate_per_second=1 / 600, burst=3)

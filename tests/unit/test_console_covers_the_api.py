@@ -16,6 +16,9 @@ API_ONLY = {
     ("GET", "/api/contacts"): 'a CRM\'s "open in Atiende" by e-mail or phone (API keys); agents search instead',
     ("GET", "/ayuda/buscar"): "the public help center's search page (customers' browsers, not agents)",
     ("GET", "/help/search"): "the public help center's search page, in English",
+    ("GET", "/ayuda/contacto"): "the public contact form (customers' browsers)",
+    ("GET", "/help/contact"): "the public contact form, in English",
+    ("POST", "/public/contact"): "the contact form's page posts it",
     ("POST", "/public/kb/votes"): 'the help center\'s article pages post it ("¿Te fue útil?")',
     (
         "POST",

@@ -168,6 +168,9 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         ("/~1ayuda~1buscar", "GET"): help_center,
         ("/~1help~1search", "GET"): help_center,
         ("/~1public~1kb~1votes", "POST"): help_center,
+        ("/~1ayuda~1contacto", "GET"): help_center,
+        ("/~1help~1contact", "GET"): help_center,
+        ("/~1public~1contact", "POST"): help_center,
     }
 
 

@@ -48,7 +48,11 @@ WORDS = {
          "none_hint": "Prueba con otras palabras o escríbenos: te respondemos.", "home": "Inicio",
          "other": "English", "video": "Ver el video en {provider} (se abre fuera de este sitio)",
          "transcript": "Transcripción", "skip": "Saltar al contenido", "thanks": "¡Gracias por tu opinión!",
-         "back": "Volver al artículo", "count": "{n} artículos", "contact": "¿No encontraste lo que buscabas?"},
+         "back": "Volver al artículo", "count": "{n} artículos", "contact": "¿No encontraste lo que buscabas?",
+         "write": "Escríbenos", "name": "Tu nombre", "reach": "Tu correo o número de WhatsApp (con código de país)",
+         "subject": "Asunto", "message": "Tu mensaje", "category": "Tema (opcional)", "send": "Enviar",
+         "leave_empty": "Deja este campo vacío", "sent": "Recibimos tu mensaje",
+         "sent_detail": "Tu número de caso es #{n}. Te responderemos por el medio que nos diste."},
     ),
     Language.ENGLISH: Words(
         "/help", "articles", "categories", "search",
@@ -59,7 +63,11 @@ WORDS = {
          "none_hint": "Try other words or write to us: we will answer.", "home": "Home",
          "other": "Español", "video": "Watch the video on {provider} (opens outside this site)",
          "transcript": "Transcript", "skip": "Skip to content", "thanks": "Thank you for your feedback!",
-         "back": "Back to the article", "count": "{n} articles", "contact": "Did not find what you were looking for?"},
+         "back": "Back to the article", "count": "{n} articles", "contact": "Did not find what you were looking for?",
+         "write": "Write to us", "name": "Your name", "reach": "Your e-mail or WhatsApp number (with country code)",
+         "subject": "Subject", "message": "Your message", "category": "Topic (optional)", "send": "Send",
+         "leave_empty": "Leave this field empty", "sent": "We received your message",
+         "sent_detail": "Your case number is #{n}. We will answer through the way you gave us."},
     ),
 }  # fmt: skip
 
@@ -72,11 +80,16 @@ STYLE = (
     "border:2px solid #555;border-radius:4px}button{padding:.6rem 1rem;font-size:1rem;border:0;border-radius:4px;"
     "background:#0b5cad;color:#fff;cursor:pointer}ul.list{padding-left:1.2rem}img{max-width:100%;height:auto}"
     "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .5rem}p.summary{color:#444}"
+    ".hp{position:absolute;left:-9999px}label.f{display:block;margin-top:.8rem;font-weight:600}"
+    "input.f,textarea,select{width:100%;padding:.5rem;font:inherit;border:2px solid #555;border-radius:4px}"
+    "p.error{color:#a00;font-weight:600}"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}"
     "fieldset{border:1px solid #bbb;border-radius:4px}fieldset button{margin-right:.5rem}"
     "footer{border-top:1px solid #ddd;color:#444;font-size:.9rem}"
 )
 VOTE_PATH = "/public/kb/votes"
+CONTACT_PATHS = {Language.SPANISH: "/ayuda/contacto", Language.ENGLISH: "/help/contact"}
+CONTACT_POST = "/public/contact"
 STYLESHEET = "/ayuda/estilo.css"  # one for both languages
 VIDEO_URLS = {"youtube": "https://www.youtube-nocookie.com/watch?v={id}", "vimeo": "https://vimeo.com/{id}"}
 
@@ -119,7 +132,8 @@ def page(locale: Language, title: str, body: str, other_locale_path: str | None 
         f'<input id="q" name="q" type="search" maxlength="500" placeholder="{_t(locale, "placeholder")}">'
         f"<button>{_t(locale, 'search_button')}</button></form></header>"
         f'<main id="contenido">{body}</main>'
-        f"<footer><p>{_t(locale, 'contact')}</p></footer></body></html>"
+        f'<footer><p>{_t(locale, "contact")} <a href="{CONTACT_PATHS[locale]}">{_t(locale, "write")}</a></p>'
+        "</footer></body></html>"
     )
 
 
@@ -140,6 +154,40 @@ def search_page(locale: Language, query: str, hits: list[ArticleHit]) -> str:
     else:
         body = f"<h1>{_t(locale, 'none', q=query)}</h1><p>{_t(locale, 'none_hint')}</p>"
     return page(locale, WORDS[locale].texts["search"], body)
+
+
+def contact_page(locale: Language, token: str, values: dict[str, str] | None = None, error: str | None = None) -> str:
+    """The contact form, with a fresh single-use token (and what was typed, after a refusal)."""
+    values = values or {}
+
+    def field(name: str, kind: str = "text", limit: int = 200) -> str:
+        value = escape(values.get(name, ""))
+        tag = (
+            f'<textarea class="f" id="{name}" name="{name}" rows="6" maxlength="{limit}" required>{value}</textarea>'
+            if kind == "textarea"
+            else f'<input class="f" id="{name}" name="{name}" type="{kind}" maxlength="{limit}" value="{value}"'
+            f"{'' if name == 'category' else ' required'}>"
+        )
+        return f'<label class="f" for="{name}">{_t(locale, name)}</label>{tag}'
+
+    problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    body = (
+        f"<h1>{_t(locale, 'write')}</h1>{problem}"
+        f'<form method="post" action="{CONTACT_POST}">'
+        f'<input type="hidden" name="token" value="{escape(token)}">'
+        f'<input type="hidden" name="locale" value="{locale.value}">'
+        f"{field('name', limit=120)}{field('reach', limit=320)}{field('subject')}"
+        f"{field('message', 'textarea', 5000)}{field('category', limit=80)}"
+        f'<div class="hp" aria-hidden="true"><label for="website">{_t(locale, "leave_empty")}</label>'
+        '<input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>'
+        f"<p><button>{_t(locale, 'send')}</button></p></form>"
+    )
+    return page(locale, WORDS[locale].texts["write"], body)
+
+
+def sent_page(locale: Language, number: int) -> str:
+    body = f"<h1>{_t(locale, 'sent')}</h1><p>{_t(locale, 'sent_detail', n=str(number))}</p>"
+    return page(locale, WORDS[locale].texts["sent"], body)
 
 
 def thanks_page(locale: Language, article_id: str) -> str:

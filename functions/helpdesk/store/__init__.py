@@ -28,6 +28,7 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``rule_timers`` | time-based rules due in a minute, fired marks, pending moments      |
 | ``live``        | live connections and the rooms they listen in (helpdesk.live)       |
 | ``knowledge``   | knowledge-base articles and their revisions (helpdesk.knowledge)    |
+| ``forms``       | the web contact form's single-use tokens                            |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -54,6 +55,7 @@ from helpdesk.store.audit import AuditLog
 from helpdesk.store.config import Configuration
 from helpdesk.store.contacts import Contacts, IdentityRecord
 from helpdesk.store.conversions import ticket_item
+from helpdesk.store.forms import ContactForms
 from helpdesk.store.inbox import Inbox
 from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
 from helpdesk.store.keys import (
@@ -102,6 +104,7 @@ class HelpdeskStore(
     RuleTimers,
     LiveConnections,
     Knowledge,
+    ContactForms,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 

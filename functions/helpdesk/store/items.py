@@ -375,6 +375,12 @@ class VotesItem(HelpdeskItem, discriminator="article_votes"):
     not_helpful = NumberAttribute(default=0)
 
 
+class FormTokenItem(HelpdeskItem, discriminator="form_token"):
+    """A contact form handed out: when, so a submission can be timed (used once)."""
+
+    issued_at = UTCDateTimeAttribute()
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -401,5 +407,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem,
+    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem, FormTokenItem,
 )  # fmt: skip

@@ -37,6 +37,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | knowledge article    | ``ARTICLE#<id>``            | ``META``              |
 | article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
 | article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
+| contact form token   | ``FORMTOKEN#<id>`` (TTL)    | ``FORMTOKEN``         |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -450,3 +451,8 @@ def articles_in(status: str) -> str:
 def article_votes_key(article_id: str) -> Key:
     """An article's helpfulness counts (one item, added to atomically)."""
     return article_pk(article_id), "VOTES"
+
+
+def form_token_key(token: str) -> Key:
+    """A contact form handed out (single use, removed by its time to live)."""
+    return f"FORMTOKEN#{token}", "FORMTOKEN"
