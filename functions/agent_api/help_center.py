@@ -20,7 +20,7 @@ from helpdesk import connections, http_policy, limits
 from helpdesk.channels.web_form import ContactForm, FormRefused, hand_out, identity_of, submit
 from helpdesk.clock import utc_now
 from helpdesk.errors import HelpdeskError, InvalidIdentity
-from helpdesk.knowledge import helpcenter, votes
+from helpdesk.knowledge import gaps, helpcenter, votes
 from helpdesk.models import Language
 
 blueprint = Blueprint("agent_api.help_center")
@@ -114,6 +114,8 @@ def _search(locale: Language) -> Response:
     query = (params.get("q") or "").strip()
     query = query[: limits.KNOWLEDGE.max_query_chars]
     hits = connections.knowledge_shelf().public().find(query, locale, limits.KNOWLEDGE.results) if query else []
+    if query and not hits:
+        gaps.record(connections.store(), query, locale, utc_now())
     return _page(helpcenter.search_page(locale, query, hits))
 
 

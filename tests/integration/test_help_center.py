@@ -12,6 +12,7 @@ import requests
 from agent_api import help_center
 from helpdesk.knowledge.articles import Visibility
 from local.knowledge_files import DEMO_FOLDER, read_folder
+from tests.integration.conftest import AGENT_LOGIN as AGENT
 from tests.integration.conftest import SUPERVISOR_LOGIN as EDITOR
 from tests.integration.conftest import Api
 
@@ -102,4 +103,19 @@ def test_votes_and_searches_are_limited_per_address_with_a_spanish_answer(api: A
     assert counted == sum(a.status_code == 200 for a in answers) < 15  # nothing stored for a refusal
     searches = [_get(api, "/ayuda/buscar", q="envio").status_code for _ in range(30)]
     assert 429 in searches
+    help_center._buckets.clear()
+
+
+def test_searches_that_find_nothing_are_content_gaps_editors_see_newest_first(api: Api) -> None:
+    help_center._buckets.clear()
+    for typed in ("¿Criptomonedas bitcoin?", "CRIPTOMONEDAS y bitcoin", "bitcoin criptomoneda"):
+        assert "No encontramos artículos" in _get(api, "/ayuda/buscar", q=typed).text
+    assert "No encontramos" in _get(api, "/ayuda/buscar", q="hologramas juana@privado.org +502 5555 1234").text
+    editor = api.token(EDITOR)
+    found = api.get("/api/kb/content-gaps", editor).json()["gaps"]
+    newest, older = found[0], {g["query"]: g for g in found}
+    assert newest["query"] == "hologram" and newest["searches"] == 1
+    assert "privado" not in newest["example"] and "5555" not in newest["example"]  # no personal data kept
+    assert older["bitcoin criptomoned"]["searches"] == 3  # the same question, typed three ways
+    assert api.get("/api/kb/content-gaps", api.token(AGENT)).status_code == 403
     help_center._buckets.clear()

@@ -41,6 +41,7 @@ NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {
     ("GET", "/api/kb/review-due"): KB_PAGE,
     ("POST", "/api/kb/preview"): KB_PAGE,
     ("GET", "/api/kb/search"): KB_PAGE,
+    ("GET", "/api/kb/content-gaps"): KB_PAGE,
 }
 
 _CALL = re.compile(r"request(Bytes)?\(\s*(?:'([A-Z]+)',\s*)?(?=[`'])")

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections, limits
 from helpdesk.clock import utc_now
-from helpdesk.knowledge import articles, publishing
+from helpdesk.knowledge import articles, gaps, publishing
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, NewArticle, Revision, VersionRead
+from helpdesk.knowledge.gaps import ContentGap
 from helpdesk.knowledge.rendering import images_without_alt, render
 from helpdesk.knowledge.votes import Helpfulness, helpfulness
 from helpdesk.models import Language
@@ -35,6 +36,7 @@ EDITOR_ROUTES = {
     ("/api/kb/articles/{article_id}/revisions/{number}/restore", "POST"),
     ("/api/kb/preview", "POST"),
     ("/api/kb/import", "POST"),
+    ("/api/kb/content-gaps", "GET"),
 }
 
 
@@ -224,3 +226,18 @@ def import_articles(caller: Caller, body: publishing.ArticleImport) -> Response:
     gets a revision; the search indexes are rebuilt once."""
     store, shelf = connections.store(), connections.knowledge_shelf()
     return json_answer(publishing.import_articles(store, shelf, caller.viewer, caller.actor, body))
+
+
+class ContentGaps(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gaps: list[ContentGap]
+
+
+@area.route("/api/kb/content-gaps", answer=ContentGaps, errors=_EVERY)
+def content_gaps(caller: Caller) -> Response:
+    """What customers searched in the help center without finding an article, or
+    asked through the contact form, grouped by normalized query, newest first
+    (editor right)."""
+    caller.viewer.require_editor()
+    return json_answer(ContentGaps(gaps=gaps.content_gaps(connections.store())))

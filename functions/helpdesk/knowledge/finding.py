@@ -91,8 +91,13 @@ class _Section:
         """The query's terms the index knows, each with its weight (typos count less)."""
         weights: dict[str, float] = {}
         seen: set[tuple[int, int]] = set()
-        for token in tokens(text, self.language):
+        found = list(tokens(text, self.language))
+        # an e-mail address or a phone number in a question is the asker's, never an article's topic
+        personal = [(t.start, t.end) for t in found if t.kind is not TokenKind.WORD]
+        for token in found:
             if token.kind is not TokenKind.WORD or (token.start, token.end) in seen:
+                continue
+            if any(start <= token.start < end for start, end in personal):
                 continue
             seen.add((token.start, token.end))
             if len(seen) > MAX_QUERY_WORDS:

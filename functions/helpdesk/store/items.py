@@ -381,6 +381,17 @@ class FormTokenItem(HelpdeskItem, discriminator="form_token"):
     issued_at = UTCDateTimeAttribute()
 
 
+class ContentGapItem(HelpdeskItem, discriminator="content_gap"):
+    """Searches (by normalized query) that found nothing or ended in a contact."""
+
+    gap_query = UnicodeAttribute(attr_name="query")  # (``query`` is the model's own method)
+    example = UnicodeAttribute(default="")
+    locale = UnicodeAttribute(default="es")
+    searches = NumberAttribute(default=0)
+    contacts = NumberAttribute(default=0)
+    last_at = UTCDateTimeAttribute()
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -407,5 +418,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
-    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem, FormTokenItem,
+    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem, FormTokenItem, ContentGapItem,
 )  # fmt: skip

@@ -38,6 +38,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
 | article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
 | contact form token   | ``FORMTOKEN#<id>`` (TTL)    | ``FORMTOKEN``         |
+| content gap          | ``KBGAP#<normalized query>``| ``KBGAP``             |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -52,7 +53,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
-``REVIEWQ#<state>`` → created; articles by status, ``KB#<status>`` → updated),
+``REVIEWQ#<state>`` → created; articles by status, ``KB#<status>`` → updated;
+content gaps, ``KBGAPS`` → last seen),
 ``by_group`` (group + status → updated; the reviews scored in a month,
 ``REVIEWSCORED#<yyyy-mm>`` → scored; published articles by review-by date,
 ``KBREVIEW`` → date),
@@ -456,3 +458,11 @@ def article_votes_key(article_id: str) -> Key:
 def form_token_key(token: str) -> Key:
     """A contact form handed out (single use, removed by its time to live)."""
     return f"FORMTOKEN#{token}", "FORMTOKEN"
+
+
+CONTENT_GAPS = "KBGAPS"  # by_status partition: content gaps, by when last seen
+
+
+def content_gap_key(query: str) -> Key:
+    """A normalized query that found nothing or led to a contact."""
+    return f"KBGAP#{query}", "KBGAP"

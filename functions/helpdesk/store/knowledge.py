@@ -15,7 +15,7 @@ from helpdesk.clock import sortable
 from helpdesk.errors import HelpdeskError
 from helpdesk.store import keys
 from helpdesk.store.conditions import get_or_none
-from helpdesk.store.items import ArticleItem, HelpdeskItem, RevisionItem, VotesItem
+from helpdesk.store.items import ArticleItem, ContentGapItem, HelpdeskItem, RevisionItem, VotesItem
 from helpdesk.store.table import TableAccess
 
 
@@ -94,7 +94,7 @@ class Knowledge(TableAccess):
         """Count one reader's answer to "was this helpful?" (an atomic add)."""
         item = VotesItem(*keys.article_votes_key(article_id))
         counter = VotesItem.helpful if helpful else VotesItem.not_helpful
-        item.update(actions=[counter.add(1)])
+        item.update(actions=[counter.add(1), HelpdeskItem.type.set(VotesItem)])  # typed when created
 
     def article_votes(self, article_ids: list[str]) -> dict[str, tuple[int, int]]:
         """Each article's (helpful, not helpful) counts; articles never voted on are left out."""
@@ -103,3 +103,31 @@ class Knowledge(TableAccess):
         for item in VotesItem.batch_get(keys_wanted):
             found[keys.article_id_of(item.PK)] = (int(item.helpful or 0), int(item.not_helpful or 0))
         return found
+
+    def record_content_gap(self, query: str, example: str, locale: str, at: datetime, contact: bool) -> None:
+        """One more search that found nothing (or, ``contact``, a question that
+        ended in the contact form) for this normalized query; atomic."""
+        item = ContentGapItem(*keys.content_gap_key(query))
+        counter = ContentGapItem.contacts if contact else ContentGapItem.searches
+        item.update(
+            actions=[
+                counter.add(1),
+                HelpdeskItem.type.set(ContentGapItem),  # typed when created by this update
+                ContentGapItem.gap_query.set(query),
+                ContentGapItem.example.set(example),
+                ContentGapItem.locale.set(locale),
+                ContentGapItem.last_at.set(at),
+                HelpdeskItem.GSI1PK.set(keys.CONTENT_GAPS),
+                HelpdeskItem.GSI1SK.set(f"{sortable(at)}#{query}"),
+            ]
+        )
+
+    def content_gaps(self, limit: int) -> list[dict[str, Any]]:
+        """The content gaps, newest first."""
+        items = HelpdeskItem.by_status.query(keys.CONTENT_GAPS, scan_index_forward=False, limit=limit)
+        return [
+            {"query": i.gap_query, "example": i.example, "locale": i.locale, "searches": int(i.searches or 0),
+             "contacts": int(i.contacts or 0), "last_at": i.last_at}
+            for i in items
+            if isinstance(i, ContentGapItem)
+        ]  # fmt: skip

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from helpdesk.clock import new_id
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.errors import HelpdeskError
+from helpdesk.knowledge import gaps
 from helpdesk.models import Channel, Identity, IdentityKind, Language, Ticket
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
@@ -97,4 +98,6 @@ def submit(store: HelpdeskStore, form: ContactForm, now: datetime) -> Ticket:
         subject=form.subject,
         text=text,
     )
-    return ingest(inbound, store).ticket
+    ticket = ingest(inbound, store).ticket
+    gaps.record(store, form.subject, form.locale, now, contact=True)  # the help center did not answer it
+    return ticket
