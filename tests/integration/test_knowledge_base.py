@@ -7,6 +7,8 @@ takes it out."""
 import re
 from typing import Any
 
+import requests
+
 from tests.integration.conftest import ADMIN_LOGIN as ADMIN
 from tests.integration.conftest import AGENT_LOGIN as AGENT
 from tests.integration.conftest import SUPERVISOR_LOGIN as EDITOR
@@ -120,3 +122,34 @@ def test_a_taken_id_is_refused_and_review_due_lists_published_articles_past_thei
     api.send("POST", "/api/kb/articles/revisar-pronto/publish", editor, {"version": 1})
     due = api.get("/api/kb/review-due", editor).json()["articles"]
     assert "revisar-pronto" in {a["id"] for a in due}
+
+
+def test_an_api_key_with_kb_read_reads_and_searches_but_never_writes(api: Api) -> None:
+    admin = api.token(ADMIN)
+    created = api.send("POST", "/api/api-keys", admin, {"name": "Sitio web", "scopes": ["kb:read"]})
+    assert created.status_code == 201, created.text
+    key = created.json()["key"]
+    assert api.get("/api/kb/search", key, q="cambiar contraseña").status_code == 200
+    assert api.get("/api/kb/articles", key).status_code == 200
+    assert api.send("POST", "/api/kb/articles", key, _article(id="por-clave")).status_code == 403
+    other = api.send("POST", "/api/api-keys", admin, {"name": "CRM", "scopes": ["tickets:read"]}).json()["key"]
+    assert api.get("/api/kb/search", other, q="contraseña").status_code == 403
+
+
+def test_administrators_synonyms_apply_to_every_search_at_once(api: Api) -> None:
+    admin, agent = api.token(ADMIN), api.token(AGENT)
+
+    def first(q: str) -> str | None:
+        hits = api.get("/api/kb/search", agent, q=q).json()["hits"]
+        return hits[0]["id"] if hits else None
+
+    assert first("como uso mi monedero virtual") != "programa-puntos"
+    current = api.get("/api/kb/synonyms", agent).json()
+    body = {"groups": [{"locale": "es", "words": ["monedero", "puntos nova"]}], "version": current["version"]}
+    assert api.send("PUT", "/api/kb/synonyms", agent, body).status_code == 403
+    saved = api.send("PUT", "/api/kb/synonyms", admin, body)
+    assert saved.status_code == 200 and saved.json()["version"] == current["version"] + 1
+    assert first("como uso mi monedero virtual") == "programa-puntos"
+    public = requests.get(api.base + "/ayuda/buscar", params={"q": "monedero"}, timeout=10).text
+    assert "/ayuda/articulos/programa-puntos" in public  # the help center reads the same index
+    assert api.send("PUT", "/api/kb/synonyms", admin, body).status_code == 409  # the version read is stale

@@ -42,6 +42,8 @@ NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {
     ("POST", "/api/kb/preview"): KB_PAGE,
     ("GET", "/api/kb/search"): KB_PAGE,
     ("GET", "/api/kb/content-gaps"): KB_PAGE,
+    ("GET", "/api/kb/synonyms"): KB_PAGE,
+    ("PUT", "/api/kb/synonyms"): KB_PAGE,
 }
 
 _CALL = re.compile(r"request(Bytes)?\(\s*(?:'([A-Z]+)',\s*)?(?=[`'])")

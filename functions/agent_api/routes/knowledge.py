@@ -1,7 +1,8 @@
 """The knowledge base for agents (``helpdesk.knowledge``): every agent reads
 and searches it (internal articles included); holders of the editor right
 (admins always; an admin grants it) write, publish, archive and restore
-articles. None of these takes an API key: articles are people's work."""
+articles. An API key with the ``kb:read`` scope (a CRM, a site's own search)
+lists, reads and searches them as an agent would; nothing else takes a key."""
 
 from datetime import date
 from typing import Annotated
@@ -11,11 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections, limits
+from helpdesk.access import Role
+from helpdesk.api_keys import Scope
 from helpdesk.clock import utc_now
 from helpdesk.knowledge import articles, gaps, publishing
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, NewArticle, Revision, VersionRead
 from helpdesk.knowledge.gaps import ContentGap
 from helpdesk.knowledge.rendering import images_without_alt, render
+from helpdesk.knowledge.synonyms import Synonyms, current_synonyms
 from helpdesk.knowledge.votes import Helpfulness, helpfulness
 from helpdesk.models import Language
 
@@ -107,7 +111,7 @@ class Hits(BaseModel):
     hits: list[Hit]
 
 
-@area.route("/api/kb/articles", answer=ArticleList, query=ListQuery, errors=_EVERY)
+@area.route("/api/kb/articles", answer=ArticleList, query=ListQuery, errors=_EVERY, scope=Scope.KB_READ)
 def list_articles(caller: Caller, query: ListQuery) -> Response:
     """Articles, newest change first (every status, or one; a locale or both)."""
     found = articles.list_articles(connections.store(), query.status, query.locale)
@@ -128,7 +132,7 @@ def create_article(caller: Caller, body: NewArticle) -> Response:
     return json_answer(_view(article), status=201)
 
 
-@area.route("/api/kb/articles/{article_id}", answer=ArticleView, errors=_ONE)
+@area.route("/api/kb/articles/{article_id}", answer=ArticleView, errors=_ONE, scope=Scope.KB_READ)
 def read_article(caller: Caller, article_id: str) -> Response:
     """An article, with its body rendered as sanitized HTML."""
     return json_answer(_view(articles.get_article(connections.store(), article_id)))
@@ -210,7 +214,7 @@ def preview(caller: Caller, body: PreviewBody) -> Response:
     return json_answer(Preview(html=render(body.body), images_without_alt=images_without_alt(body.body)))
 
 
-@area.route("/api/kb/search", answer=Hits, query=SearchQuery, errors=_EVERY)
+@area.route("/api/kb/search", answer=Hits, query=SearchQuery, errors=_EVERY, scope=Scope.KB_READ)
 def search_articles(caller: Caller, query: SearchQuery) -> Response:
     """Search every published article, internal ones included (agents only)."""
     found = connections.knowledge_shelf().agents().find(query.q, query.locale, limits.KNOWLEDGE.results)
@@ -241,3 +245,18 @@ def content_gaps(caller: Caller) -> Response:
     (editor right)."""
     caller.viewer.require_editor()
     return json_answer(ContentGaps(gaps=gaps.content_gaps(connections.store())))
+
+
+@area.route("/api/kb/synonyms", answer=Synonyms, errors=_EVERY)
+def synonyms(caller: Caller) -> Response:
+    """The help desk's own synonyms for search, with their version."""
+    return json_answer(current_synonyms(connections.store()))
+
+
+@area.route("/api/kb/synonyms", methods=("PUT",), role=Role.ADMIN, answer=Synonyms, body=Synonyms,
+            errors=(*_EVERY, "error.stale_setting"))  # fmt: skip
+def put_synonyms(caller: Caller, body: Synonyms) -> Response:
+    """Replace the synonyms (administrators), naming the version read; every
+    search applies them at once (the indexes are rebuilt)."""
+    store, shelf = connections.store(), connections.knowledge_shelf()
+    return json_answer(publishing.change_synonyms(store, shelf, caller.viewer, caller.actor, body))

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from helpdesk import limits
 from helpdesk.files import FileStore
 from helpdesk.knowledge.indexing import SCALE, Audience, decode, pack, unpack
-from helpdesk.language.analysis import TokenKind, fold, tokens, typo_read, word_terms
+from helpdesk.language.analysis import TokenKind, fold, tokens, typo_read, word_stream, word_terms
 from helpdesk.models import Language
 
 TYPO_FACTOR = 0.6  # a term read from a typo counts less than one written right
@@ -72,6 +72,7 @@ class _Section:
         self.language = language
         self.docs: list[dict[str, Any]] = section["docs"]
         self.terms: dict[str, str] = section["terms"]
+        self.synonyms: dict[str, list[str]] = section.get("synonyms", {})
         self._vocabulary: _Terms | None = None
         self._decoded: dict[str, Any] = {}
 
@@ -110,6 +111,10 @@ class _Section:
                 factor = TYPO_FACTOR
             for term in known:
                 weights[term] = max(weights.get(term, 0.0), factor)
+            for synonym in self.synonyms.get(word, ()):  # the help desk's own synonyms, as strong as the word
+                for term in word_stream(synonym, self.language):
+                    if term in self.terms:
+                        weights[term] = max(weights.get(term, 0.0), 1.0)
         return weights
 
 

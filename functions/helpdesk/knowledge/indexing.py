@@ -130,7 +130,11 @@ def decode(encoded: str) -> "array[int]":
 
 
 def build(
-    articles: Iterable[Article], audience: Audience, built_at: datetime, analysed: dict[str, Analysed] | None = None
+    articles: Iterable[Article],
+    audience: Audience,
+    built_at: datetime,
+    analysed: dict[str, Analysed] | None = None,
+    synonyms: dict[Language, dict[str, list[str]]] | None = None,
 ) -> dict[str, Any]:
     """The index of an audience over these articles (those it admits), as JSON;
     ``analysed`` holds articles already read (publishing builds both audiences
@@ -144,14 +148,23 @@ def build(
         "format": FORMAT,
         "audience": audience.value,
         "built_at": built_at.isoformat(),
-        "locales": {lang.value: _section([a for a in admitted if a.locale is lang], analysed) for lang in Language},
+        "locales": {
+            lang.value: {
+                **_section([a for a in admitted if a.locale is lang], analysed),
+                "synonyms": (synonyms or {}).get(lang, {}),
+            }
+            for lang in Language
+        },
     }
 
 
-def build_all(articles: Iterable[Article], built_at: datetime) -> dict[Audience, dict[str, Any]]:
-    """Both audiences' indexes, each article read once."""
+def build_all(
+    articles: Iterable[Article], built_at: datetime, synonyms: dict[Language, dict[str, list[str]]] | None = None
+) -> dict[Audience, dict[str, Any]]:
+    """Both audiences' indexes, each article read once; ``synonyms``: each
+    locale's folded word → the words read with it (``knowledge.synonyms``)."""
     listed, analysed = list(articles), {}  # type: ignore[var-annotated]
-    return {audience: build(listed, audience, built_at, analysed) for audience in Audience}
+    return {audience: build(listed, audience, built_at, analysed, synonyms) for audience in Audience}
 
 
 def pack(index: dict[str, Any]) -> bytes:

@@ -9,13 +9,14 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from helpdesk.access import Viewer
+from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
 from helpdesk.knowledge import articles, helpcenter
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, ImportedArticle, ImportResult
 from helpdesk.knowledge.finding import IndexShelf
 from helpdesk.knowledge.indexing import build_all
-from helpdesk.models import Actor
+from helpdesk.knowledge.synonyms import Synonyms, by_word, current_synonyms, save_synonyms
+from helpdesk.models import Actor, Language
 from helpdesk.store import HelpdeskStore
 
 
@@ -24,7 +25,9 @@ def rebuild_indexes(store: HelpdeskStore, shelf: IndexShelf, now: datetime | Non
     that changed; how many articles were read."""
     published = articles.published_articles(store)
     now = now or utc_now()
-    for audience, index in build_all(published, now).items():
+    saved = current_synonyms(store)
+    synonyms = {locale: by_word(saved, locale) for locale in Language}
+    for audience, index in build_all(published, now, synonyms).items():
         shelf.keep(audience, index)
     publish_site(store, shelf, published)
     return len(published)
@@ -114,3 +117,13 @@ def import_articles(
     if outcome[ImportResult.CREATED] or outcome[ImportResult.UPDATED]:
         rebuild_indexes(store, shelf)
     return ImportOutcome(**{result.value: ids for result, ids in outcome.items()})
+
+
+def change_synonyms(
+    store: HelpdeskStore, shelf: IndexShelf, viewer: Viewer, actor: Actor, synonyms: Synonyms
+) -> Synonyms:
+    """Save the synonyms (administrators) and rebuild the indexes that carry them."""
+    viewer.require(Role.ADMIN)
+    saved = save_synonyms(store, synonyms, actor)
+    rebuild_indexes(store, shelf)
+    return saved
