@@ -223,6 +223,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         f"  Consola / Console     {base}/",
         f"  API                   {base}/api/tickets",
         f"  Salud / Health        {base}/health",
+        f"  Centro de ayuda       {base}/ayuda/   (Help center {base}/help/; contacto / contact {base}/ayuda/contacto)",
         f"  Correo / Mail (SMTP)  {HOST}:{smtp_port}   para/to {support}",
         f"  Enviado / Outbox      {base}/dev/outbox   (también las invitaciones y códigos de Cognito"
         " / Cognito's invitations and codes too)",
@@ -233,6 +234,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         *[f"  {agent.role:<11} {agent.email}" for agent in AGENTS],
         "",
         "Token para la API / API token:  .venv/bin/atiende token [--email EMAIL]",
+        "Base de conocimiento / Knowledge base:  .venv/bin/atiende kb import|export DIR",
         "Ctrl-C para detener / to stop",
         "",
     ]
