@@ -62,6 +62,13 @@ def test_the_template_throttles_with_the_same_numbers() -> None:
     if not settings:
         pytest.skip("the template sets no API throttling yet (issue 21's template work adds it)")
     for setting in settings:
-        expected = limits.WHATSAPP_WEBHOOK if "webhooks" in str(setting.get("ResourcePath", "")) else limits.AGENT_API
+        path = str(setting.get("ResourcePath", ""))
+        expected = (
+            limits.WHATSAPP_WEBHOOK
+            if "webhooks" in path
+            else limits.HELP_CENTER
+            if any(part in path for part in ("~1ayuda", "~1help", "~1public"))
+            else limits.AGENT_API
+        )
         assert setting["ThrottlingRateLimit"] == expected.rate_per_second, setting
         assert setting["ThrottlingBurstLimit"] == expected.burst, setting
