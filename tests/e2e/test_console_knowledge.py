@@ -5,13 +5,14 @@ publishes it; a reader finds it on the help center with JavaScript off and
 votes "no"; the editor sees the vote. The help center passes axe in both
 languages."""
 
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RunningStack
-from tests.e2e.test_console import SUPERVISOR, browser, signed_in
+from tests.e2e.test_console import AGENT, SUPERVISOR, browser, open_view, signed_in
 from tests.e2e.test_console_accessibility import axe_violations
 
 pytestmark = pytest.mark.e2e
@@ -56,3 +57,13 @@ def test_the_help_center_passes_axe(browser: Any, stack: RunningStack, path: str
     page = browser.new_context(bypass_csp=True).new_page()  # axe is injected inline
     page.goto(stack.base + path)
     assert axe_violations(page) == ""
+
+
+def test_a_ticket_suggests_articles_for_the_last_message_and_inserts_a_link(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, AGENT)
+    open_view(page, "open")
+    page.get_by_role("link", name="Cambio de dirección de entrega").click()
+    suggested = page.locator("section.kb-suggestions li", has_text="Cambiar la dirección de entrega de un pedido")
+    suggested.get_by_role("button", name="Insertar enlace").click()
+    expect(page.locator("#composer-body")).to_have_value(re.compile(r"/ayuda/articulos/cambiar-direccion-entrega$"))
+    assert not page.errors

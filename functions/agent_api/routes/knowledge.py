@@ -103,6 +103,7 @@ class Hit(BaseModel):
     summary: str
     category: str | None
     score: float
+    visibility: str  # only a public article may be linked or quoted to a customer
 
 
 class Hits(BaseModel):
@@ -219,7 +220,7 @@ def search_articles(caller: Caller, query: SearchQuery) -> Response:
     """Search every published article, internal ones included (agents only)."""
     found = connections.knowledge_shelf().agents().find(query.q, query.locale, limits.KNOWLEDGE.results)
     return json_answer(Hits(hits=[Hit(id=h.id, title=h.title, summary=h.summary, category=h.category,
-                                      score=h.score) for h in found]))  # fmt: skip
+                                      score=h.score, visibility=h.visibility) for h in found]))  # fmt: skip
 
 
 @area.route("/api/kb/import", methods=("POST",), answer=publishing.ImportOutcome, body=publishing.ArticleImport,

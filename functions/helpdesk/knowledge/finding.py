@@ -44,6 +44,7 @@ class ArticleHit:
     category: str | None
     score: float
     locale: Language
+    visibility: str = "public"  # internal and segment articles are only in the agents' index
 
 
 class ArticleSearch(Protocol):
@@ -146,7 +147,7 @@ class CompactIndex:
         best = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [
             ArticleHit(id=d["id"], title=d["title"], summary=d["summary"], category=d["category"],
-                       score=round(score / SCALE, 3), locale=locale)
+                       score=round(score / SCALE, 3), locale=locale, visibility=d.get("visibility", "public"))
             for doc, score in best
             for d in (section.docs[doc],)
         ]  # fmt: skip
