@@ -12,6 +12,7 @@ from bench import (
     cost_operations,
     cpu_bench,
     ingest_bench,
+    knowledge_bench,
     live_bench,
     live_push_bench,
     load_bench,
@@ -129,6 +130,10 @@ def polling_part() -> None:
         print("  " + "".join(f"{c:>12}" for c in cells))
 
 
+def knowledge_part() -> None:
+    results.record(knowledge_bench.run())
+
+
 def search_part() -> None:
     results.record(search_bench.report(search_bench.run()))
 
@@ -191,6 +196,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "surveys": (surveys_part, "(o) the survey sender's reads as solved tickets grow"),
     "polling": (polling_part, "(i) what a changes poll, a presence beat and an assignment cost"),
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
+    "kb": (knowledge_part, "(o) knowledge-base search: top-1/top-3 on the evaluation set, build, load, p95 at 1,000"),
     "load": (load_run, "(l) a load run against a local stack of its own"),
     "console": (console_part, "(h) the console's first load, gzipped"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),

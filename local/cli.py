@@ -36,7 +36,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, webhook_cli
+from local import api_keys_cli, knowledge_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -223,6 +223,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         f"  Consola / Console     {base}/",
         f"  API                   {base}/api/tickets",
         f"  Salud / Health        {base}/health",
+        f"  Centro de ayuda       {base}/ayuda/   (Help center {base}/help/; contacto / contact {base}/ayuda/contacto)",
         f"  Correo / Mail (SMTP)  {HOST}:{smtp_port}   para/to {support}",
         f"  Enviado / Outbox      {base}/dev/outbox   (también las invitaciones y códigos de Cognito"
         " / Cognito's invitations and codes too)",
@@ -233,6 +234,7 @@ def _banner(port: int, aws_url: str, table: str, tickets: int, smtp_port: int, s
         *[f"  {agent.role:<11} {agent.email}" for agent in AGENTS],
         "",
         "Token para la API / API token:  .venv/bin/atiende token [--email EMAIL]",
+        "Base de conocimiento / Knowledge base:  .venv/bin/atiende kb import|export DIR",
         "Ctrl-C para detener / to stop",
         "",
     ]
@@ -532,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
     webhook_cli.add_parser(commands)
+    knowledge_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -556,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
         case "webhook":
             return webhook_cli.main(args)
+        case "kb":
+            return knowledge_cli.main(args)
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import boto3
 
+from helpdesk.access import Role, Viewer
 from helpdesk.channels.setup import ChannelSetup, SupportAddress, WhatsAppNumber, current_channels, save_channels
 from helpdesk.channels.whatsapp.templates import (
     ApprovedTemplate,
@@ -20,6 +21,8 @@ from helpdesk.channels.whatsapp.templates import (
     template_catalog,
 )
 from helpdesk.conversations.ingest import InboundMessage, ThreadHints, ingest
+from helpdesk.knowledge.articles import ImportedArticle
+from helpdesk.knowledge.publishing import ArticleImport, ImportOutcome, import_articles
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -67,6 +70,7 @@ class DemoAgent:
     role: str
     group_ids: tuple[str, ...]
     quality: bool = False  # the quality right: reviews others' work
+    editor: bool = False  # the editor right: writes and publishes knowledge-base articles
 
 
 GROUPS = (Group(id="soporte-general", name="Soporte general"), Group(id="facturacion", name="Facturación"))
@@ -307,7 +311,7 @@ def demo_channels() -> ChannelSetup:
 BOTH_GROUPS = ("soporte-general", "facturacion")
 AGENTS = (
     DemoAgent("agente@atiende.localhost", "Andrés Pérez", "agent", ("soporte-general",)),
-    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True),
+    DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True, editor=True),
     DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
 )
 DEFAULT_EMAIL = "admin@atiende.localhost"
@@ -338,7 +342,7 @@ def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStor
         store.put_agent(
             Agent(
                 id=sub, email=demo.email, name=demo.name, role=demo.role, group_ids=demo.group_ids,
-                quality=demo.quality,
+                quality=demo.quality, editor=demo.editor,
             )
         )  # fmt: skip
         subs[demo.email] = sub
@@ -438,4 +442,24 @@ def seed(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> int
         save_scorecard(store, DEMO_SCORECARD, SEED_ACTOR)
     if current_channels(store).version == 0:  # never saved: an administrator's own are kept
         save_channels(store, demo_channels(), SEED_ACTOR, datetime.now(UTC))
+    seed_knowledge(store)
     return create_conversations(store, agent_ids)
+
+
+def seed_knowledge(store: HelpdeskStore) -> ImportOutcome | None:
+    """The demo knowledge base (``local/demo_knowledge``), as ``atiende kb import``
+    loads it: only the articles not there yet (an editor's changes are kept).
+    None when every demo article is there already."""
+    from helpdesk import connections
+    from local.knowledge_files import DEMO_FOLDER, read_folder
+
+    missing = [
+        ImportedArticle(**f.article.model_dump(exclude={"id"}), id=f.article.id or f.path.stem, status=f.status)
+        for f in read_folder(DEMO_FOLDER)
+        if store.get_article(f.article.id or f.path.stem) is None
+    ]
+    if not missing:
+        return None
+    seeder = Viewer(agent_id="seed", role=Role.ADMIN)
+    batch = ArticleImport(articles=tuple(missing))
+    return import_articles(store, connections.knowledge_shelf(), seeder, SEED_ACTOR, batch)

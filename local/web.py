@@ -42,7 +42,9 @@ LIVE_POST = re.compile(r"^/live/@connections/(?P<connection>[^/]+)$")  # the Web
 _sandbox: WhatsAppSandbox | None = None
 _live: "LiveSocketServer | None" = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
-API_PATHS = ("/health", "/api")
+HELP_CENTER_SEARCH = ("/ayuda/buscar", "/help/search", "/ayuda/contacto", "/help/contact")  # the API renders them
+API_PATHS = ("/health", "/api", *HELP_CENTER_SEARCH)
+HELP_CENTER_PREFIXES = ("/ayuda", "/help")  # the pages made on publish (CloudFront reads them from S3 in AWS)
 WEBHOOK_PATH = "/webhooks/whatsapp"
 
 
@@ -68,6 +70,9 @@ class Throttle:
         self.customer_pages = limits.TokenBucket(
             _rate_limit("ATIENDE_CUSTOMER_PAGES_THROTTLE", limits.CUSTOMER_PAGES), time.monotonic
         )
+        self.help_center = limits.TokenBucket(
+            _rate_limit("ATIENDE_HELP_CENTER_THROTTLE", limits.HELP_CENTER), time.monotonic
+        )
 
     def wait_for(self, method: str, path: str) -> int:
         """0 when the request may go; else the seconds to wait (``Retry-After``)."""
@@ -77,6 +82,8 @@ class Throttle:
             return self.customer_pages.take()
         if path.startswith("/api/") and method != "OPTIONS":
             return self.agent_api.take()
+        if path in HELP_CENTER_SEARCH or path.startswith("/public/"):
+            return self.help_center.take()
         return 0
 
 
@@ -173,8 +180,28 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_to_function()
         elif self._is_api():
             self._generic_handle()
+        elif path.split("/")[1:2] and f"/{path.split('/')[1]}" in HELP_CENTER_PREFIXES:
+            self._send_help_page(path)
         else:
             self._send_static()
+
+    def _send_help_page(self, path: str) -> None:
+        """A page of the help center as CloudFront serves it: ``/ayuda/`` is its index.html."""
+        from helpdesk import connections
+
+        if path.endswith("/") or path in HELP_CENTER_PREFIXES:
+            path = path.rstrip("/") + "/index.html"
+        found = connections.knowledge_shelf().page(unquote(path))
+        status, body = (200, found) if found is not None else (404, b"<!doctype html><h1>404</h1>")
+        self.send_response(status)
+        self.send_header(
+            "Content-Type", "text/css; charset=utf-8" if path.endswith(".css") else "text/html; charset=utf-8"
+        )
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in http_policy.HELP_CENTER_HEADERS.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path

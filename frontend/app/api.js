@@ -364,6 +364,21 @@ export const api = {
   qualityScores: (params) => request('GET', `/api/quality/scores?${new URLSearchParams(params)}`),
   scorecard: () => request('GET', '/api/quality/scorecard'),
   saveScorecard: (scorecard) => request('PUT', '/api/quality/scorecard', scorecard),
+  // the knowledge base: every agent reads and searches; editors write, publish and restore
+  kbArticles: (status) => request('GET', `/api/kb/articles${status ? `?status=${encodeURIComponent(status)}` : ''}`),
+  kbArticle: (id) => request('GET', `/api/kb/articles/${encodeURIComponent(id)}`),
+  kbCreate: (article) => request('POST', '/api/kb/articles', article),
+  kbSave: (id, article) => request('PUT', `/api/kb/articles/${encodeURIComponent(id)}`, article),
+  kbPublish: (id, version) => request('POST', `/api/kb/articles/${encodeURIComponent(id)}/publish`, { version }),
+  kbUnpublish: (id, version) => request('POST', `/api/kb/articles/${encodeURIComponent(id)}/unpublish`, { version }),
+  kbArchive: (id, version) => request('POST', `/api/kb/articles/${encodeURIComponent(id)}/archive`, { version }),
+  kbRevisions: (id) => request('GET', `/api/kb/articles/${encodeURIComponent(id)}/revisions`),
+  kbRestore: (id, number, version) =>
+    request('POST', `/api/kb/articles/${encodeURIComponent(id)}/revisions/${encodeURIComponent(number)}/restore`, { version }),
+  kbReviewDue: () => request('GET', '/api/kb/review-due'),
+  kbPreview: (body) => request('POST', '/api/kb/preview', { body }),
+  kbSearch: (q, locale) => request('GET', `/api/kb/search?${new URLSearchParams({ q, locale })}`),
+  kbContentGaps: () => request('GET', '/api/kb/content-gaps'),
   acknowledge: (id, breach) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
 };

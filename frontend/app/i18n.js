@@ -101,7 +101,8 @@ const TEXTS = {
 
     // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
     'admin.title': 'Administración',
-    'quality.title': 'Calidad', 'quality.mine': 'Mis evaluaciones', 'quality.pick': 'Evaluar calidad',
+    'kb.title': 'Base de conocimiento', 'kb.suggested': 'Artículos sugeridos', 'kb.insert_link': 'Insertar enlace',
+    'kb.insert_text': 'Insertar resumen', 'kb.internal': 'interno', 'quality.title': 'Calidad', 'quality.mine': 'Mis evaluaciones', 'quality.pick': 'Evaluar calidad',
     'quality.picked': 'El ticket quedó en la cola de calidad.',
     'admin.forbidden': 'No tienes permiso para hacer esto: la administración es solo para administradores.',
     'admin.yes': 'Sí', 'admin.no': 'No', 'admin.cancel': 'Cancelar',
@@ -258,7 +259,8 @@ const TEXTS = {
 
     // administration: what shows outside its pages (theirs are in pages/admin/texts.js)
     'admin.title': 'Administration',
-    'quality.title': 'Quality', 'quality.mine': 'My reviews', 'quality.pick': 'Review quality',
+    'kb.title': 'Knowledge base', 'kb.suggested': 'Suggested articles', 'kb.insert_link': 'Insert link',
+    'kb.insert_text': 'Insert summary', 'kb.internal': 'internal', 'quality.title': 'Quality', 'quality.mine': 'My reviews', 'quality.pick': 'Review quality',
     'quality.picked': 'The ticket is in the quality queue.',
     'admin.forbidden': 'You are not allowed to do this: administration is for administrators only.',
     'admin.yes': 'Yes', 'admin.no': 'No', 'admin.cancel': 'Cancel',

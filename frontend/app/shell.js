@@ -14,6 +14,7 @@ import { Inbox, SearchResults } from './pages/inbox.js';
 import { TicketPage } from './pages/ticket/page.js';
 import { Administration } from './pages/administration.js';
 import { QualityPage, MyReviewsPage } from './pages/quality/entry.js';
+import { KnowledgePage } from './pages/knowledge/entry.js';
 import { later } from './components/later.js';
 import { alertsOn, alertsSupported, toggleAlerts, useAlerts } from './alerts.js';
 
@@ -126,6 +127,7 @@ function Header({ me, route, onAvailable, onSignOut, onMfa }) {
         aria-current=${route.quality ? 'page' : undefined}>${t('quality.title')}</a>`}
       <a class="admin-link" href="#/my-reviews" aria-current=${route.myReviews ? 'page' : undefined}>${t('quality.mine')}</a>
       <a class="admin-link" href="#/follow-ups" aria-current=${route.followUps ? 'page' : undefined}>${t('follow_ups.menu')}</a>
+      <a class="admin-link" href="#/kb" aria-current=${route.kb ? 'page' : undefined}>${t('kb.title')}</a>
       <${Bell} />
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
@@ -209,5 +211,6 @@ export function App() {
       : route.quality ? html`<${QualityPage} section=${route.quality} me=${me} />`
       : route.myReviews ? html`<${MyReviewsPage} me=${me} />`
       : route.followUps ? html`<${FollowUpsPage} me=${me} />`
+      : route.kb ? html`<${KnowledgePage} section=${route.kb} me=${me} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }

@@ -46,6 +46,7 @@ class Me(_Answer):
     mfa_required: bool  # administrators ask this role to turn MFA on
     mfa_missing: bool  # required of them and not on yet: only /api/me answers until it is
     quality: bool = False  # holds the quality right (reviews others' work)
+    editor: bool = False  # holds the editor right (writes and publishes knowledge-base articles)
 
 
 class Team(_Answer):

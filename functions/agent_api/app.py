@@ -14,7 +14,7 @@ from typing import Any
 from chalice import Chalice
 
 import helpdesk
-from agent_api import answers
+from agent_api import answers, help_center
 from agent_api.openapi import RouteDoc, document
 from agent_api.routes import (
     admin,
@@ -23,6 +23,7 @@ from agent_api.routes import (
     customer_pages,
     files,
     follow_ups,
+    knowledge,
     me,
     quality,
     surveys,
@@ -55,11 +56,12 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (
     tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area,
-    webhooks.area, quality.area, surveys.area, follow_ups.area,
+    webhooks.area, quality.area, surveys.area, follow_ups.area, knowledge.area,
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)
 app.register_blueprint(customer_pages.blueprint)  # customers' pages: public, from signed links
+app.register_blueprint(help_center.blueprint)  # the public help center's search and votes (HTML, no sign-in)
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
@@ -96,9 +98,15 @@ def health() -> dict[str, Any]:
 
 
 # Routes anyone may call, without a token.
-PUBLIC_ROUTES = {("/health", "GET"), ("/api/console-config", "GET"), ("/api/openapi.json", "GET"),
-                 *customer_pages.ROUTES}  # fmt: skip
+PUBLIC_ROUTES = {
+    ("/health", "GET"),
+    ("/api/console-config", "GET"),
+    ("/api/openapi.json", "GET"),
+    *customer_pages.ROUTES,
+    *help_center.ROUTES,  # HTML for browsers, limited per address: not in the agents' OpenAPI document
+}
 PUBLIC_DOCS = [
+    *help_center.DOCS,
     RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
     RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
     *customer_pages.DOCS,

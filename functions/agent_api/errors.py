@@ -218,6 +218,23 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Alguien cambió este seguimiento mientras lo veías. Vuelve a cargarlo.",
         "Someone changed this follow-up while you were looking at it. Reload it.",
     ),
+    "error.article_not_found": (404, "No encontramos ese artículo.", "That article was not found."),
+    "error.article_exists": (
+        409,
+        "Ya existe un artículo con ese identificador: elige otro.",
+        "An article with that id exists already: choose another.",
+    ),
+    "error.stale_article": (
+        409,
+        "Alguien más guardó este artículo. Recarga para ver sus cambios y vuelve a intentarlo.",
+        "Someone else saved this article. Reload to see their changes and try again.",
+    ),
+    "error.contact_form_refused": (
+        400,
+        "No pudimos enviar el formulario: vuelve a escribir tu mensaje y envíalo otra vez.",
+        "We could not send the form: write your message again and send it once more.",
+    ),
+    "error.revision_not_found": (404, "No encontramos esa revisión del artículo.", "That revision was not found."),
     "error.review_exists": (
         409,
         "Ese ticket ya tiene una evaluación de calidad.",

@@ -80,6 +80,7 @@ def caller_of(principal: Principal) -> Caller:
         role=role,
         group_ids=agent.group_ids if agent else (),
         quality=agent.quality if agent else False,
+        editor=agent.editor if agent else False,
     )
     return Caller(principal, viewer, agent.name if agent else "")
 

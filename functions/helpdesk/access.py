@@ -12,6 +12,10 @@
   scorecard, scores over time). Admins always hold it; an admin grants it to a
   supervisor or an agent. It widens nothing else: a quality coordinator who is
   an agent still works only their groups' tickets in the inbox.
+- The **editor** right (``Agent.editor``) comes on top of a role too: its holder
+  writes, publishes, archives and restores knowledge-base articles
+  (``helpdesk.knowledge``). Admins always hold it; an admin grants it. Every
+  agent reads the knowledge base (internal articles included) without it.
 - An **API key** (``helpdesk.api_keys``) acts as an agent who reaches every
   group's tickets (``all_groups``), within the scopes the key holds; it never
   has a supervisor's or an admin's rights.
@@ -52,11 +56,18 @@ class Viewer:
     group_ids: tuple[str, ...] = ()
     all_groups: bool = False  # an API key: every group's tickets, with an agent's rights only
     quality: bool = False  # the quality right, as granted (admins hold it anyway)
+    editor: bool = False  # the editor right (knowledge base), as granted (admins hold it anyway)
 
     @classmethod
     def of(cls, agent: Agent) -> "Viewer":
         """An agent as the access rules see them (their role and groups on record)."""
-        return cls(agent_id=agent.id, role=Role(agent.role), group_ids=agent.group_ids, quality=agent.quality)
+        return cls(
+            agent_id=agent.id,
+            role=Role(agent.role),
+            group_ids=agent.group_ids,
+            quality=agent.quality,
+            editor=agent.editor,
+        )
 
     @property
     def sees_everything(self) -> bool:
@@ -66,6 +77,15 @@ class Viewer:
     def reviews_quality(self) -> bool:
         """Holds the quality right: granted, or an admin (never an API key)."""
         return not self.all_groups and (self.quality or self.role is Role.ADMIN)
+
+    @property
+    def edits_knowledge(self) -> bool:
+        """Holds the editor right: granted, or an admin (never an API key)."""
+        return not self.all_groups and (self.editor or self.role is Role.ADMIN)
+
+    def require_editor(self) -> None:
+        if not self.edits_knowledge:
+            raise NotAllowed("needs the editor right")
 
     def require(self, role: Role) -> None:
         if not self.role.at_least(role):

@@ -47,7 +47,7 @@ class Scope(StrEnum):
     TICKETS_WRITE = "tickets:write"
     CONTACTS_READ = "contacts:read"
     CONTACTS_WRITE = "contacts:write"
-    KB_READ = "kb:read"  # the knowledge base has no routes yet: the scope is accepted
+    KB_READ = "kb:read"  # list, read and search knowledge-base articles (internal ones included, as agents)
 
 
 ALL_SCOPES: frozenset[Scope] = frozenset(Scope)

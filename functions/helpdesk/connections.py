@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
+    from helpdesk.knowledge.finding import IndexShelf
     from helpdesk.live.sockets import Poster
     from helpdesk.providers.cognito import CognitoDirectory
     from helpdesk.providers.eventbridge import EventBridgeBus
@@ -101,6 +102,15 @@ def files() -> "FileStore":
     from helpdesk.providers.files import S3FileStore
 
     return S3FileStore(_client("s3"))
+
+
+@lru_cache(maxsize=1)
+def knowledge_shelf() -> "IndexShelf":
+    """The knowledge base's search indexes, loaded once per process."""
+    from helpdesk.knowledge.finding import IndexShelf
+    from helpdesk.settings import knowledge_settings
+
+    return IndexShelf(files(), knowledge_settings().knowledge_bucket)
 
 
 @lru_cache(maxsize=1)
@@ -213,6 +223,7 @@ def forget() -> None:
         webhook_queue,
         webhook_http,
         files,
+        knowledge_shelf,
         mailer,
         agent_notices,
         graph_whatsapp,

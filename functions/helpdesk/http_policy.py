@@ -41,6 +41,18 @@ _CONSOLE_POLICY = (
     "frame-ancestors 'none'"
 )
 
+# The public help center's pages (static, and the search and vote answers): the
+# console's policy (CloudFront states one for every path), which they meet: one
+# stylesheet of their own, no script at all, forms posting to the same origin.
+HELP_CENTER_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": _CONSOLE_POLICY.format(cognito="'self'").replace(
+        "connect-src 'self' 'self'", "connect-src 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type, If-Match"
 CORS_MAX_AGE_SECONDS = 600

@@ -125,3 +125,28 @@ class WebhookLimits:
 
 
 WEBHOOKS = WebhookLimits()
+
+
+@dataclass(frozen=True)
+class KnowledgeLimits:
+    """The knowledge base: how often a process looks for a newer search index,
+    how much of a query is read, how many results a search answers."""
+
+    index_refresh_seconds: float = 60.0
+    max_query_chars: int = 500
+    results: int = 10
+
+
+KNOWLEDGE = KnowledgeLimits()
+
+# The public help center (no sign-in): the stage's limit for its routes, and
+# each address's own, applied by the routes (per warm instance in AWS, as the
+# API keys' are). A person searches a few times a minute and votes once per
+# article; a script hammering the search from one address is refused early.
+HELP_CENTER = RateLimit(rate_per_second=20, burst=40)
+HELP_CENTER_SEARCHES = RateLimit(rate_per_second=0.5, burst=20)  # per address: 30 a minute after a burst of 20
+HELP_CENTER_VOTES = RateLimit(rate_per_second=0.1, burst=10)  # per address: 6 a minute after a burst of 10
+# The web contact form: each address sends 5 forms at once, then one a minute;
+# each e-mail address or WhatsApp number 3 at once, then one every 10 minutes.
+HELP_CENTER_CONTACTS_PER_ADDRESS = RateLimit(rate_per_second=1 / 60, burst=5)
+HELP_CENTER_CONTACTS_PER_IDENTITY = RateLimit(rate_per_second=1 / 600, burst=3)

@@ -419,6 +419,7 @@ class Agent(_Entity):
     group_ids: tuple[str, ...] = ()
     active: bool = True  # a deactivated agent cannot sign in; their history stays
     quality: bool = False  # may review others' work (``helpdesk.quality``); admins always may
+    editor: bool = False  # may write and publish knowledge-base articles; admins always may
 
 
 class GroupAssignment(_Entity):

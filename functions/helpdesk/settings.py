@@ -238,6 +238,7 @@ def forget_settings() -> None:
     escalation_settings.cache_clear()
     cors_settings.cache_clear()
     webhook_settings.cache_clear()
+    knowledge_settings.cache_clear()
 
 
 class LiveSettings(_FromEnvironment):
@@ -259,3 +260,14 @@ class LiveSocketSettings(_FromEnvironment):
 
 def live_socket_settings() -> LiveSocketSettings:
     return LiveSocketSettings.from_environment()
+
+
+class KnowledgeSettings(_FromEnvironment):
+    """The knowledge base's bucket: the search indexes (and the help center's pages)."""
+
+    knowledge_bucket: str = Field(validation_alias="KNOWLEDGE_BUCKET", min_length=3)
+
+
+@lru_cache(maxsize=1)
+def knowledge_settings() -> KnowledgeSettings:
+    return KnowledgeSettings.from_environment()

@@ -269,7 +269,11 @@ def api() -> Iterator[Api]:
         seed(session, deployment.user_pool_id, HelpdeskStore(store_settings()))
         # One test process asks faster than a whole team of agents: the limits
         # themselves are tested with small buckets (tests/e2e/test_local_state.py).
-        os.environ |= {"ATIENDE_API_THROTTLE": "10000/10000", "ATIENDE_WEBHOOK_THROTTLE": "10000/10000"}
+        os.environ |= {
+            "ATIENDE_API_THROTTLE": "10000/10000",
+            "ATIENDE_WEBHOOK_THROTTLE": "10000/10000",
+            "ATIENDE_HELP_CENTER_THROTTLE": "10000/10000",
+        }
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]

@@ -17,10 +17,24 @@ API_ONLY = {
     ("GET", "/api/public/status/{token}"): "customers open it from the signed link in their mail; no agent",
     ("GET", "/api/public/surveys/{token}"): "customers answer a survey from its mail's one-click links; no agent",
     ("POST", "/api/public/surveys/{token}"): "the customer's comment form after a survey answer; no agent",
+    ("GET", "/ayuda/buscar"): "the public help center's search page (customers' browsers, not agents)",
+    ("GET", "/help/search"): "the public help center's search page, in English",
+    ("GET", "/ayuda/contacto"): "the public contact form (customers' browsers)",
+    ("GET", "/help/contact"): "the public contact form, in English",
+    ("POST", "/public/contact"): "the contact form's page posts it",
+    ("POST", "/public/kb/votes"): 'the help center\'s article pages post it ("¿Te fue útil?")',
+    (
+        "POST",
+        "/api/kb/import",
+    ): "`atiende kb import DIR`: a folder of Markdown files; editors write one article at a time",
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).
-NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {}
+KB_PAGE = "the administrators' synonyms page (issue 14)"
+NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {
+    ("GET", "/api/kb/synonyms"): KB_PAGE,
+    ("PUT", "/api/kb/synonyms"): KB_PAGE,
+}
 
 _CALL = re.compile(r"request(Bytes)?\(\s*(?:'([A-Z]+)',\s*)?(?=[`'])")
 _HELPER = re.compile(r"const (\w+) = \([^)]*\) =>\s*`([^`]+)`")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from agent_api.app import openapi_document
+from helpdesk.limits import HELP_CENTER
 from helpdesk.models import Channel
 from helpdesk.observability import NAMESPACE, SERVICE, BusinessMetric
 from local.provision import ROOT, load_template
@@ -70,7 +71,7 @@ def test_cloudfront_sends_every_route_the_api_serves_to_the_api(template: dict[s
 
 def test_the_console_itself_comes_from_the_private_bucket(template: dict[str, Any]) -> None:
     config = _distribution(template)
-    (bucket_origin,) = [o for o in config["Origins"] if "S3OriginConfig" in o]
+    (bucket_origin,) = [o for o in config["Origins"] if "S3OriginConfig" in o and o["Id"] == "console"]
     assert bucket_origin["DomainName"] == {"Fn::GetAtt": ["ConsoleBucket", "RegionalDomainName"]}
     assert bucket_origin["OriginAccessControlId"]
     for path in ("/", "/index.html", "/app/boot.js", "/vendor/preact-htm.js", "/assets/boot.1a2b3c4d.js"):
@@ -160,12 +161,19 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         (s["ResourcePath"], s["HttpMethod"]): (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"])
         for s in template["Resources"]["AgentApi"]["Properties"]["MethodSettings"]
     }
+    help_center = (HELP_CENTER.rate_per_second, HELP_CENTER.burst)
     assert settings == {
         ("/*", "*"): (50, 100),
         ("/~1webhooks~1whatsapp", "POST"): (100, 200),
         ("/~1api~1public~1status~1{token}", "GET"): (10, 40),
         ("/~1api~1public~1surveys~1{token}", "GET"): (10, 40),
         ("/~1api~1public~1surveys~1{token}", "POST"): (10, 40),
+        ("/~1ayuda~1buscar", "GET"): help_center,
+        ("/~1help~1search", "GET"): help_center,
+        ("/~1public~1kb~1votes", "POST"): help_center,
+        ("/~1ayuda~1contacto", "GET"): help_center,
+        ("/~1help~1contact", "GET"): help_center,
+        ("/~1public~1contact", "POST"): help_center,
     }
 
 

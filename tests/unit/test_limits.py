@@ -68,6 +68,8 @@ def test_the_template_throttles_with_the_same_numbers() -> None:
             if "webhooks" in path
             else limits.CUSTOMER_PAGES
             if path[1:].replace("~1", "/").startswith(limits.CUSTOMER_PAGES_PREFIX)
+            else limits.HELP_CENTER
+            if any(part in path for part in ("~1ayuda", "~1help", "~1public"))
             else limits.AGENT_API
         )
         assert setting["ThrottlingRateLimit"] == expected.rate_per_second, setting

@@ -16,6 +16,7 @@ from helpdesk.settings import (
     DeadLetterSettings,
     EscalationSettings,
     EventSettings,
+    KnowledgeSettings,
     LiveSettings,
     MailSettings,
     NoticeSettings,
@@ -34,7 +35,7 @@ from local.provision import ROOT, load_template
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
-    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings, DeadLetterSettings),
+    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings, DeadLetterSettings, KnowledgeSettings),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),

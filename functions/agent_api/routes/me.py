@@ -36,6 +36,7 @@ def me(caller: Caller) -> Response:
             "role": caller.viewer.role.value,
             "group_ids": list(caller.viewer.group_ids),
             "quality": caller.viewer.reviews_quality,
+            "editor": caller.viewer.edits_knowledge,
             "available": available,
             "mfa_required": mfa_required(sign_in_policy(connections.store()), caller.viewer.role),
             "mfa_missing": connections.mfa_gate().missing(caller.viewer.role, principal.email, utc_now()),

@@ -23,11 +23,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-import snowballstemmer  # type: ignore[import-untyped]
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer: libstemmer's Snowball stemmers, in C
 
 from helpdesk.models import Language
 
@@ -75,8 +75,8 @@ def regionalisms() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _stemmer(language: Language) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer({Language.SPANISH: "spanish", Language.ENGLISH: "english"}[language])
+def _stemmer(language: Language) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer({Language.SPANISH: "spanish", Language.ENGLISH: "english"}[language])
 
 
 def stem(word: str, language: Language = Language.SPANISH) -> str:
@@ -109,6 +109,7 @@ def phone_terms(digits: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((digits, digits[-PHONE_DIGITS:])))
 
 
+@lru_cache(maxsize=65_536)  # a language's words repeat: stemming each once is most of indexing's time
 def word_terms(word: str, language: Language = Language.SPANISH) -> tuple[str, ...]:
     """The terms of one folded word: through the regionalisms, without stop
     words, stemmed. ("xq" → (); "compu" → ("comput",); "facturas" → ("factur",))"""
@@ -141,6 +142,13 @@ def tokens(text: str, language: Language = Language.SPANISH) -> Iterator[Token]:
             continue
         found += [Token(term, match.start(), match.end()) for term in word_terms(fold(match.group()), language)]
     yield from sorted(found, key=lambda t: (t.start, t.end))
+
+
+def word_stream(text: str, language: Language = Language.SPANISH) -> list[str]:
+    """The terms of a text's words in order, repeats kept (what a ranking index
+    counts); without the places, addresses and numbers ``tokens`` finds. For
+    long texts read whole (knowledge-base articles)."""
+    return [term for match in WORD.finditer(fold(text)) for term in word_terms(match.group(), language)]
 
 
 def terms(text: str, language: Language = Language.SPANISH) -> list[str]:
@@ -195,3 +203,41 @@ def closest(term: str, allowance: int, vocabulary: Iterable[str]) -> list[str]:
     if not by_distance:
         return []
     return sorted(by_distance[min(by_distance)])[:MAX_CORRECTIONS]
+
+
+class Vocabulary(Protocol):
+    """An index's own terms, as a typo reading asks for them: by first letter and length."""
+
+    def of_lengths(self, first: str, lengths: Iterable[int]) -> set[str]: ...
+
+    def near(self, term: str, allowance: int) -> set[str]:
+        """The terms of the same first letter within ``allowance`` letters of ``term``'s length."""
+        ...
+
+
+MAX_ENDING = 5  # letters an ending adds to a stem ("amiento" but its vowel)
+MIN_PREFIX_STEM = 5  # a stem read off a word's beginning has at least these letters
+
+
+def typo_read(word: str, vocabulary: Vocabulary, language: Language = Language.SPANISH) -> set[str]:
+    """The index's terms a misspelt folded word stands for: the stems nearest
+    its own stem; else the stems its beginning spells ("computadroa" begins
+    with "comput", whatever its misspelt ending made of Snowball's stem); else
+    the longer stems that begin with its own ("lento": "lentisim")."""
+    allowance = typo_allowance(word)
+    if allowance == 0:
+        return set()
+    own = word_terms(word, language)
+    guesses = {t for term in own for t in closest(term, allowance, vocabulary.near(term, allowance))}
+    if guesses:
+        return guesses
+    shortest = max(MIN_PREFIX_STEM, len(word) - MAX_ENDING)
+    candidates = vocabulary.of_lengths(word[:1], range(shortest, len(word) + 1))
+    found = {term for term in candidates if word.startswith(term)}
+    if found:
+        return found
+    stems = [term for term in own if len(term) >= MIN_PREFIX_STEM - 1]
+    longer = {
+        t for term in stems for t in vocabulary.of_lengths(term[:1], range(len(term) + 1, len(term) + MAX_ENDING))
+    }
+    return {t for t in longer for term in stems if t.startswith(term)}

@@ -20,7 +20,7 @@ from html import escape
 
 from helpdesk.access import Viewer
 from helpdesk.errors import InvalidIdentity
-from helpdesk.language.analysis import TokenKind, closest, fold, tokens, typo_allowance, word_terms
+from helpdesk.language.analysis import TokenKind, fold, tokens, typo_read, word_terms
 from helpdesk.limits import SEARCH, SearchBudget
 from helpdesk.models import Identity, IdentityKind, Language, SearchDocument, Ticket, TicketStatus
 from helpdesk.people.contacts import normalize_identity
@@ -314,38 +314,11 @@ def _words(store: HelpdeskStore, query: SearchQuery, reading: _Reading) -> list[
             continue
         known = {term: 1.0 for term in variants if vocabulary.knows(term)}
         if not known:
-            known = dict.fromkeys(_typo_read(fold(text[start:end]), vocabulary), TYPO_FACTOR)
+            known = dict.fromkeys(typo_read(fold(text[start:end]), vocabulary), TYPO_FACTOR)
         if not known:
             return None
         words.append(_Word(known))
     return words
-
-
-MAX_ENDING = 5  # letters an ending adds to a stem ("amiento" but its vowel)
-MIN_PREFIX_STEM = 5  # a stem read off a word's beginning has at least these letters
-
-
-def _typo_read(word: str, vocabulary: "_Vocabulary") -> set[str]:
-    """The index's terms a misspelt word stands for: the stems nearest its own
-    stem; else the stems its beginning spells ("computadroa" begins with
-    "comput", whatever its misspelt ending made of Snowball's stem)."""
-    allowance = typo_allowance(word)
-    if allowance == 0:
-        return set()
-    guesses = {t for term in word_terms(word) for t in closest(term, allowance, vocabulary.near(term, allowance))}
-    if guesses:
-        return guesses
-    shortest = max(MIN_PREFIX_STEM, len(word) - MAX_ENDING)
-    candidates = vocabulary.of_lengths(word[:1], range(shortest, len(word) + 1))
-    found = {term for term in candidates if word.startswith(term)}
-    if found:
-        return found
-    # …or the longer stems that begin with its own ("lento": "lentisim")
-    stems = [term for term in word_terms(word) if len(term) >= MIN_PREFIX_STEM - 1]
-    longer = {
-        t for term in stems for t in vocabulary.of_lengths(term[:1], range(len(term) + 1, len(term) + MAX_ENDING))
-    }
-    return {t for t in longer for term in stems if t.startswith(term)}
 
 
 class _Vocabulary:

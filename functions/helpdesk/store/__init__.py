@@ -30,6 +30,8 @@ domain talks to; each aggregate's reads and writes live in their own module:
 | ``customer_links`` | the key customer links are signed with; status links revoked     |
 | ``surveys``     | solved minutes, due surveys, a ticket's survey, opt-outs            |
 | ``follow_ups``  | cases to reach out about, by state (the follow-up queue)            |
+| ``knowledge``   | knowledge-base articles and their revisions (helpdesk.knowledge)    |
+| ``forms``       | the web contact form's single-use tokens                            |
 
 Why mixins rather than a facade over repositories: the domain calls 67
 operations on one store, and a facade would repeat each as a delegating
@@ -58,6 +60,7 @@ from helpdesk.store.contacts import Contacts, IdentityRecord
 from helpdesk.store.conversions import ticket_item
 from helpdesk.store.customer_links import CustomerLinks
 from helpdesk.store.follow_ups import FollowUps
+from helpdesk.store.forms import ContactForms
 from helpdesk.store.inbox import Inbox
 from helpdesk.store.items import HelpdeskItem, OpenConversationItem, PointerItem
 from helpdesk.store.keys import (
@@ -74,6 +77,7 @@ from helpdesk.store.keys import (
     thread_key,
     ticket_key,
 )
+from helpdesk.store.knowledge import ArticlePlace, Knowledge
 from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
 from helpdesk.store.quality import QualityReviews, ReviewPlace
@@ -108,6 +112,8 @@ class HelpdeskStore(
     CustomerLinks,
     SurveyRecords,
     FollowUps,
+    Knowledge,
+    ContactForms,
 ):
     """Reads and writes help desk entities in the table named by ``StoreSettings``."""
 
@@ -121,6 +127,7 @@ __all__ = [
     "RANGE_KEY",
     "TTL_ATTRIBUTE",
     "UNASSIGNED",
+    "ArticlePlace",
     "Assignment",
     "Breach",
     "HelpdeskItem",

@@ -296,6 +296,7 @@ def agent_item(agent: Agent) -> AgentItem:
     return AgentItem(
         *keys.agent_key(agent.id), id=agent.id, email=agent.email, name=agent.name,
         role=agent.role, group_ids=list(agent.group_ids), active=agent.active, quality=agent.quality,
+        editor=agent.editor,
         GSI1PK=keys.AGENT_DIRECTORY, GSI1SK=keys.directory_sk(agent.name, agent.id),
     )  # fmt: skip
 
@@ -304,6 +305,7 @@ def agent_from(item: AgentItem) -> Agent:
     return Agent(
         id=item.id, email=item.email, name=item.name, role=item.role,
         group_ids=tuple(item.group_ids or ()), active=item.active is not False, quality=item.quality is True,
+        editor=item.editor is True,
     )  # fmt: skip
 
 

@@ -175,6 +175,7 @@ class AgentItem(HelpdeskItem, discriminator="agent"):
     group_ids = ListAttribute(of=UnicodeAttribute, default=list)
     active = BooleanAttribute(default=True)
     quality = BooleanAttribute(null=True)
+    editor = BooleanAttribute(null=True)
 
 
 class GroupItem(HelpdeskItem, discriminator="group"):
@@ -354,6 +355,43 @@ class ReviewItem(HelpdeskItem, discriminator="review"):
     version = NumberAttribute()
 
 
+class ArticleItem(HelpdeskItem, discriminator="article"):
+    """A knowledge-base article, kept as the domain's JSON (``helpdesk.knowledge``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
+class RevisionItem(HelpdeskItem, discriminator="article_revision"):
+    """One entry of an article's history (who, what, when, the content after it)."""
+
+    value = JSONAttribute()
+
+
+class VotesItem(HelpdeskItem, discriminator="article_votes"):
+    """How many readers found an article helpful, and how many not."""
+
+    helpful = NumberAttribute(default=0)
+    not_helpful = NumberAttribute(default=0)
+
+
+class FormTokenItem(HelpdeskItem, discriminator="form_token"):
+    """A contact form handed out: when, so a submission can be timed (used once)."""
+
+    issued_at = UTCDateTimeAttribute()
+
+
+class ContentGapItem(HelpdeskItem, discriminator="content_gap"):
+    """Searches (by normalized query) that found nothing or ended in a contact."""
+
+    gap_query = UnicodeAttribute(attr_name="query")  # (``query`` is the model's own method)
+    example = UnicodeAttribute(default="")
+    locale = UnicodeAttribute(default="es")
+    searches = NumberAttribute(default=0)
+    contacts = NumberAttribute(default=0)
+    last_at = UTCDateTimeAttribute()
+
+
 class SocketItem(HelpdeskItem, discriminator="socket"):
     """A live connection (helpdesk.live): who holds it and where it listens."""
 
@@ -441,4 +479,5 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
     SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem,
+    SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem, FormTokenItem, ContentGapItem,
 )  # fmt: skip

@@ -34,6 +34,11 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
+| knowledge article    | ``ARTICLE#<id>``            | ``META``              |
+| article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
+| article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
+| contact form token   | ``FORMTOKEN#<id>`` (TTL)    | ``FORMTOKEN``         |
+| content gap          | ``KBGAP#<normalized query>``| ``KBGAP``             |
 | identity check       | ``IDCHECK#<ticket id>``     | ``META``              |
 | rule timer (due)     | ``RULEDUE#<minute>``        | ``<ticket>#<rule>#<since>`` |
 | rule fired           | ``TICKET#<id>``             | ``RULEFIRED#<rule>#<since>`` |
@@ -58,8 +63,10 @@ below (STYLE §9). Nothing else in the store writes a key string.
 Indexes (all projections ALL): ``by_status`` (status → updated; also the
 directories of agents, groups and macros, by name; the quality review queue,
 ``REVIEWQ#<state>`` → created; the follow-up queue, ``FOLLOWUPQ#<state>`` →
-created), ``by_group`` (group + status → updated; the
-reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored),
+created; articles by status, ``KB#<status>`` → updated; content gaps,
+``KBGAPS`` → last seen), ``by_group`` (group + status → updated; the
+reviews scored in a month, ``REVIEWSCORED#<yyyy-mm>`` → scored; published
+articles by review-by date, ``KBREVIEW`` → date),
 ``by_assignee`` (assignee or ``-`` + status → updated; an agent's reviews,
 ``REVIEWS#<agent>`` → created),
 ``by_contact`` (contact → created) and the sparse ``by_due_minute`` (minute
@@ -483,3 +490,48 @@ def room_pk(kind: str, room_id: str) -> str:
 
 def room_key(kind: str, room_id: str, connection_id: str) -> Key:
     return room_pk(kind, room_id), connection_id
+
+
+# the knowledge base: articles, their revisions, the status and review-due views
+
+REVISION_PREFIX = "REV#"
+ARTICLES_REVIEW = "KBREVIEW"  # by_group partition: published articles by review-by date
+
+
+def article_pk(article_id: str) -> str:
+    return f"ARTICLE#{article_id}"
+
+
+def article_id_of(pk: str) -> str:
+    return pk.removeprefix("ARTICLE#")
+
+
+def article_key(article_id: str) -> Key:
+    return article_pk(article_id), META
+
+
+def revision_key(article_id: str, number: int) -> Key:
+    return article_pk(article_id), f"{REVISION_PREFIX}{number:06d}"
+
+
+def articles_in(status: str) -> str:
+    """The by_status partition of the articles in one status, newest change last."""
+    return f"KB#{status}"
+
+
+def article_votes_key(article_id: str) -> Key:
+    """An article's helpfulness counts (one item, added to atomically)."""
+    return article_pk(article_id), "VOTES"
+
+
+def form_token_key(token: str) -> Key:
+    """A contact form handed out (single use, removed by its time to live)."""
+    return f"FORMTOKEN#{token}", "FORMTOKEN"
+
+
+CONTENT_GAPS = "KBGAPS"  # by_status partition: content gaps, by when last seen
+
+
+def content_gap_key(query: str) -> Key:
+    """A normalized query that found nothing or led to a contact."""
+    return f"KBGAP#{query}", "KBGAP"

@@ -46,6 +46,7 @@ class AgentInvite(BaseModel):
     role: Role = Role.AGENT
     group_ids: Annotated[tuple[GroupId, ...], Field(max_length=50)] = ()
     quality: bool = False  # the quality right: may review others' work
+    editor: bool = False  # the editor right: writes and publishes knowledge-base articles
 
 
 class AgentChanges(BaseModel):
@@ -58,6 +59,7 @@ class AgentChanges(BaseModel):
     group_ids: Annotated[tuple[GroupId, ...], Field(max_length=50)] | None = None
     active: bool | None = None
     quality: bool | None = None
+    editor: bool | None = None
 
 
 def _known_groups(store: HelpdeskStore, group_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -72,7 +74,13 @@ def invite_agent(store: HelpdeskStore, directory: SignInDirectory, invite: Agent
     groups = _known_groups(store, invite.group_ids)
     agent_id = directory.invite(email, invite.name, invite.role.value)
     agent = Agent(
-        id=agent_id, email=email, name=invite.name, role=invite.role.value, group_ids=groups, quality=invite.quality
+        id=agent_id,
+        email=email,
+        name=invite.name,
+        role=invite.role.value,
+        group_ids=groups,
+        quality=invite.quality,
+        editor=invite.editor,
     )
     store.put_agent(agent, audit_entry(actor, "agent.invited", email, None, agent))
     return agent

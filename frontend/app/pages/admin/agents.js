@@ -75,7 +75,11 @@ export function AdminAgents({ me, onSaved }) {
           <label class="check" title=${t('admin.agents.quality_hint')}><input type="checkbox" name="quality"
             aria-label=${t('admin.agents.quality_of', { name: agent.name })} checked=${agent.quality || agent.role === 'admin'}
             disabled=${agent.role === 'admin'} onChange=${(e) => change(agent, { quality: e.target.checked }, saved(agent))} />
-            ${t('quality.title')}</label></td>
+            ${t('quality.title')}</label>
+          <label class="check" title=${t('admin.agents.editor_hint')}><input type="checkbox" name="editor"
+            aria-label=${t('admin.agents.editor_of', { name: agent.name })} checked=${agent.editor || agent.role === 'admin'}
+            disabled=${agent.role === 'admin'} onChange=${(e) => change(agent, { editor: e.target.checked }, saved(agent))} />
+            ${t('admin.agents.editor')}</label></td>
       <td><${GroupChecks} legend=${t('admin.agents.groups_of', { name: agent.name })} hiddenLegend=${true}
             groups=${data.groups} chosen=${agent.group_ids} name="groups"
             onToggle=${(id, on) => change(agent, { group_ids: toggled(agent.group_ids, id, on) }, saved(agent))} /></td>

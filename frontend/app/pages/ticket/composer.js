@@ -5,6 +5,7 @@ import { api, DRAFTS } from '../../api.js';
 import { t, tOr, formatSize } from '../../i18n.js';
 import { problemText } from '../../words.js';
 import { FILE_LIMIT, REPLY_FILES } from './thread.js';
+import { Suggestions } from './suggestions.js';
 
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -293,6 +294,8 @@ export function Composer({ thread, me, onSent, onDrafting }) {
         </div>`}
       ${mode === 'reply' && ticket.channel === 'email' && html`
         <label>${t('reply.cc')} <input name="cc" value=${cc} onInput=${(e) => setCc(e.target.value)} /></label>`}
+      ${mode === 'reply' && !useCatalog && html`<${Suggestions} thread=${thread}
+        onInsert=${(text) => setBody((old) => (old ? `${old}\n\n${text}` : text))} />`}
       ${!useCatalog && html`
         <label class="sr-only" for="composer-body">${mode === 'reply' ? t('reply.tab') : t('note.tab')}</label>
         <textarea id="composer-body" name="body" ref=${area} rows="5" value=${body}

@@ -1,0 +1,156 @@
+// The knowledge base (#/kb, #/kb/new, #/kb/<article id>): every agent lists, searches and
+// reads articles (internal ones too); editors (the editor right) write with a Markdown
+// preview rendered and sanitized by the server, publish, archive and restore revisions,
+// and see the articles past their review date and what customers searched in vain.
+import { html, useState } from '../../../vendor/preact-htm.js';
+import { api } from '../../api.js';
+import { t, formatTime } from '../../i18n.js';
+import { AdminTable, Loading, useAdminData } from '../../components/table.js';
+import { Outcome, splitList, useOutcome } from '../../components/form.js';
+import './texts.js';
+
+const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '' };
+const open = (id) => { location.hash = `#/kb/${encodeURIComponent(id)}`; };
+
+function Search() {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState(null);
+  const [outcome, run] = useOutcome();
+  const submit = async (event) => {
+    event.preventDefault();
+    if (query.trim()) await run(async () => setHits((await api.kbSearch(query.trim(), 'es')).hits), '');
+  };
+  return html`
+    <form class="admin-form kb-search" role="search" onSubmit=${submit}>
+      <label>${t('kb.search')} <input type="search" name="q" value=${query} maxlength="500"
+        onInput=${(e) => setQuery(e.target.value)} /></label>
+      <div class="buttons"><button type="submit">${t('kb.search_button')}</button></div>
+      <${Outcome} outcome=${outcome} />
+      ${hits && (hits.length === 0 ? html`<p class="muted">${t('kb.no_hits')}</p>`
+        : html`<ol class="kb-hits">${hits.map((hit) => html`
+            <li><a href=${`#/kb/${encodeURIComponent(hit.id)}`}>${hit.title}</a> <span class="muted">${hit.summary}</span></li>`)}</ol>`)}
+    </form>`;
+}
+
+function Articles({ articles, caption }) {
+  return html`<${AdminTable} name="kb-articles" caption=${caption} items=${articles}
+    columns=${[t('kb.article_title'), t('kb.locale'), t('kb.status'), t('kb.visibility'), t('kb.updated')]}
+    row=${(a) => html`<tr data-article=${a.id}>
+      <th scope="row"><a href=${`#/kb/${encodeURIComponent(a.id)}`}>${a.title}</a></th>
+      <td>${a.locale}</td><td>${t(`kb.status.${a.status}`)}</td><td>${t(`kb.visibility.${a.visibility}`)}</td>
+      <td><time datetime=${a.updated_at}>${formatTime(a.updated_at)}</time></td></tr>`} />`;
+}
+
+function Gaps() {
+  const [data, , failed] = useAdminData(() => api.kbContentGaps());
+  if (!data) return html`<${Loading} failed=${failed} />`;
+  if (!data.gaps.length) return html`<p class="muted">${t('kb.no_gaps')}</p>`;
+  return html`<${AdminTable} name="kb-gaps" caption=${t('kb.gaps')} items=${data.gaps}
+    columns=${[t('kb.query'), t('kb.searches'), t('kb.contacts'), t('kb.last')]}
+    row=${(g) => html`<tr><th scope="row">${g.example || g.query}</th><td>${g.searches}</td><td>${g.contacts}</td>
+      <td><time datetime=${g.last_at}>${formatTime(g.last_at)}</time></td></tr>`} />`;
+}
+
+function List({ me }) {
+  const [data, , failed] = useAdminData(async () => ({ all: (await api.kbArticles()).articles, due: (await api.kbReviewDue()).articles }));
+  return html`
+    <main id="content" class="knowledge">
+      <h1>${t('kb.title')}</h1>
+      ${me.editor && html`<p><a class="button" href="#/kb/new">${t('kb.new')}</a></p>`}
+      <${Search} />
+      ${!data ? html`<${Loading} failed=${failed} />` : html`
+        <h2>${t('kb.review_due')}</h2>
+        ${data.due.length ? html`<${Articles} articles=${data.due} caption=${t('kb.review_due')} />`
+          : html`<p class="muted">${t('kb.none_due')}</p>`}
+        <h2>${t('kb.all')}</h2>
+        <${Articles} articles=${data.all} caption=${t('kb.all')} />`}
+      ${me.editor && html`<h2>${t('kb.gaps')}</h2><${Gaps} />`}
+    </main>`;
+}
+
+const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '' });
+
+function body(draft) {
+  const out = { title: draft.title, summary: draft.summary, body: draft.body, locale: draft.locale, visibility: draft.visibility,
+    tags: splitList(draft.tags), category: draft.category || null, review_by: draft.review_by || null };
+  return out;
+}
+
+function Editor({ articleId, me }) {
+  const isNew = articleId === 'new';
+  const [article, setArticle] = useState(null);
+  const [draft, setDraft] = useState(BLANK);
+  const [preview, setPreview] = useState(null);
+  const [history, setHistory] = useState([]);
+  const [outcome, run] = useOutcome();
+  const [, , failed] = useAdminData(async () => {
+    if (isNew) return {};
+    const found = await api.kbArticle(articleId);
+    setArticle(found);
+    setDraft(toDraft(found));
+    setHistory((await api.kbRevisions(articleId)).revisions);
+    return found;
+  });
+  const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.value });
+  const shown = async (found) => {
+    setArticle(found);
+    setDraft(toDraft(found));
+    setHistory((await api.kbRevisions(found.id)).revisions);
+  };
+  const save = async (event) => {
+    event.preventDefault();
+    await run(async () => {
+      if (isNew) {
+        const created = await api.kbCreate({ ...body(draft), ...(draft.id ? { id: draft.id } : {}) });
+        open(created.id);
+      } else {
+        await shown(await api.kbSave(article.id, { ...body(draft), version: article.version }));
+      }
+    }, t('kb.saved'));
+  };
+  const act = (call, done) => run(async () => shown(await call(article.id, article.version)), done);
+  const showPreview = () => run(async () => setPreview(await api.kbPreview(draft.body)), '');
+  if (!isNew && !article) return html`<main id="content" class="knowledge"><${Loading} failed=${failed} /></main>`;
+  const readOnly = !me.editor;
+  return html`
+    <main id="content" class="knowledge">
+      <p><a href="#/kb">${t('kb.back')}</a></p>
+      <h1>${isNew ? t('kb.new') : article.title}</h1>
+      ${article && html`<p class="muted">${t(`kb.status.${article.status}`)} · ${t(`kb.visibility.${article.visibility}`)}
+        · ${t('kb.helpful')}: ${article.helpfulness.helpful} / ${article.helpfulness.not_helpful}</p>`}
+      ${readOnly ? article && html`<article class="kb-article" dangerouslySetInnerHTML=${{ __html: article.html }} />` : html`
+      <form class="admin-form kb-editor" onSubmit=${save}>
+        ${isNew && html`<label>${t('kb.id')} <input name="id" value=${draft.id} pattern="[a-z0-9][a-z0-9-]{0,79}" onInput=${set('id')} /></label>`}
+        <label>${t('kb.article_title')} <input name="title" required maxlength="200" value=${draft.title} onInput=${set('title')} /></label>
+        <label>${t('kb.summary')} <input name="summary" maxlength="500" value=${draft.summary} onInput=${set('summary')} /></label>
+        <label>${t('kb.category')} <input name="category" value=${draft.category} onInput=${set('category')} /></label>
+        <label>${t('kb.tags')} <input name="tags" value=${draft.tags} onInput=${set('tags')} /></label>
+        <label>${t('kb.locale')} <select name="locale" value=${draft.locale} onChange=${set('locale')}>
+          <option value="es">Español</option><option value="en">English</option></select></label>
+        <label>${t('kb.visibility')} <select name="visibility" value=${draft.visibility} onChange=${set('visibility')}>
+          <option value="public">${t('kb.visibility.public')}</option><option value="internal">${t('kb.visibility.internal')}</option></select></label>
+        <label>${t('kb.review_by')} <input name="review_by" type="date" value=${draft.review_by} onInput=${set('review_by')} /></label>
+        <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" value=${draft.body} onInput=${set('body')} /></label>
+        <div class="buttons">
+          <button type="submit">${t('kb.save')}</button>
+          <button type="button" class="secondary" onClick=${showPreview}>${t('kb.preview')}</button>
+          ${article && article.status !== 'published' && html`<button type="button" onClick=${() => act(api.kbPublish, t('kb.done'))}>${t('kb.publish')}</button>`}
+          ${article && article.status === 'published' && html`<button type="button" class="secondary" onClick=${() => act(api.kbUnpublish, t('kb.done'))}>${t('kb.unpublish')}</button>`}
+          ${article && article.status !== 'archived' && html`<button type="button" class="danger" onClick=${() => act(api.kbArchive, t('kb.done'))}>${t('kb.archive')}</button>`}
+        </div>
+        <${Outcome} outcome=${outcome} />
+      </form>
+      ${preview && html`<section class="kb-preview" aria-label=${t('kb.preview')}>
+        ${preview.images_without_alt.length > 0 && html`<p class="error" role="alert">${t('kb.missing_alt', { list: preview.images_without_alt.join(', ') })}</p>`}
+        <div dangerouslySetInnerHTML=${{ __html: preview.html }} /></section>`}`}
+      ${history.length > 0 && html`<h2>${t('kb.revisions')}</h2><ol class="kb-revisions">${history.map((r) => html`
+        <li>${t(`kb.action.${r.action}`)} · ${r.actor.name} · <time datetime=${r.at}>${formatTime(r.at)}</time> · ${r.content.title}
+          ${me.editor && r.number !== article.revisions && html` <button type="button" class="secondary"
+            onClick=${() => run(async () => shown(await api.kbRestore(article.id, r.number, article.version)), t('kb.restored'))}>
+            ${t('kb.restore', { n: r.number })}</button>`}</li>`)}</ol>`}
+    </main>`;
+}
+
+export function KnowledgePage({ section, me }) {
+  return section === 'list' ? html`<${List} me=${me} />` : html`<${Editor} key=${section} articleId=${section} me=${me} />`;
+}

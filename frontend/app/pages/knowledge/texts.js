@@ -1,0 +1,41 @@
+// The knowledge base's texts, Spanish and English (they come with its page).
+import { addTexts } from '../../i18n.js';
+
+addTexts({
+  es: {
+    'kb.search': 'Buscar artículos (también internos)', 'kb.search_button': 'Buscar', 'kb.no_hits': 'Ningún artículo.',
+    'kb.all': 'Artículos', 'kb.review_due': 'Revisión pendiente', 'kb.gaps': 'Lo que no encontraron',
+    'kb.new': 'Nuevo artículo', 'kb.article_title': 'Título', 'kb.status': 'Estado', 'kb.locale': 'Idioma',
+    'kb.visibility': 'Visibilidad', 'kb.updated': 'Actualizado', 'kb.helpful': 'Útil sí / no',
+    'kb.status.draft': 'Borrador', 'kb.status.published': 'Publicado', 'kb.status.archived': 'Archivado',
+    'kb.visibility.public': 'Público', 'kb.visibility.internal': 'Interno', 'kb.visibility.segment': 'Segmento',
+    'kb.id': 'Identificador (opcional)', 'kb.summary': 'Resumen', 'kb.category': 'Categoría (p. ej. pedidos/envios)',
+    'kb.tags': 'Etiquetas (separadas por comas)', 'kb.review_by': 'Revisar antes del', 'kb.body': 'Contenido (Markdown)',
+    'kb.preview': 'Vista previa', 'kb.save': 'Guardar', 'kb.saved': 'Artículo guardado.', 'kb.publish': 'Publicar',
+    'kb.unpublish': 'Pasar a borrador', 'kb.archive': 'Archivar', 'kb.done': 'Hecho.', 'kb.revisions': 'Historial',
+    'kb.restore': 'Restaurar la revisión {n}', 'kb.restored': 'Revisión restaurada.', 'kb.missing_alt': 'Imágenes sin texto alternativo: {list}',
+    'kb.query': 'Búsqueda', 'kb.searches': 'Búsquedas', 'kb.contacts': 'Contactos', 'kb.last': 'Última vez',
+    'kb.no_gaps': 'Sin búsquedas fallidas.', 'kb.none_due': 'Ningún artículo vencido.', 'kb.back': 'Volver a la lista',
+    'kb.action.created': 'Creó', 'kb.action.edited': 'Editó', 'kb.action.published': 'Publicó',
+    'kb.action.unpublished': 'Pasó a borrador', 'kb.action.archived': 'Archivó', 'kb.action.restored': 'Restauró',
+    'kb.action.imported': 'Importó',
+  },
+  en: {
+    'kb.search': 'Search articles (internal ones too)', 'kb.search_button': 'Search', 'kb.no_hits': 'No articles.',
+    'kb.all': 'Articles', 'kb.review_due': 'Review due', 'kb.gaps': 'What customers did not find',
+    'kb.new': 'New article', 'kb.article_title': 'Title', 'kb.status': 'Status', 'kb.locale': 'Language',
+    'kb.visibility': 'Visibility', 'kb.updated': 'Updated', 'kb.helpful': 'Helpful yes / no',
+    'kb.status.draft': 'Draft', 'kb.status.published': 'Published', 'kb.status.archived': 'Archived',
+    'kb.visibility.public': 'Public', 'kb.visibility.internal': 'Internal', 'kb.visibility.segment': 'Segment',
+    'kb.id': 'Id (optional)', 'kb.summary': 'Summary', 'kb.category': 'Category (e.g. orders/shipping)',
+    'kb.tags': 'Tags (comma-separated)', 'kb.review_by': 'Review by', 'kb.body': 'Content (Markdown)',
+    'kb.preview': 'Preview', 'kb.save': 'Save', 'kb.saved': 'Article saved.', 'kb.publish': 'Publish',
+    'kb.unpublish': 'Back to draft', 'kb.archive': 'Archive', 'kb.done': 'Done.', 'kb.revisions': 'History',
+    'kb.restore': 'Restore revision {n}', 'kb.restored': 'Revision restored.', 'kb.missing_alt': 'Images without alt text: {list}',
+    'kb.query': 'Search', 'kb.searches': 'Searches', 'kb.contacts': 'Contacts', 'kb.last': 'Last seen',
+    'kb.no_gaps': 'No failed searches.', 'kb.none_due': 'No article is due.', 'kb.back': 'Back to the list',
+    'kb.action.created': 'Created', 'kb.action.edited': 'Edited', 'kb.action.published': 'Published',
+    'kb.action.unpublished': 'Back to draft', 'kb.action.archived': 'Archived', 'kb.action.restored': 'Restored',
+    'kb.action.imported': 'Imported',
+  },
+});

@@ -1,0 +1,103 @@
+"""The web contact form of the public help center: a ticket on the ``web_form``
+channel, its contact identified by e-mail or WhatsApp number like on the other
+channels, protected without third-party captchas.
+
+What a submission must pass, each refusal before anything is stored:
+
+- the **honeypot**: a field people never see (hidden by the stylesheet and
+  labelled "leave empty"); anything in it is a bot;
+- the **form token**: every form is handed out with a single-use token whose
+  issue time the table keeps (``store/forms.py``); a submission without one,
+  with an unknown, expired or used one, or sent sooner than
+  ``FORM.min_seconds`` after it was handed out, is refused;
+- the **limits**: per address and per identity (the public route applies
+  ``limits.HELP_CENTER_CONTACTS_PER_ADDRESS`` and ``…_PER_IDENTITY``);
+- the **sizes**: name, subject and message are bounded (``ContactForm``).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from helpdesk.clock import new_id
+from helpdesk.conversations.ingest import InboundMessage, ingest
+from helpdesk.errors import HelpdeskError
+from helpdesk.knowledge import gaps
+from helpdesk.models import Channel, Identity, IdentityKind, Language, Ticket
+from helpdesk.people.contacts import normalize_identity
+from helpdesk.store import HelpdeskStore
+
+
+@dataclass(frozen=True)
+class FormLimits:
+    min_seconds: int = 3  # people read and type; a bot posts at once
+    max_age: timedelta = timedelta(hours=2)  # a form left open longer is handed out again
+
+
+FORM = FormLimits()
+
+
+class FormRefused(HelpdeskError):
+    """A submission the form does not take; ``reason`` says which check refused it."""
+
+    message_key = "error.contact_form_refused"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ContactForm(BaseModel):
+    """The form's fields (``application/x-www-form-urlencoded``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    reach: Annotated[str, Field(min_length=5, max_length=320)]  # an e-mail address or a WhatsApp number
+    subject: Annotated[str, Field(min_length=1, max_length=200)]
+    message: Annotated[str, Field(min_length=1, max_length=5000)]
+    category: Annotated[str, Field(max_length=80)] = ""
+    locale: Language = Language.SPANISH
+    token: Annotated[str, Field(min_length=10, max_length=40)]
+    website: Annotated[str, Field(max_length=200)] = ""  # the honeypot
+
+
+def hand_out(store: HelpdeskStore, now: datetime) -> str:
+    """A new form's token (kept until it is used or ``FORM.max_age`` passes)."""
+    token = new_id()
+    store.issue_form_token(token, now, now + FORM.max_age)
+    return token
+
+
+def identity_of(reach: str) -> Identity:
+    """The e-mail address or WhatsApp number the person gave, normalized like the
+    channels' (``InvalidIdentity`` when it is neither)."""
+    kind = IdentityKind.EMAIL if "@" in reach else IdentityKind.WHATSAPP
+    return normalize_identity(Identity(kind=kind, value=reach))
+
+
+def submit(store: HelpdeskStore, form: ContactForm, now: datetime) -> Ticket:
+    """The ticket the form opens; ``FormRefused`` (nothing stored) when a check fails."""
+    if form.website:
+        raise FormRefused("honeypot")
+    sender = identity_of(form.reach)
+    issued = store.take_form_token(form.token)
+    if issued is None or now - issued > FORM.max_age:
+        raise FormRefused("token")
+    if (now - issued).total_seconds() < FORM.min_seconds:
+        raise FormRefused("too_fast")
+    text = form.message if not form.category else f"{form.message}\n\n[{form.category}]"
+    inbound = InboundMessage(
+        channel=Channel.WEB_FORM,
+        channel_message_id=f"form:{form.token}",
+        sender=sender,
+        sender_name=form.name,
+        sent_at=now,
+        subject=form.subject,
+        text=text,
+    )
+    ticket = ingest(inbound, store).ticket
+    gaps.record(store, form.subject, form.locale, now, contact=True)  # the help center did not answer it
+    return ticket

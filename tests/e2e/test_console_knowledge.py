@@ -1,0 +1,69 @@
+"""The knowledge base in the console and the help center, in Debian's Chromium
+against the local stack: the demo's editor (Sofía, supervisora with the editor
+right) writes an article with an image and its alt text, previews and
+publishes it; a reader finds it on the help center with JavaScript off and
+votes "no"; the editor sees the vote. The help center passes axe in both
+languages."""
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import RunningStack
+from tests.e2e.test_console import AGENT, SUPERVISOR, browser, open_view, signed_in
+from tests.e2e.test_console_accessibility import axe_violations
+
+pytestmark = pytest.mark.e2e
+__all__ = ["browser"]
+
+BODY = "Para pagar con **billetera Nova** abre la app.\n\n![Botón Pagar con billetera en la app](https://cdn.example/billetera.png)"
+
+
+def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
+    browser: Any, stack: RunningStack
+) -> None:
+    editor = signed_in(browser, stack, SUPERVISOR)
+    editor.get_by_role("link", name="Base de conocimiento", exact=True).click()
+    expect(editor.get_by_role("table", name="Artículos")).to_contain_text("Cómo rastrear tu pedido")
+    editor.get_by_role("link", name="Nuevo artículo").click()
+    editor.get_by_label("Identificador (opcional)").fill("billetera-nova")
+    editor.get_by_label("Título").fill("Pagar con la billetera Nova")
+    editor.get_by_label("Contenido (Markdown)").fill(BODY)
+    editor.get_by_role("button", name="Vista previa").click()
+    expect(editor.locator(".kb-preview img")).to_have_attribute("alt", "Botón Pagar con billetera en la app")
+    editor.get_by_role("button", name="Guardar").click()
+    editor.wait_for_url("**/#/kb/billetera-nova")
+    editor.get_by_role("button", name="Publicar").click()
+    expect(editor.locator("main.knowledge")).to_contain_text("Publicado")
+
+    reader = browser.new_context(java_script_enabled=False).new_page()
+    reader.goto(f"{stack.base}/ayuda/")
+    reader.get_by_label("Buscar en la ayuda").fill("billetera nova")
+    reader.get_by_role("button", name="Buscar").click()
+    reader.get_by_role("link", name="Pagar con la billetera Nova").click()
+    expect(reader.locator("article img")).to_have_attribute("alt", "Botón Pagar con billetera en la app")
+    reader.get_by_role("button", name="No", exact=True).click()
+    expect(reader.locator("h1")).to_have_text("¡Gracias por tu opinión!")
+
+    editor.reload()
+    expect(editor.locator("main.knowledge")).to_contain_text("Útil sí / no: 0 / 1")
+    assert not editor.errors
+
+
+@pytest.mark.parametrize("path", ["/ayuda/", "/help/", "/ayuda/articulos/tiempos-de-entrega", "/ayuda/contacto"])
+def test_the_help_center_passes_axe(browser: Any, stack: RunningStack, path: str) -> None:
+    page = browser.new_context(bypass_csp=True).new_page()  # axe is injected inline
+    page.goto(stack.base + path)
+    assert axe_violations(page) == ""
+
+
+def test_a_ticket_suggests_articles_for_the_last_message_and_inserts_a_link(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, AGENT)
+    open_view(page, "open")
+    page.get_by_role("link", name="Cambio de dirección de entrega").click()
+    suggested = page.locator("section.kb-suggestions li", has_text="Cambiar la dirección de entrega de un pedido")
+    suggested.get_by_role("button", name="Insertar enlace").click()
+    expect(page.locator("#composer-body")).to_have_value(re.compile(r"/ayuda/articulos/cambiar-direccion-entrega$"))
+    assert not page.errors
