@@ -162,6 +162,8 @@ _VOLATILE = (
     (re.compile(r'"N": "\d{10}(\d{3})?(\.\d+)?"'), '"N": "<epoch>"'),
     (re.compile(r"wamid\.OUT\d+"), "wamid.OUT"),
     (re.compile(r"<[^<>@\s]+@(?:[\w-]+\.)*[\w-]+>"), "<message-id>"),
+    # a customer link's token: when it was made, signed with the table's own random key
+    (re.compile(r"st\.<ulid>\.[\w.-]+"), "st.<signed>"),
 )
 
 
