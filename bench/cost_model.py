@@ -133,15 +133,28 @@ def fixed_monthly() -> dict[str, float]:
         for e in r["Properties"].get("Events", {}).values()
         if e["Type"] == "SQS"
     )
-    from helpdesk.observability import BusinessMetric
-
-    channels = 2  # metrics counted per channel carry it in their name
-    metrics = len(BusinessMetric) * channels
     return {
         "CloudWatch alarms": alarms * PRICE["cloudwatch_alarm_month"],
-        "CloudWatch custom metrics": metrics * PRICE["cloudwatch_metric_month"],
+        "CloudWatch custom metrics": metric_months() * PRICE["cloudwatch_metric_month"],
         "SQS idle polling": queue_sources * IDLE_POLLS_PER_QUEUE_MONTH * PRICE["sqs_request"],
     }
+
+
+# CloudWatch bills a custom metric by the hour, for the hours it receives data
+# (US$0.30 a month is 730 of them), and ``count`` sends nothing for a zero. The
+# share of a month's hours each metric gets data in: messages, tickets and
+# assignments every hour (customers write at all hours); SLA warnings, breaches
+# and escalations in working hours (assumed 8 of 24); failures in none of a
+# healthy month's (each costs only the hours it fires). Per-channel metrics carry
+# the channel in their name: one metric per channel.
+def metric_months() -> float:
+    from helpdesk.models import Channel
+    from helpdesk.observability import BusinessMetric as M
+
+    channels = len((Channel.EMAIL, Channel.WHATSAPP))
+    hourly = {M.MESSAGES_IN: channels, M.MESSAGES_OUT: channels, M.TICKETS_CREATED: channels, M.TICKETS_ASSIGNED: 1}
+    working_hours = {M.SLA_WARNINGS: 1, M.SLA_BREACHES: 1, M.ESCALATIONS_STARTED: 1}
+    return sum(hourly.values()) + sum(working_hours.values()) * 8 / 24
 
 
 def operation_cost(operation: Operation, memory: dict[str, int]) -> dict[str, float]:

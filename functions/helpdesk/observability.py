@@ -90,7 +90,11 @@ def metrics() -> "Metrics":
 
 
 def count(metric: BusinessMetric, channel: str | None = None, value: int = 1) -> None:
-    """Count a business event (flushed by the running handler's ``log_metrics``)."""
+    """Count a business event (flushed by the running handler's ``log_metrics``).
+    Nothing is sent for a count of zero: CloudWatch bills a metric for each hour
+    it receives data, so a scheduled run with nothing to report costs nothing."""
+    if value <= 0:
+        return
     name = f"{metric.value}.{channel}" if channel else metric.value
     metrics().add_metric(name=name, unit="Count", value=value)
 

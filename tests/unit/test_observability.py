@@ -37,12 +37,14 @@ def test_counted_events_are_flushed_once_by_the_handler(capsys: pytest.CaptureFi
         count(BusinessMetric.MESSAGES_IN, "email")
         count(BusinessMetric.MESSAGES_IN, "email")
         count(BusinessMetric.SLA_BREACHES, value=3)
+        count(BusinessMetric.SLA_WARNINGS, value=0)  # billed by the hour it has data: a zero is not sent
         return "done"
 
     assert handler({}, LocalContext("InboundEmailFunction")) == "done"
 
     (emf,) = _emf_lines(capsys.readouterr().out)
     assert emf["MessagesIn.email"] == [1.0, 1.0] and emf["SlaBreaches"] in (3.0, [3.0])
+    assert "SlaWarnings" not in emf
     assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Atiende"
 
 
