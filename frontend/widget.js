@@ -58,8 +58,7 @@
 
   var host = el("div", { id: "atiende-chat" });
   var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-  var style = el("style");
-  style.textContent = [
+  var css = [
     ":host{all:initial}",
     "*{box-sizing:border-box;font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
     ".launch{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 20px;",
@@ -85,7 +84,11 @@
     ".send{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:0 16px;font-weight:600;cursor:pointer}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
   ].join("");
-  root.appendChild(style);
+  if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    var sheet = new CSSStyleSheet();  // a site's CSP "style-src" without 'unsafe-inline' still styles us
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else root.appendChild(el("style", {}, css));
 
   var launcher = el("button", { type: "button", class: "launch", "aria-label": T.open, "aria-expanded": "false",
     "aria-controls": "atiende-panel" }, T.launcher);

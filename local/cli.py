@@ -106,7 +106,11 @@ def run(seed_demo: bool) -> int:
     if started_at is not None:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
-    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN\n", flush=True)
+    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN", flush=True)
+    print(
+        f"Chat web / Web chat  http://{HOST}:{port}/widget-demo.html  (widget: http://{HOST}:{port}/widget.js)\n",
+        flush=True,
+    )
     # Waiting in short steps: a signal may be delivered to any of the stack's threads,
     # and Python runs its handler only when the main thread runs bytecode again (an
     # Event.wait() without a timeout would sleep through Ctrl-C).

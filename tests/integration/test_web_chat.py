@@ -46,7 +46,7 @@ class Queue:
 def _said(
     text: str, visitor: str | None = None, client_id: str = "msg-00000001", **more: str
 ) -> web_chat.VisitorMessage:
-    return web_chat.VisitorMessage(visitor=visitor, client_message_id=client_id, text=text, **more)  # type: ignore[arg-type]
+    return web_chat.VisitorMessage(visitor=visitor, client_message_id=client_id, text=text, **more)
 
 
 def _connect(connection_id: str, visitor: str) -> dict[str, Any]:
