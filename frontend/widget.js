@@ -22,7 +22,8 @@
       name: "Tu nombre (opcional)", email: "Tu correo (opcional, para responderte si te vas)",
       message: "Escribe tu mensaje", send: "Enviar", you: "Tú", agent: "Soporte", bot: "Asistente",
       queued: "Sin conexión: se enviará al reconectar", sending: "Enviando…", failed: "No se pudo enviar; reintentando",
-      log: "Conversación", launcher: "Chat"
+      log: "Conversación", launcher: "Chat", yes: "Sí", no: "No", person: "Hablar con una persona",
+      answers: "Respuestas"
     },
     en: {
       open: "Open the help chat", close: "Close the chat", title: "Can we help?",
@@ -30,7 +31,8 @@
       name: "Your name (optional)", email: "Your e-mail (optional, so we can answer if you leave)",
       message: "Write your message", send: "Send", you: "You", agent: "Support", bot: "Assistant",
       queued: "Offline: it will be sent when you reconnect", sending: "Sending…", failed: "Could not send; retrying",
-      log: "Conversation", launcher: "Chat"
+      log: "Conversation", launcher: "Chat", yes: "Yes", no: "No", person: "Talk to a person",
+      answers: "Answers"
     }
   }[lang];
   var KEY = "atiende.chat." + base + "." + site;
@@ -82,6 +84,9 @@
     "textarea{resize:none;height:60px}",
     ".row{display:flex;gap:6px}",
     ".send{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:0 16px;font-weight:600;cursor:pointer}",
+    ".line a{color:#0b4f94}",
+    ".choices{display:flex;flex-wrap:wrap;gap:6px}",
+    ".choice{border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:16px;padding:5px 12px;cursor:pointer}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
   ].join("");
   if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
@@ -130,10 +135,29 @@
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
 
-  function submit() {
-    var text = box.value.trim();
+  function withLinks(node, text) {  // help center paths become links; everything stays text
+    text.split(/(\/(?:ayuda|help)\/[^\s]+)/).forEach(function (part, i) {
+      if (i % 2) {
+        var link = el("a", { href: base + part, target: "_blank", rel: "noopener" }, part);
+        node.appendChild(link);
+      } else if (part) node.appendChild(document.createTextNode(part));
+    });
+  }
+
+  function choices(node) {  // the assistant asked "¿Te sirvió?"
+    var group = el("div", { class: "choices", role: "group", "aria-label": T.answers });
+    [T.yes, T.no, T.person].forEach(function (label) {
+      var button = el("button", { type: "button", class: "choice" }, label);
+      button.addEventListener("click", function () { submit(label); });
+      group.appendChild(button);
+    });
+    node.appendChild(group);
+  }
+
+  function submit(said) {
+    var text = typeof said === "string" ? said : box.value.trim();
     if (!text) return;
-    box.value = "";
+    if (typeof said !== "string") box.value = "";
     state.queue = state.queue || [];
     state.queue.push({ id: newId(), text: text, name: name.value.trim(), email: email.value.trim() });
     save();
@@ -236,8 +260,10 @@
       if (line.author === "note") { node.className = "note"; node.textContent = line.text; log.appendChild(node); return; }
       var who = line.author === "visitor" ? T.you : line.name || (line.author === "bot" ? T.bot : T.agent);
       node.appendChild(el("span", { class: "who" }, who));
-      node.appendChild(document.createTextNode(line.text));
+      if (line.author === "visitor") node.appendChild(document.createTextNode(line.text));
+      else withLinks(node, line.text);
       log.appendChild(node);
+      if (line.ask) choices(log);
     });
     (state.queue || []).forEach(function (waiting) {
       if (shown[waiting.id]) return;

@@ -53,10 +53,16 @@ def test_a_visitor_on_another_origin_chats_with_an_agent(browser: Any, stack: Ru
     launcher.click()
     assert launcher.get_attribute("aria-expanded") == "true"
     box = page.get_by_role("textbox", name="Escribe tu mensaje")
-    box.fill("¿Hacen envíos a Chinandega?")
+    box.fill("kiero canbiar la contrasena xfa")
     box.press("Enter")
 
-    ticket = eventually(lambda: _chat_ticket(stack, "¿Hacen envíos a Chinandega?"))
+    ticket = eventually(lambda: _chat_ticket(stack, "kiero canbiar la contrasena xfa"))
+    page.get_by_role("link", name="/ayuda/articulos/recuperar-contrasena").wait_for()  # the assistant, live
+    page.get_by_role("group", name="Respuestas").get_by_role("button", name="Hablar con una persona").click()
+    page.get_by_text("Te comunico con una persona", exact=False).wait_for()
+    handed = stack.api("GET", f"/api/tickets/{ticket['id']}", as_agent="admin@atiende.localhost").json()
+    assert "bot-handoff" in handed["ticket"]["tags"]
+    assert any("pidió una persona" in m["text"] for m in handed["messages"] if m["kind"] == "note")
     replied = stack.api(
         "POST", f"/api/tickets/{ticket['id']}/replies", json={"body": "Sí, en 48 horas <b>hábiles</b>."}
     )

@@ -12,6 +12,8 @@ the conversation over the WebSocket API (``helpdesk.live.sockets``, a
   retry after a lost answer never adds the message twice (ingest's
   channel-message uniqueness). Text only: what a visitor types is stored and
   shown as text, never as markup.
+- **The assistant** (``bot.py``): with the public articles' search, each
+  message first goes to the assistant while no person has the conversation.
 - **Sizes and limits**: ``limits.WEB_CHAT_SIZES`` bounds the text, and the public
   routes limit each address and each session (``agent_api.web_chat``).
 """
@@ -24,10 +26,13 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from helpdesk import limits
+from helpdesk.channels.web_chat import bot
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.errors import HelpdeskError
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.models import ActorKind, Channel, Identity, IdentityKind, Language, MessageKind, Ticket, TicketStatus
 from helpdesk.people.contacts import normalize_identity
+from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
 
 VISITOR_TOKEN = r"^[A-Za-z0-9_-]{24,64}$"  # noqa: S105 - a pattern, not a secret
@@ -73,6 +78,7 @@ class Sent(BaseModel):
     ticket_number: int
     message_id: str
     duplicate: bool = False
+    handoff: bool = False  # the assistant handed the conversation to people with this message
 
 
 class ChatLine(BaseModel):
@@ -84,6 +90,7 @@ class ChatLine(BaseModel):
     name: str = ""
     text: str
     sent_at: AwareDatetime
+    ask: bool = False  # the assistant waits for "sí" or "no" to this line (the widget shows buttons)
 
 
 def new_visitor_token() -> str:
@@ -95,9 +102,11 @@ def visitor_identity(token: str) -> Identity:
     return Identity(kind=IdentityKind.WEB_SESSION, value="v" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:48])
 
 
-def send(store: HelpdeskStore, message: VisitorMessage, now: datetime) -> Sent:
+def send(store: HelpdeskStore, message: VisitorMessage, now: datetime, search: ArticleSearch | None = None) -> Sent:
     """A visitor's message on their conversation's ticket (a new ticket for the
-    first one); the same ``client_message_id`` again is the same message."""
+    first one); the same ``client_message_id`` again is the same message. With
+    ``search`` (the public articles), the assistant answers it first while no
+    person has the conversation."""
     email = normalize_identity(Identity(kind=IdentityKind.EMAIL, value=message.email)).value if message.email else ""
     token = message.visitor or new_visitor_token()
     sender = visitor_identity(token)
@@ -113,13 +122,31 @@ def send(store: HelpdeskStore, message: VisitorMessage, now: datetime) -> Sent:
         text=text,
     )
     result = ingest(inbound, store)
+    turn = bot.Turn()
+    if search is not None and not result.duplicate:
+        turn = _assistant(store, search, result.ticket.id, message, now)
     return Sent(
         visitor=token,
         ticket_id=result.ticket.id,
         ticket_number=result.ticket.number,
         message_id=result.message.id,
         duplicate=result.duplicate,
+        handoff=turn.handoff is not None,
     )
+
+
+def _assistant(
+    store: HelpdeskStore, search: ArticleSearch, ticket_id: str, message: VisitorMessage, now: datetime
+) -> bot.Turn:
+    """The assistant's turn on the ticket as it is now (a rule or an agent may have just changed it)."""
+
+    def turn() -> bot.Turn:
+        ticket = store.get_ticket(ticket_id)
+        if ticket is None:
+            return bot.Turn()
+        return bot.take_turn(store, search, ticket, message.text, message.locale, now)
+
+    return until_saved(turn)
 
 
 def conversation_of(store: HelpdeskStore, token: str) -> Ticket | None:
@@ -161,4 +188,6 @@ def transcript(store: HelpdeskStore, token: str) -> tuple[Ticket | None, list[Ch
                 sent_at=message.sent_at,
             )
         )
+    if lines and lines[-1].author == "bot" and bot.ASKED in ticket.tags:
+        lines[-1] = lines[-1].model_copy(update={"ask": True})
     return ticket, lines
