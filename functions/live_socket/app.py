@@ -70,7 +70,7 @@ def _connect_visitor(request: SocketRequest, visitor: str) -> dict[str, Any]:
     try:
         sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
         store = connections.store()
-        ticket = web_chat.conversation_of(store, visitor) if re.match(web_chat.VISITOR_TOKEN, visitor) else None
+        ticket = web_chat.conversation_of(store, visitor) if re.match(web_chat.VISITOR_PATTERN, visitor) else None
         sockets.connect_visitor(store, request.requestContext.connectionId, ticket.id if ticket else None, utc_now())
     except sockets.Refused as refused:
         return _answer(STATUS_OF.get(refused.key, 400), refused.key)

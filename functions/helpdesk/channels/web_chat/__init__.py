@@ -35,7 +35,7 @@ from helpdesk.people.contacts import normalize_identity
 from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
 
-VISITOR_TOKEN = r"^[A-Za-z0-9_-]{24,64}$"  # noqa: S105 - a pattern, not a secret
+VISITOR_PATTERN = r"^[A-Za-z0-9_-]{24,64}$"  # a session token as the widget keeps it
 CLIENT_MESSAGE_ID = r"^[A-Za-z0-9_-]{8,64}$"
 SHOWN_KINDS = (MessageKind.INBOUND, MessageKind.OUTBOUND)  # notes and system lines stay with the agents
 
@@ -53,7 +53,7 @@ class VisitorMessage(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    visitor: Annotated[str, Field(pattern=VISITOR_TOKEN)] | None = None  # none: a new session
+    visitor: Annotated[str, Field(pattern=VISITOR_PATTERN)] | None = None  # none: a new session
     client_message_id: Annotated[str, Field(pattern=CLIENT_MESSAGE_ID)]
     text: Annotated[str, Field(min_length=1, max_length=limits.WEB_CHAT_SIZES.max_message_chars)]
     name: Annotated[str, Field(max_length=120)] = ""
@@ -67,7 +67,7 @@ class VisitorSession(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    visitor: Annotated[str, Field(pattern=VISITOR_TOKEN)]
+    visitor: Annotated[str, Field(pattern=VISITOR_PATTERN)]
 
 
 class Sent(BaseModel):
