@@ -36,7 +36,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, knowledge_cli, webhook_cli
+from local import api_keys_cli, bot_cli, knowledge_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -539,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     api_keys_cli.add_commands(commands)
     webhook_cli.add_parser(commands)
     knowledge_cli.add_parser(commands)
+    bot_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -565,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             return webhook_cli.main(args)
         case "kb":
             return knowledge_cli.main(args)
+        case "bot":
+            return bot_cli.main(args, _aws_url())
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":

@@ -6,6 +6,7 @@ survives a reload, and a message typed offline is sent once on reconnect."""
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,3 +90,13 @@ def test_a_visitor_on_another_origin_chats_with_an_agent(browser: Any, stack: Ru
 
     assert eventually(arrived).count("Escribo sin conexión") == 1
     context.close()
+
+
+def test_bot_ask_prints_the_assistants_answer_as_one_json_line(stack: RunningStack) -> None:
+    asked = stack.cli("bot", "ask", "kiero canbiar la contrasena xfa")
+    assert asked.returncode == 0, asked.stderr
+    line = json.loads(asked.stdout.strip().splitlines()[-1])
+    assert line["handoff"] is False and "recuperar-contrasena" in line["articles"]  # top 3, as the kb tests
+    assert "¿Te sirvió?" in line["answer"] and 0 < line["confidence"] < 1
+    person = json.loads(stack.cli("bot", "ask", "--locale", "en", "I want a human").stdout.strip().splitlines()[-1])
+    assert person["handoff"] is True and person["articles"] == [] and person["confidence"] == 1

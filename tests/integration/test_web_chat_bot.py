@@ -124,3 +124,10 @@ def test_it_answers_in_english(store: HelpdeskStore, public: CompactIndex) -> No
     answer = visitor.sees()[-1]
     assert "/help/articles/forgot-password" in answer.text and "Did this help?" in answer.text
     assert visitor.says("talk to a real person").handoff
+
+
+def test_a_decision_is_made_without_storing_anything(public: CompactIndex) -> None:
+    found = bot.decide(public, "buenas tardes, vos sabes si puedo pagar en cuotas", Language.SPANISH)
+    assert not found.handoff and found.articles[0] == "pagar-en-cuotas" and 0 < found.confidence < 1
+    assert len(found.articles) <= bot.MOST_ARTICLES
+    assert bot.decide(public, "zxqv plumbus grfl", Language.SPANISH).confidence == 0

@@ -92,6 +92,35 @@ class Turn:
     said: bool = False  # whether it wrote anything (False: people have the conversation)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the assistant makes of one question, before anything is stored
+    (``atiende bot ask`` prints it). ``confidence``: the best article's score
+    s as s / (s + CONFIDENCE_HALF), 0 without one, 1 when a person is asked for."""
+
+    handoff: bool
+    articles: tuple[str, ...]
+    answer: str
+    confidence: float
+    reason: HandoffReason | None = None
+
+
+CONFIDENCE_HALF = 5.0  # a BM25 score of 5 reads as 0.5
+
+
+def decide(search: ArticleSearch, text: str, locale: Language) -> Decision:
+    """The answer to a question: public articles, or a handoff (and why)."""
+    words = TEXTS[locale]
+    if wants_person(text):
+        return Decision(True, (), words["handoff"], 1.0, HandoffReason.ASKED)
+    hits = search.find(text, locale, MOST_ARTICLES)[:MOST_ARTICLES]
+    if not hits:
+        return Decision(True, (), words["handoff"], 0.0, HandoffReason.NO_MATCH)
+    best = max(hits[0].score, 0.0)
+    confidence = round(best / (best + CONFIDENCE_HALF), 3)
+    return Decision(False, tuple(hit.id for hit in hits), _suggestion(hits, locale), confidence)
+
+
 def wants_person(text: str) -> bool:
     return bool(_PERSON.search(fold(text)))
 
@@ -114,18 +143,17 @@ def take_turn(
         return Turn()
     words = TEXTS[locale]
     folded = fold(text)
-    if wants_person(text):
-        return _hand_off(store, ticket, locale, HandoffReason.ASKED, (), now)
-    if ASKED in ticket.tags and _YES.search(folded):
-        _say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
-        return Turn(resolved=True, said=True)
-    if ASKED in ticket.tags and _NO.search(folded):
-        return _hand_off(store, ticket, locale, HandoffReason.NOT_HELPFUL, (), now)
-    hits = search.find(text, locale, MOST_ARTICLES)[:MOST_ARTICLES]
-    if not hits:
-        return _hand_off(store, ticket, locale, HandoffReason.NO_MATCH, (), now)
-    _say(store, ticket, _suggestion(hits, locale), locale, now, add=(ASKED,), remove=(RESOLVED,))
-    return Turn(articles=tuple(hit.id for hit in hits), said=True)
+    if ASKED in ticket.tags and not wants_person(text):
+        if _YES.search(folded):
+            _say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
+            return Turn(resolved=True, said=True)
+        if _NO.search(folded):
+            return _hand_off(store, ticket, locale, HandoffReason.NOT_HELPFUL, (), now)
+    decision = decide(search, text, locale)
+    if decision.reason is not None:
+        return _hand_off(store, ticket, locale, decision.reason, (), now)
+    _say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,))
+    return Turn(articles=decision.articles, said=True)
 
 
 def _suggestion(hits: list[ArticleHit], locale: Language) -> str:
