@@ -147,6 +147,10 @@ def console_part() -> None:
     for chunk, files in load.later.items():  # parts only some roles load, with import()
         packed = sum(size[1] for size in files.values())
         print(f"  {'later: ' + chunk:<44}{packed / 1024:>10.1f} KB   ({len(files)} files)")
+    raw, packed = console_size.widget()
+    print(f"  {'web chat widget: ' + console_size.WIDGET:<44}{packed / 1024:>10.1f} KB   ({raw / 1024:.1f} KB raw)"
+          f"   budget {console_size.WIDGET_BUDGET_BYTES // 1024} KB")  # fmt: skip
+    results.record({"widget.gzip_bytes": packed, "widget.raw_bytes": raw})
 
 
 def cold_start_part() -> None:
@@ -198,7 +202,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
     "kb": (knowledge_part, "(o) knowledge-base search: top-1/top-3 on the evaluation set, build, load, p95 at 1,000"),
     "load": (load_run, "(l) a load run against a local stack of its own"),
-    "console": (console_part, "(h) the console's first load, gzipped"),
+    "console": (console_part, "(h) the console's first load, gzipped, and the web chat widget's"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
     "cold_start": (cold_start_part, "(c) cold start: import of each handler beside boto3's, heaviest imports"),
     "cpu": (cpu_part, "(q) our own CPU per event (ingest, webhook, ticket page), AWS calls excluded"),

@@ -14,6 +14,8 @@ from pathlib import Path
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 PAGE = "index.html"
 BUDGET_BYTES = 150 * 1024
+WIDGET = "widget.js"  # the web chat widget customers' sites load with one script tag (all of it: one file)
+WIDGET_BUDGET_BYTES = 30 * 1024
 # What index.html pulls in: <link href> and <script src>, as site paths
 _PAGE_REFERENCE = re.compile(r"""<(?:link|script)\b[^>]*?\b(?:href|src)=["']/([^"']+)["']""")
 # Static imports and re-exports: import … from '…', import '…', export … from '…'
@@ -81,6 +83,11 @@ def run() -> LoadSize:
         later[_relative(chunk)] = {_relative(module): _size(module) for module in added}
         chunks.extend(target for module in added for target in _imports(module, _DYNAMIC_IMPORT))
     return LoadSize({_relative(path): _size(path) for path in first}, later)
+
+
+def widget() -> tuple[int, int]:
+    """The web chat widget, raw and gzipped: everything a customer's page loads for it."""
+    return _size(FRONTEND / WIDGET)
 
 
 if __name__ == "__main__":

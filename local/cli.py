@@ -36,7 +36,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, knowledge_cli, webhook_cli
+from local import api_keys_cli, bot_cli, knowledge_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -106,7 +106,11 @@ def run(seed_demo: bool) -> int:
     if started_at is not None:
         print(f"Reloj / Clock: ATIENDE_NOW={started_at.isoformat()} (sigue corriendo / keeps running)\n", flush=True)
     _whatsapp_banner(port)
-    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN\n", flush=True)
+    print(f"Cambios en vivo / Live updates (WebSocket)  {live.url}/?token=ID_TOKEN", flush=True)
+    print(
+        f"Chat web / Web chat  http://{HOST}:{port}/widget-demo.html  (widget: http://{HOST}:{port}/widget.js)\n",
+        flush=True,
+    )
     # Waiting in short steps: a signal may be delivered to any of the stack's threads,
     # and Python runs its handler only when the main thread runs bytecode again (an
     # Event.wait() without a timeout would sleep through Ctrl-C).
@@ -535,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     api_keys_cli.add_commands(commands)
     webhook_cli.add_parser(commands)
     knowledge_cli.add_parser(commands)
+    bot_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -561,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
             return webhook_cli.main(args)
         case "kb":
             return knowledge_cli.main(args)
+        case "bot":
+            return bot_cli.main(args, _aws_url())
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":

@@ -46,6 +46,7 @@ HELP_CENTER_SEARCH = ("/ayuda/buscar", "/help/search", "/ayuda/contacto", "/help
 API_PATHS = ("/health", "/api", *HELP_CENTER_SEARCH)
 HELP_CENTER_PREFIXES = ("/ayuda", "/help")  # the pages made on publish (CloudFront reads them from S3 in AWS)
 WEBHOOK_PATH = "/webhooks/whatsapp"
+WEB_CHAT_PREFIX = "/public/chat/"  # the widget's visitors: their own stage limit
 
 
 def _rate_limit(variable: str, default: limits.RateLimit) -> limits.RateLimit:
@@ -73,6 +74,7 @@ class Throttle:
         self.help_center = limits.TokenBucket(
             _rate_limit("ATIENDE_HELP_CENTER_THROTTLE", limits.HELP_CENTER), time.monotonic
         )
+        self.web_chat = limits.TokenBucket(_rate_limit("ATIENDE_WEB_CHAT_THROTTLE", limits.WEB_CHAT), time.monotonic)
 
     def wait_for(self, method: str, path: str) -> int:
         """0 when the request may go; else the seconds to wait (``Retry-After``)."""
@@ -82,6 +84,8 @@ class Throttle:
             return self.customer_pages.take()
         if path.startswith("/api/") and method != "OPTIONS":
             return self.agent_api.take()
+        if path.startswith(WEB_CHAT_PREFIX):
+            return self.web_chat.take()
         if path in HELP_CENTER_SEARCH or path.startswith("/public/"):
             return self.help_center.take()
         return 0

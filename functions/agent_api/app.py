@@ -14,7 +14,7 @@ from typing import Any
 from chalice import Chalice
 
 import helpdesk
-from agent_api import answers, help_center
+from agent_api import answers, help_center, web_chat
 from agent_api.openapi import RouteDoc, document
 from agent_api.routes import (
     admin,
@@ -62,6 +62,7 @@ for _area in AREAS:
     app.register_blueprint(_area.blueprint)
 app.register_blueprint(customer_pages.blueprint)  # customers' pages: public, from signed links
 app.register_blueprint(help_center.blueprint)  # the public help center's search and votes (HTML, no sign-in)
+app.register_blueprint(web_chat.blueprint)  # the web chat widget's visitors (JSON, no sign-in, any origin)
 
 # (path, method) → the least role a route needs; the role × route test reads it.
 ROUTE_ROLES: dict[tuple[str, str], Role] = {key: role for area in AREAS for key, role in area.roles.items()}
@@ -104,9 +105,11 @@ PUBLIC_ROUTES = {
     ("/api/openapi.json", "GET"),
     *customer_pages.ROUTES,
     *help_center.ROUTES,  # HTML for browsers, limited per address: not in the agents' OpenAPI document
+    *web_chat.ROUTES,  # the widget's visitors, limited per address and per session
 }
 PUBLIC_DOCS = [
     *help_center.DOCS,
+    *web_chat.DOCS,
     RouteDoc("/health", "GET", "Liveness, with the versions of the parts.", None, answers.Health),
     RouteDoc("/api/console-config", "GET", "Where and how the console signs in.", None, answers.ConsoleConfig),
     *customer_pages.DOCS,

@@ -201,6 +201,21 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ya hay el máximo de webhooks: borra uno antes de agregar otro.",
         "The most webhooks are already registered: delete one before adding another.",
     ),
+    "error.chat_message_invalid": (
+        400,
+        "No pudimos enviar tu mensaje: escribe hasta 2000 caracteres y vuelve a intentarlo.",
+        "We could not send your message: write up to 2000 characters and try again.",
+    ),
+    "error.chat_email_invalid": (
+        400,
+        "Ese correo no parece válido: revísalo o déjalo vacío.",
+        "That e-mail does not look valid: check it or leave it empty.",
+    ),
+    "error.chat_no_conversation": (
+        404,
+        "No hay una conversación abierta para esta sesión: escribe para empezar una.",
+        "There is no open conversation for this session: write to start one.",
+    ),
     "error.throttled": (
         429,
         "Demasiadas solicitudes: espera unos segundos e inténtalo de nuevo.",

@@ -150,3 +150,19 @@ HELP_CENTER_VOTES = RateLimit(rate_per_second=0.1, burst=10)  # per address: 6 a
 # each e-mail address or WhatsApp number 3 at once, then one every 10 minutes.
 HELP_CENTER_CONTACTS_PER_ADDRESS = RateLimit(rate_per_second=1 / 60, burst=5)
 HELP_CENTER_CONTACTS_PER_IDENTITY = RateLimit(rate_per_second=1 / 600, burst=3)
+
+
+@dataclass(frozen=True)
+class WebChatLimits:
+    """The live web chat's public routes (``agent_api.web_chat``): a visitor's
+    message is at most ``max_message_chars``; each address sends 20 at once
+    then one every 2 s, each session 10 at once then one a second; the stage
+    limit of the routes is ``WEB_CHAT`` (the template's MethodSettings)."""
+
+    max_message_chars: int = 2000
+
+
+WEB_CHAT = RateLimit(rate_per_second=20, burst=40)
+WEB_CHAT_PER_ADDRESS = RateLimit(rate_per_second=0.5, burst=20)
+WEB_CHAT_PER_SESSION = RateLimit(rate_per_second=1, burst=10)
+WEB_CHAT_SIZES = WebChatLimits()

@@ -4,18 +4,20 @@
 refusals to the answer each route gives (``$connect``: a status that refuses
 the handshake; ``$default``: an ``error`` event posted back)."""
 
+import re
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpdesk import connections, http_policy, limits
+from helpdesk.channels import web_chat
 from helpdesk.clock import utc_now
 from helpdesk.live import sockets
 from helpdesk.observability import logger, metrics
 from helpdesk.team.id_tokens import TokenRefused, holder_of
 
-STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429}
+STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429, "live.no_conversation": 404}
 
 
 class SocketContext(BaseModel):
@@ -46,7 +48,10 @@ def _answer(status: int, key: str | None = None) -> dict[str, Any]:
 
 
 def _connect(request: SocketRequest) -> dict[str, Any]:
-    token = (request.queryStringParameters or {}).get("token", "")
+    query = request.queryStringParameters or {}
+    if "visitor" in query:
+        return _connect_visitor(request, query["visitor"])
+    token = query.get("token", "")
     try:
         sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
         holder = holder_of(token)
@@ -55,6 +60,18 @@ def _connect(request: SocketRequest) -> dict[str, Any]:
     except TokenRefused as refused:
         logger.info("live connection refused", extra={"reason": str(refused)})
         return _answer(401, "live.unauthenticated")
+    except sockets.Refused as refused:
+        return _answer(STATUS_OF.get(refused.key, 400), refused.key)
+    return _answer(200)
+
+
+def _connect_visitor(request: SocketRequest, visitor: str) -> dict[str, Any]:
+    """A web chat visitor's widget: their session token names their conversation."""
+    try:
+        sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
+        store = connections.store()
+        ticket = web_chat.conversation_of(store, visitor) if re.match(web_chat.VISITOR_PATTERN, visitor) else None
+        sockets.connect_visitor(store, request.requestContext.connectionId, ticket.id if ticket else None, utc_now())
     except sockets.Refused as refused:
         return _answer(STATUS_OF.get(refused.key, 400), refused.key)
     return _answer(200)

@@ -22,6 +22,8 @@ API_ONLY = {
     ("GET", "/ayuda/contacto"): "the public contact form (customers' browsers)",
     ("GET", "/help/contact"): "the public contact form, in English",
     ("POST", "/public/contact"): "the contact form's page posts it",
+    ("POST", "/public/chat/messages"): "the web chat widget on customers' sites posts visitors' messages",
+    ("POST", "/public/chat/transcript"): "the web chat widget reloads its visitor's conversation",
     ("POST", "/public/kb/votes"): 'the help center\'s article pages post it ("¿Te fue útil?")',
     (
         "POST",

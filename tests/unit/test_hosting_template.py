@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from agent_api.app import openapi_document
-from helpdesk.limits import HELP_CENTER
+from helpdesk.limits import HELP_CENTER, WEB_CHAT
 from helpdesk.models import Channel
 from helpdesk.observability import NAMESPACE, SERVICE, BusinessMetric
 from local.provision import ROOT, load_template
@@ -162,6 +162,7 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         for s in template["Resources"]["AgentApi"]["Properties"]["MethodSettings"]
     }
     help_center = (HELP_CENTER.rate_per_second, HELP_CENTER.burst)
+    web_chat = (WEB_CHAT.rate_per_second, WEB_CHAT.burst)
     assert settings == {
         ("/*", "*"): (50, 100),
         ("/~1webhooks~1whatsapp", "POST"): (100, 200),
@@ -174,6 +175,8 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         ("/~1ayuda~1contacto", "GET"): help_center,
         ("/~1help~1contact", "GET"): help_center,
         ("/~1public~1contact", "POST"): help_center,
+        ("/~1public~1chat~1messages", "POST"): web_chat,
+        ("/~1public~1chat~1transcript", "POST"): web_chat,
     }
 
 

@@ -1,5 +1,7 @@
 """A queued reply leaves on its ticket's channel (ARCHITECTURE §3, flow 3):
-e-mail through the ``Mailer``, WhatsApp through the ``WhatsAppSender``; a channel
+e-mail through the ``Mailer``, WhatsApp through the ``WhatsAppSender``, web chat
+by the live fan-out (the stored reply reaches the visitor's WebSocket from the
+table's stream, so it is sent once stored); a channel
 without a sender yet fails visibly on the ticket, never silently.
 
 A failed send raises, to be tried again after a growing delay (``retry_delay``:
@@ -52,6 +54,8 @@ def send_reply(
         status = deliver_email(request, store, senders.mailer(), mail, final, senders.files())
     elif channel is Channel.WHATSAPP:
         status = deliver_whatsapp(request, store, senders.whatsapp(), final_attempt=final)
+    elif channel is Channel.CHAT:
+        status = _to_chat(request, store)
     else:
         status = _unavailable(request, store)
     if status is DeliveryStatus.SENT:
@@ -74,3 +78,14 @@ def _unavailable(request: OutboundRequest, store: HelpdeskStore) -> DeliveryStat
         return None
     store.mark_delivery(message, DeliveryStatus.FAILED, "channel_not_available")
     return DeliveryStatus.FAILED
+
+
+def _to_chat(request: OutboundRequest, store: HelpdeskStore) -> DeliveryStatus | None:
+    """A web chat reply: the live fan-out posts it to the visitor's connection
+    (``helpdesk.live.events``, the ticket's conversation room) and the widget
+    reloads its transcript; here it is only marked sent."""
+    message = queued_message(store, request)
+    if message is None:
+        return None
+    store.mark_delivery(message, DeliveryStatus.SENT, None)
+    return DeliveryStatus.SENT

@@ -12,6 +12,11 @@
   presence, moves the connection to that ticket's room and answers who else
   is there; ``{"action": "presence", "ticket_id": null}`` leaves it;
   ``{"action": "ping"}`` keeps an idle connection open.
+
+A web chat visitor connects with their session token instead (the
+``visitor`` query parameter, ``helpdesk.channels.web_chat``): a ``chat``
+connection in their open conversation's room only, which hears that ticket's
+customer-facing messages and nothing else; it may only ping.
 """
 
 import threading
@@ -48,6 +53,10 @@ MESSAGES = {
     "live.too_large": ("Mensaje demasiado grande.", "Message too large."),
     "live.bad_message": ("Mensaje no reconocido.", "Message not understood."),
     "live.not_allowed": ("No puede ver este ticket.", "You may not see this ticket."),
+    "live.no_conversation": (
+        "No hay una conversación abierta: escribe un mensaje para empezar.",
+        "There is no open conversation: write a message to start one.",
+    ),
 }
 
 
@@ -110,6 +119,22 @@ def connect(store: HelpdeskStore, connection_id: str, holder: TokenHolder, now: 
     return connection
 
 
+def connect_visitor(store: HelpdeskStore, connection_id: str, ticket_id: str | None, now: datetime) -> LiveConnection:
+    """Record a web chat visitor's connection in their conversation's room
+    (``ticket_id``: their open conversation, None when they have none)."""
+    if ticket_id is None:
+        raise Refused("live.no_conversation")
+    connection = LiveConnection(
+        id=connection_id,
+        kind=ConnectionKind.CHAT,
+        rooms=(Room(kind=RoomKind.CONVERSATION, id=ticket_id),),
+        connected_at=now,
+        expires_at=now + CONNECTION_LIFETIME,
+    )
+    store.open_connection(connection)
+    return connection
+
+
 def rooms_of(viewer: Viewer) -> tuple[Room, ...]:
     """Where an agent's connection listens: the rooms of the tickets they may see."""
     rooms = [Room(kind=RoomKind.AGENT, id=viewer.agent_id), Room(kind=RoomKind.AGENTS)]
@@ -162,6 +187,10 @@ def receive(
     """A client's message; the answer to post back to it, if any. Every message
     says the agent's console is still open (round robin's "online")."""
     connection = store.live_connection(connection_id)
+    if connection is not None and connection.kind is ConnectionKind.CHAT:
+        if isinstance(message, PingMessage):
+            return None
+        raise Refused("live.not_allowed")  # a visitor only listens
     if connection is None or connection.agent_id is None:
         raise Refused("live.unauthenticated")
     agent_id = connection.agent_id

@@ -1,0 +1,37 @@
+"""``atiende bot ask [--locale es|en] "texto"``: what the web chat's assistant
+would answer, on the knowledge base of the running local stack (its public
+index in the stack's knowledge bucket, as the functions read it), as one JSON
+line: ``{"handoff", "articles", "answer", "confidence"}``. Nothing is stored."""
+
+import json
+import sys
+from typing import Any
+
+
+def add_parser(commands: Any) -> None:
+    bot_parser = commands.add_parser("bot", help="the web chat's assistant, on the running local stack")
+    bot_commands = bot_parser.add_subparsers(dest="bot_command", required=True)
+    ask = bot_commands.add_parser("ask", help="print the assistant's answer to a question as one JSON line")
+    ask.add_argument("--locale", choices=("es", "en"), default="es")
+    ask.add_argument("text")
+
+
+def main(args: Any, aws_url: str) -> int:
+    from helpdesk.channels.web_chat.bot import decide
+    from helpdesk.knowledge.finding import IndexShelf
+    from helpdesk.models import Language
+    from helpdesk.providers.files import S3FileStore
+    from local.saved_state import saved_deployment, state_dir
+    from local.stack import session_for
+
+    saved = saved_deployment(state_dir())
+    bucket = (saved or {}).get("environment", {}).get("KNOWLEDGE_BUCKET")
+    if not bucket:
+        print("No hay una pila local: `atiende run` primero / No local stack: run `atiende run` first", file=sys.stderr)
+        return 1
+    shelf = IndexShelf(S3FileStore(session_for(aws_url).client("s3")), bucket)
+    decision = decide(shelf.public(), args.text, Language(args.locale))
+    line = {"handoff": decision.handoff, "articles": list(decision.articles), "answer": decision.answer,
+            "confidence": decision.confidence}  # fmt: skip
+    print(json.dumps(line, ensure_ascii=False))
+    return 0
