@@ -20,6 +20,9 @@ atiende search backfill [--stack NAME] [--from N] [--most N]
                 index the tickets that existed before the search index (by ticket
                 number, from its checkpoint: resumable; a ticket already indexed
                 writes nothing); --from N starts over from ticket N
+atiende staffing --per-day N --handle-minutes M | --arrivals N --aht-seconds S ...
+                agents needed (workload model for e-mail, Erlang C for real time),
+                one JSON line; no stack needed (local/staffing_cli.py)
 atiende load [--seconds N] [--customers N] [--base URL --smtp-port P]
                 mixed traffic against the running local stack, with a report
 """
@@ -36,7 +39,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, knowledge_cli, webhook_cli
+from local import api_keys_cli, knowledge_cli, staffing_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -535,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
     api_keys_cli.add_commands(commands)
     webhook_cli.add_parser(commands)
     knowledge_cli.add_parser(commands)
+    staffing_cli.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -561,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             return webhook_cli.main(args)
         case "kb":
             return knowledge_cli.main(args)
+        case "staffing":
+            return staffing_cli.main(args)
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":
