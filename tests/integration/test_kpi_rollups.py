@@ -11,6 +11,7 @@ from kpi_rollups.app import handler
 
 from helpdesk import connections
 from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla, TicketStatus
+from helpdesk.reports.kpis import KpiQuery, kpi_report
 from helpdesk.reports.recording import daily_counters
 from helpdesk.reports.rollups import BUCKETS, percentile
 from helpdesk.store import HelpdeskStore
@@ -171,5 +172,28 @@ def test_an_older_record_after_a_newer_one_changes_nothing(store: HelpdeskStore)
             ]
             == {}
         )
+    finally:
+        connections.forget()
+
+
+def test_the_report_sums_the_days_and_compares_with_the_period_before(store: HelpdeskStore) -> None:
+    connections.forget()
+    try:
+        # Given the scripted day counted, and nothing the week before
+        _hand_over([_record(n, before, after) for n, (before, after) in enumerate(_history(), 1)])
+
+        # When a supervisor asks for the 7 days ending on it, e-mail only
+        query = KpiQuery.model_validate({"from": "2026-11-25", "to": "2026-12-01", "channel": "email"})
+        report = kpi_report(store, query)
+
+        # Then the totals are the day's e-mail figures, one entry per day, an empty previous period
+        assert len(report.days) == 7 and report.days[-1].created == 3 and report.days[0].created == 0
+        totals = report.totals
+        assert (totals.created, totals.solved, totals.reopened, totals.first_responses) == (3, 1, 0, 2)
+        assert (totals.first_response_median_seconds, totals.first_response_p90_seconds) == (900, 1800)
+        assert totals.resolution_median_seconds == 7200
+        assert totals.sla["first_response"].model_dump() == {"met": 1, "breached": 1}
+        assert totals.sla_compliance_percent == 50.0
+        assert report.previous.created == 0 and report.previous.sla_compliance_percent is None
     finally:
         connections.forget()
