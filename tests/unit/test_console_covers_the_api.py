@@ -34,7 +34,6 @@ KB_PAGE = "the administrators' synonyms page (issue 14)"
 NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {
     ("GET", "/api/kb/synonyms"): KB_PAGE,
     ("PUT", "/api/kb/synonyms"): KB_PAGE,
-    ("GET", "/api/reports/kpis"): "the supervisors' dashboard page (issue 17)",
 }
 
 _CALL = re.compile(r"request(Bytes)?\(\s*(?:'([A-Z]+)',\s*)?(?=[`'])")
