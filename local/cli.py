@@ -23,6 +23,8 @@ atiende search backfill [--stack NAME] [--from N] [--most N]
 atiende staffing --per-day N --handle-minutes M | --arrivals N --aht-seconds S ...
                 agents needed (workload model for e-mail, Erlang C for real time),
                 one JSON line; no stack needed (local/staffing_cli.py)
+atiende reports backfill [--stack NAME] [--from N] [--most N]   rebuild the KPI
+                rollups from the tickets (idempotent; local/reports_cli.py)
 atiende load [--seconds N] [--customers N] [--base URL --smtp-port P]
                 mixed traffic against the running local stack, with a report
 """
@@ -39,7 +41,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, knowledge_cli, staffing_cli, webhook_cli
+from local import api_keys_cli, knowledge_cli, reports_cli, staffing_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -536,9 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
-    webhook_cli.add_parser(commands)
-    knowledge_cli.add_parser(commands)
-    staffing_cli.add_parser(commands)
+    for command_module in (webhook_cli, knowledge_cli, staffing_cli, reports_cli):
+        command_module.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -567,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
             return knowledge_cli.main(args)
         case "staffing":
             return staffing_cli.main(args)
+        case "reports":
+            return reports_cli.main(args, _stack_session)
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":

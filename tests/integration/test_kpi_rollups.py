@@ -12,10 +12,11 @@ from kpi_rollups.app import handler
 from helpdesk import connections
 from helpdesk.models import Channel, SlaMetric, SlaTimer, Ticket, TicketSla, TicketStatus
 from helpdesk.reports.kpis import KpiQuery, kpi_report
-from helpdesk.reports.recording import daily_counters
+from helpdesk.reports.recording import backfill_rollups, daily_counters
 from helpdesk.reports.rollups import BUCKETS, percentile
-from helpdesk.store import HelpdeskStore
+from helpdesk.store import HelpdeskStore, keys
 from helpdesk.store.conversions import ticket_item
+from helpdesk.store.items import CounterItem, PointerItem
 from local.lambda_runtime import LocalContext
 
 DAY = datetime(2026, 12, 1, tzinfo=UTC)  # no SLA setup: the company's zone is UTC
@@ -195,5 +196,32 @@ def test_the_report_sums_the_days_and_compares_with_the_period_before(store: Hel
         assert totals.sla["first_response"].model_dump() == {"met": 1, "breached": 1}
         assert totals.sla_compliance_percent == 50.0
         assert report.previous.created == 0 and report.previous.sla_compliance_percent is None
+    finally:
+        connections.forget()
+
+
+def test_a_backfill_equals_the_live_rollups_and_the_stream_after_it_adds_only_reopens(store: HelpdeskStore) -> None:
+    connections.forget()
+    try:
+        # Given the day's tickets in the table as they ended, and no rollups yet
+        saves = _history()
+        final = {after.id: after for _, after in saves}
+        for ticket in final.values():
+            item = ticket_item(ticket)
+            item.save()
+            PointerItem(*keys.ticket_number_key(ticket.number), ticket_id=ticket.id).save()
+        CounterItem(*keys.TICKET_COUNTER_KEY, value=len(final)).save()
+
+        # When the backfill runs (twice: the second changes nothing)
+        first, again = backfill_rollups(store), backfill_rollups(store)
+
+        # Then it counts every ticket's state: the live figures but the reopen, an event it never saw
+        assert (first.tickets, first.changed, again.changed) == (4, 4, 0)
+        assert _figures(store) == {k: v for k, v in EVERYTHING.items() if k != "reopened"}
+        assert _figures(store, channel="email") == EMAIL
+
+        # and the stream replayed after it adds exactly the reopen: the live figures
+        _hand_over([_record(n, before, after) for n, (before, after) in enumerate(saves, 1)])
+        assert _figures(store) == EVERYTHING
     finally:
         connections.forget()
