@@ -19,6 +19,7 @@ from bench import (
     mail_corpus,
     package_size,
     peers,
+    reports_bench,
     results,
     scale_bench,
     search_bench,
@@ -119,6 +120,20 @@ def surveys_part() -> None:
         )
 
 
+def reports_part() -> None:
+    runs = reports_bench.run()
+    days = reports_bench.DAYS
+    print(f"\n(r) The dashboard's KPI query, {days} days and the {days} before, from the rollups")
+    print(f"  {'tickets':>9}  {'filter':<16}{'items read':>12}{'calls':>8}{'seconds':>10}")
+    for run in runs:
+        print(f"  {run.tickets:>9,}  {run.filter:<16}{run.items_read:>12}{run.calls:>8}{run.seconds:>10.3f}")
+    results.record(
+        {f"reports.kpis_90d.{r.filter}.items_read": r.items_read for r in runs}
+        | {f"reports.kpis_90d.{r.filter}.seconds": round(r.seconds, 3) for r in runs}
+        | {"reports.kpis_90d.tickets": runs[0].tickets}
+    )
+
+
 def polling_part() -> None:
     live = live_bench.run()
     print(f"\n(i) live updates: a changes poll ({live_bench.CHANGED} changed), a presence beat, an assignment")
@@ -198,6 +213,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "whatsapp": (whatsapp_part, "(e, f) WhatsApp webhook acknowledgement and worker throughput"),
     "sla": (sla_part, "(g) one SLA checker run as open tickets grow"),
     "surveys": (surveys_part, "(o) the survey sender's reads as solved tickets grow"),
+    "reports": (reports_part, "(r) the dashboard's 90-day KPI query: items read (rollups, not tickets), time"),
     "polling": (polling_part, "(i) what a changes poll, a presence beat and an assignment cost"),
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
     "kb": (knowledge_part, "(o) knowledge-base search: top-1/top-3 on the evaluation set, build, load, p95 at 1,000"),

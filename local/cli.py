@@ -20,6 +20,11 @@ atiende search backfill [--stack NAME] [--from N] [--most N]
                 index the tickets that existed before the search index (by ticket
                 number, from its checkpoint: resumable; a ticket already indexed
                 writes nothing); --from N starts over from ticket N
+atiende staffing --per-day N --handle-minutes M | --arrivals N --aht-seconds S ...
+                agents needed (workload model for e-mail, Erlang C for real time),
+                one JSON line; no stack needed (local/staffing_cli.py)
+atiende reports backfill [--stack NAME] [--from N] [--most N]   rebuild the KPI
+                rollups from the tickets (idempotent; local/reports_cli.py)
 atiende load [--seconds N] [--customers N] [--base URL --smtp-port P]
                 mixed traffic against the running local stack, with a report
 """
@@ -36,7 +41,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, bot_cli, knowledge_cli, webhook_cli
+from local import api_keys_cli, bot_cli, knowledge_cli, reports_cli, staffing_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -537,9 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
-    webhook_cli.add_parser(commands)
-    knowledge_cli.add_parser(commands)
-    bot_cli.add_parser(commands)
+    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli):
+        command_module.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
     args = parser.parse_args(argv)
@@ -568,6 +572,10 @@ def main(argv: list[str] | None = None) -> int:
             return knowledge_cli.main(args)
         case "bot":
             return bot_cli.main(args, _aws_url())
+        case "staffing":
+            return staffing_cli.main(args)
+        case "reports":
+            return reports_cli.main(args, _stack_session)
         case "apikey":
             return api_keys_cli.run(args, local_base(), admin_token)
         case "admin":

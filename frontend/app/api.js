@@ -362,6 +362,8 @@ export const api = {
   replyToReview: (ticketId, text) => request('POST', `/api/quality/reviews/${encodeURIComponent(ticketId)}/reply`, { text }),
   myReviews: () => request('GET', '/api/me/reviews'),
   qualityScores: (params) => request('GET', `/api/quality/scores?${new URLSearchParams(params)}`),
+  // reports: a date range's KPIs from the daily rollups (supervisors and administrators)
+  kpis: (params) => request('GET', `/api/reports/kpis?${new URLSearchParams(params)}`),
   scorecard: () => request('GET', '/api/quality/scorecard'),
   saveScorecard: (scorecard) => request('PUT', '/api/quality/scorecard', scorecard),
   // the knowledge base: every agent reads and searches; editors write, publish and restore

@@ -106,7 +106,7 @@ const TEXTS = {
     'quality.picked': 'El ticket quedó en la cola de calidad.',
     'admin.forbidden': 'No tienes permiso para hacer esto: la administración es solo para administradores.',
     'admin.yes': 'Sí', 'admin.no': 'No', 'admin.cancel': 'Cancelar',
-    'role.agent': 'Agente', 'role.supervisor': 'Supervisor(a)', 'role.admin': 'Administrador(a)',
+    'role.agent': 'Agente', 'role.supervisor': 'Supervisor(a)', 'role.admin': 'Administrador(a)', 'reports.menu': 'Reportes',
     'ticket.new_tag': 'Nueva etiqueta', 'ticket.add_tag': 'Agregar etiqueta', 'ticket.remove_tag': 'Quitar la etiqueta {tag}',
     'ticket.no_tags': 'Sin etiquetas', 'ticket.custom_fields': 'Campos personalizados',
 
@@ -264,7 +264,7 @@ const TEXTS = {
     'quality.picked': 'The ticket is in the quality queue.',
     'admin.forbidden': 'You are not allowed to do this: administration is for administrators only.',
     'admin.yes': 'Yes', 'admin.no': 'No', 'admin.cancel': 'Cancel',
-    'role.agent': 'Agent', 'role.supervisor': 'Supervisor', 'role.admin': 'Administrator',
+    'role.agent': 'Agent', 'role.supervisor': 'Supervisor', 'role.admin': 'Administrator', 'reports.menu': 'Reports',
     'ticket.new_tag': 'New tag', 'ticket.add_tag': 'Add tag', 'ticket.remove_tag': 'Remove the tag {tag}',
     'ticket.no_tags': 'No tags', 'ticket.custom_fields': 'Custom fields',
 

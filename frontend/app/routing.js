@@ -1,5 +1,5 @@
 // Routing: the hash is the route. #/view/<id>, #/tickets/<id>, #/search/<query>
-// #/admin/<section>, #/quality[/<ticket id>|/scores], #/my-reviews, #/follow-ups and #/kb[/<article id>|/new].
+// #/admin/<section>, #/quality[/<ticket id>|/scores], #/my-reviews, #/follow-ups, #/reports and #/kb[/<article id>|/new].
 import { useState, useEffect } from '../vendor/preact-htm.js';
 
 export function parseHash() {
@@ -10,6 +10,7 @@ export function parseHash() {
   if (kind === 'quality') return { quality: id ? decodeURIComponent(id) : 'queue' };
   if (kind === 'my-reviews') return { myReviews: true };
   if (kind === 'follow-ups') return { followUps: true };
+  if (kind === 'reports') return { reports: true };
   if (kind === 'kb') return { kb: id ? decodeURIComponent(id) : 'list' };
   return { view: id || 'mine' };
 }

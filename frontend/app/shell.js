@@ -28,6 +28,11 @@ const FollowUpsPage = later(() => import('./pages/follow-ups.js').then((page) =>
   (failed) => html`<main id="content"><p class=${failed ? 'error' : ''} role=${failed ? 'alert' : 'status'}>
     ${failed ? t('error.network') : t('loading')}</p></main>`);
 
+// The supervisors' dashboard comes with import(), never in an agent's first load
+const ReportsPage = later(() => import('./pages/reports.js').then((page) => page.ReportsPage),
+  (failed) => html`<main id="content"><p class=${failed ? 'error' : ''} role=${failed ? 'alert' : 'status'}>
+    ${failed ? t('error.network') : t('loading')}</p></main>`);
+
 // The hash is the route, so "skip to content" moves the focus instead of following #content
 function skipToContent(event) {
   const content = document.getElementById('content');
@@ -128,6 +133,8 @@ function Header({ me, route, onAvailable, onSignOut, onMfa }) {
       <a class="admin-link" href="#/my-reviews" aria-current=${route.myReviews ? 'page' : undefined}>${t('quality.mine')}</a>
       <a class="admin-link" href="#/follow-ups" aria-current=${route.followUps ? 'page' : undefined}>${t('follow_ups.menu')}</a>
       <a class="admin-link" href="#/kb" aria-current=${route.kb ? 'page' : undefined}>${t('kb.title')}</a>
+      ${me.role !== 'agent' && html`<a class="admin-link" href="#/reports"
+        aria-current=${route.reports ? 'page' : undefined}>${t('reports.menu')}</a>`}
       <${Bell} />
       <span class="who">${me.name} · ${t(`role.${me.role}`)}</span>
       <${AvailabilitySwitch} available=${me.available !== false} onChange=${onAvailable} />
@@ -211,6 +218,7 @@ export function App() {
       : route.quality ? html`<${QualityPage} section=${route.quality} me=${me} />`
       : route.myReviews ? html`<${MyReviewsPage} me=${me} />`
       : route.followUps ? html`<${FollowUpsPage} me=${me} />`
+      : route.reports && me.role !== 'agent' ? html`<${ReportsPage} />`
       : route.kb ? html`<${KnowledgePage} section=${route.kb} me=${me} />`
       : html`<${Inbox} viewId=${route.view} me=${me} />`}`;
 }

@@ -26,6 +26,7 @@ from agent_api.routes import (
     knowledge,
     me,
     quality,
+    reports,
     surveys,
     tickets,
     webhooks,
@@ -56,7 +57,7 @@ def answer_headers(event: Any, get_response: Any) -> Any:
 # Every area of the API; a new one (kb, chat, reports…) joins here.
 AREAS: tuple[Area, ...] = (
     tickets.area, files.area, contacts.area, me.area, admin.area, api_keys.area,
-    webhooks.area, quality.area, surveys.area, follow_ups.area, knowledge.area,
+    webhooks.area, quality.area, surveys.area, follow_ups.area, knowledge.area, reports.area,
 )  # fmt: skip
 for _area in AREAS:
     app.register_blueprint(_area.blueprint)

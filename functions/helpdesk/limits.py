@@ -59,6 +59,12 @@ class StreamReading:
 # conditional write), a few retries, then the batch goes to its failures queue.
 QUALITY_SAMPLING = StreamReading(batch_size=25, batching_window_seconds=5, retries=5)
 
+# The KPI rollups: each record is one transaction of up to ~50 items (a ticket's
+# contribution and the day × filter rollups it moves); small batches keep a
+# retried batch cheap; then the batch goes to its failures queue (the backfill
+# rebuilds those days).
+KPI_ROLLUPS = StreamReading(batch_size=25, batching_window_seconds=5, retries=5)
+
 
 class TokenBucket:
     """One ``RateLimit`` applied: ``take`` answers 0 when a request may go, else

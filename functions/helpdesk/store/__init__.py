@@ -82,6 +82,7 @@ from helpdesk.store.live import LiveConnections
 from helpdesk.store.messages import Messages
 from helpdesk.store.quality import QualityReviews, ReviewPlace
 from helpdesk.store.queues import Queues, TicketPage, TicketQuery
+from helpdesk.store.reports import KpiRollups, RollupChange, Versioned
 from helpdesk.store.rule_timers import RuleTimer, RuleTimers
 from helpdesk.store.search import IndexChange, SearchIndex
 from helpdesk.store.sla import Breach, SlaRecords
@@ -105,6 +106,7 @@ class HelpdeskStore(
     AuditLog,
     ApiKeys,
     QualityReviews,
+    KpiRollups,
     IdentityChecks,
     Webhooks,
     RuleTimers,
@@ -134,13 +136,16 @@ __all__ = [
     "HelpdeskStore",
     "IdentityRecord",
     "IndexChange",
+    "KpiRollups",
     "OpenConversationItem",
     "PointerItem",
     "ReviewPlace",
+    "RollupChange",
     "RuleTimer",
     "SurveyDue",
     "TicketPage",
     "TicketQuery",
+    "Versioned",
     "_ticket_item",
     "breach_key",
     "contact_pk",

@@ -348,6 +348,20 @@ class RuleMomentItem(HelpdeskItem, discriminator="rule_moment"):
     since = UTCDateTimeAttribute()
 
 
+class KpiContributionItem(HelpdeskItem, discriminator="kpi_contribution"):
+    """What one ticket adds to the KPI rollups, at a ticket version (``helpdesk.reports.rollups``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
+class KpiRollupItem(HelpdeskItem, discriminator="kpi_rollup"):
+    """One day's KPI counters for one filter (channel × group × agent, each or ``*``)."""
+
+    value = JSONAttribute()
+    version = NumberAttribute()
+
+
 class ReviewItem(HelpdeskItem, discriminator="review"):
     """A quality review of one ticket, kept as the domain's JSON (``helpdesk.quality``)."""
 
@@ -476,6 +490,7 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     AuditItem, LoadItem, OnlineItem, RoundRobinItem, PostingItem, SearchDocumentItem,
     VocabularyItem, SearchStartItem, SearchBackfillItem,
     ApiKeyItem, IdentityCheckItem, WebhookEndpointItem, WebhookAttemptItem, WebhookEventItem, ReviewItem,
+    KpiContributionItem, KpiRollupItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
     SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem,

@@ -34,6 +34,8 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | audit log entry      | ``AUDIT#<yyyy-mm>``         | ``<at>#<id>``         |
 | API key              | ``APIKEY#<id>``             | ``META``              |
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
+| KPI contribution     | ``KPICONTRIB#<ticket id>``  | ``META``              |
+| KPI rollup (a day)   | ``KPI#<yyyy-mm-dd>``        | ``<channel>|<group>|<agent>`` (each or ``*``) |
 | knowledge article    | ``ARTICLE#<id>``            | ``META``              |
 | article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
 | article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
@@ -453,6 +455,16 @@ def vocabulary_key(term: str) -> Key:
 
 SEARCH_START_KEY: Key = ("IXMETA", "START")  # the oldest month the index holds
 SEARCH_BACKFILL_KEY: Key = ("IXMETA", "BACKFILL")  # the ticket number the backfill reached
+
+
+def kpi_contribution_key(ticket_id: str) -> Key:
+    """What a ticket adds to the KPI rollups (one per ticket)."""
+    return f"KPICONTRIB#{ticket_id}", META
+
+
+def kpi_rollup_key(day: str, filter_key: str) -> Key:
+    """A day's KPI counters for one filter: ``KPI#2026-12-07`` / ``email|ventas|*``."""
+    return f"KPI#{day}", filter_key
 
 
 def review_key(ticket_id: str) -> Key:
