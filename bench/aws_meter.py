@@ -60,6 +60,21 @@ class Meter:
     partition_reads: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     _quiet: threading.local = field(default_factory=threading.local)
 
+    @classmethod
+    def for_table(cls, session: Any, table: str) -> "Meter":
+        """A meter for the help desk's table (its indexes as the template defines them),
+        reading an updated item back unmetered to size it; installed."""
+        from local.provision import table_definition
+
+        indexes = tuple(
+            next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH")
+            for index in table_definition().get("GlobalSecondaryIndexes", [])
+        )
+        raw = session.client("dynamodb")
+        meter = cls({table: indexes}).install()
+        meter.look_up = lambda name, key: raw.get_item(TableName=name, Key=key, ConsistentRead=True).get("Item")
+        return meter
+
     def install(self) -> "Meter":
         calls.on_every_client("before-parameter-build", _keep_params)
         calls.on_every_client("after-call", self._after_call)

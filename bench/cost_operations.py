@@ -56,22 +56,15 @@ class LocalStackMeter:
         from local import lambda_runtime
         from local.cli import _sandbox
         from local.embedded_aws import EmbeddedAWS
-        from local.provision import table_definition
         from local.seed import DEMO_PASSWORD, seed
         from local.stack import deploy, session_for, sign_in
         from local.web import console_server
 
         self.aws = EmbeddedAWS(port=0).start()
         session = session_for(self.aws.url)
-        raw = session.client("dynamodb")
-        indexes = tuple(
-            next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH")
-            for index in table_definition().get("GlobalSecondaryIndexes", [])
-        )
         self.deployment = deploy(session, self.aws.url)
         forget_settings()
-        self.meter = Meter({self.deployment.table_name: indexes}).install()
-        self.meter.look_up = lambda table, key: raw.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        self.meter = Meter.for_table(session, self.deployment.table_name)
         seed(session, self.deployment.user_pool_id, HelpdeskStore(store_settings()))
         self.session = session
         self.invocations: Counter[str] = Counter()

@@ -65,10 +65,8 @@ def _seconds(code: str, environment: dict[str, str], *arguments: str) -> float:
 
 def sample_events() -> tuple[Any, dict[str, dict[str, Any]]]:
     """A running local stack (stop it when done) and a first event for each function."""
-    from chalice.local import LambdaEventConverter, RouteMatcher
-
     from bench import cost_operations
-    from bench.cpu_bench import delivery
+    from bench.cpu_bench import agent_api_event, delivery
     from local import lambda_runtime
     from local.stack import whatsapp_secrets
 
@@ -90,13 +88,8 @@ def sample_events() -> tuple[Any, dict[str, dict[str, Any]]]:
         cost_operations._measure(stack)
     finally:
         lambda_runtime.load_handler = counted
-    from agent_api.app import app
-
-    converter = LambdaEventConverter(RouteMatcher(list(app.routes)), app.api.binary_types)
     tickets = stack.http("GET", "/api/tickets", "AgentApiFunction", params={"limit": "1"}).json()["tickets"]
-    headers = {"authorization": f"Bearer {stack.token}", "host": "127.0.0.1"}
-    page = converter.create_lambda_event("GET", f"/api/tickets/{tickets[0]['id']}", headers, b"")
-    events["AgentApiFunction"] = page | {"body": None}
+    events["AgentApiFunction"] = agent_api_event("GET", f"/api/tickets/{tickets[0]['id']}", stack.token)
     events.setdefault("LiveSocketFunction", _socket_closed())
     secret = whatsapp_secrets()["WhatsAppAppSecret"].encode()
     events.setdefault("WhatsAppWebhookFunction", delivery(secret, 0))  # API Gateway's part calls it directly

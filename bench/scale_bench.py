@@ -72,7 +72,6 @@ def run() -> Simulated:
     from helpdesk.store import HelpdeskStore
     from local import lambda_runtime
     from local.embedded_aws import EmbeddedAWS
-    from local.provision import table_definition
     from local.seed import seed
     from local.stack import deploy, session_for, whatsapp_secrets
 
@@ -84,13 +83,7 @@ def run() -> Simulated:
         connections.forget()
         store = HelpdeskStore(store_settings())
         seed(session, deployment.user_pool_id, store)
-        raw = session.client("dynamodb")
-        indexes = tuple(
-            next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH")
-            for index in table_definition().get("GlobalSecondaryIndexes", [])
-        )
-        meter = Meter({deployment.table_name: indexes}).install()
-        meter.look_up = lambda table, key: raw.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        meter = Meter.for_table(session, deployment.table_name)
         connections.forget()
         _connect_agents(store)
         stack = deployment.stack
