@@ -35,7 +35,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | API key              | ``APIKEY#<id>``             | ``META``              |
 | quality review       | ``REVIEW#<ticket id>``      | ``META``              |
 | KPI contribution     | ``KPICONTRIB#<ticket id>``  | ``META``              |
-| KPI rollup (a day)   | ``KPI#<yyyy-mm-dd>``        | ``<channel>|<group>|<agent>`` (each or ``*``) |
+| KPI rollup (a day)   | ``KPI#<channel>|<group>|<agent>`` (each or ``*``) | ``<yyyy-mm-dd>`` |
 | knowledge article    | ``ARTICLE#<id>``            | ``META``              |
 | article revision     | ``ARTICLE#<id>``            | ``REV#<number>``      |
 | article votes        | ``ARTICLE#<id>``            | ``VOTES``             |
@@ -462,9 +462,16 @@ def kpi_contribution_key(ticket_id: str) -> Key:
     return f"KPICONTRIB#{ticket_id}", META
 
 
+def kpi_rollup_pk(filter_key: str) -> str:
+    """The partition of one filter's daily KPI rollups (``KPI#email|ventas|*``): a
+    date range is one Query on it, and a ticket change's 8 rollups fall in 8
+    partitions (a day's partition would take every change's 8 writes)."""
+    return f"KPI#{filter_key}"
+
+
 def kpi_rollup_key(day: str, filter_key: str) -> Key:
-    """A day's KPI counters for one filter: ``KPI#2026-12-07`` / ``email|ventas|*``."""
-    return f"KPI#{day}", filter_key
+    """A day's KPI counters for one filter: ``KPI#email|ventas|*`` / ``2026-12-07``."""
+    return kpi_rollup_pk(filter_key), day
 
 
 def review_key(ticket_id: str) -> Key:

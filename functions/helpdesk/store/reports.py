@@ -1,5 +1,6 @@
 """KPI rollups (``helpdesk.reports.rollups``): one contribution item per ticket
 and one rollup item per day and filter, each the domain's JSON with a version.
+A filter's days share a partition, so a date range is one Query.
 A change writes the contribution and every rollup it touches in one transaction,
 each on the version read: two stream batches touching the same day never lose
 one another's counts (the loser reads again)."""
@@ -37,20 +38,21 @@ class KpiRollups(TableAccess):
         item = get_or_none(KpiContributionItem, *keys.kpi_contribution_key(ticket_id), consistent_read=True)
         return Versioned(dict(item.value), int(item.version)) if item else Versioned({}, 0)
 
-    def kpi_rollups(self, wanted: list[RollupKey], consistent: bool = False) -> dict[RollupKey, Versioned]:
-        """The rollups under these keys (absent: empty at version 0), one BatchGet
-        per 100 keys; ``consistent`` for a read a write starts from."""
+    def kpi_rollups(self, wanted: list[RollupKey]) -> dict[RollupKey, Versioned]:
+        """The rollups under these keys (absent: empty at version 0), read
+        consistently: what a write starts from."""
         found = {key: Versioned({}, 0) for key in wanted}
-        item_keys = [keys.kpi_rollup_key(day, filter_key) for day, filter_key in wanted]
-        if consistent:
-            for day, filter_key in wanted:
-                item = get_or_none(KpiRollupItem, *keys.kpi_rollup_key(day, filter_key), consistent_read=True)
-                if item is not None:
-                    found[(day, filter_key)] = Versioned(dict(item.value), int(item.version))
-            return found
-        for item in KpiRollupItem.batch_get(item_keys):
-            found[(item.PK.removeprefix("KPI#"), item.SK)] = Versioned(dict(item.value), int(item.version))
+        for day, filter_key in wanted:
+            item = get_or_none(KpiRollupItem, *keys.kpi_rollup_key(day, filter_key), consistent_read=True)
+            if item is not None:
+                found[(day, filter_key)] = Versioned(dict(item.value), int(item.version))
         return found
+
+    def kpi_days(self, filter_key: str, since: str, until: str) -> dict[str, dict[str, Any]]:
+        """Day → counters of one filter from ``since`` to ``until`` (ISO days, both
+        included), days with no rollup left out: one Query, pages followed."""
+        items = KpiRollupItem.query(keys.kpi_rollup_pk(filter_key), KpiRollupItem.SK.between(since, until))
+        return {item.SK: dict(item.value) for item in items}
 
     def save_kpi_change(self, change: RollupChange) -> None:
         """Write it all or nothing; ``ConcurrentWrite`` when any version moved (read again)."""
