@@ -1,0 +1,120 @@
+"""Meta's Messenger Platform on the Graph API: the Send API for Messenger and
+Instagram replies, and the files customers send (Meta's CDN links).
+
+One adapter for both products: the page access token (read from SSM Parameter
+Store on first use, never from code) sends on Messenger and on the Instagram
+account linked to the page. Meta's answers become ``MetaRejected`` (a rule says
+no: do not retry) or ``MetaUnavailable`` (429, 5xx, no answer: retry later).
+
+Attachment links come inside webhook payloads, so they are fetched as any
+outside address is: ``https`` only, every address the host resolves to public
+(``helpdesk.webhooks.addresses``), connected to the checked address, no
+redirects, at most ``max_bytes`` read.
+"""
+
+import http.client
+import json
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Literal
+
+from helpdesk.errors import HelpdeskError, MetaRejected, MetaUnavailable
+from helpdesk.providers.webhook_http import WebhookHttp, _PinnedHttp, _PinnedHttps
+from helpdesk.webhooks.addresses import vet
+
+TIMEOUT_SECONDS = 10
+HUMAN_AGENT = "HUMAN_AGENT"
+
+
+class GraphMessaging:
+    def __init__(self, base_url: str, page_token: Callable[[], str], allow_loopback: bool = False) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = page_token
+        self._allow_loopback = allow_loopback
+
+    @classmethod
+    def with_token_in_ssm(
+        cls, base_url: str, ssm: Any, parameter: str, allow_loopback: bool = False
+    ) -> "GraphMessaging":
+        @lru_cache(maxsize=1)
+        def token() -> str:
+            return str(ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"])
+
+        return cls(base_url, token, allow_loopback)
+
+    def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None) -> str:
+        """Send a reply to a PSID or IGSID; returns Meta's ``message_id`` (its mid)."""
+        answer = self._post("/me/messages", text_payload(recipient, text, tag))
+        if not answer.get("message_id"):
+            raise MetaUnavailable("answer without a message id")
+        return str(answer["message_id"])
+
+    def attachment(self, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """A file a customer sent: the bytes behind Meta's CDN link and their type."""
+        try:
+            target = vet(url, self._allow_loopback, WebhookHttp().resolve)
+        except HelpdeskError as refused:
+            raise MetaRejected(400, f"address not allowed: {type(refused).__name__}") from refused
+        kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
+        connection = kind(target.host, target.port, target.addresses[0], TIMEOUT_SECONDS)
+        try:
+            connection.request("GET", target.path)
+            response = connection.getresponse()
+            if response.status == 429 or response.status >= 500:
+                raise MetaUnavailable(f"HTTP {response.status}")
+            if response.status != 200:  # redirects included: never followed
+                raise MetaRejected(response.status, "the file is no longer available")
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > max_bytes:
+                raise MetaRejected(413, f"file of {declared} bytes is over the limit")
+            content = response.read(max_bytes + 1)
+        except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            raise MetaUnavailable(type(exc).__name__) from exc
+        finally:
+            connection.close()
+        if len(content) > max_bytes:
+            raise MetaRejected(413, "file over the limit")
+        return content, str(response.headers.get("Content-Type") or "application/octet-stream").split(";")[0]
+
+    def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
+            self._base + path,
+            data=json.dumps(payload).encode(),
+            headers={"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
+                answer: dict[str, Any] = json.loads(response.read(1024 * 1024) or b"{}")
+                return answer
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429 or exc.code >= 500:
+                raise MetaUnavailable(f"HTTP {exc.code}") from exc
+            error = _error(exc.read(64 * 1024))
+            code = int(error.get("error_subcode") or error.get("code") or exc.code)
+            raise MetaRejected(code, str(error.get("message", "refused"))[:300]) from exc
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise MetaUnavailable(type(exc).__name__) from exc
+
+
+def text_payload(recipient: str, text: str, tag: str | None = None) -> dict[str, Any]:
+    """The Send API's body: a response inside the 24-hour window, or a tagged message after it."""
+    payload: dict[str, Any] = {
+        "recipient": {"id": recipient},
+        "messaging_type": "MESSAGE_TAG" if tag else "RESPONSE",
+        "message": {"text": text},
+    }
+    if tag:
+        payload["tag"] = tag
+    return payload
+
+
+def _error(body: bytes) -> dict[str, Any]:
+    try:
+        error: dict[str, Any] = json.loads(body).get("error") or {}
+        return error
+    except (ValueError, AttributeError):
+        return {}
