@@ -25,7 +25,8 @@ processor = SqsFifoPartialProcessor()
 
 def _from_sqs(record: SQSRecord) -> None:
     update = MetaUpdate.model_validate_json(record.body)
-    handle_update(update, connections.store(), connections.meta_attachments(), _rules_outbox)
+    store, graph = connections.store(), connections.meta_sender()
+    handle_update(update, store, connections.meta_attachments(), _rules_outbox, profiles=graph)
 
 
 def _rules_outbox() -> Outbox:

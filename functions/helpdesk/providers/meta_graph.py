@@ -16,6 +16,7 @@ import http.client
 import json
 import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from functools import lru_cache
@@ -51,6 +52,26 @@ class GraphMessaging:
         if not answer.get("message_id"):
             raise MetaUnavailable("answer without a message id")
         return str(answer["message_id"])
+
+    def profile_name(self, scoped_id: str, instagram: bool) -> str | None:
+        """The customer's name as the Graph API gives it to the page (Messenger:
+        first and last name; Instagram: name, else username); None when Meta
+        will not say (privacy settings, an old id): the name is a courtesy."""
+        fields = "name,username" if instagram else "first_name,last_name"
+        request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
+            f"{self._base}/{urllib.parse.quote(scoped_id)}?fields={fields}",
+            headers={"Authorization": f"Bearer {self._token()}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
+                about = json.loads(response.read(64 * 1024))
+        except (urllib.error.URLError, TimeoutError, ValueError):
+            return None
+        if instagram:
+            name = about.get("name") or about.get("username")
+        else:
+            name = " ".join(str(about[k]) for k in ("first_name", "last_name") if about.get(k))
+        return str(name)[:200] if name else None
 
     def attachment(self, url: str, max_bytes: int) -> tuple[bytes, str]:
         """A file a customer sent: the bytes behind Meta's CDN link and their type."""

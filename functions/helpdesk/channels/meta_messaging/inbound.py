@@ -24,6 +24,7 @@ from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.rules.sending import OutboxFactory
 from helpdesk.settings import MetaMessagingSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.untrusted import one_line
 
 __all__ = ["InvalidSignature", "MalformedWebhook", "accept_webhook", "handle_update", "verification_challenge"]
 
@@ -65,6 +66,11 @@ class AttachmentSource(Protocol):
         """The bytes at a Meta CDN URL and their type; ``MetaRejected`` when refused."""
 
 
+class ProfileSource(Protocol):
+    def profile_name(self, scoped_id: str, instagram: bool) -> str | None:
+        """The customer's name, when Meta shares it."""
+
+
 @dataclass(frozen=True)
 class AttachmentStorage:
     """Where customers' files go: fetched from ``source``, kept in ``bucket``."""
@@ -76,14 +82,21 @@ class AttachmentStorage:
 
 
 def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: AttachmentStorage | None = None,
-                  outbox: OutboxFactory | None = None) -> IngestResult | list[Message]:  # fmt: skip
+                  outbox: OutboxFactory | None = None, profiles: ProfileSource | None = None,
+                  ) -> IngestResult | list[Message]:  # fmt: skip
     """Apply one queued event: a receipt moves replies forward (the ones it
-    moved), anything else lands on the customer's ticket."""
+    moved), anything else lands on the customer's ticket. A customer seen for
+    the first time gets their name from ``profiles`` (asked once: later
+    messages find the contact)."""
     if update.kind == "receipt":
         return apply_receipt(update, store)
     inbound = inbound_message(update)
-    if attachments is not None and store.find_channel_message(update.channel, inbound.channel_message_id) is None:
-        inbound = _with_attachments(inbound, attachments)
+    if store.find_channel_message(update.channel, inbound.channel_message_id) is None:
+        if attachments is not None:
+            inbound = _with_attachments(inbound, attachments)
+        if profiles is not None and store.find_identity(inbound.sender) is None:
+            name = profiles.profile_name(update.group, instagram=update.channel is Channel.INSTAGRAM)
+            inbound = inbound.model_copy(update={"sender_name": one_line(name)}) if name else inbound
     result = ingest(inbound, store, outbox)
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
