@@ -262,3 +262,15 @@ def test_meta_webhook_routes_are_throttled_with_the_code_limits(template: dict[s
         throttle = by_path[(path.replace("/", "~1").join(["/", ""]), "POST")]
         assert throttle["ThrottlingRateLimit"] == META_MESSAGING_WEBHOOK.rate_per_second
         assert throttle["ThrottlingBurstLimit"] == META_MESSAGING_WEBHOOK.burst
+
+
+def test_api_gateway_throttling_answers_with_the_api_own_spanish_error(template: dict[str, Any]) -> None:
+    """The webhooks (Messenger, Instagram, WhatsApp) and every public route are
+    throttled by the stage; its 429 carries the same body the local stack's throttle sends."""
+    from agent_api.errors import error_body
+
+    status, body = error_body("error.throttled")
+    throttled = template["Resources"]["AgentApi"]["Properties"]["GatewayResponses"]["THROTTLED"]
+    assert throttled["StatusCode"] == str(status) == "429"
+    assert json.loads(throttled["ResponseTemplates"]["application/json"]) == body
+    assert "Demasiadas solicitudes" in body["error"]["message"]["es"]
