@@ -19,6 +19,8 @@ import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 from local.whatsapp_sandbox import SIGNATURE_HEADER, signature
@@ -86,6 +88,25 @@ class MetaSandbox:
             })  # fmt: skip
         threading.Thread(target=self._report_receipts, args=(product, recipient, mid), daemon=True).start()
         return 200, {"recipient_id": recipient, "message_id": mid}
+
+    def send_form(self, authorization: str, raw: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
+        """The Send API's upload-and-send (multipart/form-data with ``filedata``)."""
+        parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        body: dict[str, Any] = {}
+        for part in parsed.iter_parts():
+            name = str(part.get_param("name", header="content-disposition"))
+            payload = part.get_payload(decode=True)
+            content = payload if isinstance(payload, bytes) else b""
+            if part.get_filename():
+                body[name] = {"filename": part.get_filename(), "content_type": part.get_content_type(),
+                              "size": len(content)}  # fmt: skip
+            else:
+                text = content.decode("utf-8", "replace")
+                body[name] = json.loads(text) if name in ("recipient", "message") else text
+        if "filedata" not in body:
+            return 400, {"error": {"message": "(#100) Upload attachment failure.", "type": "OAuthException",
+                                   "code": 100}}  # fmt: skip
+        return self.send(authorization, body)
 
     def profile(self, scoped_id: str, authorization: str) -> tuple[int, dict[str, Any]]:
         with self._lock:

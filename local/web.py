@@ -233,7 +233,12 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             )
             self._send_json(status, answer)
         elif _meta is not None and META_SEND.match(path):
-            self._send_json(*_meta.send(self.headers.get("authorization", ""), self._json_body()))
+            authorization, content_type = self.headers.get("authorization", ""), self.headers.get("content-type", "")
+            if content_type.startswith("multipart/form-data"):
+                raw = self.rfile.read(int(self.headers.get("content-length", "0") or 0))
+                self._send_json(*_meta.send_form(authorization, raw, content_type))
+            else:
+                self._send_json(*_meta.send(authorization, self._json_body()))
         elif _meta is not None and path == "/sandbox/meta/customer":
             self._meta_customer()
         elif path == "/dev/clock":

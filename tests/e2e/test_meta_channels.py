@@ -78,6 +78,7 @@ def test_an_instagram_story_reply_with_a_picture(browser: Any, stack: RunningSta
     sent = stack.cli("instagram", "send", "--name", "Ana Ruiz", "--story-reply", "--image", str(picture),
                      "¿Tienen esta blusa en talla M?")  # fmt: skip
     assert sent.returncode == 0, sent.stderr
+    igsid = json.loads(sent.stdout)["from"]
     ticket = eventually(lambda: _ticket(stack, "instagram", "blusa en talla M"))
     thread = stack.api("GET", f"/api/tickets/{ticket['id']}").json()
     (message,) = thread["messages"]
@@ -91,3 +92,24 @@ def test_an_instagram_story_reply_with_a_picture(browser: Any, stack: RunningSta
     item.wait_for()
     assert item.locator("[data-channel=instagram]").count() == 1
     assert item.locator(".notice-story_reply").inner_text() == "Respondió a una historia tuya"
+
+    # The agent answers with a picture: uploaded and sent in one Send API call, then the text
+    file = {"filename": "blusa-m.png", "content_type": "image/png", "data": base64.b64encode(PICTURE).decode()}
+    upload = stack.api("POST", f"/api/tickets/{ticket['id']}/attachments", json=file)
+    assert upload.status_code == 201, upload.text
+    body = {
+        "body": "Sí, aquí la tienes en M.",
+        "attachments": [{"key": upload.json()["key"], "filename": "blusa-m.png"}],
+    }
+    assert stack.api("POST", f"/api/tickets/{ticket['id']}/replies", json=body).status_code == 202
+
+    def sandbox_sends() -> list[dict[str, Any]] | None:
+        outbox = requests.get(stack.base + "/dev/outbox", timeout=5).json()["messages"]
+        mine = [json.loads(m["raw"]) for m in reversed(outbox) if m["channel"] == "instagram"]
+        mine = [m for m in mine if m["recipient"]["id"] == igsid]
+        return mine if len(mine) == 2 else None
+
+    picture_sent, text_sent = eventually(sandbox_sends)
+    assert picture_sent["filedata"] == {"filename": "blusa-m.png", "content_type": "image/png", "size": len(PICTURE)}
+    assert picture_sent["message"]["attachment"]["type"] == "image"
+    assert text_sent["message"] == {"text": "Sí, aquí la tienes en M."}

@@ -33,7 +33,8 @@ class FakeSendApi(BaseHTTPRequestHandler):
     requests: ClassVar[list[tuple[str, dict[str, str], dict[str, Any]]]] = []
 
     def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        raw = self.rfile.read(int(self.headers["content-length"]))
+        body = json.loads(raw) if self.headers["content-type"] == "application/json" else _form(raw, self.headers)
         FakeSendApi.requests.append((self.path, dict(self.headers), body))
         status, answer = FakeSendApi.answers.pop(0)
         payload = json.dumps(answer).encode()
@@ -45,6 +46,23 @@ class FakeSendApi(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def _form(raw: bytes, headers: Any) -> dict[str, Any]:
+    """A multipart/form-data body read as a mail parser reads MIME (the fields, the file's bytes)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    parsed = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {headers['content-type']}\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        assert isinstance(content, bytes)
+        fields[str(name)] = (
+            (part.get_filename(), part.get_content_type(), content) if part.get_filename() else content.decode()
+        )
+    return fields
 
 
 @pytest.fixture
@@ -175,3 +193,30 @@ def test_meta_unavailable_is_retried_then_failed_on_the_last_attempt(
     with pytest.raises(MetaUnavailable):
         deliver_meta(request, store, send_api, False, datetime.now(UTC), final_attempt=False)
     assert deliver_meta(request, store, send_api, False, datetime.now(UTC), True) is DeliveryStatus.FAILED
+
+
+def test_a_reply_with_a_file_uploads_it_then_sends_the_text(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, send_api: GraphMessaging
+) -> None:
+    from helpdesk.files import keep_file
+    from helpdesk.providers.files import S3FileStore
+
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="reply-files")
+    files = S3FileStore(s3)
+    picture = b"\x89PNG\r\n\x1a\n a receipt"
+    attachment = keep_file(files, "reply-files", "outbound", picture, "recibo.png", "image/png")
+    ticket = _ticket(store, Channel.INSTAGRAM, hours_ago=1, sender="9200000000000001")
+    draft = ReplyDraft(body="Aquí está tu recibo")
+    reply_to_ticket(store, queue, ticket.id, draft, AGENT, mail, attachments=(attachment,))
+    FakeSendApi.answers.extend([(200, {"recipient_id": "9200000000000001", "message_id": "m_file"}),
+                                (200, load_event("meta_send_api_response"))])  # fmt: skip
+    status = deliver_meta(_queued(queue), store, send_api, False, datetime.now(UTC), False, lambda: files)
+    assert status is DeliveryStatus.SENT
+    (_, _, upload), (_, _, text) = FakeSendApi.requests
+    assert json.loads(upload["recipient"]) == {"id": "9200000000000001"}
+    assert upload["messaging_type"] == "RESPONSE"
+    assert json.loads(upload["message"]) == {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+    assert upload["filedata"] == ("recibo.png", "image/png", picture)
+    assert text["message"] == {"text": "Aquí está tu recibo"}
+    assert store.find_channel_message(Channel.INSTAGRAM, "m_reply_0001") is not None

@@ -64,7 +64,7 @@ def send_reply(
         status = deliver_whatsapp(request, store, senders.whatsapp(), final_attempt=final)
     elif channel in META_CHANNELS:
         human_agent = meta_window_settings().human_agent_tag
-        status = deliver_meta(request, store, senders.meta(), human_agent, utc_now(), final_attempt=final)
+        status = deliver_meta(request, store, senders.meta(), human_agent, utc_now(), final, senders.files)
     elif channel is Channel.CHAT:
         status = _to_chat(request, store)
     else:

@@ -14,6 +14,8 @@ redirects, at most ``max_bytes`` read.
 
 import http.client
 import json
+import re
+import secrets
 import ssl
 import urllib.error
 import urllib.parse
@@ -48,7 +50,26 @@ class GraphMessaging:
 
     def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None) -> str:
         """Send a reply to a PSID or IGSID; returns Meta's ``message_id`` (its mid)."""
-        answer = self._post("/me/messages", text_payload(recipient, text, tag))
+        answer = self._post("/me/messages", json.dumps(text_payload(recipient, text, tag)).encode())
+        if not answer.get("message_id"):
+            raise MetaUnavailable("answer without a message id")
+        return str(answer["message_id"])
+
+    def send_file(self, recipient: str, content: bytes, content_type: str, filename: str,
+                  tag: Literal["HUMAN_AGENT"] | None = None) -> str:  # fmt: skip
+        """Upload a file and send it in one call (the Send API's ``filedata``
+        form field; the file is never made public); returns Meta's mid."""
+        fields = {
+            "recipient": json.dumps({"id": recipient}),
+            "messaging_type": "MESSAGE_TAG" if tag else "RESPONSE",
+            "message": json.dumps(
+                {"attachment": {"type": attachment_type(content_type), "payload": {"is_reusable": False}}}
+            ),
+        }
+        if tag:
+            fields["tag"] = tag
+        body, boundary = multipart(fields, ("filedata", filename or "archivo", content_type, content))
+        answer = self._post("/me/messages", body, f"multipart/form-data; boundary={boundary}")
         if not answer.get("message_id"):
             raise MetaUnavailable("answer without a message id")
         return str(answer["message_id"])
@@ -100,11 +121,11 @@ class GraphMessaging:
             raise MetaRejected(413, "file over the limit")
         return content, str(response.headers.get("Content-Type") or "application/octet-stream").split(";")[0]
 
-    def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, path: str, body: bytes, content_type: str = "application/json") -> dict[str, Any]:
         request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
             self._base + path,
-            data=json.dumps(payload).encode(),
-            headers={"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"},
+            data=body,
+            headers={"Authorization": f"Bearer {self._token()}", "Content-Type": content_type},
             method="POST",
         )
         try:
@@ -131,6 +152,27 @@ def text_payload(recipient: str, text: str, tag: str | None = None) -> dict[str,
     if tag:
         payload["tag"] = tag
     return payload
+
+
+def attachment_type(content_type: str) -> str:
+    """The Send API's attachment type for a file: image, video, audio or file."""
+    kind = content_type.split("/", 1)[0]
+    return kind if kind in ("image", "video", "audio") else "file"
+
+
+def multipart(fields: dict[str, str], file: tuple[str, str, str, bytes]) -> tuple[bytes, str]:
+    """A multipart/form-data body of text ``fields`` and one ``file`` (field, filename, type, bytes)."""
+    boundary = "atiende" + secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    field, filename, declared, content = file
+    content_type = re.sub(r"[^\w.+/-]", "", declared.split(";", 1)[0]) or "application/octet-stream"
+    safe_name = "".join(c for c in filename if c.isprintable() and c not in '"\\\r\n')[:200] or "archivo"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{safe_name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n").encode()  # fmt: skip
+    return b"".join([*parts, head, content, f"\r\n--{boundary}--\r\n".encode()]), boundary
 
 
 def _error(body: bytes) -> dict[str, Any]:

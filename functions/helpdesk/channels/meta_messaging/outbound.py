@@ -8,11 +8,13 @@ again. ``reply_allowed`` decides it when the agent replies (the API's 422),
 ``deliver_meta`` again when the reply leaves (it may have waited in the queue).
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.errors import MetaRejected, OutsideHumanAgentWindow, OutsideMetaWindow
+from helpdesk.files import FileStore
 from helpdesk.models import Channel, DeliveryStatus, IdentityKind, Ticket
 from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
@@ -25,6 +27,9 @@ IDENTITY_OF = {Channel.MESSENGER: IdentityKind.MESSENGER, Channel.INSTAGRAM: Ide
 
 class MetaSender(Protocol):
     def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None) -> str: ...
+
+    def send_file(self, recipient: str, content: bytes, content_type: str, filename: str,
+                  tag: Literal["HUMAN_AGENT"] | None = None) -> str: ...  # fmt: skip
 
 
 def reply_tag(last_customer_message: datetime | None, now: datetime, human_agent_allowed: bool) -> str | None:
@@ -49,8 +54,10 @@ def check_reply_window(ticket: Ticket, now: datetime, human_agent_allowed: bool)
 
 
 def deliver_meta(request: OutboundRequest, store: HelpdeskStore, sender: MetaSender, human_agent_allowed: bool,
-                 now: datetime, final_attempt: bool) -> DeliveryStatus | None:  # fmt: skip
-    """Send a queued Messenger or Instagram reply once. Meta's refusal (or the
+                 now: datetime, final_attempt: bool,
+                 files: Callable[[], FileStore] | None = None) -> DeliveryStatus | None:  # fmt: skip
+    """Send a queued Messenger or Instagram reply once: its files (read from
+    ``files``), then its text, whose mid names the reply. Meta's refusal (or the
     window having closed while it waited) fails it at once; anything else raises
     to be retried, and fails on the last attempt."""
     message = queued_message(store, request)
@@ -66,8 +73,14 @@ def deliver_meta(request: OutboundRequest, store: HelpdeskStore, sender: MetaSen
         store.mark_delivery(message, DeliveryStatus.FAILED, "no_meta_recipient")
         return DeliveryStatus.FAILED
     try:
-        tag = reply_tag(ticket.last_customer_message_at, now, human_agent_allowed)
-        mid = sender.send_text(recipient, message.text, "HUMAN_AGENT" if tag else None)
+        late = reply_tag(ticket.last_customer_message_at, now, human_agent_allowed) is not None
+        tagged: Literal["HUMAN_AGENT"] | None = "HUMAN_AGENT" if late else None
+        for attachment in message.attachments:
+            if files is None:
+                raise MetaRejected(400, "files attached but no file store to read them from")
+            content = files().get(attachment.bucket, attachment.key)
+            sender.send_file(recipient, content, attachment.content_type, attachment.filename, tagged)
+        mid = sender.send_text(recipient, message.text, tagged)
     except (OutsideMetaWindow, OutsideHumanAgentWindow) as closed:
         store.mark_delivery(message, DeliveryStatus.FAILED, closed.message_key)
         return DeliveryStatus.FAILED
