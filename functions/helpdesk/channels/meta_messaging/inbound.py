@@ -53,7 +53,7 @@ def accept_webhook(raw_body: bytes, signature: str | None, settings: MetaMessagi
     try:
         updates = split_webhook(raw_body)
     except MalformedWebhook as malformed:
-        count(BusinessMetric.MALFORMED_WEBHOOKS)
+        count(BusinessMetric.META_MALFORMED_WEBHOOKS)
         logger.warning("malformed meta webhook refused", extra={"reason": malformed.reason})
         raise
     queue.enqueue([(f"{u.channel}.{u.group}", f"{u.channel}.{u.dedup_id}", u) for u in updates])
