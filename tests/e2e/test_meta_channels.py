@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack, eventually
-from tests.e2e.test_console import AGENT, browser, signed_in
+from tests.e2e.test_console import AGENT, SUPERVISOR, browser, signed_in
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser"]  # the module-scoped Chromium fixture, found by pytest here
@@ -70,6 +70,19 @@ def test_messenger_message_agent_reply_in_the_console_delivered_and_read(browser
 
     assert eventually(read_reply)["channel_message_id"] == entry["provider_message_id"]
     page.locator("li.message-outbound .ticks-read").wait_for()
+
+    # The same person writes on WhatsApp: a supervisor is offered to merge the two contacts
+    again = stack.cli("wa", "send", "--from", "+50255507788", "--name", "Marta Gómez", "Soy Marta, por Cobán")
+    assert again.returncode == 0, again.stderr
+    whatsapp = eventually(lambda: _ticket(stack, "whatsapp", "Soy Marta, por Cobán"))
+    path = f"/api/contacts/{thread['contact']['id']}/same-person"
+
+    def suggested() -> list[str] | None:
+        found = stack.api("GET", path, as_agent=SUPERVISOR).json()["contacts"]
+        return [c["id"] for c in found] or None
+
+    assert eventually(suggested) == [whatsapp["contact_id"]]
+    assert stack.api("GET", path).status_code == 403  # agents do not merge contacts
 
 
 def test_an_instagram_story_reply_with_a_picture(browser: Any, stack: RunningStack, tmp_path: Path) -> None:
