@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from helpdesk.errors import HelpdeskError, MetaRejected, MetaUnavailable
-from helpdesk.providers.webhook_http import WebhookHttp, _PinnedHttp, _PinnedHttps
+from helpdesk.providers.webhook_http import PinnedHttp, PinnedHttps, WebhookHttp
 from helpdesk.webhooks.addresses import vet
 
 TIMEOUT_SECONDS = 10
@@ -100,7 +100,7 @@ class GraphMessaging:
             target = vet(url, self._allow_loopback, WebhookHttp().resolve)
         except HelpdeskError as refused:
             raise MetaRejected(400, f"address not allowed: {type(refused).__name__}") from refused
-        kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
+        kind = PinnedHttps if target.scheme == "https" else PinnedHttp
         connection = kind(target.host, target.port, target.addresses[0], TIMEOUT_SECONDS)
         try:
             connection.request("GET", target.path)
