@@ -41,7 +41,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, bot_cli, knowledge_cli, reports_cli, staffing_cli, webhook_cli
+from local import api_keys_cli, bot_cli, knowledge_cli, meta_cli, reports_cli, staffing_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -94,7 +94,7 @@ def run(seed_demo: bool) -> int:
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
     live = start_live_socket(HOST, _port("ATIENDE_LIVE_PORT", 8001), port)
-    web = console_server(HOST, port, _sandbox(port), live)
+    web = console_server(HOST, port, _sandbox(port), live, _meta_sandbox(port))
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -261,6 +261,13 @@ def _sandbox(port: int) -> Any:
         phone_number_id=secrets["WhatsAppPhoneNumberId"],
         display_number=SANDBOX_DISPLAY_NUMBER.lstrip("+"),
     )
+
+
+def _meta_sandbox(port: int) -> Any:
+    from local.meta_sandbox import MetaSandbox
+    from local.stack import meta_secrets
+
+    return MetaSandbox(base_url=f"http://{HOST}:{port}", app_secret=meta_secrets()["MetaAppSecret"])
 
 
 def whatsapp_send(sender: str, name: str, text: str, image: str | None = None) -> int:
@@ -542,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
-    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli):
+    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli, meta_cli):
         command_module.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
@@ -558,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             return token(args.email)
         case "wa":
             return whatsapp_send(args.sender, args.name, args.text, args.image)
+        case "messenger" | "instagram":
+            return meta_cli.main(args)
         case "package":
             from local.packaging import main as package
 

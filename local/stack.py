@@ -40,6 +40,16 @@ def whatsapp_secrets() -> dict[str, str]:
     }
 
 
+def meta_secrets() -> dict[str, str]:
+    """Messenger's and Instagram's local-only defaults (the sandbox signs with them)."""
+    return {
+        "MetaVerifyToken": os.environ.get("ATIENDE_META_VERIFY_TOKEN", "atiende-local-meta-verify"),
+        "MetaAppSecret": os.environ.get("ATIENDE_META_APP_SECRET", "atiende-local-meta-app-secret"),
+        "MetaGraphUrl": f"http://127.0.0.1:{local_port()}/sandbox/meta-graph/v21.0",
+        "MetaHumanAgentTag": os.environ.get("ATIENDE_META_HUMAN_AGENT_TAG", "false"),
+    }
+
+
 def escalation_waits() -> dict[str, str]:
     """Escalation waits for the local stack: short enough to watch a breach
     escalate (the template's defaults are 15 and 30 minutes)."""
@@ -171,6 +181,7 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         parameters={
             "SupportAddress": support_address(),
             **whatsapp_secrets(),
+            **meta_secrets(),
             **escalation_waits(),
             **webhook_parameters(),
         },
@@ -195,6 +206,9 @@ def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
         Value=SANDBOX_ACCESS_TOKEN,
         Type="SecureString",
         Overwrite=True,
+    )
+    session.client("ssm").put_parameter(
+        Name=environment["META_PAGE_TOKEN_PARAMETER"], Value=SANDBOX_ACCESS_TOKEN, Type="SecureString", Overwrite=True
     )
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
@@ -226,6 +240,7 @@ def redeploy(saved: dict[str, Any], endpoint_url: str) -> LocalDeployment:
     stack = ProvisionedStack(**saved["stack"])
     environment = {name: here(value) for name, value in saved["environment"].items()}
     environment |= {name: here(value) for name, value in whatsapp_environment().items()}
+    environment |= meta_environment()
     environment |= aws_environment(endpoint_url)
     os.environ.update(environment)
     return LocalDeployment(stack, saved["user_pool_id"], saved["user_pool_client_id"], environment)
@@ -249,6 +264,17 @@ def whatsapp_environment() -> dict[str, str]:
     return {
         "WHATSAPP_VERIFY_TOKEN": secrets["WhatsAppVerifyToken"],
         "WHATSAPP_APP_SECRET": secrets["WhatsAppAppSecret"],
+    }
+
+
+def meta_environment() -> dict[str, str]:
+    """Messenger's and Instagram's secrets and page setting as the functions read them (this run's)."""
+    secrets = meta_secrets()
+    return {
+        "META_VERIFY_TOKEN": secrets["MetaVerifyToken"],
+        "META_APP_SECRET": secrets["MetaAppSecret"],
+        "META_GRAPH_URL": secrets["MetaGraphUrl"],
+        "META_HUMAN_AGENT_TAG": secrets["MetaHumanAgentTag"],
     }
 
 

@@ -28,6 +28,7 @@ from helpdesk import http_policy, limits
 from helpdesk.settings import auth_settings, cors_settings, live_socket_settings
 from local.api_gateway import Route, invoke, routes
 from local.clock import move_forward
+from local.meta_sandbox import MetaSandbox
 from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
 
 if TYPE_CHECKING:
@@ -38,8 +39,12 @@ GATEWAY_ROUTES = routes()
 SANDBOX_GRAPH = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<phone>[^/]+)/messages$")
 SANDBOX_MEDIA_INFO = re.compile(r"^/sandbox/graph/v[\d.]+/(?P<media>\d+)$")
 SANDBOX_MEDIA = re.compile(r"^/sandbox/media/(?P<media>\d+)$")
+META_SEND = re.compile(r"^/sandbox/meta-graph/v[\d.]+/me/messages$")
+META_PROFILE = re.compile(r"^/sandbox/meta-graph/v[\d.]+/(?P<id>\d+)$")
+META_CDN = re.compile(r"^/sandbox/cdn/(?P<file>[0-9a-f]+)$")
 LIVE_POST = re.compile(r"^/live/@connections/(?P<connection>[^/]+)$")  # the WebSocket API's Management API
 _sandbox: WhatsAppSandbox | None = None
+_meta: MetaSandbox | None = None
 _live: "LiveSocketServer | None" = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 HELP_CENTER_SEARCH = ("/ayuda/buscar", "/help/search", "/ayuda/contacto", "/help/contact")  # the API renders them
@@ -68,6 +73,9 @@ class Throttle:
         self.webhook = limits.TokenBucket(
             _rate_limit("ATIENDE_WEBHOOK_THROTTLE", limits.WHATSAPP_WEBHOOK), time.monotonic
         )
+        self.meta_webhook = limits.TokenBucket(
+            _rate_limit("ATIENDE_WEBHOOK_THROTTLE", limits.META_MESSAGING_WEBHOOK), time.monotonic
+        )
         self.customer_pages = limits.TokenBucket(
             _rate_limit("ATIENDE_CUSTOMER_PAGES_THROTTLE", limits.CUSTOMER_PAGES), time.monotonic
         )
@@ -80,6 +88,8 @@ class Throttle:
         """0 when the request may go; else the seconds to wait (``Retry-After``)."""
         if path == WEBHOOK_PATH and method == "POST":
             return self.webhook.take()
+        if path in limits.META_MESSAGING_WEBHOOK_PATHS and method == "POST":
+            return self.meta_webhook.take()
         if path.startswith(limits.CUSTOMER_PAGES_PREFIX):
             return self.customer_pages.take()
         if path.startswith("/api/") and method != "OPTIONS":
@@ -168,18 +178,14 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         authorization = self.headers.get("authorization", "")
         if path == "/dev/outbox":
             self._send_outbox()
+        elif _meta is not None and (match := META_PROFILE.match(path)):
+            self._send_json(*_meta.profile(match.group("id"), authorization))
+        elif _meta is not None and (match := META_CDN.match(path)):
+            self._send_file(_meta.file(match.group("file")))
         elif _sandbox is not None and (match := SANDBOX_MEDIA_INFO.match(path)):
             self._send_json(*_sandbox.graph_media(match.group("media"), authorization))
         elif _sandbox is not None and (match := SANDBOX_MEDIA.match(path)):
-            found = _sandbox.media_bytes(match.group("media"), authorization)
-            if found is None:
-                self._send_json(404, {"error": {"message": "not found", "code": 100}})
-            else:
-                self.send_response(200)
-                self.send_header("Content-Type", found[1])
-                self.send_header("Content-Length", str(len(found[0])))
-                self.end_headers()
-                self.wfile.write(found[0])
+            self._send_file(_sandbox.media_bytes(match.group("media"), authorization))
         elif self._gateway_route():
             self._send_to_function()
         elif self._is_api():
@@ -188,6 +194,16 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_help_page(path)
         else:
             self._send_static()
+
+    def _send_file(self, found: tuple[bytes, str] | None) -> None:
+        if found is None:
+            self._send_json(404, {"error": {"message": "not found", "code": 100}})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", found[1])
+        self.send_header("Content-Length", str(len(found[0])))
+        self.end_headers()
+        self.wfile.write(found[0])
 
     def _send_help_page(self, path: str) -> None:
         """A page of the help center as CloudFront serves it: ``/ayuda/`` is its index.html."""
@@ -216,6 +232,15 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
                 match.group("phone"), self.headers.get("authorization", ""), self._json_body()
             )
             self._send_json(status, answer)
+        elif _meta is not None and META_SEND.match(path):
+            authorization, content_type = self.headers.get("authorization", ""), self.headers.get("content-type", "")
+            if content_type.startswith("multipart/form-data"):
+                raw = self.rfile.read(int(self.headers.get("content-length", "0") or 0))
+                self._send_json(*_meta.send_form(authorization, raw, content_type))
+            else:
+                self._send_json(*_meta.send(authorization, self._json_body()))
+        elif _meta is not None and path == "/sandbox/meta/customer":
+            self._meta_customer()
         elif path == "/dev/clock":
             self._move_clock()
         elif _live is not None and (match := LIVE_POST.match(path)):
@@ -238,6 +263,20 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_json(200, {"id": wamid})
         else:
             self._generic_handle()
+
+    def _meta_customer(self) -> None:
+        """``atiende messenger send`` / ``atiende instagram send``."""
+        assert _meta is not None  # noqa: S101 - checked by the caller
+        body = self._json_body()
+        product = str(body.get("product", ""))
+        if product not in ("messenger", "instagram") or not str(body.get("from", "")).isdigit():
+            self._send_json(400, {"error": "product messenger|instagram and a numeric from"})
+            return
+        image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
+        mid = _meta.customer_sends(product, str(body["from"]), str(body.get("name", "")), str(body.get("text", "")),
+                                   image, str(body.get("mime_type") or "image/jpeg"),
+                                   bool(body.get("story_reply")))  # fmt: skip
+        self._send_json(200, {"mid": mid})
 
     def _post_to_connection(self, connection_id: str) -> None:
         """``post_to_connection`` as API Gateway answers it: 200, or 410 when gone."""
@@ -303,6 +342,7 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         from local.stack import REGION
 
         messages = outbox(REGION) + (list(reversed(_sandbox.sent)) if _sandbox else [])
+        messages += list(reversed(_meta.sent)) if _meta else []
         messages.sort(key=lambda m: m.get("sent_at", ""), reverse=True)
         self._send_json(200, {"messages": messages})
 
@@ -326,10 +366,15 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
 
 
 def console_server(
-    host: str, port: int, sandbox: WhatsAppSandbox | None = None, live: "LiveSocketServer | None" = None
+    host: str,
+    port: int,
+    sandbox: WhatsAppSandbox | None = None,
+    live: "LiveSocketServer | None" = None,
+    meta: MetaSandbox | None = None,
 ) -> LocalDevServer:
-    global _sandbox, _throttle, _live  # noqa: PLW0603 - one local server per process
+    global _sandbox, _throttle, _live, _meta  # noqa: PLW0603 - one local server per process
     _sandbox = sandbox
+    _meta = meta
     _live = live
     _throttle = Throttle()  # the limits as the environment sets them now
     from agent_api.app import app

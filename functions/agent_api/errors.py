@@ -58,6 +58,20 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         " aprobada.",
         "More than 24 hours passed since the customer's last message: WhatsApp only allows an approved template.",
     ),
+    "error.meta_window_closed": (
+        422,
+        "Pasaron más de 24 horas desde el último mensaje del cliente: Messenger e Instagram no permiten responder"
+        " fuera de esa ventana (la página no tiene el permiso de agente humano para responder hasta 7 días).",
+        "More than 24 hours passed since the customer's last message: Messenger and Instagram do not allow a reply"
+        " (the page lacks the human agent permission that allows up to 7 days).",
+    ),
+    "error.meta_human_agent_window_closed": (
+        422,
+        "Pasaron más de 7 días desde el último mensaje del cliente: Messenger e Instagram ya no permiten responderle"
+        " hasta que vuelva a escribir.",
+        "More than 7 days passed since the customer's last message: Messenger and Instagram allow no reply until"
+        " they write again.",
+    ),
     "error.nothing_to_acknowledge": (
         409,
         "Ningún escalamiento de ese incumplimiento espera confirmación (ya se confirmó o terminó).",

@@ -17,6 +17,8 @@ from helpdesk.settings import (
     NoticeSettings,
     auth_settings,
     mail_settings,
+    meta_messaging_settings,
+    meta_sender_settings,
     outbound_settings,
     store_settings,
     whatsapp_sender_settings,
@@ -26,6 +28,7 @@ from helpdesk.settings import (
 if TYPE_CHECKING:
     from helpdesk.admin.dead_letters import DeadLetterQueues
     from helpdesk.channels.email.outbound import Mailer
+    from helpdesk.channels.meta_messaging.inbound import AttachmentStorage
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from helpdesk.live.sockets import Poster
     from helpdesk.providers.cognito import CognitoDirectory
     from helpdesk.providers.eventbridge import EventBridgeBus
+    from helpdesk.providers.meta_graph import GraphMessaging
     from helpdesk.providers.sqs import SqsFifoQueue, SqsOutboundQueue, SqsWebhookQueue
     from helpdesk.providers.step_functions import StepFunctionsFlows
     from helpdesk.providers.webhook_http import WebhookHttp
@@ -71,6 +75,14 @@ def update_queue() -> "SqsFifoQueue":
     from helpdesk.providers.sqs import SqsFifoQueue
 
     return SqsFifoQueue(_client("sqs"), whatsapp_settings().updates_queue_url)
+
+
+@lru_cache(maxsize=1)
+def meta_update_queue() -> "SqsFifoQueue":
+    """Where the Messenger and Instagram webhook leaves each customer event."""
+    from helpdesk.providers.sqs import SqsFifoQueue
+
+    return SqsFifoQueue(_client("sqs"), meta_messaging_settings().updates_queue_url)
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +175,28 @@ def whatsapp_media() -> "MediaStorage":
 
 
 @lru_cache(maxsize=1)
+def meta_sender() -> "GraphMessaging":
+    """Meta's Send API with the page token, read from SSM on the first reply."""
+    from helpdesk.providers.meta_graph import GraphMessaging
+
+    settings = meta_sender_settings()
+    return GraphMessaging.with_token_in_ssm(
+        settings.graph_url, _client("ssm"), settings.page_token_parameter, settings.allow_loopback
+    )
+
+
+@lru_cache(maxsize=1)
+def meta_attachments() -> "AttachmentStorage":
+    """Files Messenger and Instagram customers send: fetched into the attachments bucket."""
+    from helpdesk.channels.meta_messaging.inbound import AttachmentStorage
+
+    mail = mail_settings()
+    return AttachmentStorage(
+        source=meta_sender(), files=files(), bucket=mail.attachments_bucket, max_bytes=mail.max_attachment_bytes
+    )
+
+
+@lru_cache(maxsize=1)
 def bus() -> "EventBridgeBus":
     from helpdesk.providers.eventbridge import EventBridgeBus
 
@@ -229,6 +263,9 @@ def forget() -> None:
         graph_whatsapp,
         whatsapp_sender,
         whatsapp_media,
+        meta_update_queue,
+        meta_sender,
+        meta_attachments,
         bus,
         flows,
         directory,

@@ -88,6 +88,20 @@ class OutsideWindow(HelpdeskError):
     message_key = "error.whatsapp_window_closed"
 
 
+class OutsideMetaWindow(HelpdeskError):
+    """Messenger and Instagram allow a reply within 24 hours of the customer's
+    last message; a human agent's reply up to 7 days after it only when the page
+    has Meta's Human Agent permission (``META_HUMAN_AGENT_TAG``)."""
+
+    message_key = "error.meta_window_closed"
+
+
+class OutsideHumanAgentWindow(HelpdeskError):
+    """More than 7 days since the customer's last Messenger or Instagram message."""
+
+    message_key = "error.meta_human_agent_window_closed"
+
+
 class ConcurrentWrite(HelpdeskError):
     """DynamoDB cancelled a transaction because another one was writing the same
     items at that moment (TransactionConflict): nothing was written; try again."""
@@ -152,6 +166,19 @@ class WhatsAppRejected(Exception):
 
 
 class WhatsAppUnavailable(Exception):
+    """Meta could not take it now (rate limit, server error): try again later."""
+
+
+class MetaRejected(Exception):
+    """Meta's Send API or CDN refused for good (outside the window, blocked, too large)."""
+
+    def __init__(self, code: int, title: str) -> None:
+        super().__init__(f"{code}: {title}")
+        self.code = code
+        self.title = title
+
+
+class MetaUnavailable(Exception):
     """Meta could not take it now (rate limit, server error): try again later."""
 
 

@@ -36,6 +36,10 @@ API_KEY = RateLimit(rate_per_second=5, burst=20)
 # Meta's webhook deliveries (POST /webhooks/whatsapp): Meta batches and retries,
 # so bursts after an outage are larger than an agent team's.
 WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
+# Messenger's and Instagram's deliveries (POST /webhooks/messenger, /webhooks/instagram):
+# the same batching and retries as WhatsApp's, one ceiling for both products.
+META_MESSAGING_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
+META_MESSAGING_WEBHOOK_PATHS = ("/webhooks/messenger", "/webhooks/instagram")
 # Customers' pages opened from signed links (``/api/public/...``: case status,
 # survey answers): public, so a lower ceiling than the agents' API, and one a
 # crawler hammering guessed tokens cannot lift (each try is a 401 page).

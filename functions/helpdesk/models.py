@@ -59,12 +59,14 @@ class Channel(StrEnum):
     WHATSAPP = "whatsapp"
     CHAT = "chat"
     WEB_FORM = "web_form"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
 
     @property
     def joins_open_conversation(self) -> bool:
         """Conversational channels add to the contact's open ticket; e-mail and
         forms thread only by what the message itself says (headers, token)."""
-        return self in (Channel.WHATSAPP, Channel.CHAT)
+        return self in (Channel.WHATSAPP, Channel.CHAT, Channel.MESSENGER, Channel.INSTAGRAM)
 
 
 class TicketStatus(StrEnum):
@@ -100,6 +102,8 @@ class IdentityKind(StrEnum):
     WHATSAPP = "whatsapp"
     PHONE = "phone"
     WEB_SESSION = "web_session"
+    MESSENGER = "messenger"  # a page-scoped id (PSID)
+    INSTAGRAM = "instagram"  # an Instagram-scoped id (IGSID)
 
 
 class Identity(_Entity):

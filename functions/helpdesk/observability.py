@@ -53,6 +53,7 @@ class BusinessMetric(StrEnum):
     ESCALATIONS_STARTED = "EscalationsStarted"
     TICKETS_ASSIGNED = "TicketsAssigned"
     MALFORMED_WEBHOOKS = "WhatsAppMalformedWebhook"
+    META_MALFORMED_WEBHOOKS = "MetaMalformedWebhook"  # Messenger and Instagram: refused with 400
 
 
 # In Lambda one invocation runs at a time; the local stack runs every function's

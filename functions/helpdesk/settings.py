@@ -152,6 +152,48 @@ def whatsapp_settings() -> WhatsAppSettings:
     return WhatsAppSettings.from_environment()
 
 
+class MetaMessagingSettings(_FromEnvironment):
+    """Messenger's and Instagram's webhook: the Meta app's verify token and secret
+    (the app that subscribes the page and the Instagram account) and the queue."""
+
+    verify_token: str = Field(validation_alias="META_VERIFY_TOKEN", min_length=8)
+    app_secret: str = Field(validation_alias="META_APP_SECRET", min_length=8, repr=False)
+    updates_queue_url: str = Field(validation_alias="META_UPDATES_QUEUE_URL")
+
+
+class MetaSenderSettings(_FromEnvironment):
+    """Where Messenger and Instagram replies go out (Meta's Send API on the Graph
+    API; the local sandbox in local mode), the SSM parameter holding the page
+    access token, and whether the page may use the ``HUMAN_AGENT`` tag."""
+
+    graph_url: str = Field(default="https://graph.facebook.com/v21.0", validation_alias="META_GRAPH_URL")
+    page_token_parameter: str = Field(validation_alias="META_PAGE_TOKEN_PARAMETER", pattern=r"^/")
+    # Customers' files come from Meta's CDN: loopback hosts only in the local stack
+    allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+
+
+class MetaWindowSettings(_FromEnvironment):
+    """Whether the page was granted Meta's Human Agent permission: replies up to
+    7 days after the customer's last message, tagged ``HUMAN_AGENT``."""
+
+    human_agent_tag: bool = Field(default=False, validation_alias="META_HUMAN_AGENT_TAG")
+
+
+@lru_cache(maxsize=1)
+def meta_messaging_settings() -> MetaMessagingSettings:
+    return MetaMessagingSettings.from_environment()
+
+
+@lru_cache(maxsize=1)
+def meta_sender_settings() -> MetaSenderSettings:
+    return MetaSenderSettings.from_environment()
+
+
+@lru_cache(maxsize=1)
+def meta_window_settings() -> MetaWindowSettings:
+    return MetaWindowSettings.from_environment()
+
+
 class EscalationSettings(_FromEnvironment):
     """The escalation state machines, the queue their steps wait in, and how
     long each wait lasts (short in tests and the local stack, minutes in AWS)."""
@@ -235,6 +277,9 @@ def forget_settings() -> None:
     outbound_settings.cache_clear()
     whatsapp_settings.cache_clear()
     whatsapp_sender_settings.cache_clear()
+    meta_messaging_settings.cache_clear()
+    meta_sender_settings.cache_clear()
+    meta_window_settings.cache_clear()
     escalation_settings.cache_clear()
     cors_settings.cache_clear()
     webhook_settings.cache_clear()

@@ -1,5 +1,6 @@
 """Outbound: queued replies leave on their ticket's channel (e-mail through SES,
-WhatsApp through the Graph API or AWS End User Messaging Social):
+WhatsApp through the Graph API or AWS End User Messaging Social, Messenger and
+Instagram through Meta's Send API):
 ``helpdesk.channels.delivery.send_reply``.
 
 SQS-driven with partial batch failures. A failed send comes back after a growing
@@ -21,7 +22,12 @@ from helpdesk.observability import logger, metrics, traced
 from helpdesk.settings import mail_settings, outbound_settings
 
 processor = BatchProcessor(event_type=EventType.SQS)
-SENDERS = Senders(mailer=connections.mailer, whatsapp=connections.whatsapp_sender, files=connections.files)
+SENDERS = Senders(
+    mailer=connections.mailer,
+    whatsapp=connections.whatsapp_sender,
+    files=connections.files,
+    meta=connections.meta_sender,
+)
 
 
 def _send(record: SQSRecord) -> None:

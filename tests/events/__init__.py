@@ -12,7 +12,17 @@ tests do). Where each shape comes from:
   placeholders a test replaces with its own HMAC;
 - ``sns_social_messaging_whatsapp.json``: the same entry as AWS End User
   Messaging Social publishes it to SNS (its documented event header, the entry
-  as a JSON string in ``whatsAppWebhookEntry``), delivered to Lambda by SNS.
+  as a JSON string in ``whatsAppWebhookEntry``), delivered to Lambda by SNS;
+- ``meta_messenger_webhook.json``, ``meta_messenger_receipts.json``,
+  ``meta_instagram_webhook.json``: Meta's Messenger Platform webhook events as
+  its webhook reference describes them (``entry[].messaging[]``: messages with
+  quick replies and attachments, postbacks, reactions, echoes, unsupported
+  messages; deliveries with ``mids`` and ``watermark``; Messenger's read
+  watermark; Instagram's story replies, story mentions and read ``mid``);
+  ``CDN/…`` stands for Meta's attachment links (tests point it at their CDN);
+- ``meta_send_api_response.json``, ``meta_send_api_outside_window.json``: the
+  Send API's answer to a reply (``recipient_id``, ``message_id``) and its
+  refusal outside the messaging window (code 10, subcode 2018278).
 """
 
 import json

@@ -166,6 +166,8 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
     assert settings == {
         ("/*", "*"): (50, 100),
         ("/~1webhooks~1whatsapp", "POST"): (100, 200),
+        ("/~1webhooks~1messenger", "POST"): (100, 200),
+        ("/~1webhooks~1instagram", "POST"): (100, 200),
         ("/~1api~1public~1status~1{token}", "GET"): (10, 40),
         ("/~1api~1public~1surveys~1{token}", "GET"): (10, 40),
         ("/~1api~1public~1surveys~1{token}", "POST"): (10, 40),

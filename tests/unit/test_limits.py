@@ -20,6 +20,19 @@ class FakeClock:
 def test_the_limits_are_the_agreed_numbers() -> None:
     assert limits.RateLimit(rate_per_second=50, burst=100) == limits.AGENT_API
     assert limits.RateLimit(rate_per_second=100, burst=200) == limits.WHATSAPP_WEBHOOK
+    assert limits.RateLimit(rate_per_second=100, burst=200) == limits.META_MESSAGING_WEBHOOK
+
+
+def test_the_local_stack_throttles_messenger_and_instagram_deliveries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from local.web import Throttle
+
+    monkeypatch.setenv("ATIENDE_WEBHOOK_THROTTLE", "0.5/2")
+    throttle = Throttle()
+    taken = [throttle.wait_for("POST", path) for path in limits.META_MESSAGING_WEBHOOK_PATHS]
+    assert taken == [0, 0]  # one bucket for both products, as the burst allows
+    assert throttle.wait_for("POST", "/webhooks/instagram") == 2
+    assert throttle.wait_for("GET", "/webhooks/messenger") == 0  # Meta's verification is not a delivery
+    assert throttle.wait_for("POST", "/webhooks/whatsapp") == 0  # WhatsApp keeps its own bucket
 
 
 def test_a_bucket_lets_a_burst_through_then_says_how_long_to_wait() -> None:

@@ -19,6 +19,9 @@ from helpdesk.settings import (
     KnowledgeSettings,
     LiveSettings,
     MailSettings,
+    MetaMessagingSettings,
+    MetaSenderSettings,
+    MetaWindowSettings,
     NoticeSettings,
     OutboundSettings,
     StoreSettings,
@@ -37,8 +40,9 @@ RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings, DeadLetterSettings, KnowledgeSettings),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
-    "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings),
+    "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings, MetaSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
+    "meta_messaging_webhook": (StoreSettings, MetaMessagingSettings),
     "sla_checker": (StoreSettings, EscalationSettings, EventSettings, MailSettings, OutboundSettings),
     "escalation": (StoreSettings, NoticeSettings),
     "outgoing_webhooks": (StoreSettings, WebhookQueueSettings, WebhookSettings),
@@ -91,6 +95,7 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
 
 @pytest.mark.parametrize("handler", ["agent_api.app.app", "inbound_email.app.handler", "outbound.app.handler",
                                      "whatsapp_webhook.app.handler", "whatsapp_webhook.worker.handler",
+                                     "meta_messaging_webhook.app.handler", "meta_messaging_webhook.worker.handler",
                                      "sla_checker.app.handler", "escalation.app.handler",
                                      "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler",
                                      "live_socket.app.handler", "live_fanout.app.handler",
@@ -102,6 +107,8 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
     if handler == "whatsapp_webhook.worker.handler":
         needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings)  # rules' replies
+    if handler == "meta_messaging_webhook.worker.handler":
+        needed = (StoreSettings, MailSettings, MetaSenderSettings, OutboundSettings)  # files, rules' replies
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"
@@ -230,3 +237,40 @@ def test_openapi_document_describes_every_route_with_its_role() -> None:
         assert operation["x-atiende-role"] == role.value and operation["security"]
     for path, method in PUBLIC_ROUTES - {("/api/openapi.json", "GET")}:
         assert "security" not in document["paths"][path][method.lower()]
+
+
+def test_the_meta_window_setting_reaches_whoever_decides_on_a_reply(template: dict[str, Any]) -> None:
+    """The agent API refuses a reply outside Messenger's window (422) and the
+    outbound sender tags it HUMAN_AGENT: both must read the same page setting."""
+    (alias,) = [f.validation_alias for f in MetaWindowSettings.model_fields.values()]
+    functions = _functions(template)
+    for handler in ("agent_api.app.app", "outbound.app.handler"):
+        (props,) = [p for p in functions.values() if p["Handler"] == handler]
+        assert props["Environment"]["Variables"][alias] == {"Ref": "MetaHumanAgentTag"}, handler
+    assert template["Parameters"]["MetaHumanAgentTag"]["Default"] == "false"
+
+
+def test_meta_webhook_routes_are_throttled_with_the_code_limits(template: dict[str, Any]) -> None:
+    from helpdesk.limits import META_MESSAGING_WEBHOOK, META_MESSAGING_WEBHOOK_PATHS
+
+    settings = template["Resources"]["AgentApi"]["Properties"]["MethodSettings"]
+    by_path = {(m["ResourcePath"], m["HttpMethod"]): m for m in settings}
+    (webhook,) = [p for p in _functions(template).values() if p["Handler"] == "meta_messaging_webhook.app.handler"]
+    routes = {(e["Properties"]["Path"], e["Properties"]["Method"]) for e in webhook["Events"].values()}
+    assert routes == {(path, method) for path in META_MESSAGING_WEBHOOK_PATHS for method in ("GET", "POST")}
+    for path in META_MESSAGING_WEBHOOK_PATHS:
+        throttle = by_path[(path.replace("/", "~1").join(["/", ""]), "POST")]
+        assert throttle["ThrottlingRateLimit"] == META_MESSAGING_WEBHOOK.rate_per_second
+        assert throttle["ThrottlingBurstLimit"] == META_MESSAGING_WEBHOOK.burst
+
+
+def test_api_gateway_throttling_answers_with_the_api_own_spanish_error(template: dict[str, Any]) -> None:
+    """The webhooks (Messenger, Instagram, WhatsApp) and every public route are
+    throttled by the stage; its 429 carries the same body the local stack's throttle sends."""
+    from agent_api.errors import error_body
+
+    status, body = error_body("error.throttled")
+    throttled = template["Resources"]["AgentApi"]["Properties"]["GatewayResponses"]["THROTTLED"]
+    assert throttled["StatusCode"] == str(status) == "429"
+    assert json.loads(throttled["ResponseTemplates"]["application/json"]) == body
+    assert "Demasiadas solicitudes" in body["error"]["message"]["es"]

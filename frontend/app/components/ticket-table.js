@@ -3,6 +3,7 @@ import { html } from '../../vendor/preact-htm.js';
 import { t, formatTime, formatAge } from '../i18n.js';
 import { agentName } from '../words.js';
 import { ListSla } from './sla-clock.js';
+import { ChannelBadge } from './channel-badge.js';
 
 // A search snippet as the server sends it (escaped text, matches in <mark>),
 // shown as text nodes and <mark> elements: never parsed as HTML here.
@@ -37,7 +38,7 @@ export function TicketTable({ tickets, me, now, selected = -1, checked = null, o
                     aria-label=${t('bulk.one', { number: ticket.number })}
                     onChange=${(e) => onCheck([ticket.id], e.target.checked)} /></td>`}
                   <td class="number">${ticket.number}</td>
-                  <td><span class=${`channel channel-${ticket.channel}`}>${t(`channel.${ticket.channel}`)}</span></td>
+                  <td><${ChannelBadge} channel=${ticket.channel} /></td>
                   <td class="subject"><a href=${`#/tickets/${ticket.id}`}>${ticket.subject || '—'}</a>
                     ${snippets && snippets[ticket.id] && html`<${Snippet} html=${snippets[ticket.id]} />`}</td>
                   <td><span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span></td>

@@ -17,6 +17,7 @@ from helpdesk.models import Contact
 from helpdesk.people.changes import ContactChanges, change_contact, merge_contacts
 from helpdesk.people.lookup import contact_reached_by
 from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
+from helpdesk.people.same_person import same_person
 from helpdesk.tickets.lookup import contact_history
 
 area = Area("contacts")
@@ -69,6 +70,22 @@ def merge_contact(caller: Caller, contact_id: str, body: MergeRequest) -> Respon
     """Merge a duplicate (``source_id``) into this contact: identities, tickets
     and open conversations move here (supervisors)."""
     return json_answer(merge_contacts(connections.store(), contact_id, body.source_id, caller.actor))
+
+
+class SamePerson(BaseModel):
+    """Contacts who may be this one on another channel (the same name, other ways to reach them)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    contacts: tuple[Contact, ...]
+
+
+@area.route("/api/contacts/{contact_id}/same-person", role=Role.SUPERVISOR, answer=SamePerson)
+def same_person_suggestions(caller: Caller, contact_id: str) -> Response:
+    """Merge suggestions: contacts with this contact's name reached on other
+    channels (say Messenger and WhatsApp), for a supervisor to merge or not."""
+    found = same_person(connections.store(), caller.viewer, contact_id, utc_now())
+    return json_answer(SamePerson(contacts=found))
 
 
 @area.route("/api/contacts/{contact_id}/export", role=Role.ADMIN, answer=ContactExport)

@@ -1,5 +1,6 @@
 """A queued reply leaves on its ticket's channel (ARCHITECTURE §3, flow 3):
-e-mail through the ``Mailer``, WhatsApp through the ``WhatsAppSender``, web chat
+e-mail through the ``Mailer``, WhatsApp through the ``WhatsAppSender``, Messenger
+and Instagram through the ``MetaSender`` (Meta's Send API), web chat
 by the live fan-out (the stored reply reaches the visitor's WebSocket from the
 table's stream, so it is sent once stored); a channel
 without a sender yet fails visibly on the ticket, never silently.
@@ -10,15 +11,17 @@ failed instead, so agents see it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpdesk.channels.email.outbound import Mailer, deliver_email
+from helpdesk.channels.meta_messaging.outbound import META_CHANNELS, MetaSender, deliver_meta
 from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.channels.whatsapp.outbound import WhatsAppSender, deliver_whatsapp
+from helpdesk.clock import utc_now
 from helpdesk.files import FileStore
 from helpdesk.models import Channel, DeliveryStatus
 from helpdesk.observability import BusinessMetric, count, logger
-from helpdesk.settings import MailSettings
+from helpdesk.settings import MailSettings, meta_window_settings
 from helpdesk.store import HelpdeskStore
 
 BASE_DELAY_SECONDS = 10
@@ -33,6 +36,11 @@ class Senders:
     mailer: Callable[[], Mailer]
     whatsapp: Callable[[], WhatsAppSender]
     files: Callable[[], FileStore]
+    meta: Callable[[], MetaSender] = field(default=lambda: _no_sender("meta"))
+
+
+def _no_sender(name: str) -> MetaSender:
+    raise RuntimeError(f"no {name} sender configured")
 
 
 def send_reply(
@@ -54,6 +62,9 @@ def send_reply(
         status = deliver_email(request, store, senders.mailer(), mail, final, senders.files())
     elif channel is Channel.WHATSAPP:
         status = deliver_whatsapp(request, store, senders.whatsapp(), final_attempt=final)
+    elif channel in META_CHANNELS:
+        human_agent = meta_window_settings().human_agent_tag
+        status = deliver_meta(request, store, senders.meta(), human_agent, utc_now(), final, senders.files)
     elif channel is Channel.CHAT:
         status = _to_chat(request, store)
     else:

@@ -9,6 +9,7 @@ from helpdesk.errors import InvalidIdentity
 from helpdesk.models import Contact, Identity, IdentityKind, Language
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SCOPED_ID = re.compile(r"^[0-9]{5,32}$")
 _WEB_SESSION = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
 # Countries whose customers are answered in Spanish; everyone else in English
@@ -59,6 +60,11 @@ def normalize_identity(identity: Identity) -> Identity:
             value = raw
             if not _WEB_SESSION.match(value):
                 raise InvalidIdentity("not a web session id")
+        case IdentityKind.MESSENGER | IdentityKind.INSTAGRAM:
+            # Meta's page- and Instagram-scoped ids: digits only
+            value = raw
+            if not _SCOPED_ID.match(value):
+                raise InvalidIdentity("not a Meta scoped id")
     return Identity(kind=identity.kind, value=value)
 
 

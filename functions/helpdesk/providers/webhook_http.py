@@ -17,7 +17,10 @@ from helpdesk.webhooks.addresses import Target
 from helpdesk.webhooks.delivery import Unreachable
 
 
-class _PinnedHttp(http.client.HTTPConnection):
+class PinnedHttp(http.client.HTTPConnection):
+    """A connection to one checked address, asking for the host by name (also
+    what ``meta_graph`` fetches customers' files with)."""
+
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout)
         self._address = address
@@ -26,7 +29,7 @@ class _PinnedHttp(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-class _PinnedHttps(http.client.HTTPSConnection):
+class PinnedHttps(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self._address = address
@@ -47,7 +50,7 @@ class WebhookHttp:
         return tuple(str(info[4][0]) for info in found)
 
     def post(self, target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
-        kind = _PinnedHttps if target.scheme == "https" else _PinnedHttp
+        kind = PinnedHttps if target.scheme == "https" else PinnedHttp
         unreachable = Unreachable("no address")
         for address in target.addresses:  # the checked ones only, in the resolver's order
             connection = kind(target.host, target.port, address, timeout)

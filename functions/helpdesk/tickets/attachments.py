@@ -25,7 +25,8 @@ PREVIEW_LIMIT = 4 * 1024 * 1024
 UPLOAD_LIMIT = 4 * 1024 * 1024
 LINK_SECONDS = 300  # how long a download address works
 REPLY_ATTACHMENTS = 10
-CHANNELS_WITH_ATTACHMENTS = (Channel.EMAIL,)  # WhatsApp media replies are not built yet
+# WhatsApp media replies are not built yet; Messenger and Instagram upload with the Send API
+CHANNELS_WITH_ATTACHMENTS = (Channel.EMAIL, Channel.MESSENGER, Channel.INSTAGRAM)
 
 
 class AttachmentNotFound(HelpdeskError):

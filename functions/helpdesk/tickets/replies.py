@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from helpdesk.access import Viewer
 from helpdesk.case_status.expectations import answer_expected
 from helpdesk.case_status.links import status_link
+from helpdesk.channels.meta_messaging.outbound import check_reply_window
 from helpdesk.channels.outbound import OutboundQueue, OutboundRequest, outbound_message, text_to_html
 from helpdesk.channels.whatsapp.templates import (  # named here too, for the callers that import them from here
     WHATSAPP_WINDOW,
@@ -41,7 +42,7 @@ from helpdesk.retrying import until_saved
 from helpdesk.rules.ruleset import RuleEvent
 from helpdesk.rules.running import run_rules
 from helpdesk.rules.sending import Outbox
-from helpdesk.settings import MailSettings
+from helpdesk.settings import MailSettings, meta_window_settings
 from helpdesk.sla.policies import Happened, track
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
@@ -208,6 +209,7 @@ def _acknowledgment(store: HelpdeskStore, ticket_id: str) -> Message | None:
 
 
 def _check_window(ticket: Ticket, draft: ReplyDraft, now: datetime) -> None:
+    check_reply_window(ticket, now, meta_window_settings().human_agent_tag)  # Messenger, Instagram
     if ticket.channel is not Channel.WHATSAPP or draft.template is not None:
         return
     last = ticket.last_customer_message_at

@@ -2,7 +2,7 @@
 import { html, useState, useEffect, useRef } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, addTexts } from '../../i18n.js';
-import { contactName, problemText } from '../../words.js';
+import { contactName, identityText, problemText } from '../../words.js';
 
 // This part's own texts: they come with it
 addTexts({
@@ -14,6 +14,7 @@ addTexts({
     'contact.tickets_count': 'tickets: {count}',
     'contact.merge_confirm': '¿Fusionar «{source}» en «{target}»? Sus datos de contacto, tickets y conversaciones abiertas pasan a «{target}». No se puede deshacer.',
     'contact.merge_yes': 'Fusionar {source} en {target}', 'contact.merged': 'Se fusionó «{source}» en «{target}».',
+    'contact.same_person': 'Quizás la misma persona en otro canal (mismo nombre): {count}.',
   },
   en: {
     'contact.merge': 'Merge duplicate contact', 'contact.merge_search': "The duplicate's email or phone",
@@ -23,6 +24,7 @@ addTexts({
     'contact.tickets_count': 'tickets: {count}',
     'contact.merge_confirm': 'Merge "{source}" into "{target}"? Their ways to reach them, tickets and open conversations move to "{target}". This cannot be undone.',
     'contact.merge_yes': 'Merge {source} into {target}', 'contact.merged': 'Merged "{source}" into "{target}".',
+    'contact.same_person': 'Maybe the same person on another channel (same name): {count}.',
   },
 });
 
@@ -35,9 +37,23 @@ export function ContactMerge({ contact, onMerged }) {
   const [searching, setSearching] = useState(false);
   const [confirming, setConfirming] = useState(null);
   const [error, setError] = useState('');
+  const [suggested, setSuggested] = useState(false); // found: the same-person suggestions, not a search
   const toggle = useRef(null);
   const input = useRef(null);
   useEffect(() => { if (open) input.current?.focus(); }, [open]);
+  // Opening the panel lists the contacts with this name reached on other channels
+  const searched = useRef(false);
+  useEffect(() => {
+    if (!open) return undefined;
+    let current = true; // a search, or closing, wins over a late answer
+    searched.current = false;
+    api.samePerson(contact.id).then((answer) => {
+      if (!current || searched.current || !answer.contacts.length) return;
+      setFound(answer.contacts.map((other) => ({ other, tickets: null })));
+      setSuggested(true);
+    }).catch(() => {});
+    return () => { current = false; };
+  }, [open, contact.id]);
   useEffect(() => {
     if (confirming) document.querySelector('.candidates .confirm button.secondary')?.focus();
   }, [confirming]);
@@ -47,13 +63,16 @@ export function ContactMerge({ contact, onMerged }) {
     setQuery('');
     setConfirming(null);
     setError('');
+    setSuggested(false);
   };
   const search = async (event) => {
     event.preventDefault();
     if (!query.trim()) return;
+    searched.current = true;
     setSearching(true);
     setError('');
     setConfirming(null);
+    setSuggested(false);
     try {
       const page = await api.search(query.trim());
       const ids = [...new Set(page.tickets.map((ticket) => ticket.contact_id))].filter((id) => id !== contact.id);
@@ -103,12 +122,12 @@ export function ContactMerge({ contact, onMerged }) {
           </form>
           <p class="hint" id="contact-merge-hint">${t('contact.merge_hint')}</p>
           <p class="muted" role="status">${found === null ? '' : found.length === 0 ? t('contact.merge_none')
-            : t('contact.merge_count', { count: found.length })}</p>
+            : t(suggested ? 'contact.same_person' : 'contact.merge_count', { count: found.length })}</p>
           ${found?.length > 0 && html`
             <ul class="candidates" aria-label=${t('contact.merge_found')}>${found.map(({ other, tickets }) => html`
               <li data-contact=${other.id}>
                 <strong>${contactName(other)}</strong>
-                <span class="muted"> ${other.identities.map((i) => i.value).join(', ')} · ${t('contact.tickets_count', { count: tickets })}</span>
+                <span class="muted"> ${other.identities.map((i) => identityText(i)).join(', ')}${tickets === null ? '' : ` · ${t('contact.tickets_count', { count: tickets })}`}</span>
                 ${confirming === other.id ? html`
                   <div class="confirm" role="group" aria-labelledby=${`merge-contact-${other.id}`}>
                     <span id=${`merge-contact-${other.id}`}>${t('contact.merge_confirm', { source: contactName(other), target: contactName(contact) })}</span>

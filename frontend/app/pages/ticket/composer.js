@@ -112,7 +112,7 @@ export function Composer({ thread, me, onSent, onDrafting }) {
   const parameters = chosen ? templateParameters(chosen.body) : [];
   const templateReady = Boolean(chosen) && parameters.every((n) => (values[n] || '').trim());
   const uploading = files.some((file) => !file.key);
-  const withFiles = mode === 'reply' && ticket.channel === 'email';
+  const withFiles = mode === 'reply' && ['email', 'messenger', 'instagram'].includes(ticket.channel);
   const ready = useCatalog ? templateReady : body.trim() !== '';
   const drafting = body.trim() !== '' || Boolean(chosen);
   useEffect(() => onDrafting?.(drafting), [drafting]); // (one composer per ticket: TicketPage keys it)

@@ -10,6 +10,7 @@ import { MessageItem } from './thread.js';
 import { Composer } from './composer.js';
 import { SidePanel } from './side-panel.js';
 import { PickForReview } from '../quality/pick.js';
+import { ChannelBadge } from '../../components/channel-badge.js';
 
 const THREAD_POLL_MS = 10000; // delivery ticks change messages, not the ticket
 const PRESENCE_MS = 5000; // collision detection: the agent's presence on an open ticket (API)
@@ -120,7 +121,7 @@ export function TicketPage({ ticketId, me }) {
       <main id="content" class="ticket">
         <a href="#/view/mine" class="back">← ${t('ticket.back')}</a>
         <h1><span class="muted">#${ticket.number}</span> ${ticket.subject || '—'}</h1>
-        <p class="meta"><span class=${`channel channel-${ticket.channel}`}>${t(`channel.${ticket.channel}`)}</span>
+        <p class="meta"><${ChannelBadge} channel=${ticket.channel} />
           <span class=${`status status-${ticket.status}`}>${t(`status.${ticket.status}`)}</span>
           <span class=${`priority priority-${ticket.priority}`}>${t(`priority.${ticket.priority}`)}</span>
           ${ticket.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>

@@ -1,0 +1,1 @@
+"""Messenger and Instagram direct messages (Meta's Messenger Platform)."""
