@@ -17,6 +17,7 @@ from typing import Any, ClassVar, cast
 import boto3
 import pytest
 import requests
+from moto.core.base_backend import BackendDict
 
 from agent_api import app as agent_app
 from agent_api.auth import forget_signing_keys
@@ -31,6 +32,7 @@ from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.providers.whatsapp_graph import GraphWhatsApp
 from helpdesk.settings import MailSettings, forget_settings, store_settings
 from helpdesk.store import HelpdeskStore
+from local import cognito_mail, saved_state
 from local.embedded_aws import EmbeddedAWS
 from local.lambda_runtime import StreamWorker, stream_subscriptions
 from local.provision import ProvisionedStack
@@ -257,11 +259,26 @@ def _forget_everything() -> None:
             value.cache_clear()
 
 
-@pytest.fixture(scope="module")
-def api() -> Iterator[Api]:
+@dataclass(frozen=True)
+class _DeployedDesk:
+    """The template deployed in the embedded AWS and the demo seeded, once per
+    test process: the environment it left and moto's backends, pickled."""
+
+    aws: EmbeddedAWS
+    session: boto3.Session
+    deployment: Any  # local.stack.LocalDeployment
+    environment: dict[str, str]
+    backends: bytes
+
+
+@pytest.fixture(scope="session")
+def _deployed_desk() -> Iterator[_DeployedDesk]:
+    """Deploying and seeding take seconds (the template's resources, 43 articles
+    and their help center pages and index); every module's ``api`` starts from a
+    copy of what they made instead (``local.saved_state``, the local stack's own
+    restart path), so no module sees another's changes."""
     saved = dict(os.environ)
     aws = EmbeddedAWS(port=0).start()
-    web = None
     try:
         session = session_for(aws.url)
         deployment = deploy(session, aws.url)
@@ -274,26 +291,44 @@ def api() -> Iterator[Api]:
             "ATIENDE_WEBHOOK_THROTTLE": "10000/10000",
             "ATIENDE_HELP_CENTER_THROTTLE": "10000/10000",
         }
+        yield _DeployedDesk(aws, session, deployment, dict(os.environ), saved_state.snapshot())
+    finally:
+        aws.stop()
+        os.environ.clear()
+        os.environ.update(saved)
+        _forget_everything()
+
+
+@pytest.fixture(scope="module")
+def api(_deployed_desk: _DeployedDesk) -> Iterator[Api]:
+    desk, saved, web = _deployed_desk, dict(os.environ), None
+    BackendDict.reset()  # what other modules (or moto's decorator) left
+    assert saved_state.restore(desk.backends), "the deployed desk's backends did not load"
+    cognito_mail.forget_sent_mail()
+    os.environ.clear()
+    os.environ.update(desk.environment)
+    _forget_everything()
+    try:
         web = console_server("127.0.0.1", 0)
         threading.Thread(target=web.server.serve_forever, daemon=True).start()
         port = web.server.server_address[1]
-        subscriptions = {s.function: s for s in stream_subscriptions(deployment.stack)}
-        stream = StreamWorker(session, subscriptions["SearchIndexerFunction"])
-        sampler = StreamWorker(session, subscriptions["QualitySamplerFunction"])
+        subscriptions = {s.function: s for s in stream_subscriptions(desk.deployment.stack)}
+        stream = StreamWorker(desk.session, subscriptions["SearchIndexerFunction"])
+        sampler = StreamWorker(desk.session, subscriptions["QualitySamplerFunction"])
         yield Api(
             f"http://127.0.0.1:{port}",
-            session,
-            deployment.user_pool_id,
-            deployment.user_pool_client_id,
+            desk.session,
+            desk.deployment.user_pool_id,
+            desk.deployment.user_pool_client_id,
             stream,
-            deployment.stack,
+            desk.deployment.stack,
             sampler,
         )
     finally:
         if web is not None:
             web.shutdown()
             web.server.server_close()
-        aws.stop()
+        BackendDict.reset()
         os.environ.clear()
         os.environ.update(saved)
         _forget_everything()
