@@ -12,7 +12,18 @@ tests do). Where each shape comes from:
   placeholders a test replaces with its own HMAC;
 - ``sns_social_messaging_whatsapp.json``: the same entry as AWS End User
   Messaging Social publishes it to SNS (its documented event header, the entry
-  as a JSON string in ``whatsAppWebhookEntry``), delivered to Lambda by SNS.
+  as a JSON string in ``whatsAppWebhookEntry``), delivered to Lambda by SNS;
+- ``connect_contact_event_*.json``: one inbound call's Amazon Connect contact
+  events as EventBridge delivers them (INITIATED, CONNECTED_TO_SYSTEM, QUEUED,
+  CONNECTED_TO_AGENT, DISCONNECTED, COMPLETED; and a chat's INITIATED), their
+  fields as Connect's contact events data model documents them, the values ours;
+- ``connect_contact_flow_event.json``: the ``ContactFlowEvent`` a contact flow's
+  "Invoke AWS Lambda function" block sends, as Connect's administrator guide
+  documents it (``Details.ContactData``, ``Details.Parameters``);
+- ``connect_start_outbound_voice_contact.json``: the request and answer of
+  Connect's ``StartOutboundVoiceContact`` as its API reference documents them;
+- ``s3_voicemail_transcript_created.json``: S3's ObjectCreated notification for
+  a voicemail's transcript (Amazon Transcribe's output shape) beside its recording.
 """
 
 import json

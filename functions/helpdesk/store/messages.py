@@ -8,7 +8,7 @@ from datetime import datetime
 from pynamodb.expressions.update import Action
 
 from helpdesk.errors import StaleTicket
-from helpdesk.models import Channel, DeliveryStatus, Message, SetAside, TicketEvent
+from helpdesk.models import Channel, DeliveryStatus, Message, PhoneCall, SetAside, TicketEvent
 from helpdesk.store import keys
 from helpdesk.store.conditions import Transaction, conditionally, get_or_none
 from helpdesk.store.conversions import event_item, message_from, message_item, set_aside_from, set_aside_item
@@ -78,6 +78,19 @@ class Messages(TableAccess):
         actions.append(MessageItem.delivery_error.set(error[:500]) if error else MessageItem.delivery_error.remove())
         item.update(actions=actions, condition=HelpdeskItem.PK.exists())
         return message.model_copy(update={"delivery_status": status, "delivery_error": error})
+
+    def replace_call(self, message: Message, call: PhoneCall) -> Message:
+        """The message's call becomes ``call``, only if it is still the call
+        ``message`` holds (``StaleTicket`` otherwise: read again and merge)."""
+        item = MessageItem(*keys.message_key(message))
+        before = message.call.model_dump(mode="json", exclude={"missed"}) if message.call else None
+        condition = HelpdeskItem.PK.exists() & (
+            MessageItem.call.does_not_exist() if before is None else MessageItem.call == before
+        )
+        after = call.model_dump(mode="json", exclude={"missed"})
+        if not conditionally(lambda: item.update(actions=[MessageItem.call.set(after)], condition=condition)):
+            raise StaleTicket(None)
+        return message.model_copy(update={"call": call})
 
     def record_sent(self, message: Message, provider_id: str) -> Message:
         """The provider took the message and named it ``provider_id`` (a wamid):
