@@ -4,6 +4,7 @@ import { html, useState, useEffect } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, formatTime, formatSize } from '../../i18n.js';
 import { actorName, agentName, problemText } from '../../words.js';
+import { CallDetails } from './calls.js';
 
 const TICKS = { queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
 const PREVIEW_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
@@ -116,7 +117,7 @@ function MessageBody({ message }) {
 
 export function MessageItem({ message, me }) {
   const outbound = message.kind === 'outbound';
-  const label = message.kind === 'note' ? t('ticket.note') : t(`channel.${message.channel}`);
+  const label = message.kind === 'note' && !message.call ? t('ticket.note') : t(`channel.${message.channel}`);
   const mentioned = message.kind === 'note' ? mentionedNames(message, me) : '';
   return html`
     <li class=${`message message-${message.kind}`} data-message=${message.id}>
@@ -128,6 +129,7 @@ export function MessageItem({ message, me }) {
              title=${t(`delivery.${message.delivery_status}`)}
              aria-label=${t(`delivery.${message.delivery_status}`)}>${TICKS[message.delivery_status] || ''}</span>`}
       </header>
+      ${message.call && html`<${CallDetails} call=${message.call} />`}
       <${MessageBody} message=${message} />
       ${message.delivery_error && html`<p class="error">${message.delivery_error}</p>`}
       ${mentioned && html`<p class="mentioned">${t('note.mentioned', { names: mentioned })}</p>`}
