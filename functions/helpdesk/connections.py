@@ -26,6 +26,7 @@ from helpdesk.settings import (
 if TYPE_CHECKING:
     from helpdesk.admin.dead_letters import DeadLetterQueues
     from helpdesk.channels.email.outbound import Mailer
+    from helpdesk.channels.phone.callbacks import CallbackDialer
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
@@ -163,6 +164,20 @@ def whatsapp_media() -> "MediaStorage":
 
 
 @lru_cache(maxsize=1)
+def callback_dialer() -> "CallbackDialer | None":
+    """Amazon Connect placing callbacks, when the deployment connects an
+    instance (``PhoneSettings.calls_back``); else None: an agent calls back."""
+    from helpdesk.settings import phone_settings
+
+    settings = phone_settings()
+    if not settings.calls_back:
+        return None
+    from helpdesk.providers.connect import ConnectDialer
+
+    return ConnectDialer(_client("connect"), settings)
+
+
+@lru_cache(maxsize=1)
 def bus() -> "EventBridgeBus":
     from helpdesk.providers.eventbridge import EventBridgeBus
 
@@ -228,6 +243,7 @@ def forget() -> None:
         agent_notices,
         graph_whatsapp,
         whatsapp_sender,
+        callback_dialer,
         whatsapp_media,
         bus,
         flows,

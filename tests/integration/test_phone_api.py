@@ -69,3 +69,67 @@ def test_a_bad_number_is_422(api: Api) -> None:
 
 def test_an_unknown_ticket_is_404(api: Api) -> None:
     assert log(api, api.token(), "01JZZZZZZZZZZZZZZZZZZZZZZZ").status_code == 404
+
+
+# --- "Llámenme" from the help center's contact form ---------------------------
+
+
+def _callback_form(api: Api, **overrides: str) -> dict[str, str]:
+    import re
+
+    import requests
+
+    page = requests.get(api.base + "/ayuda/contacto", timeout=10)
+    assert 'name="callback_number"' in page.text and "Llámenme" in page.text
+    token = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert token
+    return {"name": "Don Ernesto", "reach": "ernesto.castillo@example.com", "subject": "Prefiero una llamada",
+            "message": "Por favor llámenme, no uso mucho el correo.", "locale": "es", "token": token.group(1),
+            "website": "", "callback": "on", "callback_number": "+502 5555 7788",
+            "callback_time": "mañana por la mañana", **overrides}  # fmt: skip
+
+
+def _post_form(api: Api, fields: dict[str, str]) -> Any:
+    import requests
+
+    from agent_api import help_center
+
+    return requests.post(api.base + help_center.CONTACT_POST, data=fields, timeout=10)
+
+
+def test_a_callback_request_becomes_an_agents_task(api: Api, monkeypatch: Any) -> None:
+    from agent_api import help_center
+    from helpdesk.channels import web_form
+
+    monkeypatch.setattr(web_form, "FORM", web_form.FormLimits(min_seconds=0))
+    help_center._buckets.clear()
+    sent = _post_form(api, _callback_form(api))
+    assert sent.status_code == 200 and "Recibimos tu mensaje" in sent.text
+    queue = api.get("/api/follow-ups", api.token("admin@atiende.localhost"), state="open").json()["follow_ups"]
+    [task] = [f for f in queue if f["reason"] == "callback" and f["subject"] == "Prefiero una llamada"]
+    assert task["detail"] == "+50255557788 · mañana por la mañana"
+
+
+def test_a_callback_without_a_number_is_refused_in_spanish(api: Api, monkeypatch: Any) -> None:
+    from agent_api import help_center
+    from helpdesk.channels import web_form
+
+    monkeypatch.setattr(web_form, "FORM", web_form.FormLimits(min_seconds=0))
+    help_center._buckets.clear()
+    refused = _post_form(api, _callback_form(api, callback_number="123", subject="Sin número"))
+    assert refused.status_code == 400 and "código de país" in refused.text
+    assert 'value="123"' in refused.text  # what was typed comes back
+
+
+def test_one_number_is_called_back_a_limited_number_of_times(api: Api, monkeypatch: Any) -> None:
+    from agent_api import help_center
+    from helpdesk import limits
+    from helpdesk.channels import web_form
+
+    monkeypatch.setattr(web_form, "FORM", web_form.FormLimits(min_seconds=0))
+    help_center._buckets.clear()
+    burst = int(limits.HELP_CENTER_CALLBACKS_PER_NUMBER.burst)
+    reaches = [f"persona{n}@example.com" for n in range(burst + 1)]
+    answers = [_post_form(api, _callback_form(api, reach=r, callback_number="+502 5555 4321")) for r in reaches]
+    assert [a.status_code for a in answers] == [200] * burst + [429]
+    assert "Demasiadas solicitudes" in answers[-1].text and answers[-1].headers["Retry-After"]
