@@ -251,6 +251,8 @@ def raw_mail_prefix() -> str:
 
 
 RAW_MAIL_PREFIX = "inbound/"
+# Where voicemail lands in the voicemail bucket: voicemail/<contact id>/{recording.wav,transcript.json}
+VOICEMAIL_PREFIX = "voicemail/"
 
 
 def forget_settings() -> None:

@@ -23,7 +23,9 @@ tests do). Where each shape comes from:
 - ``connect_start_outbound_voice_contact.json``: the request and answer of
   Connect's ``StartOutboundVoiceContact`` as its API reference documents them;
 - ``s3_voicemail_transcript_created.json``: S3's ObjectCreated notification for
-  a voicemail's transcript (Amazon Transcribe's output shape) beside its recording.
+  a voicemail's transcript, delivered by SQS; ``transcribe_voicemail_transcript.json``:
+  that transcript as Amazon Transcribe writes its output (``jobName``,
+  ``results.transcripts``, ``results.items``).
 """
 
 import json
