@@ -41,7 +41,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, bot_cli, knowledge_cli, reports_cli, staffing_cli, webhook_cli
+from local import api_keys_cli, bot_cli, knowledge_cli, phone_cli, reports_cli, staffing_cli, webhook_cli
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
@@ -94,7 +94,10 @@ def run(seed_demo: bool) -> int:
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
     live = start_live_socket(HOST, _port("ATIENDE_LIVE_PORT", 8001), port)
-    web = console_server(HOST, port, _sandbox(port), live)
+    from local.connect_sandbox import ConnectSandbox
+
+    connect = ConnectSandbox.for_stack(session, deployment.stack)
+    web = console_server(HOST, port, _sandbox(port), live, connect)
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -542,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
-    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli):
+    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli, phone_cli):
         command_module.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
@@ -568,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
             return rules_export() if args.rules_command == "export" else rules_import(args.file)
         case "webhook":
             return webhook_cli.main(args)
+        case "phone":
+            return phone_cli.main(args)
         case "kb":
             return knowledge_cli.main(args)
         case "bot":

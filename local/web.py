@@ -31,6 +31,7 @@ from local.clock import move_forward
 from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
 
 if TYPE_CHECKING:
+    from local.connect_sandbox import ConnectSandbox
     from local.live_socket import LiveSocketServer
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -41,6 +42,7 @@ SANDBOX_MEDIA = re.compile(r"^/sandbox/media/(?P<media>\d+)$")
 LIVE_POST = re.compile(r"^/live/@connections/(?P<connection>[^/]+)$")  # the WebSocket API's Management API
 _sandbox: WhatsAppSandbox | None = None
 _live: "LiveSocketServer | None" = None
+_connect: "ConnectSandbox | None" = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 HELP_CENTER_SEARCH = ("/ayuda/buscar", "/help/search", "/ayuda/contacto", "/help/contact")  # the API renders them
 API_PATHS = ("/health", "/api", *HELP_CENTER_SEARCH)
@@ -225,6 +227,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         elif _live is not None and path == "/dev/live/open":
             _live.reopen()
             self._send_json(200, {"open": True})
+        elif _connect is not None and path.startswith("/sandbox/connect/"):
+            self._play_connect(path.removeprefix("/sandbox/connect/"))
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
             image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
@@ -238,6 +242,20 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
             self._send_json(200, {"id": wamid})
         else:
             self._generic_handle()
+
+    def _play_connect(self, what: str) -> None:
+        """Amazon Connect's side of a call (``local/connect_sandbox.py``)."""
+        assert _connect is not None  # noqa: S101 - checked by the caller
+        body = self._json_body()
+        if what == "events":
+            self._send_json(200, {"delivered": _connect.put_event(body)})
+        elif what == "flow":
+            self._send_json(200, _connect.ask_flow(body))
+        elif what == "voicemail":
+            key = _connect.leave_voicemail(str(body["contact_id"]), str(body["number"]), str(body["text"]))
+            self._send_json(200, {"key": key})
+        else:
+            self._send_json(404, {"error": "unknown"})
 
     def _post_to_connection(self, connection_id: str) -> None:
         """``post_to_connection`` as API Gateway answers it: 200, or 410 when gone."""
@@ -326,11 +344,16 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
 
 
 def console_server(
-    host: str, port: int, sandbox: WhatsAppSandbox | None = None, live: "LiveSocketServer | None" = None
+    host: str,
+    port: int,
+    sandbox: WhatsAppSandbox | None = None,
+    live: "LiveSocketServer | None" = None,
+    connect: "ConnectSandbox | None" = None,
 ) -> LocalDevServer:
-    global _sandbox, _throttle, _live  # noqa: PLW0603 - one local server per process
+    global _sandbox, _throttle, _live, _connect  # noqa: PLW0603 - one local server per process
     _sandbox = sandbox
     _live = live
+    _connect = connect
     _throttle = Throttle()  # the limits as the environment sets them now
     from agent_api.app import app
 

@@ -7,16 +7,14 @@ call is not recorded yet) lands in the queue's dead-letter queue.
 """
 
 from typing import Any
-from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import S3Model
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
-from helpdesk.channels.phone.voicemail import record_voicemail
+from helpdesk.channels.phone.voicemail import ObjectsCreated, record_voicemail
 from helpdesk.clock import utc_now
 from helpdesk.observability import logger, metrics
 from helpdesk.rules.sending import Outbox
@@ -30,15 +28,15 @@ def _rules_outbox() -> Outbox:
 
 
 def _from_sqs(record: SQSRecord) -> None:
-    announced = S3Model.model_validate_json(record.body)
-    for entry in announced.Records:
-        if not entry.eventName.startswith("ObjectCreated"):
-            continue
+    if '"s3:TestEvent"' in record.body:  # S3 checks a new notification with one: nothing stored
+        logger.info("S3 test event ignored")
+        return
+    for bucket, key in ObjectsCreated.model_validate_json(record.body).created():
         record_voicemail(
             connections.store(),
             connections.files(),
-            entry.s3.bucket.name,
-            unquote_plus(entry.s3.object.key),
+            bucket,
+            key,
             mail_settings().attachments_bucket,
             utc_now(),
             _rules_outbox,

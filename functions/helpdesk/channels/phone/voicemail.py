@@ -16,6 +16,7 @@ announced twice changes nothing the second time.
 import json
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,6 +60,36 @@ class VoicemailTranscript(_Lenient):
     @property
     def text(self) -> str:
         return " ".join(t.transcript.strip() for t in self.results.transcripts if t.transcript.strip())
+
+
+class _Named(_Lenient):
+    name: str = ""
+    key: str = ""
+
+
+class _S3Entity(_Lenient):
+    bucket: _Named
+    object: _Named
+
+
+class _S3Record(_Lenient):
+    eventName: str = ""
+    s3: _S3Entity
+
+
+class ObjectsCreated(_Lenient):
+    """An S3 notification, read for the fields used (S3 and moto differ in the
+    rest: owner identities, request parameters)."""
+
+    Records: list[_S3Record] = Field(default_factory=list)
+
+    def created(self) -> list[tuple[str, str]]:
+        """(bucket, key) of each object created, the key unquoted as S3 sends it quoted."""
+        return [
+            (record.s3.bucket.name, unquote_plus(record.s3.object.key))
+            for record in self.Records
+            if record.eventName.startswith("ObjectCreated")
+        ]
 
 
 class NotVoicemail(Exception):
