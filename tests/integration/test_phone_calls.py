@@ -152,3 +152,22 @@ def test_all_orders_of_three_events(store: HelpdeskStore) -> None:
         contact_id = f"00000000-0000-4000-8000-{number:012d}"
         results = [deliver(step, contactId=contact_id) for step in order]
         assert len({r["message_id"] for r in results}) == 1
+
+
+def test_erasing_the_caller_keeps_the_calls_length_not_their_number(store: HelpdeskStore) -> None:
+    from datetime import UTC, datetime
+
+    from helpdesk.models import Actor, ActorKind
+    from helpdesk.people.personal_data import erase_contact
+
+    result = deliver("disconnected")
+    ticket = store.get_ticket(result["ticket_id"])
+    assert ticket is not None
+
+    class NoFiles:
+        def erase(self, bucket: str, key: str) -> int:
+            return 0
+
+    erase_contact(store, NoFiles(), ticket.contact_id, Actor(kind=ActorKind.AGENT, id="admin"), datetime.now(UTC))  # type: ignore[arg-type]
+    [message] = phone_messages(store, ticket.id)
+    assert message.call is not None and message.call.number == "" and message.call.duration_seconds == 180
