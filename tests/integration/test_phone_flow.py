@@ -86,3 +86,17 @@ def _agent() -> Any:
     from helpdesk.models import Actor, ActorKind
 
     return Actor(kind=ActorKind.AGENT, id="agent-1", name="Andrés")
+
+
+def test_a_merged_caller_is_answered_as_the_contact_they_became(store: HelpdeskStore) -> None:
+    from helpdesk.people.changes import merge_contacts
+
+    phone = ingest(
+        inbound(channel=Channel.PHONE, kind=IdentityKind.PHONE, sender="+50255550001", message_id="c-1"), store
+    )
+    mail = ingest(inbound(channel=Channel.EMAIL, sender="rosa@example.com", message_id="<m-1@example.com>"), store)
+    target = mail.ticket.contact_id
+    change_contact(store, target, ContactChanges(name="Rosa Pérez", tier="gold"), _agent())
+    merge_contacts(store, target, phone.ticket.contact_id, _agent())
+    answer = ask("+50255550001")
+    assert (answer["found"], answer["name"], answer["tier"]) == ("true", "Rosa Pérez", "gold")
