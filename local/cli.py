@@ -41,10 +41,22 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, NoReturn
 
-from local import api_keys_cli, bot_cli, knowledge_cli, meta_cli, reports_cli, staffing_cli, webhook_cli
+from local import (
+    api_keys_cli,
+    bot_cli,
+    knowledge_cli,
+    meta_cli,
+    phone_cli,
+    reports_cli,
+    rules_cli,
+    staffing_cli,
+    webhook_cli,
+)
 from local.admin_calls import admin_token, local_base
 
 HOST = "127.0.0.1"
+# Commands that keep their own parser and code (``add_parser``; ``main``).
+COMMAND_MODULES = (rules_cli, webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli, meta_cli, phone_cli)
 
 
 def _port(name: str, default: int) -> int:
@@ -94,7 +106,10 @@ def run(seed_demo: bool) -> int:
     inbox = start_inbox(session.client("s3"), raw_mail_bucket, support_address(), HOST, smtp_port)
     port = _port("ATIENDE_PORT", 8000)
     live = start_live_socket(HOST, _port("ATIENDE_LIVE_PORT", 8001), port)
-    web = console_server(HOST, port, _sandbox(port), live, _meta_sandbox(port))
+    from local.connect_sandbox import ConnectSandbox
+
+    connect = ConnectSandbox.for_stack(session, deployment.stack)
+    web = console_server(HOST, port, _sandbox(port), live, _meta_sandbox(port), connect)
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -342,38 +357,6 @@ def token(email: str | None) -> int:
     return 0
 
 
-def rules_export() -> int:
-    """Print the rules in force as YAML (what ``rules import`` reads back)."""
-    import yaml
-
-    from local.admin_calls import call
-
-    status, answer = call("GET", "/api/rules")
-    if status != 200:
-        print(f"No se pudieron leer las reglas / Could not read the rules: {status} {answer}", file=sys.stderr)
-        return 1
-    print(yaml.safe_dump(answer, allow_unicode=True, sort_keys=False), end="")
-    return 0
-
-
-def rules_import(path: str) -> int:
-    """Replace the rules with the YAML file's (checked by the API as a whole)."""
-    import json
-    from pathlib import Path
-
-    import yaml
-
-    document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    from local.admin_calls import call
-
-    status, answer = call("PUT", "/api/rules", document)
-    if status != 200:
-        print(f"Reglas rechazadas / Rules refused: {status} {json.dumps(answer, ensure_ascii=False)}", file=sys.stderr)
-        return 1
-    print(f"{len(answer['rules'])} reglas guardadas / rules saved")
-    return 0
-
-
 def _stack_session(stack_name: str | None, region: str | None) -> tuple[Any, str | None, str]:
     """The session, endpoint and stack name a command acts on: the local stack of
     `atiende run` by default, a deployed stack with ``--stack`` (the operator's credentials)."""
@@ -542,14 +525,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         stage_parser = commands.add_parser(command, help=text)
         stage_parser.add_argument("--stage", default="prod", help="the stage (samconfig.toml's environment)")
-    rules_parser = commands.add_parser("rules", help="export or import the routing and automation rules (YAML)")
-    rules_commands = rules_parser.add_subparsers(dest="rules_command", required=True)
-    rules_commands.add_parser("export", help="print the rules in force as YAML")
-    rules_import_parser = rules_commands.add_parser("import", help="replace the rules with a YAML file's")
-    rules_import_parser.add_argument("file", help="a YAML file as `atiende rules export` prints it")
     _add_admin(commands)
     api_keys_cli.add_commands(commands)
-    for command_module in (webhook_cli, knowledge_cli, bot_cli, staffing_cli, reports_cli, meta_cli):
+    for command_module in COMMAND_MODULES:
         command_module.add_parser(commands)
     _search_commands(commands)
     _add_load(commands)
@@ -574,9 +552,11 @@ def main(argv: list[str] | None = None) -> int:
         case "deploy" | "destroy" | "publish-console":
             return _stage_command(args.command, args.stage)
         case "rules":
-            return rules_export() if args.rules_command == "export" else rules_import(args.file)
+            return rules_cli.main(args)
         case "webhook":
             return webhook_cli.main(args)
+        case "phone":
+            return phone_cli.main(args)
         case "kb":
             return knowledge_cli.main(args)
         case "bot":

@@ -60,6 +60,10 @@ UNPROVISIONABLE_PREFIXES = (
     "AWS::CloudWatch::Alarm",
     "AWS::SNS::TopicPolicy",
     "AWS::SNS::Subscription",
+    # A function's asynchronous retries and their destination (the phone events'
+    # dead-letter queue): moto's CloudFormation has no model of it, and the local
+    # stack calls the handlers itself.
+    "AWS::Lambda::EventInvokeConfig",
 )
 
 

@@ -32,6 +32,7 @@ from local.meta_sandbox import MetaSandbox
 from local.whatsapp_sandbox import WhatsAppSandbox, customers_in
 
 if TYPE_CHECKING:
+    from local.connect_sandbox import ConnectSandbox
     from local.live_socket import LiveSocketServer
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -46,6 +47,7 @@ LIVE_POST = re.compile(r"^/live/@connections/(?P<connection>[^/]+)$")  # the Web
 _sandbox: WhatsAppSandbox | None = None
 _meta: MetaSandbox | None = None
 _live: "LiveSocketServer | None" = None
+_connect: "ConnectSandbox | None" = None
 API_PREFIXES = ("/api/", "/webhooks/", "/public/")
 HELP_CENTER_SEARCH = ("/ayuda/buscar", "/help/search", "/ayuda/contacto", "/help/contact")  # the API renders them
 API_PATHS = ("/health", "/api", *HELP_CENTER_SEARCH)
@@ -250,6 +252,8 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
         elif _live is not None and path == "/dev/live/open":
             _live.reopen()
             self._send_json(200, {"open": True})
+        elif _connect is not None and path.startswith("/sandbox/connect/"):
+            self._play_connect(path.removeprefix("/sandbox/connect/"))
         elif _sandbox is not None and path == "/sandbox/customer":
             body = self._json_body()
             image = base64.b64decode(body["image_base64"]) if body.get("image_base64") else None
@@ -277,6 +281,20 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
                                    image, str(body.get("mime_type") or "image/jpeg"),
                                    bool(body.get("story_reply")))  # fmt: skip
         self._send_json(200, {"mid": mid})
+
+    def _play_connect(self, what: str) -> None:
+        """Amazon Connect's side of a call (``local/connect_sandbox.py``)."""
+        assert _connect is not None  # noqa: S101 - checked by the caller
+        body = self._json_body()
+        if what == "events":
+            self._send_json(200, {"delivered": _connect.put_event(body)})
+        elif what == "flow":
+            self._send_json(200, _connect.ask_flow(body))
+        elif what == "voicemail":
+            key = _connect.leave_voicemail(str(body["contact_id"]), str(body["number"]), str(body["text"]))
+            self._send_json(200, {"key": key})
+        else:
+            self._send_json(404, {"error": "unknown"})
 
     def _post_to_connection(self, connection_id: str) -> None:
         """``post_to_connection`` as API Gateway answers it: 200, or 410 when gone."""
@@ -371,11 +389,13 @@ def console_server(
     sandbox: WhatsAppSandbox | None = None,
     live: "LiveSocketServer | None" = None,
     meta: MetaSandbox | None = None,
+    connect: "ConnectSandbox | None" = None,
 ) -> LocalDevServer:
-    global _sandbox, _throttle, _live, _meta  # noqa: PLW0603 - one local server per process
+    global _sandbox, _throttle, _live, _meta, _connect  # noqa: PLW0603 - one local server per process
     _sandbox = sandbox
     _meta = meta
     _live = live
+    _connect = connect
     _throttle = Throttle()  # the limits as the environment sets them now
     from agent_api.app import app
 

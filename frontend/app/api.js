@@ -349,6 +349,8 @@ export const api = {
   update: (id, changes) => request('PATCH', `/api/tickets/${encodeURIComponent(id)}`, changes),
   reply: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/replies`, draft),
   note: (id, draft) => request('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, draft),
+  // a call logged by hand (any phone system): who, when, how long, which way, notes
+  logCall: (id, call) => request('POST', `/api/tickets/${encodeURIComponent(id)}/calls`, call),
   changes: (since) => request('GET', `/api/changes${since ? `?${new URLSearchParams({ since })}` : ''}`),
   notifications: () => request('GET', '/api/notifications'),
   readNotifications: (through) => request('POST', '/api/notifications/read', { through }),

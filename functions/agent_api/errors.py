@@ -258,6 +258,16 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Alguien más guardó este artículo. Recarga para ver sus cambios y vuelve a intentarlo.",
         "Someone else saved this article. Reload to see their changes and try again.",
     ),
+    "error.invalid_call": (
+        422,
+        "La llamada no puede empezar en el futuro ni hace más de 90 días.",
+        "The call cannot start in the future or more than 90 days ago.",
+    ),
+    "error.callback_refused": (
+        422,
+        "No podemos agendar esa llamada: revisa el número (con código de país) y la hora preferida.",
+        "We cannot schedule that call: check the number (with its country code) and the preferred time.",
+    ),
     "error.contact_form_refused": (
         400,
         "No pudimos enviar el formulario: vuelve a escribir tu mensaje y envíalo otra vez.",

@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 from agent_api.answers import HtmlPage
 from agent_api.openapi import RouteDoc
 from helpdesk import connections, http_policy, limits
+from helpdesk.channels.phone.callbacks import callback_number
 from helpdesk.channels.web_form import ContactForm, FormRefused, hand_out, identity_of, submit
 from helpdesk.clock import utc_now
-from helpdesk.errors import HelpdeskError, InvalidIdentity
+from helpdesk.errors import CallbackRefused, HelpdeskError, InvalidIdentity
 from helpdesk.knowledge import gaps, helpcenter, votes
 from helpdesk.models import Language
 
@@ -50,7 +51,9 @@ DOCS = [
     RouteDoc(CONTACT_PATHS[Language.ENGLISH], "GET", "The contact form, in English (HTML, with a single-use "
              "token).", None, HtmlPage),
     RouteDoc(CONTACT_POST, "POST", "The contact form sent: a ticket on the web_form channel (honeypot, token "
-             "timing, limits per address and per e-mail or number); answers the case number.", None, HtmlPage,
+             "timing, limits per address and per e-mail or number); with callback=on, callback_number and "
+             "callback_time, a call back (Amazon Connect, else an agent's task; limited per number); answers the "
+             "case number.", None, HtmlPage,
              body=ContactForm),
     RouteDoc(VOTE_PATH, "POST", "\"Was this helpful?\" on a public article: a form post "
              "(article_id, helpful=yes|no, locale), once per browser and article, limited per address; "
@@ -184,12 +187,14 @@ REFUSALS = {
     "fields": ("Revisa el formulario: nombre, contacto, asunto y mensaje son obligatorios (mensaje de hasta 5000 "
                "caracteres).", "Check the form: name, contact, subject and message are required (message up to "
                "5000 characters)."),
+    "callback": ("Para llamarte necesitamos tu número con el código de país (p. ej. +502 5555 1234).",
+                 "To call you we need your number with its country code (e.g. +502 5555 1234)."),
 }  # fmt: skip
 
 
 def _refused_form(locale: Language, fields: dict[str, str], reason: str) -> Response:
     spanish, english = REFUSALS[reason]
-    kept = {k: v for k, v in fields.items() if k in ("name", "reach", "subject", "message", "category")}
+    kept = {k: v for k, v in fields.items() if k in helpcenter.CONTACT_FIELDS}
     text = spanish if locale is Language.SPANISH else english
     html = helpcenter.contact_page(locale, hand_out(connections.store(), utc_now()), kept, text)
     return _page(html, 400)
@@ -205,13 +210,18 @@ def send_contact_form() -> Response:
     try:
         form = ContactForm.model_validate(fields)
         wait = _wait_for("contact-identity", identity_of(form.reach).value, limits.HELP_CENTER_CONTACTS_PER_IDENTITY)
+        if not wait and (callback := form.callback_request()) is not None:
+            number = callback_number(callback.number)
+            wait = _wait_for("callback-number", number, limits.HELP_CENTER_CALLBACKS_PER_NUMBER)
         if wait:
             return _throttled(locale, wait)
-        ticket = submit(connections.store(), form, utc_now())
+        ticket = submit(connections.store(), form, utc_now(), connections.callback_dialer())
     except ValidationError:
         return _refused_form(locale, fields, "fields")
     except InvalidIdentity:
         return _refused_form(locale, fields, "identity")
     except FormRefused:
         return _refused_form(locale, fields, "form")
+    except CallbackRefused:
+        return _refused_form(locale, fields, "callback")
     return _page(helpcenter.sent_page(locale, ticket.number))

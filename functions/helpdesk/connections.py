@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from helpdesk.admin.dead_letters import DeadLetterQueues
     from helpdesk.channels.email.outbound import Mailer
     from helpdesk.channels.meta_messaging.inbound import AttachmentStorage
+    from helpdesk.channels.phone.callbacks import CallbackDialer
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
@@ -197,6 +198,20 @@ def meta_attachments() -> "AttachmentStorage":
 
 
 @lru_cache(maxsize=1)
+def callback_dialer() -> "CallbackDialer | None":
+    """Amazon Connect placing callbacks, when the deployment connects an
+    instance (``PhoneSettings.calls_back``); else None: an agent calls back."""
+    from helpdesk.settings import phone_settings
+
+    settings = phone_settings()
+    if not settings.calls_back:
+        return None
+    from helpdesk.providers.connect import ConnectDialer
+
+    return ConnectDialer(_client("connect"), settings)
+
+
+@lru_cache(maxsize=1)
 def bus() -> "EventBridgeBus":
     from helpdesk.providers.eventbridge import EventBridgeBus
 
@@ -262,6 +277,7 @@ def forget() -> None:
         agent_notices,
         graph_whatsapp,
         whatsapp_sender,
+        callback_dialer,
         whatsapp_media,
         meta_update_queue,
         meta_sender,

@@ -196,3 +196,15 @@ class OutcomeMissing(HelpdeskError):
     """A follow-up is done only with its outcome recorded."""
 
     message_key = "error.follow_up_outcome_missing"
+
+
+class InvalidCall(HelpdeskError):
+    """A call logged by hand that cannot have happened (in the future, too long ago)."""
+
+    message_key = "error.invalid_call"
+
+
+class CallbackRefused(HelpdeskError):
+    """A callback request the help desk does not take (a number it cannot call, a time in the past)."""
+
+    message_key = "error.callback_refused"

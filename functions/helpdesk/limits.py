@@ -160,6 +160,9 @@ HELP_CENTER_VOTES = RateLimit(rate_per_second=0.1, burst=10)  # per address: 6 a
 # each e-mail address or WhatsApp number 3 at once, then one every 10 minutes.
 HELP_CENTER_CONTACTS_PER_ADDRESS = RateLimit(rate_per_second=1 / 60, burst=5)
 HELP_CENTER_CONTACTS_PER_IDENTITY = RateLimit(rate_per_second=1 / 600, burst=3)
+# "Llámenme": each number we are asked to call, twice at once, then once an hour
+# (nobody uses the form to have a stranger's phone rung again and again).
+HELP_CENTER_CALLBACKS_PER_NUMBER = RateLimit(rate_per_second=1 / 3600, burst=2)
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,13 @@ class Channel(StrEnum):
     WEB_FORM = "web_form"
     MESSENGER = "messenger"
     INSTAGRAM = "instagram"
+    PHONE = "phone"
 
     @property
     def joins_open_conversation(self) -> bool:
         """Conversational channels add to the contact's open ticket; e-mail and
         forms thread only by what the message itself says (headers, token)."""
-        return self in (Channel.WHATSAPP, Channel.CHAT, Channel.MESSENGER, Channel.INSTAGRAM)
+        return self in (Channel.WHATSAPP, Channel.CHAT, Channel.MESSENGER, Channel.INSTAGRAM, Channel.PHONE)
 
 
 class TicketStatus(StrEnum):
@@ -181,6 +182,47 @@ class Notice(_Entity):
     params: dict[str, str] = Field(default_factory=dict)
 
 
+class CallDirection(StrEnum):
+    INBOUND = "inbound"  # the customer called
+    OUTBOUND = "outbound"  # an agent (or a callback) called the customer
+
+
+class PhoneCall(_Entity):
+    """A telephone call as a ticket shows it: from Amazon Connect's contact
+    events (``channels/phone``), or logged by hand by an agent. Connect's
+    timestamps are facts of one contact that every later event repeats, so
+    merging two snapshots field by field gives the same call in any order."""
+
+    call_id: Annotated[str, Field(min_length=1, max_length=128)]  # Connect's contact id, or ours when logged
+    direction: CallDirection = CallDirection.INBOUND
+    number: str = ""  # the customer's number, E.164
+    queue: str | None = None
+    agent: str | None = None  # the agent's name (logged) or Connect's agent id
+    started_at: AwareDatetime
+    queued_at: AwareDatetime | None = None
+    answered_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    duration_seconds: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    # Connect's events already applied (idempotency on contact id + event type)
+    events: tuple[str, ...] = ()
+    logged_by: str | None = None  # the agent who logged it by hand
+    voicemail: bool = False
+    disconnect_reason: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def missed(self) -> bool:
+        """Ended without anyone answering (a voicemail is a missed call too)."""
+        return self.ended_at is not None and self.answered_at is None and self.logged_by is None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_fields_are_not_input(cls, data: object) -> object:
+        if isinstance(data, dict) and "missed" in data:
+            return {k: v for k, v in data.items() if k != "missed"}
+        return data
+
+
 class Message(_Entity):
     id: str
     ticket_id: str
@@ -200,6 +242,7 @@ class Message(_Entity):
     delivery_error: str | None = None
     sent_at: AwareDatetime
     created_at: AwareDatetime
+    call: PhoneCall | None = None  # a phone message's call
 
 
 class SlaMetric(StrEnum):

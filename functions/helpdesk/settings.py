@@ -194,6 +194,32 @@ def meta_window_settings() -> MetaWindowSettings:
     return MetaWindowSettings.from_environment()
 
 
+class PhoneSettings(_FromEnvironment):
+    """An existing Amazon Connect instance, when the deployment connects one
+    (``ConnectInstanceId`` in the template; none is created): callbacks then
+    start an outbound call through its contact flow, from its number or queue.
+    Without it, a callback request is an agent's task in the console."""
+
+    connect_instance_id: str = Field(default="", validation_alias="CONNECT_INSTANCE_ID")
+    callback_flow_id: str = Field(default="", validation_alias="CONNECT_CALLBACK_FLOW_ID")
+    callback_source_number: str = Field(default="", validation_alias="CONNECT_CALLBACK_SOURCE_NUMBER")
+    callback_queue_id: str = Field(default="", validation_alias="CONNECT_CALLBACK_QUEUE_ID")
+
+    @property
+    def calls_back(self) -> bool:
+        """Connect can place the callback: an instance, its flow, and a number or queue to call from."""
+        return bool(
+            self.connect_instance_id
+            and self.callback_flow_id
+            and (self.callback_source_number or self.callback_queue_id)
+        )
+
+
+@lru_cache(maxsize=1)
+def phone_settings() -> PhoneSettings:
+    return PhoneSettings.from_environment()
+
+
 class EscalationSettings(_FromEnvironment):
     """The escalation state machines, the queue their steps wait in, and how
     long each wait lasts (short in tests and the local stack, minutes in AWS)."""
@@ -267,6 +293,8 @@ def raw_mail_prefix() -> str:
 
 
 RAW_MAIL_PREFIX = "inbound/"
+# Where voicemail lands in the voicemail bucket: voicemail/<contact id>/{recording.wav,transcript.json}
+VOICEMAIL_PREFIX = "voicemail/"
 
 
 def forget_settings() -> None:
@@ -280,6 +308,7 @@ def forget_settings() -> None:
     meta_messaging_settings.cache_clear()
     meta_sender_settings.cache_clear()
     meta_window_settings.cache_clear()
+    phone_settings.cache_clear()
     escalation_settings.cache_clear()
     cors_settings.cache_clear()
     webhook_settings.cache_clear()

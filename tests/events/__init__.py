@@ -23,6 +23,19 @@ tests do). Where each shape comes from:
 - ``meta_send_api_response.json``, ``meta_send_api_outside_window.json``: the
   Send API's answer to a reply (``recipient_id``, ``message_id``) and its
   refusal outside the messaging window (code 10, subcode 2018278).
+- ``connect_contact_event_*.json``: one inbound call's Amazon Connect contact
+  events as EventBridge delivers them (INITIATED, CONNECTED_TO_SYSTEM, QUEUED,
+  CONNECTED_TO_AGENT, DISCONNECTED, COMPLETED; and a chat's INITIATED), their
+  fields as Connect's contact events data model documents them, the values ours;
+- ``connect_contact_flow_event.json``: the ``ContactFlowEvent`` a contact flow's
+  "Invoke AWS Lambda function" block sends, as Connect's administrator guide
+  documents it (``Details.ContactData``, ``Details.Parameters``);
+- ``connect_start_outbound_voice_contact.json``: the request and answer of
+  Connect's ``StartOutboundVoiceContact`` as its API reference documents them;
+- ``s3_voicemail_transcript_created.json``: S3's ObjectCreated notification for
+  a voicemail's transcript, delivered by SQS; ``transcribe_voicemail_transcript.json``:
+  that transcript as Amazon Transcribe writes its output (``jobName``,
+  ``results.transcripts``, ``results.items``).
 """
 
 import json

@@ -12,6 +12,7 @@ from agent_api.app import app
 from helpdesk.limits import WEBHOOKS
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
+    VOICEMAIL_PREFIX,
     AuthSettings,
     DeadLetterSettings,
     EscalationSettings,
@@ -24,6 +25,7 @@ from helpdesk.settings import (
     MetaWindowSettings,
     NoticeSettings,
     OutboundSettings,
+    PhoneSettings,
     StoreSettings,
     WebhookQueueSettings,
     WebhookSettings,
@@ -38,7 +40,15 @@ from local.provision import ROOT, load_template
 RUNTIME_VARIABLES = {"AWS_REGION", "AWS_DEFAULT_REGION"}
 # Settings each function reads, by the function's folder.
 SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
-    "agent_api": (StoreSettings, AuthSettings, MailSettings, OutboundSettings, DeadLetterSettings, KnowledgeSettings),
+    "agent_api": (
+        StoreSettings,
+        AuthSettings,
+        MailSettings,
+        OutboundSettings,
+        DeadLetterSettings,
+        KnowledgeSettings,
+        PhoneSettings,
+    ),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings, MetaSenderSettings),
     "whatsapp_webhook": (StoreSettings, WhatsAppSettings),
@@ -49,6 +59,8 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
     "live_socket": (StoreSettings, AuthSettings, LiveSettings),
     "live_fanout": (StoreSettings, LiveSettings),
     "survey_sender": (StoreSettings, MailSettings, OutboundSettings),
+    "phone_events": (StoreSettings, MailSettings, OutboundSettings),  # rules' replies to a new call's ticket
+    "phone_flow": (StoreSettings,),
 }
 
 
@@ -99,7 +111,8 @@ def test_one_function_resource_per_function_folder(template: dict[str, Any]) -> 
                                      "sla_checker.app.handler", "escalation.app.handler",
                                      "outgoing_webhooks.app.handler", "outgoing_webhooks.sender.handler",
                                      "live_socket.app.handler", "live_fanout.app.handler",
-                                     "survey_sender.app.handler"])  # fmt: skip
+                                     "survey_sender.app.handler", "phone_events.app.handler",
+                                     "phone_events.voicemail.handler", "phone_flow.app.handler"])  # fmt: skip
 def test_functions_get_every_variable_their_settings_need(template: dict[str, Any], handler: str) -> None:
     globals_ = template["Globals"]["Function"]["Environment"]["Variables"]
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
@@ -274,3 +287,45 @@ def test_api_gateway_throttling_answers_with_the_api_own_spanish_error(template:
     assert throttled["StatusCode"] == str(status) == "429"
     assert json.loads(throttled["ResponseTemplates"]["application/json"]) == body
     assert "Demasiadas solicitudes" in body["error"]["message"]["es"]
+
+
+def test_the_voicemail_bucket_announces_transcripts_where_the_code_reads_them(template: dict[str, Any]) -> None:
+    from helpdesk.channels.phone.voicemail import TRANSCRIPT
+
+    bucket = template["Resources"]["VoicemailBucket"]["Properties"]
+    (queue,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
+    assert queue["Queue"] == {"Fn::GetAtt": ["VoicemailQueue", "Arn"]}
+    rules = {rule["Name"]: rule["Value"] for rule in queue["Filter"]["S3Key"]["Rules"]}
+    assert rules == {"prefix": VOICEMAIL_PREFIX, "suffix": "." + TRANSCRIPT.rsplit(".", 1)[1]}
+    voicemail = template["Resources"]["VoicemailFunction"]["Properties"]
+    assert voicemail["Events"]["Transcripts"]["Properties"]["Queue"] == {"Fn::GetAtt": ["VoicemailQueue", "Arn"]}
+
+
+def test_connect_contact_events_reach_the_phone_function_and_failures_a_dead_letter_queue(
+    template: dict[str, Any],
+) -> None:
+    from helpdesk.channels.phone.events import DETAIL_TYPE, SOURCE, VOICE
+
+    function = template["Resources"]["PhoneEventsFunction"]["Properties"]
+    rule = function["Events"]["ContactEvents"]
+    assert rule["Type"] == "EventBridgeRule"
+    pattern = rule["Properties"]["Pattern"]
+    assert pattern == {"source": [SOURCE], "detail-type": [DETAIL_TYPE], "detail": {"channel": [VOICE]}}
+    dead_letters = {"Fn::GetAtt": ["PhoneEventsDeadLetterQueue", "Arn"]}
+    assert rule["Properties"]["DeadLetterConfig"]["Arn"] == dead_letters
+    assert function["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": dead_letters}
+    # supervisors see what failed, like every other dead-letter queue
+    agent_api = template["Resources"]["AgentApiFunction"]["Properties"]["Environment"]["Variables"]
+    listed = agent_api["DEAD_LETTER_QUEUE_URLS"]["Fn::Join"][1]
+    assert {"Ref": "PhoneEventsDeadLetterQueue"} in listed and {"Ref": "VoicemailDeadLetterQueue"} in listed
+
+
+def test_connect_is_optional_and_never_created(template: dict[str, Any]) -> None:
+    assert template["Parameters"]["ConnectInstanceId"]["Default"] == ""
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::Connect::Instance"]
+    flow = template["Resources"]["PhoneFlowFunction"]["Properties"]
+    assert flow["Timeout"] < 8  # Connect gives up on a flow's Lambda after 8 seconds
+    for name in ("PhoneFlowInvokedByConnect", "PhoneFlowIntegration"):
+        assert template["Resources"][name]["Condition"] == "HasConnectInstance"
+    variables = template["Resources"]["AgentApiFunction"]["Properties"]["Environment"]["Variables"]
+    assert {f.validation_alias for f in PhoneSettings.model_fields.values()} <= set(variables)

@@ -3,7 +3,7 @@
 import { html } from '../../vendor/preact-htm.js';
 import { t } from '../i18n.js';
 
-const ICONS = { email: '✉', whatsapp: '🟢', chat: '💬', web_form: '📝', messenger: 'ⓜ', instagram: '📷' };
+const ICONS = { email: '✉', whatsapp: '🟢', chat: '💬', web_form: '📝', messenger: 'ⓜ', instagram: '📷', phone: '📞' };
 
 export function ChannelBadge({ channel }) {
   return html`<span class=${`channel channel-${channel}`} data-channel=${channel}>

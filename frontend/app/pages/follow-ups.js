@@ -1,5 +1,5 @@
 // The follow-up queue (#/follow-ups): cases someone must reach out about, each with
-// its reason (a poor survey answer…), its own due time, who works it and the outcome.
+// its reason (a poor survey answer, a callback request…), its own due time, who works it and the outcome.
 // An agent takes an entry, opens the ticket to contact the customer (on WhatsApp
 // outside the 24-hour window, the reply's template picker), then closes it with the outcome.
 import { html, useState, useEffect } from '../../vendor/preact-htm.js';
@@ -11,14 +11,16 @@ addTexts({
   es: {
     'follow_ups.title': 'Seguimiento', 'follow_ups.intro': 'Casos en los que una persona debe contactar al cliente.',
     'follow_ups.state.open': 'Pendientes', 'follow_ups.state.working': 'En curso', 'follow_ups.state.done': 'Cerrados',
-    'follow_ups.reason.poor_survey': 'Encuesta con mala calificación', 'follow_ups.due': 'Contactar antes de {time}',
+    'follow_ups.reason.poor_survey': 'Encuesta con mala calificación', 'follow_ups.reason.callback': '📞 Pidió que lo llamen',
+    'follow_ups.due': 'Contactar antes de {time}',
     'follow_ups.take': 'Tomar', 'follow_ups.outcome': 'Qué pasó con el cliente', 'follow_ups.close': 'Cerrar con este resultado',
     'follow_ups.empty': 'No hay casos aquí.', 'follow_ups.by': 'Lo trabaja {who}', 'follow_ups.closed': 'Seguimiento cerrado.',
   },
   en: {
     'follow_ups.title': 'Follow-up', 'follow_ups.intro': 'Cases where a person must reach out to the customer.',
     'follow_ups.state.open': 'To do', 'follow_ups.state.working': 'In progress', 'follow_ups.state.done': 'Closed',
-    'follow_ups.reason.poor_survey': 'Poor survey answer', 'follow_ups.due': 'Reach out by {time}',
+    'follow_ups.reason.poor_survey': 'Poor survey answer', 'follow_ups.reason.callback': '📞 Asked to be called back',
+    'follow_ups.due': 'Reach out by {time}',
     'follow_ups.take': 'Take it', 'follow_ups.outcome': 'What came of it with the customer', 'follow_ups.close': 'Close with this outcome',
     'follow_ups.empty': 'No cases here.', 'follow_ups.by': 'Worked by {who}', 'follow_ups.closed': 'Follow-up closed.',
   },

@@ -28,7 +28,7 @@ addTexts({
   },
 });
 
-const CHANNELS = ['email', 'whatsapp', 'chat', 'web_form', 'messenger', 'instagram'];
+const CHANNELS = ['email', 'whatsapp', 'chat', 'web_form', 'messenger', 'instagram', 'phone'];
 
 const isoDay = (date) => date.toISOString().slice(0, 10);
 

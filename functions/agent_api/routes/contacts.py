@@ -80,7 +80,9 @@ class SamePerson(BaseModel):
     contacts: tuple[Contact, ...]
 
 
-@area.route("/api/contacts/{contact_id}/same-person", role=Role.SUPERVISOR, answer=SamePerson)
+@area.route(
+    "/api/contacts/{contact_id}/same-person", role=Role.SUPERVISOR, answer=SamePerson, scope=Scope.CONTACTS_READ
+)
 def same_person_suggestions(caller: Caller, contact_id: str) -> Response:
     """Merge suggestions: contacts with this contact's name reached on other
     channels (say Messenger and WhatsApp), for a supervisor to merge or not."""

@@ -11,6 +11,7 @@ from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.api_keys import Scope
+from helpdesk.channels.phone.logged import CallLog, log_call
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Message, Ticket, TicketStatus, TicketThread
 from helpdesk.rules.running import bulk_with_rules, change_with_rules
 from helpdesk.rules.sending import Outbox
@@ -155,6 +156,20 @@ def reply(caller: Caller, ticket_id: str, body: ReplyDraft) -> Response:
 def note(caller: Caller, ticket_id: str, body: NoteDraft) -> Response:
     """An internal note: agents only, never sent; mentions name agents."""
     return json_answer(add_note(connections.store(), ticket_id, body, caller.actor, caller.viewer), status=201)
+
+
+@area.route(
+    "/api/tickets/{ticket_id}/calls",
+    methods=("POST",),
+    answer=Message,
+    status=201,
+    body=CallLog,
+    scope=Scope.TICKETS_WRITE,
+)
+def log_phone_call(caller: Caller, ticket_id: str, body: CallLog) -> Response:
+    """A call logged by hand (any phone system): who, when, how long, which
+    way, notes; shown in the thread as a phone message, never sent."""
+    return json_answer(log_call(connections.store(), ticket_id, body, caller.actor, caller.viewer), status=201)
 
 
 class MergeRequest(BaseModel):

@@ -43,6 +43,7 @@ from helpdesk.models import (
     Message,
     MessageKind,
     Notice,
+    PhoneCall,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -109,6 +110,8 @@ class InboundMessage(BaseModel):
     # phone_number_id): the first one the channel setup lists gives a new
     # ticket its defaults.
     addressed_to: Annotated[tuple[Annotated[str, Field(max_length=320)], ...], Field(max_length=100)] = ()
+    # A phone message's call (``channels/phone``): kept on the message, updated as the call goes on.
+    call: PhoneCall | None = None
 
     @field_validator("subject", "sender_name")
     @classmethod
@@ -328,6 +331,7 @@ def _message(inbound: InboundMessage, ticket_id: str, contact_id: str) -> Messag
         delivery_status=DeliveryStatus.RECEIVED,
         sent_at=inbound.sent_at,
         created_at=utc_now(),
+        call=inbound.call,
     )
 
 

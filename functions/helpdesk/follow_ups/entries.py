@@ -1,5 +1,6 @@
 """Follow-up entries: one per ticket and reason, opened by what the help desk
-notices (today: a poor survey answer, CSAT ≤ 2 or NPS ≤ 6), worked from the
+notices (a poor survey answer, CSAT ≤ 2 or NPS ≤ 6; a callback request the
+phone system cannot place), worked from the
 follow-up queue (open → working → done, with an outcome), with their own
 SLA (``FOLLOW_UP_WITHIN``: the customer hears from a person within a day).
 
@@ -24,6 +25,7 @@ QUEUE_LENGTH = 100
 
 class FollowUpReason(StrEnum):
     POOR_SURVEY = "poor_survey"
+    CALLBACK = "callback"  # the customer asked to be called back (``channels/phone/callbacks.py``)
 
 
 class FollowUpState(StrEnum):

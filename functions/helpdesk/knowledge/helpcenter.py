@@ -52,6 +52,9 @@ WORDS = {
          "write": "Escríbenos", "name": "Tu nombre", "reach": "Tu correo o número de WhatsApp (con código de país)",
          "subject": "Asunto", "message": "Tu mensaje", "category": "Tema (opcional)", "send": "Enviar",
          "leave_empty": "Deja este campo vacío", "sent": "Recibimos tu mensaje",
+         "callback_legend": "¿Prefieres que te llamemos?", "callback": "Llámenme",
+         "callback_number": "Número para llamarte (con código de país)",
+         "callback_time": "¿Cuándo te queda mejor? (opcional, p. ej. hoy después de las 5)",
          "sent_detail": "Tu número de caso es #{n}. Te responderemos por el medio que nos diste."},
     ),
     Language.ENGLISH: Words(
@@ -67,6 +70,9 @@ WORDS = {
          "write": "Write to us", "name": "Your name", "reach": "Your e-mail or WhatsApp number (with country code)",
          "subject": "Subject", "message": "Your message", "category": "Topic (optional)", "send": "Send",
          "leave_empty": "Leave this field empty", "sent": "We received your message",
+         "callback_legend": "Would you rather we call you?", "callback": "Call me back",
+         "callback_number": "Number to call you at (with country code)",
+         "callback_time": "When suits you best? (optional, e.g. today after 5 pm)",
          "sent_detail": "Your case number is #{n}. We will answer through the way you gave us."},
     ),
 }  # fmt: skip
@@ -178,11 +184,33 @@ def contact_page(locale: Language, token: str, values: dict[str, str] | None = N
         f'<input type="hidden" name="locale" value="{locale.value}">'
         f"{field('name', limit=120)}{field('reach', limit=320)}{field('subject')}"
         f"{field('message', 'textarea', 5000)}{field('category', limit=80)}"
+        f"{_callback_fields(locale, values)}"
         f'<div class="hp" aria-hidden="true"><label for="website">{_t(locale, "leave_empty")}</label>'
         '<input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>'
         f"<p><button>{_t(locale, 'send')}</button></p></form>"
     )
     return page(locale, WORDS[locale].texts["write"], body)
+
+
+# What a refused form gives back as typed.
+CONTACT_FIELDS = ("name", "reach", "subject", "message", "category", "callback", "callback_number", "callback_time")
+
+
+def _callback_fields(locale: Language, values: dict[str, str]) -> str:
+    """ "Llámenme": the box, the number and the preferred time (optional fields)."""
+    checked = " checked" if values.get("callback") else ""
+    number = escape(values.get("callback_number", ""))
+    when = escape(values.get("callback_time", ""))
+    return (
+        f'<fieldset class="callback"><legend>{_t(locale, "callback_legend")}</legend>'
+        f'<input id="callback" name="callback" type="checkbox" value="on"{checked}>'
+        f'<label for="callback">{_t(locale, "callback")}</label>'
+        f'<label class="f" for="callback_number">{_t(locale, "callback_number")}</label>'
+        f'<input class="f" id="callback_number" name="callback_number" type="tel" maxlength="40" value="{number}">'
+        f'<label class="f" for="callback_time">{_t(locale, "callback_time")}</label>'
+        f'<input class="f" id="callback_time" name="callback_time" type="text" maxlength="120" value="{when}">'
+        "</fieldset>"
+    )
 
 
 def sent_page(locale: Language, number: int) -> str:

@@ -103,6 +103,9 @@ def new_contact(identity: Identity, name: str | None) -> Contact:
     identities = [identity]
     if identity.kind is IdentityKind.WHATSAPP:
         identities.append(Identity(kind=IdentityKind.PHONE, value="+" + identity.value))
+    elif identity.kind is IdentityKind.PHONE:
+        # A caller's number is where they would write on WhatsApp too: the same contact.
+        identities.append(Identity(kind=IdentityKind.WHATSAPP, value=identity.value.lstrip("+")))
     country = country_of(identity)
     now = utc_now()
     return Contact(

@@ -122,6 +122,8 @@ def _erased_message(message: Message) -> Message:
             "notices": (),
             "delivery_error": None,
             "author": author,
+            # a call keeps its times and length (the team's workload), never the caller's number
+            "call": message.call.model_copy(update={"number": ""}) if message.call else None,
         }
     )
 

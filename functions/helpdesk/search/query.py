@@ -123,7 +123,7 @@ E = TypeVar("E", TicketStatus, Priority, Channel)
 SPANISH_VALUES = {
     "nuevo": "new", "abierto": "open", "pendiente": "pending", "en_espera": "on_hold", "resuelto": "solved",
     "cerrado": "closed", "baja": "low", "alta": "high", "urgente": "urgent", "correo": "email",
-    "formulario": "web_form",
+    "formulario": "web_form", "telefono": "phone", "llamada": "phone",
 }  # fmt: skip
 
 

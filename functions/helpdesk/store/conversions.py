@@ -19,6 +19,7 @@ from helpdesk.models import (
     Message,
     Notice,
     Notification,
+    PhoneCall,
     SetAside,
     SlaBreach,
     Ticket,
@@ -132,6 +133,7 @@ def message_item(message: Message) -> MessageItem:
         delivery_error=message.delivery_error,
         sent_at=message.sent_at,
         created_at=message.created_at,
+        call=message.call.model_dump(mode="json", exclude={"missed"}) if message.call else None,
     )
 
 
@@ -155,6 +157,7 @@ def message_from(item: MessageItem) -> Message:
         delivery_error=item.delivery_error,
         sent_at=item.sent_at,
         created_at=item.created_at,
+        call=PhoneCall.model_validate(item.call) if item.call else None,
     )
 
 

@@ -105,6 +105,7 @@ class MessageItem(HelpdeskItem, discriminator="message"):
     delivery_error = UnicodeAttribute(null=True)
     sent_at = UTCDateTimeAttribute()
     created_at = UTCDateTimeAttribute()
+    call = JSONAttribute(null=True)
 
 
 class EventItem(HelpdeskItem, discriminator="event"):

@@ -8,7 +8,7 @@ from datetime import datetime
 from pynamodb.expressions.update import Action
 
 from helpdesk.errors import StaleTicket
-from helpdesk.models import Channel, DeliveryStatus, Message, SetAside, TicketEvent
+from helpdesk.models import Attachment, Channel, DeliveryStatus, Message, PhoneCall, SetAside, TicketEvent
 from helpdesk.store import keys
 from helpdesk.store.conditions import Transaction, conditionally, get_or_none
 from helpdesk.store.conversions import event_item, message_from, message_item, set_aside_from, set_aside_item
@@ -78,6 +78,30 @@ class Messages(TableAccess):
         actions.append(MessageItem.delivery_error.set(error[:500]) if error else MessageItem.delivery_error.remove())
         item.update(actions=actions, condition=HelpdeskItem.PK.exists())
         return message.model_copy(update={"delivery_status": status, "delivery_error": error})
+
+    def replace_call(
+        self, message: Message, call: PhoneCall, text: str | None = None, attachments: tuple[Attachment, ...] = ()
+    ) -> Message:
+        """The message's call becomes ``call`` (and, for a voicemail, its text
+        the transcript and ``attachments`` the recording), only if it is still
+        the call ``message`` holds (``StaleTicket`` otherwise: read again and merge)."""
+        item = MessageItem(*keys.message_key(message))
+        before = message.call.model_dump(mode="json", exclude={"missed"}) if message.call else None
+        condition = HelpdeskItem.PK.exists() & (
+            MessageItem.call.does_not_exist() if before is None else MessageItem.call == before
+        )
+        actions: list[Action] = [MessageItem.call.set(call.model_dump(mode="json", exclude={"missed"}))]
+        changes: dict[str, object] = {"call": call}
+        if text is not None:
+            actions.append(MessageItem.text.set(text))
+            changes["text"] = text
+        if attachments:
+            kept = (*message.attachments, *attachments)
+            actions.append(MessageItem.attachments.set([a.model_dump(mode="json") for a in kept]))
+            changes["attachments"] = kept
+        if not conditionally(lambda: item.update(actions=actions, condition=condition)):
+            raise StaleTicket(None)
+        return message.model_copy(update=changes)
 
     def record_sent(self, message: Message, provider_id: str) -> Message:
         """The provider took the message and named it ``provider_id`` (a wamid):

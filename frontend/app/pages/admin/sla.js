@@ -11,7 +11,7 @@ import { Loading, useAdminData } from '../../components/table.js';
 import './sla-texts.js';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'];
-const CHANNELS = ['email', 'whatsapp', 'chat', 'web_form', 'messenger', 'instagram'];
+const CHANNELS = ['email', 'whatsapp', 'chat', 'web_form', 'messenger', 'instagram', 'phone'];
 const METRICS = ['first_response', 'next_response', 'resolution'];
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]; // Monday = 0, as the API counts
 // The countries Atiende serves first (the holidays package knows many more)

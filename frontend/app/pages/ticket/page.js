@@ -8,6 +8,7 @@ import { problemText } from '../../words.js';
 import { TicketFields } from './fields.js';
 import { MessageItem } from './thread.js';
 import { Composer } from './composer.js';
+import { CallLogForm } from './calls.js';
 import { SidePanel } from './side-panel.js';
 import { PickForReview } from '../quality/pick.js';
 import { ChannelBadge } from '../../components/channel-badge.js';
@@ -134,6 +135,7 @@ export function TicketPage({ ticketId, me }) {
         <${TicketFields} thread=${thread} me=${me} onChanged=${load} />
         <ol class="thread" aria-live="polite">${thread.messages.map((message) => html`<${MessageItem} key=${message.id} message=${message} me=${me} />`)}</ol>
         ${ticket.status !== 'closed' && html`<${Composer} key=${ticket.id} thread=${thread} me=${me} onSent=${load} onDrafting=${drafting} />`}
+        <${CallLogForm} key=${`call-${ticket.id}`} ticket=${ticket} me=${me} onLogged=${load} />
       </main>
       <${SidePanel} thread=${thread} me=${me} onChanged=${load} />
     </div>`;

@@ -5,6 +5,7 @@ import { api } from '../../api.js';
 import { t, formatTime, formatSize } from '../../i18n.js';
 import { actorName, agentName, problemText } from '../../words.js';
 import { ChannelBadge, MessageNotices } from '../../components/channel-badge.js';
+import { CallDetails } from './calls.js';
 
 const TICKS = { queued: '🕓', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '⚠' };
 const PREVIEW_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
@@ -117,7 +118,7 @@ function MessageBody({ message }) {
 
 export function MessageItem({ message, me }) {
   const outbound = message.kind === 'outbound';
-  const label = message.kind === 'note' ? t('ticket.note') : html`<${ChannelBadge} channel=${message.channel} />`;
+  const label = message.kind === 'note' && !message.call ? t('ticket.note') : html`<${ChannelBadge} channel=${message.channel} />`;
   const mentioned = message.kind === 'note' ? mentionedNames(message, me) : '';
   return html`
     <li class=${`message message-${message.kind}`} data-message=${message.id}>
@@ -130,6 +131,7 @@ export function MessageItem({ message, me }) {
              aria-label=${t(`delivery.${message.delivery_status}`)}>${TICKS[message.delivery_status] || ''}</span>`}
       </header>
       <${MessageNotices} message=${message} />
+      ${message.call && html`<${CallDetails} call=${message.call} />`}
       <${MessageBody} message=${message} />
       ${message.delivery_error && html`<p class="error">${message.delivery_error}</p>`}
       ${mentioned && html`<p class="mentioned">${t('note.mentioned', { names: mentioned })}</p>`}

@@ -13,17 +13,29 @@ What a submission must pass, each refusal before anything is stored:
 - the **limits**: per address and per identity (the public route applies
   ``limits.HELP_CENTER_CONTACTS_PER_ADDRESS`` and ``…_PER_IDENTITY``);
 - the **sizes**: name, subject and message are bounded (``ContactForm``).
+
+"Llámenme / call me back": a form that asks for a call carries the number and
+the preferred time; its ticket says both, and the call is placed or becomes an
+agent's task (``channels/phone/callbacks.py``). The public route limits each
+number too (``limits.HELP_CENTER_CALLBACKS_PER_NUMBER``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from helpdesk.channels.phone.callbacks import (
+    CallbackDialer,
+    CallbackRequest,
+    callback_number,
+    callback_text,
+    request_callback,
+)
 from helpdesk.clock import new_id
 from helpdesk.conversations.ingest import InboundMessage, ingest
-from helpdesk.errors import HelpdeskError
+from helpdesk.errors import CallbackRefused, HelpdeskError
 from helpdesk.knowledge import gaps
 from helpdesk.models import Channel, Identity, IdentityKind, Language, Ticket
 from helpdesk.people.contacts import normalize_identity
@@ -62,6 +74,24 @@ class ContactForm(BaseModel):
     locale: Language = Language.SPANISH
     token: Annotated[str, Field(min_length=10, max_length=40)]
     website: Annotated[str, Field(max_length=200)] = ""  # the honeypot
+    callback: bool = False  # "Llámenme": the checkbox
+    callback_number: Annotated[str, Field(max_length=40)] = ""
+    callback_time: Annotated[str, Field(max_length=120)] = ""
+
+    @field_validator("callback", mode="before")
+    @classmethod
+    def _unticked(cls, value: object) -> object:
+        """A form sends a ticked box as "on" and an unticked one not at all (or empty)."""
+        return False if value == "" else value
+
+    def callback_request(self) -> CallbackRequest | None:
+        """The call the customer asked for, if they did (``CallbackRefused``
+        when the box is ticked without a number)."""
+        if not self.callback:
+            return None
+        if not self.callback_number:
+            raise CallbackRefused("no number to call")
+        return CallbackRequest(number=self.callback_number, preferred_time=self.callback_time)
 
 
 def hand_out(store: HelpdeskStore, now: datetime) -> str:
@@ -78,17 +108,23 @@ def identity_of(reach: str) -> Identity:
     return normalize_identity(Identity(kind=kind, value=reach))
 
 
-def submit(store: HelpdeskStore, form: ContactForm, now: datetime) -> Ticket:
-    """The ticket the form opens; ``FormRefused`` (nothing stored) when a check fails."""
+def submit(store: HelpdeskStore, form: ContactForm, now: datetime, dialer: CallbackDialer | None = None) -> Ticket:
+    """The ticket the form opens; ``FormRefused`` or ``CallbackRefused``
+    (nothing stored) when a check fails. A callback request is placed through
+    ``dialer`` (Amazon Connect), or without one becomes an agent's task."""
     if form.website:
         raise FormRefused("honeypot")
     sender = identity_of(form.reach)
+    callback = form.callback_request()
+    number = callback_number(callback.number) if callback else None
     issued = store.take_form_token(form.token)
     if issued is None or now - issued > FORM.max_age:
         raise FormRefused("token")
     if (now - issued).total_seconds() < FORM.min_seconds:
         raise FormRefused("too_fast")
     text = form.message if not form.category else f"{form.message}\n\n[{form.category}]"
+    if callback is not None and number is not None:
+        text = f"{callback_text(callback, number)}\n\n{text}"
     inbound = InboundMessage(
         channel=Channel.WEB_FORM,
         channel_message_id=f"form:{form.token}",
@@ -99,5 +135,7 @@ def submit(store: HelpdeskStore, form: ContactForm, now: datetime) -> Ticket:
         text=text,
     )
     ticket = ingest(inbound, store).ticket
+    if callback is not None:
+        request_callback(store, ticket, callback, dialer, f"form:{form.token}", now)
     gaps.record(store, form.subject, form.locale, now, contact=True)  # the help center did not answer it
     return ticket

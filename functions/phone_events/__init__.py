@@ -1,0 +1,1 @@
+"""Amazon Connect contact events (EventBridge) into phone messages."""

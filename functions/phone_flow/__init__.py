@@ -1,0 +1,1 @@
+"""Amazon Connect contact flows: who is calling."""
