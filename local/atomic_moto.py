@@ -39,6 +39,12 @@ def only_reads(environ: dict[str, Any]) -> bool:
     return operation.startswith(READING_ACTIONS)
 
 
+def changed_service(environ: dict[str, Any]) -> str:
+    """What a changing request changed: ``dynamodb`` (its table, so its stream)
+    or ``other`` (a queue, a bucket, a state machine...)."""
+    return "dynamodb" if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_") else "other"
+
+
 def serialize_in_process_requests() -> None:
     """For ``mock_aws``: wrap moto's botocore stub in the request lock (idempotent)."""
     global _installed  # noqa: PLW0603 - a one-time patch of a third-party class
@@ -147,9 +153,9 @@ class _TransactionRollback:
 class AtomicRequests:
     """WSGI middleware: the wrapped app handles one request at a time."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], on_change: Callable[[], None] | None = None) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], on_change: Callable[[str], None] | None = None) -> None:
         self.app = app
-        self.on_change = on_change  # told after each request that may have changed something
+        self.on_change = on_change  # told after each request that may have changed something, and what
         _copy_tables_once_per_transaction()
         query_one_partition()
         count_queue_messages_in_one_pass()
@@ -159,7 +165,7 @@ class AtomicRequests:
         with _REQUEST_LOCK:
             answer = list(self.app(environ, start_response))
         if self.on_change is not None and not only_reads(environ):
-            self.on_change()
+            self.on_change(changed_service(environ))
         return answer
 
 

@@ -88,10 +88,16 @@ def run(seed_demo: bool) -> int:
 
     keeper = StateKeeper(state_dir())
     restored = keeper.load()
-    told_of_changes: list[Callable[[], None]] = [keeper.mark_changed]
+    # Who hears of a change: the state keeper of every one, the stream workers of
+    # the table's (DynamoDB), the queue workers of the rest (a message sent, a file
+    # stored: its notification): a table write wakes no queue worker.
+    told_of_changes: dict[str, list[Callable[[], None]]] = {
+        "dynamodb": [keeper.mark_changed],
+        "other": [keeper.mark_changed],
+    }
 
-    def changed() -> None:
-        for tell in told_of_changes:
+    def changed(service: str) -> None:
+        for tell in told_of_changes[service]:
             tell()
 
     aws = EmbeddedAWS(HOST, _port("ATIENDE_AWS_PORT", 4566), on_change=changed).start()
@@ -140,7 +146,7 @@ def run(seed_demo: bool) -> int:
     _stop_all(keeper, web, inbox, workers)
 
 
-def _workers(session: Any, deployment: Any, told_of_changes: list[Callable[[], None]]) -> list[Any]:
+def _workers(session: Any, deployment: Any, told_of_changes: dict[str, list[Callable[[], None]]]) -> list[Any]:
     """What Lambda's event sources do in AWS: a worker per queue, per table
     stream and per schedule."""
     from local.lambda_runtime import (
@@ -157,9 +163,9 @@ def _workers(session: Any, deployment: Any, told_of_changes: list[Callable[[], N
     # sent, a file stored) has every worker ask at once.
     subscriptions = queue_subscriptions(deployment.stack)
     queues = [QueueWorker(session.client("sqs"), s, poll_seconds=2).start() for s in subscriptions]
-    told_of_changes += [queue.nudge for queue in queues]
+    told_of_changes["other"] += [queue.nudge for queue in queues]
     streams = [StreamWorker(session, s, poll_seconds=2).start() for s in stream_subscriptions(deployment.stack)]
-    told_of_changes += [stream.nudge for stream in streams]
+    told_of_changes["dynamodb"] += [stream.nudge for stream in streams]
     workers: list[QueueWorker | StreamWorker | ScheduleWorker] = [*queues, *streams]
     # ATIENDE_SCHEDULE_SECONDS fires schedules faster than their rate (tests, demos).
     every = float(os.environ["ATIENDE_SCHEDULE_SECONDS"]) if os.environ.get("ATIENDE_SCHEDULE_SECONDS") else None

@@ -19,10 +19,12 @@ from local.atomic_moto import AtomicRequests
 
 
 class EmbeddedAWS:
-    def __init__(self, host: str = "127.0.0.1", port: int = 4566, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 4566, on_change: Callable[[str], None] | None = None
+    ) -> None:
         self.host = host
         self.port = port
-        self.on_change = on_change  # after each request that may have changed something
+        self.on_change = on_change  # after each request that may have changed something: its service
         self._server: BaseWSGIServer | None = None
         self._thread: Thread | None = None
 

@@ -198,6 +198,7 @@ class ScheduleSubscription:
     every_seconds: float
 
 
+SHARDS_SECONDS = 30.0  # how often a stream worker asks which shards its stream has
 RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
 
 
@@ -363,6 +364,8 @@ class StreamWorker(_BackgroundWorker):
         _consumer_reads(self.stream_arn, subscription.function)
         self._lock = threading.Lock()
         self._nudged = threading.Event()
+        self._shards: list[str] = []
+        self._shards_asked_at = 0.0
 
     def nudge(self) -> None:
         self._nudged.set()
@@ -386,9 +389,7 @@ class StreamWorker(_BackgroundWorker):
         """One batch from each shard to the handler; returns how many records came."""
         with self._lock:
             handled = 0
-            shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-            for shard in shards:
-                shard_id = shard["ShardId"]
+            for shard_id in self._shard_ids():
                 if shard_id not in self._iterators:
                     self._iterators[shard_id] = self.streams.get_shard_iterator(
                         StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
@@ -409,6 +410,17 @@ class StreamWorker(_BackgroundWorker):
                     )
                 handled += len(records)
             return handled
+
+    def _shard_ids(self) -> list[str]:
+        """The stream's shards, asked again every ``SHARDS_SECONDS`` (or when every
+        shard read so far has ended), not at every poll: a table's shards change
+        rarely, and each poll of an idle stack would otherwise cost two requests."""
+        now = time.monotonic()
+        if now - self._shards_asked_at > SHARDS_SECONDS or all(self._iterators.get(s) is None for s in self._shards):
+            described = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+            self._shards = [shard["ShardId"] for shard in described]
+            self._shards_asked_at = now
+        return self._shards
 
     def drain(self, timeout: float = 30) -> None:
         """Handle everything in the stream now (tests and one-shot tools)."""
