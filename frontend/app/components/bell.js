@@ -16,6 +16,9 @@ export function Bell() {
   const [items, setItems] = useState([]);
   const [readThrough, setReadThrough] = useState(null);
   const [open, setOpen] = useState(false);
+  // What was unread when the panel opened stays marked until it closes (opening
+  // marks everything read on the server; the agent still sees what was new).
+  const [newSince, setNewSince] = useState(null);
   const [toast, setToast] = useState('');
   useEffect(() => {
     api.notifications().then((answer) => {
@@ -40,6 +43,7 @@ export function Bell() {
   const unread = items.filter((n) => after(n.at, readThrough)).length;
   const toggle = async () => {
     const opening = !open;
+    if (opening) setNewSince(readThrough);
     setOpen(opening);
     if (opening && unread > 0) {
       try {
@@ -60,7 +64,7 @@ export function Bell() {
         <section id="notifications" class="notifications" aria-label=${t('notifications.title')}>
           ${items.length === 0 ? html`<p class="muted">${t('notifications.none')}</p>`
             : html`<ul>${items.map((n) => html`
-              <li class=${after(n.at, readThrough) ? 'unread' : ''}>
+              <li class=${after(n.at, newSince) ? 'unread' : ''}>
                 <a href=${`#/tickets/${n.ticket_id}`} onClick=${() => setOpen(false)}>${notificationText(n)}</a>
                 <time datetime=${n.at}>${formatTime(n.at)}</time></li>`)}</ul>`}
         </section>`}
