@@ -334,7 +334,8 @@ def seed_running() -> int:
     session = session_for(_aws_url())
     pool_id, _ = find_user_pool(session)
     resources = session.client("cloudformation").describe_stack_resources(StackName=STACK_NAME)["StackResources"]
-    table = next(r["PhysicalResourceId"] for r in resources if r["LogicalResourceId"] == "HelpdeskTable")
+    # (moto lists some resources without their logical id: conditional ones it skipped)
+    table = next(r["PhysicalResourceId"] for r in resources if r.get("LogicalResourceId") == "HelpdeskTable")
     os.environ["TABLE_NAME"] = table
     forget_settings()
     print(f"{_seed(session, pool_id)} demo tickets")

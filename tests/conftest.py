@@ -9,6 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from helpdesk.case_status.links import forget_signing_key
 from helpdesk.conversations.ingest import InboundMessage
 from helpdesk.models import Channel, Identity, IdentityKind
 from helpdesk.settings import StoreSettings, forget_settings
@@ -56,10 +57,12 @@ def store(aws_env: None) -> Iterator[HelpdeskStore]:
     """The help desk table, created from infra/template.yaml's definition."""
     serialize_in_process_requests()
     HelpdeskStore.forget_sla_setup()  # the setup a function keeps for a minute: not across tests
+    forget_signing_key()  # the customer-link key a process keeps per table name: each test's table is new
     with mock_aws():
         boto3.client("dynamodb", region_name=REGION).create_table(TableName=TABLE, **table_definition())
         yield HelpdeskStore(StoreSettings.from_environment())
     HelpdeskStore.forget_sla_setup()
+    forget_signing_key()
 
 
 _ids = count(1)

@@ -81,7 +81,8 @@ def test_messenger_message_agent_reply_in_the_console_delivered_and_read(browser
         found = stack.api("GET", path, as_agent=SUPERVISOR).json()["contacts"]
         return [c["id"] for c in found] or None
 
-    assert eventually(suggested) == [whatsapp["contact_id"]]
+    # (the shared stack may hold other Marta Gómez contacts from other tests)
+    assert whatsapp["contact_id"] in eventually(suggested)
     assert stack.api("GET", path).status_code == 403  # agents do not merge contacts
 
 
