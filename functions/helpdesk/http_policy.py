@@ -2,11 +2,16 @@
 headers and which browser origins may call the API (CORS).
 
 Used by the agent API (a Chalice middleware: API Gateway passes the Lambda's
-headers through, so AWS answers carry them), the WhatsApp webhook and the local
-stack's web server (the console page; CloudFront serves it in AWS).
+headers through, so AWS answers carry them), Meta's webhooks (WhatsApp,
+Messenger and Instagram: the proxy event they read and their plain answers) and
+the local stack's web server (the console page; CloudFront serves it in AWS).
 """
 
+import base64
+from typing import Any
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict
 
 # JSON answers: never cached (they hold tickets and personal data), never
 # sniffed as something else, and nothing in them may load or frame anything.
@@ -93,3 +98,27 @@ def cors_headers(origin: str | None, allowed: frozenset[str], preflight: bool = 
             "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS),
         }
     return headers
+
+
+class ProxyRequest(BaseModel):
+    """The fields of API Gateway's proxy event a webhook reads."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    httpMethod: str = ""
+    headers: dict[str, str] | None = None
+    queryStringParameters: dict[str, str] | None = None
+    body: str | None = None
+    isBase64Encoded: bool = False
+
+    def raw_body(self) -> bytes:
+        body = self.body or ""
+        return base64.b64decode(body) if self.isBase64Encoded else body.encode("utf-8")
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in (self.headers or {}).items() if k.lower() == name), None)
+
+
+def plain_answer(status: int, body: str) -> dict[str, Any]:
+    """A webhook's proxy answer: plain text, with the API's security headers."""
+    return {"statusCode": status, "headers": {"Content-Type": "text/plain", **API_HEADERS}, "body": body}

@@ -8,44 +8,20 @@ raw bytes (401, nothing stored), refuses a body that is not Meta's envelope
 traced, as the WhatsApp webhook: its job is to answer at once.
 """
 
-import base64
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
 
-from helpdesk import connections, http_policy
+from helpdesk import connections
 from helpdesk.channels.meta_messaging.inbound import (
     InvalidSignature,
     MalformedWebhook,
     accept_webhook,
     verification_challenge,
 )
+from helpdesk.http_policy import ProxyRequest, plain_answer
 from helpdesk.observability import logger, metrics
 from helpdesk.settings import meta_messaging_settings
-
-
-class ProxyRequest(BaseModel):
-    """The fields of API Gateway's proxy event the webhook reads."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    httpMethod: str = ""
-    headers: dict[str, str] | None = None
-    queryStringParameters: dict[str, str] | None = None
-    body: str | None = None
-    isBase64Encoded: bool = False
-
-    def raw_body(self) -> bytes:
-        body = self.body or ""
-        return base64.b64decode(body) if self.isBase64Encoded else body.encode("utf-8")
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in (self.headers or {}).items() if k.lower() == name), None)
-
-
-def _response(status: int, body: str) -> dict[str, Any]:
-    return {"statusCode": status, "headers": {"Content-Type": "text/plain", **http_policy.API_HEADERS}, "body": body}
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -54,7 +30,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = ProxyRequest.model_validate(event)
     if request.httpMethod == "GET":
         challenge = verification_challenge(request.queryStringParameters or {}, meta_messaging_settings())
-        return _response(403, "forbidden") if challenge is None else _response(200, challenge)
+        return plain_answer(403, "forbidden") if challenge is None else plain_answer(200, challenge)
     try:
         accept_webhook(
             request.raw_body(),
@@ -63,7 +39,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             connections.meta_update_queue(),
         )
     except InvalidSignature:
-        return _response(401, "invalid signature")
+        return plain_answer(401, "invalid signature")
     except MalformedWebhook as malformed:
-        return _response(400, f"malformed webhook: {malformed.reason}")
-    return _response(200, "EVENT_RECEIVED")
+        return plain_answer(400, f"malformed webhook: {malformed.reason}")
+    return plain_answer(200, "EVENT_RECEIVED")

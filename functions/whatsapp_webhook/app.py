@@ -9,39 +9,15 @@ its job is to answer at once, and the X-Ray SDK would add a third of a second
 to each cold start (Lambda still records the invocation's own segment).
 """
 
-import base64
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
 
-from helpdesk import connections, http_policy
+from helpdesk import connections
 from helpdesk.channels.whatsapp.inbound import InvalidSignature, accept_webhook, verification_challenge
+from helpdesk.http_policy import ProxyRequest, plain_answer
 from helpdesk.observability import logger, metrics
 from helpdesk.settings import whatsapp_settings
-
-
-class ProxyRequest(BaseModel):
-    """The fields of API Gateway's proxy event the webhook reads."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    httpMethod: str = ""
-    headers: dict[str, str] | None = None
-    queryStringParameters: dict[str, str] | None = None
-    body: str | None = None
-    isBase64Encoded: bool = False
-
-    def raw_body(self) -> bytes:
-        body = self.body or ""
-        return base64.b64decode(body) if self.isBase64Encoded else body.encode("utf-8")
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in (self.headers or {}).items() if k.lower() == name), None)
-
-
-def _response(status: int, body: str) -> dict[str, Any]:
-    return {"statusCode": status, "headers": {"Content-Type": "text/plain", **http_policy.API_HEADERS}, "body": body}
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -50,7 +26,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = ProxyRequest.model_validate(event)
     if request.httpMethod == "GET":
         challenge = verification_challenge(request.queryStringParameters or {}, whatsapp_settings())
-        return _response(403, "forbidden") if challenge is None else _response(200, challenge)
+        return plain_answer(403, "forbidden") if challenge is None else plain_answer(200, challenge)
     try:
         accept_webhook(
             request.raw_body(),
@@ -60,5 +36,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             connections.store(),
         )
     except InvalidSignature:
-        return _response(401, "invalid signature")
-    return _response(200, "EVENT_RECEIVED")
+        return plain_answer(401, "invalid signature")
+    return plain_answer(200, "EVENT_RECEIVED")
