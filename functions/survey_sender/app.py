@@ -13,7 +13,7 @@ from helpdesk.clock import utc_now
 from helpdesk.observability import logger, metrics
 from helpdesk.rules.sending import Outbox
 from helpdesk.settings import mail_settings
-from helpdesk.surveys.scheduling import run_survey_sender
+from helpdesk.surveys.scheduling import SurveyPassIncomplete, run_survey_sender
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -22,4 +22,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     scheduled = parse(event=event, model=EventBridgeModel)  # a malformed event fails loudly
     logger.append_keys(scheduled_for=scheduled.time.isoformat())
     report = run_survey_sender(connections.store(), utc_now(), Outbox(connections.outbound_queue(), mail_settings()))
+    if report.failed:  # an error Lambda retries, counted by the function's error alarm
+        raise SurveyPassIncomplete(f"{report.failed} survey steps failed; tried again next pass")
     return dict(report.__dict__)

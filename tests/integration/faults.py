@@ -159,11 +159,14 @@ _VOLATILE = (
     (re.compile(r"[0-9A-HJKMNP-TV-Z]{26}"), "<ulid>"),
     (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"), "<time>"),
     (re.compile(r"\d{8}T\d{6}"), "<time>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}\b(?!:)"), "<hour>"),  # an hour bucket's key
     (re.compile(r'"N": "\d{10}(\d{3})?(\.\d+)?"'), '"N": "<epoch>"'),
     (re.compile(r"wamid\.OUT\d+"), "wamid.OUT"),
     (re.compile(r"<[^<>@\s]+@(?:[\w-]+\.)*[\w-]+>"), "<message-id>"),
     # a customer link's token: when it was made, signed with the table's own random key
     (re.compile(r"st\.<ulid>\.[\w.-]+"), "st.<signed>"),
+    # a survey's one-click answer link: the same, for each score
+    (re.compile(r"sv\.<ulid>\.[\w-]+\.[\w-]+\.([a-z]\d+)\.[\w-]+"), r"sv.<signed>.\1"),
     # that random key itself (made by the first link a run signs)
     (re.compile(r'"secret": \{"S": "[0-9a-f]{64}"\}'), '"secret": {"S": "<random key>"}'),
 )

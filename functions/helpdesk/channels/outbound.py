@@ -61,10 +61,13 @@ def text_to_html(text: str) -> str:
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def outbound_message(ticket: Ticket, text: str, author: Actor, support_domain: str, now: datetime) -> Message:
+def outbound_message(
+    ticket: Ticket, text: str, author: Actor, support_domain: str, now: datetime, message_id: str | None = None
+) -> Message:
     """A new message to the customer on the ticket's channel, queued to be sent
-    (an e-mail gets its own Message-ID, which the customer's answer refers to)."""
-    message_id = new_id()
+    (an e-mail gets its own Message-ID, which the customer's answer refers to);
+    ``message_id`` when the caller fixed it beforehand."""
+    message_id = message_id or new_id()
     rfc_id = our_message_id(message_id, ticket.id, support_domain) if ticket.channel is Channel.EMAIL else None
     return Message(
         id=message_id,

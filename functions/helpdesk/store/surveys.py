@@ -76,7 +76,7 @@ class SurveyRecords(TableAccess):
 
     def put_survey_due(self, due: SurveyDue, at: datetime) -> None:
         """Write (or write again: same keys) a due survey at ``at`` (its due
-        time, or now when that has passed)."""
+        time, or the solve's moment when that has passed)."""
         SurveyDueItem(
             *keys.survey_due_key(at, due.ticket_id, due.solved_at),
             ticket_id=due.ticket_id,

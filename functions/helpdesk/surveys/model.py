@@ -33,6 +33,7 @@ class Survey(BaseModel):
     answered_via: str | None = None  # email_link, whatsapp, email_reply
     follow_up: bool = False  # a poor answer opened a follow-up
     last_answer_id: str | None = None  # the channel message that answered last (a redelivery changes nothing)
+    message_id: str | None = None  # the survey's own message on the thread (claimed before it is written)
 
     @property
     def answerable_until(self) -> datetime:

@@ -5,9 +5,12 @@ the tickets (cost follows surveys due, not tickets solved):
 1. **plan**: the tickets solved since the "surveys_solved" checkpoint
    (``SOLVED#<hour>``, sorted by the moment, written with the save that solved
    them) get their survey's due time from the policy that matches (delay after
-   solving, moved out of the contact's quiet hours) in ``SURVEYDUE#<hour>``;
-2. **send**: each survey due since the "surveys_due"
-   checkpoint is checked again (still solved since that moment: a reopened
+   solving, moved out of the contact's quiet hours) in ``SURVEYDUE#<hour>``,
+   kept at that time or, when it has passed, at the solve's own moment (the
+   same key however often the step is repeated);
+2. **send**: each survey due since the "surveys_due" checkpoint, which never
+   passes the "surveys_solved" one (so a solve planned late is still read), is
+   checked again (still solved since that moment: a reopened
    ticket's survey is cancelled; the contact has not opted out; the policy
    still applies), then **claimed** by a conditional transaction (the
    ticket's one survey; no survey to this contact in N days) and only then
@@ -16,6 +19,11 @@ the tickets (cost follows surveys due, not tickets solved):
 Each step reads up to a minute ago (``SETTLE``: a save stamped a moment
 before it lands is still read), one Query per hour bucket touched (usually
 one), and catches up at most a day per pass after an outage.
+
+A ticket whose step fails (a throttled write, a lost answer) does not stop the
+others, but holds its step's checkpoint just before it, so the next pass (or
+Lambda's retry: the pass then fails) tries it again; both steps are safe to
+repeat. A step still failing after ``RETRY_FOR`` is given up with an error.
 """
 
 from collections.abc import Callable, Iterator
@@ -28,9 +36,20 @@ from helpdesk.case_status.expectations import customer_time
 from helpdesk.channels.outbound import OutboundRequest, outbound_message
 from helpdesk.channels.whatsapp.interactive import interactive_notice
 from helpdesk.channels.whatsapp.templates import WHATSAPP_WINDOW, TemplateChoice, template_catalog, template_notice
-from helpdesk.clock import utc_now
+from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import IngestGaveUp
-from helpdesk.models import Actor, ActorKind, Channel, Contact, IdentityKind, Message, Notice, Ticket, TicketStatus
+from helpdesk.models import (
+    Actor,
+    ActorKind,
+    Channel,
+    Contact,
+    DeliveryStatus,
+    IdentityKind,
+    Message,
+    Notice,
+    Ticket,
+    TicketStatus,
+)
 from helpdesk.observability import logger
 from helpdesk.retrying import until_saved
 from helpdesk.rules.sending import Outbox
@@ -46,6 +65,8 @@ DUE_CHECKPOINT = "surveys_due"
 FIRST_RUN_LOOKBACK = timedelta(hours=1)
 SETTLE = timedelta(minutes=1)
 MAX_CATCH_UP = timedelta(days=1)
+RETRY_FOR = timedelta(hours=1)
+CLAIM_GRACE = timedelta(minutes=2)
 
 
 @dataclass
@@ -56,48 +77,89 @@ class SenderReport:
     due: int = 0
     sent: int = 0
     skipped: int = 0
+    failed: int = 0  # steps that raised: tried again from the held checkpoint
+
+
+class SurveyPassIncomplete(Exception):
+    """Some tickets' steps failed (their checkpoint is held): the schedule's
+    retry, or the next minute's pass, takes them again."""
+
+
+class ClaimPending(Exception):
+    """A survey claimed a moment ago by another pass, not yet queued."""
+
+
+@dataclass
+class _Window:
+    """The moments (after, through] a step reads, and the first one it failed on."""
+
+    after: datetime
+    through: datetime
+    failed_at: datetime | None = None
+    reached: datetime | None = None  # where the checkpoint stands once the step is done
+
+    def failed(self, moment: datetime) -> None:
+        if self.failed_at is None or moment < self.failed_at:
+            self.failed_at = moment
 
 
 def run_survey_sender(store: HelpdeskStore, now: datetime, outbox: Outbox) -> SenderReport:
     report = SenderReport()
     setup = current_survey_setup(store)
-    with _window(store, SOLVED_CHECKPOINT, now, report) as (after, through):
-        for ticket_id, solved_at in store.solved_between(after, through):
+    with _window(store, SOLVED_CHECKPOINT, now, report) as window:
+        for ticket_id, solved_at in store.solved_between(window.after, window.through):
             report.solved += 1
-            report.planned += _guarded(partial(plan, store, setup, ticket_id, solved_at, now), ticket_id)
-    with _window(store, DUE_CHECKPOINT, now, report) as (after, through):
-        for due in store.surveys_due_between(after, through):
+            planned = _step(partial(plan, store, setup, ticket_id, solved_at), ticket_id, solved_at, window)
+            report.planned += planned is True
+            report.failed += planned is None
+    with _window(store, DUE_CHECKPOINT, now, report, until=window.reached) as window:
+        for due in store.surveys_due_between(window.after, window.through):
             report.due += 1
-            sent = _guarded(partial(send_due, store, setup, due, now, outbox), due.ticket_id)
-            report.sent += sent
-            report.skipped += 1 - sent
+            sent = _step(partial(send_due, store, setup, due, now, outbox), due.ticket_id, due.due_at, window)
+            report.sent += sent is True
+            report.skipped += sent is False
+            report.failed += sent is None
     logger.info("survey sender", extra=report.__dict__)
     return report
 
 
-def _guarded(work: Callable[[], bool], ticket_id: str) -> int:
+def _step(work: Callable[[], bool], ticket_id: str, moment: datetime, window: _Window) -> bool | None:
+    """One ticket's step; None when it failed (the window is held before ``moment``)."""
     try:
-        return int(work())
+        return work()
+    except ClaimPending:
+        logger.info("survey claimed by another pass: looked at again later", extra={"ticket_id": ticket_id})
+        window.failed(moment)
+        return False
     except Exception:  # noqa: BLE001 - one ticket's failure never stops the others
         logger.exception("survey step failed", extra={"ticket_id": ticket_id})
-        return 0
+        window.failed(moment)
+        return None
 
 
 @contextmanager
 def _window(
-    store: HelpdeskStore, checkpoint: str, now: datetime, report: SenderReport
-) -> Iterator[tuple[datetime, datetime]]:
-    """(after, through]: from the checkpoint to a minute ago (at most a day);
-    the checkpoint moves to ``through`` once the window is read."""
+    store: HelpdeskStore, checkpoint: str, now: datetime, report: SenderReport, until: datetime | None = None
+) -> Iterator[_Window]:
+    """(after, through]: from the checkpoint to a minute ago (at most a day,
+    never past ``until``); the checkpoint moves to ``through`` once the window
+    is read, or to just before the first moment whose step failed."""
     done = store.checkpoint(checkpoint) or now - FIRST_RUN_LOOKBACK
-    through = min(now - SETTLE, done + MAX_CATCH_UP)
+    through = min(now - SETTLE, done + MAX_CATCH_UP, until or now)
+    window = _Window(done, max(done, through), reached=done)
     if through <= done:
-        yield done, done
+        yield window
         return
     report.hours += int((through.replace(minute=0, second=0, microsecond=0) - done.replace(minute=0, second=0,
                         microsecond=0)) / timedelta(hours=1)) + 1  # fmt: skip
-    yield done, through
-    store.advance_checkpoint(checkpoint, through)
+    yield window
+    if window.failed_at is not None and now - window.failed_at < RETRY_FOR:
+        through = window.failed_at - timedelta(microseconds=1)
+    elif window.failed_at is not None:
+        logger.error("survey step given up", extra={"checkpoint": checkpoint, "failing_since": window.failed_at})
+    if through > done:
+        store.advance_checkpoint(checkpoint, through)
+        window.reached = through
 
 
 def _still_solved(ticket: Ticket | None, solved_at: datetime) -> bool:
@@ -118,7 +180,7 @@ def _calendar_zone(store: HelpdeskStore, ticket: Ticket) -> str | None:
     return current_setup(store).calendar(ticket.sla.calendar_id).time_zone
 
 
-def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: datetime, now: datetime) -> bool:
+def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: datetime) -> bool:
     """Write the due survey of one solve, if a policy gives it one."""
     ticket = store.get_ticket(ticket_id)
     if ticket is None or not _still_solved(ticket, solved_at):
@@ -129,7 +191,7 @@ def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: da
         return False
     local = customer_time(contact, _calendar_zone(store, ticket))
     due_at = policy.send_at(solved_at, local)
-    store.put_survey_due(SurveyDue(ticket.id, solved_at, due_at, policy.id), max(due_at, now))
+    store.put_survey_due(SurveyDue(ticket.id, solved_at, due_at, policy.id), max(due_at, solved_at))
     return True
 
 
@@ -164,14 +226,38 @@ def send_due(store: HelpdeskStore, setup: SurveySetup, due: SurveyDue, now: date
     survey = Survey(
         ticket_id=ticket.id, ticket_number=ticket.number, contact_id=contact.id, policy_id=policy.id,
         kinds=policy.asks.kinds, channel=channel, language=contact.language, solved_at=due.solved_at, sent_at=now,
+        message_id=new_id(),
     )  # fmt: skip
     failed = store.claim_survey(survey.model_dump(mode="json"), contact.id, ticket.id, now, policy.once_per_days)
     if failed:
-        logger.info("survey not sent", extra={"ticket_id": ticket.id, "taken": sorted(failed)})
-        return False
+        claimed = _unfinished_claim(store, due, now) if "survey" in failed else None
+        if claimed is None:
+            logger.info("survey not sent", extra={"ticket_id": ticket.id, "taken": sorted(failed)})
+            return False
+        survey = claimed  # this solve's own claim, by a pass that failed before queueing it: finish it
     text, notices = _content(store, survey, contact, template, outbox.mail)
-    queue_on_ticket(store, outbox, ticket.id, text, notices, channel)
+    queue_on_ticket(store, outbox, ticket.id, text, notices, survey.channel, (survey.message_id, survey.sent_at))
     return True
+
+
+def _unfinished_claim(store: HelpdeskStore, due: SurveyDue, now: datetime) -> Survey | None:
+    """This very solve's survey, claimed by an earlier pass whose message may not
+    be on the thread or queued; None when it went (or is another solve's).
+    ``ClaimPending`` while the claim is younger than ``CLAIM_GRACE``: the pass
+    that made it may still be at work (overlapping passes), so the step is
+    held and a later pass looks again."""
+    found = store.get_survey(due.ticket_id)
+    if found is None:
+        return None
+    survey = Survey.model_validate(found[0])
+    if survey.solved_at != due.solved_at or survey.message_id is None or survey.answered_at is not None:
+        return None
+    message = store.get_message(survey.ticket_id, survey.sent_at, survey.message_id)
+    if message is not None and message.delivery_status is not DeliveryStatus.QUEUED:
+        return None  # sent (or failed visibly) already
+    if now - survey.sent_at < CLAIM_GRACE:
+        raise ClaimPending(survey.ticket_id)
+    return survey
 
 
 def _channel(ticket: Ticket, contact: Contact) -> Channel | None:
@@ -213,27 +299,43 @@ def _content(
 
 
 def queue_on_ticket(
-    store: HelpdeskStore, outbox: Outbox, ticket_id: str, text: str, notices: tuple[Notice, ...], channel: Channel
+    store: HelpdeskStore,
+    outbox: Outbox,
+    ticket_id: str,
+    text: str,
+    notices: tuple[Notice, ...],
+    channel: Channel,
+    named: tuple[str | None, datetime] | None = None,
 ) -> Message:
     """A survey message on the ticket's thread (as the team), queued for ``channel``;
-    it changes neither the status nor any SLA clock."""
+    it changes neither the status nor any SLA clock. ``named``: the message's
+    id and moment, fixed beforehand so that doing this again adds nothing (a
+    message already on the thread is queued again only while still unsent)."""
     author = Actor(kind=ActorKind.SYSTEM, name=outbox.mail.support_name)
     stored: list[Message] = []
+    message_id, sent_at = named if named is not None and named[0] is not None else (None, None)
 
     def save() -> None:
+        if message_id is not None and sent_at is not None:
+            earlier = store.get_message(ticket_id, sent_at, message_id)
+            if earlier is not None:
+                stored[:] = [earlier]
+                return
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             raise IngestGaveUp("ticket gone")
-        now = utc_now()
-        message = outbound_message(ticket.model_copy(update={"channel": channel}), text, author,
-                                   outbox.mail.support_domain, now).model_copy(update={"notices": notices})  # fmt: skip
+        now = sent_at or utc_now()
+        on_channel = ticket.model_copy(update={"channel": channel})
+        message = outbound_message(on_channel, text, author, outbox.mail.support_domain, now, message_id)
+        message = message.model_copy(update={"notices": notices})
         after = ticket.model_copy(update={"updated_at": now, "version": ticket.version + 1})
         store.append_message(ticket, after, message, [])
         stored[:] = [message]
 
     until_saved(save, give_up=lambda: IngestGaveUp("ticket too busy for a survey"))
     message = stored[0]
-    outbox.queue.enqueue(
-        OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at, channel=channel)
-    )
+    if message.delivery_status is DeliveryStatus.QUEUED:
+        outbox.queue.enqueue(
+            OutboundRequest(ticket_id=ticket_id, message_id=message.id, sent_at=message.sent_at, channel=channel)
+        )
     return message
