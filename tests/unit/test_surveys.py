@@ -7,6 +7,7 @@ import pytest
 
 from helpdesk.case_status.expectations import LocalTime
 from helpdesk.models import Language
+from helpdesk.surveys.answering import may_answer_a_survey
 from helpdesk.surveys.composing import MAX_BUTTONS, MAX_ROWS, Choices, whatsapp_band, whatsapp_question
 from helpdesk.surveys.policies import SurveyPolicy
 from helpdesk.surveys.scale import SurveyKind, opts_out, read_score
@@ -40,6 +41,19 @@ def test_answers_are_read_as_people_write_them(text: str, kind: SurveyKind, scor
 )  # fmt: skip
 def test_anything_else_is_no_answer(text: str, kind: SurveyKind) -> None:
     assert read_score(text, kind) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "option", "may"),
+    [
+        ("5", None, True), ("⭐⭐⭐", None, True), ("excelente", None, True), ("9", None, True),
+        ("No quiero encuestas", None, True), ("", "csat:4", True), ("Otro", "band:high", True),
+        ("Buenas, xq no me llega el pedido 12? lo pagué con tarjeta", None, False), ("gracias", None, False),
+        ("", None, False),
+    ],
+)  # fmt: skip
+def test_only_a_message_that_could_answer_is_looked_up_as_an_answer(text: str, option: str | None, may: bool) -> None:
+    assert may_answer_a_survey(text, option) is may
 
 
 @pytest.mark.parametrize("text", ["No quiero encuestas", "no más encuestas por favor", "STOP surveys", "No surveys"])

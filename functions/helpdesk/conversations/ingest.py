@@ -182,7 +182,7 @@ def _after_rules(
     if inbound.automatic:
         return result
     event = RuleEvent.TICKET_CREATED if result.created_ticket else RuleEvent.CUSTOMER_MESSAGE
-    outcome = run_rules(store, event, result.ticket.id, inbound.text, outbox)
+    outcome = run_rules(store, event, result.ticket.id, inbound.text, outbox, saved=result.ticket)
     if outcome is None or not outcome.steps:
         return result
     return replace(result, ticket=store.get_ticket(result.ticket.id) or result.ticket)

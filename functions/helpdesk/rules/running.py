@@ -29,15 +29,17 @@ def run_rules(
     ticket_id: str,
     text: str = "",
     outbox: sending.OutboxFactory | None = None,
+    saved: Ticket | None = None,
 ) -> Outcome | None:
     """Run the rules for ``event`` on the ticket and save what they change;
     never raises (see the module's docstring). None when no rule listens.
-    ``outbox`` is where a rule's reply is queued (without one, replies are skipped)."""
+    ``outbox`` is where a rule's reply is queued (without one, replies are skipped).
+    ``saved``: the ticket as the event's own save left it (not read again)."""
     try:
         rules = current_rules(store)
         if not any(rule.active for rule in rules.rules):
             return None
-        ticket = store.get_ticket(ticket_id)
+        ticket = saved if saved is not None and saved.id == ticket_id else store.get_ticket(ticket_id)
         if ticket is None:
             return None
         outcome = evaluate(rules, event, ticket, facts_for(store, rules, ticket, text))
@@ -47,7 +49,7 @@ def run_rules(
     if outcome.stopped_at_bound:
         logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
     apply_steps(store, ticket_id, outcome, outbox)
-    timed.schedule(store, rules, ticket_id, event)
+    timed.schedule(store, rules, ticket_id, event, None if outcome.steps else ticket)  # steps changed it: read again
     if outcome.steps:
         logger.info(
             "rules applied",

@@ -40,14 +40,17 @@ _STARTED_BY = {
 }
 
 
-def schedule(store: HelpdeskStore, rules: RuleSet, ticket_id: str, event: RuleEvent) -> int:
+def schedule(
+    store: HelpdeskStore, rules: RuleSet, ticket_id: str, event: RuleEvent, current: Ticket | None = None
+) -> int:
     """Write the timers of the time-based rules whose moment ``event`` may
-    have started; never raises (logged). How many were written."""
+    have started; never raises (logged). How many were written. ``current``:
+    the ticket as it stands, when the caller holds it (else it is read)."""
     timed = [rule for rule in rules.timed if event in _STARTED_BY.get(rule.event, {event})]
     if not timed:
         return 0
     try:
-        ticket = store.get_ticket(ticket_id)
+        ticket = current if current is not None and current.id == ticket_id else store.get_ticket(ticket_id)
         if ticket is None:
             return 0
         return _schedule(store, timed, ticket)

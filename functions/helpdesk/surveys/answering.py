@@ -107,6 +107,12 @@ def _tell_supervisor(store: HelpdeskStore, survey: Survey, now: datetime) -> Non
         logger.exception("supervisor not told of a poor survey", extra={"ticket_id": ticket.id})
 
 
+def may_answer_a_survey(text: str, option: str | None) -> bool:
+    """Whether a message could answer a survey or opt out of them, told by the
+    message alone: a button's id, an opt-out, or a score on some survey's scale."""
+    return bool(option) or opts_out(text) or any(read_score(text, kind) is not None for kind in SurveyKind)
+
+
 def answer_from_message(
     store: HelpdeskStore,
     contact_id: str,
@@ -120,6 +126,8 @@ def answer_from_message(
     """Take a customer's message as a survey answer (or opt-out) if it is one;
     True when it was (it is then no message on any ticket). ``outbox`` is
     built only when something is sent."""
+    if not may_answer_a_survey(text, option):
+        return False
     latest = next(iter(store.contact_surveys(contact_id, limit=1)), None)
     survey = Survey.model_validate(latest) if latest else None
     live = survey is not None and survey.channel is channel and now <= survey.answerable_until

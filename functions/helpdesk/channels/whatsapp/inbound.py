@@ -31,7 +31,7 @@ from helpdesk.people.contacts import normalize_identity
 from helpdesk.rules.sending import OutboxFactory
 from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
-from helpdesk.surveys.answering import answer_from_message
+from helpdesk.surveys.answering import answer_from_message, may_answer_a_survey
 from helpdesk.untrusted import load_json
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
@@ -237,7 +237,11 @@ def handle_update(
         inbound = inbound_message(update)
         if outbox is not None and _survey_answer(inbound, store, outbox):
             return None
-        if media is not None and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None:
+        if (
+            media is not None
+            and any(notice.key == "media" for notice in inbound.notices)
+            and store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is None
+        ):
             inbound = _with_media(inbound, media)
         result = ingest(inbound, store, outbox)
     except InvalidIdentity:
@@ -252,14 +256,17 @@ def handle_update(
 
 def _survey_answer(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory) -> bool:
     """A known contact's answer to their survey (or "no quiero encuestas"): taken
-    as such, and no message on any ticket (``helpdesk.surveys.answering``)."""
+    as such, and no message on any ticket (``helpdesk.surveys.answering``). Most
+    messages cannot be one, which their words alone tell: they read nothing here."""
+    option = next((n.params.get("id") or n.params.get("payload") for n in inbound.notices
+                   if n.key in ("interactive_reply", "template_button")), None)  # fmt: skip
+    if not may_answer_a_survey(inbound.text, option):
+        return False
     if store.find_channel_message(Channel.WHATSAPP, inbound.channel_message_id) is not None:
         return False  # a message already on a ticket: ingest finds it
     known = store.find_identity(normalize_identity(inbound.sender))
     if known is None:
         return False
-    option = next((n.params.get("id") or n.params.get("payload") for n in inbound.notices
-                   if n.key in ("interactive_reply", "template_button")), None)  # fmt: skip
     return answer_from_message(store, known.contact_id, inbound.text, option, inbound.channel_message_id,
                                Channel.WHATSAPP, utc_now(), outbox)  # fmt: skip
 
