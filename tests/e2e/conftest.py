@@ -72,8 +72,8 @@ class RunningStack:
         """What time it is in the stack (a browser page's clock is set to it)."""
         return datetime.now(UTC) + self.clock_offset
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
     _tokens: dict[str, str] = field(default_factory=dict)
 

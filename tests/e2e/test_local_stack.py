@@ -2,14 +2,13 @@
 HTTP, stopped with Ctrl-C."""
 
 import re
-import signal
 
 import boto3
 import pytest
 import requests
 
 from local.provision import load_template
-from tests.e2e.conftest import RunningStack, eventually, start_stack
+from tests.e2e.conftest import RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -43,16 +42,6 @@ def test_seeding_again_adds_nothing(stack: RunningStack) -> None:
 
     after = requests.get(stack.base + "/api/tickets", headers=headers, params={"limit": 50}, timeout=5).json()
     assert sorted(t["id"] for t in after["tickets"]) == sorted(t["id"] for t in before["tickets"])
-
-
-def test_ctrl_c_stops_everything_cleanly() -> None:
-    stack = start_stack()
-    stack.process.send_signal(signal.SIGINT)
-    assert stack.process.wait(timeout=20) == 0
-    output = stack.output()
-    assert "admin@atiende.localhost" in output and "Stopping Atiende" in output
-    with pytest.raises(requests.ConnectionError):
-        requests.get(stack.base + "/health", timeout=2)
 
 
 def _cognito_mail(stack: RunningStack, kind: str, to: str) -> dict[str, object] | None:
