@@ -182,7 +182,10 @@ def _after_rules(
     if inbound.automatic:
         return result
     event = RuleEvent.TICKET_CREATED if result.created_ticket else RuleEvent.CUSTOMER_MESSAGE
-    outcome = run_rules(store, event, result.ticket.id, inbound.text, outbox, saved=result.ticket)
+    # A new ticket, or a message that did not reopen one, left no status behind.
+    outcome = run_rules(
+        store, event, result.ticket.id, inbound.text, outbox, saved=result.ticket, status_changed=result.reopened
+    )
     if outcome is None or not outcome.steps:
         return result
     return replace(result, ticket=store.get_ticket(result.ticket.id) or result.ticket)

@@ -30,11 +30,13 @@ def run_rules(
     text: str = "",
     outbox: sending.OutboxFactory | None = None,
     saved: Ticket | None = None,
+    status_changed: bool = True,
 ) -> Outcome | None:
     """Run the rules for ``event`` on the ticket and save what they change;
     never raises (see the module's docstring). None when no rule listens.
     ``outbox`` is where a rule's reply is queued (without one, replies are skipped).
-    ``saved``: the ticket as the event's own save left it (not read again)."""
+    ``saved``: the ticket as the event's own save left it (not read again);
+    ``status_changed``: whether that save changed its status."""
     try:
         rules = current_rules(store)
         if not any(rule.active for rule in rules.rules):
@@ -49,7 +51,10 @@ def run_rules(
     if outcome.stopped_at_bound:
         logger.warning("rules stopped at the chain bound", extra={"ticket_id": ticket_id, "passes": outcome.passes})
     apply_steps(store, ticket_id, outcome, outbox)
-    timed.schedule(store, rules, ticket_id, event, None if outcome.steps else ticket)  # steps changed it: read again
+    if outcome.steps:  # the steps changed it: read again
+        timed.schedule(store, rules, ticket_id, event)
+    else:
+        timed.schedule(store, rules, ticket_id, event, ticket, status_changed)
     if outcome.steps:
         logger.info(
             "rules applied",

@@ -41,11 +41,18 @@ _STARTED_BY = {
 
 
 def schedule(
-    store: HelpdeskStore, rules: RuleSet, ticket_id: str, event: RuleEvent, current: Ticket | None = None
+    store: HelpdeskStore,
+    rules: RuleSet,
+    ticket_id: str,
+    event: RuleEvent,
+    current: Ticket | None = None,
+    status_changed: bool = True,
 ) -> int:
     """Write the timers of the time-based rules whose moment ``event`` may
     have started; never raises (logged). How many were written. ``current``:
-    the ticket as it stands, when the caller holds it (else it is read)."""
+    the ticket as it stands, when the caller holds it (else it is read);
+    ``status_changed``: False when the event left the status as it was (so
+    a pending ticket's moment cannot have ended)."""
     timed = [rule for rule in rules.timed if event in _STARTED_BY.get(rule.event, {event})]
     if not timed:
         return 0
@@ -53,14 +60,15 @@ def schedule(
         ticket = current if current is not None and current.id == ticket_id else store.get_ticket(ticket_id)
         if ticket is None:
             return 0
-        return _schedule(store, timed, ticket)
+        return _schedule(store, timed, ticket, status_changed)
     except Exception:  # noqa: BLE001 - a timer not written is logged; it never blocks the event
         logger.exception("rule timers not written", extra={"ticket_id": ticket_id})
         return 0
 
 
-def _schedule(store: HelpdeskStore, timed: list[Rule], ticket: Ticket) -> int:
-    if any(rule.event is RuleEvent.HOURS_SINCE_PENDING for rule in timed) and ticket.status is not TicketStatus.PENDING:
+def _schedule(store: HelpdeskStore, timed: list[Rule], ticket: Ticket, status_changed: bool = True) -> int:
+    left_pending = status_changed and ticket.status is not TicketStatus.PENDING
+    if left_pending and any(rule.event is RuleEvent.HOURS_SINCE_PENDING for rule in timed):
         store.clear_moment(ticket.id, PENDING)
     written = 0
     calendar = None
