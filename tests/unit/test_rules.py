@@ -119,6 +119,23 @@ def test_not_contains_holds_when_none_of_the_words_is_there() -> None:
     assert fired(rules, RuleEvent.TICKET_CREATED, ticket(subject="Mi factura")) == []
 
 
+def test_the_contact_is_read_once_and_only_when_a_condition_looks_at_it() -> None:
+    reads: list[str] = []
+
+    def read() -> Contact:
+        reads.append("read")
+        return contact(country="GT")
+
+    by_text = RuleSet(rules=(rule("doble", words("cobro doble")),))
+    assert fired(by_text, RuleEvent.TICKET_CREATED, ticket(), Facts(text="cobro doble", read_contact=read)) == ["doble"]
+    assert reads == []  # no condition asked about the contact
+
+    guatemala = Condition(field=ConditionField.CONTACT_COUNTRY, operator=Operator.IS, values=("gt",))
+    by_country = RuleSet(rules=(rule("gt", guatemala), rule("gt-again", guatemala)))
+    assert fired(by_country, RuleEvent.TICKET_CREATED, ticket(), Facts(read_contact=read)) == ["gt", "gt-again"]
+    assert reads == ["read"]  # read on first use, once
+
+
 # all / any, events, inactive rules
 
 

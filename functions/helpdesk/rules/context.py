@@ -3,6 +3,7 @@ caused the event, and the business calendar its SLA counts on (for "within
 business hours" and business-hour time-based rules), each read only when an
 active rule needs it."""
 
+import functools
 from datetime import datetime
 
 from helpdesk.clock import utc_now
@@ -21,9 +22,10 @@ def facts_for(
 ) -> Facts:
     """What the rules may look at besides the ticket, read only when a rule needs it."""
     need_calendar = rules.need_calendar
-    contact = store.get_contact(ticket.contact_id) if rules.need_contact or need_calendar else None
+    contact = store.get_contact(ticket.contact_id) if need_calendar else None
     calendar = calendar_of(store, ticket, contact) if need_calendar else None
-    return Facts(contact=contact, text=text, at=at or utc_now(), calendar=calendar)
+    read_contact = functools.cache(lambda: store.get_contact(ticket.contact_id)) if rules.need_contact else None
+    return Facts(contact=contact, text=text, at=at or utc_now(), calendar=calendar, read_contact=read_contact)
 
 
 def calendar_of(store: HelpdeskStore, ticket: Ticket, contact: Contact | None) -> BusinessCalendar | None:

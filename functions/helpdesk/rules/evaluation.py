@@ -8,8 +8,10 @@ there (the outcome says so). Within a pass each rule fires at most once, in
 the order of the rule set.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 from helpdesk.models import Contact, Scalar, Ticket
 from helpdesk.rules.ruleset import (
@@ -37,6 +39,17 @@ class Facts:
     text: str = ""  # the message that caused the event, if any
     at: datetime | None = None  # now, for "within business hours"
     calendar: BusinessCalendar | None = None  # the ticket's SLA calendar (None: around the clock)
+    # Where the contact is read from when it was not given: only once a condition
+    # looks at it (most events' rules never get that far). Chained passes share it,
+    # so it should remember what it read (``rules.context.facts_for``'s does).
+    read_contact: Callable[[], Contact | None] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def customer(self) -> Contact | None:
+        """The ticket's contact: as given, or read on first use."""
+        if self.contact is not None or self.read_contact is None:
+            return self.contact
+        return self.read_contact()
 
     @property
     def within_business_hours(self) -> bool:
@@ -97,7 +110,7 @@ def evaluate(rules: RuleSet, event: RuleEvent, ticket: Ticket, facts: Facts) -> 
             return outcome
         event = RuleEvent.TICKET_UPDATED
         # the next pass sees only the change, not the message that caused the first
-        facts = Facts(contact=facts.contact, at=facts.at, calendar=facts.calendar)
+        facts = replace(facts, text="")
     outcome.stopped_at_bound = True
     return outcome
 
@@ -127,7 +140,6 @@ def holds(condition: Condition, ticket: Ticket, facts: Facts) -> bool:
 
 def _values_of(condition: Condition, ticket: Ticket, facts: Facts) -> set[str]:
     """What the ticket (or its contact) has for the condition's field, folded."""
-    contact = facts.contact
     raw: tuple[Scalar, ...]
     match condition.field:
         case ConditionField.CHANNEL:
@@ -137,11 +149,11 @@ def _values_of(condition: Condition, ticket: Ticket, facts: Facts) -> set[str]:
         case ConditionField.WITHIN_BUSINESS_HOURS:
             raw = ("true" if facts.within_business_hours else "false",)
         case ConditionField.CONTACT_COUNTRY:
-            raw = (contact.country if contact else None,)
+            raw = (facts.customer.country if facts.customer else None,)
         case ConditionField.CONTACT_TIER:
-            raw = (contact.tier if contact else None,)
+            raw = (facts.customer.tier if facts.customer else None,)
         case ConditionField.CONTACT_LANGUAGE:
-            raw = (contact.language.value if contact else None,)
+            raw = (facts.customer.language.value if facts.customer else None,)
         case ConditionField.PRIORITY:
             raw = (ticket.priority.value,)
         case ConditionField.STATUS:
