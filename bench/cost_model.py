@@ -165,7 +165,7 @@ def fixed_monthly() -> dict[str, float]:
         for r in resources
         if r["Type"] == "AWS::Serverless::Function"
         for e in r["Properties"].get("Events", {}).values()
-        if e["Type"] == "SQS"
+        if e["Type"] == "SQS" and _enabled(e["Properties"].get("Enabled", True))
     )
     of_type = Counter(r["Type"] for r in resources)
     alarms = sum(alarm_metrics(r) for r in resources if r["Type"] == "AWS::CloudWatch::Alarm")
@@ -176,6 +176,13 @@ def fixed_monthly() -> dict[str, float]:
         "KMS key": of_type["AWS::KMS::Key"] * PRICE["kms_key_month"],
         "SQS idle polling": idle_polls,
     }
+
+
+def _enabled(value: Any) -> bool:
+    """An event source's ``Enabled`` under the parameters' defaults (no Condition holds)."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        return bool(value["Fn::If"][2])
+    return bool(value)
 
 
 def _queue_of(event: dict[str, Any]) -> str:
