@@ -4,9 +4,13 @@ and DynamoDB request units computed from the items themselves (moto's own
 ConsumedCapacity is a constant), GSI writes included.
 
 Units as DynamoDB bills on-demand: a write is one unit per KB of the item
-(rounded up) on the table and again on every index the item is in, twice in a
-transaction; a read is one unit per 4 KB, half for an eventually consistent
-one, twice in a transaction; a query reads the sum of what it returns."""
+(rounded up) on the table and again on every index the item is in; a
+transaction writes the table's item twice (prepare and commit), but its
+indexes once: DynamoDB propagates a committed transaction to its global
+secondary indexes afterwards, as it does any write ("Amazon DynamoDB
+Transactions: How it works"). A read is one unit per 4 KB, half for an
+eventually consistent one, twice in a transaction; a query reads the sum of
+what it returns."""
 
 import math
 import re
@@ -134,12 +138,12 @@ class Meter:
         if item is None and kind == "Update" and self.look_up is not None:
             item = self.unmetered(lambda: self.look_up(table, spec["Key"]))
         item = item or spec.get("Key", {})
-        units = max(1, math.ceil(item_bytes(item) / 1024)) * factor
+        units = max(1, math.ceil(item_bytes(item) / 1024))
         indexes = [key for key in self.index_keys.get(table, ()) if key in item]
-        self.partition_writes[_key_partition(item)] += units
+        self.partition_writes[_key_partition(item)] += units * factor
         for key in indexes:
             self.partition_writes[f"{key}={_plain(item[key])}"] += units
-        return units * (1 + len(indexes))
+        return units * (factor + len(indexes))
 
 
 def _plain(value: dict[str, Any]) -> str:

@@ -4,15 +4,20 @@ requests, DynamoDB units and Lambda invocations as measured on a local stack
 list prices.
 
 Assumptions, all stated in the output: a ticket is a first message, one
-follow-up and one agent reply, then solved; half arrive by WhatsApp, half by
+follow-up and one agent reply, then solved and surveyed (CSAT a day later, on
+its channel: the default survey policy); half arrive by WhatsApp, half by
 e-mail; a WhatsApp reply brings three status webhooks (sent, delivered, read).
 Agents keep the console open 7 hours a working day (22 a month). A Lambda
 invocation is billed LAMBDA_MS at its function's memory until our own CPU per
-event is measured (issue 22, part 3). Free tiers are left out; Meta's WhatsApp
-conversation charges are Meta's, not AWS's, and are left out too."""
+event is measured (issue 22, part 3). The stack is deployed with its parameters'
+defaults: a resource under a Condition (a WAF, an Amazon Connect instance, an
+alarm e-mail) is left out, and so is X-Ray unless ``Tracing`` is Active (what it
+would add is printed). Free tiers are left out; Meta's WhatsApp conversation
+charges are Meta's, not AWS's, and are left out too."""
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from bench.cost_operations import Operation
 from local.provision import load_template
@@ -36,8 +41,12 @@ PRICE = {
     "s3_put": 0.005 / 1000,
     "s3_get": 0.0004 / 1000,
     "step_functions_transition": 0.025 / 1000,
-    "cloudwatch_alarm_month": 0.10,
+    "cloudwatch_alarm_month": 0.10,  # a standard alarm's metric (each metric of a math expression)
     "cloudwatch_metric_month": 0.30,
+    "cloudwatch_dashboard_month": 3.00,
+    "kms_key_month": 1.00,  # a customer managed key (rotation adds US$1 at each of its first two)
+    "xray_trace": 5.00 / 1e6,  # recorded
+    "cloudfront_https_request": 0.01 / 10_000,  # North America and Europe
     "log_gb": 0.50,
 }
 LAMBDA_MS = 100
@@ -45,8 +54,11 @@ LOG_BYTES_PER_INVOCATION = 1200  # START/END/REPORT lines and one structured lin
 # Lambda's pollers long-poll each SQS event source while it is idle (five at
 # first, a receive every 20 s each): requests paid whatever the traffic.
 IDLE_POLLS_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30
-FIFO_QUEUES = ("whatsapp-updates",)
 DAYS, WORKING_DAYS = 30, 22
+# Lambda's X-Ray sampling (not configurable for a function): the first request
+# each second and 5 % of the others. Spread evenly over the month here, which
+# samples the most: bursts sample less.
+XRAY_RESERVOIR_PER_SECOND, XRAY_RATE = 1.0, 0.05
 
 
 # Live updates by push (issue 22): with its socket up a console asks its view again
@@ -103,6 +115,11 @@ class Team:
                 "presence_beat": int(beats),  # polling: every 5 s, a ticket open half the time
                 "sla_check": 60 * 24 * DAYS,
                 "assigner_run": 60 * 24 * DAYS,
+                "survey_run": 60 * 24 * DAYS,
+                # A CSAT survey for each solved ticket, on its channel (the default policy; a
+                # contact is surveyed at most once a week, taken here as one ticket a week at most).
+                "survey_plan": tickets // 2,  # each plans one mail and one WhatsApp ticket
+                "survey_sent": tickets // 2,  # and sends their two surveys
             }
         )
 
@@ -121,23 +138,70 @@ def function_memory() -> dict[str, int]:
     }
 
 
+def deployed_resources() -> list[dict[str, Any]]:
+    """The template's resources a deployment with the parameters' defaults creates:
+    every Condition of the template holds only for a parameter set away from its default."""
+    return [r for r in load_template()["Resources"].values() if "Condition" not in r]
+
+
+def alarm_metrics(alarm: dict[str, Any]) -> int:
+    """What CloudWatch bills an alarm for: its metric, or each metric its math reads."""
+    queries = alarm["Properties"].get("Metrics")
+    return sum(1 for q in queries if "MetricStat" in q) if queries else 1
+
+
+def tracing_active() -> bool:
+    return bool(load_template()["Parameters"]["Tracing"]["Default"] == "Active")
+
+
 def fixed_monthly() -> dict[str, float]:
-    """What the account pays whatever the traffic: alarms, custom metrics, idle pollers."""
-    template = load_template()
-    resources = template["Resources"].values()
-    alarms = sum(1 for r in resources if r["Type"] == "AWS::CloudWatch::Alarm")
-    queue_sources = sum(
-        1
+    """What the account pays whatever the traffic: alarms, custom metrics, the
+    dashboard, the alarm topic's key, idle pollers."""
+    resources = deployed_resources()
+    queues = {name: r for name, r in load_template()["Resources"].items() if r["Type"] == "AWS::SQS::Queue"}
+    idle_polls = sum(
+        IDLE_POLLS_PER_QUEUE_MONTH
+        * PRICE["sqs_fifo_request" if queues[_queue_of(e)]["Properties"].get("FifoQueue") else "sqs_request"]
         for r in resources
         if r["Type"] == "AWS::Serverless::Function"
         for e in r["Properties"].get("Events", {}).values()
-        if e["Type"] == "SQS"
+        if e["Type"] == "SQS" and _enabled(e["Properties"].get("Enabled", True))
     )
+    of_type = Counter(r["Type"] for r in resources)
+    alarms = sum(alarm_metrics(r) for r in resources if r["Type"] == "AWS::CloudWatch::Alarm")
     return {
         "CloudWatch alarms": alarms * PRICE["cloudwatch_alarm_month"],
         "CloudWatch custom metrics": metric_months() * PRICE["cloudwatch_metric_month"],
-        "SQS idle polling": queue_sources * IDLE_POLLS_PER_QUEUE_MONTH * PRICE["sqs_request"],
+        "CloudWatch dashboard": of_type["AWS::CloudWatch::Dashboard"] * PRICE["cloudwatch_dashboard_month"],
+        "KMS key": of_type["AWS::KMS::Key"] * PRICE["kms_key_month"],
+        "SQS idle polling": idle_polls,
     }
+
+
+def _enabled(value: Any) -> bool:
+    """An event source's ``Enabled`` under the parameters' defaults (no Condition holds)."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        return bool(value["Fn::If"][2])
+    return bool(value)
+
+
+def _queue_of(event: dict[str, Any]) -> str:
+    """The logical name of an SQS event source's queue (``!GetAtt Queue.Arn``)."""
+    queue = event["Properties"]["Queue"]
+    return str(queue["Fn::GetAtt"][0] if isinstance(queue["Fn::GetAtt"], list) else queue["Fn::GetAtt"].split(".")[0])
+
+
+def xray_traces(invocations: Counter[str]) -> float:
+    """Traces X-Ray records in a month with tracing Active: each function's own
+    (an API request's trace starts at API Gateway, sampled by the same rule)."""
+    seconds = DAYS * 24 * 3600
+    traced = 0.0
+    for n in invocations.values():
+        rate = n / seconds
+        traced += seconds * (
+            min(rate, XRAY_RESERVOIR_PER_SECOND) + XRAY_RATE * max(rate - XRAY_RESERVOIR_PER_SECOND, 0)
+        )
+    return traced
 
 
 # CloudWatch bills a custom metric by the hour, for the hours it receives data
@@ -152,7 +216,7 @@ def metric_months() -> float:
     from helpdesk.observability import BusinessMetric as M
 
     channels = len((Channel.EMAIL, Channel.WHATSAPP))
-    hourly = {M.MESSAGES_IN: channels, M.MESSAGES_OUT: channels, M.TICKETS_CREATED: channels, M.TICKETS_ASSIGNED: 1}
+    hourly = {M.MESSAGES_IN: channels, M.MESSAGES_OUT: channels}
     working_hours = {M.SLA_WARNINGS: 1, M.SLA_BREACHES: 1, M.ESCALATIONS_STARTED: 1}
     return sum(hourly.values()) + sum(working_hours.values()) * 8 / 24
 
@@ -166,6 +230,7 @@ def operation_cost(operation: Operation, memory: dict[str, int]) -> dict[str, fl
     cost = {
         "Lambda": invocations * PRICE["lambda_request"] + gb_seconds * PRICE["lambda_gb_second_arm"],
         "API Gateway": operation.api_requests * PRICE["rest_api_request"],
+        "CloudFront": operation.api_requests * PRICE["cloudfront_https_request"],  # the API's one origin
         "DynamoDB": operation.write_units * PRICE["dynamodb_write_unit"]
         + operation.read_units * PRICE["dynamodb_read_unit"],
         "SQS": sqs * PRICE["sqs_request"],
@@ -182,6 +247,7 @@ class MonthlyCost:
     team: Team
     by_service: dict[str, float]
     by_operation: dict[str, float]
+    xray_if_active: float = 0.0  # what tracing Active would add (``Tracing`` parameter)
 
     @property
     def total(self) -> float:
@@ -192,10 +258,13 @@ def monthly(team: Team, operations: dict[str, Operation], push: bool = True) -> 
     memory = function_memory()
     by_service: dict[str, float] = {}
     by_operation: dict[str, float] = {}
+    invocations: Counter[str] = Counter()
     for name, count in team.volumes(push).items():
+        for function, n in operations[name].invocations.items():
+            invocations[function] += n * count
         one = operation_cost(operations[name], memory)
         if push and name == "presence_beat":
-            one["API Gateway"] = 0.0  # a socket message, counted in socket_costs
+            one["API Gateway"] = one["CloudFront"] = 0.0  # a socket message, counted in socket_costs
         for service, dollars in one.items():
             by_service[service] = by_service.get(service, 0.0) + dollars * count
         by_operation[name] = sum(one.values()) * count
@@ -203,7 +272,10 @@ def monthly(team: Team, operations: dict[str, Operation], push: bool = True) -> 
         by_service[service] = by_service.get(service, 0.0) + dollars
     if push:
         by_service["API Gateway WebSocket"] = team.socket_costs()
-    return MonthlyCost(team, by_service, by_operation)
+    xray = xray_traces(invocations) * PRICE["xray_trace"]
+    if tracing_active():
+        by_service["X-Ray"] = xray
+    return MonthlyCost(team, by_service, by_operation, xray)
 
 
 def lines(costs: list[MonthlyCost], operations: dict[str, Operation], polling: MonthlyCost) -> list[str]:
@@ -216,6 +288,8 @@ def lines(costs: list[MonthlyCost], operations: dict[str, Operation], polling: M
     for service in services:
         out.append(f"  {service:<28}" + "".join(f"{c.by_service.get(service, 0):>14.2f}" for c in costs))
     out.append(f"  {'total':<28}" + "".join(f"{c.total:>14.2f}" for c in costs))
+    if not tracing_active():
+        out.append(f"  {'X-Ray with Tracing=Active':<28}" + "".join(f"{c.xray_if_active:>13.2f}+" for c in costs))
     reference = costs[0]
     out.append(
         "  reference team by operation: "

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from typing import Any
@@ -258,4 +259,35 @@ def _measure(stack: LocalStackMeter) -> dict[str, Operation]:
     for name, function in (("sla_check", "SlaCheckerFunction"), ("assigner_run", "TicketAssignerFunction")):
         stack.schedules[function].fire()  # the first run catches up on the last hour: a minute's is what repeats
         found[name] = stack.measure(name, stack.schedules[function].fire)
+    wa_version = stack.http("GET", f"/api/tickets/{wa_ticket['id']}", "AgentApiFunction").json()["ticket"]["version"]
+    stack.http(
+        "PATCH", f"/api/tickets/{wa_ticket['id']}", "AgentApiFunction", json={"version": wa_version, "status": "solved"}
+    )
+    found.update(_surveys(stack))
+    return found
+
+
+def _surveys(stack: LocalStackMeter) -> dict[str, Operation]:
+    """The survey sender (every minute): the pass that plans the two tickets just
+    solved (one by mail, one by WhatsApp: CSAT 24 h after solving, the policy
+    before any save), an idle pass, and a day later the pass that sends both
+    surveys, with what their sending sets off (the clock moved, as the local
+    stack's ATIENDE_NOW does). The last pass also reads the hours since the one
+    before it, 10 minutes before they came due: a few queries more than a minute's."""
+    import time_machine
+
+    sender = stack.schedules["SurveySenderFunction"]
+    solved_at = datetime.now(UTC)
+    found = {
+        "survey_plan": stack.measure("survey_plan", sender.fire),
+        "survey_run": stack.measure("survey_run", sender.fire),
+    }
+    due = solved_at + timedelta(days=1)
+    sent_at = due.replace(hour=16, minute=0)  # after 08:00 (quiet hours' end) from UTC-8 to UTC+2
+    if sent_at < due:
+        sent_at += timedelta(days=1)
+    with time_machine.travel(due - timedelta(minutes=10), tick=True) as clock:
+        sender.fire()
+        clock.move_to(sent_at)
+        found["survey_sent"] = stack.measure("survey_sent", sender.fire)
     return found

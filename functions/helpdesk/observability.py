@@ -6,9 +6,12 @@ with whole events or message bodies: they hold personal data. ``mask`` shortens 
 e-mail address or phone number to what an operator needs to correlate. The AWS
 and DynamoDB libraries, which log whole payloads at DEBUG, never log below INFO.
 
-Business events are counted with ``count`` (tickets created, messages in and out
-by channel, SLA breaches, sends that failed) and flushed once per invocation by
-each handler's ``@metrics().log_metrics``. Handlers that trace wear ``@traced``:
+Business events are counted with ``count`` (messages in and out by channel, SLA
+warnings, breaches and escalations, sends that failed, malformed webhooks) and
+flushed once per invocation by each handler's ``@metrics().log_metrics``. Each
+name is a custom metric CloudWatch bills for every hour it receives data: only
+what the dashboard charts or an alarm watches is counted (tickets created and
+assigned are in the product's own reports, ``helpdesk.reports``). Handlers that trace wear ``@traced``:
 the Tracer is built at the first traced invocation, never at import.
 """
 
@@ -44,14 +47,12 @@ class BusinessMetric(StrEnum):
     their name (``MessagesIn.whatsapp``): Powertools keeps one dimension set per
     flush, and one batch of replies leaves on several channels."""
 
-    TICKETS_CREATED = "TicketsCreated"
     MESSAGES_IN = "MessagesIn"
     MESSAGES_OUT = "MessagesOut"
     SENDS_FAILED = "SendsFailed"
     SLA_WARNINGS = "SlaWarnings"
     SLA_BREACHES = "SlaBreaches"
     ESCALATIONS_STARTED = "EscalationsStarted"
-    TICKETS_ASSIGNED = "TicketsAssigned"
     MALFORMED_WEBHOOKS = "WhatsAppMalformedWebhook"
     META_MALFORMED_WEBHOOKS = "MetaMalformedWebhook"  # Messenger and Instagram: refused with 400
 

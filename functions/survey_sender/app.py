@@ -22,6 +22,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     scheduled = parse(event=event, model=EventBridgeModel)  # a malformed event fails loudly
     logger.append_keys(scheduled_for=scheduled.time.isoformat())
     report = run_survey_sender(connections.store(), utc_now(), Outbox(connections.outbound_queue(), mail_settings()))
-    if report.failed:  # an error Lambda retries, counted by the function's error alarm
+    if report.failed:  # an error Lambda retries, counted by the account's errors alarm
         raise SurveyPassIncomplete(f"{report.failed} survey steps failed; tried again next pass")
     return dict(report.__dict__)

@@ -11,16 +11,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
 from helpdesk.clock import utc_now
-from helpdesk.observability import BusinessMetric, count, logger, metrics, traced
+from helpdesk.observability import logger, traced
 from helpdesk.team.assignment import assign_waiting
 
 
 @traced
 @logger.inject_lambda_context(clear_state=True)
-@metrics().log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     scheduled = parse(event=event, model=EventBridgeModel)  # a malformed event fails loudly
     logger.append_keys(scheduled_for=scheduled.time.isoformat())
     run = assign_waiting(connections.store(), utc_now())
-    count(BusinessMetric.TICKETS_ASSIGNED, value=run.assigned)
+    if run.assigned:
+        logger.info("tickets assigned", extra={"assigned": run.assigned, "waiting": run.waiting})
     return {"groups": run.groups, "assigned": run.assigned, "waiting": run.waiting}

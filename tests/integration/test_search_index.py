@@ -54,7 +54,7 @@ def _change(store: HelpdeskStore, result: IngestResult, **changes: object) -> No
     update_ticket(store, ticket.id, TicketChanges.model_validate(changes), ticket.version, AGENT)
 
 
-def _reply(store: HelpdeskStore, ticket_id: str, text: str, files: tuple[str, ...] = ()) -> None:
+def _reply(store: HelpdeskStore, ticket_id: str, text: str, files: tuple[str, ...] = (), author: Actor = AGENT) -> None:
     before = store.get_ticket(ticket_id)
     assert before is not None
     now = datetime.now(UTC)
@@ -62,7 +62,7 @@ def _reply(store: HelpdeskStore, ticket_id: str, text: str, files: tuple[str, ..
         Attachment(bucket="attachments", key=f"k/{name}", filename=name, size=1, sha256="0" * 64) for name in files
     )
     message = Message(
-        id=new_id(), ticket_id=ticket_id, kind=MessageKind.OUTBOUND, channel=before.channel, author=AGENT,
+        id=new_id(), ticket_id=ticket_id, kind=MessageKind.OUTBOUND, channel=before.channel, author=author,
         text=text, attachments=attachments, delivery_status=DeliveryStatus.SENT, sent_at=now, created_at=now,
     )  # fmt: skip
     store.append_message(before, before.model_copy(update={"updated_at": now}), message, ())
@@ -103,6 +103,16 @@ def test_every_kind_of_message_and_field_finds_the_ticket(desk: HelpdeskStore) -
     ):
         expected = {"facturación": [1], "dinero": [3], "porque": []}.get(query, [2])
         assert _find(desk, query) == expected, query
+
+
+def test_what_the_help_desk_wrote_by_itself_finds_nothing(store: HelpdeskStore) -> None:
+    mail = ingest(inbound(channel=Channel.EMAIL, sender="ana@cliente.example", subject="Pedido", text="Hola"), store)
+    system = Actor(kind=ActorKind.SYSTEM, name="Soporte")
+    _reply(store, mail.ticket.id, "Recibimos su mensaje, le responderemos pronto", author=system)
+    _reply(store, mail.ticket.id, "Su pedido sale mañana")
+    backfill(store)
+    assert _find(store, "recibimos") == []
+    assert _find(store, "pedido mañana") == [mail.ticket.number]
 
 
 def test_a_number_is_found_however_it_is_written(desk: HelpdeskStore) -> None:

@@ -37,6 +37,11 @@ def test_a_write_costs_a_unit_per_kb_on_the_table_and_each_index_it_is_in() -> N
     _called(meter, "TransactWriteItems", transaction)
     assert meter.write_units == 2 * (1 + 1)
 
+    meter.reset()
+    indexed = {"TransactItems": [{"Put": {"TableName": "t", "Item": _item(1500, GSI1PK="g", GSI2PK="h")}}]}
+    _called(meter, "TransactWriteItems", indexed)
+    assert meter.write_units == 2 * 2 + 2 * 2  # 2 KB twice on the table, once on each of two indexes
+
 
 def test_an_update_is_billed_on_the_item_as_it_became() -> None:
     meter = Meter({"t": ("GSI1PK",)})

@@ -259,12 +259,15 @@ def test_every_dead_letter_queue_and_function_is_watched(template: dict[str, Any
     assert dead_letter_queues == {
         _dimension(a, "QueueName")["Fn::GetAtt"][0] for a in alarms if a["Namespace"] == "AWS/SQS"
     }
-    by_function = [a for a in alarms if a["Namespace"] == "AWS/Lambda" and a.get("Dimensions")]
-    watched = {(_dimension(a, "FunctionName")["Ref"], a["MetricName"]) for a in by_function}
-    for function in _of_type(template, "AWS::Serverless::Function"):
-        assert (function, "Errors") in watched, function
-    (throttles,) = [a for a in alarms if a["MetricName"] == "Throttles"]  # one for the account's functions
-    assert throttles["Namespace"] == "AWS/Lambda" and "Dimensions" not in throttles
+    # Errors and throttles: one alarm each for the account's functions, and the dashboard
+    # charts every function's errors (which one failed).
+    for metric in ("Errors", "Throttles"):
+        (alarm,) = [a for a in alarms if a["MetricName"] == metric]
+        assert alarm["Namespace"] == "AWS/Lambda" and "Dimensions" not in alarm
+    (dashboard,) = _of_type(template, "AWS::CloudWatch::Dashboard").values()
+    body = json.loads(dashboard["Properties"]["DashboardBody"]["Fn::Sub"])
+    charted = {m[3] for w in body["widgets"] for m in w["properties"]["metrics"] if m[:2] == ["AWS/Lambda", "Errors"]}
+    assert charted == {f"${{{function}}}" for function in _of_type(template, "AWS::Serverless::Function")}
     (silent,) = [a for a in alarms if a["MetricName"] == "Invocations"]
     assert _dimension(silent, "FunctionName") == {"Ref": "SlaCheckerFunction"}
     assert (silent["ComparisonOperator"], silent["Threshold"], silent["TreatMissingData"]) == (

@@ -66,7 +66,7 @@ def test_disabled_metrics_are_dropped_not_kept(
 
     @metrics().log_metrics
     def handler(event: dict[str, Any], context: Any) -> None:
-        count(BusinessMetric.TICKETS_CREATED, "whatsapp")
+        count(BusinessMetric.MESSAGES_IN, "whatsapp")
 
     for _ in range(120):  # Powertools alone would print at the hundredth value
         handler({}, LocalContext("WhatsAppWorkerFunction"))

@@ -1,14 +1,26 @@
 """What of a ticket search finds it by: every message (the customer's, the
 agents' replies and their internal notes), the subject, the contact's name,
 addresses and numbers, the addresses copied, tags, custom field values,
-attachment file names and the ticket number. Each text is read in the
+attachment file names and the ticket number. What the help desk wrote by
+itself (the acknowledgment of a new mail with its status link, a survey's
+invitation) is left out: the same words in every ticket tell none apart, and
+each word would cost a posting written per ticket. Each text is read in the
 contact's language (``helpdesk.language.analysis``) and each term weighs as
 much as the heaviest field it appears in."""
 
 from collections.abc import Iterable
 
 from helpdesk.language.analysis import terms
-from helpdesk.models import Contact, Language, Message, MessageKind, SearchDocument, SearchText, Ticket
+from helpdesk.models import (
+    ActorKind,
+    Contact,
+    Language,
+    Message,
+    MessageKind,
+    SearchDocument,
+    SearchText,
+    Ticket,
+)
 
 # How much a term weighs by where it was written: the subject and who wrote
 # say more about a ticket than one word among a long conversation.
@@ -49,7 +61,7 @@ def searchable_texts(ticket: Ticket, contact: Contact | None, messages: Iterable
             texts.append(SearchText(field="field", text=str(value)))
     for message in messages:
         field = MESSAGE_FIELDS.get(message.kind)
-        if field is None:
+        if field is None or message.author.kind is ActorKind.SYSTEM:
             continue
         if message.text.strip():
             texts.append(SearchText(field=field, text=message.text[:MAX_TEXT_CHARS]))

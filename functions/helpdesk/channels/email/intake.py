@@ -119,8 +119,6 @@ def receive_mail(
         return _set_aside(store, delivery, parsed, "automatic_without_ticket")
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, Channel.EMAIL)
-    if result.created_ticket:
-        count(BusinessMetric.TICKETS_CREATED, Channel.EMAIL)
     if outbound is not None and (result.created_ticket or (result.duplicate and _opened_ticket(result, store))):
         # Again on a redelivery: the delivery that opened the ticket may have
         # failed before the acknowledgment was stored or queued.

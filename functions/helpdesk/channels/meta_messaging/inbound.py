@@ -100,8 +100,6 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
     result = ingest(inbound, store, outbox)
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
-    if result.created_ticket:
-        count(BusinessMetric.TICKETS_CREATED, update.channel)
     return result
 
 

@@ -249,8 +249,6 @@ def handle_update(
         return None
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, Channel.WHATSAPP)
-    if result.created_ticket:
-        count(BusinessMetric.TICKETS_CREATED, Channel.WHATSAPP)
     return result
 
 
