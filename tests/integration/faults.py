@@ -23,12 +23,16 @@ sequence. ``canonical_dump`` gives a table's items with the volatile values
 import json
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from http.server import BaseHTTPRequestHandler
+from typing import Any, ClassVar
 
 import botocore.handlers
 from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
+
+from tests.integration.conftest import MEDIA_BYTES
 
 KINDS = ("throttled", "server_error", "timeout", "answer_lost", "transaction_canceled", "killed")
 
@@ -219,3 +223,68 @@ def difference(expected: list[str], found: list[str]) -> str:
         lines.append(f"changed {key(wanted)}: {changed}")
     lines += [f"extra {key(e)}" for e in extra]
     return "; ".join(lines)
+
+
+# Meta's Graph API for fault flows: the answers a call gets when it is faulted.
+GRAPH_TIMEOUT = 0.3
+
+
+class FaultyGraph(BaseHTTPRequestHandler):
+    """Meta's Graph API (as in conftest's FakeGraph), asking the ``FaultInjector``
+    whether this call fails: 429, 5xx, a timeout before Meta acts, or an answer
+    lost after Meta sent the message."""
+
+    injector: ClassVar[FaultInjector]
+    sent: ClassVar[list[dict[str, Any]]] = []
+    lock = threading.Lock()
+
+    def _fault(self) -> str | None:
+        return FaultyGraph.injector.http_fault(self.command, self.path)
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        fault = self._fault()
+        if fault in ("throttled", "server_error"):
+            self._send(429 if fault == "throttled" else 503, {"error": {"message": "try later", "code": 2}})
+            return
+        if fault == "timeout":
+            time.sleep(GRAPH_TIMEOUT * 3)
+            return
+        with FaultyGraph.lock:
+            FaultyGraph.sent.append(body)
+            wamid = f"wamid.OUT{len(FaultyGraph.sent):04d}"
+        if fault == "answer_lost":
+            time.sleep(GRAPH_TIMEOUT * 3)
+        self._send(200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]})
+
+    def do_GET(self) -> None:
+        fault = self._fault()
+        if fault in ("throttled", "server_error"):
+            self._send(429 if fault == "throttled" else 500, {"error": {"message": "try later", "code": 2}})
+            return
+        if fault in ("timeout", "answer_lost"):
+            time.sleep(GRAPH_TIMEOUT * 3)
+            return
+        if self.path.startswith("/download/"):
+            self._send(200, MEDIA_BYTES, "image/jpeg")
+            return
+        media_id = self.path.rsplit("/", 1)[-1]
+        host = f"http://127.0.0.1:{self.server.server_address[1]}"  # type: ignore[index]
+        self._send(
+            200,
+            {"url": f"{host}/download/{media_id}", "mime_type": "image/jpeg", "file_size": str(len(MEDIA_BYTES))},
+        )
+
+    def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:  # the client gave up waiting
+            pass
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass

@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from email import policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from http.server import ThreadingHTTPServer
+from typing import Any
 from unittest import mock
 
 import boto3
@@ -53,10 +53,11 @@ from local.lambda_runtime import LocalContext, load_handler
 from local.provision import ProvisionedStack, provision
 from local.stack import apply_bucket_notifications, create_user_pool, disable_event_source_mappings
 from tests.conftest import REGION, inbound
-from tests.integration.conftest import MEDIA_BYTES
 from tests.integration.faults import (
+    GRAPH_TIMEOUT,
     Call,
     FaultInjector,
+    FaultyGraph,
     Plan,
     WorkerKilled,
     applicable_kinds,
@@ -77,68 +78,6 @@ ONE_MINUTE = SlaPolicy(
     conditions=PolicyConditions(channels=(Channel.WHATSAPP,)),
     targets=(SlaTarget(metric=SlaMetric.FIRST_RESPONSE, minutes=1, business_hours=False),),
 )
-GRAPH_TIMEOUT = 0.3
-
-
-class Graph(BaseHTTPRequestHandler):
-    """Meta's Graph API (as in conftest's FakeGraph), asking the injector
-    whether this call fails: 429, 5xx, a timeout before Meta acts, or an answer
-    lost after Meta sent the message."""
-
-    injector: ClassVar[FaultInjector]
-    sent: ClassVar[list[dict[str, Any]]] = []
-    lock = threading.Lock()
-
-    def _fault(self) -> str | None:
-        return Graph.injector.http_fault(self.command, self.path)
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-        fault = self._fault()
-        if fault in ("throttled", "server_error"):
-            self._send(429 if fault == "throttled" else 503, {"error": {"message": "try later", "code": 2}})
-            return
-        if fault == "timeout":
-            time.sleep(GRAPH_TIMEOUT * 3)
-            return
-        with Graph.lock:
-            Graph.sent.append(body)
-            wamid = f"wamid.OUT{len(Graph.sent):04d}"
-        if fault == "answer_lost":
-            time.sleep(GRAPH_TIMEOUT * 3)
-        self._send(200, {"messaging_product": "whatsapp", "messages": [{"id": wamid}]})
-
-    def do_GET(self) -> None:
-        fault = self._fault()
-        if fault in ("throttled", "server_error"):
-            self._send(429 if fault == "throttled" else 500, {"error": {"message": "try later", "code": 2}})
-            return
-        if fault in ("timeout", "answer_lost"):
-            time.sleep(GRAPH_TIMEOUT * 3)
-            return
-        if self.path.startswith("/download/"):
-            self._send(200, MEDIA_BYTES, "image/jpeg")
-            return
-        media_id = self.path.rsplit("/", 1)[-1]
-        host = f"http://127.0.0.1:{self.server.server_address[1]}"  # type: ignore[index]
-        self._send(
-            200,
-            {"url": f"{host}/download/{media_id}", "mime_type": "image/jpeg", "file_size": str(len(MEDIA_BYTES))},
-        )
-
-    def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
-        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:  # the client gave up waiting
-            pass
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @dataclass
@@ -185,7 +124,7 @@ class Desk:
         ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages.clear()
         for machine in stepfunctions_backends[DEFAULT_ACCOUNT_ID][REGION].state_machines:
             machine.executions.clear()
-        Graph.sent = []
+        FaultyGraph.sent = []
         self.dead_lettered = []
         # Warm sandboxes: clients and the Graph token are kept between runs
         # (a warm-up run first, so every run makes the same calls).
@@ -327,8 +266,8 @@ class Desk:
 def desk() -> Iterator[Desk]:
     serialize_in_process_requests()
     injector = FaultInjector()
-    Graph.injector = injector
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Graph)
+    FaultyGraph.injector = injector
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyGraph)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     graph_url = f"http://127.0.0.1:{server.server_address[1]}/v21.0"
     with pytest.MonkeyPatch.context() as patch, mock_aws():
@@ -582,7 +521,7 @@ def run(desk: Desk, flow: Flow, plan: Plan | None, monkeypatch: pytest.MonkeyPat
         desk.injector.stop()
     sent = len(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
     return Outcome(
-        desk.dump(), desk.injector.calls, desk.left_in_queues(), len(desk.dead_lettered), sent, len(Graph.sent)
+        desk.dump(), desk.injector.calls, desk.left_in_queues(), len(desk.dead_lettered), sent, len(FaultyGraph.sent)
     )
 
 
