@@ -18,15 +18,16 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from helpdesk.errors import HelpdeskError
+from helpdesk.validated import Validated
 
 MAX_DAYS_AHEAD = 800
 _WIDEST = timedelta(hours=15)  # wider than any UTC offset
 
 
-class TimeBlock(BaseModel):
+class TimeBlock(Validated):
     model_config = ConfigDict(frozen=True)
 
     weekday: Annotated[int, Field(ge=0, le=6)]  # Monday = 0
@@ -38,7 +39,7 @@ class TimeBlock(BaseModel):
         return self.end <= self.start
 
 
-class BusinessCalendar(BaseModel):
+class BusinessCalendar(Validated):
     model_config = ConfigDict(frozen=True)
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")] = "default"
@@ -180,7 +181,7 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays(country, years=year))
 
 
-class Holiday(BaseModel):
+class Holiday(Validated):
     model_config = ConfigDict(frozen=True)
 
     date: date
@@ -210,7 +211,7 @@ def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock,
     return tuple(TimeBlock(weekday=day, start=start, end=end) for day in days)
 
 
-class SlaClock(BaseModel):
+class SlaClock(Validated):
     """One SLA target's clock (first response, next response or resolution).
 
     It runs on its calendar's open time, pauses while the ticket waits on the

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
 
 from helpdesk.channels.email.parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
 from helpdesk.channels.email.reply_view import reply_view
@@ -40,6 +40,7 @@ from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import acknowledge_new_ticket
+from helpdesk.validated import Validated
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parser.models import SesRecordModel
@@ -334,7 +335,7 @@ def take_in_set_aside(
     return filed
 
 
-class SetAsideMail(BaseModel):
+class SetAsideMail(Validated):
     """A set-aside mail as a person reads it before deciding: its entry, its
     text, and its HTML sanitized like any message's (none when it carries a
     virus: nothing of it is rendered)."""
@@ -415,20 +416,20 @@ def stored_by_ses(record: "SesRecordModel", raw_mail_bucket: str) -> StoredMail:
     )
 
 
-class _Bucket(BaseModel):
+class _Bucket(Validated):
     name: str
 
 
-class _Object(BaseModel):
+class _Object(Validated):
     key: str
 
 
-class _S3Entity(BaseModel):
+class _S3Entity(Validated):
     bucket: _Bucket
     object: _Object
 
 
-class _S3Record(BaseModel):
+class _S3Record(Validated):
     model_config = ConfigDict(extra="ignore")
 
     eventName: str
@@ -436,13 +437,13 @@ class _S3Record(BaseModel):
     s3: _S3Entity
 
 
-class ObjectCreatedNotification(BaseModel):
+class ObjectCreatedNotification(Validated):
     """The fields of an S3 event notification intake uses (S3 sends an
     ``s3:TestEvent`` without ``Records`` when the notification is configured)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    Records: list[_S3Record] = []
+    Records: list[_S3Record] = Field(default_factory=list)
     Event: str | None = None
 
 
