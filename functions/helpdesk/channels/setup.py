@@ -25,7 +25,6 @@ import re
 from datetime import datetime
 from typing import Annotated, Protocol
 
-import phonenumbers
 from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -119,6 +118,8 @@ class WhatsAppNumber(Validated):
 
 
 def _valid_number(number: str) -> bool:
+    import phonenumbers  # only a channel setup's save checks a number: not every importer's cold start
+
     try:
         return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
     except phonenumbers.NumberParseException:

@@ -17,7 +17,6 @@ from functools import cached_property, lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, available_timezones
 
-import holidays
 from pydantic import ConfigDict, Field, field_validator
 
 from helpdesk.errors import HelpdeskError
@@ -59,6 +58,8 @@ class BusinessCalendar(Validated):
     @field_validator("holiday_country")
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:
+        import holidays  # loads only where a calendar names a country (about 40 ms of import)
+
         if value is not None and value not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for country {value!r} (ISO codes, like GT)")
         return value
@@ -178,6 +179,8 @@ def _zones() -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
     """A country's public holidays in a year (building them is slow: keep them)."""
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year))
 
 
@@ -197,6 +200,8 @@ class UnknownHolidayCountry(HelpdeskError):
 def holidays_in(country: str, year: int, language: str = "es") -> tuple[Holiday, ...]:
     """A country's public holidays in a year, named in ``language`` where the
     package has that language for the country (else in its own)."""
+    import holidays
+
     try:
         found = holidays.country_holidays(country, years=year)
     except NotImplementedError as exc:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any, Literal
 from urllib.parse import unquote_plus
 
 from pydantic import ConfigDict, Field
@@ -41,9 +41,6 @@ from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import acknowledge_new_ticket
 from helpdesk.validated import Validated
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.parser.models import SesRecordModel
 
 # One message item holds all four, under DynamoDB's 400 KB per item.
 MAX_TEXT = 64 * 1024
@@ -401,10 +398,44 @@ def file_stored_mail(
     return receipt
 
 
-def stored_by_ses(record: "SesRecordModel", raw_mail_bucket: str) -> StoredMail:
-    """An SES receipt rule's Lambda event: the rule's S3 action wrote the mail at
-    ``RAW_MAIL_PREFIX`` + SES message id, and SES's verdicts come with it."""
-    mail, receipt = record.ses.mail, record.ses.receipt
+class _Verdict(Validated):
+    status: Literal["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"]
+
+
+class _SesReceipt(Validated):
+    model_config = ConfigDict(extra="ignore")
+
+    recipients: list[str]
+    spamVerdict: _Verdict
+    virusVerdict: _Verdict
+
+
+class _SesMail(Validated):
+    model_config = ConfigDict(extra="ignore")
+
+    timestamp: datetime
+    messageId: str
+
+
+class _SesMessage(Validated):
+    mail: _SesMail
+    receipt: _SesReceipt
+
+
+class SesReceiptRecord(Validated):
+    """The fields of an SES receipt rule's Lambda event record intake uses."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    eventSource: Literal["aws:ses"]
+    ses: _SesMessage
+
+
+def stored_by_ses(record: dict[str, Any], raw_mail_bucket: str) -> StoredMail:
+    """An SES receipt rule's Lambda event record: the rule's S3 action wrote the
+    mail at ``RAW_MAIL_PREFIX`` + SES message id, and SES's verdicts come with it."""
+    ses = SesReceiptRecord.model_validate(record).ses
+    mail, receipt = ses.mail, ses.receipt
     return StoredMail(
         bucket=raw_mail_bucket,
         key=raw_mail_prefix() + mail.messageId,
