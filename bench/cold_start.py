@@ -1,5 +1,5 @@
 """(c) cold start: each function's handler module imported in a fresh
-interpreter beside a bare ``import boto3`` (median of RUNS), and the three
+interpreter beside a bare ``import boto3`` (median of RUNS rounds, interleaved), and the three
 imports that cost it most (``python -X importtime``, cumulative, our own
 packages and third parties alike); then each function's import plus its first
 invocation with a sample event, beside boto3 plus one DynamoDB GetItem
@@ -15,7 +15,7 @@ from pathlib import Path
 from bench import first_call
 from local.provision import ROOT, load_template
 
-RUNS = 3
+RUNS = 5
 TARGET = 1.3
 PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 
@@ -33,8 +33,17 @@ def _run(arguments: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _median_seconds(module: str) -> float:
-    return statistics.median(float(_run(["-c", PROBE.format(module=module)]).stdout.strip()) for _ in range(RUNS))
+def _median_seconds(modules: list[str]) -> dict[str, float]:
+    """Each module's median import time over RUNS rounds, a round importing each
+    once in turn, the baseline among them: on a shared machine, load that comes
+    and goes weighs on the baseline and the handlers alike (measuring boto3's
+    runs first and the handlers' minutes later let a busier or quieter spell
+    move every ratio)."""
+    seconds: dict[str, list[float]] = {module: [] for module in modules}
+    for _ in range(RUNS):
+        for module, runs in seconds.items():
+            runs.append(float(_run(["-c", PROBE.format(module=module)]).stdout.strip()))
+    return {module: statistics.median(runs) for module, runs in seconds.items()}
 
 
 def heaviest_imports(module: str, most: int = 3) -> list[tuple[str, float]]:
@@ -104,11 +113,10 @@ class ColdStarts:
 
 
 def run() -> ColdStarts:
-    boto3_seconds = _median_seconds("boto3")
-    imports = {
-        function: (module, _median_seconds(module), heaviest_imports(module))
-        for function, module in handler_modules().items()
-    }
+    modules = handler_modules()
+    seconds = _median_seconds(["boto3", *dict.fromkeys(modules.values())])
+    imports = {function: (module, seconds[module], heaviest_imports(module)) for function, module in modules.items()}
+    boto3_seconds = seconds["boto3"]
     get_item_seconds, first_calls = first_call.run(handlers())
     return ColdStarts(boto3_seconds, imports, get_item_seconds, first_calls)
 

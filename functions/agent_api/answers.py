@@ -4,16 +4,17 @@ the OpenAPI document describes them (so the document is what the API sends)."""
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.models import Agent, AuditEntry, Contact, Group, Message, Notification, Presence, SetAside, Ticket
 from helpdesk.team.sign_in import PasswordPolicy
 from helpdesk.tickets.changes import BulkOutcome
 from helpdesk.tickets.macros import Macro
+from helpdesk.validated import Validated
 from helpdesk.verification import IdentityCheck
 
 
-class _Answer(BaseModel):
+class _Answer(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

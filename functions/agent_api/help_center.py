@@ -12,7 +12,7 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from agent_api.answers import HtmlPage
 from agent_api.openapi import RouteDoc
@@ -23,6 +23,7 @@ from helpdesk.clock import utc_now
 from helpdesk.errors import CallbackRefused, HelpdeskError, InvalidIdentity
 from helpdesk.knowledge import gaps, helpcenter, votes
 from helpdesk.models import Language
+from helpdesk.validated import Validated
 
 blueprint = Blueprint("agent_api.help_center")
 SEARCH_PATHS = {Language.SPANISH: "/ayuda/buscar", Language.ENGLISH: "/help/search"}
@@ -37,7 +38,7 @@ ROUTES = {
 }
 
 
-class SearchQuery(BaseModel):
+class SearchQuery(Validated):
     q: Annotated[str, Field(max_length=limits.KNOWLEDGE.max_query_chars)] = ""
 
 

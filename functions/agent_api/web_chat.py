@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from agent_api.errors import error_body
 from agent_api.openapi import RouteDoc
@@ -22,6 +22,7 @@ from helpdesk.channels import web_chat
 from helpdesk.clock import utc_now
 from helpdesk.errors import InvalidIdentity
 from helpdesk.settings import live_socket_settings
+from helpdesk.validated import Validated
 
 blueprint = Blueprint("agent_api.web_chat")
 MESSAGES_PATH = "/public/chat/messages"
@@ -31,7 +32,7 @@ CONTENT_TYPES = ["text/plain", "application/json"]
 CORS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
-class Transcript(BaseModel):
+class Transcript(Validated):
     ticket_number: int
     lines: list[web_chat.ChatLine]
 

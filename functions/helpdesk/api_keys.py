@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import new_id, utc_now
@@ -34,6 +34,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, ActorKind, AuditEntry, FieldChange
 from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 PREFIX = "atk_"
 SECRET_BYTES = 32
@@ -78,7 +79,7 @@ class KeyThrottled(HelpdeskError):
         self.retry_after = retry_after
 
 
-class ApiKey(BaseModel):
+class ApiKey(Validated):
     """A key as administrators see it: never its secret."""
 
     model_config = ConfigDict(frozen=True)
@@ -102,7 +103,7 @@ class ApiKey(BaseModel):
         return Actor(kind=ActorKind.API_KEY, id=self.id, name=self.name)
 
 
-class ApiKeyRequest(BaseModel):
+class ApiKeyRequest(Validated):
     """Body of ``POST /api/api-keys``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -124,14 +125,14 @@ class ApiKeyRequest(BaseModel):
         return name.strip()
 
 
-class IssuedKey(BaseModel):
+class IssuedKey(Validated):
     """A new key and, this once, the key itself."""
 
     api_key: ApiKey
     key: str
 
 
-class KeyParts(BaseModel):
+class KeyParts(Validated):
     model_config = ConfigDict(frozen=True)
 
     key_id: str

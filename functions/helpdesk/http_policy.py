@@ -11,7 +11,9 @@ import base64
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from helpdesk.validated import Validated
 
 # JSON answers: never cached (they hold tickets and personal data), never
 # sniffed as something else, and nothing in them may load or frame anything.
@@ -100,7 +102,7 @@ def cors_headers(origin: str | None, allowed: frozenset[str], preflight: bool = 
     return headers
 
 
-class ProxyRequest(BaseModel):
+class ProxyRequest(Validated):
     """The fields of API Gateway's proxy event a webhook reads."""
 
     model_config = ConfigDict(extra="ignore")

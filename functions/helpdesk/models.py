@@ -10,7 +10,6 @@ from typing import Annotated
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -18,6 +17,8 @@ from pydantic import (
     computed_field,
     model_validator,
 )
+
+from helpdesk.validated import Validated
 
 Scalar = str | int | float | bool | None
 
@@ -50,7 +51,7 @@ Duration = Annotated[
 ]
 
 
-class _Entity(BaseModel):
+class _Entity(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

@@ -10,10 +10,12 @@ import os
 from functools import lru_cache
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from helpdesk.validated import Validated
 
 
-class _FromEnvironment(BaseModel):
+class _FromEnvironment(Validated):
     """Fields name their variables with ``validation_alias``. (A plain model over
     ``os.environ`` does what pydantic-settings would here, and keeps ~45 ms of
     imports off every cold start.)"""

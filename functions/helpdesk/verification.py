@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.channels.outbound import CODE_MASK, OutboundQueue, OutboundRequest, outbound_message
 from helpdesk.clock import new_id, utc_now
@@ -47,6 +47,7 @@ from helpdesk.observability import logger
 from helpdesk.retrying import until_saved
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 CODE_LIFETIME = timedelta(minutes=10)
 ATTEMPTS = 5
@@ -78,7 +79,7 @@ class CheckStatus(StrEnum):
     EXPIRED = "expired"  # never stored: a pending check past its time
 
 
-class CheckRequest(BaseModel):
+class CheckRequest(Validated):
     """Body of ``POST /api/tickets/{id}/identity-check``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -86,7 +87,7 @@ class CheckRequest(BaseModel):
     via: Literal["email", "whatsapp"]
 
 
-class IdentityCheck(BaseModel):
+class IdentityCheck(Validated):
     """A ticket's latest identity check, as agents see it (never the code)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -19,7 +19,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import SesRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
@@ -43,7 +42,7 @@ def _from_sqs(record: SQSRecord) -> None:
 
 
 def _from_ses(record: dict[str, Any]) -> str:
-    return _file(stored_by_ses(SesRecordModel.model_validate(record), mail_settings().raw_mail_bucket)).outcome.value
+    return _file(stored_by_ses(record, mail_settings().raw_mail_bucket)).outcome.value
 
 
 def _ses_message_id(record: dict[str, Any]) -> str:

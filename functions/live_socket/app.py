@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk import connections, http_policy, limits
 from helpdesk.channels import web_chat
@@ -16,23 +16,24 @@ from helpdesk.clock import utc_now
 from helpdesk.live import sockets
 from helpdesk.observability import logger, metrics
 from helpdesk.team.id_tokens import TokenRefused, holder_of
+from helpdesk.validated import Validated
 
 STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429, "live.no_conversation": 404}
 
 
-class SocketContext(BaseModel):
+class SocketContext(Validated):
     model_config = ConfigDict(extra="ignore")
 
     routeKey: str
     connectionId: str = Field(min_length=1, max_length=128)
-    identity: dict[str, Any] = {}
+    identity: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def source_ip(self) -> str:
         return str(self.identity.get("sourceIp", ""))
 
 
-class SocketRequest(BaseModel):
+class SocketRequest(Validated):
     """The fields of API Gateway's WebSocket event the routes read."""
 
     model_config = ConfigDict(extra="ignore")

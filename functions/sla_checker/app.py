@@ -6,8 +6,6 @@ checkpoint)."""
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
@@ -16,6 +14,7 @@ from helpdesk.models import SlaTimer
 from helpdesk.observability import BusinessMetric, count, logger, metrics, traced
 from helpdesk.rules.sending import Outbox
 from helpdesk.rules.timed import run_time_rules
+from helpdesk.scheduled import scheduled_event
 from helpdesk.settings import escalation_settings, mail_settings
 from helpdesk.sla.checker import check_slas
 from helpdesk.sla.escalation import start_breach_escalation
@@ -34,7 +33,7 @@ def _rules_outbox() -> Outbox:
 @logger.inject_lambda_context(clear_state=True)
 @metrics().log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    scheduled = parse(event=event, model=EventBridgeModel)  # a malformed event fails loudly
+    scheduled = scheduled_event(event)  # a malformed event fails loudly
     logger.append_keys(scheduled_for=scheduled.time.isoformat())
     report = check_slas(connections.store(), utc_now(), connections.bus(), _escalate)
     count(BusinessMetric.SLA_WARNINGS, value=report.warnings)

@@ -5,20 +5,19 @@ once by the change itself; this pass catches the ones that had to wait."""
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
 from helpdesk.clock import utc_now
 from helpdesk.observability import logger, traced
+from helpdesk.scheduled import scheduled_event
 from helpdesk.team.assignment import assign_waiting
 
 
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    scheduled = parse(event=event, model=EventBridgeModel)  # a malformed event fails loudly
+    scheduled = scheduled_event(event)  # a malformed event fails loudly
     logger.append_keys(scheduled_for=scheduled.time.isoformat())
     run = assign_waiting(connections.store(), utc_now())
     if run.assigned:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer, require_same
@@ -30,6 +30,7 @@ from helpdesk.team.agents import AgentChanges, AgentInvite, GroupNotFound, chang
 from helpdesk.team.sign_in import SignInPolicy, save_sign_in_policy, sign_in_policy
 from helpdesk.tickets.fields import TicketFieldSetup, save_ticket_field_setup, ticket_field_setup
 from helpdesk.tickets.macros import Macro, MacroNotFound, delete_macro, list_macros, save_macro
+from helpdesk.validated import Validated
 
 area = Area("admin")
 
@@ -196,7 +197,7 @@ def sla_preview(caller: Caller, body: PreviewRequest) -> Response:
     return json_answer(preview(body.setup, body.ticket, body.at or utc_now()))
 
 
-class HolidayParams(BaseModel):
+class HolidayParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
@@ -204,7 +205,7 @@ class HolidayParams(BaseModel):
     language: Literal["es", "en"] = "es"
 
 
-class Holidays(BaseModel):
+class Holidays(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     country: str
@@ -229,7 +230,7 @@ def _month_start(month: str | None) -> datetime:
     return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC) if month else utc_now()
 
 
-class AuditParams(BaseModel):
+class AuditParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     month: Month | None = None
@@ -242,7 +243,7 @@ def audit(caller: Caller, query: AuditParams) -> Response:
     return json_answer(answers.AuditMonth(month=f"{month:%Y-%m}", entries=connections.store().audit_log(month)))
 
 
-class SetAsideParams(BaseModel):
+class SetAsideParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     month: Month | None = None
@@ -257,7 +258,7 @@ def set_aside(caller: Caller, query: SetAsideParams) -> Response:
     return json_answer({"month": f"{month:%Y-%m}", "entries": [e.model_dump(mode="json") for e in entries]})
 
 
-class SetAsideEntryParams(BaseModel):
+class SetAsideEntryParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     received_at: AwareDatetime
@@ -270,7 +271,7 @@ def set_aside_mail(caller: Caller, entry_id: str, query: SetAsideEntryParams) ->
     return json_answer(read_set_aside(query.received_at, entry_id, connections.store(), connections.files()))
 
 
-class TakeIn(BaseModel):
+class TakeIn(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     received_at: AwareDatetime  # as the set-aside list gives it: with the id, where the entry is kept

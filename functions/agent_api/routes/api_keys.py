@@ -2,17 +2,18 @@
 list them, revoke one. Keys themselves are refused here (agents only)."""
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.api_keys import ApiKey, ApiKeyRequest, IssuedKey, issue_key, list_keys, revoke_key
+from helpdesk.validated import Validated
 
 area = Area("api_keys")
 
 
-class ApiKeys(BaseModel):
+class ApiKeys(Validated):
     model_config = ConfigDict(frozen=True)
 
     api_keys: list[ApiKey]

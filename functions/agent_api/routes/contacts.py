@@ -4,7 +4,7 @@ duplicates, and their personal data (export, erasure)."""
 from typing import Annotated
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from agent_api import answers
 from agent_api.routes.tickets import MergeRequest
@@ -19,11 +19,12 @@ from helpdesk.people.lookup import contact_reached_by
 from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
 from helpdesk.people.same_person import same_person
 from helpdesk.tickets.lookup import contact_history
+from helpdesk.validated import Validated
 
 area = Area("contacts")
 
 
-class ContactLookup(BaseModel):
+class ContactLookup(Validated):
     """Query string of ``GET /api/contacts``: an e-mail address or a phone number
     (with its country code, e.g. +50255551234)."""
 
@@ -72,7 +73,7 @@ def merge_contact(caller: Caller, contact_id: str, body: MergeRequest) -> Respon
     return json_answer(merge_contacts(connections.store(), contact_id, body.source_id, caller.actor))
 
 
-class SamePerson(BaseModel):
+class SamePerson(Validated):
     """Contacts who may be this one on another channel (the same name, other ways to reach them)."""
 
     model_config = ConfigDict(frozen=True)
@@ -96,7 +97,7 @@ def export_personal_data(caller: Caller, contact_id: str) -> Response:
     return json_answer(export_contact(connections.store(), contact_id, caller.actor, utc_now()))
 
 
-class ErasureRequest(BaseModel):
+class ErasureRequest(Validated):
     """Erasure cannot be undone: the body repeats the contact's id to confirm it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -3,7 +3,7 @@ with the reason; agents work the entries of tickets they may see (assign,
 move along, close with the outcome)."""
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
@@ -17,18 +17,19 @@ from helpdesk.follow_ups.entries import (
     change_follow_up,
     follow_up_queue,
 )
+from helpdesk.validated import Validated
 
 area = Area("follow_ups")
 _EVERY = ("error.invalid_request", "error.forbidden", "error.api_key_refused")
 
 
-class QueueParams(BaseModel):
+class QueueParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     state: FollowUpState = FollowUpState.OPEN
 
 
-class FollowUpQueue(BaseModel):
+class FollowUpQueue(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     follow_ups: list[FollowUp]

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections, limits
@@ -22,6 +22,7 @@ from helpdesk.knowledge.rendering import images_without_alt, render
 from helpdesk.knowledge.synonyms import Synonyms, current_synonyms
 from helpdesk.knowledge.votes import Helpfulness, helpfulness
 from helpdesk.models import Language
+from helpdesk.validated import Validated
 
 area = Area("knowledge")
 
@@ -56,46 +57,46 @@ def _view(article: Article) -> ArticleView:
     return ArticleView(**article.model_dump(), html=render(article.body), helpfulness=counts)
 
 
-class ArticleList(BaseModel):
+class ArticleList(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     articles: list[Article]
 
 
-class ListQuery(BaseModel):
+class ListQuery(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: ArticleStatus | None = None
     locale: Language | None = None
 
 
-class Revisions(BaseModel):
+class Revisions(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     revisions: list[Revision]
 
 
-class PreviewBody(BaseModel):
+class PreviewBody(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     body: Annotated[str, Field(max_length=articles.MAX_BODY_CHARS)]
 
 
-class Preview(BaseModel):
+class Preview(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     html: str
     images_without_alt: list[str]
 
 
-class SearchQuery(BaseModel):
+class SearchQuery(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     q: Annotated[str, Field(min_length=1, max_length=limits.KNOWLEDGE.max_query_chars)]
     locale: Language = Language.SPANISH
 
 
-class Hit(BaseModel):
+class Hit(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
@@ -106,7 +107,7 @@ class Hit(BaseModel):
     visibility: str  # only a public article may be linked or quoted to a customer
 
 
-class Hits(BaseModel):
+class Hits(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     hits: list[Hit]
@@ -233,7 +234,7 @@ def import_articles(caller: Caller, body: publishing.ArticleImport) -> Response:
     return json_answer(publishing.import_articles(store, shelf, caller.viewer, caller.actor, body))
 
 
-class ContentGaps(BaseModel):
+class ContentGaps(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     gaps: list[ContentGap]

@@ -5,7 +5,7 @@ their presence on a ticket (collision detection)."""
 from datetime import datetime
 
 from chalice import Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
@@ -17,6 +17,7 @@ from helpdesk.team.sign_in import mfa_required, sign_in_policy
 from helpdesk.tickets import collisions, notifications
 from helpdesk.tickets.changes import Changes, changes_since
 from helpdesk.tickets.lookup import visible_ticket
+from helpdesk.validated import Validated
 
 area = Area("me")
 
@@ -44,7 +45,7 @@ def me(caller: Caller) -> Response:
     )
 
 
-class Availability(BaseModel):
+class Availability(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     available: bool
@@ -64,7 +65,7 @@ def my_notifications(caller: Caller) -> Response:
     return json_answer(answers.Notifications(notifications=found, read_through=read_through))
 
 
-class ReadThrough(BaseModel):
+class ReadThrough(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     through: AwareDatetime
@@ -77,7 +78,7 @@ def read_notifications(caller: Caller, body: ReadThrough) -> Response:
     return json_answer(answers.ReadMark(read_through=marked))
 
 
-class ChangesParams(BaseModel):
+class ChangesParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     since: AwareDatetime | None = None  # the ``until`` of the previous answer
@@ -96,7 +97,7 @@ def changes(caller: Caller, query: ChangesParams) -> Response:
     return json_answer(changes_since(connections.store(), caller.viewer, query.since, now))
 
 
-class PresenceReport(BaseModel):
+class PresenceReport(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     activity: PresenceActivity

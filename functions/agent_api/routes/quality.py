@@ -4,13 +4,14 @@ their own scored reviews and reply once. None of these takes an API key (they
 name no scope): reviews are people's work, not a CRM's."""
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
 from helpdesk.quality import reviews, trends
 from helpdesk.quality.reviews import Pick, ReplyBody, Review, Scoring
 from helpdesk.quality.scorecards import Scorecard, current_scorecard, save_scorecard
+from helpdesk.validated import Validated
 
 area = Area("quality")
 
@@ -30,7 +31,7 @@ COORDINATOR_ROUTES = {
 }
 
 
-class Reviews(BaseModel):
+class Reviews(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reviews: list[Review]

@@ -5,7 +5,7 @@ whether the contact opted out of surveys."""
 from datetime import datetime
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections
@@ -15,18 +15,19 @@ from helpdesk.surveys.answering import current_survey
 from helpdesk.surveys.model import Survey
 from helpdesk.surveys.policies import SurveySetup, current_survey_setup, save_survey_setup
 from helpdesk.tickets.lookup import live_contact, visible_ticket
+from helpdesk.validated import Validated
 
 area = Area("surveys")
 _EVERY = ("error.invalid_request", "error.forbidden", "error.api_key_refused")
 
 
-class TicketSurvey(BaseModel):
+class TicketSurvey(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     survey: Survey | None
 
 
-class ContactSurveys(BaseModel):
+class ContactSurveys(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     surveys: list[Survey]

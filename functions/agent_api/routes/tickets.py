@@ -4,7 +4,7 @@ or in bulk), replies, notes, merges, macros applied, escalations acknowledged.""
 from typing import Annotated, Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
@@ -23,12 +23,13 @@ from helpdesk.tickets.lookup import queue_page, visible_thread, visible_ticket
 from helpdesk.tickets.macros import apply_macro, get_macro
 from helpdesk.tickets.merge import merge_tickets
 from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
+from helpdesk.validated import Validated
 from helpdesk.verification import CheckRequest, IdentityCheck, current_check, send_code
 
 area = Area("tickets")
 
 
-class TicketListParams(BaseModel):
+class TicketListParams(Validated):
     """Query string of ``GET /api/tickets``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,7 +67,7 @@ def tickets(caller: Caller, query: TicketListParams) -> Response:
     return json_answer({"tickets": [t.model_dump(mode="json") for t in page.tickets], "cursor": page.cursor})
 
 
-class SearchParams(BaseModel):
+class SearchParams(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     q: Annotated[str, Field(min_length=1, max_length=320)]
@@ -172,7 +173,7 @@ def log_phone_call(caller: Caller, ticket_id: str, body: CallLog) -> Response:
     return json_answer(log_call(connections.store(), ticket_id, body, caller.actor, caller.viewer), status=201)
 
 
-class MergeRequest(BaseModel):
+class MergeRequest(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source_id: Annotated[str, Field(min_length=1, max_length=64)]

@@ -3,7 +3,7 @@ and message events to, a test ping, and each endpoint's delivery log. The
 secret signing an endpoint's deliveries is shown once, when it is generated."""
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from agent_api import answers
 from agent_api.routing import Area, Caller, json_answer
@@ -11,6 +11,7 @@ from helpdesk import connections
 from helpdesk.access import Role
 from helpdesk.clock import utc_now
 from helpdesk.settings import webhook_settings
+from helpdesk.validated import Validated
 from helpdesk.webhooks.delivery import Attempt, delivery_log, ping
 from helpdesk.webhooks.endpoints import (
     Endpoint,
@@ -26,7 +27,7 @@ from helpdesk.webhooks.endpoints import (
 area = Area("webhooks")
 
 
-class _Answer(BaseModel):
+class _Answer(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

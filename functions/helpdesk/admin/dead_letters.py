@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, AuditEntry
+from helpdesk.validated import Validated
 
 MAX_BODY = 4000
 MOST_PER_REDRIVE = 500  # a supervisor's click moves at most this many; click again for more
@@ -52,7 +53,7 @@ class DeadLetterQueues(Protocol):
 # As agents see them (the API's answer)
 
 
-class _View(BaseModel):
+class _View(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

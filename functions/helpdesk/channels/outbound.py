@@ -5,19 +5,20 @@ import html
 from datetime import datetime
 from typing import Annotated, Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.channels.email.thread_keys import our_message_id
 from helpdesk.clock import new_id
 from helpdesk.models import Actor, Channel, DeliveryStatus, Message, MessageKind, Notice, Ticket
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 # Where a one-time code goes in a stored message (``helpdesk.verification``): the
 # code itself rides only on the request and is put in at the moment of sending.
 CODE_MASK = "••••••"
 
 
-class OutboundRequest(BaseModel):
+class OutboundRequest(Validated):
     """Which stored message to send (the message itself stays in the table)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

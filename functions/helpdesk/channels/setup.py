@@ -25,13 +25,13 @@ import re
 from datetime import datetime
 from typing import Annotated, Protocol
 
-import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, AuditEntry, Channel, Group, GroupId, Language
+from helpdesk.validated import Validated
 
 SETTING = "channels"  # where the store keeps the setup
 ACTION = "channels.saved"  # the audit log's name for a change
@@ -62,7 +62,7 @@ def _one_line_name(value: str) -> str:
 DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_one_line_name)]
 
 
-class SupportAddress(BaseModel):
+class SupportAddress(Validated):
     """An e-mail address customers write to."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -86,7 +86,7 @@ class SupportAddress(BaseModel):
         return address
 
 
-class WhatsAppNumber(BaseModel):
+class WhatsAppNumber(Validated):
     """A WhatsApp Business number: as customers see it, and Meta's id of it
     (the ``phone_number_id`` its webhooks name)."""
 
@@ -118,13 +118,15 @@ class WhatsAppNumber(BaseModel):
 
 
 def _valid_number(number: str) -> bool:
+    import phonenumbers  # only a channel setup's save checks a number: not every importer's cold start
+
     try:
         return bool(phonenumbers.is_valid_number(phonenumbers.parse(number, None)))
     except phonenumbers.NumberParseException:
         return False
 
 
-class ChannelSetup(BaseModel):
+class ChannelSetup(Validated):
     """Body and answer of ``/api/channels``. ``version``: how many times it was
     saved when read (0: never); a save sends the version it read and answers
     the new one."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 import nh3
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from helpdesk import verification
 from helpdesk.channels.setup import SupportAddress, WhatsAppNumber, current_channels, recipient_key
@@ -60,11 +60,12 @@ from helpdesk.store import HelpdeskStore, IdentityRecord
 from helpdesk.surveys.scale import opts_out
 from helpdesk.team import assignment
 from helpdesk.untrusted import one_line, without_control_characters
+from helpdesk.validated import Validated
 
 SUBJECT_FROM_TEXT_LENGTH = 80
 
 
-class ThreadHints(BaseModel):
+class ThreadHints(Validated):
     """What the message itself says about the ticket it belongs to."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -80,7 +81,7 @@ class ThreadHints(BaseModel):
     ticket_number: int | None = None
 
 
-class InboundMessage(BaseModel):
+class InboundMessage(Validated):
     """A customer's message as every channel hands it to the help desk."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.errors import FollowUpNotFound, OutcomeMissing
 from helpdesk.models import Ticket
 from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 FOLLOW_UP_WITHIN = timedelta(hours=24)
 QUEUE_LENGTH = 100
@@ -34,7 +35,7 @@ class FollowUpState(StrEnum):
     DONE = "done"
 
 
-class FollowUp(BaseModel):
+class FollowUp(Validated):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     ticket_id: str
@@ -52,7 +53,7 @@ class FollowUp(BaseModel):
     version: int = 1
 
 
-class FollowUpChange(BaseModel):
+class FollowUpChange(Validated):
     """Body of ``PATCH /api/follow-ups/{ticket_id}/{reason}``: what changes, on the version read."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, utc_now
@@ -23,6 +23,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.knowledge.rendering import images_without_alt
 from helpdesk.models import Actor, Language
 from helpdesk.store import ArticlePlace, HelpdeskStore
+from helpdesk.validated import Validated
 
 ArticleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 # Categories nest one level: "envios" or "envios/internacionales".
@@ -62,7 +63,7 @@ class ArticleStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-class Segment(BaseModel):
+class Segment(Validated):
     """The contacts a ``segment`` article is for: any of these tiers or countries."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -71,7 +72,7 @@ class Segment(BaseModel):
     countries: Annotated[tuple[CountryCode, ...], Field(max_length=30)] = ()
 
 
-class Video(BaseModel):
+class Video(Validated):
     """A video shown from its provider, privacy-friendly (no provider request
     until the reader asks), with a caption and a transcript for who cannot watch."""
 
@@ -83,7 +84,7 @@ class Video(BaseModel):
     transcript: Annotated[str, Field(max_length=20_000)] = ""
 
 
-class ArticleContent(BaseModel):
+class ArticleContent(Validated):
     """What an editor writes. Every image in the body needs alt text."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -128,7 +129,7 @@ class ArticleEdit(ArticleContent):
     version: Annotated[int, Field(ge=1)]
 
 
-class VersionRead(BaseModel):
+class VersionRead(Validated):
     """Body of publish, archive and restore: the version the editor read."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -158,7 +159,7 @@ class RevisionAction(StrEnum):
     IMPORTED = "imported"
 
 
-class Revision(BaseModel):
+class Revision(Validated):
     """One entry of an article's history: who did what when, and the content after it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

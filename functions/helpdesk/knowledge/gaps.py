@@ -11,17 +11,18 @@ example. Editors see the gaps newest first (``GET /api/kb/content-gaps``).
 import re
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from helpdesk.language.analysis import EMAIL, PHONE, TokenKind, tokens
 from helpdesk.models import Language
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 MAX_QUERY_CHARS = 200
 SHOWN = 200  # gaps an editor's view lists
 
 
-class ContentGap(BaseModel):
+class ContentGap(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     query: str

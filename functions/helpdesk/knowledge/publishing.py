@@ -7,7 +7,7 @@ changes rebuild nothing."""
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.access import Role, Viewer
 from helpdesk.clock import utc_now
@@ -18,6 +18,7 @@ from helpdesk.knowledge.indexing import build_all
 from helpdesk.knowledge.synonyms import Synonyms, by_word, current_synonyms, save_synonyms
 from helpdesk.models import Actor, Language
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 
 def rebuild_indexes(store: HelpdeskStore, shelf: IndexShelf, now: datetime | None = None) -> int:
@@ -81,7 +82,7 @@ def restore(
 MAX_IMPORT = 200  # articles in one import request (the command line sends a folder in batches)
 
 
-class ArticleImport(BaseModel):
+class ArticleImport(Validated):
     """Body of ``POST /api/kb/import``: articles as a folder holds them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -96,7 +97,7 @@ class ArticleImport(BaseModel):
         return self
 
 
-class ImportOutcome(BaseModel):
+class ImportOutcome(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     created: list[str]

@@ -9,10 +9,13 @@ the first ever let something through.
 """
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+
+if TYPE_CHECKING:  # markdown-it-py loads on the first render, not with every module that reaches this one
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset(
     {
@@ -31,13 +34,15 @@ URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser() -> "MarkdownIt":
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"]
     )
 
 
-def _inline(tokens: list[Token]) -> list[Token]:
+def _inline(tokens: "list[Token]") -> "list[Token]":
     found: list[Token] = []
     for token in tokens:
         found.append(token)

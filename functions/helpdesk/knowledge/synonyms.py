@@ -10,26 +10,27 @@ the help center, the bot, the agents — applies the same ones at once.
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import utc_now
 from helpdesk.language.analysis import fold
 from helpdesk.models import Actor, Language
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 SETTING = "kb_synonyms"
 Word = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[^\s].*[^\s]$")]
 
 
-class SynonymGroup(BaseModel):
+class SynonymGroup(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     locale: Language = Language.SPANISH
     words: Annotated[tuple[Word, ...], Field(min_length=2, max_length=10)]
 
 
-class Synonyms(BaseModel):
+class Synonyms(Validated):
     """Body and answer of ``/api/kb/synonyms``: the groups and the version read (0: never saved)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

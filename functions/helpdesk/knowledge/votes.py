@@ -8,17 +8,18 @@ also limits votes per address (``limits.HELP_CENTER_VOTES``)."""
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.knowledge.articles import ArticleId, ArticleNotFound
 from helpdesk.knowledge.finding import IndexShelf
 from helpdesk.models import Language
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 MAX_REMEMBERED = 100  # article ids a browser's cookie keeps (the oldest go first)
 
 
-class Vote(BaseModel):
+class Vote(Validated):
     """The vote form's fields (``application/x-www-form-urlencoded``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -28,7 +29,7 @@ class Vote(BaseModel):
     locale: Language = Language.SPANISH
 
 
-class Helpfulness(BaseModel):
+class Helpfulness(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     helpful: int = 0

@@ -12,7 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from helpdesk.validated import Validated
 
 
 class ConnectionKind(StrEnum):
@@ -31,14 +33,14 @@ class RoomKind(StrEnum):
     CONVERSATION = "conversation"  # a customer's chat on a ticket
 
 
-class Room(BaseModel):
+class Room(Validated):
     model_config = ConfigDict(frozen=True)
 
     kind: RoomKind
     id: str = ""
 
 
-class LiveConnection(BaseModel):
+class LiveConnection(Validated):
     """A WebSocket connection as the table keeps it (until it closes, or its TTL)."""
 
     model_config = ConfigDict(frozen=True)
@@ -64,7 +66,7 @@ class EventType(StrEnum):
     ERROR = "error"
 
 
-class LiveEvent(BaseModel):
+class LiveEvent(Validated):
     """What is posted to a connection: small, and no customer text beyond what
     the inbox list shows (the client reloads what it needs through the API)."""
 
@@ -77,7 +79,7 @@ class LiveEvent(BaseModel):
         return self.model_dump_json(exclude_none=True).encode("utf-8")
 
 
-class Addressed(BaseModel):
+class Addressed(Validated):
     """An event and the rooms whose connections should get it."""
 
     model_config = ConfigDict(frozen=True)

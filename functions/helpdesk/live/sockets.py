@@ -24,7 +24,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Annotated, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from helpdesk import limits
 from helpdesk.access import Role, Viewer
@@ -35,6 +35,7 @@ from helpdesk.store import HelpdeskStore
 from helpdesk.team import assignment
 from helpdesk.team.id_tokens import TokenHolder
 from helpdesk.tickets import collisions
+from helpdesk.validated import Validated
 
 CONNECTION_LIFETIME = timedelta(hours=2)  # API Gateway closes a connection after two hours
 MOST_CONNECTIONS_PER_AGENT = 20  # a console per tab; more is a loop or an abuse
@@ -153,7 +154,7 @@ def disconnect(store: HelpdeskStore, connection_id: str) -> None:
     store.close_connection(connection)
 
 
-class PresenceMessage(BaseModel):
+class PresenceMessage(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: Literal["presence"]
@@ -161,13 +162,13 @@ class PresenceMessage(BaseModel):
     activity: PresenceActivity = PresenceActivity.VIEWING
 
 
-class PingMessage(BaseModel):
+class PingMessage(Validated):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     action: Literal["ping"]
 
 
-class ClientMessage(BaseModel):
+class ClientMessage(Validated):
     message: Annotated[PresenceMessage | PingMessage, Field(discriminator="action")]
 
 

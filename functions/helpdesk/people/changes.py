@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import utc_now
@@ -21,11 +21,12 @@ from helpdesk.people.contacts import normalize_identity
 from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import change_until_saved
+from helpdesk.validated import Validated
 
 MOST_TICKETS = 1000  # tickets a merge moves in one request (a person, not an organization)
 
 
-class ContactChanges(BaseModel):
+class ContactChanges(Validated):
     """Body of ``PATCH /api/contacts/{id}``: fields left out stay as they are."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

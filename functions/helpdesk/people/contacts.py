@@ -2,8 +2,6 @@
 
 import re
 
-import phonenumbers
-
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import InvalidIdentity
 from helpdesk.models import Contact, Identity, IdentityKind, Language
@@ -70,6 +68,8 @@ def normalize_identity(identity: Identity) -> Identity:
 
 def e164(raw: str) -> str:
     """A phone number in E.164 (``+50255551234``); it must carry its country code."""
+    import phonenumbers  # phone-like identities only: e-mail, chat and form handlers never load it
+
     digits = raw if raw.startswith("+") else "+" + re.sub(r"[^0-9]", "", raw)
     try:
         number = phonenumbers.parse(digits, None)
@@ -84,6 +84,8 @@ def country_of(identity: Identity) -> str | None:
     """ISO country of a phone-like identity (``+502…`` → ``GT``), else None."""
     if identity.kind not in (IdentityKind.PHONE, IdentityKind.WHATSAPP):
         return None
+    import phonenumbers
+
     try:
         number = phonenumbers.parse("+" + identity.value.lstrip("+"), None)
     except phonenumbers.NumberParseException:

@@ -11,7 +11,7 @@ old and new values of those fields in the ticket history.
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
@@ -21,6 +21,7 @@ from helpdesk.people.changes import MOST_TICKETS, ContactWrite, live_contact, re
 from helpdesk.search.indexing import forget_contact
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import change_until_saved
+from helpdesk.validated import Validated
 
 PERSONAL_FIELDS = frozenset({"subject", "cc", "custom_fields", "contact_id", "name", "identities"})
 
@@ -29,7 +30,7 @@ class ErasureNotConfirmed(HelpdeskError):
     message_key = "error.erasure_not_confirmed"
 
 
-class ContactExport(BaseModel):
+class ContactExport(Validated):
     """Everything kept about one contact (attachments as references)."""
 
     model_config = ConfigDict(frozen=True)
@@ -39,7 +40,7 @@ class ContactExport(BaseModel):
     tickets: tuple[TicketThread, ...]
 
 
-class Erasure(BaseModel):
+class Erasure(Validated):
     model_config = ConfigDict(frozen=True)
 
     contact_id: str

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.access import NotAllowed, Viewer
 from helpdesk.clock import utc_now
@@ -15,6 +15,7 @@ from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import Actor, Ticket, TicketStatus
 from helpdesk.quality.scorecards import InvalidScores, Scorecard, Scores, check_scores, current_scorecard, total
 from helpdesk.store import HelpdeskStore, ReviewPlace
+from helpdesk.validated import Validated
 
 QUEUE_LENGTH = 100  # reviews the queue shows at once, oldest first
 OWN_REVIEWS = 100  # an agent's latest reviews
@@ -58,14 +59,14 @@ class ReviewState(StrEnum):
     SCORED = "scored"
 
 
-class Reply(BaseModel):
+class Reply(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str
     at: AwareDatetime
 
 
-class Review(BaseModel):
+class Review(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ticket_id: str
@@ -90,7 +91,7 @@ class Review(BaseModel):
         return ReviewPlace(self.state.value, self.agent_id, self.created_at, self.scored_at)
 
 
-class Scoring(BaseModel):
+class Scoring(Validated):
     """Body of ``PUT /api/quality/reviews/{ticket_id}/score``: every criterion
     0–4 or null (N/A), a comment per criterion and an overall one."""
 
@@ -103,7 +104,7 @@ class Scoring(BaseModel):
     comment: Annotated[str, Field(max_length=4000)] = ""
 
 
-class ReplyBody(BaseModel):
+class ReplyBody(Validated):
     """Body of ``POST /api/quality/reviews/{ticket_id}/reply``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -111,7 +112,7 @@ class ReplyBody(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-class Pick(BaseModel):
+class Pick(Validated):
     """Body of ``POST /api/quality/reviews``: a ticket picked by hand."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

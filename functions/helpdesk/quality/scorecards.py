@@ -7,13 +7,14 @@ never changes an old review's total."""
 from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import utc_now
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 SETTING = "quality_scorecard"
 TOP_SCORE = 4  # each criterion is scored 0..TOP_SCORE, or left N/A (None)
@@ -27,7 +28,7 @@ class InvalidScores(HelpdeskError):
     message_key = "error.review_scores_invalid"
 
 
-class Criterion(BaseModel):
+class Criterion(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: CriterionId
@@ -36,7 +37,7 @@ class Criterion(BaseModel):
     weight: Annotated[int, Field(ge=1, le=100)] = 1
 
 
-class Scorecard(BaseModel):
+class Scorecard(Validated):
     """Body and answer of ``/api/quality/scorecard``; ``version`` is the one read
     (0 before the first save)."""
 

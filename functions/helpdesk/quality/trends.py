@@ -8,11 +8,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.access import Viewer
 from helpdesk.quality.reviews import Review
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 LONGEST_SPAN_MONTHS = 24
 
@@ -22,7 +23,7 @@ class Period(StrEnum):
     MONTH = "month"  # e.g. 2026-12
 
 
-class ScoresQuery(BaseModel):
+class ScoresQuery(Validated):
     """Query of ``GET /api/quality/scores``: scored on days ``since``..``until``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,7 +42,7 @@ class ScoresQuery(BaseModel):
         return self
 
 
-class ScoreRow(BaseModel):
+class ScoreRow(Validated):
     model_config = ConfigDict(frozen=True)
 
     agent_id: str
@@ -51,7 +52,7 @@ class ScoreRow(BaseModel):
     criteria: dict[str, float]  # criterion id → average score 0–4
 
 
-class Scores(BaseModel):
+class Scores(Validated):
     rows: list[ScoreRow]
 
 

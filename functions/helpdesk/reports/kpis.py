@@ -5,17 +5,18 @@ the same length (the comparison). Supervisors and administrators see them."""
 from datetime import date, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.models import Channel
 from helpdesk.reports.recording import LONGEST_RANGE_DAYS, daily_counters
 from helpdesk.reports.rollups import percentile
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^|*]+$")]
 
 
-class KpiQuery(BaseModel):
+class KpiQuery(Validated):
     """Query of ``GET /api/reports/kpis``: days ``from``..``to`` (the company's zone)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -35,14 +36,14 @@ class KpiQuery(BaseModel):
         return self
 
 
-class SlaFigures(BaseModel):
+class SlaFigures(Validated):
     model_config = ConfigDict(frozen=True)
 
     met: int
     breached: int
 
 
-class KpiFigures(BaseModel):
+class KpiFigures(Validated):
     """A period's (or a day's) figures; percentiles are bucket bounds in seconds."""
 
     model_config = ConfigDict(frozen=True)
@@ -63,7 +64,7 @@ class KpiDay(KpiFigures):
     day: date
 
 
-class KpiReport(BaseModel):
+class KpiReport(Validated):
     model_config = ConfigDict(frozen=True)
 
     since: date

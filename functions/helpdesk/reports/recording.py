@@ -5,7 +5,7 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.models import Ticket
 from helpdesk.reports.rollups import (
@@ -20,6 +20,7 @@ from helpdesk.reports.rollups import (
 from helpdesk.retrying import until_saved
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, RollupChange, Versioned
+from helpdesk.validated import Validated
 
 LONGEST_RANGE_DAYS = 366
 
@@ -101,7 +102,7 @@ def daily_counters(
     return {day: found.get(day, {}) for day in days}
 
 
-class RollupBackfill(BaseModel):
+class RollupBackfill(Validated):
     model_config = ConfigDict(frozen=True)
 
     done_through: int  # the last ticket number looked at

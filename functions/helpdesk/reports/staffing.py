@@ -16,7 +16,9 @@ schedule are the agents needed ÷ (1 − shrinkage). The formulas are in the REA
 import math
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from helpdesk.validated import Validated
 
 # A target of at most this many agents per interval: past it the input is a mistake
 # (a contact centre of 100,000 agents answers one interval's question for nobody).
@@ -26,7 +28,7 @@ LONGEST_PROFILE = 7 * 24 * 4  # a week of 15-minute intervals
 Share = Annotated[float, Field(ge=0, lt=1)]
 
 
-class ErlangCQuestion(BaseModel):
+class ErlangCQuestion(Validated):
     """A real-time channel in one interval: ``arrivals`` contacts in ``interval_minutes``,
     each taking ``aht_seconds``; ``service_level`` of them answered within ``within_seconds``."""
 
@@ -41,7 +43,7 @@ class ErlangCQuestion(BaseModel):
     shrinkage: Share = 0.0
 
 
-class ErlangCAnswer(BaseModel):
+class ErlangCAnswer(Validated):
     model_config = ConfigDict(frozen=True)
 
     model: str = "erlang_c"
@@ -54,7 +56,7 @@ class ErlangCAnswer(BaseModel):
     occupancy: float
 
 
-class WorkloadQuestion(BaseModel):
+class WorkloadQuestion(Validated):
     """E-mail over a day: ``per_day`` messages of ``handle_minutes`` each, by agents who
     work ``productive_hours`` a day on them (breaks already left out)."""
 
@@ -67,7 +69,7 @@ class WorkloadQuestion(BaseModel):
     shrinkage: Share = 0.0
 
 
-class WorkloadAnswer(BaseModel):
+class WorkloadAnswer(Validated):
     model_config = ConfigDict(frozen=True)
 
     model: str = "workload"
@@ -77,7 +79,7 @@ class WorkloadAnswer(BaseModel):
     fte: float  # the exact agents, before rounding up
 
 
-class IntervalNeed(BaseModel):
+class IntervalNeed(Validated):
     model_config = ConfigDict(frozen=True)
 
     interval: int  # 0 = the profile's first interval (e.g. Monday 00:00 for a week)
@@ -87,7 +89,7 @@ class IntervalNeed(BaseModel):
     service_level: float | None = None  # Erlang C only
 
 
-class ProfileAnswer(BaseModel):
+class ProfileAnswer(Validated):
     """Agents per interval of an arrivals profile (a day or a week, cyclic)."""
 
     model_config = ConfigDict(frozen=True)

@@ -14,13 +14,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.placeholders import unknown_placeholders
+from helpdesk.validated import Validated
 
 SETTING = "rules"  # where the store keeps the rule set
 ACTION = "rules.saved"  # the audit log's name for a change
@@ -93,7 +94,7 @@ _VALUELESS = {Operator.IS_SET, Operator.IS_NOT_SET}
 Value = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Condition(BaseModel):
+class Condition(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     field: ConditionField
@@ -130,7 +131,7 @@ class ActionKind(StrEnum):
     CALL_WEBHOOK = "call_webhook"  # value: an outgoing webhook endpoint's id, sent the ticket (``helpdesk.webhooks``)
 
 
-class RuleTemplate(BaseModel):
+class RuleTemplate(Validated):
     """The approved WhatsApp template a ``send_reply`` uses outside the 24-hour
     window (without one it is skipped there); parameters may hold placeholders."""
 
@@ -152,7 +153,7 @@ _PRIORITIES = ("low", "normal", "high", "urgent")
 _STATUSES = ("new", "open", "pending", "on_hold", "solved")  # a rule never closes a ticket
 
 
-class Action(BaseModel):
+class Action(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: ActionKind
@@ -195,7 +196,7 @@ class Action(BaseModel):
         return self.values[0]
 
 
-class Rule(BaseModel):
+class Rule(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -219,7 +220,7 @@ class Rule(BaseModel):
         return self
 
 
-class RuleSet(BaseModel):
+class RuleSet(Validated):
     """Body and answer of ``/api/rules``: the rules in the order they run."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -10,7 +10,7 @@ line. Time-based rules are judged by their conditions alone."""
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.clock import utc_now
 from helpdesk.models import Contact, Scalar, Ticket, TicketStatus
@@ -20,12 +20,13 @@ from helpdesk.rules.evaluation import matches as matches_rule
 from helpdesk.rules.ruleset import SIDE_EFFECTS, ActionKind, Rule, RuleSet
 from helpdesk.rules.sending import SkipReason, outside_window
 from helpdesk.store import HelpdeskStore, TicketQuery
+from helpdesk.validated import Validated
 
 TRIAL_TICKETS = 500
 PAGE = 100
 
 
-class RuleTrial(BaseModel):
+class RuleTrial(Validated):
     """Body of ``POST /api/rules/test``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -33,7 +34,7 @@ class RuleTrial(BaseModel):
     rule: Rule
 
 
-class TrialMatch(BaseModel):
+class TrialMatch(Validated):
     model_config = ConfigDict(frozen=True)
 
     ticket_id: str
@@ -41,11 +42,13 @@ class TrialMatch(BaseModel):
     subject: str
     changes: dict[str, Scalar | list[str]]  # field → the value the rule would set (none: already so)
     round_robin: bool = False
-    sends: list[str] = []  # the kinds of the messages it would take (notify_agents, send_reply…)
+    sends: list[str] = Field(
+        default_factory=list
+    )  # the kinds of the messages it would take (notify_agents, send_reply…)
     reply_skipped: str | None = None  # why its reply would not be sent now (``SkipReason``)
 
 
-class TrialResult(BaseModel):
+class TrialResult(Validated):
     model_config = ConfigDict(frozen=True)
 
     tried: Annotated[int, Field(ge=0)]  # tickets looked at

@@ -17,16 +17,16 @@ from functools import cached_property, lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, available_timezones
 
-import holidays
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from helpdesk.errors import HelpdeskError
+from helpdesk.validated import Validated
 
 MAX_DAYS_AHEAD = 800
 _WIDEST = timedelta(hours=15)  # wider than any UTC offset
 
 
-class TimeBlock(BaseModel):
+class TimeBlock(Validated):
     model_config = ConfigDict(frozen=True)
 
     weekday: Annotated[int, Field(ge=0, le=6)]  # Monday = 0
@@ -38,7 +38,7 @@ class TimeBlock(BaseModel):
         return self.end <= self.start
 
 
-class BusinessCalendar(BaseModel):
+class BusinessCalendar(Validated):
     model_config = ConfigDict(frozen=True)
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")] = "default"
@@ -58,6 +58,8 @@ class BusinessCalendar(BaseModel):
     @field_validator("holiday_country")
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:
+        import holidays  # loads only where a calendar names a country (about 40 ms of import)
+
         if value is not None and value not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for country {value!r} (ISO codes, like GT)")
         return value
@@ -177,10 +179,12 @@ def _zones() -> frozenset[str]:
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
     """A country's public holidays in a year (building them is slow: keep them)."""
+    import holidays
+
     return frozenset(holidays.country_holidays(country, years=year))
 
 
-class Holiday(BaseModel):
+class Holiday(Validated):
     model_config = ConfigDict(frozen=True)
 
     date: date
@@ -196,6 +200,8 @@ class UnknownHolidayCountry(HelpdeskError):
 def holidays_in(country: str, year: int, language: str = "es") -> tuple[Holiday, ...]:
     """A country's public holidays in a year, named in ``language`` where the
     package has that language for the country (else in its own)."""
+    import holidays
+
     try:
         found = holidays.country_holidays(country, years=year)
     except NotImplementedError as exc:
@@ -210,7 +216,7 @@ def weekdays(start: time, end: time, days: range = range(5)) -> tuple[TimeBlock,
     return tuple(TimeBlock(weekday=day, start=start, end=end) for day in days)
 
 
-class SlaClock(BaseModel):
+class SlaClock(Validated):
     """One SLA target's clock (first response, next response or resolution).
 
     It runs on its calendar's open time, pauses while the ticket waits on the

@@ -12,7 +12,7 @@ times out into the next tier.
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.clock import utc_now
 from helpdesk.errors import HelpdeskError, TicketNotFound
@@ -33,6 +33,7 @@ from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, breach_key, flow_key, ticket_key
 from helpdesk.team.notices import AgentNotices, NoticeKind
 from helpdesk.tickets.changes import change_until_saved
+from helpdesk.validated import Validated
 
 ESCALATION = Actor(kind=ActorKind.SYSTEM, id="escalation", name="Escalamiento SLA")
 HANDOFF = Actor(kind=ActorKind.SYSTEM, id="handoff", name="Traspaso del asistente")
@@ -54,7 +55,7 @@ class Step(StrEnum):
     HANDOFF_UNCLAIMED = "handoff_unclaimed"
 
 
-class EscalationStep(BaseModel):
+class EscalationStep(Validated):
     """One message on the escalation queue, as the state machines write it."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.models import (
     Channel,
@@ -36,13 +36,14 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.sla.calendars import BusinessCalendar, SlaClock
+from helpdesk.validated import Validated
 
 AROUND_THE_CLOCK = BusinessCalendar(id="24x7", name="24/7", time_zone="UTC")
 POLICY_FIELDS = ("priority", "group_id", "channel")  # a change to these picks the policy again
 STOPPED_STATUSES = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 
 
-class _Config(BaseModel):
+class _Config(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

@@ -6,17 +6,18 @@ SLA page asks it for the draft an administrator is editing."""
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.models import Channel, Priority, SlaMetric
 from helpdesk.sla.calendars import BusinessCalendar
 from helpdesk.sla.policies import AROUND_THE_CLOCK, SlaSetup
+from helpdesk.validated import Validated
 
 # A new ticket starts these clocks; the next response starts with each customer message.
 STARTED_AT_CREATION = (SlaMetric.FIRST_RESPONSE, SlaMetric.RESOLUTION)
 
 
-class _Frozen(BaseModel):
+class _Frozen(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

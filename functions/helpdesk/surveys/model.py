@@ -5,16 +5,17 @@ later answer within ``ANSWERABLE`` changes it (the latest counts)."""
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.models import Channel, Language
 from helpdesk.surveys.scale import SurveyKind
+from helpdesk.validated import Validated
 
 ANSWERABLE = timedelta(days=7)  # answers (and changes of answer) are taken this long after sending
 MAX_COMMENT = 2000
 
 
-class Survey(BaseModel):
+class Survey(Validated):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     ticket_id: str

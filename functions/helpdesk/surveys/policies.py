@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.case_status.expectations import LocalTime
@@ -23,6 +23,7 @@ from helpdesk.clock import utc_now
 from helpdesk.models import Actor, Channel, Contact, Ticket
 from helpdesk.store import HelpdeskStore
 from helpdesk.surveys.scale import SurveyKind
+from helpdesk.validated import Validated
 
 SETTING = "surveys"
 NEVER_SURVEYED_TAGS = ("spam", "auto-reply", "autorespuesta", "sin-encuesta", "no-survey")
@@ -41,7 +42,7 @@ class Asks(StrEnum):
         return (SurveyKind(self.value),)
 
 
-class SurveyConditions(BaseModel):
+class SurveyConditions(Validated):
     """Empty tuples match everything."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,7 +60,7 @@ class SurveyConditions(BaseModel):
         )
 
 
-class SurveyPolicy(BaseModel):
+class SurveyPolicy(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Id
@@ -99,7 +100,7 @@ class SurveyPolicy(BaseModel):
         return end
 
 
-class SurveySetup(BaseModel):
+class SurveySetup(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     policies: Annotated[tuple[SurveyPolicy, ...], Field(max_length=50)] = ()

@@ -5,7 +5,7 @@ audit log records every change."""
 
 from typing import Annotated, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.access import Role
 from helpdesk.admin.audit import audit_entry
@@ -13,6 +13,7 @@ from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, Agent, Group, GroupId
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import EmailAddress
+from helpdesk.validated import Validated
 
 
 class AgentNotFound(HelpdeskError):
@@ -36,7 +37,7 @@ class SignInDirectory(Protocol):
     def set_active(self, email: str, active: bool) -> None: ...
 
 
-class AgentInvite(BaseModel):
+class AgentInvite(Validated):
     """Body of ``POST /api/agents``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -49,7 +50,7 @@ class AgentInvite(BaseModel):
     editor: bool = False  # the editor right: writes and publishes knowledge-base articles
 
 
-class AgentChanges(BaseModel):
+class AgentChanges(Validated):
     """Body of ``PATCH /api/agents/{id}``: fields left out stay as they are."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -14,20 +14,21 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.access import Role
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 SETTING = "sign_in"  # where the store keeps it
 DEFAULT_IDLE_SIGN_OUT_MINUTES = 720
 MFA_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
-class SignInPolicy(BaseModel):
+class SignInPolicy(Validated):
     """Body and answer of ``/api/sign-in-policy``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -36,7 +37,7 @@ class SignInPolicy(BaseModel):
     mfa_required_for_admins_and_supervisors: bool = False
 
 
-class PasswordPolicy(BaseModel):
+class PasswordPolicy(Validated):
     """What Cognito asks of a new password."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -11,13 +11,14 @@ import base64
 import binascii
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.files import FileStore, keep_file
 from helpdesk.models import Attachment, Channel, Message, Ticket
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 # The API answers at most 6 MB and JSON carries files as base64 (4/3 larger):
 # what the API itself sends or takes stays under these.
@@ -45,7 +46,7 @@ class AttachmentsNotSupported(HelpdeskError):
     message_key = "error.attachments_not_supported"
 
 
-class Upload(BaseModel):
+class Upload(Validated):
     """Body of ``POST /api/tickets/{id}/attachments``: one file, base64."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -55,7 +56,7 @@ class Upload(BaseModel):
     data: Annotated[str, Field(min_length=1, max_length=(UPLOAD_LIMIT * 4) // 3 + 8)]
 
 
-class ReplyAttachment(BaseModel):
+class ReplyAttachment(Validated):
     """A file uploaded for the ticket, named in a reply."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

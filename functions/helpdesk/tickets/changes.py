@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, utc_now
@@ -31,10 +31,11 @@ from helpdesk.store import HelpdeskStore, TicketPage, TicketQuery
 from helpdesk.team import assignment
 from helpdesk.tickets import notifications
 from helpdesk.tickets.fields import Tag, check_custom_fields, sensitive_fields
+from helpdesk.validated import Validated
 from helpdesk.verification import require_verified
 
 
-class TicketChanges(BaseModel):
+class TicketChanges(Validated):
     """What an agent changes on a ticket; fields left out stay as they are
     (``None`` for group or assignee clears it)."""
 
@@ -178,7 +179,7 @@ CHANGES_OVERLAP = timedelta(seconds=5)  # an index shows a write a moment later:
 CHANGES_HORIZON = timedelta(minutes=10)  # from further back, the console reloads its views instead
 
 
-class Changes(BaseModel):
+class Changes(Validated):
     """What changed for one agent since a moment: the tickets they may see that
     changed, and their new notifications. Entries may repeat from one answer to
     the next (each look reaches back ``CHANGES_OVERLAP``); ``until`` is the
@@ -227,7 +228,7 @@ def plain_value(value: object) -> Scalar | list[str]:
     return value  # type: ignore[return-value]
 
 
-class BulkChange(BaseModel):
+class BulkChange(Validated):
     """Body of ``POST /api/tickets/bulk``: the same changes on up to 100 tickets."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -238,7 +239,7 @@ class BulkChange(BaseModel):
     changes: TicketChanges
 
 
-class BulkOutcome(BaseModel):
+class BulkOutcome(Validated):
     model_config = ConfigDict(frozen=True)
 
     ticket_id: str

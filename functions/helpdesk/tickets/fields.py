@@ -6,12 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, Scalar
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 SETTING = "ticket_fields"  # where the store keeps them
 Tag = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w\-áéíóúñÁÉÍÓÚÑ]+$")]
@@ -28,7 +29,7 @@ class FieldKind(StrEnum):
     DROPDOWN = "dropdown"
 
 
-class CustomFieldDefinition(BaseModel):
+class CustomFieldDefinition(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -59,7 +60,7 @@ class CustomFieldDefinition(BaseModel):
         return isinstance(value, str) and len(value) <= 1000
 
 
-class TicketFieldSetup(BaseModel):
+class TicketFieldSetup(Validated):
     """Body and answer of ``/api/ticket-fields``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -9,7 +9,7 @@ braces is refused when the macro is saved, so a typo never reaches a customer.
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.channels.outbound import OutboundQueue
@@ -22,6 +22,7 @@ from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import Tag, TicketChanges
 from helpdesk.tickets.placeholders import PLACEHOLDER, PLACEHOLDERS, render, unknown_placeholders  # noqa: F401 - named here too
 from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
+from helpdesk.validated import Validated
 from helpdesk.verification import require_verified
 
 
@@ -29,7 +30,7 @@ class MacroNotFound(HelpdeskError):
     message_key = "error.macro_not_found"
 
 
-class Macro(BaseModel):
+class Macro(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]

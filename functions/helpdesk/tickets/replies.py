@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.case_status.expectations import answer_expected
@@ -49,6 +49,7 @@ from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import notifications
 from helpdesk.tickets.attachments import REPLY_ATTACHMENTS, ReplyAttachment
 from helpdesk.tickets.changes import plain_value
+from helpdesk.validated import Validated
 
 EmailAddress = Annotated[str, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$", max_length=254)]
 STATUSES_AFTER_REPLY = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD, TicketStatus.SOLVED)
@@ -77,7 +78,7 @@ STATUS_LINE = {
 }
 
 
-class ReplyDraft(BaseModel):
+class ReplyDraft(Validated):
     """Body of ``POST /api/tickets/{id}/replies``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -247,7 +248,7 @@ def _event(ticket_id: str, actor: Actor, changes: list[FieldChange]) -> TicketEv
     )
 
 
-class NoteDraft(BaseModel):
+class NoteDraft(Validated):
     """Body of ``POST /api/tickets/{id}/notes``: an internal note, never sent to
     the customer; ``mentions`` are agent ids the note is addressed to."""
 

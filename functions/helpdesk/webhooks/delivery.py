@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, ConfigDict
 
 from helpdesk.clock import new_id
 from helpdesk.errors import HelpdeskError
 from helpdesk.limits import WEBHOOKS
 from helpdesk.observability import logger
 from helpdesk.settings import WebhookSettings
+from helpdesk.validated import Validated
 from helpdesk.webhooks.addresses import Target, vet
 from helpdesk.webhooks.endpoints import EndpointNotFound, StoredEndpoint, stored_endpoint
 from helpdesk.webhooks.events import Event
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 USER_AGENT = "Atiende-Webhooks/1"
 
 
-class Delivery(BaseModel):
+class Delivery(Validated):
     """A queued delivery: the exact body, so every retry sends the same bytes."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -44,7 +45,7 @@ class Delivery(BaseModel):
     reason: str | None = None  # why it was given up (in the dead-letter queue only)
 
 
-class Attempt(BaseModel):
+class Attempt(Validated):
     """One try, as the delivery log keeps it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

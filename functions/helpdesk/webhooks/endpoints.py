@@ -6,13 +6,14 @@ reach) and again before every delivery."""
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.clock import new_id
 from helpdesk.errors import HelpdeskError
 from helpdesk.limits import WEBHOOKS
 from helpdesk.models import Actor
+from helpdesk.validated import Validated
 from helpdesk.webhooks.addresses import MAX_URL_LENGTH, Resolver, vet
 from helpdesk.webhooks.events import EventName
 from helpdesk.webhooks.signing import hint, new_secret
@@ -29,7 +30,7 @@ class TooManyEndpoints(HelpdeskError):
     message_key = "error.webhook_limit_reached"
 
 
-class _Model(BaseModel):
+class _Model(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 

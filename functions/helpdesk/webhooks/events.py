@@ -18,9 +18,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from helpdesk.models import Message, MessageKind, Ticket, TicketEvent, TicketStatus
+from helpdesk.validated import Validated
 
 
 class EventName(StrEnum):
@@ -47,7 +48,7 @@ PUBLIC_KINDS = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 _IDS = uuid.UUID("5f0e4a57-7d1c-4d55-9a3e-6e0d3b1a2c44")  # the namespace of event ids
 
 
-class Event(BaseModel):
+class Event(Validated):
     """One event, as every endpoint subscribed to it receives it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any, Literal
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict, Field
 
 from helpdesk.channels.email.parsing import LOOSE_ADDRESS, Address, MailAttachment, ParsedMail, parse_mail
 from helpdesk.channels.email.reply_view import reply_view
@@ -40,9 +40,7 @@ from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings, raw_mail_prefix
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.replies import acknowledge_new_ticket
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.parser.models import SesRecordModel
+from helpdesk.validated import Validated
 
 # One message item holds all four, under DynamoDB's 400 KB per item.
 MAX_TEXT = 64 * 1024
@@ -332,7 +330,7 @@ def take_in_set_aside(
     return filed
 
 
-class SetAsideMail(BaseModel):
+class SetAsideMail(Validated):
     """A set-aside mail as a person reads it before deciding: its entry, its
     text, and its HTML sanitized like any message's (none when it carries a
     virus: nothing of it is rendered)."""
@@ -398,10 +396,44 @@ def file_stored_mail(
     return receipt
 
 
-def stored_by_ses(record: "SesRecordModel", raw_mail_bucket: str) -> StoredMail:
-    """An SES receipt rule's Lambda event: the rule's S3 action wrote the mail at
-    ``RAW_MAIL_PREFIX`` + SES message id, and SES's verdicts come with it."""
-    mail, receipt = record.ses.mail, record.ses.receipt
+class _Verdict(Validated):
+    status: Literal["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"]
+
+
+class _SesReceipt(Validated):
+    model_config = ConfigDict(extra="ignore")
+
+    recipients: list[str]
+    spamVerdict: _Verdict
+    virusVerdict: _Verdict
+
+
+class _SesMail(Validated):
+    model_config = ConfigDict(extra="ignore")
+
+    timestamp: datetime
+    messageId: str
+
+
+class _SesMessage(Validated):
+    mail: _SesMail
+    receipt: _SesReceipt
+
+
+class SesReceiptRecord(Validated):
+    """The fields of an SES receipt rule's Lambda event record intake uses."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    eventSource: Literal["aws:ses"]
+    ses: _SesMessage
+
+
+def stored_by_ses(record: dict[str, Any], raw_mail_bucket: str) -> StoredMail:
+    """An SES receipt rule's Lambda event record: the rule's S3 action wrote the
+    mail at ``RAW_MAIL_PREFIX`` + SES message id, and SES's verdicts come with it."""
+    ses = SesReceiptRecord.model_validate(record).ses
+    mail, receipt = ses.mail, ses.receipt
     return StoredMail(
         bucket=raw_mail_bucket,
         key=raw_mail_prefix() + mail.messageId,
@@ -413,20 +445,20 @@ def stored_by_ses(record: "SesRecordModel", raw_mail_bucket: str) -> StoredMail:
     )
 
 
-class _Bucket(BaseModel):
+class _Bucket(Validated):
     name: str
 
 
-class _Object(BaseModel):
+class _Object(Validated):
     key: str
 
 
-class _S3Entity(BaseModel):
+class _S3Entity(Validated):
     bucket: _Bucket
     object: _Object
 
 
-class _S3Record(BaseModel):
+class _S3Record(Validated):
     model_config = ConfigDict(extra="ignore")
 
     eventName: str
@@ -434,13 +466,13 @@ class _S3Record(BaseModel):
     s3: _S3Entity
 
 
-class ObjectCreatedNotification(BaseModel):
+class ObjectCreatedNotification(Validated):
     """The fields of an S3 event notification intake uses (S3 sends an
     ``s3:TestEvent`` without ``Records`` when the notification is configured)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    Records: list[_S3Record] = []
+    Records: list[_S3Record] = Field(default_factory=list)
     Event: str | None = None
 
 

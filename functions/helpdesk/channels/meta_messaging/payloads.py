@@ -14,10 +14,11 @@ Payloads are read leniently: Meta adds fields often, so unknown ones are kept.
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from helpdesk.models import Channel
 from helpdesk.untrusted import load_json
+from helpdesk.validated import Validated
 
 PRODUCTS = {"page": Channel.MESSENGER, "instagram": Channel.INSTAGRAM}
 
@@ -30,7 +31,7 @@ class MalformedWebhook(ValueError):
         self.reason = reason
 
 
-class _Lenient(BaseModel):
+class _Lenient(Validated):
     model_config = ConfigDict(extra="allow")
 
 
@@ -63,7 +64,7 @@ class WebhookEnvelope(_Lenient):
     entry: list[Entry]
 
 
-class MetaUpdate(BaseModel):
+class MetaUpdate(Validated):
     """One customer event, as queued for the worker (in order per customer)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

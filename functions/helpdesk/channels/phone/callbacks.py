@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.errors import CallbackRefused, InvalidIdentity
 from helpdesk.follow_ups.entries import FollowUpReason, open_follow_up
@@ -21,6 +21,7 @@ from helpdesk.models import Identity, IdentityKind, Ticket
 from helpdesk.observability import logger
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 
 class CallbackDialer(Protocol):
@@ -35,7 +36,7 @@ class DialerUnavailable(Exception):
     """The provider did not take the call (throttled, misconfigured, down)."""
 
 
-class CallbackRequest(BaseModel):
+class CallbackRequest(Validated):
     """The number to call and when the customer prefers it (their own words:
     "hoy después de las 5", "mañana por la mañana")."""
 

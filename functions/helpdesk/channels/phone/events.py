@@ -11,9 +11,10 @@ apply them in any order.
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.models import CallDirection
+from helpdesk.validated import Validated
 
 SOURCE = "aws.connect"
 DETAIL_TYPE = "Amazon Connect Contact Event"
@@ -37,7 +38,7 @@ EVENT_ORDER = {kind.value: rank for rank, kind in enumerate(ContactEventType)}
 OUTBOUND_METHODS = frozenset({"OUTBOUND", "CALLBACK", "API", "CAMPAIGN"})
 
 
-class _Lenient(BaseModel):
+class _Lenient(Validated):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
 

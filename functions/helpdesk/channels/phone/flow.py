@@ -9,20 +9,21 @@ as a WhatsApp number), the contact, their open conversations, one ticket.
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from helpdesk.errors import InvalidIdentity
 from helpdesk.models import UNSOLVED_STATUSES, Channel, Contact, Identity, IdentityKind
 from helpdesk.observability import logger
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 # Whose open conversation a caller most likely calls about, first to last.
 CONVERSATION_ORDER = (Channel.PHONE, Channel.WHATSAPP, Channel.CHAT)
 MERGES_FOLLOWED = 5  # merges chain rarely; never follow a loop forever
 
 
-class _Lenient(BaseModel):
+class _Lenient(Validated):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
@@ -57,7 +58,7 @@ class ContactFlowEvent(_Lenient):
         return endpoint.Address if endpoint is not None else ""
 
 
-class CallerProfile(BaseModel):
+class CallerProfile(Validated):
     """What the flow learns of the caller; ``answer()`` is Connect's flat map."""
 
     model_config = ConfigDict(frozen=True)

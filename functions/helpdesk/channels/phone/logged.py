@@ -7,7 +7,7 @@ the notes are its text, searchable like any note."""
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk.access import Viewer
 from helpdesk.channels.outbound import text_to_html
@@ -27,13 +27,14 @@ from helpdesk.models import (
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 # A call logged may have happened a while ago, never in the future (a little clock drift aside).
 CLOCK_DRIFT = timedelta(minutes=5)
 MAX_AGE = timedelta(days=90)
 
 
-class CallLog(BaseModel):
+class CallLog(Validated):
     """Body of ``POST /api/tickets/{id}/calls``: a call as the agent remembers it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from helpdesk.channels.phone.calls import CallerUnknown, merge, record_call
 from helpdesk.errors import IngestGaveUp, InvalidIdentity
@@ -30,13 +30,14 @@ from helpdesk.retrying import until_saved
 from helpdesk.rules.sending import OutboxFactory
 from helpdesk.settings import VOICEMAIL_PREFIX
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 RECORDING = "recording.wav"
 TRANSCRIPT = "transcript.json"
 MAX_RECORDING_BYTES = 20 * 1024 * 1024  # ten minutes of 8 kHz mono audio is under 10 MB
 
 
-class _Lenient(BaseModel):
+class _Lenient(Validated):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
 

@@ -23,7 +23,7 @@ import secrets
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk import limits
 from helpdesk.channels.web_chat import bot
@@ -34,6 +34,7 @@ from helpdesk.models import ActorKind, Channel, Identity, IdentityKind, Language
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 VISITOR_PATTERN = r"^[A-Za-z0-9_-]{24,64}$"  # a session token as the widget keeps it
 CLIENT_MESSAGE_ID = r"^[A-Za-z0-9_-]{8,64}$"
@@ -48,7 +49,7 @@ class ChatRefused(HelpdeskError):
         self.key = key
 
 
-class VisitorMessage(BaseModel):
+class VisitorMessage(Validated):
     """What the widget sends: the visitor's text, and who they say they are."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -62,7 +63,7 @@ class VisitorMessage(BaseModel):
     page: Annotated[str, Field(max_length=500)] = ""  # where on the customer's site the visitor wrote
 
 
-class VisitorSession(BaseModel):
+class VisitorSession(Validated):
     """The widget asking for its conversation (the transcript)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -70,7 +71,7 @@ class VisitorSession(BaseModel):
     visitor: Annotated[str, Field(pattern=VISITOR_PATTERN)]
 
 
-class Sent(BaseModel):
+class Sent(Validated):
     """The answer to a visitor's message: the session to keep, and where it went."""
 
     visitor: str
@@ -81,7 +82,7 @@ class Sent(BaseModel):
     handoff: bool = False  # the assistant handed the conversation to people with this message
 
 
-class ChatLine(BaseModel):
+class ChatLine(Validated):
     """One line of the transcript as the widget shows it (text only)."""
 
     id: str

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from helpdesk.channels.phone.callbacks import (
     CallbackDialer,
@@ -40,6 +40,7 @@ from helpdesk.knowledge import gaps
 from helpdesk.models import Channel, Identity, IdentityKind, Language, Ticket
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class FormRefused(HelpdeskError):
         self.reason = reason
 
 
-class ContactForm(BaseModel):
+class ContactForm(Validated):
     """The form's fields (``application/x-www-form-urlencoded``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)

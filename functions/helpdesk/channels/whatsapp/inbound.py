@@ -33,6 +33,7 @@ from helpdesk.settings import WhatsAppSettings
 from helpdesk.store import HelpdeskStore
 from helpdesk.surveys.answering import answer_from_message, may_answer_a_survey
 from helpdesk.untrusted import load_json
+from helpdesk.validated import Validated
 
 # The order a delivery moves forward in; a late "delivered" never undoes "read".
 STATUS_ORDER = {"sent": 1, "delivered": 2, "read": 3, "played": 3}
@@ -43,7 +44,7 @@ class InvalidSignature(HelpdeskError):
     message_key = "error.unauthenticated"
 
 
-class _Lenient(BaseModel):
+class _Lenient(Validated):
     model_config = ConfigDict(extra="allow")
 
 
@@ -62,7 +63,7 @@ class WebhookEnvelope(_Lenient):
     entry: list[Entry]
 
 
-class QueuedUpdate(BaseModel):
+class QueuedUpdate(Validated):
     """One customer message or one status, as queued for the worker."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

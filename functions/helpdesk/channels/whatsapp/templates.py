@@ -9,12 +9,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from helpdesk.admin.audit import audit_entry
 from helpdesk.errors import HelpdeskError
 from helpdesk.models import Actor, Notice
 from helpdesk.store import HelpdeskStore
+from helpdesk.validated import Validated
 
 SETTING = "whatsapp_templates"
 WHATSAPP_WINDOW = timedelta(hours=24)  # after the customer's last message, free-form replies may go
@@ -25,7 +26,7 @@ class UnknownTemplate(HelpdeskError):
     message_key = "error.unknown_template"
 
 
-class ApprovedTemplate(BaseModel):
+class ApprovedTemplate(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,512}$")]
@@ -48,7 +49,7 @@ class ApprovedTemplate(BaseModel):
         return self
 
 
-class TemplateCatalog(BaseModel):
+class TemplateCatalog(Validated):
     """Body and answer of ``/api/whatsapp-templates``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -88,7 +89,7 @@ def template_text(store: HelpdeskStore, name: str, language: str, parameters: tu
     return PARAMETER.sub(lambda match: parameters[int(match.group(1)) - 1], found.body)
 
 
-class TemplateChoice(BaseModel):
+class TemplateChoice(Validated):
     """An approved WhatsApp template: what may be sent outside the 24-hour window."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
