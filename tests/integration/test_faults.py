@@ -446,8 +446,10 @@ def _sla_act(desk: Desk, ticket_id: Any) -> None:
     with mock.patch("sla_checker.app.utc_now", return_value=later):  # the checker runs three minutes on
         desk.schedule("sla_checker.app.handler", later)
     arn = desk.environment["ESCALATION_STATE_MACHINE_ARN"]
-    (execution,) = desk.sfn.list_executions(stateMachineArn=arn)["executions"]
-    started = json.loads(desk.sfn.describe_execution(executionArn=execution["executionArn"])["input"])
+    # This run's ticket's escalation (an earlier run's execution may still be listed).
+    executions = desk.sfn.list_executions(stateMachineArn=arn)["executions"]
+    inputs = [json.loads(desk.sfn.describe_execution(executionArn=e["executionArn"])["input"]) for e in executions]
+    (started,) = [given for given in inputs if given["ticket_id"] == ticket_id]
     for action in (Step.NOTIFY_ASSIGNEE, Step.REASSIGN_TO_SUPERVISOR):
         step = EscalationStep(
             action=action, ticket_id=ticket_id, breach_id=started["breach_id"], metric=started["metric"]
