@@ -15,7 +15,7 @@ from pathlib import Path
 from bench import first_call
 from local.provision import ROOT, load_template
 
-RUNS = 5
+RUNS = 3
 TARGET = 1.3
 PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 

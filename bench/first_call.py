@@ -19,7 +19,7 @@ from typing import Any
 
 from local.provision import ROOT
 
-RUNS = 5
+RUNS = 3
 CONTEXT = """
 class Context:
     function_name = {function!r}
