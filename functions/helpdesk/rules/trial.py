@@ -42,9 +42,8 @@ class TrialMatch(Validated):
     subject: str
     changes: dict[str, Scalar | list[str]]  # field → the value the rule would set (none: already so)
     round_robin: bool = False
-    sends: list[str] = Field(
-        default_factory=list
-    )  # the kinds of the messages it would take (notify_agents, send_reply…)
+    # the kinds of the messages it would take (notify_agents, send_reply…)
+    sends: list[str] = Field(default_factory=list)
     reply_skipped: str | None = None  # why its reply would not be sent now (``SkipReason``)
 
 

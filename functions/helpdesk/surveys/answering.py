@@ -125,9 +125,8 @@ def answer_from_message(
 ) -> bool:
     """Take a customer's message as a survey answer (or opt-out) if it is one;
     True when it was (it is then no message on any ticket). ``outbox`` is
-    built only when something is sent."""
-    if not may_answer_a_survey(text, option):
-        return False
+    built only when something is sent. The caller looks at ``may_answer_a_survey``
+    first, before reading anything for it."""
     latest = next(iter(store.contact_surveys(contact_id, limit=1)), None)
     survey = Survey.model_validate(latest) if latest else None
     live = survey is not None and survey.channel is channel and now <= survey.answerable_until

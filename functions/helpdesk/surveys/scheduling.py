@@ -236,7 +236,7 @@ def send_due(store: HelpdeskStore, setup: SurveySetup, due: SurveyDue, now: date
             return False
         survey = claimed  # this solve's own claim, by a pass that failed before queueing it: finish it
     text, notices = _content(store, survey, contact, template, outbox.mail)
-    queue_on_ticket(store, outbox, ticket.id, text, notices, survey.channel, (survey.message_id, survey.sent_at))
+    queue_on_ticket(store, outbox, ticket.id, text, notices, survey.channel, survey.message_id, survey.sent_at)
     return True
 
 
@@ -305,15 +305,15 @@ def queue_on_ticket(
     text: str,
     notices: tuple[Notice, ...],
     channel: Channel,
-    named: tuple[str | None, datetime] | None = None,
+    message_id: str | None = None,
+    sent_at: datetime | None = None,
 ) -> Message:
     """A survey message on the ticket's thread (as the team), queued for ``channel``;
-    it changes neither the status nor any SLA clock. ``named``: the message's
-    id and moment, fixed beforehand so that doing this again adds nothing (a
-    message already on the thread is queued again only while still unsent)."""
+    it changes neither the status nor any SLA clock. ``message_id`` and
+    ``sent_at``: the message's, fixed beforehand so that doing this again adds
+    nothing (a message already on the thread is queued again only while still unsent)."""
     author = Actor(kind=ActorKind.SYSTEM, name=outbox.mail.support_name)
     stored: list[Message] = []
-    message_id, sent_at = named if named is not None and named[0] is not None else (None, None)
 
     def save() -> None:
         if message_id is not None and sent_at is not None:
