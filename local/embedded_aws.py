@@ -8,6 +8,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from threading import Thread
+from typing import Any
 
 import requests
 from moto.core.config import default_user_config
@@ -27,6 +28,7 @@ class EmbeddedAWS:
         self.on_change = on_change  # after each request that may have changed something: its service
         self._server: BaseWSGIServer | None = None
         self._thread: Thread | None = None
+        self._moto_config: Any = None  # moto's Step Functions setting before this started
 
     @property
     def url(self) -> str:
@@ -38,6 +40,7 @@ class EmbeddedAWS:
         app = AtomicRequests(DomainDispatcherApplication(create_backend_app), self.on_change)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=MotoRequestHandler)
         self.port = self._server.server_address[1]
+        self._moto_config = default_user_config.get("stepfunctions")
         default_user_config["stepfunctions"] = {"execute_state_machine": True}
         os.environ["MOTO_PORT"] = str(self.port)
         self._thread = Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
@@ -55,3 +58,6 @@ class EmbeddedAWS:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self._moto_config is not None:  # moto's setting is the whole process's: give it back
+            default_user_config["stepfunctions"] = self._moto_config
+            self._moto_config = None

@@ -29,6 +29,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.config import DefaultConfig
 from moto.ses.models import ses_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import stepfunctions_backends
@@ -270,7 +271,11 @@ def desk() -> Iterator[Desk]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyGraph)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     graph_url = f"http://127.0.0.1:{server.server_address[1]}/v21.0"
-    with pytest.MonkeyPatch.context() as patch, mock_aws():
+    # State machines do not run here: the flow sends their steps itself. Said
+    # outright, since a local stack started earlier in this process (the API
+    # tests' desk) turns moto's execution on for the whole process.
+    no_executions: DefaultConfig = {"stepfunctions": {"execute_state_machine": False}}
+    with pytest.MonkeyPatch.context() as patch, mock_aws(config=no_executions):
         for name, value in {
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
