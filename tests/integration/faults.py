@@ -75,6 +75,20 @@ def applicable_kinds(call: Call) -> tuple[str, ...]:
     return kinds
 
 
+READS = ("Get", "GET ", "BatchGet", "Query", "Scan", "Describe", "List", "Receive", "Head")
+
+
+def kinds_to_try(index: int, call: Call) -> tuple[str, ...]:
+    """The faults call number ``index`` gets: one kind per call, the kinds in
+    turn (all kinds at every call would be five times the runs for little
+    more), and ``answer_lost`` at every write besides: a write applied whose
+    answer never came is what a retry must not apply twice."""
+    kinds = applicable_kinds(call)
+    turn = kinds[index % len(kinds)]
+    writes = not call.operation.startswith(READS)
+    return (turn, "answer_lost") if writes and turn != "answer_lost" and "answer_lost" in kinds else (turn,)
+
+
 class FaultInjector:
     def __init__(self) -> None:
         self.calls: list[Call] = []

@@ -61,9 +61,9 @@ from tests.integration.faults import (
     FaultyGraph,
     Plan,
     WorkerKilled,
-    applicable_kinds,
     canonical_dump,
     difference,
+    kinds_to_try,
 )
 
 pytestmark = pytest.mark.slow  # hundreds of runs of whole flows
@@ -546,10 +546,7 @@ def test_a_fault_at_any_call_leaves_the_table_as_a_fault_free_run(
     started, runs = time.monotonic(), 0
     # When each call in turn fails, in each way it can
     for index, call in enumerate(calls):
-        # One kind per call, in turn (every kind, and every call, is faulted):
-        # all kinds at every call would be five times the runs for little more.
-        kinds = applicable_kinds(call)
-        for kind in (kinds[index % len(kinds)],):
+        for kind in kinds_to_try(index, call):
             runs += 1
             plan = Plan(at=index, kind=kind)
             outcome = run(desk, flow, plan, monkeypatch)

@@ -28,7 +28,14 @@ from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.providers.step_functions import StepFunctionsFlows
 from helpdesk.settings import EscalationSettings, MailSettings, NoticeSettings, StoreSettings
 from helpdesk.sla.checker import CHECKPOINT, check_slas
-from helpdesk.sla.escalation import EscalationStep, NotAcknowledgeable, acknowledge, carry_out, start_breach_escalation
+from helpdesk.sla.escalation import (
+    EscalationStep,
+    NotAcknowledgeable,
+    Step,
+    acknowledge,
+    carry_out,
+    start_breach_escalation,
+)
 from helpdesk.sla.escalation import start_handoff as start_handoff_flow
 from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore, due_bucket
@@ -285,6 +292,26 @@ def test_breach_escalates_to_the_supervisor_who_acknowledges(desk: SlaDesk) -> N
     assert desk.final_state(ticket_id) == "Acknowledged"
     history = desk.store.get_thread(ticket_id).events  # type: ignore[union-attr]
     assert [e.kind.value for e in history].count("escalated") == 2  # reassigned, acknowledged
+
+
+def test_a_reassignment_delivered_again_raises_the_priority_once_per_breach(desk: SlaDesk) -> None:
+    ticket_id = assigned_ticket(desk, "50255500015")
+    first, second = (
+        EscalationStep(action=Step.REASSIGN_TO_SUPERVISOR, ticket_id=ticket_id, breach_id=breach)
+        for breach in ("first-response-1", "resolution-1")
+    )
+    # The queue hands the first breach's step over twice (or Lambda retries it
+    # after its write went through unanswered)
+    carry_out(first, desk.store, desk.notices)
+    carry_out(first, desk.store, desk.notices)
+    ticket = desk.store.get_ticket(ticket_id)
+    assert ticket is not None and (ticket.assignee_id, ticket.priority) == (SUPERVISOR.id, Priority.HIGH)
+    # A second breach raises it again, once
+    carry_out(second, desk.store, desk.notices)
+    carry_out(second, desk.store, desk.notices)
+    assert desk.store.get_ticket(ticket_id).priority is Priority.URGENT  # type: ignore[union-attr]
+    history = desk.store.get_thread(ticket_id).events  # type: ignore[union-attr]
+    assert [e.kind.value for e in history].count("escalated") == 2
 
 
 @pytest.mark.slow  # real threads or real state-machine waits

@@ -189,6 +189,14 @@ def _next_tier(store: HelpdeskStore) -> tuple[str, ...]:
 
 
 def _reassign_to_supervisor(store: HelpdeskStore, ticket_id: str, step: EscalationStep) -> None:
+    """Raise the priority one step and hand the ticket to the group's supervisor,
+    once per breach: a step delivered again (or retried after its write went
+    through unanswered) finds its own history event and changes nothing."""
+    mark = FieldChange(field="escalation", new=step.breach_id)
+    if step.breach_id and any(mark in event.changes for event in store.escalation_events(ticket_id)):
+        logger.info("escalation step done already", extra={"ticket_id": ticket_id, "action": step.action.value})
+        return
+
     def changes(ticket: Ticket) -> dict[str, object]:
         update: dict[str, object] = {"priority": _raised(ticket.priority)}
         supervisor = _supervisor_id(store, ticket)
@@ -196,7 +204,7 @@ def _reassign_to_supervisor(store: HelpdeskStore, ticket_id: str, step: Escalati
             update["assignee_id"] = supervisor
         return update
 
-    _change(store, ticket_id, ESCALATION, changes, note=FieldChange(field="escalation", new=step.breach_id))
+    _change(store, ticket_id, ESCALATION, changes, note=mark)
 
 
 def _route_to_group(store: HelpdeskStore, ticket_id: str, group_id: str | None) -> Ticket:

@@ -133,8 +133,11 @@ def message_key(message: Message) -> Key:
     return ticket_pk(message.ticket_id), message_sk(message.sent_at, message.id)
 
 
+EVENT_PREFIX = "EVT#"
+
+
 def event_key(event: TicketEvent) -> Key:
-    return ticket_pk(event.ticket_id), f"EVT#{_by_time(event.at, event.id)}"
+    return ticket_pk(event.ticket_id), f"{EVENT_PREFIX}{_by_time(event.at, event.id)}"
 
 
 def breach_key(ticket_id: str, breach_id: str) -> Key:

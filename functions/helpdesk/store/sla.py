@@ -5,11 +5,11 @@ the tickets due in a minute, the checker's checkpoint, and the breach items
 from dataclasses import dataclass
 from datetime import datetime
 
-from helpdesk.models import BREACH_ANSWERED, Ticket
+from helpdesk.models import BREACH_ANSWERED, EventKind, Ticket, TicketEvent
 from helpdesk.store import keys
 from helpdesk.store.conditions import Transaction, conditionally, get_or_none
-from helpdesk.store.conversions import breach_item, ticket_from
-from helpdesk.store.items import BreachItem, CheckpointItem, HelpdeskItem, TicketItem
+from helpdesk.store.conversions import breach_item, event_from, ticket_from
+from helpdesk.store.items import BreachItem, CheckpointItem, EventItem, HelpdeskItem, TicketItem
 from helpdesk.store.table import TableAccess
 
 
@@ -60,6 +60,17 @@ class SlaRecords(TableAccess):
         item = CheckpointItem(*keys.checkpoint_key(name), done_through=done_through)
         later = CheckpointItem.PK.does_not_exist() | (CheckpointItem.done_through < done_through)
         return conditionally(lambda: item.save(condition=later))
+
+    def escalation_events(self, ticket_id: str) -> list[TicketEvent]:
+        """The ticket's history of escalation steps (read consistently: a step
+        retried a moment after its write must see it)."""
+        items = EventItem.query(
+            keys.ticket_pk(ticket_id),
+            HelpdeskItem.SK.startswith(keys.EVENT_PREFIX),
+            filter_condition=EventItem.kind == EventKind.ESCALATED.value,
+            consistent_read=True,
+        )
+        return [event_from(item) for item in items]
 
     def get_breach(self, ticket_id: str, breach: str) -> Breach | None:
         item = get_or_none(BreachItem, *keys.breach_key(ticket_id, breach), consistent_read=True)
