@@ -17,7 +17,7 @@ def add_parser(commands: Any) -> None:
 
 
 def main(args: Any, aws_url: str) -> int:
-    from helpdesk.channels.web_chat.bot import decide
+    from helpdesk.assistant.turns import decide
     from helpdesk.knowledge.finding import IndexShelf
     from helpdesk.models import Language
     from helpdesk.providers.files import S3FileStore

@@ -104,7 +104,8 @@ def send_chat_message() -> Response:
     if message.visitor and (refused := _throttled(message.visitor, limits.WEB_CHAT_PER_SESSION, "session")):
         return refused
     try:
-        sent = web_chat.send(connections.store(), message, utc_now(), connections.knowledge_shelf().public())
+        shelf = connections.knowledge_shelf()
+        sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over)
     except InvalidIdentity:
         return _error("error.chat_email_invalid")
     answer = SentAnswer(**sent.model_dump(), socket=live_socket_settings().socket_url)

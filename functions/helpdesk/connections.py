@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from helpdesk.files import FileStore
     from helpdesk.knowledge.finding import IndexShelf
     from helpdesk.live.sockets import Poster
+    from helpdesk.models import Ticket
     from helpdesk.providers.cognito import CognitoDirectory
     from helpdesk.providers.eventbridge import EventBridgeBus
     from helpdesk.providers.meta_graph import GraphMessaging
@@ -223,6 +224,15 @@ def flows() -> "StepFunctionsFlows":
     from helpdesk.providers.step_functions import StepFunctionsFlows
 
     return StepFunctionsFlows(_client("stepfunctions"))
+
+
+def hand_over(ticket: "Ticket") -> bool:
+    """The assistant gives a conversation to people: the bot handoff flow
+    starts (once per ticket), routing it to its group's queue."""
+    from helpdesk.settings import handoff_settings
+    from helpdesk.sla.escalation import start_handoff
+
+    return start_handoff(flows(), handoff_settings(), ticket, ticket.group_id)
 
 
 @lru_cache(maxsize=1)

@@ -222,11 +222,11 @@ def phone_settings() -> PhoneSettings:
     return PhoneSettings.from_environment()
 
 
-class EscalationSettings(_FromEnvironment):
-    """The escalation state machines, the queue their steps wait in, and how
-    long each wait lasts (short in tests and the local stack, minutes in AWS)."""
+class HandoffSettings(_FromEnvironment):
+    """The bot handoff state machine (the assistant starts it), the queue its
+    steps wait in, and how long each wait lasts (short in tests and the local
+    stack, minutes in AWS)."""
 
-    breach_flow_arn: str = Field(validation_alias="ESCALATION_STATE_MACHINE_ARN")
     handoff_flow_arn: str = Field(validation_alias="HANDOFF_STATE_MACHINE_ARN")
     steps_queue_url: str = Field(validation_alias="ESCALATION_QUEUE_URL")
     table_name: str = Field(validation_alias="TABLE_NAME", min_length=3)
@@ -234,9 +234,20 @@ class EscalationSettings(_FromEnvironment):
     acknowledgment_wait_seconds: int = Field(default=1800, validation_alias="ESCALATION_ACKNOWLEDGMENT_SECONDS", ge=1)
 
 
+class EscalationSettings(HandoffSettings):
+    """Both escalation state machines: the SLA breach's too (the checker starts it)."""
+
+    breach_flow_arn: str = Field(validation_alias="ESCALATION_STATE_MACHINE_ARN")
+
+
 @lru_cache(maxsize=1)
 def escalation_settings() -> EscalationSettings:
     return EscalationSettings.from_environment()
+
+
+@lru_cache(maxsize=1)
+def handoff_settings() -> HandoffSettings:
+    return HandoffSettings.from_environment()
 
 
 class EventSettings(_FromEnvironment):

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from helpdesk import connections
 from helpdesk.channels.meta_messaging.inbound import handle_update
 from helpdesk.channels.meta_messaging.payloads import MetaUpdate
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.observability import logger, metrics, traced
 from helpdesk.rules.sending import Outbox
 from helpdesk.settings import mail_settings
@@ -26,7 +27,14 @@ processor = SqsFifoPartialProcessor()
 def _from_sqs(record: SQSRecord) -> None:
     update = MetaUpdate.model_validate_json(record.body)
     store, graph = connections.store(), connections.meta_sender()
-    handle_update(update, store, connections.meta_attachments(), _rules_outbox, profiles=graph)
+    handle_update(
+        update, store, connections.meta_attachments(), _rules_outbox, graph, _public_articles, connections.hand_over
+    )
+
+
+def _public_articles() -> ArticleSearch:
+    """What the assistant answers from (loaded when it first speaks, then kept a while)."""
+    return connections.knowledge_shelf().public()
 
 
 def _rules_outbox() -> Outbox:

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
 from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_social_messaging, handle_update
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.observability import logger, metrics, traced
 from helpdesk.records import each_record
 from helpdesk.rules.sending import Outbox
@@ -33,12 +34,31 @@ def _from_sqs(record: SQSRecord) -> None:
         _from_sns(body)  # SNS → SQS
     else:
         update = QueuedUpdate.model_validate_json(record.body)
-        handle_update(update, connections.store(), connections.whatsapp_media(), _rules_outbox)
+        handle_update(
+            update,
+            connections.store(),
+            connections.whatsapp_media(),
+            _rules_outbox,
+            _public_articles,
+            connections.hand_over,
+        )
 
 
 def _from_sns(notification: dict[str, Any]) -> None:
     message = str(notification["Message"])
-    handle_social_messaging(message, connections.store(), connections.whatsapp_media(), _rules_outbox)
+    handle_social_messaging(
+        message,
+        connections.store(),
+        connections.whatsapp_media(),
+        _rules_outbox,
+        _public_articles,
+        connections.hand_over,
+    )
+
+
+def _public_articles() -> ArticleSearch:
+    """What the assistant answers from (loaded when it first speaks, then kept a while)."""
+    return connections.knowledge_shelf().public()
 
 
 def _rules_outbox() -> Outbox:

@@ -217,6 +217,20 @@ def test_admin_adds_an_address_with_a_default_group_and_its_mail_lands_there(bro
     assert page.errors == []
 
 
+def test_admin_turns_the_assistant_on_for_whatsapp_and_off_again(browser: Any, stack: RunningStack) -> None:
+    page = signed_in(browser, stack, ADMIN)
+    open_admin(page, "channels", "Canales")
+    answers_on = page.get_by_role("group", name="Responde primero en")
+    expect(answers_on.get_by_label("Chat web")).to_be_checked()
+    answers_on.get_by_label("WhatsApp").check()
+    expect(outcome(page)).to_have_text("Asistente guardado.")
+    assert stack.api("GET", "/api/channels", as_agent=ADMIN).json()["assistant"] == ["chat", "whatsapp"]
+    answers_on.get_by_label("WhatsApp").uncheck()
+    expect(answers_on.get_by_label("WhatsApp")).not_to_be_checked()
+    assert eventually(lambda: stack.api("GET", "/api/channels", as_agent=ADMIN).json()["assistant"] == ["chat"] or None)
+    assert page.errors == []
+
+
 def stack_aws(stack: RunningStack) -> tuple[boto3.session.Session, str]:
     """A session on the stack's embedded AWS (moto) and its endpoint, as an operator's script would have."""
     endpoint = f"http://127.0.0.1:{stack.env['ATIENDE_AWS_PORT']}"

@@ -91,3 +91,47 @@ def test_customer_agent_and_statuses_loop_through_the_sandbox(stack: RunningStac
 def _ticket_with_subject(stack: RunningStack, subject: str) -> dict[str, Any] | None:
     tickets = stack.api("GET", "/api/tickets", params={"channel": "whatsapp", "limit": 50}).json()["tickets"]
     return next((t for t in tickets if t["subject"] == subject), None)
+
+
+def test_the_assistant_answers_with_buttons_and_hands_over_after_two_answers_that_did_not_help(
+    stack: RunningStack,
+) -> None:
+    setup = stack.api("GET", "/api/channels", as_agent="admin@atiende.localhost").json()
+    on = {**setup, "assistant": ["chat", "whatsapp"]}
+    saved = stack.api("PUT", "/api/channels", as_agent="admin@atiende.localhost", json=on)
+    assert saved.status_code == 200, saved.text
+    number = "+50766110022"
+    try:
+
+        def says(text: str) -> None:
+            sent = stack.cli("wa", "send", "--from", number, "--name", "Marta Ríos", text)
+            assert sent.returncode == 0, sent.stderr
+
+        def answered(count: int) -> list[dict[str, Any]] | None:
+            outbox = requests.get(stack.base + "/dev/outbox", timeout=5).json()["messages"]
+            mine = [m for m in outbox if m["channel"] == "whatsapp" and m["to"] == [number.lstrip("+")]]
+            return mine[::-1] if len(mine) >= count else None  # oldest first (the outbox lists the newest first)
+
+        says("ola kiero canbiar la contrasena xfa")
+        (first,) = eventually(lambda: answered(1))
+        sent = json.loads(first["raw"])
+        assert sent["type"] == "interactive" and "/ayuda/articulos/recuperar-contrasena" in first["raw"]
+        titles = [b["reply"]["title"] for b in sent["interactive"]["action"]["buttons"]]
+        assert titles == ["Sí, me sirvió", "No me sirvió", "Hablar con alguien"]
+
+        says("no me sirvió")
+        assert "otras palabras" in eventually(lambda: answered(2))[-1]["raw"]
+        says("necesito cambiar la clave de mi cuenta")
+        eventually(lambda: answered(3))
+        says("no me sirvió")
+        assert "Te comunico con una persona" in eventually(lambda: answered(4))[-1]["raw"]
+
+        ticket = eventually(lambda: _ticket_with_subject(stack, "ola kiero canbiar la contrasena xfa"))
+        thread = stack.api("GET", f"/api/tickets/{ticket['id']}").json()
+        assert "bot-handoff" in thread["ticket"]["tags"] and thread["ticket"]["group_id"] == "soporte-general"
+        said = [(m["kind"], m["author"]["kind"]) for m in thread["messages"] if m["kind"] != "note"]
+        assert said == [("inbound", "contact"), ("outbound", "bot")] * 4  # the whole transcript, on the ticket
+        assert any("los artículos no le sirvieron" in m["text"] for m in thread["messages"] if m["kind"] == "note")
+    finally:
+        current = stack.api("GET", "/api/channels", as_agent="admin@atiende.localhost").json()
+        stack.api("PUT", "/api/channels", as_agent="admin@atiende.localhost", json={**current, "assistant": ["chat"]})

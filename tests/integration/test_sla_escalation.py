@@ -352,6 +352,8 @@ def test_bot_handoff_routes_to_people_and_escalates_when_nobody_takes_it(desk: S
     ticket = ingest(inbound(sender="50255500008", text="Quiero hablar con una persona"), desk.store).ticket
     assert start_handoff_flow(desk.flows, desk.settings, ticket, "soporte")
     executions = lambda: desk.sfn.list_executions(stateMachineArn=desk.settings.handoff_flow_arn)["executions"]  # noqa: E731
+    start_handoff_flow(desk.flows, desk.settings, ticket, "soporte")  # again (a delivery again): the same flow
+    assert len(executions()) == 1
     seen = desk.steps(until=lambda: any(k == "handoff_unclaimed" for k, _, _ in sent_notices()))
     assert seen == ["hand_over", "handoff_unclaimed"]
     _wait_for(lambda: executions()[0]["status"] == "SUCCEEDED")

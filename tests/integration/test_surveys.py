@@ -14,8 +14,8 @@ import pytest
 import time_machine
 
 from helpdesk.case_status.links import LinkProblem, LinkRefused, forget_signing_key
+from helpdesk.channels.interactive import interactive_of
 from helpdesk.channels.outbound import OutboundRequest
-from helpdesk.channels.whatsapp.interactive import interactive_of
 from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import ingest
 from helpdesk.models import Actor, ActorKind, Agent, Channel, DeliveryStatus, Group, Language, TicketStatus

@@ -1,6 +1,7 @@
 """The web chat's assistant on the demo knowledge base's public index (built
 as publishing builds it) and moto's table: it suggests public articles and asks
-"¿Te sirvió?", is resolved on "sí", hands over on "no", when the visitor asks
+"¿Te sirvió?", is resolved on "sí", asks again on a first "no" and hands over
+on the second, when the visitor asks
 for a person or when no article matches (visible on the ticket: tag and note),
 never shows an internal article, and is silent once people have the
 conversation."""
@@ -10,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.knowledge_bench import demo_articles
+from helpdesk.assistant import turns as bot
 from helpdesk.channels import web_chat
-from helpdesk.channels.web_chat import bot
 from helpdesk.clock import utc_now
 from helpdesk.knowledge.finding import CompactIndex
 from helpdesk.knowledge.indexing import Audience, build_all, pack
@@ -75,11 +76,15 @@ def test_the_assistant_suggests_public_articles_and_is_resolved_on_yes(
     assert visitor.sees()[-1].text.startswith("¡Qué bueno!") and not visitor.sees()[-1].ask
 
 
-def test_no_hands_the_conversation_to_people_and_the_assistant_goes_quiet(
+def test_a_second_no_hands_the_conversation_to_people_and_the_assistant_goes_quiet(
     store: HelpdeskStore, public: CompactIndex
 ) -> None:
     visitor = Visitor(store, public)
     visitor.says("necesito el tracking de mi orden")
+    first = visitor.says("no")
+    assert not first.handoff and visitor.sees()[-1].text.startswith("Lo siento. ¿Me cuentas con otras palabras")
+    visitor.says("quiero saber dónde está mi envío")
+    assert visitor.sees()[-1].ask
     sent = visitor.says("no me sirvió")
     assert sent.handoff and bot.HANDED_OFF in visitor.tags(sent)
     assert visitor.sees()[-1].text.startswith("Te comunico con una persona")

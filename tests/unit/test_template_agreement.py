@@ -9,6 +9,8 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
+from helpdesk.knowledge.finding import index_key
+from helpdesk.knowledge.indexing import Audience
 from helpdesk.limits import WEBHOOKS
 from helpdesk.settings import (
     RAW_MAIL_PREFIX,
@@ -17,6 +19,7 @@ from helpdesk.settings import (
     DeadLetterSettings,
     EscalationSettings,
     EventSettings,
+    HandoffSettings,
     KnowledgeSettings,
     LiveSettings,
     MailSettings,
@@ -48,6 +51,7 @@ SETTINGS_BY_FUNCTION: dict[str, tuple[type[BaseModel], ...]] = {
         DeadLetterSettings,
         KnowledgeSettings,
         PhoneSettings,
+        HandoffSettings,  # the web chat assistant's handoff
     ),
     "inbound_email": (StoreSettings, MailSettings, OutboundSettings),
     "outbound": (StoreSettings, MailSettings, OutboundSettings, WhatsAppSenderSettings, MetaSenderSettings),
@@ -118,10 +122,12 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
     provided = set(globals_) | set(props.get("Environment", {}).get("Variables", {})) | RUNTIME_VARIABLES
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
-    if handler == "whatsapp_webhook.worker.handler":
-        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings)  # rules' replies
-    if handler == "meta_messaging_webhook.worker.handler":
-        needed = (StoreSettings, MailSettings, MetaSenderSettings, OutboundSettings)  # files, rules' replies
+    if handler == "whatsapp_webhook.worker.handler":  # rules' and the assistant's replies, its handoff
+        needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings, KnowledgeSettings,
+                  HandoffSettings)  # fmt: skip
+    if handler == "meta_messaging_webhook.worker.handler":  # files, rules' and the assistant's replies, its handoff
+        needed = (StoreSettings, MailSettings, MetaSenderSettings, OutboundSettings, KnowledgeSettings,
+                  HandoffSettings)  # fmt: skip
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"
@@ -329,3 +335,14 @@ def test_connect_is_optional_and_never_created(template: dict[str, Any]) -> None
         assert template["Resources"][name]["Condition"] == "HasConnectInstance"
     variables = template["Resources"]["AgentApiFunction"]["Properties"]["Environment"]["Variables"]
     assert {f.validation_alias for f in PhoneSettings.model_fields.values()} <= set(variables)
+
+
+@pytest.mark.parametrize("handler", ["whatsapp_webhook.worker.handler", "meta_messaging_webhook.worker.handler"])
+def test_the_assistants_workers_read_the_public_index_and_nothing_else_of_the_knowledge_bucket(
+    template: dict[str, Any], handler: str
+) -> None:
+    (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
+    statements = [s for policy in props["Policies"] if "Statement" in policy for s in policy["Statement"]]
+    reads = [s["Resource"] for s in statements if s["Action"] == "s3:GetObject"]
+    assert reads == [{"Fn::Sub": f"${{KnowledgeBucket.Arn}}/{index_key(Audience.PUBLIC)}"}]
+    assert not any("S3ReadPolicy" in policy or "S3CrudPolicy" in policy for policy in props["Policies"])

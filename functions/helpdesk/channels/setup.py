@@ -126,6 +126,9 @@ def _valid_number(number: str) -> bool:
         return False
 
 
+ASSISTANT_CHANNELS = (Channel.CHAT, Channel.WHATSAPP, Channel.MESSENGER, Channel.INSTAGRAM)
+
+
 class ChannelSetup(Validated):
     """Body and answer of ``/api/channels``. ``version``: how many times it was
     saved when read (0: never); a save sends the version it read and answers
@@ -136,6 +139,9 @@ class ChannelSetup(Validated):
     version: Annotated[int, Field(ge=0)] = 0
     email: Annotated[tuple[SupportAddress, ...], Field(max_length=MAX_ENTRIES)] = ()
     whatsapp: Annotated[tuple[WhatsAppNumber, ...], Field(max_length=MAX_ENTRIES)] = ()
+    # Where the first-line assistant answers before a person takes the
+    # conversation (``helpdesk.assistant``): conversational channels only.
+    assistant: tuple[Channel, ...] = (Channel.CHAT,)
 
     @model_validator(mode="after")
     def _each_once(self) -> "ChannelSetup":
@@ -146,6 +152,8 @@ class ChannelSetup(Validated):
             values = [getattr(entry, field) for entry in self.whatsapp]
             if len(values) != len(set(values)):
                 raise _problem("duplicate_number", "each WhatsApp number once")
+        if any(channel not in ASSISTANT_CHANNELS for channel in self.assistant):
+            raise _problem("assistant_channel", "the assistant answers on web chat, WhatsApp, Messenger and Instagram")
         return self
 
     @property

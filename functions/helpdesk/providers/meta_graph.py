@@ -48,9 +48,12 @@ class GraphMessaging:
 
         return cls(base_url, token, allow_loopback)
 
-    def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None) -> str:
-        """Send a reply to a PSID or IGSID; returns Meta's ``message_id`` (its mid)."""
-        answer = self._post("/me/messages", json.dumps(text_payload(recipient, text, tag)).encode())
+    def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None,
+                  quick_replies: tuple[tuple[str, str], ...] = ()) -> str:  # fmt: skip
+        """Send a reply to a PSID or IGSID (``quick_replies``: (payload, title)
+        buttons under it); returns Meta's ``message_id`` (its mid)."""
+        payload = text_payload(recipient, text, tag, quick_replies)
+        answer = self._post("/me/messages", json.dumps(payload).encode())
         if not answer.get("message_id"):
             raise MetaUnavailable("answer without a message id")
         return str(answer["message_id"])
@@ -142,12 +145,24 @@ class GraphMessaging:
             raise MetaUnavailable(type(exc).__name__) from exc
 
 
-def text_payload(recipient: str, text: str, tag: str | None = None) -> dict[str, Any]:
-    """The Send API's body: a response inside the 24-hour window, or a tagged message after it."""
+MOST_QUICK_REPLIES = 13  # the Send API's limit; titles are cut at 20 characters
+
+
+def text_payload(
+    recipient: str, text: str, tag: str | None = None, quick_replies: tuple[tuple[str, str], ...] = ()
+) -> dict[str, Any]:
+    """The Send API's body: a response inside the 24-hour window, or a tagged
+    message after it; quick replies as text buttons."""
+    message: dict[str, Any] = {"text": text}
+    if quick_replies:
+        message["quick_replies"] = [
+            {"content_type": "text", "title": title[:20], "payload": payload}
+            for payload, title in quick_replies[:MOST_QUICK_REPLIES]
+        ]
     payload: dict[str, Any] = {
         "recipient": {"id": recipient},
         "messaging_type": "MESSAGE_TAG" if tag else "RESPONSE",
-        "message": {"text": text},
+        "message": message,
     }
     if tag:
         payload["tag"] = tag

@@ -14,7 +14,6 @@ from typing import Any, Protocol
 
 from pydantic import ConfigDict
 
-from helpdesk.clock import utc_now
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.models import (
     Actor,
@@ -28,7 +27,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.observability import logger
-from helpdesk.settings import EscalationSettings
+from helpdesk.settings import EscalationSettings, HandoffSettings
 from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore, breach_key, flow_key, ticket_key
 from helpdesk.team.notices import AgentNotices, NoticeKind
@@ -91,10 +90,12 @@ def start_breach_escalation(flows: Flows, settings: EscalationSettings, ticket_i
     )
 
 
-def start_handoff(flows: Flows, settings: EscalationSettings, ticket: Ticket, group_id: str | None) -> bool:
-    """The bot gives the conversation to people: route it to ``group_id``'s
-    queue, tell the group, and escalate if nobody takes it within the wait."""
-    name = f"{ticket.id}-handoff-{utc_now():%Y%m%dT%H%M%S}"
+def start_handoff(flows: Flows, settings: HandoffSettings, ticket: Ticket, group_id: str | None) -> bool:
+    """The assistant gives the conversation to people: route it to ``group_id``'s
+    queue, tell the group, and escalate if nobody takes it within the wait.
+    Once per ticket (the assistant never speaks on it again): the execution is
+    named after the ticket, so starting it again starts nothing new."""
+    name = f"{ticket.id}-handoff"
     return flows.start(
         settings.handoff_flow_arn,
         name,
@@ -107,7 +108,7 @@ def start_handoff(flows: Flows, settings: EscalationSettings, ticket: Ticket, gr
     )
 
 
-def _resources(settings: EscalationSettings) -> dict[str, Any]:
+def _resources(settings: HandoffSettings) -> dict[str, Any]:
     # The flows take their table and queue from the input: the same ASL file
     # runs in every stage (and in moto) without definition substitutions.
     return {

@@ -13,7 +13,7 @@ from the table's stream (``webhooks.events``)."""
 from datetime import datetime
 
 from helpdesk.case_status.links import LinkProblem, LinkRefused
-from helpdesk.channels.whatsapp.interactive import interactive_notice
+from helpdesk.channels.interactive import interactive_notice
 from helpdesk.clock import new_id
 from helpdesk.follow_ups.entries import FollowUpReason, open_follow_up
 from helpdesk.models import Actor, ActorKind, Channel, Notification, NotificationKind

@@ -33,8 +33,8 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from helpdesk.case_status.expectations import customer_time
+from helpdesk.channels.interactive import interactive_notice
 from helpdesk.channels.outbound import OutboundRequest, outbound_message
-from helpdesk.channels.whatsapp.interactive import interactive_notice
 from helpdesk.channels.whatsapp.templates import WHATSAPP_WINDOW, TemplateChoice, template_catalog, template_notice
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import IngestGaveUp

@@ -1,8 +1,9 @@
 // Administration · channels: the support addresses and WhatsApp numbers the help
-// desk answers, each with its display name, default group and language. Saved as
+// desk answers, each with its display name, default group and language, and the
+// channels where the virtual assistant answers first. Saved as
 // one list with the version it was read at: when another admin saved first, the
 // server refuses (409), the list is loaded again and the form keeps the draft.
-import { html, useRef } from '../../../vendor/preact-htm.js';
+import { html, useRef, useState } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
 import { groupName, problemText } from '../../words.js';
@@ -18,6 +19,8 @@ const COMMON = (entry) => ({
   display_name: entry.display_name.trim(), default_group_id: entry.default_group_id || null, language: entry.language,
   active: entry.active,
 });
+
+const ASSISTANT_CHANNELS = ['chat', 'whatsapp', 'messenger', 'instagram'];
 
 // One row of the list: what kind it is, the key it is edited by, and the entry as the API has it
 const keyOf = (kind, entry) => (kind === 'email' ? `email:${entry.address}` : `whatsapp:${entry.phone_number_id}`);
@@ -43,15 +46,17 @@ export function AdminChannels({ onSaved }) {
   const { draft, set, editing, edit, reset } = useDraft(BLANK);
   const [outcome, run, fail] = useOutcome();
   const firstInput = useRef(null);
+  const [asking, setAsking] = useState(null); // the assistant's channels while their save is on its way
   if (!data) return html`<${Loading} failed=${failed} />`;
   const rows = rowsOf(data.setup);
 
   // Save the whole list (rows as they should be); true when saved
-  const save = async (next, done) => {
+  const save = async (next, done, assistant = data.setup.assistant) => {
     const setup = {
       version: data.setup.version,
       email: next.filter((row) => row.kind === 'email').map((row) => row.entry),
       whatsapp: next.filter((row) => row.kind === 'whatsapp').map((row) => row.entry),
+      assistant,
     };
     let conflict = null;
     const saved = await run(async () => {
@@ -92,6 +97,14 @@ export function AdminChannels({ onSaved }) {
     if (await save(rows.filter((r) => r.key !== row.key), t('channels.removed', { name: row.entry.display_name }))) {
       if (editing === row.key) reset();
     }
+  };
+  const assistant = asking ?? data.setup.assistant;
+  const answersOn = async (channel) => {
+    const next = assistant.includes(channel) ? assistant.filter((c) => c !== channel)
+      : ASSISTANT_CHANNELS.filter((c) => c === channel || assistant.includes(c));
+    setAsking(next);
+    await save(rows, t('assistant.saved'), next);
+    setAsking(null);
   };
   const start = (row) => {
     fail('');
@@ -160,5 +173,14 @@ export function AdminChannels({ onSaved }) {
     <//>
     <${Outcome} outcome=${outcome} />
     ${rows.length === 0 ? html`<p class="muted">${t('channels.empty')}</p>`
-      : html`<${AdminTable} name="channels" caption=${t('admin.channels')} columns=${columns} items=${rows} row=${row} />`}`;
+      : html`<${AdminTable} name="channels" caption=${t('admin.channels')} columns=${columns} items=${rows} row=${row} />`}
+    <section aria-labelledby="assistant-title">
+      <h3 id="assistant-title">${t('assistant.title')}</h3>
+      <p class="hint">${t('assistant.hint')}</p>
+      <fieldset><legend>${t('assistant.on')}</legend>
+        ${ASSISTANT_CHANNELS.map((channel) => html`
+          <label><input type="checkbox" name=${`assistant-${channel}`} checked=${assistant.includes(channel)}
+            onChange=${() => answersOn(channel)} /> ${t(`assistant.channel.${channel}`)}</label>`)}
+      </fieldset>
+    </section>`;
 }

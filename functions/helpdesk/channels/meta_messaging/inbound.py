@@ -10,15 +10,19 @@ bucket; a delivery or read receipt moves the delivery state of the page's
 replies forward, never back, and never opens a ticket.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from helpdesk.assistant.on_channels import answer_on_channel
+from helpdesk.assistant.turns import HandOver
 from helpdesk.channels.meta_messaging.payloads import MalformedWebhook, MetaUpdate, split_webhook
 from helpdesk.channels.whatsapp.inbound import InvalidSignature, UpdateQueue, verify_signature
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import MetaRejected
 from helpdesk.files import FileStore, keep_file
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, MessageKind, Notice
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.rules.sending import OutboxFactory
@@ -83,11 +87,13 @@ class AttachmentStorage:
 
 def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: AttachmentStorage | None = None,
                   outbox: OutboxFactory | None = None, profiles: ProfileSource | None = None,
+                  search: Callable[[], ArticleSearch] | None = None, hand_over: HandOver | None = None,
                   ) -> IngestResult | list[Message]:  # fmt: skip
     """Apply one queued event: a receipt moves replies forward (the ones it
-    moved), anything else lands on the customer's ticket. A customer seen for
-    the first time gets their name from ``profiles`` (asked once: later
-    messages find the contact)."""
+    moved), anything else lands on the customer's ticket, where the assistant
+    may answer it (with ``search``, the public articles; ``helpdesk.assistant``).
+    A customer seen for the first time gets their name from ``profiles`` (asked
+    once: later messages find the contact)."""
     if update.kind == "receipt":
         return apply_receipt(update, store)
     inbound = inbound_message(update)
@@ -100,6 +106,8 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
     result = ingest(inbound, store, outbox)
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
+    if search is not None and outbox is not None:
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over)
     return result
 
 

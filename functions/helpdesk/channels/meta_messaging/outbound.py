@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from helpdesk.channels.interactive import interactive_of
 from helpdesk.channels.outbound import OutboundRequest, queued_message
 from helpdesk.errors import MetaRejected, OutsideHumanAgentWindow, OutsideMetaWindow
 from helpdesk.files import FileStore
@@ -26,7 +27,8 @@ IDENTITY_OF = {Channel.MESSENGER: IdentityKind.MESSENGER, Channel.INSTAGRAM: Ide
 
 
 class MetaSender(Protocol):
-    def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None) -> str: ...
+    def send_text(self, recipient: str, text: str, tag: Literal["HUMAN_AGENT"] | None = None,
+                  quick_replies: tuple[tuple[str, str], ...] = ()) -> str: ...  # fmt: skip
 
     def send_file(self, recipient: str, content: bytes, content_type: str, filename: str,
                   tag: Literal["HUMAN_AGENT"] | None = None) -> str: ...  # fmt: skip
@@ -80,7 +82,8 @@ def deliver_meta(request: OutboundRequest, store: HelpdeskStore, sender: MetaSen
                 raise MetaRejected(400, "files attached but no file store to read them from")
             content = files().get(attachment.bucket, attachment.key)
             sender.send_file(recipient, content, attachment.content_type, attachment.filename, tagged)
-        mid = sender.send_text(recipient, message.text, tagged)
+        choices = interactive_of(message)
+        mid = sender.send_text(recipient, message.text, tagged, choices.options if choices else ())
     except (OutsideMetaWindow, OutsideHumanAgentWindow) as closed:
         store.mark_delivery(message, DeliveryStatus.FAILED, closed.message_key)
         return DeliveryStatus.FAILED

@@ -12,8 +12,9 @@ the conversation over the WebSocket API (``helpdesk.live.sockets``, a
   retry after a lost answer never adds the message twice (ingest's
   channel-message uniqueness). Text only: what a visitor types is stored and
   shown as text, never as markup.
-- **The assistant** (``bot.py``): with the public articles' search, each
-  message first goes to the assistant while no person has the conversation.
+- **The assistant** (``helpdesk.assistant``): with the public articles' search,
+  each message first goes to the assistant while no person has the
+  conversation (and the channel setup leaves it on for the web chat).
 - **Sizes and limits**: ``limits.WEB_CHAT_SIZES`` bounds the text, and the public
   routes limit each address and each session (``agent_api.web_chat``).
 """
@@ -26,7 +27,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk import limits
-from helpdesk.channels.web_chat import bot
+from helpdesk.assistant import turns as bot
+from helpdesk.assistant.voices import Voice
+from helpdesk.channels.setup import current_channels
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.errors import HelpdeskError
 from helpdesk.knowledge.finding import ArticleSearch
@@ -103,11 +106,18 @@ def visitor_identity(token: str) -> Identity:
     return Identity(kind=IdentityKind.WEB_SESSION, value="v" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:48])
 
 
-def send(store: HelpdeskStore, message: VisitorMessage, now: datetime, search: ArticleSearch | None = None) -> Sent:
+def send(
+    store: HelpdeskStore,
+    message: VisitorMessage,
+    now: datetime,
+    search: ArticleSearch | None = None,
+    hand_over: bot.HandOver | None = None,
+) -> Sent:
     """A visitor's message on their conversation's ticket (a new ticket for the
     first one); the same ``client_message_id`` again is the same message. With
     ``search`` (the public articles), the assistant answers it first while no
-    person has the conversation."""
+    person has the conversation; ``hand_over`` starts the handoff flow when it
+    gives the conversation to people."""
     email = normalize_identity(Identity(kind=IdentityKind.EMAIL, value=message.email)).value if message.email else ""
     token = message.visitor or new_visitor_token()
     sender = visitor_identity(token)
@@ -124,8 +134,10 @@ def send(store: HelpdeskStore, message: VisitorMessage, now: datetime, search: A
     )
     result = ingest(inbound, store)
     turn = bot.Turn()
-    if search is not None and not result.duplicate:
+    if search is not None and not result.duplicate and bot.is_on_duty(result.ticket):
         turn = _assistant(store, search, result.ticket.id, message, now)
+        if turn.handoff is not None and hand_over is not None:
+            hand_over(result.ticket)
     return Sent(
         visitor=token,
         ticket_id=result.ticket.id,
@@ -141,11 +153,14 @@ def _assistant(
 ) -> bot.Turn:
     """The assistant's turn on the ticket as it is now (a rule or an agent may have just changed it)."""
 
+    if Channel.CHAT not in current_channels(store).assistant:
+        return bot.Turn()
+
     def turn() -> bot.Turn:
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             return bot.Turn()
-        return bot.take_turn(store, search, ticket, message.text, message.locale, now)
+        return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now)
 
     return until_saved(turn)
 

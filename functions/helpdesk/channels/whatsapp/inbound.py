@@ -15,16 +15,20 @@ fields are all optional.
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpdesk.assistant.on_channels import answer_on_channel
+from helpdesk.assistant.turns import HandOver
 from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import HelpdeskError, InvalidIdentity, WhatsAppRejected
 from helpdesk.files import FileStore, keep_file
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.people.contacts import normalize_identity
@@ -134,7 +138,12 @@ def _keep_malformed(raw_body: bytes, reason: str, store: HelpdeskStore) -> None:
 
 
 def handle_social_messaging(
-    sns_message: str, store: HelpdeskStore, media: "MediaStorage | None" = None, outbox: OutboxFactory | None = None
+    sns_message: str,
+    store: HelpdeskStore,
+    media: "MediaStorage | None" = None,
+    outbox: OutboxFactory | None = None,
+    search: Callable[[], ArticleSearch] | None = None,
+    hand_over: HandOver | None = None,
 ) -> list[IngestResult | Message | None]:
     """Apply the updates of one AWS End User Messaging Social notification; one
     that is not such a notification is logged and ignored (retrying cannot help)."""
@@ -143,7 +152,7 @@ def handle_social_messaging(
     except ValueError:
         logger.warning("social messaging notification not understood; ignored")
         return []
-    return [handle_update(update, store, media, outbox) for update in updates]
+    return [handle_update(update, store, media, outbox, search, hand_over) for update in updates]
 
 
 def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
@@ -227,11 +236,18 @@ class MediaStorage:
 
 
 def handle_update(
-    update: QueuedUpdate, store: HelpdeskStore, media: MediaStorage | None = None, outbox: OutboxFactory | None = None
+    update: QueuedUpdate,
+    store: HelpdeskStore,
+    media: MediaStorage | None = None,
+    outbox: OutboxFactory | None = None,
+    search: Callable[[], ArticleSearch] | None = None,
+    hand_over: HandOver | None = None,
 ) -> IngestResult | Message | None:
     """Apply one queued update; one that can never succeed (no usable sender) is
     set aside for agents instead of being retried into the dead-letter queue.
-    ``outbox``: where the rules' replies are queued."""
+    ``outbox``: where the rules' (and the assistant's) replies are queued;
+    ``search``: the public articles, for the assistant (``helpdesk.assistant``),
+    and ``hand_over``, its handoff to people."""
     if update.kind == "status":
         return apply_status(update.item, store)
     try:
@@ -250,6 +266,8 @@ def handle_update(
         return None
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, Channel.WHATSAPP)
+    if search is not None and outbox is not None:
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over)
     return result
 
 

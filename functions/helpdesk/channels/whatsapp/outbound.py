@@ -3,8 +3,8 @@ approved template the agent chose outside it."""
 
 from typing import Protocol
 
+from helpdesk.channels.interactive import interactive_of
 from helpdesk.channels.outbound import OutboundRequest, queued_message
-from helpdesk.channels.whatsapp.interactive import interactive_of
 from helpdesk.errors import WhatsAppRejected
 from helpdesk.models import Channel, DeliveryStatus, IdentityKind, Message, MessageKind
 from helpdesk.observability import logger

@@ -1,6 +1,8 @@
-"""Interactive WhatsApp messages (reply buttons, lists) as a queued message
-carries them: a ``interactive`` notice the sender reads. Meta allows at most 3
-reply buttons (titles ≤ 20 characters) or 10 list rows (titles ≤ 24)."""
+"""Choices under a message (reply buttons, lists) as a queued message carries
+them: an ``interactive`` notice its channel's sender reads. WhatsApp sends
+them as reply buttons (at most 3, titles ≤ 20 characters) or a list (10 rows,
+titles ≤ 24); Messenger and Instagram as quick replies (at most 13, titles
+≤ 20 characters)."""
 
 import json
 from dataclasses import dataclass

@@ -1,45 +1,38 @@
-"""The web chat's first-line assistant: before a person takes a conversation,
-it suggests up to ``MOST_ARTICLES`` public articles for the visitor's question
-and asks "¿Te sirvió?"; it hands the conversation to people on "no", when the
-visitor asks for a person ("hablar con una persona", "asesor", "humano"…), or
-when no public article matches. Retrieval only: deterministic, offline.
+"""What the first-line assistant says: before a person takes a conversation,
+it suggests up to ``MOST_ARTICLES`` public articles for the customer's question
+and asks "¿Te sirvió?" (with buttons where the channel has them). "Sí" resolves
+it; the first "no" asks for the question in other words, the second hands the
+conversation to people, as does asking for a person ("hablar con una persona",
+"asesor", "humano"…) or a question no public article matches. Retrieval only:
+deterministic, offline.
 
 It answers only from the public index (``ArticleSearch``, the help center's
 ``IndexShelf.public``): internal articles do not exist there. Its state is on
 the ticket, where agents see it: the tag ``bot-asked`` while it waits for a
-yes or no, ``bot-resolved`` when the visitor said it helped, and
-``bot-handoff`` once people have it, with a note saying why and what it had
-suggested. It never speaks on a ticket that has an assignee, an agent's
-reply, or a handoff.
+yes or no, ``bot-retried`` once an answer did not help, ``bot-resolved`` when
+the customer said it helped, and ``bot-handoff`` once people have it, with a
+note saying why. It never speaks on a ticket that has an assignee, an agent's
+reply, or a handoff. How its words reach the customer is the ``Voice``'s
+(``voices``).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from helpdesk.clock import new_id
+from helpdesk.assistant.voices import Voice
 from helpdesk.knowledge.finding import ArticleHit, ArticleSearch
 from helpdesk.knowledge.helpcenter import article_path
 from helpdesk.language.analysis import fold
-from helpdesk.models import (
-    Actor,
-    ActorKind,
-    Channel,
-    DeliveryStatus,
-    EventKind,
-    FieldChange,
-    Language,
-    Message,
-    MessageKind,
-    Ticket,
-    TicketEvent,
-)
+from helpdesk.models import Language, Ticket
 from helpdesk.store import HelpdeskStore
 
 MOST_ARTICLES = 3
-ASKED, RESOLVED, HANDED_OFF = "bot-asked", "bot-resolved", "bot-handoff"
-ASSISTANT = {Language.SPANISH: "Asistente", Language.ENGLISH: "Assistant"}
+ASKED, RETRIED, RESOLVED, HANDED_OFF = "bot-asked", "bot-retried", "bot-resolved", "bot-handoff"
+# The ids of the buttons under its question (a reply button's or quick reply's id)
+YES, NO, PERSON = "assistant.yes", "assistant.no", "assistant.person"
 
 # Asking for a person, as people type it (accents and case folded first).
 _PERSON = re.compile(
@@ -61,9 +54,12 @@ TEXTS = {
         "found": "Encontré esto que puede ayudarte:",
         "ask": "¿Te sirvió?",
         "glad": "¡Qué bueno! Si necesitas algo más, escríbenos aquí.",
+        "again": "Lo siento. ¿Me cuentas con otras palabras qué necesitas? Si prefieres, escribe «persona».",
+        YES: "Sí, me sirvió",
+        NO: "No me sirvió",
+        PERSON: "Hablar con alguien",
         "handoff": "Te comunico con una persona del equipo: te responderá aquí mismo. Tu mensaje quedó guardado.",
         "note": "El asistente pasó la conversación a una persona ({reason}).",
-        "suggested": "Artículos sugeridos: {ids}.",
         HandoffReason.ASKED: "el cliente pidió una persona",
         HandoffReason.NOT_HELPFUL: "los artículos no le sirvieron",
         HandoffReason.NO_MATCH: "ningún artículo público responde la consulta",
@@ -72,14 +68,23 @@ TEXTS = {
         "found": "I found this, which may help:",
         "ask": "Did this help?",
         "glad": "Great! If you need anything else, write to us here.",
+        "again": "Sorry about that. Could you tell me in other words what you need? Or type «person».",
+        YES: "Yes, it helped",
+        NO: "It didn't help",
+        PERSON: "Talk to a person",
         "handoff": "I am passing you to a person on the team: they will answer right here. Your message is saved.",
         "note": "The assistant handed the conversation to a person ({reason}).",
-        "suggested": "Suggested articles: {ids}.",
         HandoffReason.ASKED: "the customer asked for a person",
         HandoffReason.NOT_HELPFUL: "the articles did not help",
         HandoffReason.NO_MATCH: "no public article answers the question",
     },
 }
+
+
+# Starts the handoff flow for a ticket the assistant gave to people (routes it to
+# its group's queue, tells the group, escalates when nobody takes it):
+# ``helpdesk.sla.escalation.start_handoff``, as the functions build it.
+HandOver = Callable[[Ticket], object]
 
 
 @dataclass(frozen=True)
@@ -125,34 +130,50 @@ def wants_person(text: str) -> bool:
     return bool(_PERSON.search(fold(text)))
 
 
-def is_on_duty(ticket: Ticket, store: HelpdeskStore) -> bool:
-    """Whether the assistant still has this conversation."""
-    if ticket.assignee_id or HANDED_OFF in ticket.tags:
-        return False
-    thread = store.get_thread(ticket.id)
-    return thread is None or not any(
-        m.kind is MessageKind.OUTBOUND and m.author.kind is ActorKind.AGENT for m in thread.messages
-    )
+def is_on_duty(ticket: Ticket) -> bool:
+    """Whether the assistant still has this conversation: nobody assigned, no
+    handoff, and no agent's reply yet (an agent's first reply sets
+    ``first_response_at``; the assistant's own never do)."""
+    return ticket.assignee_id is None and HANDED_OFF not in ticket.tags and ticket.first_response_at is None
+
+
+def choices(locale: Language) -> tuple[tuple[str, str], ...]:
+    """The buttons under its question: (id, title), titles within WhatsApp's 20 characters."""
+    words = TEXTS[locale]
+    return tuple((option, words[option]) for option in (YES, NO, PERSON))
 
 
 def take_turn(
-    store: HelpdeskStore, search: ArticleSearch, ticket: Ticket, text: str, locale: Language, now: datetime
+    store: HelpdeskStore,
+    search: ArticleSearch,
+    voice: Voice,
+    ticket: Ticket,
+    text: str,
+    locale: Language,
+    now: datetime,
+    option: str | None = None,
 ) -> Turn:
-    """Answer the visitor's latest ``text`` on ``ticket`` if the assistant still has it."""
-    if not is_on_duty(ticket, store):
+    """Answer the customer's latest ``text`` on ``ticket`` (``option``: the
+    button they pressed, if any) if the assistant still has it."""
+    if not is_on_duty(ticket):
         return Turn()
     words = TEXTS[locale]
     folded = fold(text)
+    if option == PERSON:
+        return _hand_off(store, voice, ticket, locale, HandoffReason.ASKED, now)
     if ASKED in ticket.tags and not wants_person(text):
-        if _YES.search(folded):
-            _say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
+        if option == YES or (option is None and _YES.search(folded)):
+            voice.say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
             return Turn(resolved=True, said=True)
-        if _NO.search(folded):
-            return _hand_off(store, ticket, locale, HandoffReason.NOT_HELPFUL, (), now)
+        if option == NO or (option is None and _NO.search(folded)):
+            if RETRIED in ticket.tags:
+                return _hand_off(store, voice, ticket, locale, HandoffReason.NOT_HELPFUL, now)
+            voice.say(store, ticket, words["again"], locale, now, add=(RETRIED,), remove=(ASKED,))
+            return Turn(said=True)
     decision = decide(search, text, locale)
     if decision.reason is not None:
-        return _hand_off(store, ticket, locale, decision.reason, (), now)
-    _say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,))
+        return _hand_off(store, voice, ticket, locale, decision.reason, now)
+    voice.say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,), ask=choices(locale))
     return Turn(articles=decision.articles, said=True)
 
 
@@ -163,64 +184,10 @@ def _suggestion(hits: list[ArticleHit], locale: Language) -> str:
 
 
 def _hand_off(
-    store: HelpdeskStore,
-    ticket: Ticket,
-    locale: Language,
-    reason: HandoffReason,
-    articles: tuple[str, ...],
-    now: datetime,
+    store: HelpdeskStore, voice: Voice, ticket: Ticket, locale: Language, reason: HandoffReason, now: datetime
 ) -> Turn:
     words = TEXTS[locale]
     note = words["note"].format(reason=words[reason])
-    if articles:
-        note += " " + words["suggested"].format(ids=", ".join(articles))
-    after = _say(store, ticket, words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED,))
-    _write(store, after, note, MessageKind.NOTE, locale, now, add=(), remove=())
-    return Turn(articles=articles, handoff=reason, said=True)
-
-
-def _say(
-    store: HelpdeskStore,
-    ticket: Ticket,
-    text: str,
-    locale: Language,
-    now: datetime,
-    add: tuple[str, ...],
-    remove: tuple[str, ...],
-) -> Ticket:
-    return _write(store, ticket, text, MessageKind.OUTBOUND, locale, now, add, remove)
-
-
-def _write(
-    store: HelpdeskStore,
-    ticket: Ticket,
-    text: str,
-    kind: MessageKind,
-    locale: Language,
-    now: datetime,
-    add: tuple[str, ...],
-    remove: tuple[str, ...],
-) -> Ticket:
-    """One message of the assistant's on the ticket, and its tags moved, at once.
-    Its replies need no sending: the live fan-out takes them to the visitor."""
-    actor = Actor(kind=ActorKind.BOT, id="assistant", name=ASSISTANT[locale])
-    tags = tuple(dict.fromkeys(t for t in (*ticket.tags, *add) if t not in remove))
-    after = ticket.model_copy(update={"tags": tags, "updated_at": now, "version": ticket.version + 1})
-    message = Message(
-        id=new_id(),
-        ticket_id=ticket.id,
-        kind=kind,
-        channel=Channel.CHAT,
-        author=actor,
-        text=text,
-        delivery_status=DeliveryStatus.SENT if kind is MessageKind.OUTBOUND else DeliveryStatus.RECEIVED,
-        sent_at=now,
-        created_at=now,
-    )
-    events = []
-    if tags != ticket.tags:
-        change = FieldChange(field="tags", old=list(ticket.tags), new=list(tags))
-        events.append(TicketEvent(id=new_id(), ticket_id=ticket.id, kind=EventKind.UPDATED, actor=actor, at=now,
-                                  changes=(change,)))  # fmt: skip
-    store.append_message(ticket, after, message, events)
-    return after
+    after = voice.say(store, ticket, words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED,))
+    voice.note(store, after, note, locale, now)
+    return Turn(handoff=reason, said=True)
