@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 from bench import (
+    assistant_bench,
     cold_start,
     console_size,
     cost_model,
@@ -149,6 +150,10 @@ def knowledge_part() -> None:
     results.record(knowledge_bench.run())
 
 
+def assistant_part() -> None:
+    results.record(assistant_bench.run())
+
+
 def search_part() -> None:
     results.record(search_bench.report(search_bench.run()))
 
@@ -217,6 +222,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "polling": (polling_part, "(i) what a changes poll, a presence beat and an assignment cost"),
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
     "kb": (knowledge_part, "(o) knowledge-base search: top-1/top-3 on the evaluation set, build, load, p95 at 1,000"),
+    "assistant": (assistant_part, "(s) the first-line assistant: top-1/top-3, handoff precision/recall, leaks, p95"),
     "load": (load_run, "(l) a load run against a local stack of its own"),
     "console": (console_part, "(h) the console's first load, gzipped, and the web chat widget's"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),

@@ -102,6 +102,12 @@ def test_asking_for_a_person_hands_over_at_once(store: HelpdeskStore, public: Co
     assert [line.author for line in visitor.sees()] == ["visitor", "bot"]
 
 
+def test_a_topic_people_handle_hands_over_at_once(store: HelpdeskStore, public: CompactIndex) -> None:
+    visitor = Visitor(store, public)
+    sent = visitor.says("buenas, no reconozco un cargo de mi tarjeta y quiero disputarlo")
+    assert sent.handoff and "el tema lo atiende una persona" in visitor.notes(sent)[0]
+
+
 def test_nothing_matching_hands_over(store: HelpdeskStore, public: CompactIndex) -> None:
     visitor = Visitor(store, public)
     sent = visitor.says("zxqv plumbus grfl")

@@ -3,8 +3,9 @@ it suggests up to ``MOST_ARTICLES`` public articles for the customer's question
 and asks "¿Te sirvió?" (with buttons where the channel has them). "Sí" resolves
 it; the first "no" asks for the question in other words, the second hands the
 conversation to people, as does asking for a person ("hablar con una persona",
-"asesor", "humano"…) or a question no public article matches. Retrieval only:
-deterministic, offline.
+"asesor", "humano"…), a topic people handle (a disputed charge, ending a
+contract, a legal complaint, the follow-up of an open case) or a question no
+public article matches. Retrieval only: deterministic, offline.
 
 It answers only from the public index (``ArticleSearch``, the help center's
 ``IndexShelf.public``): internal articles do not exist there. Its state is on
@@ -43,10 +44,27 @@ _YES = re.compile(r"^\s*(si+|sip|claro|me sirvio|sirvio|si me sirvio|gracias|lis
 _NO = re.compile(r"^\s*(no+|nop|no me sirvio|no sirvio|nada que ver|no it did not|not really|nope)\b")
 
 
+# Topics people handle, whatever the articles say (accents and case folded first):
+# a charge the customer disputes, ending a contract, a legal complaint, the
+# follow-up of a case already open.
+_PEOPLE_ONLY = re.compile(
+    r"\b(contracargo|chargeback|desconozco (el|este|un|los|estos) cargos?|no reconozco (el|este|un|los|estos) cargos?"
+    r"|disputar? (el|un|este) cargo|cargo no (reconocido|autorizado)|dispute (a|the|this) charge"
+    r"|cancelar (mi|el) (contrato|suscripcion|plan|servicio|membresia)|dar de baja (mi|el) (contrato|servicio|plan)"
+    r"|cancel (my|the) (subscription|contract|plan|membership)"
+    r"|abogad[oa]s?|demanda(r|remos)?|denuncia(r)?|profeco|proteccion al consumidor|defensoria del consumidor"
+    r"|libro de reclamaciones|reclamo (formal|legal)|accion legal|lawyer|lawsuit|sue you|legal action"
+    r"|(numero|seguimiento) de (mi )?(caso|ticket|reclamo)|mi (caso|ticket|reclamo) (numero|#|no\.?)"
+    r"|ya (les )?(escribi|llame|reporte)|sigo esperando (respuesta|que me)|my (case|ticket) number"
+    r"|follow(-| )up on my (case|ticket|complaint))"
+)
+
+
 class HandoffReason(StrEnum):
     ASKED = "asked_for_person"
     NOT_HELPFUL = "not_helpful"
     NO_MATCH = "no_article"
+    PEOPLE_ONLY = "people_only_topic"
 
 
 TEXTS = {
@@ -63,6 +81,8 @@ TEXTS = {
         HandoffReason.ASKED: "el cliente pidió una persona",
         HandoffReason.NOT_HELPFUL: "los artículos no le sirvieron",
         HandoffReason.NO_MATCH: "ningún artículo público responde la consulta",
+        HandoffReason.PEOPLE_ONLY: "el tema lo atiende una persona: un cargo en disputa, una baja, un reclamo legal "
+        "o el seguimiento de un caso",
     },
     Language.ENGLISH: {
         "found": "I found this, which may help:",
@@ -77,6 +97,8 @@ TEXTS = {
         HandoffReason.ASKED: "the customer asked for a person",
         HandoffReason.NOT_HELPFUL: "the articles did not help",
         HandoffReason.NO_MATCH: "no public article answers the question",
+        HandoffReason.PEOPLE_ONLY: "people handle the topic: a disputed charge, a cancellation, a legal complaint "
+        "or the follow-up of a case",
     },
 }
 
@@ -118,6 +140,8 @@ def decide(search: ArticleSearch, text: str, locale: Language) -> Decision:
     words = TEXTS[locale]
     if wants_person(text):
         return Decision(True, (), words["handoff"], 1.0, HandoffReason.ASKED)
+    if people_only(text):
+        return Decision(True, (), words["handoff"], 1.0, HandoffReason.PEOPLE_ONLY)
     hits = search.find(text, locale, MOST_ARTICLES)[:MOST_ARTICLES]
     if not hits:
         return Decision(True, (), words["handoff"], 0.0, HandoffReason.NO_MATCH)
@@ -128,6 +152,10 @@ def decide(search: ArticleSearch, text: str, locale: Language) -> Decision:
 
 def wants_person(text: str) -> bool:
     return bool(_PERSON.search(fold(text)))
+
+
+def people_only(text: str) -> bool:
+    return bool(_PEOPLE_ONLY.search(fold(text)))
 
 
 def is_on_duty(ticket: Ticket) -> bool:
