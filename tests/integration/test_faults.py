@@ -9,6 +9,7 @@ The stack is the template provisioned into moto (``local.provision``), with the
 real handlers; the faults come from botocore's own events (``faults.py``)."""
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -34,9 +35,14 @@ from moto.ses.models import ses_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import stepfunctions_backends
 
-from helpdesk import connections
+from bench.knowledge_bench import demo_articles
+from helpdesk import connections, limits
+from helpdesk.assistant import turns
 from helpdesk.case_status.links import forget_signing_key
+from helpdesk.channels.setup import ChannelSetup, save_channels
 from helpdesk.conversations.ingest import ingest
+from helpdesk.knowledge.finding import index_key
+from helpdesk.knowledge.indexing import Audience, build, pack
 from helpdesk.models import Actor, ActorKind, Agent, Channel, Group, SlaMetric, TicketStatus
 from helpdesk.rules.timed import CHECKPOINT as RULES_CHECKPOINT
 from helpdesk.settings import forget_settings, mail_settings
@@ -289,6 +295,8 @@ def desk() -> Iterator[Desk]:
         patch.delenv("AWS_ENDPOINT_URL", raising=False)
         patch.setattr("helpdesk.providers.whatsapp_graph.TIMEOUT_SECONDS", GRAPH_TIMEOUT)
         patch.setattr("helpdesk.clock.pause_before_retry", lambda attempt: None)
+        # Warm sandboxes keep the public index they loaded (every run makes the same calls)
+        patch.setattr("helpdesk.limits.KNOWLEDGE", dataclasses.replace(limits.KNOWLEDGE, index_refresh_seconds=1e9))
         session = boto3.Session(region_name=REGION)
         stack = provision(
             session,
@@ -408,6 +416,36 @@ def _whatsapp_act(desk: Desk, _: Any) -> None:
 AGENT_ACTOR = Actor(kind=ActorKind.AGENT, id=AGENT.id, name=AGENT.name)
 
 
+def _assistant_setup(desk: Desk) -> Any:
+    """The assistant answers on WhatsApp, from the demo knowledge base's public index."""
+    save_channels(
+        desk.store(), ChannelSetup(assistant=(Channel.CHAT, Channel.WHATSAPP)), AGENT_ACTOR, datetime.now(UTC)
+    )
+    index = build(demo_articles(), Audience.PUBLIC, datetime(2026, 12, 7, tzinfo=UTC))
+    desk.s3.put_object(Bucket=desk.url("KnowledgeBucket"), Key=index_key(Audience.PUBLIC), Body=pack(index))
+    return None
+
+
+def _button(wa_id: str, wamid: str, option: str, title: str, timestamp: int) -> dict[str, Any]:
+    reply = {"type": "button_reply", "button_reply": {"id": option, "title": title}}
+    return {"from": wa_id, "id": wamid, "timestamp": str(timestamp), "type": "interactive", "interactive": reply}
+
+
+def _assistant_act(desk: Desk, _: Any) -> None:
+    """A customer asks; the assistant answers with buttons; "No me sirvió" twice
+    hands over (the handoff flow starts); its three messages leave on WhatsApp."""
+    wa_id = "50255504321"
+    now = int(datetime.now(UTC).timestamp())
+    for message in (
+        _text(wa_id, "wamid.A1", "¿Cómo pago en cuotas con mi tarjeta?", now - 30),
+        _button(wa_id, "wamid.A2", turns.NO, "No me sirvió", now - 20),
+        _button(wa_id, "wamid.A3", turns.NO, "No me sirvió", now - 10),
+    ):
+        desk.post_webhook(_webhook(wa_id, [message]))
+        desk.drain("WhatsAppUpdatesQueue", "whatsapp_webhook.worker.handler", "WhatsAppWorker")
+    desk.drain("OutboundQueue", "outbound.app.handler", "Outbound")
+
+
 def _replies_setup(desk: Desk) -> Any:
     store = desk.store()
     question = inbound(sender="50255507777", text="¿Tienen envíos a Quetzaltenango?", message_id="wamid.Q1")
@@ -502,6 +540,7 @@ def _surveys_act(desk: Desk, _: Any) -> None:
 FLOWS = {
     "mail": Flow("mail", _mail_setup, _mail_act),
     "whatsapp": Flow("whatsapp", _mail_setup, _whatsapp_act),
+    "assistant": Flow("assistant", _assistant_setup, _assistant_act),
     "replies": Flow("replies", _replies_setup, _replies_act),
     "sla": Flow("sla", _sla_setup, _sla_act),
     "surveys": Flow("surveys", _surveys_setup, _surveys_act),

@@ -19,7 +19,7 @@ from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult
 from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.language.guessing import guess_language
-from helpdesk.models import Channel, MessageKind, Ticket
+from helpdesk.models import Channel, Ticket
 from helpdesk.retrying import until_saved
 from helpdesk.store import HelpdeskStore
 
@@ -50,17 +50,20 @@ def answer_on_channel(
     ``hand_over`` starts the handoff flow when it gives the conversation to people."""
     ticket = result.ticket
     option = chosen_option(inbound)
-    if ticket.channel not in QUEUED_CHANNELS:
-        return Turn()
-    if result.duplicate and HANDED_OFF in ticket.tags and hand_over is not None:
-        hand_over(ticket)  # the first delivery may have stopped before starting it; it starts once
-    if not is_on_duty(ticket) or not (inbound.text.strip() or option):
+    if ticket.channel not in QUEUED_CHANNELS or not (inbound.text.strip() or option):
         return Turn()
     if any(notice.key in NOT_QUESTIONS for notice in inbound.notices):
         return Turn()
-    if result.duplicate and not _unanswered(store, ticket, result.message.id, queue):
-        return Turn()
-    if ticket.channel not in current_channels(store).assistant:
+    if result.duplicate:
+        if HANDED_OFF not in ticket.tags and not is_on_duty(ticket):
+            return Turn()  # people have it: nothing of the assistant's can be left to finish
+        if ticket.channel not in current_channels(store).assistant:
+            return Turn()
+        if not _finish(store, ticket, result.message.id, queue):
+            if HANDED_OFF in ticket.tags and hand_over is not None:
+                hand_over(ticket)  # the first delivery may have stopped before starting it; it starts once
+            return Turn()
+    elif not is_on_duty(ticket) or ticket.channel not in current_channels(store).assistant:
         return Turn()
     locale = guess_language(inbound.text)
     voice = Voice(queue())
@@ -78,13 +81,14 @@ def answer_on_channel(
     return done
 
 
-def _unanswered(store: HelpdeskStore, ticket: Ticket, message_id: str, queue: Callable[[], OutboundQueue]) -> bool:
-    """On a delivery again: queue what the assistant stored but did not queue;
-    True when the customer's message is still the thread's last (never answered)."""
+def _finish(store: HelpdeskStore, ticket: Ticket, message_id: str, queue: Callable[[], OutboundQueue]) -> bool:
+    """On a delivery again: queue the assistant's answer to this message if it
+    was stored but maybe not queued; True when it never answered it."""
     thread = store.get_thread(ticket.id)
-    if thread is None:
+    this = next((m for m in thread.messages if m.id == message_id), None) if thread else None
+    if thread is None or this is None:
         return False
-    if any(m.author.id == ASSISTANT_ID for m in thread.messages if m.kind is MessageKind.OUTBOUND):
-        queue_unsent(store, thread, queue())
-    latest = max(thread.messages, key=lambda m: (m.sent_at, m.id), default=None)
-    return latest is not None and latest.id == message_id
+    answered = any(m.author.id == ASSISTANT_ID and m.created_at >= this.created_at for m in thread.messages)
+    if answered:
+        queue_unsent(thread, this.created_at, queue())
+    return not answered and is_on_duty(thread.ticket)

@@ -189,15 +189,18 @@ def take_turn(
     folded = fold(text)
     if option == PERSON:
         return _hand_off(store, voice, ticket, locale, HandoffReason.ASKED, now)
-    if ASKED in ticket.tags and not wants_person(text):
-        if option == YES or (option is None and _YES.search(folded)):
-            voice.say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
-            return Turn(resolved=True, said=True)
-        if option == NO or (option is None and _NO.search(folded)):
-            if RETRIED in ticket.tags:
-                return _hand_off(store, voice, ticket, locale, HandoffReason.NOT_HELPFUL, now)
-            voice.say(store, ticket, words["again"], locale, now, add=(RETRIED,), remove=(ASKED,))
-            return Turn(said=True)
+    # A button means what it says whenever it is pressed; typed words answer only a question asked
+    waiting = ASKED in ticket.tags
+    said_yes = option == YES or (option is None and waiting and _YES.search(folded))
+    said_no = option == NO or (option is None and (waiting or RETRIED in ticket.tags) and _NO.search(folded))
+    if said_yes and not wants_person(text):
+        voice.say(store, ticket, words["glad"], locale, now, add=(RESOLVED,), remove=(ASKED,))
+        return Turn(resolved=True, said=True)
+    if said_no and not wants_person(text):
+        if RETRIED in ticket.tags:
+            return _hand_off(store, voice, ticket, locale, HandoffReason.NOT_HELPFUL, now)
+        voice.say(store, ticket, words["again"], locale, now, add=(RETRIED,), remove=(ASKED,))
+        return Turn(said=True)
     decision = decide(search, text, locale)
     if decision.reason is not None:
         return _hand_off(store, voice, ticket, locale, decision.reason, now)
@@ -216,6 +219,5 @@ def _hand_off(
 ) -> Turn:
     words = TEXTS[locale]
     note = words["note"].format(reason=words[reason])
-    after = voice.say(store, ticket, words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED,))
-    voice.note(store, after, note, locale, now)
+    voice.say(store, ticket, words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED,), note=note)
     return Turn(handoff=reason, said=True)

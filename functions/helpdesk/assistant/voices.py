@@ -55,31 +55,32 @@ class Voice:
         add: tuple[str, ...] = (),
         remove: tuple[str, ...] = (),
         ask: tuple[tuple[str, str], ...] = (),
+        note: str | None = None,
     ) -> Ticket:
-        """Say ``text`` to the customer (``ask``: the buttons under a question);
-        the ticket as saved."""
-        after, message = _write(store, ticket, text, MessageKind.OUTBOUND, locale, now, add, remove, ask, self.queued)
+        """Say ``text`` to the customer (``ask``: the buttons under a question;
+        ``note``: an internal note for the agents, written with it); the ticket
+        as saved."""
+        after, message = _write(store, ticket, text, locale, now, add, remove, ask, self.queued, note)
         if self.queue is not None:
             self.queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
         return after
-
-    def note(self, store: HelpdeskStore, ticket: Ticket, text: str, locale: Language, now: datetime) -> Ticket:
-        """An internal note for the agents (never sent)."""
-        return _write(store, ticket, text, MessageKind.NOTE, locale, now, (), (), (), False)[0]
 
     @property
     def queued(self) -> bool:
         return self.queue is not None
 
 
-def queue_unsent(store: HelpdeskStore, thread: TicketThread, queue: OutboundQueue) -> int:
-    """Queue the assistant's messages on the thread still waiting to be queued
-    (a delivery that failed between storing and queueing them); queueing one
-    twice sends it once (the sender takes only what is still queued)."""
+def queue_unsent(thread: TicketThread, since: datetime, queue: OutboundQueue) -> int:
+    """Queue the assistant's messages stored from ``since`` on that still wait
+    to be queued (a delivery that failed between storing and queueing them);
+    queueing one twice sends it once (the sender takes only what is still queued)."""
     waiting = [
         m
         for m in thread.messages
-        if m.author.id == ASSISTANT_ID and m.kind is MessageKind.OUTBOUND and m.delivery_status is DeliveryStatus.QUEUED
+        if m.author.id == ASSISTANT_ID
+        and m.kind is MessageKind.OUTBOUND
+        and m.delivery_status is DeliveryStatus.QUEUED
+        and m.created_at >= since
     ]
     for message in waiting:
         queue.enqueue(OutboundRequest(ticket_id=thread.ticket.id, message_id=message.id, sent_at=message.sent_at))
@@ -90,38 +91,38 @@ def _write(
     store: HelpdeskStore,
     ticket: Ticket,
     text: str,
-    kind: MessageKind,
     locale: Language,
     now: datetime,
     add: tuple[str, ...],
     remove: tuple[str, ...],
     ask: tuple[tuple[str, str], ...],
     queued: bool,
+    note: str | None,
 ) -> tuple[Ticket, Message]:
     actor = assistant_actor(locale)
     tags = tuple(dict.fromkeys(t for t in (*ticket.tags, *add) if t not in remove))
     after = ticket.model_copy(update={"tags": tags, "updated_at": now, "version": ticket.version + 1})
-    if kind is not MessageKind.OUTBOUND:
-        status = DeliveryStatus.RECEIVED
-    else:
-        status = DeliveryStatus.QUEUED if queued else DeliveryStatus.SENT
     message = Message(
         id=new_id(),
         ticket_id=ticket.id,
-        kind=kind,
+        kind=MessageKind.OUTBOUND,
         channel=ticket.channel,
         author=actor,
         text=text,
         html=text_to_html(text) if queued else None,
         notices=(interactive_notice("buttons", ask),) if ask and queued else (),
-        delivery_status=status,
+        delivery_status=DeliveryStatus.QUEUED if queued else DeliveryStatus.SENT,
         sent_at=now,
         created_at=now,
     )
+    notes = []
+    if note is not None:
+        internal = {"kind": MessageKind.NOTE, "text": note, "html": None, "notices": ()}
+        notes.append(message.model_copy(update=internal | {"id": new_id(), "delivery_status": DeliveryStatus.RECEIVED}))
     events = []
     if tags != ticket.tags:
         change = FieldChange(field="tags", old=list(ticket.tags), new=list(tags))
         events.append(TicketEvent(id=new_id(), ticket_id=ticket.id, kind=EventKind.UPDATED, actor=actor, at=now,
                                   changes=(change,)))  # fmt: skip
-    store.append_message(ticket, after, message, events)
+    store.append_message(ticket, after, message, events, notes=notes)
     return after, message

@@ -152,12 +152,16 @@ class Tickets(TableAccess):
         message: Message,
         events: Iterable[TicketEvent],
         notifications: Iterable[Notification] = (),
+        notes: Iterable[Message] = (),
     ) -> None:
-        """Add a message to a ticket and save the ticket's new state, if the ticket
-        is still at ``before.version``. Raises DuplicateChannelMessage or StaleTicket."""
+        """Add a message to a ticket (and ``notes`` beside it) and save the
+        ticket's new state, if the ticket is still at ``before.version``. Raises
+        DuplicateChannelMessage or StaleTicket."""
         transaction = self._transaction()
         put_ticket(transaction, before, after)
         add_message(transaction, message, events)
+        for note in notes:
+            add_message(transaction, note, ())
         for notification in notifications:
             transaction.put("notification", notification_item(notification))
         transaction.commit_or_raise({DUPLICATE: DuplicateChannelMessage}, otherwise=lambda: StaleTicket(None))
