@@ -25,6 +25,11 @@ from typing import Any
 
 from local.whatsapp_sandbox import SIGNATURE_HEADER, signature
 
+# A 1×1 PNG: every sandbox customer's profile picture
+PROFILE_PICTURE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d494441"
+    "54789c6390cfdff21f00043502427d4c97db0000000049454e44ae426082"
+)
 STANDARD_WINDOW_SECONDS = 24 * 3600
 HUMAN_AGENT_WINDOW_SECONDS = 7 * 24 * 3600
 RECEIPT_DELAYS = (("delivery", 0.4), ("read", 1.0))
@@ -114,10 +119,12 @@ class MetaSandbox:
         if not authorization.startswith("Bearer ") or customer is None:
             return 400, {"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}
         product, name, _ = customer
+        picture = self._keep(PROFILE_PICTURE, "image/png")  # a CDN link of its own, as Meta gives
         if product == "instagram":
-            return 200, {"id": scoped_id, "name": name, "username": name.lower().replace(" ", "_")}
+            return 200, {"id": scoped_id, "name": name, "username": name.lower().replace(" ", "_"),
+                         "profile_pic": picture}  # fmt: skip
         first, _, last = name.partition(" ")
-        return 200, {"id": scoped_id, "first_name": first, "last_name": last}
+        return 200, {"id": scoped_id, "first_name": first, "last_name": last, "profile_pic": picture}
 
     def file(self, file_id: str) -> tuple[bytes, str] | None:
         with self._lock:

@@ -338,6 +338,7 @@ export const api = {
   changeContact: (id, changes) => request('PATCH', `/api/contacts/${encodeURIComponent(id)}`, changes),
   // supervisors and admins: the duplicate's identities, tickets and open conversations move to `id`
   samePerson: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}/same-person`),
+  contactPicture: (id) => requestBytes(`/api/contacts/${encodeURIComponent(id)}/picture`),
   mergeContact: (id, source) => request('POST', `/api/contacts/${encodeURIComponent(id)}/merge`, { source_id: source }),
   // admins: a contact's personal data on request (export, or erase confirmed by the contact's id)
   exportContact: (id) => request('GET', `/api/contacts/${encodeURIComponent(id)}/export`),

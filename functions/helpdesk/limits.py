@@ -40,6 +40,7 @@ WHATSAPP_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
 # the same batching and retries as WhatsApp's, one ceiling for both products.
 META_MESSAGING_WEBHOOK = RateLimit(rate_per_second=100, burst=200)
 META_MESSAGING_WEBHOOK_PATHS = ("/webhooks/messenger", "/webhooks/instagram")
+PROFILE_PICTURE_MAX_BYTES = 1024 * 1024  # a customer's profile picture, as Meta shares it (a few KB in practice)
 # Customers' pages opened from signed links (``/api/public/...``: case status,
 # survey answers): public, so a lower ceiling than the agents' API, and one a
 # crawler hammering guessed tokens cannot lift (each try is a 401 page).

@@ -120,6 +120,18 @@ class Language(StrEnum):
     ENGLISH = "en"
 
 
+class Attachment(_Entity):
+    """A file kept in the attachments bucket; the message holds only the reference."""
+
+    bucket: str
+    key: str
+    filename: str = ""
+    content_type: str = "application/octet-stream"  # what the bytes are (sniffed)
+    declared_type: str | None = None  # what the sender said they are
+    size: Annotated[int, Field(ge=0)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Contact(_Entity):
     id: str
     name: str = ""
@@ -127,6 +139,7 @@ class Contact(_Entity):
     language: Language = Language.SPANISH
     identities: tuple[Identity, ...] = ()
     tier: str | None = None
+    picture: Attachment | None = None  # the profile picture a channel shared (Messenger, Instagram)
     created_at: AwareDatetime
     updated_at: AwareDatetime
     merged_into: str | None = None  # this duplicate was merged into that contact
@@ -162,18 +175,6 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     READ = "read"
     FAILED = "failed"
-
-
-class Attachment(_Entity):
-    """A file kept in the attachments bucket; the message holds only the reference."""
-
-    bucket: str
-    key: str
-    filename: str = ""
-    content_type: str = "application/octet-stream"  # what the bytes are (sniffed)
-    declared_type: str | None = None  # what the sender said they are
-    size: Annotated[int, Field(ge=0)]
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Notice(_Entity):

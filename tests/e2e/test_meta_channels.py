@@ -45,12 +45,16 @@ def test_messenger_message_agent_reply_in_the_console_delivered_and_read(browser
     psid = json.loads(sent.stdout)["from"]
     ticket = eventually(lambda: _ticket(stack, "messenger", "envíos a Cobán"))
     thread = stack.api("GET", f"/api/tickets/{ticket['id']}").json()
-    assert thread["contact"]["name"] == "Marta Gómez"  # from the Graph API, once
+    assert thread["contact"]["name"] == "Marta Gómez"  # from the Graph API, once, with the picture
+    assert thread["contact"]["picture"]["content_type"] == "image/png"
     assert [(i["kind"], i["value"]) for i in thread["contact"]["identities"]] == [("messenger", psid)]
 
     page = signed_in(browser, stack, AGENT)
     page.goto(f"{stack.base}/#/tickets/{ticket['id']}")
     page.locator("ol.thread li.message-inbound", has_text="envíos a Cobán").wait_for()
+    picture = page.get_by_role("img", name="Foto de perfil de Marta Gómez")
+    picture.wait_for()
+    assert picture.evaluate("image => image.complete && image.naturalWidth") == 1  # the sandbox's 1×1 picture, drawn
     assert page.locator("p.meta [data-channel=messenger]").inner_text().strip().endswith("Messenger")
     page.get_by_placeholder("Escribe tu respuesta…").fill("Sí, llegamos a Cobán en 48 horas.")
     page.get_by_role("button", name="Enviar", exact=True).click()

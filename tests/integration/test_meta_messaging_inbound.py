@@ -18,7 +18,9 @@ import pytest
 
 from helpdesk import connections
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, IdentityKind, MessageKind, Ticket, TicketStatus
+from helpdesk.people.personal_data import erase_contact
 from helpdesk.store import HelpdeskStore, TicketQuery
+from helpdesk.tickets.lookup import contact_picture
 from local.lambda_runtime import LocalContext, QueueSubscription, QueueWorker
 from tests.conftest import REGION
 from tests.events import load_event
@@ -33,9 +35,21 @@ class FakeCdn(BaseHTTPRequestHandler):
     """Meta's CDN behind attachment links: the bytes, or 404 once expired."""
 
     big: ClassVar[int] = 0
+    profiles: ClassVar[list[str]] = []  # the Graph API's profile questions, by scoped id
 
     def do_GET(self) -> None:
-        if "expired" in self.path:
+        if self.path.startswith("/v21.0/"):  # the Graph API's profile of a customer, with their picture's link
+            scoped_id = self.path.split("/")[2].split("?")[0]
+            FakeCdn.profiles.append(scoped_id)
+            host = f"http://{self.headers['Host']}"  # this fake, as the customer reached it
+            about = {
+                "id": scoped_id,
+                "first_name": "Ana",
+                "last_name": "Solís",
+                "profile_pic": f"{host}/pic-{scoped_id}",
+            }
+            self._send(200, json.dumps(about).encode(), "application/json")
+        elif "expired" in self.path:
             self._send(404, b"gone", "text/plain")
         elif "huge" in self.path:
             self._send(200, b"x" * FakeCdn.big, "image/jpeg")
@@ -320,3 +334,42 @@ def _status(store: HelpdeskStore, message: Any) -> DeliveryStatus:
     found = store.find_channel_message(message.channel, message.channel_message_id)
     assert found is not None
     return found.delivery_status
+
+
+def test_a_new_customer_gets_their_name_and_picture_once(meta: MetaDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("META_GRAPH_URL", f"{meta.cdn}/v21.0")  # the fake serves the profile too
+    connections.forget()
+    FakeCdn.profiles = []
+    first = load_event("meta_messenger_webhook")
+    first["entry"][0]["messaging"] = first["entry"][0]["messaging"][:1]
+    assert meta.post(first)["statusCode"] == 200
+    meta.worker.drain()
+    (ticket,) = meta.tickets()
+    contact = meta.store.get_contact(ticket.contact_id)
+    assert contact is not None and contact.name == "Ana Solís" and contact.picture is not None
+    assert (contact.picture.content_type, contact.picture.size) == ("image/jpeg", len(PICTURE))
+    content, _ = contact_picture(meta.store, connections.files(), contact.id)
+    assert content == PICTURE
+    again = load_event("meta_messenger_webhook")
+    again["entry"][0]["messaging"] = again["entry"][0]["messaging"][1:2]  # a later message of theirs
+    assert meta.post(again)["statusCode"] == 200
+    meta.worker.drain()
+    assert FakeCdn.profiles == ["7100000000000001"]  # asked once: later messages find the contact
+
+
+def test_erasing_a_contact_erases_their_picture(meta: MetaDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("META_GRAPH_URL", f"{meta.cdn}/v21.0")
+    connections.forget()
+    first = load_event("meta_messenger_webhook")
+    first["entry"][0]["messaging"] = first["entry"][0]["messaging"][:1]
+    meta.post(first)
+    meta.worker.drain()
+    (ticket,) = meta.tickets()
+    contact = meta.store.get_contact(ticket.contact_id)
+    assert contact is not None and contact.picture is not None
+    admin = Actor(kind=ActorKind.AGENT, id="admin-1", name="Adriana")
+    erase_contact(meta.store, connections.files(), contact.id, admin, datetime.now(UTC))
+    erased = meta.store.get_contact(contact.id)
+    assert erased is not None and erased.picture is None
+    s3 = boto3.client("s3", region_name=REGION)
+    assert s3.list_objects_v2(Bucket="attachments", Prefix=contact.picture.key).get("KeyCount", 0) == 0

@@ -18,7 +18,7 @@ from helpdesk.people.changes import ContactChanges, change_contact, merge_contac
 from helpdesk.people.lookup import contact_reached_by
 from helpdesk.people.personal_data import ContactExport, Erasure, ErasureNotConfirmed, erase_contact, export_contact
 from helpdesk.people.same_person import same_person
-from helpdesk.tickets.lookup import contact_history
+from helpdesk.tickets.lookup import contact_history, contact_picture
 from helpdesk.validated import Validated
 
 area = Area("contacts")
@@ -48,6 +48,19 @@ def contact(caller: Caller, contact_id: str) -> Response:
     """A contact with their tickets across channels, newest first."""
     found, history = contact_history(connections.store(), caller.viewer, contact_id)
     return json_answer(answers.ContactHistory(contact=found, tickets=history))
+
+
+@area.route("/api/contacts/{contact_id}/picture", answer=answers.FileBytes, scope=Scope.CONTACTS_READ)
+def contact_picture_bytes(caller: Caller, contact_id: str) -> Response:
+    """The contact's profile picture as a channel shared it (Messenger,
+    Instagram), as bytes (send ``Accept: application/octet-stream``); 404 when none."""
+    content, _ = contact_picture(connections.store(), connections.files(), contact_id)
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "application/octet-stream",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+    }
+    return Response(body=content, status_code=200, headers=headers)
 
 
 @area.route(

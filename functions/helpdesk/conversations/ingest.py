@@ -90,6 +90,7 @@ class InboundMessage(Validated):
     channel_message_id: Annotated[str, Field(min_length=1, max_length=512)]
     sender: Identity
     sender_name: str | None = None
+    sender_picture: Attachment | None = None  # their profile picture, when the channel shared it (kept already)
     sent_at: AwareDatetime
     subject: str | None = None
     text: str = ""
@@ -249,6 +250,8 @@ def _create_contact(
     """A contact for a new sender; ``language``: the channel entry's, which
     a contact first seen there speaks (else guessed from their number)."""
     contact = new_contact(sender, inbound.sender_name)
+    if inbound.sender_picture is not None:
+        contact = contact.model_copy(update={"picture": inbound.sender_picture})
     if language is not None:
         contact = contact.model_copy(update={"language": language})
     while True:

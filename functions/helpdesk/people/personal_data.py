@@ -92,6 +92,8 @@ def erase_contact(store: HelpdeskStore, files: FileStore, contact_id: str, actor
         tickets += 1
     for channel, ticket_id in store.open_conversations(contact.id).items():
         store.end_conversation(contact.id, channel, ticket_id)
+    if contact.picture is not None:
+        deleted += files.erase(contact.picture.bucket, contact.picture.key)
     erased_at = _erase_contact_record(store, contact.id, actor, now).erased_at or now
     # Their words leave the search index now, not at the stream's next batch.
     forget_contact(store, contact, [t.id for t in store.tickets_of_contact(contact.id, limit=MOST_TICKETS)])
@@ -145,7 +147,9 @@ def _erase_contact_record(store: HelpdeskStore, contact_id: str, actor: Actor, n
 
     def write(before: Contact) -> ContactWrite:
         erased_at = before.erased_at or now
-        after = before.model_copy(update={"name": "", "identities": (), "erased_at": erased_at, "updated_at": now})
+        after = before.model_copy(
+            update={"name": "", "identities": (), "picture": None, "erased_at": erased_at, "updated_at": now}
+        )
         audit = audit_entry(actor, "contact.erased", before.id, None, None, now) if before.erased_at is None else None
         return ContactWrite(after, release=before.identities, audit=audit)
 

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -30,6 +31,14 @@ from helpdesk.webhooks.addresses import vet
 
 TIMEOUT_SECONDS = 10
 HUMAN_AGENT = "HUMAN_AGENT"
+
+
+@dataclass(frozen=True)
+class MetaProfile:
+    """What the Graph API shares of a customer with the page."""
+
+    name: str | None
+    picture_url: str | None  # a CDN link that expires: fetch it at once
 
 
 class GraphMessaging:
@@ -77,11 +86,12 @@ class GraphMessaging:
             raise MetaUnavailable("answer without a message id")
         return str(answer["message_id"])
 
-    def profile_name(self, scoped_id: str, instagram: bool) -> str | None:
+    def profile(self, scoped_id: str, instagram: bool) -> MetaProfile | None:
         """The customer's name as the Graph API gives it to the page (Messenger:
-        first and last name; Instagram: name, else username); None when Meta
-        will not say (privacy settings, an old id): the name is a courtesy."""
-        fields = "name,username" if instagram else "first_name,last_name"
+        first and last name; Instagram: name, else username) and their profile
+        picture's link; None when Meta will not say (privacy settings, an old
+        id): both are a courtesy."""
+        fields = "name,username,profile_pic" if instagram else "first_name,last_name,profile_pic"
         request = urllib.request.Request(  # noqa: S310 - the configured Graph API URL
             f"{self._base}/{urllib.parse.quote(scoped_id)}?fields={fields}",
             headers={"Authorization": f"Bearer {self._token()}"},
@@ -95,7 +105,8 @@ class GraphMessaging:
             name = about.get("name") or about.get("username")
         else:
             name = " ".join(str(about[k]) for k in ("first_name", "last_name") if about.get(k))
-        return str(name)[:200] if name else None
+        picture = about.get("profile_pic")
+        return MetaProfile(str(name)[:200] if name else None, str(picture) if picture else None)
 
     def attachment(self, url: str, max_bytes: int) -> tuple[bytes, str]:
         """A file a customer sent: the bytes behind Meta's CDN link and their type."""

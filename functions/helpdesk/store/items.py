@@ -124,6 +124,7 @@ class ContactItem(HelpdeskItem, discriminator="contact"):
     language = UnicodeAttribute()
     identities = JSONAttribute(default=list)
     tier = UnicodeAttribute(null=True)
+    picture = JSONAttribute(null=True)  # an Attachment: the profile picture a channel shared
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     merged_into = UnicodeAttribute(null=True)

@@ -5,9 +5,11 @@ see (``helpdesk.access``); a ticket out of reach is refused, not hidden.
 
 from helpdesk.access import Viewer
 from helpdesk.errors import TicketNotFound
+from helpdesk.files import FileStore
 from helpdesk.models import Channel, Contact, Ticket, TicketStatus, TicketThread
 from helpdesk.people.changes import live_contact
 from helpdesk.store import UNASSIGNED, HelpdeskStore, TicketPage, TicketQuery
+from helpdesk.tickets.attachments import AttachmentNotFound
 from helpdesk.tickets.changes import get_thread, list_tickets
 
 ME = "me"  # a queue view's assignee: the viewer
@@ -70,6 +72,15 @@ def queue_query(
         visible_assignee=None if viewer.sees_everything else viewer.agent_id,
         oldest_first=oldest_first,
     )
+
+
+def contact_picture(store: HelpdeskStore, files: FileStore, contact_id: str) -> tuple[bytes, str]:
+    """A contact's profile picture (following merges) and its type;
+    ``AttachmentNotFound`` when no channel shared one."""
+    found = live_contact(store, contact_id)
+    if found.picture is None:
+        raise AttachmentNotFound(found.id)
+    return files.get(found.picture.bucket, found.picture.key), found.picture.content_type
 
 
 def contact_history(store: HelpdeskStore, viewer: Viewer, contact_id: str) -> tuple[Contact, list[Ticket]]:

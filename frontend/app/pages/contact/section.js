@@ -11,6 +11,30 @@ import { later } from '../../components/later.js';
 const ContactMerge = later(() => import('./duplicates.js').then((part) => part.ContactMerge));
 const PersonalData = later(() => import('./personal-data.js').then((part) => part.PersonalData));
 
+// The profile picture a channel shared (Messenger, Instagram): its bytes from the
+// API as an object URL, let go when the contact leaves the page
+function ContactPicture({ contact }) {
+  const [url, setUrl] = useState(null);
+  useEffect(() => {
+    let current = true;
+    let made = null;
+    setUrl(null);
+    if (!contact.picture) return undefined;
+    api.contactPicture(contact.id)
+      .then((bytes) => {
+        if (!current) return;
+        made = URL.createObjectURL(new Blob([bytes], { type: contact.picture.content_type }));
+        setUrl(made);
+      })
+      .catch(() => {}); // a courtesy: the name says who it is
+    return () => {
+      current = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [contact.id, contact.picture?.key]);
+  return url ? html`<img class="contact-picture" src=${url} alt=${t('contact.picture', { name: contactName(contact) })} />` : null;
+}
+
 export function ContactSection({ thread, me, onChanged }) {
   const { ticket, contact } = thread;
   const [past, setPast] = useState(null);
@@ -75,7 +99,7 @@ export function ContactSection({ thread, me, onChanged }) {
       ${contact && (editing
         ? html`<${ContactEditor} contact=${contact} me=${me} onSaved=${() => closeEditor(true)} onCancel=${() => closeEditor(false)} />`
         : html`
-          <p class="contact-name"><strong>${contactName(contact)}</strong></p>
+          <p class="contact-name"><${ContactPicture} contact=${contact} /><strong>${contactName(contact)}</strong></p>
           ${erased && html`<p class="erased">${t('contact.erased', { date: formatTime(contact.erased_at) })}</p>`}
           <p>${t('ticket.country')}: ${contact.country || '—'} · ${t('contact.language')}: ${tOr(`language.${contact.language}`, contact.language)}
             ${contact.tier && html` · ${t('contact.tier')}: ${contact.tier}`}</p>

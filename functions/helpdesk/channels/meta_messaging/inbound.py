@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from helpdesk import limits
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
 from helpdesk.channels.meta_messaging.payloads import MalformedWebhook, MetaUpdate, split_webhook
 from helpdesk.channels.whatsapp.inbound import InvalidSignature, UpdateQueue, verify_signature
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
-from helpdesk.errors import MetaRejected
-from helpdesk.files import FileStore, keep_file
+from helpdesk.errors import MetaRejected, MetaUnavailable
+from helpdesk.files import FileStore, keep_file, sniff_content_type
 from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, MessageKind, Notice
 from helpdesk.observability import BusinessMetric, count, logger
@@ -70,9 +71,17 @@ class AttachmentSource(Protocol):
         """The bytes at a Meta CDN URL and their type; ``MetaRejected`` when refused."""
 
 
+class Profile(Protocol):
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def picture_url(self) -> str | None: ...
+
+
 class ProfileSource(Protocol):
-    def profile_name(self, scoped_id: str, instagram: bool) -> str | None:
-        """The customer's name, when Meta shares it."""
+    def profile(self, scoped_id: str, instagram: bool) -> Profile | None:
+        """The customer's name and picture link, when Meta shares them."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +101,8 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
     """Apply one queued event: a receipt moves replies forward (the ones it
     moved), anything else lands on the customer's ticket, where the assistant
     may answer it (with ``search``, the public articles; ``helpdesk.assistant``).
-    A customer seen for the first time gets their name from ``profiles`` (asked
-    once: later messages find the contact)."""
+    A customer seen for the first time gets their name and picture from
+    ``profiles`` (asked once: later messages find the contact)."""
     if update.kind == "receipt":
         return apply_receipt(update, store)
     inbound = inbound_message(update)
@@ -101,8 +110,8 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
         if attachments is not None:
             inbound = _with_attachments(inbound, attachments)
         if profiles is not None and store.find_identity(inbound.sender) is None:
-            name = profiles.profile_name(update.group, instagram=update.channel is Channel.INSTAGRAM)
-            inbound = inbound.model_copy(update={"sender_name": one_line(name)}) if name else inbound
+            inbound = _with_profile(inbound, profiles.profile(update.group, update.channel is Channel.INSTAGRAM),
+                                    attachments)  # fmt: skip
     result = ingest(inbound, store, outbox)
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
@@ -164,6 +173,26 @@ def _content(event: dict[str, Any]) -> tuple[str, list[Notice]]:
     if body.get("is_deleted"):
         notices.append(Notice(key="deleted", params={"message": str(body.get("mid", ""))}))
     return str(body.get("text", "")), notices
+
+
+def _with_profile(
+    inbound: InboundMessage, profile: Profile | None, storage: AttachmentStorage | None
+) -> InboundMessage:
+    """The new customer's name, and their picture kept in the attachments bucket
+    (a picture Meta refuses, or that is no image, is left out: it is a courtesy)."""
+    if profile is None:
+        return inbound
+    found: dict[str, object] = {"sender_name": one_line(profile.name)} if profile.name else {}
+    if profile.picture_url and storage is not None:
+        try:
+            content, content_type = storage.source.attachment(profile.picture_url, limits.PROFILE_PICTURE_MAX_BYTES)
+        except (MetaRejected, MetaUnavailable) as refused:
+            logger.info("profile picture not kept", extra={"reason": type(refused).__name__})
+        else:
+            if sniff_content_type(content, content_type).startswith("image/"):
+                found["sender_picture"] = keep_file(storage.files, storage.bucket, "pictures", content, "perfil",
+                                                    content_type)  # fmt: skip
+    return inbound.model_copy(update=found)
 
 
 def _with_attachments(inbound: InboundMessage, storage: AttachmentStorage) -> InboundMessage:
