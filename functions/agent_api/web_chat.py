@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from agent_api.errors import error_body
 from agent_api.openapi import RouteDoc
 from helpdesk import connections, limits
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.channels import web_chat
 from helpdesk.clock import utc_now
 from helpdesk.errors import InvalidIdentity
@@ -29,6 +30,7 @@ MESSAGES_PATH = "/public/chat/messages"
 TRANSCRIPT_PATH = "/public/chat/transcript"
 ROUTES = {(MESSAGES_PATH, "POST"), (TRANSCRIPT_PATH, "POST")}
 CONTENT_TYPES = ["text/plain", "application/json"]
+CALLBACKS = Callbacks(connections.callback_dialer)  # the assistant's "llámenme": Connect, else an agent's task
 CORS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -105,7 +107,7 @@ def send_chat_message() -> Response:
         return refused
     try:
         shelf = connections.knowledge_shelf()
-        sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over)
+        sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over, CALLBACKS)
     except InvalidIdentity:
         return _error("error.chat_email_invalid")
     answer = SentAnswer(**sent.model_dump(), socket=live_socket_settings().socket_url)

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.channels.meta_messaging.inbound import handle_update
 from helpdesk.channels.meta_messaging.payloads import MetaUpdate
 from helpdesk.knowledge.finding import ArticleSearch
@@ -22,13 +23,21 @@ from helpdesk.rules.sending import Outbox
 from helpdesk.settings import mail_settings
 
 processor = SqsFifoPartialProcessor()
+CALLBACKS = Callbacks(connections.callback_dialer)  # the assistant's "llámenme"
 
 
 def _from_sqs(record: SQSRecord) -> None:
     update = MetaUpdate.model_validate_json(record.body)
     store, graph = connections.store(), connections.meta_sender()
     handle_update(
-        update, store, connections.meta_attachments(), _rules_outbox, graph, _public_articles, connections.hand_over
+        update,
+        store,
+        connections.meta_attachments(),
+        _rules_outbox,
+        graph,
+        _public_articles,
+        connections.hand_over,
+        CALLBACKS,
     )
 
 

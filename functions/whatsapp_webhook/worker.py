@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_social_messaging, handle_update
 from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.observability import logger, metrics, traced
@@ -26,6 +27,7 @@ from helpdesk.rules.sending import Outbox
 from helpdesk.settings import mail_settings
 
 processor = SqsFifoPartialProcessor()
+CALLBACKS = Callbacks(connections.callback_dialer)  # the assistant's "llámenme"
 
 
 def _from_sqs(record: SQSRecord) -> None:
@@ -41,6 +43,7 @@ def _from_sqs(record: SQSRecord) -> None:
             _rules_outbox,
             _public_articles,
             connections.hand_over,
+            CALLBACKS,
         )
 
 
@@ -53,6 +56,7 @@ def _from_sns(notification: dict[str, Any]) -> None:
         _rules_outbox,
         _public_articles,
         connections.hand_over,
+        CALLBACKS,
     )
 
 

@@ -19,6 +19,8 @@ import pytest
 
 from bench.knowledge_bench import demo_articles
 from helpdesk.assistant import turns
+from helpdesk.assistant.callbacks import Callbacks
+from helpdesk.channels import web_chat
 from helpdesk.channels.interactive import interactive_of
 from helpdesk.channels.meta_messaging.inbound import handle_update as handle_meta_update
 from helpdesk.channels.meta_messaging.outbound import deliver_meta
@@ -115,7 +117,8 @@ class Customer:
         update = QueuedUpdate(kind="message", group=self.number, dedup_id=wamid, item=item,
                               contact={"profile": {"name": "Rosa"}})  # fmt: skip
         outbox = Outbox(self.queue, self.mail)
-        result = handle_update(update, self.store, None, lambda: outbox, lambda: self.public, self.hand_over)
+        result = handle_update(update, self.store, None, lambda: outbox, lambda: self.public, self.hand_over,
+                               Callbacks(lambda: None))  # fmt: skip
         assert isinstance(result, IngestResult)
         self.ticket_id = result.ticket.id
         return result
@@ -271,3 +274,31 @@ def test_on_messenger_the_question_leaves_with_quick_replies_and_a_quick_reply_i
                        lambda: public)  # fmt: skip
     ticket = store.get_ticket(result.ticket.id)
     assert ticket is not None and turns.RESOLVED in ticket.tags
+
+
+def test_asked_to_be_called_on_whatsapp_it_takes_the_number_they_write_from(rosa: Customer) -> None:
+    assistant_on(rosa.store)
+    rosa.says("¿me pueden llamar mañana en la tarde? es por mi factura")
+    assert rosa.answers() == ["Listo: te llamaremos al +50255511111. Una persona del equipo sigue tu caso aquí mismo."]
+    found = rosa.store.get_follow_up(rosa.ticket_id, "callback")  # no Connect here: an agent's task
+    assert (
+        found is not None
+        and found[0]["detail"] == "+50255511111 · ¿me pueden llamar mañana en la tarde? es por mi factura"
+    )
+    assert turns.HANDED_OFF in rosa.ticket.tags and rosa.handed_over == [rosa.ticket_id]
+    notes = [m.text for m in rosa.thread.messages if m.kind is MessageKind.NOTE]
+    assert notes == ["El asistente pasó la conversación a una persona (el cliente pidió que lo llamen)."]
+
+
+def test_in_the_web_chat_it_asks_for_the_number_once(store: HelpdeskStore, public: CompactIndex) -> None:
+    visitor = web_chat.VisitorMessage(client_message_id="call-0001", text="llámenme por favor")
+    first = web_chat.send(store, visitor, datetime.now(UTC), public, None, Callbacks(lambda: None))
+    assert not first.handoff
+    number = web_chat.VisitorMessage(visitor=first.visitor, client_message_id="call-0002", text="al +502 4455 6677")
+    second = web_chat.send(store, number, datetime.now(UTC), public, None, Callbacks(lambda: None))
+    assert second.handoff
+    lines = [line.text for line in web_chat.transcript(store, first.visitor)[1] if line.author == "bot"]
+    assert lines[0].startswith("Claro. ¿A qué número te llamamos?")
+    assert lines[1].startswith("Listo: te llamaremos al +50244556677")
+    found = store.get_follow_up(first.ticket_id, "callback")
+    assert found is not None and found[0]["detail"].startswith("+50244556677")

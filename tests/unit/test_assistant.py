@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from helpdesk.assistant.turns import HANDED_OFF, choices, is_on_duty, people_only, wants_person
+from helpdesk.assistant.callbacks import number_in
+from helpdesk.assistant.turns import HANDED_OFF, choices, is_on_duty, people_only, wants_callback, wants_person
 from helpdesk.language.guessing import guess_language
 from helpdesk.models import Channel, Language, Ticket
 
@@ -60,3 +61,24 @@ def test_it_is_on_duty_until_a_person_has_the_conversation() -> None:
     assert not is_on_duty(ticket.model_copy(update={"assignee_id": "agent-1"}))
     assert not is_on_duty(ticket.model_copy(update={"tags": (HANDED_OFF,)}))
     assert not is_on_duty(ticket.model_copy(update={"first_response_at": NOW}))
+
+
+@pytest.mark.parametrize(
+    "text", ["llámenme al rato", "¿me pueden llamar mañana?", "prefiero que me llamen", "please call me back"]
+)
+def test_asking_to_be_called_is_understood(text: str) -> None:
+    assert wants_callback(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("a este número: +502 4455-6677 después de las 5", "+50244556677"),
+        ("+52 (55) 1234 5678", "+525512345678"),
+        ("al 4455-6677", None),  # no country code: nobody can tell which country to call
+        ("mi pedido 123456789", None),
+        ("llámenme al 00502 4455 6677", "+50244556677"),
+    ],
+)
+def test_the_number_to_call_is_read_with_its_country_code(text: str, number: str | None) -> None:
+    assert number_in(text) == number

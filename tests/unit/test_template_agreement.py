@@ -124,10 +124,10 @@ def test_functions_get_every_variable_their_settings_need(template: dict[str, An
     needed = SETTINGS_BY_FUNCTION[handler.split(".", maxsplit=1)[0]]
     if handler == "whatsapp_webhook.worker.handler":  # rules' and the assistant's replies, its handoff
         needed = (StoreSettings, MailSettings, WhatsAppSenderSettings, OutboundSettings, KnowledgeSettings,
-                  HandoffSettings)  # fmt: skip
+                  HandoffSettings, PhoneSettings)  # fmt: skip
     if handler == "meta_messaging_webhook.worker.handler":  # files, rules' and the assistant's replies, its handoff
         needed = (StoreSettings, MailSettings, MetaSenderSettings, OutboundSettings, KnowledgeSettings,
-                  HandoffSettings)  # fmt: skip
+                  HandoffSettings, PhoneSettings)  # fmt: skip
     for settings in needed:
         required = {f.validation_alias for f in settings.model_fields.values() if f.is_required()}
         assert required <= provided, f"{settings.__name__} needs {required - provided}"

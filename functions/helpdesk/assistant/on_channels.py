@@ -11,6 +11,7 @@ queued, or, when it never answered, it answers now.
 
 from collections.abc import Callable
 
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.turns import HANDED_OFF, HandOver, Turn, is_on_duty, take_turn
 from helpdesk.assistant.voices import ASSISTANT_ID, Voice, queue_unsent
 from helpdesk.channels.outbound import OutboundQueue
@@ -44,10 +45,12 @@ def answer_on_channel(
     search: Callable[[], ArticleSearch],
     queue: Callable[[], OutboundQueue],
     hand_over: HandOver | None = None,
+    callbacks: Callbacks | None = None,
 ) -> Turn:
     """The assistant's turn on a customer's message just stored; ``search``
     (the public articles) and ``queue`` are built only when it speaks;
-    ``hand_over`` starts the handoff flow when it gives the conversation to people."""
+    ``hand_over`` starts the handoff flow when it gives the conversation to
+    people; ``callbacks``, how it takes a request to be called."""
     ticket = result.ticket
     option = chosen_option(inbound)
     if ticket.channel not in QUEUED_CHANNELS or not (inbound.text.strip() or option):
@@ -73,7 +76,7 @@ def answer_on_channel(
         ticket = current.pop() if current else store.get_ticket(result.ticket.id)
         if ticket is None:
             return Turn()
-        return take_turn(store, search(), voice, ticket, inbound.text, locale, utc_now(), option)
+        return take_turn(store, search(), voice, ticket, inbound.text, locale, utc_now(), option, callbacks)
 
     done = until_saved(turn)
     if done.handoff is not None and hand_over is not None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from helpdesk.assistant.callbacks import Callbacks, number_in
 from helpdesk.assistant.voices import Voice
 from helpdesk.knowledge.finding import ArticleHit, ArticleSearch
 from helpdesk.knowledge.helpcenter import article_path
@@ -60,11 +61,20 @@ _PEOPLE_ONLY = re.compile(
 )
 
 
+# Asking to be called (accents and case folded first)
+_CALLBACK = re.compile(
+    r"\b(llamame|llamenme|llameme|me (pueden|puede|podrian|podria|podes|podrias) llamar|(quiero|necesito|prefiero) "
+    r"que me llamen|call me( back)?|give me a call|ring me)\b"
+)
+CALLBACK_ASKED = "bot-callback"  # the assistant asked for the number to call
+
+
 class HandoffReason(StrEnum):
     ASKED = "asked_for_person"
     NOT_HELPFUL = "not_helpful"
     NO_MATCH = "no_article"
     PEOPLE_ONLY = "people_only_topic"
+    CALLBACK = "callback_requested"
 
 
 TEXTS = {
@@ -81,6 +91,9 @@ TEXTS = {
         HandoffReason.ASKED: "el cliente pidió una persona",
         HandoffReason.NOT_HELPFUL: "los artículos no le sirvieron",
         HandoffReason.NO_MATCH: "ningún artículo público responde la consulta",
+        HandoffReason.CALLBACK: "el cliente pidió que lo llamen",
+        "callback_number": "Claro. ¿A qué número te llamamos? Escríbelo con el código de país, p. ej. +502 5555 1234.",
+        "callback_done": "Listo: te llamaremos al {number}. Una persona del equipo sigue tu caso aquí mismo.",
         HandoffReason.PEOPLE_ONLY: "el tema lo atiende una persona: un cargo en disputa, una baja, un reclamo legal "
         "o el seguimiento de un caso",
     },
@@ -97,6 +110,9 @@ TEXTS = {
         HandoffReason.ASKED: "the customer asked for a person",
         HandoffReason.NOT_HELPFUL: "the articles did not help",
         HandoffReason.NO_MATCH: "no public article answers the question",
+        HandoffReason.CALLBACK: "the customer asked to be called",
+        "callback_number": "Sure. Which number should we call? Write it with the country code, e.g. +502 5555 1234.",
+        "callback_done": "Done: we will call you at {number}. A person on the team follows your case right here.",
         HandoffReason.PEOPLE_ONLY: "people handle the topic: a disputed charge, a cancellation, a legal complaint "
         "or the follow-up of a case",
     },
@@ -154,6 +170,10 @@ def wants_person(text: str) -> bool:
     return bool(_PERSON.search(fold(text)))
 
 
+def wants_callback(text: str) -> bool:
+    return bool(_CALLBACK.search(fold(text)))
+
+
 def people_only(text: str) -> bool:
     return bool(_PEOPLE_ONLY.search(fold(text)))
 
@@ -180,13 +200,17 @@ def take_turn(
     locale: Language,
     now: datetime,
     option: str | None = None,
+    callbacks: Callbacks | None = None,
 ) -> Turn:
     """Answer the customer's latest ``text`` on ``ticket`` (``option``: the
-    button they pressed, if any) if the assistant still has it."""
+    button they pressed, if any) if the assistant still has it; ``callbacks``:
+    how it takes a request to be called."""
     if not is_on_duty(ticket):
         return Turn()
     words = TEXTS[locale]
     folded = fold(text)
+    if callbacks is not None and (wants_callback(text) or CALLBACK_ASKED in ticket.tags):
+        return _call_back(store, voice, callbacks, ticket, text, locale, now)
     if option == PERSON:
         return _hand_off(store, voice, ticket, locale, HandoffReason.ASKED, now)
     # A button means what it says whenever it is pressed; typed words answer only a question asked
@@ -214,10 +238,34 @@ def _suggestion(hits: list[ArticleHit], locale: Language) -> str:
     return "\n".join(lines)
 
 
+def _call_back(
+    store: HelpdeskStore, voice: Voice, callbacks: Callbacks, ticket: Ticket, text: str, locale: Language, now: datetime
+) -> Turn:
+    """A request to be called: with a number (written, else the one they write
+    from) the call is asked for and people take the conversation; without one
+    the assistant asks for it once, then hands over."""
+    number = number_in(text) or callbacks.known_number(store, ticket)
+    if number is None and CALLBACK_ASKED not in ticket.tags:
+        voice.say(store, ticket, TEXTS[locale]["callback_number"], locale, now, add=(CALLBACK_ASKED,), remove=(ASKED,))
+        return Turn(said=True)
+    if number is None:
+        return _hand_off(store, voice, ticket, locale, HandoffReason.CALLBACK, now)
+    callbacks.request(store, ticket, number, text)
+    said = TEXTS[locale]["callback_done"].format(number=number)
+    return _hand_off(store, voice, ticket, locale, HandoffReason.CALLBACK, now, said)
+
+
 def _hand_off(
-    store: HelpdeskStore, voice: Voice, ticket: Ticket, locale: Language, reason: HandoffReason, now: datetime
+    store: HelpdeskStore,
+    voice: Voice,
+    ticket: Ticket,
+    locale: Language,
+    reason: HandoffReason,
+    now: datetime,
+    said: str | None = None,
 ) -> Turn:
     words = TEXTS[locale]
     note = words["note"].format(reason=words[reason])
-    voice.say(store, ticket, words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED,), note=note)
+    voice.say(store, ticket, said or words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED, CALLBACK_ASKED),
+              note=note)  # fmt: skip
     return Turn(handoff=reason, said=True)

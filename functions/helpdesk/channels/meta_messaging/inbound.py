@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from helpdesk import limits
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
 from helpdesk.channels.meta_messaging.payloads import MalformedWebhook, MetaUpdate, split_webhook
@@ -97,6 +98,7 @@ class AttachmentStorage:
 def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: AttachmentStorage | None = None,
                   outbox: OutboxFactory | None = None, profiles: ProfileSource | None = None,
                   search: Callable[[], ArticleSearch] | None = None, hand_over: HandOver | None = None,
+                  callbacks: Callbacks | None = None,
                   ) -> IngestResult | list[Message]:  # fmt: skip
     """Apply one queued event: a receipt moves replies forward (the ones it
     moved), anything else lands on the customer's ticket, where the assistant
@@ -116,7 +118,7 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
     if search is not None and outbox is not None:
-        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over)
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks)
     return result
 
 

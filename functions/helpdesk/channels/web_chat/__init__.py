@@ -28,6 +28,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk import limits
 from helpdesk.assistant import turns as bot
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.voices import Voice
 from helpdesk.channels.setup import current_channels
 from helpdesk.conversations.ingest import InboundMessage, ingest
@@ -112,12 +113,14 @@ def send(
     now: datetime,
     search: ArticleSearch | None = None,
     hand_over: bot.HandOver | None = None,
+    callbacks: Callbacks | None = None,
 ) -> Sent:
     """A visitor's message on their conversation's ticket (a new ticket for the
     first one); the same ``client_message_id`` again is the same message. With
     ``search`` (the public articles), the assistant answers it first while no
     person has the conversation; ``hand_over`` starts the handoff flow when it
-    gives the conversation to people."""
+    gives the conversation to people; ``callbacks``, how it takes a request to
+    be called."""
     email = normalize_identity(Identity(kind=IdentityKind.EMAIL, value=message.email)).value if message.email else ""
     token = message.visitor or new_visitor_token()
     sender = visitor_identity(token)
@@ -135,7 +138,7 @@ def send(
     result = ingest(inbound, store)
     turn = bot.Turn()
     if search is not None and not result.duplicate and bot.is_on_duty(result.ticket):
-        turn = _assistant(store, search, result.ticket.id, message, now)
+        turn = _assistant(store, search, result.ticket.id, message, now, callbacks)
         if turn.handoff is not None and hand_over is not None:
             hand_over(result.ticket)
     return Sent(
@@ -149,7 +152,12 @@ def send(
 
 
 def _assistant(
-    store: HelpdeskStore, search: ArticleSearch, ticket_id: str, message: VisitorMessage, now: datetime
+    store: HelpdeskStore,
+    search: ArticleSearch,
+    ticket_id: str,
+    message: VisitorMessage,
+    now: datetime,
+    callbacks: Callbacks | None,
 ) -> bot.Turn:
     """The assistant's turn on the ticket as it is now (a rule or an agent may have just changed it)."""
 
@@ -160,7 +168,7 @@ def _assistant(
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             return bot.Turn()
-        return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now)
+        return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now, None, callbacks)
 
     return until_saved(turn)
 

@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
 from helpdesk.clock import utc_now
@@ -144,6 +145,7 @@ def handle_social_messaging(
     outbox: OutboxFactory | None = None,
     search: Callable[[], ArticleSearch] | None = None,
     hand_over: HandOver | None = None,
+    callbacks: Callbacks | None = None,
 ) -> list[IngestResult | Message | None]:
     """Apply the updates of one AWS End User Messaging Social notification; one
     that is not such a notification is logged and ignored (retrying cannot help)."""
@@ -152,7 +154,7 @@ def handle_social_messaging(
     except ValueError:
         logger.warning("social messaging notification not understood; ignored")
         return []
-    return [handle_update(update, store, media, outbox, search, hand_over) for update in updates]
+    return [handle_update(update, store, media, outbox, search, hand_over, callbacks) for update in updates]
 
 
 def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
@@ -242,6 +244,7 @@ def handle_update(
     outbox: OutboxFactory | None = None,
     search: Callable[[], ArticleSearch] | None = None,
     hand_over: HandOver | None = None,
+    callbacks: Callbacks | None = None,
 ) -> IngestResult | Message | None:
     """Apply one queued update; one that can never succeed (no usable sender) is
     set aside for agents instead of being retried into the dead-letter queue.
@@ -267,7 +270,7 @@ def handle_update(
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, Channel.WHATSAPP)
     if search is not None and outbox is not None:
-        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over)
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks)
     return result
 
 
