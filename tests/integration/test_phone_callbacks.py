@@ -69,7 +69,7 @@ def test_a_form_without_the_box_asks_for_no_call(store: HelpdeskStore) -> None:
     assert tasks(store) == []
 
 
-@pytest.mark.parametrize("number", ["", "12", "no tengo"])
+@pytest.mark.parametrize("number", ["", "12", "no tengo", "4455-6677"])  # the last: no country code
 def test_a_callback_without_a_callable_number_stores_nothing(store: HelpdeskStore, number: str) -> None:
     with pytest.raises(CallbackRefused):
         submit(store, form(store, callback_number=number), NOW)

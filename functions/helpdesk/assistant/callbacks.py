@@ -30,8 +30,7 @@ def number_in(text: str) -> str | None:
     """The first phone number written in ``text`` (E.164), if it has its country code."""
     for found in _NUMBER.finditer(text):
         try:
-            written = found.group()
-            return callback_number("+" + written[2:] if written.startswith("00") else written)
+            return callback_number(found.group())
         except CallbackRefused:
             continue
     return None

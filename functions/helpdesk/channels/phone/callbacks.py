@@ -57,8 +57,13 @@ class CallbackOutcome:
 def callback_number(raw: str) -> str:
     """The number to call, E.164; ``CallbackRefused`` when it is not a number
     (with its country code) anyone can be called at."""
+    written = raw.strip()
+    if written.startswith("00"):
+        written = "+" + written[2:]
+    if not written.startswith("+"):  # digits alone may be any country's: "4455-6677" is not +44 556677
+        raise CallbackRefused("no country code")
     try:
-        return normalize_identity(Identity(kind=IdentityKind.PHONE, value=raw)).value
+        return normalize_identity(Identity(kind=IdentityKind.PHONE, value=written)).value
     except InvalidIdentity as exc:
         raise CallbackRefused("not a phone number") from exc
 
