@@ -10,12 +10,13 @@ is understood. Off on a channel (the default), it says nothing there."""
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from http.server import ThreadingHTTPServer
 from typing import Any
 
 import boto3
 import pytest
+import time_machine
 
 from bench.knowledge_bench import demo_articles
 from helpdesk.assistant import turns
@@ -31,11 +32,13 @@ from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_update
 from helpdesk.conversations.ingest import IngestResult
 from helpdesk.knowledge.finding import CompactIndex
 from helpdesk.knowledge.indexing import Audience, build_all, pack
-from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind, Ticket, TicketThread
+from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind, SlaMetric, Ticket, TicketThread
 from helpdesk.providers.meta_graph import GraphMessaging
 from helpdesk.providers.sqs import SqsOutboundQueue
 from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings
+from helpdesk.sla.calendars import BusinessCalendar, weekdays
+from helpdesk.sla.policies import SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from tests.conftest import REGION
 from tests.events import load_event
@@ -302,3 +305,23 @@ def test_in_the_web_chat_it_asks_for_the_number_once(store: HelpdeskStore, publi
     assert lines[1].startswith("Listo: te llamaremos al +50244556677")
     found = store.get_follow_up(first.ticket_id, "callback")
     assert found is not None and found[0]["detail"].startswith("+50244556677")
+
+
+def test_handed_over_after_hours_it_says_when_people_answer(rosa: Customer) -> None:
+    """Friday 17:30 in Guatemala, the office answering WhatsApp within 4 business hours from 08:00."""
+    office = BusinessCalendar(id="gt", name="Oficina GT", time_zone="America/Guatemala",
+                              blocks=weekdays(time(8), time(17)), holiday_country="GT")  # fmt: skip
+    four_hours = SlaTarget(metric=SlaMetric.FIRST_RESPONSE, minutes=4 * 60, business_hours=True)
+    policy = SlaPolicy(id="wa", name="WhatsApp", calendar_id="gt", targets=(four_hours,))
+    friday_evening = datetime(2026, 12, 11, 23, 30, tzinfo=UTC)
+    rosa.store.put_sla_setup_document(
+        SlaSetup(calendars=(office,), policies=(policy,)).model_dump(mode="json"), friday_evening
+    )
+    HelpdeskStore.forget_sla_setup()
+    assistant_on(rosa.store)
+    with time_machine.travel(friday_evening, tick=False):
+        rosa.says("quiero hablar con un asesor")
+    assert rosa.answers() == [
+        "Te comunico con una persona del equipo: te responderá aquí mismo, antes del lunes 14 de diciembre, "
+        "12:00 (hora de Guatemala). Tu mensaje quedó guardado."
+    ]

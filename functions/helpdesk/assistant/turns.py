@@ -25,10 +25,12 @@ from enum import StrEnum
 
 from helpdesk.assistant.callbacks import Callbacks, number_in
 from helpdesk.assistant.voices import Voice
+from helpdesk.case_status.expectations import customer_time, moment_text, promised_answer
 from helpdesk.knowledge.finding import ArticleHit, ArticleSearch
 from helpdesk.knowledge.helpcenter import article_path
 from helpdesk.language.analysis import fold
 from helpdesk.models import Language, Ticket
+from helpdesk.sla.setup import calendar_zone
 from helpdesk.store import HelpdeskStore
 
 MOST_ARTICLES = 3
@@ -87,6 +89,8 @@ TEXTS = {
         NO: "No me sirvió",
         PERSON: "Hablar con alguien",
         "handoff": "Te comunico con una persona del equipo: te responderá aquí mismo. Tu mensaje quedó guardado.",
+        "handoff_when": "Te comunico con una persona del equipo: te responderá aquí mismo, {when}. "
+        "Tu mensaje quedó guardado.",
         "note": "El asistente pasó la conversación a una persona ({reason}).",
         HandoffReason.ASKED: "el cliente pidió una persona",
         HandoffReason.NOT_HELPFUL: "los artículos no le sirvieron",
@@ -106,6 +110,8 @@ TEXTS = {
         NO: "It didn't help",
         PERSON: "Talk to a person",
         "handoff": "I am passing you to a person on the team: they will answer right here. Your message is saved.",
+        "handoff_when": "I am passing you to a person on the team: they will answer right here, {when}. "
+        "Your message is saved.",
         "note": "The assistant handed the conversation to a person ({reason}).",
         HandoffReason.ASKED: "the customer asked for a person",
         HandoffReason.NOT_HELPFUL: "the articles did not help",
@@ -255,6 +261,16 @@ def _call_back(
     return _hand_off(store, voice, ticket, locale, HandoffReason.CALLBACK, now, said)
 
 
+def _answer_expected(store: HelpdeskStore, ticket: Ticket, locale: Language, now: datetime) -> str | None:
+    """When people answer, as the ticket's SLA promises it (outside business
+    hours: after they are back), in the customer's time zone; None when nothing runs."""
+    moment = promised_answer(ticket)
+    if moment is None:
+        return None
+    local = customer_time(store.get_contact(ticket.contact_id), calendar_zone(store, ticket))
+    return moment_text(moment, now, local, locale)
+
+
 def _hand_off(
     store: HelpdeskStore,
     voice: Voice,
@@ -266,6 +282,9 @@ def _hand_off(
 ) -> Turn:
     words = TEXTS[locale]
     note = words["note"].format(reason=words[reason])
-    voice.say(store, ticket, said or words["handoff"], locale, now, add=(HANDED_OFF,), remove=(ASKED, CALLBACK_ASKED),
+    if said is None:
+        when = _answer_expected(store, ticket, locale, now)
+        said = words["handoff_when"].format(when=when) if when else words["handoff"]
+    voice.say(store, ticket, said, locale, now, add=(HANDED_OFF,), remove=(ASKED, CALLBACK_ASKED),
               note=note)  # fmt: skip
     return Turn(handoff=reason, said=True)

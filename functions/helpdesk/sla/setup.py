@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from helpdesk.admin.audit import audit_entry
-from helpdesk.models import Actor, AuditEntry
+from helpdesk.models import Actor, AuditEntry, Ticket
 from helpdesk.sla.policies import SlaSetup
 
 ACTION = "sla_setup.saved"  # the audit log's name for this change
@@ -39,6 +39,13 @@ def current_setup(records: SlaSetupRecords) -> SlaSetup:
     if _parsed is None or _parsed[0] is not document:
         _parsed = (document, SlaSetup.model_validate(document))
     return _parsed[1]
+
+
+def calendar_zone(records: SlaSetupRecords, ticket: Ticket) -> str | None:
+    """The time zone of the business calendar the ticket's SLA counts on (None: around the clock)."""
+    if ticket.sla is None or not ticket.sla.calendar_id:
+        return None
+    return current_setup(records).calendar(ticket.sla.calendar_id).time_zone
 
 
 def save_sla_setup(records: SlaSetupRecords, setup: SlaSetup, actor: Actor, at: datetime) -> SlaSetup:

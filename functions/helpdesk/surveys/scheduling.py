@@ -172,14 +172,6 @@ def _still_solved(ticket: Ticket | None, solved_at: datetime) -> bool:
     )
 
 
-def _calendar_zone(store: HelpdeskStore, ticket: Ticket) -> str | None:
-    if ticket.sla is None or not ticket.sla.calendar_id:
-        return None
-    from helpdesk.sla.setup import current_setup
-
-    return current_setup(store).calendar(ticket.sla.calendar_id).time_zone
-
-
 def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: datetime) -> bool:
     """Write the due survey of one solve, if a policy gives it one."""
     ticket = store.get_ticket(ticket_id)
@@ -189,7 +181,9 @@ def plan(store: HelpdeskStore, setup: SurveySetup, ticket_id: str, solved_at: da
     policy = _policy_for(setup, ticket, contact)
     if policy is None or contact is None:
         return False
-    local = customer_time(contact, _calendar_zone(store, ticket))
+    from helpdesk.sla.setup import calendar_zone
+
+    local = customer_time(contact, calendar_zone(store, ticket))
     due_at = policy.send_at(solved_at, local)
     store.put_survey_due(SurveyDue(ticket.id, solved_at, due_at, policy.id), max(due_at, solved_at))
     return True

@@ -44,7 +44,7 @@ from helpdesk.rules.running import run_rules
 from helpdesk.rules.sending import Outbox
 from helpdesk.settings import MailSettings, meta_window_settings
 from helpdesk.sla.policies import Happened, track
-from helpdesk.sla.setup import current_setup
+from helpdesk.sla.setup import calendar_zone, current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets import notifications
 from helpdesk.tickets.attachments import REPLY_ATTACHMENTS, ReplyAttachment
@@ -157,7 +157,7 @@ def acknowledge_new_ticket(
     language = contact.language if contact else Language.SPANISH
     first_name = (contact.name.split()[0] if contact and contact.name.strip() else "").strip(",;:")
     now = utc_now()
-    when = answer_expected(ticket, contact, _calendar_zone(store, ticket), now)
+    when = answer_expected(ticket, contact, calendar_zone(store, ticket), now)
     promise, unknown = PROMISES[language]
     status = ""
     if mail.customer_pages_url:
@@ -193,13 +193,6 @@ def acknowledge_new_ticket(
         return message  # acknowledged and sent already
     queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
     return message
-
-
-def _calendar_zone(store: HelpdeskStore, ticket: Ticket) -> str | None:
-    """The time zone of the business calendar the ticket's SLA counts on."""
-    if ticket.sla is None or not ticket.sla.calendar_id:
-        return None
-    return current_setup(store).calendar(ticket.sla.calendar_id).time_zone
 
 
 def _acknowledgment(store: HelpdeskStore, ticket_id: str) -> Message | None:
