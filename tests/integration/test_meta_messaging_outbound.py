@@ -220,3 +220,21 @@ def test_a_reply_with_a_file_uploads_it_then_sends_the_text(
     assert upload["filedata"] == ("recibo.png", "image/png", picture)
     assert text["message"] == {"text": "Aquí está tu recibo"}
     assert store.find_channel_message(Channel.INSTAGRAM, "m_reply_0001") is not None
+
+
+def test_a_reply_over_2000_characters_leaves_in_parts_named_by_the_last(
+    store: HelpdeskStore, queue: SqsOutboundQueue, mail: MailSettings, send_api: GraphMessaging
+) -> None:
+    ticket = _ticket(store, Channel.MESSENGER, hours_ago=1, sender="7100000000000077")
+    steps = "\n\n".join(
+        f"Paso {n}: " + ("revise la conexión del equipo y reinícielo. " * 12).strip() for n in range(1, 9)
+    )
+    reply_to_ticket(store, queue, ticket.id, ReplyDraft(body=steps), AGENT, mail)
+    FakeSendApi.answers.extend([(200, {"recipient_id": "7100000000000077", "message_id": f"m_part_{n}"})
+                                for n in (1, 2)] + [(200, load_event("meta_send_api_response"))])  # fmt: skip
+    assert deliver_meta(_queued(queue), store, send_api, False, datetime.now(UTC), False) is DeliveryStatus.SENT
+    texts = [body["message"]["text"] for _, _, body in FakeSendApi.requests]
+    assert len(texts) == 3 and all(len(text) <= 2000 for text in texts)
+    assert "\n\n".join(texts) == steps  # cut between paragraphs, nothing lost
+    sent = store.find_channel_message(Channel.MESSENGER, "m_reply_0001")  # the last part's mid names the reply
+    assert sent is not None and sent.delivery_status is DeliveryStatus.SENT

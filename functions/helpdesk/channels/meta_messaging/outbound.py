@@ -21,6 +21,7 @@ from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
 
 STANDARD_WINDOW = timedelta(hours=24)
+MOST_TEXT_CHARS = 2000  # the Send API's limit for one message's text
 HUMAN_AGENT_WINDOW = timedelta(days=7)
 META_CHANNELS = (Channel.MESSENGER, Channel.INSTAGRAM)
 IDENTITY_OF = {Channel.MESSENGER: IdentityKind.MESSENGER, Channel.INSTAGRAM: IdentityKind.INSTAGRAM}
@@ -32,6 +33,21 @@ class MetaSender(Protocol):
 
     def send_file(self, recipient: str, content: bytes, content_type: str, filename: str,
                   tag: Literal["HUMAN_AGENT"] | None = None) -> str: ...  # fmt: skip
+
+
+def text_parts(text: str, most: int = MOST_TEXT_CHARS) -> list[str]:
+    """A reply as the Send API takes it: parts of at most ``most`` characters,
+    cut after the last paragraph, else line, else sentence, else space in the
+    part's second half (a word longer than that is cut where it must be); one
+    part for a short reply."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > most:
+        cuts = (rest.rfind(mark, most // 2, most) for mark in ("\n\n", "\n", ". ", " "))
+        cut = next((at + 1 for at in cuts if at >= 0), most)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest]
 
 
 def reply_tag(last_customer_message: datetime | None, now: datetime, human_agent_allowed: bool) -> str | None:
@@ -83,7 +99,10 @@ def deliver_meta(request: OutboundRequest, store: HelpdeskStore, sender: MetaSen
             content = files().get(attachment.bucket, attachment.key)
             sender.send_file(recipient, content, attachment.content_type, attachment.filename, tagged)
         choices = interactive_of(message)
-        mid = sender.send_text(recipient, message.text, tagged, choices.options if choices else ())
+        parts = text_parts(message.text)
+        for part in parts[:-1]:
+            sender.send_text(recipient, part, tagged)
+        mid = sender.send_text(recipient, parts[-1], tagged, choices.options if choices else ())
     except (OutsideMetaWindow, OutsideHumanAgentWindow) as closed:
         store.mark_delivery(message, DeliveryStatus.FAILED, closed.message_key)
         return DeliveryStatus.FAILED
