@@ -3,7 +3,7 @@
 
 GET answers Meta's verification. POST checks ``X-Hub-Signature-256`` over the
 raw bytes (401, nothing stored), refuses a body that is not Meta's envelope
-(400 with the reason), queues each customer event on the FIFO queue and answers
+(400 with the reason; the body kept aside for agents), queues each customer event on the FIFO queue and answers
 200 at once (``helpdesk.channels.meta_messaging.inbound.accept_webhook``). Not
 traced, as the WhatsApp webhook: its job is to answer at once.
 """
@@ -37,6 +37,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             request.header("x-hub-signature-256"),
             meta_messaging_settings(),
             connections.meta_update_queue(),
+            connections.store(),
         )
     except InvalidSignature:
         return plain_answer(401, "invalid signature")

@@ -178,6 +178,9 @@ def test_a_signed_but_malformed_body_is_400_with_the_reason(meta: MetaDesk, body
     assert response["statusCode"] == 400
     assert reason in response["body"]
     assert meta.waiting() == 0
+    meta.post(body)  # Meta sends it again: still one entry aside
+    (kept,) = meta.store.set_aside_in_month(datetime.now(UTC))
+    assert (kept.channel, kept.reason) == (Channel.MESSENGER, "malformed_webhook") and reason in kept.detail
 
 
 def test_each_messenger_event_lands_once_on_one_ticket(meta: MetaDesk) -> None:

@@ -20,7 +20,7 @@ from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
 from helpdesk.channels.meta_messaging.payloads import MalformedWebhook, MetaUpdate, split_webhook
-from helpdesk.channels.whatsapp.inbound import InvalidSignature, UpdateQueue, verify_signature
+from helpdesk.channels.whatsapp.inbound import InvalidSignature, UpdateQueue, keep_malformed, verify_signature
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import MetaRejected, MetaUnavailable
 from helpdesk.files import FileStore, keep_file, sniff_content_type
@@ -48,9 +48,11 @@ def verification_challenge(params: dict[str, str], settings: MetaMessagingSettin
 
 
 def accept_webhook(raw_body: bytes, signature: str | None, settings: MetaMessagingSettings,
-                   queue: UpdateQueue) -> int:  # fmt: skip
+                   queue: UpdateQueue, store: HelpdeskStore | None = None) -> int:  # fmt: skip
     """Queue each event of a signed delivery; how many. Raises ``InvalidSignature``
-    (nothing stored) or ``MalformedWebhook`` (nothing queued; its reason answers)."""
+    (nothing stored) or ``MalformedWebhook`` (nothing queued; its reason answers;
+    the body is kept aside in ``store`` for agents, once however often Meta
+    sends it again)."""
     try:
         verify_signature(raw_body, signature, settings.app_secret)
     except InvalidSignature:
@@ -61,6 +63,8 @@ def accept_webhook(raw_body: bytes, signature: str | None, settings: MetaMessagi
     except MalformedWebhook as malformed:
         count(BusinessMetric.META_MALFORMED_WEBHOOKS)
         logger.warning("malformed meta webhook refused", extra={"reason": malformed.reason})
+        if store is not None:
+            keep_malformed(raw_body, malformed.reason, store, Channel.MESSENGER)
         raise
     queue.enqueue([(f"{u.channel}.{u.group}", f"{u.channel}.{u.dedup_id}", u) for u in updates])
     logger.info("meta webhook queued", extra={"updates": len(updates)})

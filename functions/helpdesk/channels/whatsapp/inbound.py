@@ -117,24 +117,29 @@ def accept_webhook(
     try:
         updates = split_webhook(raw_body)
     except ValueError as exc:
-        _keep_malformed(raw_body, str(exc), store)
+        keep_malformed(raw_body, str(exc), store)
+        count(BusinessMetric.MALFORMED_WEBHOOKS)
         return 0
     queue.enqueue([(u.group, u.dedup_id, u) for u in updates])
     logger.info("webhook queued", extra={"updates": len(updates)})
     return len(updates)
 
 
-def _keep_malformed(raw_body: bytes, reason: str, store: HelpdeskStore) -> None:
-    store.set_aside(
-        SetAside(
-            id=hashlib.sha256(raw_body).hexdigest()[:32],
-            channel=Channel.WHATSAPP,
-            reason="malformed_webhook",
-            received_at=utc_now(),
-            detail=f"{reason}\n{raw_body[:MAX_KEPT_BODY].decode('utf-8', 'replace')}",
-        )
+def keep_malformed(raw_body: bytes, reason: str, store: HelpdeskStore, channel: Channel = Channel.WHATSAPP) -> None:
+    """A signed body that is not Meta's envelope, kept aside for agents, once:
+    the same body again (Meta retries what was refused) finds its entry, named
+    by the body's hash, in the month's list (a rare read: Meta's signature is
+    needed to get here)."""
+    entry = SetAside(
+        id=hashlib.sha256(raw_body).hexdigest()[:32],
+        channel=channel,
+        reason="malformed_webhook",
+        received_at=utc_now(),
+        detail=f"{reason}\n{raw_body[:MAX_KEPT_BODY].decode('utf-8', 'replace')}",
     )
-    count(BusinessMetric.MALFORMED_WEBHOOKS)
+    if any(kept.id == entry.id for kept in store.set_aside_in_month(entry.received_at)):
+        return
+    store.set_aside(entry)
     logger.warning("malformed webhook kept", extra={"reason": reason})
 
 
