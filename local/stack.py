@@ -316,7 +316,11 @@ def disable_event_source_mappings(session: boto3.Session) -> None:
 
 def find_user_pool(session: boto3.Session) -> tuple[str, str]:
     """The running local stack's pool and console client ids."""
-    idp = session.client("cognito-idp")
+    return user_pool_of(session.client("cognito-idp"))
+
+
+def user_pool_of(idp: Any) -> tuple[str, str]:
+    """The local stack's pool and console client ids, asked of a Cognito client."""
     wanted = f"atiende-{STAGE}-agents"
     pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == wanted]
     if not pools:

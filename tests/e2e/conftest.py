@@ -16,9 +16,13 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import boto3
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from local.seed import DEMO_PASSWORD
+from local.stack import REGION, aws_environment, user_pool_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -77,10 +81,22 @@ class RunningStack:
 
     _tokens: dict[str, str] = field(default_factory=dict)
     stopped: bool = False  # by stop(): its process gone, its state deleted
+    _cognito: Any = None  # a client of the stack's Cognito, and its console client's id
+    _client_id: str = ""
 
     def token(self, email: str = "agente@atiende.localhost") -> str:
+        """A demo agent's ID token, asked of the stack's Cognito from this process as
+        `atiende token` asks it (tests/e2e/test_local_stack.py runs the command itself),
+        without a Python process started and importing the stack's code for each one."""
         if email not in self._tokens:
-            self._tokens[email] = self.cli("token", "--email", email).stdout.strip()
+            if self._cognito is None:
+                self._cognito, self._client_id = _console_cognito(self.env["ATIENDE_AWS_PORT"])
+            answer = self._cognito.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": DEMO_PASSWORD},
+            )
+            self._tokens[email] = answer["AuthenticationResult"]["IdToken"]
         return self._tokens[email]
 
     def api(
@@ -125,6 +141,21 @@ class RunningStack:
         """Ctrl-C's signal (SIGTERM), as a user or a service manager stops it."""
         self.process.terminate()
         self.process.wait(timeout=60)
+
+
+def _console_cognito(aws_port: str) -> tuple[Any, str]:
+    """A client of the stack's Cognito (moto) and the console's app client id in its agents' pool."""
+    endpoint = f"http://127.0.0.1:{aws_port}"
+    credentials = aws_environment(endpoint)
+    idp = boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    _, client_id = user_pool_of(idp)
+    return idp, client_id
 
 
 def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
