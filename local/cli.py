@@ -351,8 +351,7 @@ def reset() -> int:
 
 
 def token(email: str | None) -> int:
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
+    from local.stack import DEFAULT_EMAIL, DEMO_PASSWORD, find_user_pool, session_for, sign_in
 
     session = session_for(_aws_url())
     try:
