@@ -17,8 +17,7 @@ def local_base() -> str:
 
 def admin_token() -> str:
     """An ID token of the demo administrator of the running local stack."""
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
+    from local.stack import DEFAULT_EMAIL, DEMO_PASSWORD, find_user_pool, session_for, sign_in
 
     session = session_for(f"http://{HOST}:{os.environ.get('ATIENDE_AWS_PORT', '4566')}")
     _, client_id = find_user_pool(session)

@@ -351,8 +351,7 @@ def reset() -> int:
 
 
 def token(email: str | None) -> int:
-    from local.seed import DEFAULT_EMAIL, DEMO_PASSWORD
-    from local.stack import find_user_pool, session_for, sign_in
+    from local.stack import DEFAULT_EMAIL, DEMO_PASSWORD, find_user_pool, session_for, sign_in
 
     session = session_for(_aws_url())
     try:
@@ -452,10 +451,13 @@ def _search_commands(commands: Any) -> None:
     backfill_parser.add_argument("--most", type=int, help="stop after this many tickets (run it in pieces)")
 
 
-def load(seconds: float, customers: int, base: str | None, smtp_port: int | None) -> int:
+def load(seconds: float | None, customers: int | None, base: str | None, smtp_port: int | None) -> int:
     """A bounded load run against the stack of `atiende run` (or the one named):
     the report, and 1 when anything failed or a message is not where it belongs."""
-    from local.load import Target, run_load
+    from local.load import DEFAULT_CUSTOMERS, DEFAULT_SECONDS, Target, run_load
+
+    seconds = DEFAULT_SECONDS if seconds is None else seconds
+    customers = DEFAULT_CUSTOMERS if customers is None else customers
 
     target = Target.local(
         base or f"http://{HOST}:{_port('ATIENDE_PORT', 8000)}", smtp_port or _port("ATIENDE_SMTP_PORT", 2525)
@@ -489,8 +491,8 @@ def _add_admin(commands: Any) -> None:
 
 
 def _add_load(commands: Any) -> None:
-    from local.load import DEFAULT_CUSTOMERS, DEFAULT_SECONDS
-
+    # The defaults (local.load's) are filled in by load(): importing the load
+    # tooling here would cost every command most of a second.
     load_parser = commands.add_parser(
         "load",
         help="mixed traffic (WhatsApp, mail, agents) against the running local stack, with a report",
@@ -498,8 +500,8 @@ def _add_load(commands: Any) -> None:
         "poll and reply; reports throughput, acknowledgement latency, backlog drain and errors, and checks every "
         "message is on exactly one ticket, in order. Exits 1 on any error or a failed check.",
     )
-    load_parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS, help="how long customers write")
-    load_parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, help="one in four by e-mail")
+    load_parser.add_argument("--seconds", type=float, help="how long customers write")
+    load_parser.add_argument("--customers", type=int, help="one in four by e-mail")
     load_parser.add_argument("--base", help="the stack's URL (default: http://127.0.0.1:ATIENDE_PORT)")
     load_parser.add_argument("--smtp-port", type=int, help="its SMTP inbox (default: ATIENDE_SMTP_PORT or 2525)")
 

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpdesk.knowledge.articles import Article
-from helpdesk.knowledge.publishing import MAX_IMPORT
 from local.admin_calls import call
-from local.knowledge_files import UnreadableArticle, read_folder, write_folder
+
+# The article model and its files are imported by the two commands that use
+# them: `atiende` builds every command's parser at each start, and the model's
+# modules take most of a second to import.
 
 
 def add_parser(commands: Any) -> None:
@@ -42,6 +43,9 @@ def _refusal(answer: Any) -> str:
 
 def import_folder(folder: Path, token: str | None = None, base: str | None = None) -> int:
     """Send the folder's articles in batches; print what was created, updated, unchanged."""
+    from helpdesk.knowledge.publishing import MAX_IMPORT
+    from local.knowledge_files import UnreadableArticle, read_folder
+
     try:
         files = read_folder(folder)
     except UnreadableArticle as exc:
@@ -71,6 +75,9 @@ def import_folder(folder: Path, token: str | None = None, base: str | None = Non
 
 
 def export_folder(folder: Path, token: str | None = None, base: str | None = None) -> int:
+    from helpdesk.knowledge.articles import Article
+    from local.knowledge_files import write_folder
+
     status, answer = call("GET", "/api/kb/articles", None, token, base)
     if status != 200:
         print(f"No se pudo exportar / Could not export: {status} {_refusal(answer)}", file=sys.stderr)

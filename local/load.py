@@ -34,8 +34,8 @@ import requests
 
 from helpdesk import limits
 from local.load_report import Check, LoadReport, spread
-from local.seed import AGENTS, DEFAULT_EMAIL, DEMO_PASSWORD
-from local.stack import SANDBOX_DISPLAY_NUMBER, support_address, whatsapp_secrets
+from local.seed import AGENTS
+from local.stack import DEFAULT_EMAIL, DEMO_PASSWORD, SANDBOX_DISPLAY_NUMBER, support_address, whatsapp_secrets
 from local.whatsapp_sandbox import SIGNATURE_HEADER, signature, webhook_body
 
 DEFAULT_SECONDS = 180

@@ -13,8 +13,6 @@ import urllib.request
 from datetime import UTC, datetime
 from typing import Any
 
-from local.connect_sandbox import Call, call_events, flow_event, out_of_order
-
 HOST = "127.0.0.1"
 
 
@@ -43,6 +41,10 @@ def _post(path: str, body: dict[str, Any]) -> Any:
 
 def place_call(number: str, duration: int, missed: bool, voicemail: str | None, shuffled: bool) -> dict[str, Any]:
     """Send the call; what the flow answered, the contact id and the message's ticket."""
+    # Here, not at the top: the sandbox brings the local Lambda runtime and the
+    # template's tooling, a second of imports for every `atiende` command.
+    from local.connect_sandbox import Call, call_events, flow_event, out_of_order
+
     call = Call(
         number=number, duration_seconds=max(duration, 1), ended_at=datetime.now(UTC), missed=missed or bool(voicemail)
     )

@@ -57,10 +57,7 @@ from helpdesk.sla.setup import current_setup
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges, update_ticket
 from helpdesk.tickets.macros import Macro, save_macro
-from local.stack import SANDBOX_DISPLAY_NUMBER, support_address, whatsapp_secrets
-
-# Local demo only: the pool exists in the embedded moto server and nowhere else.
-DEMO_PASSWORD = "Atiende-Demo-2026"  # nosec B105
+from local.stack import DEMO_PASSWORD, SANDBOX_DISPLAY_NUMBER, support_address, whatsapp_secrets
 
 
 @dataclass(frozen=True)
@@ -314,7 +311,6 @@ AGENTS = (
     DemoAgent("supervisora@atiende.localhost", "Sofía Castillo", "supervisor", BOTH_GROUPS, quality=True, editor=True),
     DemoAgent("admin@atiende.localhost", "Adriana Morales", "admin", ("soporte-general", "facturacion")),
 )
-DEFAULT_EMAIL = "admin@atiende.localhost"
 
 
 def create_agents(session: boto3.Session, user_pool_id: str, store: HelpdeskStore) -> dict[str, str]:

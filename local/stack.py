@@ -3,18 +3,24 @@ Cognito pool with the demo agents, and the environment every function reads.
 
 Nothing in ``functions/`` knows it runs here: the code gets the environment the
 template gives its Lambda, plus ``AWS_ENDPOINT_URL`` pointing at moto.
+
+The template's tooling (``local.provision``, with the SAM translator) and moto
+are imported by what deploys, not at the top: `atiende token` and the other
+commands that only call the running stack need neither.
 """
+
+from __future__ import annotations
 
 import dataclasses
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
-from moto.core import DEFAULT_ACCOUNT_ID
 
-from local.provision import ProvisionedStack, load_template, provision
+if TYPE_CHECKING:
+    from local.provision import ProvisionedStack
 
 STACK_NAME = "atiende-local"
 STAGE = "local"
@@ -28,6 +34,10 @@ def support_address() -> str:
 
 # The business number the local WhatsApp sandbox plays (its id: WhatsAppPhoneNumberId)
 SANDBOX_DISPLAY_NUMBER = "+50255550000"
+# The demo's logins (local.seed creates the agents). Local demo only: the pool
+# exists in the embedded moto server and nowhere else.
+DEMO_PASSWORD = "Atiende-Demo-2026"  # nosec B105
+DEFAULT_EMAIL = "admin@atiende.localhost"  # `atiende token`'s agent: the demo administrator
 
 
 def whatsapp_secrets() -> dict[str, str]:
@@ -117,6 +127,8 @@ def _resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[st
 
 def pool_parameters() -> dict[str, str]:
     """The stack parameters and pseudo parameters the pool's properties name."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
     return {
         "Stage": STAGE,
         "SupportAddress": support_address(),
@@ -153,6 +165,8 @@ def resolve(value: Any, parameters: dict[str, str]) -> Any:
 def create_user_pool(session: boto3.Session) -> dict[str, str]:
     """The template's Cognito pool, client and role groups, through the Cognito API
     (moto's CloudFormation skips them). Returns logical name → id."""
+    from local.provision import load_template
+
     template = load_template()
     idp = session.client("cognito-idp")
     ((pool_name, pool),) = _resources_of_type(template, "AWS::Cognito::UserPool").items()
@@ -172,6 +186,8 @@ def create_user_pool(session: boto3.Session) -> dict[str, str]:
 
 def deploy(session: boto3.Session, endpoint_url: str) -> LocalDeployment:
     """Provision everything and put the functions' environment in this process."""
+    from local.provision import load_template, provision
+
     cognito_ids = create_user_pool(session)
     stack = provision(
         session,
@@ -230,6 +246,8 @@ def as_saved(deployment: LocalDeployment, endpoint_url: str) -> dict[str, Any]:
 def redeploy(saved: dict[str, Any], endpoint_url: str) -> LocalDeployment:
     """A saved deployment, its AWS restored: put its environment back in this
     process, the addresses of this run (ports may differ) in place of the saved ones."""
+    from local.provision import ProvisionedStack
+
     moved = {saved["aws_url"]: endpoint_url, saved["console_url"]: escalation_waits()["ConsoleUrl"]}
 
     def here(value: str) -> str:
@@ -253,6 +271,8 @@ def missing_from(saved: dict[str, Any]) -> set[str]:
     """The template's queues, tables and buckets a saved deployment lacks: it
     was made from an older template (say, before the webhook queues), and its
     workers would look for resources that were never created."""
+    from local.provision import load_template
+
     template = load_template()["Resources"]
     wanted = {name for name, resource in template.items() if resource["Type"] in PROVISIONED_KINDS}
     return wanted - set(saved["stack"]["physical_ids"])
@@ -282,6 +302,8 @@ def apply_bucket_notifications(session: boto3.Session, stack: ProvisionedStack) 
     """The template's S3 → SQS notifications, through the S3 API (moto's
     CloudFormation ignores them); moto then announces new objects on the queue."""
     s3, sqs = session.client("s3"), session.client("sqs")
+    from local.provision import load_template
+
     for bucket, resource in _resources_of_type(load_template(), "AWS::S3::Bucket").items():
         queues = resource["Properties"].get("NotificationConfiguration", {}).get("QueueConfigurations", [])
         configurations = []
@@ -316,7 +338,11 @@ def disable_event_source_mappings(session: boto3.Session) -> None:
 
 def find_user_pool(session: boto3.Session) -> tuple[str, str]:
     """The running local stack's pool and console client ids."""
-    idp = session.client("cognito-idp")
+    return user_pool_of(session.client("cognito-idp"))
+
+
+def user_pool_of(idp: Any) -> tuple[str, str]:
+    """The local stack's pool and console client ids, asked of a Cognito client."""
     wanted = f"atiende-{STAGE}-agents"
     pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == wanted]
     if not pools:

@@ -16,9 +16,13 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import boto3
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from local.seed import DEMO_PASSWORD
+from local.stack import REGION, aws_environment, user_pool_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -76,10 +80,23 @@ class RunningStack:
         return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
     _tokens: dict[str, str] = field(default_factory=dict)
+    stopped: bool = False  # by stop(): its process gone, its state deleted
+    _cognito: Any = None  # a client of the stack's Cognito, and its console client's id
+    _client_id: str = ""
 
     def token(self, email: str = "agente@atiende.localhost") -> str:
+        """A demo agent's ID token, asked of the stack's Cognito from this process as
+        `atiende token` asks it (tests/e2e/test_local_stack.py runs the command itself),
+        without a Python process started and importing the stack's code for each one."""
         if email not in self._tokens:
-            self._tokens[email] = self.cli("token", "--email", email).stdout.strip()
+            if self._cognito is None:
+                self._cognito, self._client_id = _console_cognito(self.env["ATIENDE_AWS_PORT"])
+            answer = self._cognito.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": DEMO_PASSWORD},
+            )
+            self._tokens[email] = answer["AuthenticationResult"]["IdToken"]
         return self._tokens[email]
 
     def api(
@@ -118,11 +135,27 @@ class RunningStack:
             self.process.kill()
             self.process.wait(timeout=10)
         shutil.rmtree(self.env["ATIENDE_STATE_DIR"], ignore_errors=True)
+        self.stopped = True
 
     def stop_as_user(self) -> None:
         """Ctrl-C's signal (SIGTERM), as a user or a service manager stops it."""
         self.process.terminate()
         self.process.wait(timeout=60)
+
+
+def _console_cognito(aws_port: str) -> tuple[Any, str]:
+    """A client of the stack's Cognito (moto) and the console's app client id in its agents' pool."""
+    endpoint = f"http://127.0.0.1:{aws_port}"
+    credentials = aws_environment(endpoint)
+    idp = boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    _, client_id = user_pool_of(idp)
+    return idp, client_id
 
 
 def eventually(probe: Callable[[], T | None], seconds: float = 30) -> T:
@@ -192,8 +225,32 @@ def _started(env: dict[str, str]) -> RunningStack:
     pytest.fail("atiende run did not answer /health within 120 s")
 
 
+# The session's stack while it runs: stopped as soon as a worker's next test is
+# not an end-to-end one (xdist hands out whole files in collection order, e2e
+# first), so it does not keep polling, saving and scheduling through the rest
+# of the suite; started anew, in place, should an end-to-end test still come.
+SESSION_STACKS: list[RunningStack] = []
+E2E = Path(__file__).resolve().parent
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[RunningStack]:
     running = start_stack()
+    SESSION_STACKS.append(running)
     yield running
+    SESSION_STACKS.remove(running)
     running.stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for running in SESSION_STACKS:
+        if running.stopped:
+            vars(running).update(vars(start_stack()))  # stopped early, yet an e2e test came after
+
+
+@pytest.hookimpl(trylast=True)  # after the module's own fixtures are torn down
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is not None and not nextitem.path.is_relative_to(E2E):
+        for running in SESSION_STACKS:
+            running.stop()
