@@ -323,6 +323,7 @@ def forget_settings() -> None:
     meta_window_settings.cache_clear()
     phone_settings.cache_clear()
     escalation_settings.cache_clear()
+    handoff_settings.cache_clear()
     cors_settings.cache_clear()
     webhook_settings.cache_clear()
     knowledge_settings.cache_clear()
