@@ -80,7 +80,6 @@ class RunningStack:
         return subprocess.run([*CLI, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
     _tokens: dict[str, str] = field(default_factory=dict)
-    stopped: bool = False  # by stop(): its process gone, its state deleted
     _cognito: Any = None  # a client of the stack's Cognito, and its console client's id
     _client_id: str = ""
 
@@ -135,7 +134,6 @@ class RunningStack:
             self.process.kill()
             self.process.wait(timeout=10)
         shutil.rmtree(self.env["ATIENDE_STATE_DIR"], ignore_errors=True)
-        self.stopped = True
 
     def stop_as_user(self) -> None:
         """Ctrl-C's signal (SIGTERM), as a user or a service manager stops it."""
@@ -225,32 +223,8 @@ def _started(env: dict[str, str]) -> RunningStack:
     pytest.fail("atiende run did not answer /health within 120 s")
 
 
-# The session's stack while it runs: stopped as soon as a worker's next test is
-# not an end-to-end one (xdist hands out whole files in collection order, e2e
-# first), so it does not keep polling, saving and scheduling through the rest
-# of the suite; started anew, in place, should an end-to-end test still come.
-SESSION_STACKS: list[RunningStack] = []
-E2E = Path(__file__).resolve().parent
-
-
 @pytest.fixture(scope="session")
 def stack() -> Iterator[RunningStack]:
     running = start_stack()
-    SESSION_STACKS.append(running)
     yield running
-    SESSION_STACKS.remove(running)
     running.stop()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    for running in SESSION_STACKS:
-        if running.stopped:
-            vars(running).update(vars(start_stack()))  # stopped early, yet an e2e test came after
-
-
-@pytest.hookimpl(trylast=True)  # after the module's own fixtures are torn down
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    if nextitem is not None and not nextitem.path.is_relative_to(E2E):
-        for running in SESSION_STACKS:
-            running.stop()
