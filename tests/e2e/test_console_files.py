@@ -207,8 +207,10 @@ def test_agent_attaches_a_file_to_an_email_reply(
 
 
 def customer_wrote_long_ago(stack: RunningStack, text: str, hours: int) -> None:
-    """A signed WhatsApp webhook for a message sent ``hours`` ago."""
-    sent_at = str(int(time.time()) - hours * 3600)
+    """A signed WhatsApp webhook for a message sent ``hours`` ago by the stack's
+    clock (it starts at a fixed instant: the wall clock would make the age
+    depend on the time of day the test runs)."""
+    sent_at = str(int(stack.now().timestamp()) - hours * 3600)
     wamid = f"wamid.E2E-FILES-{time.time_ns()}"
     message = {"from": WHATSAPP_NUMBER, "id": wamid, "timestamp": sent_at, "type": "text", "text": {"body": text}}
     value = {
