@@ -385,6 +385,8 @@ export const api = {
   kbPreview: (body) => request('POST', '/api/kb/preview', { body }),
   kbSearch: (q, locale) => request('GET', `/api/kb/search?${new URLSearchParams({ q, locale })}`),
   kbContentGaps: () => request('GET', '/api/kb/content-gaps'),
+  kbSynonyms: () => request('GET', '/api/kb/synonyms'),
+  kbSaveSynonyms: (synonyms) => request('PUT', '/api/kb/synonyms', synonyms),
   acknowledge: (id, breach) =>
     request('POST', `/api/tickets/${encodeURIComponent(id)}/breaches/${encodeURIComponent(breach)}/acknowledge`),
 };

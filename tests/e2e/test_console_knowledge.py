@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RunningStack, eventually
-from tests.e2e.test_console import AGENT, SUPERVISOR, browser, signed_in
+from tests.e2e.test_console import ADMIN, AGENT, SUPERVISOR, browser, signed_in
 from tests.e2e.test_console_accessibility import axe_violations
 from tests.e2e.test_console_files import find_ticket, open_ticket
 
@@ -71,3 +71,26 @@ def test_a_ticket_suggests_articles_for_the_last_message_and_inserts_a_link(brow
     suggested.get_by_role("button", name="Insertar enlace").click()
     expect(page.locator("#composer-body")).to_have_value(re.compile(r"/ayuda/articulos/cambiar-direccion-entrega$"))
     assert not page.errors
+
+
+def test_an_administrator_adds_synonyms_that_the_help_center_searches_with(browser: Any, stack: RunningStack) -> None:
+    reader = browser.new_context(java_script_enabled=False).new_page()
+    reader.goto(f"{stack.base}/ayuda/buscar?q=zorbex")
+    expect(reader.locator("main")).not_to_contain_text("Cómo rastrear tu pedido")
+
+    admin = signed_in(browser, stack, ADMIN)
+    admin.goto(f"{stack.base}/#/kb")
+    form = admin.get_by_role("form", name="Sinónimos de la búsqueda")
+    spanish = form.get_by_label("En español")
+    spanish.fill("solo")  # one word is no group: refused before it reaches the server
+    form.get_by_role("button", name="Guardar sinónimos").click()
+    expect(form.get_by_role("alert")).to_contain_text("al menos dos palabras")
+    spanish.fill("zorbex, rastrear")
+    form.get_by_role("button", name="Guardar sinónimos").click()
+    expect(form.get_by_role("status")).to_contain_text("Sinónimos guardados")
+
+    reader.goto(f"{stack.base}/ayuda/buscar?q=zorbex")
+    expect(reader.locator("main")).to_contain_text("Cómo rastrear tu pedido")
+    admin.reload()
+    expect(admin.get_by_label("En español")).to_have_value("zorbex, rastrear")
+    assert not admin.errors

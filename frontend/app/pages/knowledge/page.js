@@ -1,12 +1,14 @@
 // The knowledge base (#/kb, #/kb/new, #/kb/<article id>): every agent lists, searches and
 // reads articles (internal ones too); editors (the editor right) write with a Markdown
 // preview rendered and sanitized by the server, publish, archive and restore revisions,
-// and see the articles past their review date and what customers searched in vain.
+// and see the articles past their review date and what customers searched in vain;
+// administrators keep the search's synonyms.
 import { html, useState } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, formatTime } from '../../i18n.js';
 import { AdminTable, Loading, useAdminData } from '../../components/table.js';
 import { Outcome, splitList, useOutcome } from '../../components/form.js';
+import { Synonyms } from './synonyms.js';
 import './texts.js';
 
 const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '' };
@@ -65,6 +67,7 @@ function List({ me }) {
         <h2>${t('kb.all')}</h2>
         <${Articles} articles=${data.all} caption=${t('kb.all')} />`}
       ${me.editor && html`<h2>${t('kb.gaps')}</h2><${Gaps} />`}
+      ${me.role === 'admin' && html`<${Synonyms} />`}
     </main>`;
 }
 
