@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from helpdesk.channels.whatsapp.inbound import MediaStorage
     from helpdesk.channels.whatsapp.outbound import WhatsAppSender
     from helpdesk.files import FileStore
-    from helpdesk.knowledge.finding import IndexShelf
+    from helpdesk.knowledge.finding import ArticleSearch, IndexShelf
     from helpdesk.live.sockets import Poster
     from helpdesk.models import Ticket
     from helpdesk.providers.cognito import CognitoDirectory
@@ -125,6 +125,13 @@ def knowledge_shelf() -> "IndexShelf":
     from helpdesk.settings import knowledge_settings
 
     return IndexShelf(files(), knowledge_settings().knowledge_bucket)
+
+
+def articles_for(contact_id: str) -> "ArticleSearch":
+    """What the assistant may answer a contact from: public articles, and the
+    segment articles of the contact's tier or country (``knowledge.finding``)."""
+    contact = store().get_contact(contact_id)
+    return knowledge_shelf().for_contact(contact.tier if contact else None, contact.country if contact else None)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,6 @@ from helpdesk import connections
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.channels.meta_messaging.inbound import handle_update
 from helpdesk.channels.meta_messaging.payloads import MetaUpdate
-from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.observability import logger, metrics, traced
 from helpdesk.rules.sending import Outbox
 from helpdesk.settings import mail_settings
@@ -35,15 +34,10 @@ def _from_sqs(record: SQSRecord) -> None:
         connections.meta_attachments(),
         _rules_outbox,
         graph,
-        _public_articles,
+        connections.articles_for,  # what the assistant answers from (loaded when it first speaks)
         connections.hand_over,
         CALLBACKS,
     )
-
-
-def _public_articles() -> ArticleSearch:
-    """What the assistant answers from (loaded when it first speaks, then kept a while)."""
-    return connections.knowledge_shelf().public()
 
 
 def _rules_outbox() -> Outbox:

@@ -20,7 +20,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from helpdesk import connections
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_social_messaging, handle_update
-from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.observability import logger, metrics, traced
 from helpdesk.records import each_record
 from helpdesk.rules.sending import Outbox
@@ -41,7 +40,7 @@ def _from_sqs(record: SQSRecord) -> None:
             connections.store(),
             connections.whatsapp_media(),
             _rules_outbox,
-            _public_articles,
+            connections.articles_for,  # what the assistant answers from (loaded when it first speaks)
             connections.hand_over,
             CALLBACKS,
         )
@@ -54,15 +53,10 @@ def _from_sns(notification: dict[str, Any]) -> None:
         connections.store(),
         connections.whatsapp_media(),
         _rules_outbox,
-        _public_articles,
+        connections.articles_for,  # what the assistant answers from (loaded when it first speaks)
         connections.hand_over,
         CALLBACKS,
     )
-
-
-def _public_articles() -> ArticleSearch:
-    """What the assistant answers from (loaded when it first speaks, then kept a while)."""
-    return connections.knowledge_shelf().public()
 
 
 def _rules_outbox() -> Outbox:

@@ -30,7 +30,7 @@ from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.channels.setup import ChannelSetup, save_channels
 from helpdesk.channels.whatsapp.inbound import QueuedUpdate, handle_update
 from helpdesk.conversations.ingest import IngestResult
-from helpdesk.knowledge.finding import CompactIndex
+from helpdesk.knowledge.finding import CompactIndex, ContactArticles
 from helpdesk.knowledge.indexing import Audience, build_all, pack
 from helpdesk.models import Actor, ActorKind, Channel, DeliveryStatus, MessageKind, SlaMetric, Ticket, TicketThread
 from helpdesk.providers.meta_graph import GraphMessaging
@@ -68,9 +68,14 @@ def send_api() -> Iterator[GraphMessaging]:
 
 
 @pytest.fixture(scope="module")
-def public() -> CompactIndex:
-    indexes = build_all(demo_articles(), datetime(2026, 12, 7, tzinfo=UTC))
-    return CompactIndex.from_object(pack(indexes[Audience.PUBLIC]))
+def indexes() -> dict[Audience, CompactIndex]:
+    built = build_all(demo_articles(), datetime(2026, 12, 7, tzinfo=UTC))
+    return {audience: CompactIndex.from_object(pack(index)) for audience, index in built.items()}
+
+
+@pytest.fixture(scope="module")
+def public(indexes: dict[Audience, CompactIndex]) -> CompactIndex:
+    return indexes[Audience.PUBLIC]
 
 
 class FlakyQueue(SqsOutboundQueue):
@@ -99,9 +104,9 @@ class Customer:
     """One customer writing on WhatsApp to the worker, with the assistant's index."""
 
     def __init__(
-        self, store: HelpdeskStore, public: CompactIndex, queue: FlakyQueue, mail: MailSettings, number: str
+        self, store: HelpdeskStore, customers: CompactIndex, queue: FlakyQueue, mail: MailSettings, number: str
     ) -> None:
-        self.store, self.public, self.queue, self.mail, self.number = store, public, queue, mail, number
+        self.store, self.customers, self.queue, self.mail, self.number = store, customers, queue, mail, number
         self.sent = 0
         self.ticket_id = ""
         self.handed_over: list[str] = []  # the tickets the handoff flow was started for
@@ -120,11 +125,17 @@ class Customer:
         update = QueuedUpdate(kind="message", group=self.number, dedup_id=wamid, item=item,
                               contact={"profile": {"name": "Rosa"}})  # fmt: skip
         outbox = Outbox(self.queue, self.mail)
-        result = handle_update(update, self.store, None, lambda: outbox, lambda: self.public, self.hand_over,
+        result = handle_update(update, self.store, None, lambda: outbox, self.articles_for, self.hand_over,
                                Callbacks(lambda: None))  # fmt: skip
         assert isinstance(result, IngestResult)
         self.ticket_id = result.ticket.id
         return result
+
+    def articles_for(self, contact_id: str) -> ContactArticles:
+        """What the worker reads (``connections.articles_for``): the customers' index as this contact may."""
+        contact = self.store.get_contact(contact_id)
+        assert contact is not None
+        return ContactArticles(self.customers, contact.tier, contact.country)
 
     def hand_over(self, ticket: Ticket) -> None:
         self.handed_over.append(ticket.id)
@@ -164,8 +175,13 @@ def assistant_on(store: HelpdeskStore, channels: tuple[Channel, ...] = ON_EVERYW
 
 
 @pytest.fixture
-def rosa(store: HelpdeskStore, public: CompactIndex, queue: FlakyQueue, mail: MailSettings) -> Customer:
-    return Customer(store, public, queue, mail, "50255511111")
+def customers(indexes: dict[Audience, CompactIndex]) -> CompactIndex:
+    return indexes[Audience.CUSTOMERS]
+
+
+@pytest.fixture
+def rosa(store: HelpdeskStore, customers: CompactIndex, queue: FlakyQueue, mail: MailSettings) -> Customer:
+    return Customer(store, customers, queue, mail, "50255511111")
 
 
 def test_a_whatsapp_question_gets_articles_and_three_buttons_queued_like_a_reply(rosa: Customer) -> None:
@@ -180,6 +196,29 @@ def test_a_whatsapp_question_gets_articles_and_three_buttons_queued_like_a_reply
     assert all(len(title) <= 20 for _, title in choices.options)  # WhatsApp's limit for a button
     assert rosa.queued() == [answer.id]
     assert turns.ASKED in rosa.ticket.tags
+
+
+def test_a_vip_customer_is_answered_from_the_vip_articles_and_others_never_see_them(
+    store: HelpdeskStore, customers: CompactIndex, queue: FlakyQueue, mail: MailSettings
+) -> None:
+    assistant_on(store)
+    question = "tienen envio gratis para vip?"
+    other = Customer(store, customers, queue, mail, "50255544444")
+    other.says(question)
+    vip = Customer(store, customers, queue, mail, "50255555555")
+    vip.says("como rastreo mi pedido")  # the contact exists once it writes; then an agent gives it its tier
+    contact = store.get_contact(vip.ticket.contact_id)
+    assert contact is not None
+    store.save_contact(contact, contact.model_copy(update={"tier": "vip"}))
+    vip.says(question)
+
+    def answers(customer: Customer) -> str:
+        return " ".join(m.text for m in customer.thread.messages if m.author.kind is ActorKind.BOT)
+
+    # a segment article has no help-center page: its summary is the answer
+    vip_article = "Envío gratis y prioridad para clientes VIP: Beneficios de envío para clientes del nivel VIP."
+    assert vip_article in answers(vip)
+    assert "VIP" not in answers(other) and "/ayuda/articulos/envio-gratis-vip" not in answers(vip)
 
 
 def test_two_answers_that_did_not_help_hand_over_and_the_assistant_goes_quiet(rosa: Customer) -> None:
@@ -204,15 +243,15 @@ def test_two_answers_that_did_not_help_hand_over_and_the_assistant_goes_quiet(ro
 
 
 def test_yes_resolves_and_a_person_by_button_hands_over_at_once(
-    store: HelpdeskStore, public: CompactIndex, queue: FlakyQueue, mail: MailSettings
+    store: HelpdeskStore, customers: CompactIndex, queue: FlakyQueue, mail: MailSettings
 ) -> None:
     assistant_on(store)
-    ana = Customer(store, public, queue, mail, "50255522222")
+    ana = Customer(store, customers, queue, mail, "50255522222")
     ana.says("¿cómo pago en cuotas?")
     ana.says("Sí, me sirvió", button=turns.YES)
     assert turns.RESOLVED in ana.ticket.tags and ana.answers()[-1].startswith("¡Qué bueno!")
 
-    luis = Customer(store, public, queue, mail, "50255533333")
+    luis = Customer(store, customers, queue, mail, "50255533333")
     luis.says("¿cómo pago en cuotas?")
     luis.says("Hablar con alguien", button=turns.PERSON)
     assert turns.HANDED_OFF in luis.ticket.tags
@@ -261,7 +300,7 @@ def test_on_messenger_the_question_leaves_with_quick_replies_and_a_quick_reply_i
                           page_id="page-1", event=body)  # fmt: skip
 
     result = handle_meta_update(event("m_1", "¿cómo pago en cuotas?"), store, None, lambda: outbox, None,
-                                lambda: public)  # fmt: skip
+                                lambda _contact: public)  # fmt: skip
     assert isinstance(result, IngestResult)
     sqs = boto3.client("sqs", region_name=REGION)
     (queued,) = sqs.receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10)["Messages"]
@@ -274,7 +313,7 @@ def test_on_messenger_the_question_leaves_with_quick_replies_and_a_quick_reply_i
     assert all(r["content_type"] == "text" and len(r["title"]) <= 20 for r in replies)
 
     handle_meta_update(event("m_2", "Sí, me sirvió", payload=turns.YES), store, None, lambda: outbox, None,
-                       lambda: public)  # fmt: skip
+                       lambda _contact: public)  # fmt: skip
     ticket = store.get_ticket(result.ticket.id)
     assert ticket is not None and turns.RESOLVED in ticket.tags
 

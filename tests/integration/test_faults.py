@@ -417,12 +417,12 @@ AGENT_ACTOR = Actor(kind=ActorKind.AGENT, id=AGENT.id, name=AGENT.name)
 
 
 def _assistant_setup(desk: Desk) -> Any:
-    """The assistant answers on WhatsApp, from the demo knowledge base's public index."""
+    """The assistant answers on WhatsApp, from the demo knowledge base's customers' index."""
     save_channels(
         desk.store(), ChannelSetup(assistant=(Channel.CHAT, Channel.WHATSAPP)), AGENT_ACTOR, datetime.now(UTC)
     )
-    index = build(demo_articles(), Audience.PUBLIC, datetime(2026, 12, 7, tzinfo=UTC))
-    desk.s3.put_object(Bucket=desk.url("KnowledgeBucket"), Key=index_key(Audience.PUBLIC), Body=pack(index))
+    index = build(demo_articles(), Audience.CUSTOMERS, datetime(2026, 12, 7, tzinfo=UTC))
+    desk.s3.put_object(Bucket=desk.url("KnowledgeBucket"), Key=index_key(Audience.CUSTOMERS), Body=pack(index))
     return None
 
 

@@ -32,11 +32,7 @@ API_ONLY = {
 }
 
 # Operations the console does not call yet, with what is missing (issue 27).
-KB_PAGE = "the administrators' synonyms page (issue 14)"
-NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {
-    ("GET", "/api/kb/synonyms"): KB_PAGE,
-    ("PUT", "/api/kb/synonyms"): KB_PAGE,
-}
+NOT_YET_IN_CONSOLE: dict[tuple[str, str], str] = {}
 
 _CALL = re.compile(r"request(Bytes)?\(\s*(?:'([A-Z]+)',\s*)?(?=[`'])")
 _HELPER = re.compile(r"const (\w+) = \([^)]*\) =>\s*`([^`]+)`")

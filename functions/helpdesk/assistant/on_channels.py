@@ -18,7 +18,7 @@ from helpdesk.channels.outbound import OutboundQueue
 from helpdesk.channels.setup import current_channels
 from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult
-from helpdesk.knowledge.finding import ArticleSearch
+from helpdesk.knowledge.finding import ArticlesFor
 from helpdesk.language.guessing import guess_language
 from helpdesk.models import Channel, Ticket
 from helpdesk.retrying import until_saved
@@ -42,13 +42,14 @@ def answer_on_channel(
     store: HelpdeskStore,
     result: IngestResult,
     inbound: InboundMessage,
-    search: Callable[[], ArticleSearch],
+    search: ArticlesFor,
     queue: Callable[[], OutboundQueue],
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
 ) -> Turn:
     """The assistant's turn on a customer's message just stored; ``search``
-    (the public articles) and ``queue`` are built only when it speaks;
+    (what the contact may read: public articles and their segment's) and
+    ``queue`` are built only when it speaks;
     ``hand_over`` starts the handoff flow when it gives the conversation to
     people; ``callbacks``, how it takes a request to be called."""
     ticket = result.ticket
@@ -76,7 +77,9 @@ def answer_on_channel(
         ticket = current.pop() if current else store.get_ticket(result.ticket.id)
         if ticket is None:
             return Turn()
-        return take_turn(store, search(), voice, ticket, inbound.text, locale, utc_now(), option, callbacks)
+        return take_turn(
+            store, search(ticket.contact_id), voice, ticket, inbound.text, locale, utc_now(), option, callbacks
+        )
 
     done = until_saved(turn)
     if done.handoff is not None and hand_over is not None:

@@ -240,8 +240,14 @@ def take_turn(
 
 def _suggestion(hits: list[ArticleHit], locale: Language) -> str:
     words = TEXTS[locale]
-    lines = [words["found"], *(f"• {hit.title}: {article_path(hit.locale, hit.id)}" for hit in hits), words["ask"]]
+    lines = [words["found"], *(f"• {hit.title}: {_where(hit)}" for hit in hits), words["ask"]]
     return "\n".join(lines)
+
+
+def _where(hit: ArticleHit) -> str:
+    """A public article's help-center page; a segment article has none (the
+    help center does not know who reads), so its summary is the answer."""
+    return hit.summary if hit.visibility == "segment" else article_path(hit.locale, hit.id)
 
 
 def _call_back(

@@ -8,10 +8,13 @@ a word the index does not know is read as a typo of its nearest terms
 (``language.analysis.typo_read``) at a lower weight; each article's score is
 the sum of its precomputed BM25F scores for the query's terms.
 
-``IndexShelf`` keeps the two indexes (``public``, ``agents``) as objects in
-the knowledge bucket and hands out one per audience: a customer-facing caller
-asks ``shelf.public()`` and gets an index in which internal articles do not
-exist. A process loads each index once and looks for a newer one at most every
+``IndexShelf`` keeps the three indexes (``public``, ``customers``,
+``agents``) as objects in the knowledge bucket and hands out one per audience:
+an anonymous customer-facing caller asks ``shelf.public()`` and gets an index
+in which internal and segment articles do not exist; a caller that knows the
+contact asks ``shelf.for_contact(contact)`` and also gets the segment articles
+of the contact's tier or country, never an internal one. A process loads
+each index once and looks for a newer one at most every
 ``limits.KNOWLEDGE.index_refresh_seconds``; the process that publishes holds
 the new one at once. Past ~50k articles the same port is served by a search
 service (OpenSearch Serverless) instead (ARCHITECTURE, "Knowledge base").
@@ -44,13 +47,16 @@ class ArticleHit:
     category: str | None
     score: float
     locale: Language
-    visibility: str = "public"  # internal and segment articles are only in the agents' index
+    visibility: str = "public"  # internal articles are only in the agents' index
 
 
 class ArticleSearch(Protocol):
     """The port every caller searches through."""
 
     def find(self, text: str, locale: Language, limit: int = 5) -> list[ArticleHit]: ...
+
+
+ArticlesFor = Callable[[str], ArticleSearch]  # a contact's id → the articles they may be answered from
 
 
 class _Terms:
@@ -135,7 +141,10 @@ class CompactIndex:
     def article_ids(self) -> set[str]:
         return {doc["id"] for section in self.sections.values() for doc in section.docs}
 
-    def find(self, text: str, locale: Language, limit: int = 5) -> list[ArticleHit]:
+    def find(
+        self, text: str, locale: Language, limit: int = 5, admit: Callable[[dict[str, Any]], bool] | None = None
+    ) -> list[ArticleHit]:
+        """The best articles for ``text``; ``admit``, given, keeps only the docs it accepts."""
         section = self.sections.get(locale)
         if section is None or not section.docs:
             return []
@@ -144,6 +153,8 @@ class CompactIndex:
             values = section.postings(term)
             for i in range(0, len(values), 2):
                 scores[values[i]] = scores.get(values[i], 0.0) + weight * values[i + 1]
+        if admit is not None:
+            scores = {doc: score for doc, score in scores.items() if admit(section.docs[doc])}
         best = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [
             ArticleHit(id=d["id"], title=d["title"], summary=d["summary"], category=d["category"],
@@ -151,6 +162,30 @@ class CompactIndex:
             for doc, score in best
             for d in (section.docs[doc],)
         ]  # fmt: skip
+
+
+class ContactArticles:
+    """The customers' index as one contact may read it: public articles, and the
+    segment articles whose tiers or countries include the contact's."""
+
+    def __init__(self, index: CompactIndex, tier: str | None, country: str | None) -> None:
+        if index.audience is not Audience.CUSTOMERS:
+            raise ValueError("a contact reads the customers' index")
+        self.index = index
+        self.tier = tier
+        self.country = country
+
+    def admits(self, doc: dict[str, Any]) -> bool:
+        if doc.get("visibility") == "public":
+            return True
+        segment = doc.get("segment") or {}
+        return doc.get("visibility") == "segment" and (
+            (self.tier is not None and self.tier.casefold() in {t.casefold() for t in segment.get("tiers", ())})
+            or (self.country is not None and self.country in segment.get("countries", ()))
+        )
+
+    def find(self, text: str, locale: Language, limit: int = 5) -> list[ArticleHit]:
+        return self.index.find(text, locale, limit, self.admits)
 
 
 def index_key(audience: Audience) -> str:
@@ -173,7 +208,7 @@ EMPTY = {"format": 1, "audience": "", "built_at": "", "locales": {}}
 
 
 class IndexShelf:
-    """The two indexes in the knowledge bucket, each loaded once per process."""
+    """The indexes in the knowledge bucket, each loaded once per process."""
 
     def __init__(self, files: FileStore, bucket: str, clock: Callable[[], float] = time.monotonic) -> None:
         self.files = files
@@ -230,6 +265,10 @@ class IndexShelf:
     def public(self) -> CompactIndex:
         """The customers' index: published public articles, nothing else exists in it."""
         return self._load(Audience.PUBLIC)
+
+    def for_contact(self, tier: str | None, country: str | None) -> ContactArticles:
+        """What a known contact may read: public articles and their segments' ones."""
+        return ContactArticles(self._load(Audience.CUSTOMERS), tier, country)
 
     def agents(self) -> CompactIndex:
         """The agents' index: every published article, internal ones included."""

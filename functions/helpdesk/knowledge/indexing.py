@@ -1,11 +1,14 @@
 """The knowledge base's search index, built whole on publish as one compact object.
 
-There are two indexes, one per **audience**: ``public`` holds only published
-articles whose visibility is ``public`` (the help center, the contact form's
-suggestions, the bot read this one and no other), ``agents`` holds every
-published article (internal and segment ones too). An internal article never
-reaches a customer-facing caller because the object those callers load was
-built without it: there is no filter to forget.
+There are three indexes, one per **audience**: ``public`` holds only published
+articles whose visibility is ``public`` (the help center and the contact form,
+which do not know who reads, read this one and no other); ``customers`` holds
+those and the ``segment`` articles, each with its segment, for callers that
+know the contact (the assistant on WhatsApp, Messenger and Instagram:
+``finding.ContactArticles`` keeps only the segments the contact is in);
+``agents`` holds every published article (internal ones too). An internal
+article never reaches a customer-facing caller because the objects those
+callers load were built without it: there is no filter to forget.
 
 Ranking is BM25F: each field's term frequency is normalized by the field's
 length (b = 0.75) and weighted (title 3, tags and category 2.5, summary 1.5,
@@ -51,6 +54,7 @@ MAX_SCORE = 65_535
 
 class Audience(StrEnum):
     PUBLIC = "public"  # customers: the help center, the contact form, the bot
+    CUSTOMERS = "customers"  # a known contact: public articles, and segment ones with their segment
     AGENTS = "agents"  # agents: every published article
 
 
@@ -58,6 +62,8 @@ def admits(audience: Audience, article: Article) -> bool:
     """Whether an article belongs in an audience's index."""
     if article.status is not ArticleStatus.PUBLISHED:
         return False
+    if audience is Audience.CUSTOMERS:
+        return article.visibility in (Visibility.PUBLIC, Visibility.SEGMENT)
     return audience is Audience.AGENTS or article.visibility is Visibility.PUBLIC
 
 
@@ -107,6 +113,7 @@ def _section(articles: list[Article], analysed: dict[str, Analysed]) -> dict[str
                 "category": a.category,
                 "tags": list(a.tags),
                 "visibility": a.visibility.value,
+                **({"segment": a.segment.model_dump(mode="json")} if a.segment is not None else {}),
             }
             for a in articles
         ],
@@ -161,7 +168,7 @@ def build(
 def build_all(
     articles: Iterable[Article], built_at: datetime, synonyms: dict[Language, dict[str, list[str]]] | None = None
 ) -> dict[Audience, dict[str, Any]]:
-    """Both audiences' indexes, each article read once; ``synonyms``: each
+    """Every audience's index, each article read once; ``synonyms``: each
     locale's folded word → the words read with it (``knowledge.synonyms``)."""
     listed, analysed = list(articles), {}  # type: ignore[var-annotated]
     return {audience: build(listed, audience, built_at, analysed, synonyms) for audience in Audience}

@@ -10,7 +10,6 @@ bucket; a delivery or read receipt moves the delivery state of the page's
 replies forward, never back, and never opens a ticket.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -24,7 +23,7 @@ from helpdesk.channels.whatsapp.inbound import InvalidSignature, UpdateQueue, ke
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import MetaRejected, MetaUnavailable
 from helpdesk.files import FileStore, keep_file, sniff_content_type
-from helpdesk.knowledge.finding import ArticleSearch
+from helpdesk.knowledge.finding import ArticlesFor
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, MessageKind, Notice
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.rules.sending import OutboxFactory
@@ -101,7 +100,7 @@ class AttachmentStorage:
 
 def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: AttachmentStorage | None = None,
                   outbox: OutboxFactory | None = None, profiles: ProfileSource | None = None,
-                  search: Callable[[], ArticleSearch] | None = None, hand_over: HandOver | None = None,
+                  search: ArticlesFor | None = None, hand_over: HandOver | None = None,
                   callbacks: Callbacks | None = None,
                   ) -> IngestResult | list[Message]:  # fmt: skip
     """Apply one queued event: a receipt moves replies forward (the ones it

@@ -15,7 +15,6 @@ fields are all optional.
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -29,7 +28,7 @@ from helpdesk.clock import utc_now
 from helpdesk.conversations.ingest import InboundMessage, IngestResult, ingest
 from helpdesk.errors import HelpdeskError, InvalidIdentity, WhatsAppRejected
 from helpdesk.files import FileStore, keep_file
-from helpdesk.knowledge.finding import ArticleSearch
+from helpdesk.knowledge.finding import ArticlesFor
 from helpdesk.models import Channel, DeliveryStatus, Identity, IdentityKind, Message, Notice, SetAside
 from helpdesk.observability import BusinessMetric, count, logger
 from helpdesk.people.contacts import normalize_identity
@@ -148,7 +147,7 @@ def handle_social_messaging(
     store: HelpdeskStore,
     media: "MediaStorage | None" = None,
     outbox: OutboxFactory | None = None,
-    search: Callable[[], ArticleSearch] | None = None,
+    search: ArticlesFor | None = None,
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
 ) -> list[IngestResult | Message | None]:
@@ -247,7 +246,7 @@ def handle_update(
     store: HelpdeskStore,
     media: MediaStorage | None = None,
     outbox: OutboxFactory | None = None,
-    search: Callable[[], ArticleSearch] | None = None,
+    search: ArticlesFor | None = None,
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
 ) -> IngestResult | Message | None:
