@@ -12,6 +12,7 @@ from bench import (
     cost_model,
     cost_operations,
     cpu_bench,
+    helpcenter_3g_bench,
     ingest_bench,
     knowledge_bench,
     live_bench,
@@ -201,6 +202,13 @@ def scale_part() -> None:
     results.record(simulated.figures())
 
 
+def helpcenter_3g_part() -> None:
+    loads = helpcenter_3g_bench.run()
+    print("\n(t) the help center on 3G (Chromium's network emulation, JavaScript off, empty cache), target ≤ 5 s")
+    print("\n".join(helpcenter_3g_bench.lines(loads)))
+    results.record(helpcenter_3g_bench.figures(loads))
+
+
 def live_part() -> None:
     samples = live_push_bench.run()
     found = live_push_bench.figures(samples)
@@ -223,6 +231,7 @@ PARTS: dict[str, tuple[Callable[[], None], str]] = {
     "search": (search_part, "(k) ticket search: found in the top 10, items read, index writes"),
     "kb": (knowledge_part, "(o) knowledge-base search: top-1/top-3 on the evaluation set, build, load, p95 at 1,000"),
     "assistant": (assistant_part, "(s) the first-line assistant: top-1/top-3, handoff precision/recall, leaks, p95"),
+    "helpcenter_3g": (helpcenter_3g_part, "(t) the help center's pages and contact form on Slow and Fast 3G"),
     "load": (load_run, "(l) a load run against a local stack of its own"),
     "console": (console_part, "(h) the console's first load, gzipped, and the web chat widget's"),
     "packages": (package_sizes, "(j) Lambda package sizes (needs `make package`)"),
