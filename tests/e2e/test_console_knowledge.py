@@ -94,3 +94,28 @@ def test_an_administrator_adds_synonyms_that_the_help_center_searches_with(brows
     admin.reload()
     expect(admin.get_by_label("En español")).to_have_value("zorbex, rastrear")
     assert not admin.errors
+
+
+def test_an_editor_keeps_a_segment_article_for_its_customers_and_saving_drops_nothing(
+    browser: Any, stack: RunningStack
+) -> None:
+    editor = signed_in(browser, stack, SUPERVISOR)
+    editor.goto(f"{stack.base}/#/kb/envio-gratis-vip")
+    segment = editor.get_by_role("group", name=re.compile("Para qué clientes"))
+    expect(segment.get_by_label("Niveles", exact=False)).to_have_value("vip")
+    segment.get_by_label("Países", exact=False).fill("gt, sv")
+    editor.get_by_role("button", name="Guardar").click()
+    expect(editor.get_by_role("status").filter(has_text="Artículo guardado")).to_be_visible()
+    saved = stack.api("GET", "/api/kb/articles/envio-gratis-vip", as_agent=SUPERVISOR).json()
+    assert (saved["visibility"], saved["segment"]) == ("segment", {"tiers": ["vip"], "countries": ["GT", "SV"]})
+
+    # What the form does not show goes back as it came: a translation keeps its original
+    editor.goto(f"{stack.base}/#/kb/delivery-times")
+    before = stack.api("GET", "/api/kb/articles/delivery-times", as_agent=SUPERVISOR).json()
+    assert before["translation_of"]
+    editor.get_by_label("Resumen").fill("How long delivery takes, by country.")
+    editor.get_by_role("button", name="Guardar").click()
+    expect(editor.get_by_role("status").filter(has_text="Artículo guardado")).to_be_visible()
+    after = stack.api("GET", "/api/kb/articles/delivery-times", as_agent=SUPERVISOR).json()
+    assert (after["summary"], after["translation_of"]) == ("How long delivery takes, by country.", before["translation_of"])
+    assert not editor.errors

@@ -11,7 +11,8 @@ import { Outcome, splitList, useOutcome } from '../../components/form.js';
 import { Synonyms } from './synonyms.js';
 import './texts.js';
 
-const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '' };
+const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '',
+  tiers: '', countries: '' };
 const open = (id) => { location.hash = `#/kb/${encodeURIComponent(id)}`; };
 
 function Search() {
@@ -71,12 +72,17 @@ function List({ me }) {
     </main>`;
 }
 
-const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '' });
+const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '',
+  tiers: ((a.segment && a.segment.tiers) || []).join(', '), countries: ((a.segment && a.segment.countries) || []).join(', ') });
 
-function body(draft) {
-  const out = { title: draft.title, summary: draft.summary, body: draft.body, locale: draft.locale, visibility: draft.visibility,
-    tags: splitList(draft.tags), category: draft.category || null, review_by: draft.review_by || null };
-  return out;
+// The whole content, as the server wants it on every save: what the form does not show
+// (videos, the article it translates) goes back as it came, never dropped.
+function body(draft, article) {
+  const segment = draft.visibility === 'segment'
+    ? { tiers: splitList(draft.tiers), countries: splitList(draft.countries).map((code) => code.toUpperCase()) } : null;
+  return { title: draft.title, summary: draft.summary, body: draft.body, locale: draft.locale, visibility: draft.visibility,
+    segment, tags: splitList(draft.tags), category: draft.category || null, review_by: draft.review_by || null,
+    videos: (article && article.videos) || [], translation_of: (article && article.translation_of) || null };
 }
 
 function Editor({ articleId, me }) {
@@ -104,10 +110,10 @@ function Editor({ articleId, me }) {
     event.preventDefault();
     await run(async () => {
       if (isNew) {
-        const created = await api.kbCreate({ ...body(draft), ...(draft.id ? { id: draft.id } : {}) });
+        const created = await api.kbCreate({ ...body(draft, null), ...(draft.id ? { id: draft.id } : {}) });
         open(created.id);
       } else {
-        await shown(await api.kbSave(article.id, { ...body(draft), version: article.version }));
+        await shown(await api.kbSave(article.id, { ...body(draft, article), version: article.version }));
       }
     }, t('kb.saved'));
   };
@@ -131,7 +137,12 @@ function Editor({ articleId, me }) {
         <label>${t('kb.locale')} <select name="locale" value=${draft.locale} onChange=${set('locale')}>
           <option value="es">Español</option><option value="en">English</option></select></label>
         <label>${t('kb.visibility')} <select name="visibility" value=${draft.visibility} onChange=${set('visibility')}>
-          <option value="public">${t('kb.visibility.public')}</option><option value="internal">${t('kb.visibility.internal')}</option></select></label>
+          <option value="public">${t('kb.visibility.public')}</option><option value="internal">${t('kb.visibility.internal')}</option>
+          <option value="segment">${t('kb.visibility.segment')}</option></select></label>
+        ${draft.visibility === 'segment' && html`<fieldset class="kb-segment"><legend>${t('kb.segment')}</legend>
+          <label>${t('kb.segment.tiers')} <input name="tiers" value=${draft.tiers} onInput=${set('tiers')} /></label>
+          <label>${t('kb.segment.countries')} <input name="countries" value=${draft.countries} placeholder="GT, SV"
+            onInput=${set('countries')} /></label></fieldset>`}
         <label>${t('kb.review_by')} <input name="review_by" type="date" value=${draft.review_by} onInput=${set('review_by')} /></label>
         <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" value=${draft.body} onInput=${set('body')} /></label>
         <div class="buttons">

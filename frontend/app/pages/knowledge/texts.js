@@ -19,6 +19,8 @@ addTexts({
     'kb.action.created': 'Creó', 'kb.action.edited': 'Editó', 'kb.action.published': 'Publicó',
     'kb.action.unpublished': 'Pasó a borrador', 'kb.action.archived': 'Archivó', 'kb.action.restored': 'Restauró',
     'kb.action.imported': 'Importó',
+    'kb.segment': 'Para qué clientes (el asistente se lo muestra a los contactos de estos niveles o países)',
+    'kb.segment.tiers': 'Niveles (separados por comas, p. ej. vip)', 'kb.segment.countries': 'Países (códigos ISO, p. ej. GT, SV)',
   },
   en: {
     'kb.search': 'Search articles (internal ones too)', 'kb.search_button': 'Search', 'kb.no_hits': 'No articles.',
@@ -37,5 +39,7 @@ addTexts({
     'kb.action.created': 'Created', 'kb.action.edited': 'Edited', 'kb.action.published': 'Published',
     'kb.action.unpublished': 'Back to draft', 'kb.action.archived': 'Archived', 'kb.action.restored': 'Restored',
     'kb.action.imported': 'Imported',
+    'kb.segment': 'For which customers (the assistant shows it to contacts of these tiers or countries)',
+    'kb.segment.tiers': 'Tiers (comma-separated, e.g. vip)', 'kb.segment.countries': 'Countries (ISO codes, e.g. GT, SV)',
   },
 });
