@@ -77,7 +77,8 @@ def test_a_folder_with_one_bad_file_stores_nothing(
 
 def test_no_internal_article_reaches_a_customer_facing_caller(api: Api) -> None:
     """Every internal (and segment) article's own title, searched through the
-    customers' index: never found; through the agents' search: found first."""
+    public index: never found; an internal one through the index the assistant
+    reads for a known contact: never found; through the agents' search: found first."""
     restricted = [f for f in read_folder(DEMO_FOLDER) if f.article.visibility is not Visibility.PUBLIC]
     assert len(restricted) >= 4
     public = connections.knowledge_shelf().public()  # what the help center, the contact form and the bot search
@@ -86,5 +87,10 @@ def test_no_internal_article_reaches_a_customer_facing_caller(api: Api) -> None:
         article = found.article
         assert article.id not in public.article_ids
         assert article.id not in [h.id for h in public.find(article.title, article.locale, 50)]
+        if article.visibility is Visibility.INTERNAL:  # nor through the assistant, whatever the contact's segment
+            for tier, country in ((None, None), ("vip", "GT"), ("oro", "SV")):
+                known = connections.knowledge_shelf().for_contact(tier, country)
+                assert article.id not in known.index.article_ids
+                assert article.id not in [h.id for h in known.find(article.title, article.locale, 50)]
         hits = api.get("/api/kb/search", agent, q=article.title, locale=article.locale.value).json()["hits"]
         assert hits[0]["id"] == article.id
