@@ -385,6 +385,7 @@ export const api = {
   kbPreview: (body) => request('POST', '/api/kb/preview', { body }),
   kbSearch: (q, locale) => request('GET', `/api/kb/search?${new URLSearchParams({ q, locale })}`),
   kbContentGaps: () => request('GET', '/api/kb/content-gaps'),
+  kbHelpfulness: () => request('GET', '/api/kb/helpfulness'),
   kbSynonyms: () => request('GET', '/api/kb/synonyms'),
   kbSaveSynonyms: (synonyms) => request('PUT', '/api/kb/synonyms', synonyms),
   acknowledge: (id, breach) =>

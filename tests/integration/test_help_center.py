@@ -90,6 +90,15 @@ def test_a_vote_counts_once_per_browser_and_editors_see_it(api: Api) -> None:
     assert after == {"helpful": before["helpful"], "not_helpful": before["not_helpful"] + 1}
     assert _vote(api, "garantia", "tal-vez").status_code == 400
 
+    # Editors review every voted article, the least helpful first
+    _vote(api, "tiempos-de-entrega", "yes")
+    report = api.get("/api/kb/helpfulness", editor).json()["articles"]
+    shares = {row["id"]: (row["helpful"], row["not_helpful"], row["helpful_share"]) for row in report}
+    assert shares["garantia"][1] >= 1 and shares["tiempos-de-entrega"][0] >= 1
+    assert [row["helpful_share"] for row in report] == sorted(row["helpful_share"] for row in report)
+    assert report[0]["helpful_share"] < 1.0
+    assert api.get("/api/kb/helpfulness", api.token(AGENT)).status_code == 403  # the editor right
+
 
 def test_votes_and_searches_are_limited_per_address_with_a_spanish_answer(api: Api) -> None:
     help_center._buckets.clear()

@@ -15,7 +15,7 @@ from helpdesk import connections, limits
 from helpdesk.access import Role
 from helpdesk.api_keys import Scope
 from helpdesk.clock import utc_now
-from helpdesk.knowledge import articles, gaps, publishing
+from helpdesk.knowledge import articles, gaps, publishing, votes
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, NewArticle, Revision, VersionRead
 from helpdesk.knowledge.gaps import ContentGap
 from helpdesk.knowledge.rendering import images_without_alt, render
@@ -247,6 +247,20 @@ def content_gaps(caller: Caller) -> Response:
     (editor right)."""
     caller.viewer.require_editor()
     return json_answer(ContentGaps(gaps=gaps.content_gaps(connections.store())))
+
+
+class HelpfulnessReport(Validated):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    articles: list[votes.ArticleHelpfulness]
+
+
+@area.route("/api/kb/helpfulness", answer=HelpfulnessReport, errors=_EVERY)
+def helpfulness_report(caller: Caller) -> Response:
+    """Readers' "Was this helpful?" votes per published article, the least
+    helpful first (editor right)."""
+    caller.viewer.require_editor()
+    return json_answer(HelpfulnessReport(articles=votes.helpfulness_report(connections.store())))
 
 
 @area.route("/api/kb/synonyms", answer=Synonyms, errors=_EVERY)

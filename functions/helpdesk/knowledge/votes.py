@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from helpdesk.knowledge.articles import ArticleId, ArticleNotFound
+from helpdesk.knowledge.articles import ArticleId, ArticleNotFound, published_articles
 from helpdesk.knowledge.finding import IndexShelf
 from helpdesk.models import Language
 from helpdesk.store import HelpdeskStore
@@ -56,3 +56,31 @@ def vote(store: HelpdeskStore, shelf: IndexShelf, cast: Vote, voted_before: list
 def helpfulness(store: HelpdeskStore, article_id: str) -> Helpfulness:
     counts = store.article_votes([article_id]).get(article_id, (0, 0))
     return Helpfulness(helpful=counts[0], not_helpful=counts[1])
+
+
+class ArticleHelpfulness(Validated):
+    """One published article's votes, as editors review them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    locale: Language
+    helpful: int
+    not_helpful: int
+    helpful_share: float  # helpful ÷ votes, 0..1
+
+
+def helpfulness_report(store: HelpdeskStore) -> list[ArticleHelpfulness]:
+    """Every published article readers voted on, the least helpful first (the
+    ones to rewrite), then by most votes: one Query and one batch read."""
+    published = published_articles(store)
+    votes = store.article_votes([a.id for a in published])
+    rows = [
+        ArticleHelpfulness(id=a.id, title=a.title, locale=a.locale, helpful=yes, not_helpful=no,
+                           helpful_share=round(yes / (yes + no), 3))
+        for a in published
+        for yes, no in (votes.get(a.id, (0, 0)),)
+        if yes + no
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (r.helpful_share, -(r.helpful + r.not_helpful), r.id))

@@ -54,6 +54,18 @@ function Gaps() {
       <td><time datetime=${g.last_at}>${formatTime(g.last_at)}</time></td></tr>`} />`;
 }
 
+// Readers' votes per article, the least helpful first: what to rewrite next
+function Helpfulness() {
+  const [data, , failed] = useAdminData(() => api.kbHelpfulness());
+  if (!data) return html`<${Loading} failed=${failed} />`;
+  if (!data.articles.length) return html`<p class="muted">${t('kb.no_votes')}</p>`;
+  return html`<${AdminTable} name="kb-helpfulness" caption=${t('kb.helpfulness')} items=${data.articles}
+    columns=${[t('kb.article_title'), t('kb.locale'), t('kb.votes_yes'), t('kb.votes_no'), t('kb.helpful_share')]}
+    row=${(a) => html`<tr data-article=${a.id}>
+      <th scope="row"><a href=${`#/kb/${encodeURIComponent(a.id)}`}>${a.title}</a></th><td>${a.locale}</td>
+      <td>${a.helpful}</td><td>${a.not_helpful}</td><td>${Math.round(a.helpful_share * 100)} %</td></tr>`} />`;
+}
+
 function List({ me }) {
   const [data, , failed] = useAdminData(async () => ({ all: (await api.kbArticles()).articles, due: (await api.kbReviewDue()).articles }));
   return html`
@@ -67,6 +79,7 @@ function List({ me }) {
           : html`<p class="muted">${t('kb.none_due')}</p>`}
         <h2>${t('kb.all')}</h2>
         <${Articles} articles=${data.all} caption=${t('kb.all')} />`}
+      ${me.editor && html`<h2>${t('kb.helpfulness')}</h2><${Helpfulness} />`}
       ${me.editor && html`<h2>${t('kb.gaps')}</h2><${Gaps} />`}
       ${me.role === 'admin' && html`<${Synonyms} />`}
     </main>`;
