@@ -100,3 +100,10 @@ def test_bot_ask_prints_the_assistants_answer_as_one_json_line(stack: RunningSta
     assert "¿Te sirvió?" in line["answer"] and 0 < line["confidence"] < 1
     person = json.loads(stack.cli("bot", "ask", "--locale", "en", "I want a human").stdout.strip().splitlines()[-1])
     assert person["handoff"] is True and person["articles"] == [] and person["confidence"] == 1
+
+    # A VIP contact (as on WhatsApp) reads the VIP article; a visitor never does
+    def articles(*args: str) -> list[str]:
+        return list(json.loads(stack.cli("bot", "ask", *args).stdout.strip().splitlines()[-1])["articles"])
+
+    assert "envio-gratis-vip" in articles("--tier", "vip", "tienen envio gratis los vip?")
+    assert "envio-gratis-vip" not in articles("tienen envio gratis los vip?")
