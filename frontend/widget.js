@@ -13,6 +13,7 @@
   window.__atiendeChat = true;
   var base = new URL(me.src, location.href).origin;
   var site = me.getAttribute("data-site") || "";
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(site)) site = "";  // the help desk knows sites by such names
   var lang = (me.getAttribute("data-locale") || document.documentElement.lang || navigator.language || "es")
     .slice(0, 2).toLowerCase() === "en" ? "en" : "es";
   var T = {
@@ -181,6 +182,7 @@
     var next = state.queue[0];
     var body = { client_message_id: next.id, text: next.text, locale: lang, page: location.href.slice(0, 500) };
     if (state.visitor) body.visitor = state.visitor;
+    if (site) body.site = site;
     if (next.name) body.name = next.name;
     if (next.email) body.email = next.email;
     post("/public/chat/messages", body).then(function (answer) {
@@ -197,7 +199,7 @@
         render();
         listen();
         flush();
-      } else if (answer.status === 400) {  // never accepted: drop it, say why
+      } else if (answer.status === 400 || answer.status === 403) {  // never accepted: drop it, say why
         state.queue.shift();
         save();
         say((answer.data.error && answer.data.error.message && answer.data.error.message[lang]) || T.failed, true);
@@ -220,7 +222,7 @@
 
   function refresh() {
     if (!state.visitor) return;
-    post("/public/chat/transcript", { visitor: state.visitor }).then(function (answer) {
+    post("/public/chat/transcript", site ? { visitor: state.visitor, site: site } : { visitor: state.visitor }).then(function (answer) {
       if (answer.status === 200) {
         var notes = lines.filter(function (l) { return l.author === "note"; });
         lines = answer.data.lines.concat(notes);
@@ -235,7 +237,7 @@
   function listen() {
     if (socket || !state.visitor) return;
     if (!socketUrl || !window.WebSocket) { if (!poll) poll = setInterval(refresh, 10000); return; }
-    socket = new WebSocket(socketUrl + "?visitor=" + encodeURIComponent(state.visitor));
+    socket = new WebSocket(socketUrl + "?visitor=" + encodeURIComponent(state.visitor) + (site ? "&site=" + encodeURIComponent(site) : ""));
     socket.onopen = function () { retry = 0; refresh(); };
     socket.onmessage = function (e) {
       try {

@@ -32,6 +32,7 @@ from local.provision import load_template
 FUNCTION = "LiveSocketFunction"
 MOST_FRAME_BYTES = 128 * 1024  # API Gateway's WebSocket frame limit
 STAGE = "local"
+FORWARDED_HEADERS = {"origin", "host", "user-agent"}  # what API Gateway hands $connect, as far as the handler reads it
 
 
 def _handler_path() -> str:
@@ -114,7 +115,9 @@ class LiveSocketServer:
         connection_id = secrets.token_urlsafe(12)
         query = dict(parse_qsl(urlsplit(request.path).query))
         source_ip = str(websocket.remote_address[0]) if websocket.remote_address else self.host
-        event = self._event("$connect", connection_id, queryStringParameters=query or None, source_ip=source_ip)
+        headers = {name: value for name, value in request.headers.raw_items() if name.lower() in FORWARDED_HEADERS}
+        event = self._event("$connect", connection_id, queryStringParameters=query or None, source_ip=source_ip,
+                            headers=headers)  # fmt: skip
         answer = await asyncio.to_thread(self._invoke, event)
         status = int(answer.get("statusCode", 500))
         if status != 200:

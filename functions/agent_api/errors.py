@@ -225,6 +225,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Ese correo no parece válido: revísalo o déjalo vacío.",
         "That e-mail does not look valid: check it or leave it empty.",
     ),
+    "error.chat_site_refused": (
+        403,
+        "El chat no está disponible en esta página. Escríbenos por correo o WhatsApp.",
+        "The chat is not available on this page. Write to us by e-mail or WhatsApp.",
+    ),
     "error.chat_no_conversation": (
         404,
         "No hay una conversación abierta para esta sesión: escribe para empezar una.",

@@ -2,7 +2,9 @@
 site calls them from that site's origin): a visitor's message, and their
 conversation's transcript. The widget posts ``text/plain`` JSON, a "simple"
 cross-origin request that needs no preflight; the answers allow any origin
-and carry no cookies (the visitor's session token rides in the body). Each
+and carry no cookies (the visitor's session token rides in the body); once
+the channel setup lists chat sites, a request from a site or a page origin it
+does not admit is refused (403, ``web_chat.check_site``). Each
 address and each session is limited (``limits.WEB_CHAT_PER_*``: 429 with
 ``Retry-After`` and a Spanish and English message); refusals store nothing.
 Live updates come over the WebSocket API (``live_socket``, ``?visitor=``)."""
@@ -89,6 +91,11 @@ def _address() -> str:
     return str((context.get("identity") or {}).get("sourceIp") or "unknown")
 
 
+def _origin() -> str | None:
+    """The page's origin, as the browser sent it (the sites' check reads it)."""
+    return blueprint.current_request.headers.get("origin")
+
+
 def _body() -> bytes:
     raw = blueprint.current_request.raw_body or b""
     return raw if isinstance(raw, bytes) else str(raw).encode("utf-8")
@@ -106,10 +113,13 @@ def send_chat_message() -> Response:
     if message.visitor and (refused := _throttled(message.visitor, limits.WEB_CHAT_PER_SESSION, "session")):
         return refused
     try:
+        web_chat.check_site(connections.store(), message.site, _origin())
         shelf = connections.knowledge_shelf()
         sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over, CALLBACKS)
     except InvalidIdentity:
         return _error("error.chat_email_invalid")
+    except web_chat.SiteRefused:
+        return _error("error.chat_site_refused")
     answer = SentAnswer(**sent.model_dump(), socket=live_socket_settings().socket_url)
     return _answer(200, answer.model_dump(mode="json"))
 
@@ -123,6 +133,10 @@ def chat_transcript() -> Response:
         session = web_chat.VisitorSession.model_validate_json(_body())
     except ValidationError:
         return _error("error.chat_no_conversation")
+    try:
+        web_chat.check_site(connections.store(), session.site, _origin())
+    except web_chat.SiteRefused:
+        return _error("error.chat_site_refused")
     ticket, lines = web_chat.transcript(connections.store(), session.visitor)
     if ticket is None:
         return _error("error.chat_no_conversation")

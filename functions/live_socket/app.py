@@ -18,7 +18,8 @@ from helpdesk.observability import logger, metrics
 from helpdesk.team.id_tokens import TokenRefused, holder_of
 from helpdesk.validated import Validated
 
-STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429, "live.no_conversation": 404}
+STATUS_OF = {"live.unauthenticated": 401, "live.too_many": 429, "live.throttled": 429, "live.no_conversation": 404,
+             "live.site_refused": 403}  # fmt: skip
 
 
 class SocketContext(Validated):
@@ -40,7 +41,11 @@ class SocketRequest(Validated):
 
     requestContext: SocketContext
     queryStringParameters: dict[str, str] | None = None
+    headers: dict[str, str] | None = None  # $connect: the handshake's (Origin among them)
     body: str | None = None
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in (self.headers or {}).items() if k.lower() == name), None)
 
 
 def _answer(status: int, key: str | None = None) -> dict[str, Any]:
@@ -51,7 +56,7 @@ def _answer(status: int, key: str | None = None) -> dict[str, Any]:
 def _connect(request: SocketRequest) -> dict[str, Any]:
     query = request.queryStringParameters or {}
     if "visitor" in query:
-        return _connect_visitor(request, query["visitor"])
+        return _connect_visitor(request, query["visitor"], query.get("site"))
     token = query.get("token", "")
     try:
         sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
@@ -66,11 +71,16 @@ def _connect(request: SocketRequest) -> dict[str, Any]:
     return _answer(200)
 
 
-def _connect_visitor(request: SocketRequest, visitor: str) -> dict[str, Any]:
-    """A web chat visitor's widget: their session token names their conversation."""
+def _connect_visitor(request: SocketRequest, visitor: str, site: str | None) -> dict[str, Any]:
+    """A web chat visitor's widget: their session token names their conversation;
+    a page its chat site does not admit is refused (``web_chat.check_site``)."""
     try:
         sockets.admit_attempt(f"ip:{request.requestContext.source_ip}", limits.LIVE_CONNECT_PER_ADDRESS)
         store = connections.store()
+        try:
+            web_chat.check_site(store, site, request.header("origin"))
+        except web_chat.SiteRefused:
+            return _answer(403, "live.site_refused")
         ticket = web_chat.conversation_of(store, visitor) if re.match(web_chat.VISITOR_PATTERN, visitor) else None
         sockets.connect_visitor(store, request.requestContext.connectionId, ticket.id if ticket else None, utc_now())
     except sockets.Refused as refused:

@@ -10,7 +10,11 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from playwright.sync_api import expect
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from local.stack import REGION, aws_environment
 from tests.e2e.conftest import RunningStack, eventually
@@ -229,6 +233,51 @@ def test_admin_turns_the_assistant_on_for_whatsapp_and_off_again(browser: Any, s
     expect(answers_on.get_by_label("WhatsApp")).not_to_be_checked()
     assert eventually(lambda: stack.api("GET", "/api/channels", as_agent=ADMIN).json()["assistant"] == ["chat"] or None)
     assert page.errors == []
+
+
+def test_admin_lists_a_chat_site_and_the_chat_takes_only_its_origins(browser: Any, stack: RunningStack) -> None:
+    site = f"tienda-{unique()}".lower()[:40]
+    page = signed_in(browser, stack, ADMIN)
+    open_admin(page, "channels", "Canales")
+    form = page.locator("form[aria-labelledby='channel-form-title']")
+    form.get_by_label("Tipo de canal").select_option("chat")
+    form.get_by_label("Sitio (el data-site del widget)").fill(site)
+    form.get_by_label("Orígenes permitidos", exact=False).fill("https://tienda.example\nftp://mal")
+    form.get_by_label("Nombre visible").fill("Tienda en línea")
+    form.get_by_role("button", name="Guardar canal").click()
+    expect(refusal(page)).to_contain_text("un origen es esquema y dominio")
+    form.get_by_label("Orígenes permitidos", exact=False).fill("https://tienda.example\nhttps://*.tienda.example")
+    form.get_by_role("button", name="Guardar canal").click()
+    expect(outcome(page)).to_have_text("Canal guardado: Tienda en línea.")
+    row = page.locator(f"tr[data-channel='chat:{site}']")
+    expect(row).to_contain_text("https://tienda.example, https://*.tienda.example")
+    try:
+
+        def chat(origin: str) -> int:
+            body = {"client_message_id": f"{site}-1"[:64], "text": "Hola, ¿hacen envíos?", "site": site}
+            headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": origin}
+            answer = requests.post(f"{stack.base}/public/chat/messages", data=json.dumps(body), headers=headers,
+                                   timeout=30)  # fmt: skip
+            return answer.status_code
+
+        assert chat("https://otra.example") == 403
+        answer = requests.post(f"{stack.base}/public/chat/messages", timeout=30, data=json.dumps(
+            {"client_message_id": f"{site}-2"[:64], "text": "Hola, ¿hacen envíos?", "site": site}),
+            headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.tienda.example"})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        # The local WebSocket hands the handshake's Origin to the handler, as API Gateway does
+        live = f"ws://127.0.0.1:{stack.env['ATIENDE_LIVE_PORT']}/?visitor={answer.json()['visitor']}&site={site}"
+        with pytest.raises(InvalidStatus) as refused:
+            connect(live, origin=Origin("https://otra.example"), open_timeout=30).close()
+        assert refused.value.response.status_code == 403
+        connect(live, origin=Origin("https://www.tienda.example"), open_timeout=30).close()
+        row.get_by_role("button", name="Quitar Tienda en línea").click()
+        expect(outcome(page)).to_have_text("Canal quitado: Tienda en línea.")
+        assert page.errors == []
+    finally:  # the stack is shared: the demo page's chat must keep taking any origin
+        current = stack.api("GET", "/api/channels", as_agent=ADMIN).json()
+        if current["chat_sites"]:
+            assert stack.api("PUT", "/api/channels", as_agent=ADMIN, json={**current, "chat_sites": []}).ok
 
 
 def stack_aws(stack: RunningStack) -> tuple[boto3.session.Session, str]:

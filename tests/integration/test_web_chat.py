@@ -202,3 +202,62 @@ def test_a_session_is_limited_with_a_clear_answer(
     assert int(refused.headers["Retry-After"]) >= 1 and "Demasiadas" in refused.json()["error"]["message"]["es"]
     _, lines = web_chat.transcript(connections.store(), visitor)
     assert [line.text for line in lines if line.author == "visitor"] == ["uno", "mensaje 2", "mensaje 3"]
+
+
+def test_listed_chat_sites_take_their_own_origins_only_and_give_their_group(api: Api, fresh_limits: None) -> None:
+    admin = api.token(ADMIN_LOGIN)
+    before = api.get("/api/channels", admin).json()
+    sites = [
+        {"site": "tienda", "display_name": "Tienda en línea", "origins": ["https://tienda.example", "https://*.tienda.example"],
+         "default_group_id": "facturacion", "language": "es"},
+        {"site": "viejo", "display_name": "Sitio anterior", "active": False},
+    ]  # fmt: skip
+    saved = api.send("PUT", "/api/channels", admin, {**before, "chat_sites": sites})
+    assert saved.status_code == 200, saved.text
+    try:
+
+        def post(origin: str | None, body: dict[str, Any]) -> requests.Response:
+            headers = {"Content-Type": "text/plain;charset=UTF-8", **({"Origin": origin} if origin else {})}
+            data = json.dumps(body).encode("utf-8")
+            return requests.post(api.base + chat_routes.MESSAGES_PATH, data=data, headers=headers, timeout=10)
+
+        count = len(_chat_tickets(api))
+        message = {"client_message_id": "site-0000001", "text": "¿Cuánto cuesta el envío?", "site": "tienda"}
+        for origin, body in [
+            ("https://otra-tienda.example", message),  # a page the site does not name
+            ("https://tienda.example.evil.example", message),
+            (None, message),  # no origin at all, once the site names its origins
+            ("https://tienda.example", {**message, "site": "viejo"}),  # an inactive site
+            ("https://tienda.example", {k: v for k, v in message.items() if k != "site"}),  # no site named
+        ]:
+            refused = post(origin, body)
+            assert refused.status_code == 403 and refused.json()["error"]["code"] == "chat_site_refused", origin
+            assert refused.json()["error"]["message"]["es"].startswith("El chat no está disponible")
+        assert len(_chat_tickets(api)) == count  # nothing stored
+
+        sent = post("https://ayuda.tienda.example", message)  # a subdomain, by the wildcard
+        assert sent.status_code == 200, sent.text
+        (ticket,) = [t for t in _chat_tickets(api) if t["id"] == sent.json()["ticket_id"]]
+        assert ticket["group_id"] == "facturacion"  # the site's group, as an e-mail address's
+        visitor = sent.json()["visitor"]
+        transcript = {"visitor": visitor, "site": "tienda"}
+        headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://otra.example"}
+        elsewhere = requests.post(api.base + chat_routes.TRANSCRIPT_PATH, data=json.dumps(transcript), headers=headers,
+                                  timeout=10)  # fmt: skip
+        assert elsewhere.status_code == 403
+
+        # The WebSocket checks the handshake's origin as the routes do
+        def connect(origin: str) -> int:
+            event = {
+                "requestContext": {"routeKey": "$connect", "connectionId": f"c-{len(origin)}",
+                                   "identity": {"sourceIp": "10.0.0.9"}},
+                "queryStringParameters": {"visitor": visitor, "site": "tienda"},
+                "headers": {"Origin": origin, "Host": "live.atiende.example"},
+            }  # fmt: skip
+            return int(socket_handler(event, LocalContext("LiveSocketFunction"))["statusCode"])
+
+        assert connect("https://otra.example") == 403
+        assert connect("https://www.tienda.example") == 200
+    finally:
+        current = api.get("/api/channels", admin).json()
+        assert api.send("PUT", "/api/channels", admin, {**current, "chat_sites": []}).status_code == 200

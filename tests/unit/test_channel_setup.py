@@ -155,3 +155,47 @@ def test_saving_needs_existing_groups_and_audits_what_changed_not_the_version() 
     assert save_channels(records, renamed, ADMIN, NOW).version == 2
     assert [[c.field for c in a.changes] for a in records.audits] == [["email"], ["email"]]
     assert all(a.action == "channels.saved" and a.target == "channels" for a in records.audits)
+
+
+def site(name: str = "tienda", *origins: str, **extra: Any) -> dict[str, Any]:
+    return {"site": name, "display_name": "Tienda", "origins": list(origins), **extra}
+
+
+def test_a_chat_site_normalizes_its_origins_and_refuses_what_is_no_origin() -> None:
+    setup = ChannelSetup.model_validate(
+        {"chat_sites": [site("tienda", " HTTPS://Tienda.Example/ ", "https://*.tienda.example")]}
+    )
+    assert setup.chat_sites[0].origins == ("https://tienda.example", "https://*.tienda.example")
+    for wrong in ("tienda.example", "https://tienda.example/ayuda", "ftp://tienda.example", "https://*", "https://a b"):
+        with pytest.raises(ValidationError) as error:
+            ChannelSetup.model_validate({"chat_sites": [site("tienda", wrong)]})
+        assert problems(error) == {"chat_origin"}, wrong
+    with pytest.raises(ValidationError) as error:
+        ChannelSetup.model_validate({"chat_sites": [site("tienda"), site("tienda")]})
+    assert problems(error) == {"duplicate_site"}
+
+
+def test_the_chat_takes_any_origin_until_a_site_is_listed_then_only_its_own() -> None:
+    assert ChannelSetup().chat_allowed("", None)  # a first install: the demo page, any site
+    setup = ChannelSetup.model_validate(
+        {"chat_sites": [site("tienda", "https://tienda.example", "https://*.tienda.example"),
+                        site("blog"), site("viejo", "https://viejo.example", active=False)]}
+    )  # fmt: skip
+    assert setup.chat_allowed("tienda", "https://tienda.example")
+    assert setup.chat_allowed("tienda", "https://ayuda.tienda.example")
+    assert setup.chat_allowed("blog", "https://cualquiera.example")  # a site naming no origin takes any
+    assert not setup.chat_allowed("tienda", "http://tienda.example")  # another scheme is another origin
+    assert not setup.chat_allowed("tienda", "https://tienda.example.evil.example")
+    assert not setup.chat_allowed("tienda", "https://eviltienda.example")
+    assert not setup.chat_allowed("tienda", None)
+    assert not setup.chat_allowed("viejo", "https://viejo.example")  # inactive
+    assert not setup.chat_allowed("otro", "https://tienda.example")  # not listed
+    assert not setup.chat_allowed("", "https://tienda.example")
+
+
+def test_a_chat_site_is_the_entry_a_new_conversation_arrives_on() -> None:
+    setup = ChannelSetup.model_validate({"chat_sites": [site("tienda", default_group_id="ventas", language="en")]})
+    entry = setup.entry_for(Channel.CHAT, ("tienda",))
+    assert entry is not None and entry.default_group_id == "ventas" and entry.language is Language.ENGLISH
+    assert setup.entry_for(Channel.CHAT, ("otra",)) is None
+    assert setup.group_ids == {"ventas"}

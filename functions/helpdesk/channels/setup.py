@@ -1,5 +1,6 @@
-"""The channels the help desk answers: its support addresses and its WhatsApp
-numbers, each with a display name, a default group and a default language,
+"""The channels the help desk answers: its support addresses, its WhatsApp
+numbers and the sites its web chat is on, each with a display name, a default
+group and a default language,
 kept by administrators as one setting with versions (two administrators
 editing at once never overwrite each other: the later save is refused).
 
@@ -7,12 +8,20 @@ What an entry does:
 
 - a **new ticket** that arrives on an active entry (e-mail: the first listed
   address among the mail's envelope recipients, To and Cc; WhatsApp: the
-  number's ``phone_number_id``) starts in the entry's default group, and the
-  ticket remembers the entry (``Ticket.recipient``);
+  number's ``phone_number_id``; web chat: the widget's ``data-site``) starts
+  in the entry's default group, and the ticket remembers the entry
+  (``Ticket.recipient``);
 - a **new contact** first seen there gets the entry's language (the
   acknowledgment and replies follow it); a known contact keeps theirs;
 - **replies by e-mail** on such a ticket carry the entry's display name as the
   From name (the From address stays the support address SES sends from).
+
+A **web chat site** also names the origins its widget may be embedded on
+(``https://tienda.example``, ``https://*.tienda.example``): once any site is
+listed, the chat's public routes and its WebSocket refuse a site that is not
+listed and active, and a page whose origin its site does not name (a site
+with no origins takes any). With no site listed, the chat works from any
+origin, as a first install expects.
 
 The entry's group is set when the ticket is created, **before the rules run**:
 a rule may still move the ticket (the demo's billing words do), and a
@@ -44,6 +53,12 @@ ADDRESS = re.compile(
     r"@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
 PHONE_NUMBER_ID = re.compile(r"^\d{1,64}$")  # Meta's id of a business number: digits
+SITE = r"^[a-z0-9][a-z0-9-]{0,39}$"  # a widget's data-site
+# An origin as browsers send it: scheme, host (a leading "*." for every subdomain), optional port
+ORIGIN = re.compile(
+    r"^https?://(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$"
+)
+MAX_ORIGINS = 20
 
 
 def _problem(code: str, message: str) -> PydanticCustomError:
@@ -126,6 +141,49 @@ def _valid_number(number: str) -> bool:
         return False
 
 
+def _an_origin(value: str) -> str:
+    origin = value.strip().lower().rstrip("/")
+    if not ORIGIN.match(origin):
+        raise _problem(
+            "chat_origin", "an origin is scheme and host, e.g. https://tienda.example or https://*.tienda.example"
+        )
+    return origin
+
+
+Origin = Annotated[str, Field(min_length=8, max_length=300), AfterValidator(_an_origin)]
+
+
+class ChatSite(Validated):
+    """A site the web chat widget is on (its ``data-site``) and the origins its
+    pages may have."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    site: Annotated[str, Field(pattern=SITE)]
+    display_name: DisplayName
+    origins: Annotated[tuple[Origin, ...], Field(max_length=MAX_ORIGINS)] = ()
+    default_group_id: GroupId | None = None
+    language: Language = Language.SPANISH
+    active: bool = True
+
+    def admits(self, origin: str | None) -> bool:
+        """Whether a page of ``origin`` may use this site's chat (no origins listed: any)."""
+        if not self.origins:
+            return True
+        if not origin:
+            return False
+        origin = origin.strip().lower().rstrip("/")
+        for allowed in self.origins:
+            if origin == allowed:
+                return True
+            scheme, _, host = allowed.partition("://*.")
+            if host and origin.startswith(scheme + "://") and origin.endswith("." + host):
+                return True
+        return False
+
+
+ChannelEntry = SupportAddress | WhatsAppNumber | ChatSite  # what a ticket may arrive on
+
 ASSISTANT_CHANNELS = (Channel.CHAT, Channel.WHATSAPP, Channel.MESSENGER, Channel.INSTAGRAM)
 
 
@@ -139,6 +197,7 @@ class ChannelSetup(Validated):
     version: Annotated[int, Field(ge=0)] = 0
     email: Annotated[tuple[SupportAddress, ...], Field(max_length=MAX_ENTRIES)] = ()
     whatsapp: Annotated[tuple[WhatsAppNumber, ...], Field(max_length=MAX_ENTRIES)] = ()
+    chat_sites: Annotated[tuple[ChatSite, ...], Field(max_length=MAX_ENTRIES)] = ()
     # Where the first-line assistant answers before a person takes the
     # conversation (``helpdesk.assistant``): conversational channels only.
     assistant: tuple[Channel, ...] = (Channel.CHAT,)
@@ -152,27 +211,33 @@ class ChannelSetup(Validated):
             values = [getattr(entry, field) for entry in self.whatsapp]
             if len(values) != len(set(values)):
                 raise _problem("duplicate_number", "each WhatsApp number once")
+        sites = [entry.site for entry in self.chat_sites]
+        if len(sites) != len(set(sites)):
+            raise _problem("duplicate_site", "each web chat site once")
         if any(channel not in ASSISTANT_CHANNELS for channel in self.assistant):
             raise _problem("assistant_channel", "the assistant answers on web chat, WhatsApp, Messenger and Instagram")
         return self
 
     @property
-    def entries(self) -> "tuple[SupportAddress | WhatsAppNumber, ...]":
-        return (*self.email, *self.whatsapp)
+    def entries(self) -> tuple[ChannelEntry, ...]:
+        return (*self.email, *self.whatsapp, *self.chat_sites)
 
     @property
     def group_ids(self) -> set[str]:
         return {e.default_group_id for e in self.entries if e.default_group_id is not None}
 
-    def entry_for(self, channel: Channel, addressed_to: tuple[str, ...]) -> "SupportAddress | WhatsAppNumber | None":
+    def entry_for(self, channel: Channel, addressed_to: tuple[str, ...]) -> ChannelEntry | None:
         """The active entry a message sent to ``addressed_to`` arrived on (the
         first of them that is listed), or None. E-mail addresses are compared
         without case and without a ``+tag``."""
         if channel is Channel.EMAIL:
-            listed: dict[str, SupportAddress | WhatsAppNumber] = {e.address: e for e in self.email if e.active}
+            listed: dict[str, ChannelEntry] = {e.address: e for e in self.email if e.active}
             wanted = [_without_tag(a) for a in addressed_to]
         elif channel is Channel.WHATSAPP:
             listed = {e.phone_number_id: e for e in self.whatsapp if e.active}
+            wanted = list(addressed_to)
+        elif channel is Channel.CHAT:
+            listed = {e.site: e for e in self.chat_sites if e.active}
             wanted = list(addressed_to)
         else:
             return None
@@ -185,14 +250,25 @@ class ChannelSetup(Validated):
             return None
         return next((e.display_name for e in self.email if e.active and e.address == recipient), None)
 
+    def chat_allowed(self, site: str, origin: str | None) -> bool:
+        """Whether the web chat takes a request from ``site``'s widget on a page
+        of ``origin``: with no site listed, any; else a listed, active site
+        whose origins admit it."""
+        if not self.chat_sites:
+            return True
+        entry = next((e for e in self.chat_sites if e.site == site and e.active), None)
+        return entry is not None and entry.admits(origin)
+
 
 def _without_tag(address: str) -> str:
     local, at, domain = address.strip().lower().rpartition("@")
     return f"{local.split('+', 1)[0]}@{domain}" if at else address.strip().lower()
 
 
-def recipient_key(entry: "SupportAddress | WhatsAppNumber") -> str:
+def recipient_key(entry: ChannelEntry) -> str:
     """What a ticket keeps of the entry it arrived on (``Ticket.recipient``)."""
+    if isinstance(entry, ChatSite):
+        return entry.site
     return entry.address if isinstance(entry, SupportAddress) else entry.phone_number_id
 
 

@@ -20,7 +20,7 @@ import nh3
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from helpdesk import verification
-from helpdesk.channels.setup import SupportAddress, WhatsAppNumber, current_channels, recipient_key
+from helpdesk.channels.setup import ChannelEntry, current_channels, recipient_key
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import (
     AutomaticMessageWithoutTicket,
@@ -216,10 +216,10 @@ class _Arrival:
 
     inbound: InboundMessage
     store: HelpdeskStore
-    _entry: SupportAddress | WhatsAppNumber | None = field(default=None, init=False)
+    _entry: ChannelEntry | None = field(default=None, init=False)
     _read: bool = field(default=False, init=False)
 
-    def entry(self) -> SupportAddress | WhatsAppNumber | None:
+    def entry(self) -> ChannelEntry | None:
         if not self._read and self.inbound.addressed_to:
             self._entry = current_channels(self.store).entry_for(self.inbound.channel, self.inbound.addressed_to)
         self._read = True
@@ -347,7 +347,7 @@ def _open_ticket(
     sender: Identity,
     record: IdentityRecord,
     store: HelpdeskStore,
-    entry: SupportAddress | WhatsAppNumber | None = None,
+    entry: ChannelEntry | None = None,
 ) -> IngestResult:
     """A new ticket; on a listed channel ``entry``, in its default group (set
     here, before the rules and the SLA policy look at the ticket)."""

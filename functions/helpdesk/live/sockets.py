@@ -54,6 +54,10 @@ MESSAGES = {
     "live.too_large": ("Mensaje demasiado grande.", "Message too large."),
     "live.bad_message": ("Mensaje no reconocido.", "Message not understood."),
     "live.not_allowed": ("No puede ver este ticket.", "You may not see this ticket."),
+    "live.site_refused": (
+        "El chat no está disponible en esta página.",
+        "The chat is not available on this page.",
+    ),
     "live.no_conversation": (
         "No hay una conversación abierta: escribe un mensaje para empezar.",
         "There is no open conversation: write a message to start one.",

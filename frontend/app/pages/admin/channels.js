@@ -1,5 +1,6 @@
-// Administration · channels: the support addresses and WhatsApp numbers the help
-// desk answers, each with its display name, default group and language, and the
+// Administration · channels: the support addresses, WhatsApp numbers and web chat
+// sites the help desk answers, each with its display name, default group and
+// language (a chat site also with the origins its widget may be on), and the
 // channels where the virtual assistant answers first. Saved as
 // one list with the version it was read at: when another admin saved first, the
 // server refuses (409), the list is loaded again and the form keeps the draft.
@@ -7,14 +8,15 @@ import { html, useRef, useState } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
 import { groupName, problemText } from '../../words.js';
-import { AdminForm, Outcome, useDraft, useOutcome } from '../../components/form.js';
+import { AdminForm, Outcome, splitList, useDraft, useOutcome } from '../../components/form.js';
 import { AdminTable, Loading, useAdminData } from '../../components/table.js';
 import './channels-texts.js';
 
 const BLANK = {
-  kind: 'email', address: '', display_number: '', phone_number_id: '', display_name: '', default_group_id: '',
-  language: 'es', active: true,
+  kind: 'email', address: '', display_number: '', phone_number_id: '', site: '', origins: '', display_name: '',
+  default_group_id: '', language: 'es', active: true,
 };
+const KINDS = { email: 'email', whatsapp: 'whatsapp', chat: 'chat_sites' }; // a row's kind → its list in the setup
 const COMMON = (entry) => ({
   display_name: entry.display_name.trim(), default_group_id: entry.default_group_id || null, language: entry.language,
   active: entry.active,
@@ -23,19 +25,27 @@ const COMMON = (entry) => ({
 const ASSISTANT_CHANNELS = ['chat', 'whatsapp', 'messenger', 'instagram'];
 
 // One row of the list: what kind it is, the key it is edited by, and the entry as the API has it
-const keyOf = (kind, entry) => (kind === 'email' ? `email:${entry.address}` : `whatsapp:${entry.phone_number_id}`);
-const rowsOf = (setup) => [
-  ...setup.email.map((entry) => ({ kind: 'email', key: keyOf('email', entry), entry })),
-  ...setup.whatsapp.map((entry) => ({ kind: 'whatsapp', key: keyOf('whatsapp', entry), entry })),
-];
+const keyOf = (kind, entry) => `${kind}:${{ email: entry.address, whatsapp: entry.phone_number_id, chat: entry.site }[kind]}`;
+const rowsOf = (setup) => Object.entries(KINDS).flatMap(([kind, list]) =>
+  (setup[list] || []).map((entry) => ({ kind, key: keyOf(kind, entry), entry })));
 
 function fromDraft(draft) {
   if (draft.kind === 'email') return { address: draft.address.trim().toLowerCase(), ...COMMON(draft) };
+  if (draft.kind === 'chat') {
+    return { site: draft.site.trim().toLowerCase(), origins: splitList(draft.origins.replace(/\s+/g, ',')), ...COMMON(draft) };
+  }
   return { display_number: draft.display_number.replace(/[\s().-]/g, ''), phone_number_id: draft.phone_number_id.trim(), ...COMMON(draft) };
 }
 
 function toDraft({ kind, entry }) {
-  return { ...BLANK, ...entry, kind, default_group_id: entry.default_group_id || '' };
+  return { ...BLANK, ...entry, kind, default_group_id: entry.default_group_id || '', origins: (entry.origins || []).join(', ') };
+}
+
+function where(item) {
+  const { kind, entry } = item;
+  if (kind === 'email') return entry.address;
+  if (kind === 'chat') return html`${entry.site} <span class="muted">(${entry.origins.length ? entry.origins.join(', ') : t('channels.any_origin')})</span>`;
+  return html`${entry.display_number} <span class="muted">(${entry.phone_number_id})</span>`;
 }
 
 export function AdminChannels({ onSaved }) {
@@ -52,12 +62,8 @@ export function AdminChannels({ onSaved }) {
 
   // Save the whole list (rows as they should be); true when saved
   const save = async (next, done, assistant = data.setup.assistant) => {
-    const setup = {
-      version: data.setup.version,
-      email: next.filter((row) => row.kind === 'email').map((row) => row.entry),
-      whatsapp: next.filter((row) => row.kind === 'whatsapp').map((row) => row.entry),
-      assistant,
-    };
+    const setup = { version: data.setup.version, assistant };
+    for (const [kind, list] of Object.entries(KINDS)) setup[list] = next.filter((row) => row.kind === kind).map((row) => row.entry);
     let conflict = null;
     const saved = await run(async () => {
       try {
@@ -123,7 +129,7 @@ export function AdminChannels({ onSaved }) {
       <tr data-channel=${item.key} class=${entry.active ? undefined : 'muted'}>
         <th scope="row">${name}</th>
         <td>${t(`channels.kind.${item.kind}`)}</td>
-        <td>${item.kind === 'email' ? entry.address : html`${entry.display_number} <span class="muted">(${entry.phone_number_id})</span>`}</td>
+        <td>${where(item)}</td>
         <td>${entry.default_group_id ? groupName(data.groups, entry.default_group_id) : '—'}</td>
         <td>${t(`channels.language.${entry.language}`)}</td>
         <td>${t(entry.active ? 'channels.state.active' : 'channels.state.inactive')}</td>
@@ -143,8 +149,16 @@ export function AdminChannels({ onSaved }) {
         <select name="kind" ref=${firstInput} value=${draft.kind} onChange=${set('kind')}>
           <option value="email">${t('channels.kind.email')}</option>
           <option value="whatsapp">${t('channels.kind.whatsapp')}</option>
+          <option value="chat">${t('channels.kind.chat')}</option>
         </select></label>
-      ${email ? html`
+      ${draft.kind === 'chat' ? html`
+        <label>${t('channels.site')}
+          <input name="site" required pattern="[a-z0-9][a-z0-9\-]{0,39}" maxlength="40" autocomplete="off"
+            aria-describedby="channel-site-hint" value=${draft.site} onInput=${set('site')} /></label>
+        <label>${t('channels.origins')}
+          <textarea name="origins" rows="2" aria-describedby="channel-site-hint" value=${draft.origins}
+            onInput=${set('origins')} /></label>`
+      : email ? html`
         <label>${t('channels.address')}
           <input type="email" name="address" required maxlength="254" autocomplete="off" aria-describedby="channel-email-hint"
             value=${draft.address} onInput=${set('address')} /></label>`
@@ -168,7 +182,8 @@ export function AdminChannels({ onSaved }) {
           <option value="en">${t('channels.language.en')}</option>
         </select></label>
       <label><input type="checkbox" name="active" checked=${draft.active} onChange=${set('active')} /> ${t('channels.active')}</label>
-      ${email ? html`<p class="hint" id="channel-email-hint">${t('channels.email_hint')}</p>`
+      ${draft.kind === 'chat' ? html`<p class="hint" id="channel-site-hint">${t('channels.site_hint')}</p>`
+        : email ? html`<p class="hint" id="channel-email-hint">${t('channels.email_hint')}</p>`
         : html`<p class="hint" id="channel-number-hint">${t('channels.number_hint')}</p>`}
     <//>
     <${Outcome} outcome=${outcome} />

@@ -15,6 +15,10 @@ the conversation over the WebSocket API (``helpdesk.live.sockets``, a
 - **The assistant** (``helpdesk.assistant``): with the public articles' search,
   each message first goes to the assistant while no person has the
   conversation (and the channel setup leaves it on for the web chat).
+- **Sites**: the widget names its site (``data-site``); a listed site gives a
+  new conversation its group and language, and once sites are listed only
+  theirs, from the origins each names, are taken (``chat_allowed``; the routes
+  and the WebSocket check the page's ``Origin``).
 - **Sizes and limits**: ``limits.WEB_CHAT_SIZES`` bounds the text, and the public
   routes limit each address and each session (``agent_api.web_chat``).
 """
@@ -30,7 +34,7 @@ from helpdesk import limits
 from helpdesk.assistant import turns as bot
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.voices import Voice
-from helpdesk.channels.setup import current_channels
+from helpdesk.channels.setup import SITE, current_channels
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.errors import HelpdeskError
 from helpdesk.knowledge.finding import ArticleSearch
@@ -65,6 +69,7 @@ class VisitorMessage(Validated):
     email: Annotated[str, Field(max_length=320)] = ""  # checked like the channels' addresses
     locale: Language = Language.SPANISH
     page: Annotated[str, Field(max_length=500)] = ""  # where on the customer's site the visitor wrote
+    site: Annotated[str, Field(pattern=SITE)] | None = None  # the widget's data-site (``channels.setup.ChatSite``)
 
 
 class VisitorSession(Validated):
@@ -73,6 +78,7 @@ class VisitorSession(Validated):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     visitor: Annotated[str, Field(pattern=VISITOR_PATTERN)]
+    site: Annotated[str, Field(pattern=SITE)] | None = None
 
 
 class Sent(Validated):
@@ -134,6 +140,7 @@ def send(
         sent_at=now,
         subject=first_line,
         text=text,
+        addressed_to=(message.site,) if message.site else (),  # the site's group and language
     )
     result = ingest(inbound, store)
     turn = bot.Turn()
@@ -171,6 +178,18 @@ def _assistant(
         return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now, None, callbacks)
 
     return until_saved(turn)
+
+
+class SiteRefused(HelpdeskError):
+    """The chat is not open to this site, or not from this page's origin."""
+
+    message_key = "error.chat_site_refused"
+
+
+def check_site(store: HelpdeskStore, site: str | None, origin: str | None) -> None:
+    """Refuse (``SiteRefused``) a request the channel setup's chat sites do not admit."""
+    if not current_channels(store).chat_allowed(site or "", origin):
+        raise SiteRefused(site or "-")
 
 
 def conversation_of(store: HelpdeskStore, token: str) -> Ticket | None:
