@@ -1,8 +1,11 @@
 """The public help center's routes (no sign-in): the search results page in
-each language, and "¿Te fue útil?" votes. Both answer HTML that works without
-JavaScript, read only the public index (``IndexShelf.public``: internal
-articles do not exist in it) and are limited per address (429 with
-``Retry-After`` and a Spanish and English page). The static pages themselves
+each language, "¿Te fue útil?" votes, the contact form (its page and its post,
+multipart with an optional file) and the articles suggested as its subject is
+typed. The pages answer HTML that works without JavaScript (the suggestions
+answer JSON to the contact page's script); all read only the public index
+(``IndexShelf.public``: internal articles do not exist in it) and are limited
+per address (429 with ``Retry-After`` and a Spanish and English page, or the
+JSON error for the suggestions). The static pages themselves
 come from the knowledge bucket (CloudFront; the local stack in local mode)."""
 
 import json

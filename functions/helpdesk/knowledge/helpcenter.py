@@ -7,8 +7,9 @@ links with caption and transcript, related articles, "¿Te fue útil?"), and the
 search results page, which the public search route renders on each request
 with the same frame. Pages carry their own small CSS and work without
 JavaScript: they read, search, vote and send the contact form without it (the
-contact page's one script, ``typing_suggestions``, only adds suggestions). Only what the public index admits
-(published, public) becomes a page: the same rule, the same function.
+contact page's one script, ``typing_suggestions``, only adds suggestions).
+Only what the public index admits (published, public) becomes a page: the
+same rule, the same function.
 
 Pages are kept as objects under ``site/`` in the knowledge bucket (CloudFront
 serves that prefix and nothing else of the bucket); a manifest of their hashes
