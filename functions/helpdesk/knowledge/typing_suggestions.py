@@ -66,5 +66,6 @@ SCRIPT = """"use strict";
     window.clearTimeout(timer);
     timer = window.setTimeout(ask, PAUSE_MS);
   });
+  if (subject.value) { ask(); }  // a form shown again after a refusal keeps its subject
 })();
 """.replace("PAUSE_MS", str(PAUSE_MS)).replace("MIN_CHARS", str(MIN_CHARS))
