@@ -40,7 +40,9 @@ from helpdesk.team.sign_in import PasswordPolicy, password_policy, sign_in_polic
 
 app = Chalice(app_name="atiende-agent-api")
 app.api.cors = False  # same origin: the console is served beside the API; other origins: below
-app.api.binary_types = [files.BYTES]  # file answers are bytes; everything else is JSON
+# File answers are bytes, and so is the contact form's multipart post (its file); everything else is
+# JSON or text. The template's BinaryMediaTypes say the same (a test holds them equal).
+app.api.binary_types = [files.BYTES, help_center.MULTIPART]
 
 
 @app.middleware("http")

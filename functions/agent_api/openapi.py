@@ -26,6 +26,10 @@ class RouteDoc:
     body: type[BaseModel] | None = None
     scope: str | None = None  # the scope an API key needs; None: agents only
     errors: tuple[str, ...] = ()  # message keys of the errors the route names (``agent_api.errors``)
+    # How the body is sent: JSON, or a browser's form (urlencoded, multipart) for the public pages' forms.
+    body_types: tuple[str, ...] = ("application/json",)
+    # A multipart form's file input: its field name and the file types it takes.
+    upload: tuple[str, tuple[str, ...]] | None = None
 
 
 API_KEY_SCHEME = {
@@ -63,7 +67,7 @@ def document(routes: list[RouteDoc], title: str, version: str) -> dict[str, Any]
         operation["responses"][str(route.status)]["description"] = "done"
         operation["responses"] |= _named_errors(route.errors, keys)
         if route.body is not None:
-            operation["requestBody"] = {"required": True, **_content(keys[(route.body, "validation")])}
+            operation["requestBody"] = _request_body(route, keys[(route.body, "validation")], components)
         if route.role is not None:
             operation["security"] = [{"cognito": []}]
             operation["x-atiende-role"] = route.role
@@ -111,6 +115,24 @@ def _answer_content(answer: type[BaseModel], keys: dict[Any, dict[str, Any]]) ->
     if answer is HtmlPage:
         return {"content": {"text/html": {"schema": {"type": "string"}}}}
     return _content(keys[(answer, "serialization")])
+
+
+def _request_body(route: RouteDoc, schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """The body in each way the route takes it; a multipart form's file input
+    joins the model's fields (a binary string, with the types it takes)."""
+    content: dict[str, Any] = {}
+    for media_type in route.body_types:
+        content[media_type] = {"schema": schema}
+        if media_type == "multipart/form-data" and route.upload is not None:
+            field, types = route.upload
+            fields = components[schema["$ref"].rsplit("/", 1)[1]]
+            upload = {"type": "string", "contentMediaType": "application/octet-stream",
+                      "description": f"optional file: {', '.join(types)}"}  # fmt: skip
+            content[media_type] = {
+                "schema": {**fields, "properties": {**fields["properties"], field: upload}},
+                "encoding": {field: {"contentType": ", ".join(types)}},
+            }
+    return {"required": True, "content": content}
 
 
 def _content(schema: dict[str, Any]) -> dict[str, Any]:

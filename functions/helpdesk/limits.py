@@ -164,6 +164,32 @@ HELP_CENTER_CONTACTS_PER_IDENTITY = RateLimit(rate_per_second=1 / 600, burst=3)
 # "Llámenme": each number we are asked to call, twice at once, then once an hour
 # (nobody uses the form to have a stranger's phone rung again and again).
 HELP_CENTER_CALLBACKS_PER_NUMBER = RateLimit(rate_per_second=1 / 3600, burst=2)
+# Articles suggested as a person types the form's subject (a request every
+# pause in typing, ~300 ms after the last key): a subject takes a handful, so
+# each address asks 20 at once, then one a second (an office shares an address).
+HELP_CENTER_SUGGESTIONS = RateLimit(rate_per_second=1, burst=20)
+
+# A file that reaches a function through the API. Lambda takes at most 6 MB
+# (6,291,456 bytes) per synchronous invocation, and the event carries a
+# request's body as base64 (4/3 larger): 4 MiB of file is 5.6 MB in the event,
+# which leaves room for a form's other fields and the event's headers. (API
+# Gateway's own 10 MB payload limit is not the one that binds.) The agents'
+# uploads (JSON, base64) and the contact form's attachment share it.
+API_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ContactFormLimits:
+    """The contact form's optional attachment: one file of these types (as its
+    bytes show, not as its name or label says), at most ``API_FILE_BYTES``;
+    ``suggestions``: the articles shown under the subject as it is typed."""
+
+    attachment_bytes: int = API_FILE_BYTES
+    attachment_types: tuple[str, ...] = ("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf")
+    suggestions: int = 4
+
+
+CONTACT_FORM = ContactFormLimits()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ API_ONLY = {
     ("POST", "/public/chat/messages"): "the web chat widget on customers' sites posts visitors' messages",
     ("POST", "/public/chat/transcript"): "the web chat widget reloads its visitor's conversation",
     ("POST", "/public/kb/votes"): 'the help center\'s article pages post it ("¿Te fue útil?")',
+    ("GET", "/public/kb/suggestions"): "the contact form's script, as a person types the subject",
     (
         "POST",
         "/api/kb/import",

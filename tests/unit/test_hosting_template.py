@@ -177,6 +177,7 @@ def test_the_api_stage_is_throttled_with_the_agreed_limits(template: dict[str, A
         ("/~1ayuda~1contacto", "GET"): help_center,
         ("/~1help~1contact", "GET"): help_center,
         ("/~1public~1contact", "POST"): help_center,
+        ("/~1public~1kb~1suggestions", "GET"): help_center,
         ("/~1public~1chat~1messages", "POST"): web_chat,
         ("/~1public~1chat~1transcript", "POST"): web_chat,
     }

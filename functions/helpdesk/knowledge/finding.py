@@ -197,6 +197,13 @@ SITE_PREFIX = "site"  # the help center's pages: CloudFront's origin path; nothi
 MANIFEST_KEY = "index/site-manifest.json"
 PAGE_TYPE = "text/html; charset=utf-8"
 STYLE_TYPE = "text/css; charset=utf-8"
+SCRIPT_TYPE = "text/javascript; charset=utf-8"  # the contact page's suggestions (typing_suggestions)
+
+
+def page_type(path: str) -> str:
+    """The type a file of the site is served with (browsers refuse a script or a
+    stylesheet labelled otherwise: the pages send ``nosniff``)."""
+    return STYLE_TYPE if path.endswith(".css") else SCRIPT_TYPE if path.endswith(".js") else PAGE_TYPE
 
 
 def page_key(path: str) -> str:
@@ -250,7 +257,7 @@ class IndexShelf:
     def keep_pages(self, written: dict[str, str], removed: list[str], manifest: dict[str, str]) -> None:
         for path, text in written.items():
             data = text.encode()
-            kind = STYLE_TYPE if path.endswith(".css") else PAGE_TYPE
+            kind = page_type(path)
             self.files.put(self.bucket, page_key(path), data, kind, hashlib.sha256(data).hexdigest(), kind)
         for path in removed:
             self.files.erase(self.bucket, page_key(path))

@@ -5,9 +5,11 @@ categories and the most helpful articles, one page per top-level category,
 one per article (its body as sanitized HTML, its videos as privacy-friendly
 links with caption and transcript, related articles, "¿Te fue útil?"), and the
 search results page, which the public search route renders on each request
-with the same frame. Pages carry their own small CSS and no script: they read,
-search and vote without JavaScript. Only what the public index admits
-(published, public) becomes a page: the same rule, the same function.
+with the same frame. Pages carry their own small CSS and work without
+JavaScript: they read, search, vote and send the contact form without it (the
+contact page's one script, ``typing_suggestions``, only adds suggestions).
+Only what the public index admits (published, public) becomes a page: the
+same rule, the same function.
 
 Pages are kept as objects under ``site/`` in the knowledge bucket (CloudFront
 serves that prefix and nothing else of the bucket); a manifest of their hashes
@@ -20,10 +22,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from helpdesk import limits
 from helpdesk.knowledge.articles import Article
 from helpdesk.knowledge.finding import ArticleHit, CompactIndex
 from helpdesk.knowledge.indexing import Audience, admits
 from helpdesk.knowledge.rendering import render
+from helpdesk.knowledge.typing_suggestions import SCRIPT, SCRIPT_PATH
 from helpdesk.models import Language
 
 
@@ -55,7 +59,9 @@ WORDS = {
          "callback_legend": "¿Prefieres que te llamemos?", "callback": "Llámenme",
          "callback_number": "Número para llamarte (con código de país)",
          "callback_time": "¿Cuándo te queda mejor? (opcional, p. ej. hoy después de las 5)",
-         "sent_detail": "Tu número de caso es #{n}. Te responderemos por el medio que nos diste."},
+         "sent_detail": "Tu número de caso es #{n}. Te responderemos por el medio que nos diste.",
+         "attachment": "Adjunta una imagen o un PDF (opcional, hasta {mb} MB)",
+         "suggested": "¿Esto responde tu pregunta? (los artículos se abren en otra pestaña)"},
     ),
     Language.ENGLISH: Words(
         "/help", "articles", "categories", "search",
@@ -73,7 +79,9 @@ WORDS = {
          "callback_legend": "Would you rather we call you?", "callback": "Call me back",
          "callback_number": "Number to call you at (with country code)",
          "callback_time": "When suits you best? (optional, e.g. today after 5 pm)",
-         "sent_detail": "Your case number is #{n}. We will answer through the way you gave us."},
+         "sent_detail": "Your case number is #{n}. We will answer through the way you gave us.",
+         "attachment": "Attach an image or a PDF (optional, up to {mb} MB)",
+         "suggested": "Does this answer your question? (articles open in another tab)"},
     ),
 }  # fmt: skip
 
@@ -91,11 +99,13 @@ STYLE = (
     "p.error{color:#a00;font-weight:600}"
     ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}"
     "fieldset{border:1px solid #bbb;border-radius:4px}fieldset button{margin-right:.5rem}"
+    ".suggestions{margin-top:.5rem}.suggestions p{margin:0;font-weight:600}"
     "footer{border-top:1px solid #ddd;color:#444;font-size:.9rem}"
 )
 VOTE_PATH = "/public/kb/votes"
 CONTACT_PATHS = {Language.SPANISH: "/ayuda/contacto", Language.ENGLISH: "/help/contact"}
 CONTACT_POST = "/public/contact"
+SUGGESTIONS_PATH = "/public/kb/suggestions"  # JSON for the contact page's script (typing_suggestions)
 STYLESHEET = "/ayuda/estilo.css"  # one for both languages
 VIDEO_URLS = {"youtube": "https://www.youtube-nocookie.com/watch?v={id}", "vimeo": "https://vimeo.com/{id}"}
 
@@ -177,17 +187,27 @@ def contact_page(locale: Language, token: str, values: dict[str, str] | None = N
         return f'<label class="f" for="{name}">{_t(locale, name)}</label>{tag}'
 
     problem = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    mb = str(limits.CONTACT_FORM.attachment_bytes // (1024 * 1024))
+    # The script fills this region with articles for the subject; without it, it stays empty.
+    suggested = (
+        f'<div id="suggestions" class="suggestions" aria-live="polite" data-title="{_t(locale, "suggested")}" '
+        f'data-source="{SUGGESTIONS_PATH}?locale={locale.value}"></div>'
+    )
     body = (
         f"<h1>{_t(locale, 'write')}</h1>{problem}"
-        f'<form method="post" action="{CONTACT_POST}">'
+        f'<form method="post" action="{CONTACT_POST}" enctype="multipart/form-data">'
         f'<input type="hidden" name="token" value="{escape(token)}">'
         f'<input type="hidden" name="locale" value="{locale.value}">'
-        f"{field('name', limit=120)}{field('reach', limit=320)}{field('subject')}"
+        f"{field('name', limit=120)}{field('reach', limit=320)}{field('subject')}{suggested}"
         f"{field('message', 'textarea', 5000)}{field('category', limit=80)}"
+        f'<label class="f" for="attachment">{_t(locale, "attachment", mb=mb)}</label>'
+        f'<input class="f" id="attachment" name="attachment" type="file" '
+        f'accept="{",".join(limits.CONTACT_FORM.attachment_types)}">'
         f"{_callback_fields(locale, values)}"
         f'<div class="hp" aria-hidden="true"><label for="website">{_t(locale, "leave_empty")}</label>'
         '<input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>'
         f"<p><button>{_t(locale, 'send')}</button></p></form>"
+        f'<script src="{SCRIPT_PATH}" defer></script>'
     )
     return page(locale, WORDS[locale].texts["write"], body)
 
@@ -278,7 +298,7 @@ def build_site(articles: Iterable[Article], index: CompactIndex, helpful: dict[s
     ``helpful``: "yes" votes per article, for the home's most helpful)."""
     public = [a for a in articles if admits(Audience.PUBLIC, a)]
     by_id = {a.id: a for a in public}
-    pages: dict[str, str] = {STYLESHEET: STYLE}
+    pages: dict[str, str] = {STYLESHEET: STYLE, SCRIPT_PATH: SCRIPT}
     for locale in Language:
         words = WORDS[locale]
         mine = sorted((a for a in public if a.locale is locale), key=lambda a: a.title.casefold())

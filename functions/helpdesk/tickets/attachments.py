@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
+from helpdesk import limits
 from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
 from helpdesk.files import FileStore, keep_file
@@ -21,9 +22,9 @@ from helpdesk.store import HelpdeskStore
 from helpdesk.validated import Validated
 
 # The API answers at most 6 MB and JSON carries files as base64 (4/3 larger):
-# what the API itself sends or takes stays under these.
-PREVIEW_LIMIT = 4 * 1024 * 1024
-UPLOAD_LIMIT = 4 * 1024 * 1024
+# what the API itself sends or takes stays under these (``limits.API_FILE_BYTES``).
+PREVIEW_LIMIT = limits.API_FILE_BYTES
+UPLOAD_LIMIT = limits.API_FILE_BYTES
 LINK_SECONDS = 300  # how long a download address works
 REPLY_ATTACHMENTS = 10
 # WhatsApp media replies are not built yet; Messenger and Instagram upload with the Send API

@@ -12,7 +12,19 @@ What a submission must pass, each refusal before anything is stored:
   ``FORM.min_seconds`` after it was handed out, is refused;
 - the **limits**: per address and per identity (the public route applies
   ``limits.HELP_CENTER_CONTACTS_PER_ADDRESS`` and ``…_PER_IDENTITY``);
-- the **sizes**: name, subject and message are bounded (``ContactForm``).
+- the **sizes**: name, subject and message are bounded (``ContactForm``);
+- the **attachment** (optional, one file): at most
+  ``limits.CONTACT_FORM.attachment_bytes`` and of a type in
+  ``…attachment_types`` as its bytes show (a label or a name does not make a
+  file a PDF).
+
+The attachment is stored only once every check has passed, under a fresh key
+in the attachments bucket (``ATTACHMENT_KIND``, as ticket attachments are:
+``helpdesk.files``), then named on the ticket's first message, where agents
+preview and download it like any customer's file. If writing the ticket fails
+after the file was stored, the file stays in the bucket unreferenced (nothing
+names it, so nobody sees it; an operator may sweep ``web_form/`` objects no
+message names): the ticket never names a file that is not there.
 
 "Llámenme / call me back": a form that asks for a call carries the number and
 the preferred time; its ticket says both, and the call is placed or becomes an
@@ -26,6 +38,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, field_validator
 
+from helpdesk import limits
 from helpdesk.channels.phone.callbacks import (
     CallbackDialer,
     CallbackRequest,
@@ -33,11 +46,13 @@ from helpdesk.channels.phone.callbacks import (
     callback_text,
     request_callback,
 )
+from helpdesk.channels.web_form.posted import PostedFile
 from helpdesk.clock import new_id
 from helpdesk.conversations.ingest import InboundMessage, ingest
 from helpdesk.errors import CallbackRefused, HelpdeskError
+from helpdesk.files import FileStore, keep_file, sniff_content_type
 from helpdesk.knowledge import gaps
-from helpdesk.models import Channel, Identity, IdentityKind, Language, Ticket
+from helpdesk.models import Attachment, Channel, Identity, IdentityKind, Language, Ticket
 from helpdesk.people.contacts import normalize_identity
 from helpdesk.store import HelpdeskStore
 from helpdesk.validated import Validated
@@ -50,6 +65,16 @@ class FormLimits:
 
 
 FORM = FormLimits()
+ATTACHMENT_KIND = "web_form"  # the key prefix of the form's files in the attachments bucket
+ATTACHMENT_FIELD = "attachment"  # the form's file input
+
+
+@dataclass(frozen=True)
+class FileShelf:
+    """Where the form's attachment is kept: the files port and its bucket."""
+
+    files: FileStore
+    bucket: str
 
 
 class FormRefused(HelpdeskError):
@@ -63,7 +88,8 @@ class FormRefused(HelpdeskError):
 
 
 class ContactForm(Validated):
-    """The form's fields (``application/x-www-form-urlencoded``)."""
+    """The form's text fields (posted ``multipart/form-data``, or
+    ``application/x-www-form-urlencoded`` without a file)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -109,12 +135,40 @@ def identity_of(reach: str) -> Identity:
     return normalize_identity(Identity(kind=kind, value=reach))
 
 
-def submit(store: HelpdeskStore, form: ContactForm, now: datetime, dialer: CallbackDialer | None = None) -> Ticket:
+def check_attachment(attached: PostedFile) -> str:
+    """The type of a file the form takes (what its bytes are); ``FormRefused``
+    ("attachment_size", "attachment_type") otherwise."""
+    if len(attached.content) > limits.CONTACT_FORM.attachment_bytes:
+        raise FormRefused("attachment_size")
+    kind = sniff_content_type(attached.content, "")  # the bytes only: a label is no proof
+    if kind not in limits.CONTACT_FORM.attachment_types:
+        raise FormRefused("attachment_type")
+    return kind
+
+
+def _label(filename: str) -> str:
+    """The file's name as agents see it (a label: the key is never made from it)."""
+    name = " ".join(filename.replace("/", "_").replace("\\", "_").split())[:200]
+    return name or "adjunto"
+
+
+def submit(
+    store: HelpdeskStore,
+    form: ContactForm,
+    now: datetime,
+    dialer: CallbackDialer | None = None,
+    attached: PostedFile | None = None,
+    shelf: FileShelf | None = None,
+) -> Ticket:
     """The ticket the form opens; ``FormRefused`` or ``CallbackRefused``
     (nothing stored) when a check fails. A callback request is placed through
-    ``dialer`` (Amazon Connect), or without one becomes an agent's task."""
+    ``dialer`` (Amazon Connect), or without one becomes an agent's task.
+    ``attached``: the person's file, kept on ``shelf`` once the checks pass."""
     if form.website:
         raise FormRefused("honeypot")
+    kind = check_attachment(attached) if attached is not None else None
+    if attached is not None and shelf is None:
+        raise ValueError("a form with a file needs a shelf to keep it on")
     sender = identity_of(form.reach)
     callback = form.callback_request()
     number = callback_number(callback.number) if callback else None
@@ -126,6 +180,10 @@ def submit(store: HelpdeskStore, form: ContactForm, now: datetime, dialer: Callb
     text = form.message if not form.category else f"{form.message}\n\n[{form.category}]"
     if callback is not None and number is not None:
         text = f"{callback_text(callback, number)}\n\n{text}"
+    files: tuple[Attachment, ...] = ()
+    if attached is not None and shelf is not None and kind is not None:
+        files = (keep_file(shelf.files, shelf.bucket, ATTACHMENT_KIND, attached.content, _label(attached.filename),
+                           attached.declared_type[:200] or kind),)  # fmt: skip
     inbound = InboundMessage(
         channel=Channel.WEB_FORM,
         channel_message_id=f"form:{form.token}",
@@ -134,6 +192,7 @@ def submit(store: HelpdeskStore, form: ContactForm, now: datetime, dialer: Callb
         sent_at=now,
         subject=form.subject,
         text=text,
+        attachments=files,
     )
     ticket = ingest(inbound, store).ticket
     if callback is not None:
