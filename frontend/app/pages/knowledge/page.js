@@ -2,11 +2,15 @@
 // reads articles (internal ones too); editors (the editor right) write with a Markdown
 // preview rendered and sanitized by the server, publish, archive and restore revisions,
 // and see the articles past their review date and what customers searched in vain.
-import { html, useState } from '../../../vendor/preact-htm.js';
+// Editors upload images (with their alt text) and PDFs to an article: the help center
+// serves them under /ayuda/archivos/ once the article is public; the console shows any
+// article's files through the API (drafts and internal articles too).
+import { html, useState, useEffect, useRef } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, formatTime } from '../../i18n.js';
 import { AdminTable, Loading, useAdminData } from '../../components/table.js';
 import { Outcome, splitList, useOutcome } from '../../components/form.js';
+import { readBase64 } from '../../components/files.js';
 import './texts.js';
 
 const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '' };
@@ -68,6 +72,76 @@ function List({ me }) {
     </main>`;
 }
 
+// An article's HTML, its own files' images drawn from the API (never the help center's
+// copy, which only public published articles have), let go when the HTML changes
+const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/[^/]+\.(png|jpg|gif|webp)$/;
+const IMAGE_TYPES = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+
+function ArticleHtml({ articleId, markup }) {
+  const box = useRef(null);
+  useEffect(() => {
+    let current = true;
+    const made = [];
+    for (const img of box.current ? box.current.querySelectorAll('img') : []) {
+      const found = articleId && FILE_PATH.exec(img.getAttribute('src') || '');
+      if (!found) continue;
+      api.kbFileBytes(articleId, found[1]).then((bytes) => {
+        if (!current) return;
+        const url = URL.createObjectURL(new Blob([bytes], { type: IMAGE_TYPES[found[2]] }));
+        made.push(url);
+        img.src = url;
+      }).catch(() => {}); // not kept with this article: the address stays as written
+    }
+    return () => {
+      current = false;
+      made.forEach((url) => URL.revokeObjectURL(url));
+    };
+  }, [articleId, markup]);
+  return html`<div ref=${box} dangerouslySetInnerHTML=${{ __html: markup }} />`;
+}
+
+// "Subir imagen o archivo": an image needs its alt text; the Markdown the server
+// answers goes where the cursor was in the body
+function FileUpload({ articleId, insert }) {
+  const [file, setFile] = useState(null);
+  const [alt, setAlt] = useState('');
+  const [outcome, run, fail] = useOutcome();
+  const picker = useRef(null);
+  const altBox = useRef(null);
+  const upload = () => {
+    if (!file) return fail(t('kb.file_choose'));
+    if (file.type.startsWith('image/') && !alt.trim()) {
+      altBox.current?.focus();
+      return fail(t('kb.file_alt_required'));
+    }
+    return run(async () => {
+      const data = await readBase64(file);
+      const kept = await api.kbUpload(articleId, { filename: file.name, content_type: file.type || 'application/octet-stream', data, alt: alt.trim() });
+      insert(kept.markdown);
+      setFile(null);
+      setAlt('');
+      if (picker.current) picker.current.value = '';
+    }, t('kb.file_inserted', { name: file.name }));
+  };
+  const enter = (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault(); // upload, not save the article
+      upload();
+    }
+  };
+  return html`
+    <fieldset class="kb-upload">
+      <legend>${t('kb.file_upload')}</legend>
+      <label>${t('kb.file')} <input type="file" name="file" ref=${picker} accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+        onChange=${(e) => setFile(e.target.files[0] || null)} /></label>
+      <label>${t('kb.file_alt')} <input name="alt" ref=${altBox} maxlength="300" value=${alt} aria-describedby="kb-alt-hint"
+        onInput=${(e) => setAlt(e.target.value)} onKeyDown=${enter} /></label>
+      <p id="kb-alt-hint" class="muted">${t('kb.file_alt_hint')}</p>
+      <button type="button" class="secondary" onClick=${upload}>${t('kb.file_upload')}</button>
+      <${Outcome} outcome=${outcome} />
+    </fieldset>`;
+}
+
 const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '' });
 
 function body(draft) {
@@ -92,6 +166,13 @@ function Editor({ articleId, me }) {
     return found;
   });
   const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.value });
+  const bodyBox = useRef(null);
+  const insert = (markdown) => setDraft((now) => {
+    const box = bodyBox.current;
+    const start = box ? box.selectionStart : now.body.length;
+    const end = box ? box.selectionEnd : start;
+    return { ...now, body: now.body.slice(0, start) + markdown + now.body.slice(end) };
+  });
   const shown = async (found) => {
     setArticle(found);
     setDraft(toDraft(found));
@@ -118,7 +199,7 @@ function Editor({ articleId, me }) {
       <h1>${isNew ? t('kb.new') : article.title}</h1>
       ${article && html`<p class="muted">${t(`kb.status.${article.status}`)} · ${t(`kb.visibility.${article.visibility}`)}
         · ${t('kb.helpful')}: ${article.helpfulness.helpful} / ${article.helpfulness.not_helpful}</p>`}
-      ${readOnly ? article && html`<article class="kb-article" dangerouslySetInnerHTML=${{ __html: article.html }} />` : html`
+      ${readOnly ? article && html`<article class="kb-article"><${ArticleHtml} articleId=${article.id} markup=${article.html} /></article>` : html`
       <form class="admin-form kb-editor" onSubmit=${save}>
         ${isNew && html`<label>${t('kb.id')} <input name="id" value=${draft.id} pattern="[a-z0-9][a-z0-9-]{0,79}" onInput=${set('id')} /></label>`}
         <label>${t('kb.article_title')} <input name="title" required maxlength="200" value=${draft.title} onInput=${set('title')} /></label>
@@ -130,7 +211,8 @@ function Editor({ articleId, me }) {
         <label>${t('kb.visibility')} <select name="visibility" value=${draft.visibility} onChange=${set('visibility')}>
           <option value="public">${t('kb.visibility.public')}</option><option value="internal">${t('kb.visibility.internal')}</option></select></label>
         <label>${t('kb.review_by')} <input name="review_by" type="date" value=${draft.review_by} onInput=${set('review_by')} /></label>
-        <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" value=${draft.body} onInput=${set('body')} /></label>
+        <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" ref=${bodyBox} value=${draft.body} onInput=${set('body')} /></label>
+        ${article ? html`<${FileUpload} articleId=${article.id} insert=${insert} />` : html`<p class="muted">${t('kb.file_after_save')}</p>`}
         <div class="buttons">
           <button type="submit">${t('kb.save')}</button>
           <button type="button" class="secondary" onClick=${showPreview}>${t('kb.preview')}</button>
@@ -142,7 +224,7 @@ function Editor({ articleId, me }) {
       </form>
       ${preview && html`<section class="kb-preview" aria-label=${t('kb.preview')}>
         ${preview.images_without_alt.length > 0 && html`<p class="error" role="alert">${t('kb.missing_alt', { list: preview.images_without_alt.join(', ') })}</p>`}
-        <div dangerouslySetInnerHTML=${{ __html: preview.html }} /></section>`}`}
+        <${ArticleHtml} articleId=${article?.id} markup=${preview.html} /></section>`}`}
       ${history.length > 0 && html`<h2>${t('kb.revisions')}</h2><ol class="kb-revisions">${history.map((r) => html`
         <li>${t(`kb.action.${r.action}`)} · ${r.actor.name} · <time datetime=${r.at}>${formatTime(r.at)}</time> · ${r.content.title}
           ${me.editor && r.number !== article.revisions && html` <button type="button" class="secondary"

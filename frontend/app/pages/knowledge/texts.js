@@ -19,6 +19,11 @@ addTexts({
     'kb.action.created': 'Creó', 'kb.action.edited': 'Editó', 'kb.action.published': 'Publicó',
     'kb.action.unpublished': 'Pasó a borrador', 'kb.action.archived': 'Archivó', 'kb.action.restored': 'Restauró',
     'kb.action.imported': 'Importó',
+    'kb.file_upload': 'Subir imagen o archivo', 'kb.file': 'Imagen (PNG, JPEG, GIF, WebP) o PDF, hasta 4 MB',
+    'kb.file_alt': 'Texto alternativo', 'kb.file_alt_hint': 'Obligatorio en imágenes: describe lo que muestra para quien no puede verla. En un PDF, el texto del enlace.',
+    'kb.file_alt_required': 'Escribe el texto alternativo de la imagen antes de subirla.', 'kb.file_choose': 'Elige un archivo.',
+    'kb.file_inserted': '«{name}» subido e insertado en el contenido. Guarda para conservarlo.',
+    'kb.file_after_save': 'Guarda el artículo para subirle imágenes o archivos.',
   },
   en: {
     'kb.search': 'Search articles (internal ones too)', 'kb.search_button': 'Search', 'kb.no_hits': 'No articles.',
@@ -37,5 +42,10 @@ addTexts({
     'kb.action.created': 'Created', 'kb.action.edited': 'Edited', 'kb.action.published': 'Published',
     'kb.action.unpublished': 'Back to draft', 'kb.action.archived': 'Archived', 'kb.action.restored': 'Restored',
     'kb.action.imported': 'Imported',
+    'kb.file_upload': 'Upload image or file', 'kb.file': 'Image (PNG, JPEG, GIF, WebP) or PDF, up to 4 MB',
+    'kb.file_alt': 'Alt text', 'kb.file_alt_hint': 'Required for images: describe what it shows for whoever cannot see it. For a PDF, the link text.',
+    'kb.file_alt_required': 'Write the image’s alt text before uploading it.', 'kb.file_choose': 'Choose a file.',
+    'kb.file_inserted': '“{name}” uploaded and inserted in the content. Save to keep it.',
+    'kb.file_after_save': 'Save the article to upload images or files to it.',
   },
 });
