@@ -43,7 +43,7 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
 
     # an image of its own: alt text first, then the Markdown lands in the body
     picture = {"name": "saldo.png", "mimeType": "image/png", "buffer": png()}
-    editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF, hasta 4 MB").set_input_files(picture)
+    editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF").set_input_files(picture)
     editor.get_by_role("button", name="Subir imagen o archivo").click()
     expect(editor.get_by_text("Escribe el texto alternativo de la imagen antes de subirla.")).to_be_visible()
     editor.get_by_label("Texto alternativo", exact=True).fill(SCREEN)

@@ -97,7 +97,7 @@ def stored_prefix(article_id: str) -> str:
     return f"{KEY_PREFIX}/{article_id}"
 
 
-def file_id(key: str) -> str:
+def file_id_of(key: str) -> str:
     """A stored key's file id: its date and ULID (``20261207-01J…``)."""
     found = _KEY_TAIL.search(key)
     if found is None:
@@ -145,12 +145,12 @@ def upload(
         raise AltTextMissing(file.filename)
     label = file_label(file.filename)
     kept = keep_file(files, bucket, stored_prefix(article.id), content, label, file.content_type)
-    path = f"{FILES_PATH}/{file_id(kept.key)}/{public_name(label, content_type)}"
+    kept_id = file_id_of(kept.key)
+    path = f"{FILES_PATH}/{kept_id}/{public_name(label, content_type)}"
     markdown = f"![{_escaped(alt)}]({path})" if image else f"[{_escaped(alt or label)}]({path})"
     return ArticleFile(
-        id=file_id(kept.key), filename=label, content_type=kept.content_type, size=kept.size, path=path,
-        markdown=markdown,
-    )  # fmt: skip
+        id=kept_id, filename=label, content_type=kept.content_type, size=kept.size, path=path, markdown=markdown
+    )
 
 
 def named_files(article: Article) -> dict[str, str]:
