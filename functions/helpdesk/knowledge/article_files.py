@@ -157,6 +157,8 @@ def named_files(article: Article) -> dict[str, str]:
     """The article's own files its body names: public address → stored key
     (an address of another article's file, or of no file, names nothing)."""
     found: dict[str, str] = {}
+    if FILES_PATH not in article.body:  # most articles: no second parse of the body on each publish
+        return found
     for address in addresses(article.body):
         matched = PUBLIC_ADDRESS.match(address)
         key = stored_key(article.id, matched["file_id"]) if matched else None
