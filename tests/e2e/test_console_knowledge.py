@@ -1,8 +1,8 @@
 """The knowledge base in the console and the help center, in Debian's Chromium
 against the local stack: the demo's editor (Sofía, supervisora with the editor
 right) writes an article with an image and its alt text, uploads another
-image to it (alt text asked for, the Markdown inserted in the body), previews
-and publishes it; a reader finds it on the help center with JavaScript off,
+image (alt text asked for) and a PDF to it, the Markdown inserted in the body,
+the preview drawing both through the API, and publishes it; a reader finds it on the help center with JavaScript off,
 its uploaded image served there, and votes "no"; the editor sees the vote.
 The help center passes axe in both languages."""
 
@@ -51,8 +51,14 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
     expect(editor.get_by_text("«saldo.png» subido e insertado en el contenido.")).to_be_visible()
     body = editor.get_by_label("Contenido (Markdown)")
     expect(body).to_have_value(re.compile(rf"!\[{SCREEN}\]\(/ayuda/archivos/[0-9A-Z-]+/saldo\.png\)"))
-    editor.get_by_role("button", name="Vista previa").click()  # a draft's file: drawn through the API
+    guide = {"name": "Guía de pagos.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF").set_input_files(guide)  # a PDF: its name is the link
+    editor.get_by_role("button", name="Subir imagen o archivo").click()
+    expect(body).to_have_value(re.compile(r"\[Guía de pagos\.pdf\]\(/ayuda/archivos/[0-9A-Z-]+/guia-de-pagos\.pdf\)"))
+    editor.get_by_role("button", name="Vista previa").click()  # a draft's files: drawn through the API
     expect(editor.locator(f'.kb-preview img[alt="{SCREEN}"]')).to_have_attribute("src", re.compile(r"^blob:"))
+    guide_link = editor.locator(".kb-preview a", has_text="Guía de pagos.pdf")
+    expect(guide_link).to_have_attribute("href", re.compile(r"^blob:"))
     editor.get_by_role("button", name="Guardar").click()
     expect(editor.get_by_text("Artículo guardado.")).to_be_visible()
     editor.get_by_role("button", name="Publicar").click()

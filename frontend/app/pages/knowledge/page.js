@@ -72,24 +72,26 @@ function List({ me }) {
     </main>`;
 }
 
-// An article's HTML, its own files' images drawn from the API (never the help center's
-// copy, which only public published articles have), let go when the HTML changes
-const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/[^/]+\.(png|jpg|gif|webp)$/;
-const IMAGE_TYPES = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+// An article's HTML, its own files (images, PDF links) drawn from the API, never the
+// help center's copy (only public published articles have one), let go when the HTML changes
+const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/([^/]+)\.(png|jpg|gif|webp|pdf)$/;
+const FILE_TYPES = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
 
 function ArticleHtml({ articleId, markup }) {
   const box = useRef(null);
   useEffect(() => {
     let current = true;
     const made = [];
-    for (const img of box.current ? box.current.querySelectorAll('img') : []) {
-      const found = articleId && FILE_PATH.exec(img.getAttribute('src') || '');
+    for (const node of box.current ? box.current.querySelectorAll('img[src], a[href]') : []) {
+      const attribute = node.tagName === 'IMG' ? 'src' : 'href';
+      const found = articleId && FILE_PATH.exec(node.getAttribute(attribute) || '');
       if (!found) continue;
       api.kbFileBytes(articleId, found[1]).then((bytes) => {
         if (!current) return;
-        const url = URL.createObjectURL(new Blob([bytes], { type: IMAGE_TYPES[found[2]] }));
+        const url = URL.createObjectURL(new Blob([bytes], { type: FILE_TYPES[found[3]] }));
         made.push(url);
-        img.src = url;
+        node.setAttribute(attribute, url);
+        if (attribute === 'href') node.setAttribute('download', `${found[2]}.${found[3]}`);
       }).catch(() => {}); // not kept with this article: the address stays as written
     }
     return () => {
