@@ -2,9 +2,10 @@
 against the local stack: the demo's editor (Sofía, supervisora with the editor
 right) writes an article with an image and its alt text, uploads another
 image (alt text asked for) and a PDF to it, the Markdown inserted in the body,
-the preview drawing both through the API, and publishes it; a reader finds it on the help center with JavaScript off,
-its uploaded image served there, and votes "no"; the editor sees the vote.
-The help center passes axe in both languages."""
+the preview drawing both through the API, and publishes it; a reader finds
+it on the help center with JavaScript off, its uploaded image served there,
+and votes "no"; the editor sees the vote. The help center passes axe in both
+languages."""
 
 import re
 from typing import Any
