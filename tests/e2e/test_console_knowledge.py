@@ -51,11 +51,12 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
     editor.get_by_label("Texto alternativo", exact=True).press("Enter")  # the keyboard uploads, it does not save
     expect(editor.get_by_text("«saldo.png» subido e insertado en el contenido.")).to_be_visible()
     body = editor.get_by_label("Contenido (Markdown)")
-    expect(body).to_have_value(re.compile(rf"!\[{SCREEN}\]\(/ayuda/archivos/[0-9A-Z-]+/saldo\.png\)"))
+    expect(body).to_have_value(re.compile(rf"!\[{SCREEN}\]\(/ayuda/archivos/billetera-nova/[0-9A-Z-]+/saldo\.png\)"))
     guide = {"name": "Guía de pagos.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
     editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF").set_input_files(guide)  # a PDF: its name is the link
     editor.get_by_role("button", name="Subir imagen o archivo").click()
-    expect(body).to_have_value(re.compile(r"\[Guía de pagos\.pdf\]\(/ayuda/archivos/[0-9A-Z-]+/guia-de-pagos\.pdf\)"))
+    files = r"/ayuda/archivos/billetera-nova/[0-9A-Z-]+/"
+    expect(body).to_have_value(re.compile(rf"\[Guía de pagos\.pdf\]\({files}guia-de-pagos\.pdf\)"))
     editor.get_by_role("button", name="Vista previa").click()  # a draft's files: drawn through the API
     expect(editor.locator(f'.kb-preview img[alt="{SCREEN}"]')).to_have_attribute("src", re.compile(r"^blob:"))
     guide_link = editor.locator(".kb-preview a", has_text="Guía de pagos.pdf")
@@ -72,7 +73,7 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
     reader.get_by_role("link", name="Pagar con la billetera Nova").click()
     expect(reader.locator("article img").first).to_have_attribute("alt", "Botón Pagar con billetera en la app")
     uploaded = reader.locator(f'article img[alt="{SCREEN}"]')
-    expect(uploaded).to_have_attribute("src", re.compile(r"^/ayuda/archivos/[0-9A-Z-]+/saldo\.png$"))
+    expect(uploaded).to_have_attribute("src", re.compile(r"^/ayuda/archivos/billetera-nova/[0-9A-Z-]+/saldo\.png$"))
     served = requests.get(stack.base + str(uploaded.get_attribute("src")), timeout=10)
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/png" and served.content == png()
     reader.get_by_role("button", name="No", exact=True).click()

@@ -93,7 +93,7 @@ def test_an_image_is_kept_under_the_articles_prefix_and_its_markdown_names_its_p
     assert re.fullmatch(r"knowledge/cambiar-contrasena/\d{4}/\d{2}/\d{2}/[0-9A-Z]{26}", key)
     assert "captura" not in key.lower()  # the name is a label, never part of a key
     assert article_files.stored_key("cambiar-contrasena", kept.id) == key
-    assert kept.path == f"/ayuda/archivos/{kept.id}/captura-de-pantalla.png"
+    assert kept.path == f"/ayuda/archivos/cambiar-contrasena/{kept.id}/captura-de-pantalla.png"
     assert kept.markdown == rf"![Pantalla \[de\] inicio]({kept.path})"
     assert kept.content_type == "image/png" and kept.size == len(PNG) and kept.filename == "Captura de pantalla.PNG"
 
@@ -169,19 +169,20 @@ def test_a_public_article_takes_only_its_own_files_to_the_help_center() -> None:
     store, files = _store(_article(), _article("interno")), Files()
     own = article_files.upload(store, files, BUCKET, EDITOR, "cambiar-contrasena", _upload(PNG, alt="x"))
     other = article_files.upload(store, files, BUCKET, EDITOR, "interno", _upload(PNG, alt="y"))
+    disguised = other.path.replace("/interno/", "/cambiar-contrasena/")  # its own prefix: a key that holds nothing
     body = (
-        f"{own.markdown}\n\n{other.markdown}\n\n[guía](/ayuda/archivos/{own.id}/evil.html)\n\n"
+        f"{own.markdown}\n\n{other.markdown}\n\n![z]({disguised})\n\n"
+        f"[guía](/ayuda/archivos/cambiar-contrasena/{own.id}/evil.html)\n\n"
         f"`{own.path.replace('.png', '-code.png')}` ![externa](https://cdn.example/a.png)"
     )
     named = article_files.named_files(_article(body=body))
-    # another article's file id is read under this article's prefix: a key that holds nothing
     assert named == {own.path: article_files.stored_key("cambiar-contrasena", own.id),
-                     other.path: article_files.stored_key("cambiar-contrasena", other.id)}  # fmt: skip
+                     disguised: article_files.stored_key("cambiar-contrasena", other.id)}  # fmt: skip
     shelf = IndexShelf(files, "knowledge", article_files_bucket=BUCKET)
     shelf.keep_pages({}, [], dict(named), named)
     assert shelf.served(own.path) == (PNG, "image/png")
-    assert shelf.served(other.path) is None
-    assert shelf.site_manifest() == {own.path: named[own.path]}  # the next publish tries again, finds nothing
+    assert shelf.served(disguised) is None and shelf.served(other.path) is None
+    assert shelf.site_manifest() == {own.path: named[own.path]}  # the next publish looks again, finds nothing
 
 
 def test_the_site_holds_the_files_of_public_articles_only() -> None:

@@ -8,12 +8,13 @@ what its bytes show. Only images (PNG, JPEG, GIF, WebP) and PDFs whose bytes
 say so are taken, up to ``limits.KNOWLEDGE.max_file_bytes``; an image needs
 alt text, as every image of an article does.
 
-The body names a file by its public address, ``/ayuda/archivos/<file id>/<name>``
-(one prefix for both languages, like the help center's style sheet): the file
-id is the key's date and ULID, so the address leads back to the key, and only
-to one under the article's own prefix. Publishing a public article copies the
-files its body names to the help center (``helpcenter``, ``publishing``); a
-public article naming another article's file publishes nothing of it.
+The body names a file by its public address,
+``/ayuda/archivos/<article id>/<file id>/<name>`` (one prefix for both
+languages, like the help center's style sheet): the file id is the key's date
+and ULID, so the address leads back to exactly one key. Publishing a public
+article copies its own files its body names to the help center (``helpcenter``,
+``publishing``); a public article naming another article's file publishes
+nothing of it, and each address belongs to one article only.
 """
 
 import re
@@ -43,8 +44,9 @@ EXTENSIONS = {
 _ULID = "[0-9A-HJKMNP-TV-Z]{26}"
 FILE_ID = re.compile(rf"^(\d{{4}})(\d{{2}})(\d{{2}})-({_ULID})$")
 _KEY_TAIL = re.compile(rf"/(\d{{4}})/(\d{{2}})/(\d{{2}})/({_ULID})$")
+_NAME = rf"[a-z0-9][a-z0-9-]{{0,59}}\.(?:{'|'.join(EXTENSIONS.values())})"
 PUBLIC_ADDRESS = re.compile(
-    rf"^{FILES_PATH}/(?P<file_id>\d{{8}}-{_ULID})/(?P<name>[a-z0-9][a-z0-9-]{{0,59}}\.(?:{'|'.join(EXTENSIONS.values())}))$"
+    rf"^{FILES_PATH}/(?P<article_id>[a-z0-9][a-z0-9-]{{0,79}})/(?P<file_id>\d{{8}}-{_ULID})/(?P<name>{_NAME})$"
 )
 
 
@@ -89,7 +91,7 @@ class ArticleFile(Validated):
     filename: str  # what the editor's file was called (a label)
     content_type: str
     size: int
-    path: str  # /ayuda/archivos/<id>/<name>: the help center serves it there once the article is public
+    path: str  # /ayuda/archivos/<article id>/<id>/<name>: the help center serves it there while the article is public
     markdown: str  # to insert in the body: an image with its alt text, or a link to the PDF
 
 
@@ -146,7 +148,7 @@ def upload(
     label = file_label(file.filename)
     kept = keep_file(files, bucket, stored_prefix(article.id), content, label, file.content_type)
     kept_id = file_id_of(kept.key)
-    path = f"{FILES_PATH}/{kept_id}/{public_name(label, content_type)}"
+    path = f"{FILES_PATH}/{article.id}/{kept_id}/{public_name(label, content_type)}"
     markdown = f"![{_escaped(alt)}]({path})" if image else f"[{_escaped(alt or label)}]({path})"
     return ArticleFile(
         id=kept_id, filename=label, content_type=kept.content_type, size=kept.size, path=path, markdown=markdown
@@ -155,13 +157,13 @@ def upload(
 
 def named_files(article: Article) -> dict[str, str]:
     """The article's own files its body names: public address → stored key
-    (an address of another article's file, or of no file, names nothing)."""
+    (another article's address names nothing; one of no file, a key that holds nothing)."""
     found: dict[str, str] = {}
     if FILES_PATH not in article.body:  # most articles: no second parse of the body on each publish
         return found
     for address in addresses(article.body):
         matched = PUBLIC_ADDRESS.match(address)
-        key = stored_key(article.id, matched["file_id"]) if matched else None
+        key = stored_key(article.id, matched["file_id"]) if matched and matched["article_id"] == article.id else None
         if key is not None:
             found[address] = key
     return found

@@ -72,33 +72,34 @@ function List({ me }) {
     </main>`;
 }
 
-// An article's HTML, its own files (images, PDF links) drawn from the API, never the
-// help center's copy (only public published articles have one), let go when the HTML changes
-const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/([^/]+)\.(png|jpg|gif|webp|pdf)$/;
+// An article's HTML, the articles' files it names (images, PDF links) drawn from the API,
+// never the help center's copy (only public published articles have one), let go when the HTML changes
+const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/([^/]+)\/([^/]+)\.(png|jpg|gif|webp|pdf)$/;
 const FILE_TYPES = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
 
-function ArticleHtml({ articleId, markup }) {
+function ArticleHtml({ markup }) {
   const box = useRef(null);
   useEffect(() => {
     let current = true;
     const made = [];
     for (const node of box.current ? box.current.querySelectorAll('img[src], a[href]') : []) {
       const attribute = node.tagName === 'IMG' ? 'src' : 'href';
-      const found = articleId && FILE_PATH.exec(node.getAttribute(attribute) || '');
+      const found = FILE_PATH.exec(node.getAttribute(attribute) || '');
       if (!found) continue;
-      api.kbFileBytes(articleId, found[1]).then((bytes) => {
+      const [, owner, fileId, name, extension] = found; // another article's file too (a translation's images)
+      api.kbFileBytes(owner, fileId).then((bytes) => {
         if (!current) return;
-        const url = URL.createObjectURL(new Blob([bytes], { type: FILE_TYPES[found[3]] }));
+        const url = URL.createObjectURL(new Blob([bytes], { type: FILE_TYPES[extension] }));
         made.push(url);
         node.setAttribute(attribute, url);
-        if (attribute === 'href') node.setAttribute('download', `${found[2]}.${found[3]}`);
+        if (attribute === 'href') node.setAttribute('download', `${name}.${extension}`);
       }).catch(() => {}); // not kept with this article: the address stays as written
     }
     return () => {
       current = false;
       made.forEach((url) => URL.revokeObjectURL(url));
     };
-  }, [articleId, markup]);
+  }, [markup]);
   return html`<div ref=${box} dangerouslySetInnerHTML=${{ __html: markup }} />`;
 }
 
@@ -201,7 +202,7 @@ function Editor({ articleId, me }) {
       <h1>${isNew ? t('kb.new') : article.title}</h1>
       ${article && html`<p class="muted">${t(`kb.status.${article.status}`)} · ${t(`kb.visibility.${article.visibility}`)}
         · ${t('kb.helpful')}: ${article.helpfulness.helpful} / ${article.helpfulness.not_helpful}</p>`}
-      ${readOnly ? article && html`<article class="kb-article"><${ArticleHtml} articleId=${article.id} markup=${article.html} /></article>` : html`
+      ${readOnly ? article && html`<article class="kb-article"><${ArticleHtml} markup=${article.html} /></article>` : html`
       <form class="admin-form kb-editor" onSubmit=${save}>
         ${isNew && html`<label>${t('kb.id')} <input name="id" value=${draft.id} pattern="[a-z0-9][a-z0-9-]{0,79}" onInput=${set('id')} /></label>`}
         <label>${t('kb.article_title')} <input name="title" required maxlength="200" value=${draft.title} onInput=${set('title')} /></label>
@@ -226,7 +227,7 @@ function Editor({ articleId, me }) {
       </form>
       ${preview && html`<section class="kb-preview" aria-label=${t('kb.preview')}>
         ${preview.images_without_alt.length > 0 && html`<p class="error" role="alert">${t('kb.missing_alt', { list: preview.images_without_alt.join(', ') })}</p>`}
-        <${ArticleHtml} articleId=${article?.id} markup=${preview.html} /></section>`}`}
+        <${ArticleHtml} markup=${preview.html} /></section>`}`}
       ${history.length > 0 && html`<h2>${t('kb.revisions')}</h2><ol class="kb-revisions">${history.map((r) => html`
         <li>${t(`kb.action.${r.action}`)} · ${r.actor.name} · <time datetime=${r.at}>${formatTime(r.at)}</time> · ${r.content.title}
           ${me.editor && r.number !== article.revisions && html` <button type="button" class="secondary"
