@@ -210,14 +210,14 @@ class ConsoleRequestHandler(ChaliceRequestHandler):
     def _send_help_page(self, path: str) -> None:
         """A page of the help center as CloudFront serves it: ``/ayuda/`` is its index.html."""
         from helpdesk import connections
-        from helpdesk.knowledge.finding import page_type
+        from helpdesk.knowledge.finding import PAGE_TYPE
 
         if path.endswith("/") or path in HELP_CENTER_PREFIXES:
             path = path.rstrip("/") + "/index.html"
-        found = connections.knowledge_shelf().page(unquote(path))
-        status, body = (200, found) if found is not None else (404, b"<!doctype html><h1>404</h1>")
+        found = connections.knowledge_shelf().served(unquote(path))
+        status, body, kind = (200, *found) if found is not None else (404, b"<!doctype html><h1>404</h1>", PAGE_TYPE)
         self.send_response(status)
-        self.send_header("Content-Type", page_type(path) if found is not None else "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)  # as the object was written, as CloudFront serves it
         self.send_header("Content-Length", str(len(body)))
         for name, value in http_policy.HELP_CENTER_HEADERS.items():
             self.send_header(name, value)

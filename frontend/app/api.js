@@ -383,6 +383,9 @@ export const api = {
     request('POST', `/api/kb/articles/${encodeURIComponent(id)}/revisions/${encodeURIComponent(number)}/restore`, { version }),
   kbReviewDue: () => request('GET', '/api/kb/review-due'),
   kbPreview: (body) => request('POST', '/api/kb/preview', { body }),
+  // an image or PDF kept with the article ({filename, content_type, data: base64, alt}): the answer's markdown shows it
+  kbUpload: (id, file) => request('POST', `/api/kb/articles/${encodeURIComponent(id)}/files`, file),
+  kbFileBytes: (id, fileId) => requestBytes(`/api/kb/articles/${encodeURIComponent(id)}/files/${encodeURIComponent(fileId)}`),
   kbSearch: (q, locale) => request('GET', `/api/kb/search?${new URLSearchParams({ q, locale })}`),
   kbContentGaps: () => request('GET', '/api/kb/content-gaps'),
   kbHelpfulness: () => request('GET', '/api/kb/helpfulness'),

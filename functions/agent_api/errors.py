@@ -253,6 +253,26 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "Someone changed this follow-up while you were looking at it. Reload it.",
     ),
     "error.article_not_found": (404, "No encontramos ese artículo.", "That article was not found."),
+    "error.article_file_too_large": (
+        400,
+        "El archivo pasa de {megabytes} MB: achícalo (p. ej. una captura en PNG o JPEG más pequeña) y súbelo de nuevo.",
+        "The file is over {megabytes} MB: make it smaller (e.g. a smaller PNG or JPEG screenshot) and upload it again.",
+    ),
+    "error.article_file_type": (
+        400,
+        "Un artículo solo lleva imágenes PNG, JPEG, GIF o WebP y documentos PDF.",
+        "An article takes only PNG, JPEG, GIF or WebP images and PDF documents.",
+    ),
+    "error.alt_text_missing": (
+        400,
+        "Escribe el texto alternativo de la imagen: describe lo que muestra para quien no puede verla.",
+        "Write the image's alt text: describe what it shows for whoever cannot see it.",
+    ),
+    "error.article_file_not_found": (
+        404,
+        "No encontramos ese archivo del artículo.",
+        "That article file was not found.",
+    ),
     "error.article_exists": (
         409,
         "Ya existe un artículo con ese identificador: elige otro.",
@@ -368,5 +388,5 @@ def response_for(exc: Exception) -> Response | None:
         current = exc.current.model_dump(mode="json") if exc.current else None
         return error_response(exc.message_key, current=current)
     if isinstance(exc, HelpdeskError):
-        return error_response(exc.message_key)
+        return error_response(exc.message_key, fill=exc.fill)
     return None

@@ -122,9 +122,10 @@ def files() -> "FileStore":
 def knowledge_shelf() -> "IndexShelf":
     """The knowledge base's search indexes, loaded once per process."""
     from helpdesk.knowledge.finding import IndexShelf
-    from helpdesk.settings import knowledge_settings
+    from helpdesk.settings import knowledge_settings, mail_settings
 
-    return IndexShelf(files(), knowledge_settings().knowledge_bucket)
+    bucket = knowledge_settings().knowledge_bucket
+    return IndexShelf(files(), bucket, article_files_bucket=mail_settings().attachments_bucket)
 
 
 def articles_for(contact_id: str) -> "ArticleSearch":

@@ -7,9 +7,11 @@ if TYPE_CHECKING:
 
 
 class HelpdeskError(Exception):
-    """Base of every domain error; ``message_key`` names the translated text."""
+    """Base of every domain error; ``message_key`` names the translated text,
+    ``fill`` what its ``{placeholders}`` stand for (when it has any)."""
 
     message_key = "error.unexpected"
+    fill: dict[str, str] | None = None
 
 
 class InvalidIdentity(HelpdeskError):

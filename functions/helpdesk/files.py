@@ -7,12 +7,15 @@ recorded is the one the bytes show (a wrong label does not make an executable
 a PDF), and a SHA-256 travels with the file.
 """
 
+import base64
+import binascii
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from helpdesk.clock import new_id, utc_now
+from helpdesk.errors import HelpdeskError
 from helpdesk.models import Attachment
 
 # Magic numbers of the file types agents meet most, to see past a wrong label.
@@ -46,6 +49,23 @@ def sniff_content_type(content: bytes, declared: str) -> str:
     if head[4:12] in (b"ftypisom", b"ftypmp42", b"ftypM4A ", b"ftypqt  "):
         return "video/mp4" if b"M4A" not in head else "audio/mp4"
     return declared or "application/octet-stream"
+
+
+class NotBase64(HelpdeskError):
+    message_key = "error.invalid_request"
+
+
+def uploaded_bytes(data: str, filename: str) -> bytes:
+    """The bytes of a file an agent's JSON body carries as base64 (400 when it is not base64)."""
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise NotBase64(filename) from exc
+
+
+def file_label(filename: str) -> str:
+    """What a sender called a file, kept only as a label: no path separators, no runs of spaces."""
+    return " ".join(filename.replace("/", "_").replace("\\", "_").split())
 
 
 def file_key(kind: str, moment: datetime | None = None) -> str:

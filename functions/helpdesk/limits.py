@@ -141,11 +141,14 @@ WEBHOOKS = WebhookLimits()
 @dataclass(frozen=True)
 class KnowledgeLimits:
     """The knowledge base: how often a process looks for a newer search index,
-    how much of a query is read, how many results a search answers."""
+    how much of a query is read, how many results a search answers, how large
+    an article's file (an image or a PDF an editor uploads) may be: the agent
+    API takes at most 6 MB and JSON carries a file as base64, 4/3 larger."""
 
     index_refresh_seconds: float = 60.0
     max_query_chars: int = 500
     results: int = 10
+    max_file_bytes: int = 4 * 1024 * 1024
 
 
 KNOWLEDGE = KnowledgeLimits()

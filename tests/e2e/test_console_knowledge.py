@@ -1,24 +1,29 @@
 """The knowledge base in the console and the help center, in Debian's Chromium
 against the local stack: the demo's editor (Sofía, supervisora with the editor
-right) writes an article with an image and its alt text, previews and
-publishes it; a reader finds it on the help center with JavaScript off and
-votes "no"; the editor sees the vote. The help center passes axe in both
+right) writes an article with an image and its alt text, uploads another
+image (alt text asked for) and a PDF to it, the Markdown inserted in the body,
+the preview drawing both through the API, and publishes it; a reader finds
+it on the help center with JavaScript off, its uploaded image served there,
+and votes "no"; the editor sees the vote. The help center passes axe in both
 languages."""
 
 import re
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RunningStack, eventually
 from tests.e2e.test_console import ADMIN, AGENT, SUPERVISOR, browser, signed_in
 from tests.e2e.test_console_accessibility import axe_violations
 from tests.e2e.test_console_files import find_ticket, open_ticket
+from tests.integration.test_article_files import png
 
 pytestmark = pytest.mark.e2e
 __all__ = ["browser"]
 
+SCREEN = "Pantalla de la billetera Nova con el saldo disponible"
 BODY = "Para pagar con **billetera Nova** abre la app.\n\n![Botón Pagar con billetera en la app](https://cdn.example/billetera.png)"
 
 
@@ -36,6 +41,28 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
     expect(editor.locator(".kb-preview img")).to_have_attribute("alt", "Botón Pagar con billetera en la app")
     editor.get_by_role("button", name="Guardar").click()
     editor.wait_for_url("**/#/kb/billetera-nova")
+
+    # an image of its own: alt text first, then the Markdown lands in the body
+    picture = {"name": "saldo.png", "mimeType": "image/png", "buffer": png()}
+    editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF").set_input_files(picture)
+    editor.get_by_role("button", name="Subir imagen o archivo").click()
+    expect(editor.get_by_text("Escribe el texto alternativo de la imagen antes de subirla.")).to_be_visible()
+    editor.get_by_label("Texto alternativo", exact=True).fill(SCREEN)
+    editor.get_by_label("Texto alternativo", exact=True).press("Enter")  # the keyboard uploads, it does not save
+    expect(editor.get_by_text("«saldo.png» subido e insertado en el contenido.")).to_be_visible()
+    body = editor.get_by_label("Contenido (Markdown)")
+    expect(body).to_have_value(re.compile(rf"!\[{SCREEN}\]\(/ayuda/archivos/billetera-nova/[0-9A-Z-]+/saldo\.png\)"))
+    guide = {"name": "Guía de pagos.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    editor.get_by_label("Imagen (PNG, JPEG, GIF, WebP) o PDF").set_input_files(guide)  # a PDF: its name is the link
+    editor.get_by_role("button", name="Subir imagen o archivo").click()
+    files = r"/ayuda/archivos/billetera-nova/[0-9A-Z-]+/"
+    expect(body).to_have_value(re.compile(rf"\[Guía de pagos\.pdf\]\({files}guia-de-pagos\.pdf\)"))
+    editor.get_by_role("button", name="Vista previa").click()  # a draft's files: drawn through the API
+    expect(editor.locator(f'.kb-preview img[alt="{SCREEN}"]')).to_have_attribute("src", re.compile(r"^blob:"))
+    guide_link = editor.locator(".kb-preview a", has_text="Guía de pagos.pdf")
+    expect(guide_link).to_have_attribute("href", re.compile(r"^blob:"))
+    editor.get_by_role("button", name="Guardar").click()
+    expect(editor.get_by_text("Artículo guardado.")).to_be_visible()
     editor.get_by_role("button", name="Publicar").click()
     expect(editor.locator("main.knowledge")).to_contain_text("Publicado")
 
@@ -44,7 +71,11 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
     reader.get_by_label("Buscar en la ayuda").fill("billetera nova")
     reader.get_by_role("button", name="Buscar").click()
     reader.get_by_role("link", name="Pagar con la billetera Nova").click()
-    expect(reader.locator("article img")).to_have_attribute("alt", "Botón Pagar con billetera en la app")
+    expect(reader.locator("article img").first).to_have_attribute("alt", "Botón Pagar con billetera en la app")
+    uploaded = reader.locator(f'article img[alt="{SCREEN}"]')
+    expect(uploaded).to_have_attribute("src", re.compile(r"^/ayuda/archivos/billetera-nova/[0-9A-Z-]+/saldo\.png$"))
+    served = requests.get(stack.base + str(uploaded.get_attribute("src")), timeout=10)
+    assert served.status_code == 200 and served.headers["Content-Type"] == "image/png" and served.content == png()
     reader.get_by_role("button", name="No", exact=True).click()
     expect(reader.locator("h1")).to_have_text("¡Gracias por tu opinión!")
 

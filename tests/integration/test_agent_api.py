@@ -189,6 +189,7 @@ def test_role_by_route_matrix(api: Api, email: str, path: str, method: str) -> N
         .replace("{contact_id}", ticket["contact_id"])
         .replace("{article_id}", "none")
         .replace("{number}", "1")
+        .replace("{file_id}", "none")
     )
     headers = {"Authorization": f"Bearer {api.token(email)}"}
     response = requests.request(method, api.base + url, headers=headers, json=MALFORMED.get(method), timeout=10)

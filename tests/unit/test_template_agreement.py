@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent_api.app import app
+from helpdesk.knowledge import article_files
 from helpdesk.knowledge.finding import index_key
 from helpdesk.knowledge.indexing import Audience
 from helpdesk.limits import WEBHOOKS
@@ -347,3 +348,14 @@ def test_the_assistants_workers_read_the_customers_index_and_nothing_else_of_the
     # public and segment articles, never the agents' index, which holds the internal ones
     assert reads == [{"Fn::Sub": f"${{KnowledgeBucket.Arn}}/{index_key(Audience.CUSTOMERS)}"}]
     assert not any("S3ReadPolicy" in policy or "S3CrudPolicy" in policy for policy in props["Policies"])
+
+
+def test_the_agent_api_keeps_articles_files_and_copies_them_to_the_help_center(template: dict[str, Any]) -> None:
+    """Editors' uploads go under the attachments bucket's article prefix; publishing
+    reads them there and writes them under the knowledge bucket's site/ (CloudFront's origin)."""
+    (props,) = [p for p in _functions(template).values() if p["Handler"] == "agent_api.app.app"]
+    statements = [s for policy in props["Policies"] if "Statement" in policy for s in policy["Statement"]]
+    puts = [s["Resource"] for s in statements if s["Action"] == ["s3:PutObject"]]
+    assert {"Fn::Sub": f"${{AttachmentsBucket.Arn}}/{article_files.KEY_PREFIX}/*"} in puts
+    assert {"S3ReadPolicy": {"BucketName": {"Ref": "AttachmentsBucket"}}} in props["Policies"]
+    assert {"S3CrudPolicy": {"BucketName": {"Ref": "KnowledgeBucket"}}} in props["Policies"]

@@ -10,18 +10,22 @@ from typing import Annotated
 from chalice import Response
 from pydantic import ConfigDict, Field
 
+from agent_api import answers
+from agent_api.routes.files import BYTES
 from agent_api.routing import Area, Caller, json_answer
 from helpdesk import connections, limits
 from helpdesk.access import Role
 from helpdesk.api_keys import Scope
 from helpdesk.clock import utc_now
-from helpdesk.knowledge import articles, gaps, publishing, votes
+from helpdesk.knowledge import article_files, articles, gaps, publishing, votes
+from helpdesk.knowledge.article_files import ArticleFile, ArticleFileUpload
 from helpdesk.knowledge.articles import Article, ArticleEdit, ArticleStatus, NewArticle, Revision, VersionRead
 from helpdesk.knowledge.gaps import ContentGap
 from helpdesk.knowledge.rendering import images_without_alt, render
 from helpdesk.knowledge.synonyms import Synonyms, current_synonyms
 from helpdesk.knowledge.votes import Helpfulness, helpfulness
 from helpdesk.models import Language
+from helpdesk.settings import mail_settings
 from helpdesk.validated import Validated
 
 area = Area("knowledge")
@@ -39,6 +43,7 @@ EDITOR_ROUTES = {
     ("/api/kb/articles/{article_id}/unpublish", "POST"),
     ("/api/kb/articles/{article_id}/archive", "POST"),
     ("/api/kb/articles/{article_id}/revisions/{number}/restore", "POST"),
+    ("/api/kb/articles/{article_id}/files", "POST"),
     ("/api/kb/preview", "POST"),
     ("/api/kb/import", "POST"),
     ("/api/kb/content-gaps", "GET"),
@@ -199,6 +204,43 @@ def restore_revision(caller: Caller, article_id: str, number: str, body: Version
     store, shelf = connections.store(), connections.knowledge_shelf()
     restored = publishing.restore(store, shelf, caller.viewer, caller.actor, article_id, int(number), body.version)
     return json_answer(_view(restored))
+
+
+@area.route(
+    "/api/kb/articles/{article_id}/files",
+    methods=("POST",),
+    answer=ArticleFile,
+    status=201,
+    body=ArticleFileUpload,
+    errors=(*_ONE, "error.article_file_too_large", "error.article_file_type", "error.alt_text_missing"),
+)
+def upload_article_file(caller: Caller, article_id: str, body: ArticleFileUpload) -> Response:
+    """Keep an image (PNG, JPEG, GIF, WebP; alt text required) or a PDF with an
+    article (editor right; base64, up to 4 MB): the answer's ``markdown`` shows
+    it in the body. The help center serves it at ``path`` while the article is
+    published and public; agents see it through the route below."""
+    bucket = mail_settings().attachments_bucket
+    kept = article_files.upload(connections.store(), connections.files(), bucket, caller.viewer, article_id, body)
+    return json_answer(kept, status=201)
+
+
+@area.route(
+    "/api/kb/articles/{article_id}/files/{file_id}",
+    answer=answers.FileBytes,
+    errors=(*_ONE, "error.article_file_not_found"),
+    scope=Scope.KB_READ,
+)
+def article_file(caller: Caller, article_id: str, file_id: str) -> Response:
+    """An article's file as bytes (send ``Accept: application/octet-stream``),
+    for the console's view of drafts and internal articles."""
+    bucket = mail_settings().attachments_bucket
+    content, _ = article_files.read(connections.store(), connections.files(), bucket, article_id, file_id)
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": BYTES,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=300",
+    }
+    return Response(body=content, status_code=200, headers=headers)
 
 
 @area.route("/api/kb/review-due", answer=ArticleList, errors=_EVERY)

@@ -217,9 +217,16 @@ EMPTY = {"format": 1, "audience": "", "built_at": "", "locales": {}}
 class IndexShelf:
     """The indexes in the knowledge bucket, each loaded once per process."""
 
-    def __init__(self, files: FileStore, bucket: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        files: FileStore,
+        bucket: str,
+        clock: Callable[[], float] = time.monotonic,
+        article_files_bucket: str = "",
+    ) -> None:
         self.files = files
         self.bucket = bucket
+        self.article_files_bucket = article_files_bucket  # where articles' files are kept (the attachments bucket)
         self.clock = clock
         self._held: dict[Audience, tuple[float, CompactIndex]] = {}
         self._lock = threading.Lock()
@@ -254,20 +261,36 @@ class IndexShelf:
         manifest: dict[str, Any] = json.loads(self.files.get(self.bucket, MANIFEST_KEY))
         return manifest
 
-    def keep_pages(self, written: dict[str, str], removed: list[str], manifest: dict[str, str]) -> None:
+    def keep_pages(
+        self, written: dict[str, str], removed: list[str], manifest: dict[str, str], copied: dict[str, str]
+    ) -> None:
+        """Write the pages, copy the articles' files (path → stored key), remove
+        what is gone, then the manifest (without a file that was not there to copy)."""
         for path, text in written.items():
             data = text.encode()
             kind = page_type(path)
             self.files.put(self.bucket, page_key(path), data, kind, hashlib.sha256(data).hexdigest(), kind)
+        missing = [path for path, key in copied.items() if not self._copy_file(key, path)]
         for path in removed:
             self.files.erase(self.bucket, page_key(path))
-        data = json.dumps(manifest, sort_keys=True).encode()
+        kept = {path: value for path, value in manifest.items() if path not in missing}
+        data = json.dumps(kept, sort_keys=True).encode()
         self.files.put(self.bucket, MANIFEST_KEY, data, "application/json", hashlib.sha256(data).hexdigest(), "")
 
-    def page(self, path: str) -> bytes | None:
-        """A page as written (the local stack serves them as CloudFront does)."""
+    def _copy_file(self, key: str, path: str) -> bool:
+        stored = self.files.describe(self.article_files_bucket, key) if self.article_files_bucket else None
+        if stored is None:
+            return False
+        data = self.files.get(self.article_files_bucket, key)
+        digest = stored.sha256 or hashlib.sha256(data).hexdigest()
+        self.files.put(self.bucket, page_key(path), data, stored.content_type, digest, stored.content_type)
+        return True
+
+    def served(self, path: str) -> tuple[bytes, str] | None:
+        """A page or file as written, with its type (the local stack serves them as CloudFront does)."""
         key = page_key(path)
-        return self.files.get(self.bucket, key) if self.files.describe(self.bucket, key) is not None else None
+        stored = self.files.describe(self.bucket, key)
+        return (self.files.get(self.bucket, key), stored.content_type) if stored is not None else None
 
     def public(self) -> CompactIndex:
         """The customers' index: published public articles, nothing else exists in it."""

@@ -13,16 +13,20 @@ same rule, the same function.
 
 Pages are kept as objects under ``site/`` in the knowledge bucket (CloudFront
 serves that prefix and nothing else of the bucket); a manifest of their hashes
-lets a publish write only the pages that changed.
+lets a publish write only the pages that changed. The files a public article's
+body names (``article_files``: its images and PDFs, under ``/ayuda/archivos/``)
+are part of the site the same way: copied there while the article is public,
+removed with its page; no other article's file is ever part of it.
 """
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from helpdesk import limits
+from helpdesk.knowledge.article_files import named_files
 from helpdesk.knowledge.articles import Article
 from helpdesk.knowledge.finding import ArticleHit, CompactIndex
 from helpdesk.knowledge.indexing import Audience, admits
@@ -285,12 +289,16 @@ def article_page(article: Article, related: list[ArticleHit], translation: Artic
 
 @dataclass(frozen=True)
 class Site:
-    """Every page of the help center: path (under ``/``) → HTML."""
+    """Every page of the help center: path (under ``/``) → HTML; and the public
+    articles' files: path → where the file is kept (the attachments bucket)."""
 
     pages: dict[str, str]
+    files: dict[str, str] = field(default_factory=dict)
 
     def hashes(self) -> dict[str, str]:
-        return {path: hashlib.sha256(html.encode()).hexdigest() for path, html in self.pages.items()}
+        """What the manifest holds: a page's sha256, a file's stored key (a
+        kept file's bytes never change: a new upload is a new key)."""
+        return {path: hashlib.sha256(html.encode()).hexdigest() for path, html in self.pages.items()} | self.files
 
 
 def build_site(articles: Iterable[Article], index: CompactIndex, helpful: dict[str, int]) -> Site:
@@ -299,6 +307,7 @@ def build_site(articles: Iterable[Article], index: CompactIndex, helpful: dict[s
     public = [a for a in articles if admits(Audience.PUBLIC, a)]
     by_id = {a.id: a for a in public}
     pages: dict[str, str] = {STYLESHEET: STYLE, SCRIPT_PATH: SCRIPT}
+    files = {path: key for article in public for path, key in named_files(article).items()}
     for locale in Language:
         words = WORDS[locale]
         mine = sorted((a for a in public if a.locale is locale), key=lambda a: a.title.casefold())
@@ -324,7 +333,7 @@ def build_site(articles: Iterable[Article], index: CompactIndex, helpful: dict[s
             ][:4]
             translation = _translation(article, by_id, public)
             pages[article_path(locale, article.id)] = article_page(article, related, translation)
-    return Site(pages)
+    return Site(pages, files)
 
 
 def _translation(article: Article, by_id: dict[str, Article], public: list[Article]) -> Article | None:
@@ -334,7 +343,13 @@ def _translation(article: Article, by_id: dict[str, Article], public: list[Artic
 
 
 def changed_pages(site: Site, manifest: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """The pages to write (new or changed) and the paths to remove, against the last manifest."""
+    """The pages to write (new or changed) and the paths to remove (pages and
+    files), against the last manifest."""
     hashes = site.hashes()
     written = {path: html for path, html in site.pages.items() if manifest.get(path) != hashes[path]}
     return written, sorted(set(manifest) - set(hashes))
+
+
+def changed_files(site: Site, manifest: dict[str, Any]) -> dict[str, str]:
+    """The files to copy to the help center (new since the last manifest): path → stored key."""
+    return {path: key for path, key in site.files.items() if manifest.get(path) != key}

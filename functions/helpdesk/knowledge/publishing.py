@@ -35,12 +35,15 @@ def rebuild_indexes(store: HelpdeskStore, shelf: IndexShelf, now: datetime | Non
 
 
 def publish_site(store: HelpdeskStore, shelf: IndexShelf, published: list[Article]) -> int:
-    """Write the help center's pages that changed (and remove the ones gone); how many were written."""
+    """Write the help center's pages that changed, copy the public articles'
+    new files, remove what is gone; how many pages were written."""
     votes = store.article_votes([a.id for a in published])
     site = helpcenter.build_site(published, shelf.public(), {i: yes for i, (yes, _) in votes.items()})
-    written, removed = helpcenter.changed_pages(site, shelf.site_manifest())
-    if written or removed:
-        shelf.keep_pages(written, removed, site.hashes())
+    manifest = shelf.site_manifest()
+    written, removed = helpcenter.changed_pages(site, manifest)
+    copied = helpcenter.changed_files(site, manifest)
+    if written or removed or copied:
+        shelf.keep_pages(written, removed, site.hashes(), copied)
     return len(written)
 
 

@@ -80,3 +80,15 @@ def plain_text(markdown: str) -> str:
         elif token.type in ("softbreak", "hardbreak", "paragraph_close", "heading_close"):
             parts.append("\n")
     return " ".join(" ".join(parts).split())
+
+
+def addresses(markdown: str) -> list[str]:
+    """Where the Markdown's images and links point, in order (an image's
+    ``src``, a link's ``href``), as the renderer reads them."""
+    found: list[str] = []
+    for token in _inline(_parser().parse(markdown)):
+        if token.type == "image":
+            found.append(str(token.attrs.get("src", "")))
+        elif token.type == "link_open":
+            found.append(str(token.attrs.get("href", "")))
+    return found

@@ -7,8 +7,6 @@ reply records about each file (size, type, checksum) comes from S3, never from
 the client.
 """
 
-import base64
-import binascii
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
@@ -16,7 +14,7 @@ from pydantic import ConfigDict, Field
 from helpdesk import limits
 from helpdesk.access import Viewer
 from helpdesk.errors import HelpdeskError, TicketNotFound
-from helpdesk.files import FileStore, keep_file
+from helpdesk.files import FileStore, file_label, keep_file, uploaded_bytes
 from helpdesk.models import Attachment, Channel, Message, Ticket
 from helpdesk.store import HelpdeskStore
 from helpdesk.validated import Validated
@@ -37,10 +35,6 @@ class AttachmentNotFound(HelpdeskError):
 
 class AttachmentTooLarge(HelpdeskError):
     message_key = "error.attachment_too_large"
-
-
-class NotBase64(HelpdeskError):
-    message_key = "error.invalid_request"
 
 
 class AttachmentsNotSupported(HelpdeskError):
@@ -73,14 +67,10 @@ def upload_prefix(ticket_id: str) -> str:
 def upload(files: FileStore, bucket: str, ticket: Ticket, file: Upload) -> Attachment:
     if ticket.channel not in CHANNELS_WITH_ATTACHMENTS:
         raise AttachmentsNotSupported(ticket.channel.value)
-    try:
-        content = base64.b64decode(file.data, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise NotBase64(file.filename) from exc
+    content = uploaded_bytes(file.data, file.filename)
     if len(content) > UPLOAD_LIMIT:
         raise AttachmentTooLarge(file.filename)
-    name = " ".join(file.filename.replace("/", "_").replace("\\", "_").split())
-    return keep_file(files, bucket, upload_prefix(ticket.id), content, name, file.content_type)
+    return keep_file(files, bucket, upload_prefix(ticket.id), content, file_label(file.filename), file.content_type)
 
 
 def for_reply(

@@ -2,13 +2,17 @@
 // reads articles (internal ones too); editors (the editor right) write with a Markdown
 // preview rendered and sanitized by the server, publish, archive and restore revisions,
 // and see the articles past their review date and what customers searched in vain;
-// administrators keep the search's synonyms.
-import { html, useState } from '../../../vendor/preact-htm.js';
+// administrators keep the search's synonyms. Editors upload images (with their alt text)
+// and PDFs to an article: the help center serves them under /ayuda/archivos/ once the
+// article is public; the console shows any article's files through the API (drafts and
+// internal articles too).
+import { html, useState, useEffect, useRef } from '../../../vendor/preact-htm.js';
 import { api } from '../../api.js';
 import { t, formatTime } from '../../i18n.js';
 import { AdminTable, Loading, useAdminData } from '../../components/table.js';
 import { Outcome, splitList, useOutcome } from '../../components/form.js';
 import { Synonyms } from './synonyms.js';
+import { readBase64 } from '../../components/files.js';
 import './texts.js';
 
 const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '',
@@ -85,6 +89,79 @@ function List({ me }) {
     </main>`;
 }
 
+// An article's HTML, the articles' files it names (images, PDF links) drawn from the API,
+// never the help center's copy (only public published articles have one), let go when the HTML changes
+const FILE_PATH = /^\/ayuda\/archivos\/([^/]+)\/([^/]+)\/([^/]+)\.(png|jpg|gif|webp|pdf)$/;
+const FILE_TYPES = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
+
+function ArticleHtml({ markup }) {
+  const box = useRef(null);
+  useEffect(() => {
+    let current = true;
+    const made = [];
+    for (const node of box.current ? box.current.querySelectorAll('img[src], a[href]') : []) {
+      const attribute = node.tagName === 'IMG' ? 'src' : 'href';
+      const found = FILE_PATH.exec(node.getAttribute(attribute) || '');
+      if (!found) continue;
+      const [, owner, fileId, name, extension] = found; // another article's file too (a translation's images)
+      api.kbFileBytes(owner, fileId).then((bytes) => {
+        if (!current) return;
+        const url = URL.createObjectURL(new Blob([bytes], { type: FILE_TYPES[extension] }));
+        made.push(url);
+        node.setAttribute(attribute, url);
+        if (attribute === 'href') node.setAttribute('download', `${name}.${extension}`);
+      }).catch(() => {}); // not kept with this article: the address stays as written
+    }
+    return () => {
+      current = false;
+      made.forEach((url) => URL.revokeObjectURL(url));
+    };
+  }, [markup]);
+  return html`<div ref=${box} dangerouslySetInnerHTML=${{ __html: markup }} />`;
+}
+
+// "Subir imagen o archivo": an image needs its alt text; the Markdown the server
+// answers goes where the cursor was in the body
+function FileUpload({ articleId, insert }) {
+  const [file, setFile] = useState(null);
+  const [alt, setAlt] = useState('');
+  const [outcome, run, fail] = useOutcome();
+  const picker = useRef(null);
+  const altBox = useRef(null);
+  const upload = () => {
+    if (!file) return fail(t('kb.file_choose'));
+    if (file.type.startsWith('image/') && !alt.trim()) {
+      altBox.current?.focus();
+      return fail(t('kb.file_alt_required'));
+    }
+    return run(async () => {
+      const data = await readBase64(file);
+      const kept = await api.kbUpload(articleId, { filename: file.name, content_type: file.type || 'application/octet-stream', data, alt: alt.trim() });
+      insert(kept.markdown);
+      setFile(null);
+      setAlt('');
+      if (picker.current) picker.current.value = '';
+    }, t('kb.file_inserted', { name: file.name }));
+  };
+  const enter = (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault(); // upload, not save the article
+      upload();
+    }
+  };
+  return html`
+    <fieldset class="kb-upload">
+      <legend>${t('kb.file_upload')}</legend>
+      <label>${t('kb.file')} <input type="file" name="file" ref=${picker} accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+        onChange=${(e) => setFile(e.target.files[0] || null)} /></label>
+      <label>${t('kb.file_alt')} <input name="alt" ref=${altBox} maxlength="300" value=${alt} aria-describedby="kb-alt-hint"
+        onInput=${(e) => setAlt(e.target.value)} onKeyDown=${enter} /></label>
+      <p id="kb-alt-hint" class="muted">${t('kb.file_alt_hint')}</p>
+      <button type="button" class="secondary" onClick=${upload}>${t('kb.file_upload')}</button>
+      <${Outcome} outcome=${outcome} />
+    </fieldset>`;
+}
+
 const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '',
   tiers: ((a.segment && a.segment.tiers) || []).join(', '), countries: ((a.segment && a.segment.countries) || []).join(', ') });
 
@@ -114,6 +191,13 @@ function Editor({ articleId, me }) {
     return found;
   });
   const set = (field) => (e) => setDraft({ ...draft, [field]: e.target.value });
+  const bodyBox = useRef(null);
+  const insert = (markdown) => setDraft((now) => {
+    const box = bodyBox.current;
+    const start = box ? box.selectionStart : now.body.length;
+    const end = box ? box.selectionEnd : start;
+    return { ...now, body: now.body.slice(0, start) + markdown + now.body.slice(end) };
+  });
   const shown = async (found) => {
     setArticle(found);
     setDraft(toDraft(found));
@@ -140,7 +224,7 @@ function Editor({ articleId, me }) {
       <h1>${isNew ? t('kb.new') : article.title}</h1>
       ${article && html`<p class="muted">${t(`kb.status.${article.status}`)} · ${t(`kb.visibility.${article.visibility}`)}
         · ${t('kb.helpful')}: ${article.helpfulness.helpful} / ${article.helpfulness.not_helpful}</p>`}
-      ${readOnly ? article && html`<article class="kb-article" dangerouslySetInnerHTML=${{ __html: article.html }} />` : html`
+      ${readOnly ? article && html`<article class="kb-article"><${ArticleHtml} markup=${article.html} /></article>` : html`
       <form class="admin-form kb-editor" onSubmit=${save}>
         ${isNew && html`<label>${t('kb.id')} <input name="id" value=${draft.id} pattern="[a-z0-9][a-z0-9-]{0,79}" onInput=${set('id')} /></label>`}
         <label>${t('kb.article_title')} <input name="title" required maxlength="200" value=${draft.title} onInput=${set('title')} /></label>
@@ -157,7 +241,8 @@ function Editor({ articleId, me }) {
           <label>${t('kb.segment.countries')} <input name="countries" value=${draft.countries} placeholder="GT, SV"
             onInput=${set('countries')} /></label></fieldset>`}
         <label>${t('kb.review_by')} <input name="review_by" type="date" value=${draft.review_by} onInput=${set('review_by')} /></label>
-        <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" value=${draft.body} onInput=${set('body')} /></label>
+        <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" ref=${bodyBox} value=${draft.body} onInput=${set('body')} /></label>
+        ${article ? html`<${FileUpload} articleId=${article.id} insert=${insert} />` : html`<p class="muted">${t('kb.file_after_save')}</p>`}
         <div class="buttons">
           <button type="submit">${t('kb.save')}</button>
           <button type="button" class="secondary" onClick=${showPreview}>${t('kb.preview')}</button>
@@ -169,7 +254,7 @@ function Editor({ articleId, me }) {
       </form>
       ${preview && html`<section class="kb-preview" aria-label=${t('kb.preview')}>
         ${preview.images_without_alt.length > 0 && html`<p class="error" role="alert">${t('kb.missing_alt', { list: preview.images_without_alt.join(', ') })}</p>`}
-        <div dangerouslySetInnerHTML=${{ __html: preview.html }} /></section>`}`}
+        <${ArticleHtml} markup=${preview.html} /></section>`}`}
       ${history.length > 0 && html`<h2>${t('kb.revisions')}</h2><ol class="kb-revisions">${history.map((r) => html`
         <li>${t(`kb.action.${r.action}`)} · ${r.actor.name} · <time datetime=${r.at}>${formatTime(r.at)}</time> · ${r.content.title}
           ${me.editor && r.number !== article.revisions && html` <button type="button" class="secondary"

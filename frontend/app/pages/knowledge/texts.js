@@ -23,6 +23,11 @@ addTexts({
     'kb.votes_no': 'No', 'kb.helpful_share': 'Útil',
     'kb.segment': 'Para qué clientes (el asistente se lo muestra a los contactos de estos niveles o países)',
     'kb.segment.tiers': 'Niveles (separados por comas, p. ej. vip)', 'kb.segment.countries': 'Países (códigos ISO, p. ej. GT, SV)',
+    'kb.file_upload': 'Subir imagen o archivo', 'kb.file': 'Imagen (PNG, JPEG, GIF, WebP) o PDF',
+    'kb.file_alt': 'Texto alternativo', 'kb.file_alt_hint': 'Obligatorio en imágenes: describe lo que muestra para quien no puede verla. En un PDF, el texto del enlace.',
+    'kb.file_alt_required': 'Escribe el texto alternativo de la imagen antes de subirla.', 'kb.file_choose': 'Elige un archivo.',
+    'kb.file_inserted': '«{name}» subido e insertado en el contenido. Guarda para conservarlo.',
+    'kb.file_after_save': 'Guarda el artículo para subirle imágenes o archivos.',
   },
   en: {
     'kb.search': 'Search articles (internal ones too)', 'kb.search_button': 'Search', 'kb.no_hits': 'No articles.',
@@ -45,5 +50,10 @@ addTexts({
     'kb.votes_no': 'No', 'kb.helpful_share': 'Helpful',
     'kb.segment': 'For which customers (the assistant shows it to contacts of these tiers or countries)',
     'kb.segment.tiers': 'Tiers (comma-separated, e.g. vip)', 'kb.segment.countries': 'Countries (ISO codes, e.g. GT, SV)',
+    'kb.file_upload': 'Upload image or file', 'kb.file': 'Image (PNG, JPEG, GIF, WebP) or PDF',
+    'kb.file_alt': 'Alt text', 'kb.file_alt_hint': 'Required for images: describe what it shows for whoever cannot see it. For a PDF, the link text.',
+    'kb.file_alt_required': 'Write the image’s alt text before uploading it.', 'kb.file_choose': 'Choose a file.',
+    'kb.file_inserted': '“{name}” uploaded and inserted in the content. Save to keep it.',
+    'kb.file_after_save': 'Save the article to upload images or files to it.',
   },
 });

@@ -6,6 +6,7 @@ import { t, tOr, formatSize } from '../../i18n.js';
 import { problemText } from '../../words.js';
 import { FILE_LIMIT, REPLY_FILES } from './thread.js';
 import { Suggestions } from './suggestions.js';
+import { readBase64 } from '../../components/files.js';
 
 const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -29,18 +30,6 @@ function keepDraft(key, draft) {
   } catch {
     // storage full or refused: the draft only lives in the page
   }
-}
-
-function readBase64(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
 }
 
 const PARAMETER = /\{\{(\d{1,2})\}\}/g;
