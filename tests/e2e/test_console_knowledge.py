@@ -81,6 +81,9 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
 
     editor.reload()
     expect(editor.locator("main.knowledge")).to_contain_text("Útil sí / no: 0 / 1")
+    editor.get_by_role("link", name="Volver a la lista").click()  # every voted article, the least helpful first
+    voted = editor.get_by_role("table", name="¿Les fue útil?").locator("tr[data-article='billetera-nova']")
+    expect(voted).to_contain_text("0 %")
     assert not editor.errors
 
 
