@@ -81,10 +81,14 @@ def test_an_editor_publishes_and_a_reader_finds_it_without_javascript_and_votes(
 
     editor.reload()
     expect(editor.locator("main.knowledge")).to_contain_text("Útil sí / no: 0 / 1")
+    _the_list_shows_it_least_helpful(editor)
+    assert not editor.errors
+
+
+def _the_list_shows_it_least_helpful(editor: Any) -> None:
     editor.get_by_role("link", name="Volver a la lista").click()  # every voted article, the least helpful first
     voted = editor.get_by_role("table", name="¿Les fue útil?").locator("tr[data-article='billetera-nova']")
     expect(voted).to_contain_text("0 %")
-    assert not editor.errors
 
 
 @pytest.mark.parametrize("path", ["/ayuda/", "/help/", "/ayuda/articulos/tiempos-de-entrega", "/ayuda/contacto"])
@@ -153,4 +157,35 @@ def test_an_editor_keeps_a_segment_article_for_its_customers_and_saving_drops_no
     after = stack.api("GET", "/api/kb/articles/delivery-times", as_agent=SUPERVISOR).json()
     assert after["summary"] == "How long delivery takes, by country."
     assert after["translation_of"] == before["translation_of"]
+    assert not editor.errors
+
+
+def test_an_editor_adds_a_video_by_its_link_with_a_transcript_and_readers_get_a_link_not_a_player(
+    browser: Any, stack: RunningStack
+) -> None:
+    created = stack.api("POST", "/api/kb/articles", as_agent=SUPERVISOR,
+                        json={"id": "video-devoluciones", "title": "Cómo devolver un producto (video)",
+                              "body": "Mira el paso a paso."})  # fmt: skip
+    assert created.status_code == 201, created.text
+    editor = signed_in(browser, stack, SUPERVISOR)
+    editor.goto(f"{stack.base}/#/kb/video-devoluciones")
+    editor.get_by_role("button", name="Agregar video").click()
+    video = editor.get_by_role("group", name="Video 1")
+    video.get_by_label("Enlace o identificador del video").fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=4s")
+    video.get_by_label("Título o descripción").fill("Devolver un producto en tres pasos")
+    video.get_by_label("Transcripción", exact=False).fill("Primero entra a Mis pedidos y elige Devolver.")
+    editor.get_by_role("button", name="Guardar").click()
+    expect(editor.get_by_role("status").filter(has_text="Artículo guardado")).to_be_visible()
+    saved = stack.api("GET", "/api/kb/articles/video-devoluciones", as_agent=SUPERVISOR).json()
+    (kept,) = saved["videos"]
+    assert (kept["provider"], kept["video_id"]) == ("youtube", "dQw4w9WgXcQ")  # read from the link
+    assert kept["transcript"] == "Primero entra a Mis pedidos y elige Devolver."
+    editor.get_by_role("button", name="Publicar").click()
+    expect(editor.locator("main.knowledge")).to_contain_text("Publicado")
+
+    reader = browser.new_context(java_script_enabled=False, bypass_csp=True).new_page()
+    reader.goto(f"{stack.base}/ayuda/articulos/video-devoluciones")
+    expect(reader.locator("article figcaption")).to_have_text("Devolver un producto en tres pasos")
+    expect(reader.locator("article")).to_contain_text("Primero entra a Mis pedidos")
+    assert reader.locator("iframe").count() == 0  # nothing of the provider's loads with the page
     assert not editor.errors

@@ -16,7 +16,7 @@ import { readBase64 } from '../../components/files.js';
 import './texts.js';
 
 const BLANK = { id: '', title: '', summary: '', category: '', tags: '', locale: 'es', visibility: 'public', review_by: '', body: '',
-  tiers: '', countries: '' };
+  tiers: '', countries: '', videos: [] };
 const open = (id) => { location.hash = `#/kb/${encodeURIComponent(id)}`; };
 
 function Search() {
@@ -163,16 +163,56 @@ function FileUpload({ articleId, insert }) {
 }
 
 const toDraft = (a) => ({ ...BLANK, ...a, id: a.id, category: a.category || '', tags: (a.tags || []).join(', '), review_by: a.review_by || '',
-  tiers: ((a.segment && a.segment.tiers) || []).join(', '), countries: ((a.segment && a.segment.countries) || []).join(', ') });
+  tiers: ((a.segment && a.segment.tiers) || []).join(', '), countries: ((a.segment && a.segment.countries) || []).join(', '),
+  videos: (a.videos || []).map((v) => ({ ...v })) });
+
+// A video as its provider's link or its id: the provider and the id the server keeps
+const VIDEO_LINKS = [
+  ['youtube', /(?:youtube\.com\/(?:watch\?(?:.*&)?v=|embed\/|shorts\/)|youtu\.be\/)([A-Za-z0-9_-]{4,32})/],
+  ['vimeo', /vimeo\.com\/(?:video\/)?([0-9]{4,32})/],
+];
+function videoOf(provider, written) {
+  for (const [name, pattern] of VIDEO_LINKS) {
+    const found = pattern.exec(written);
+    if (found) return { provider: name, video_id: found[1] };
+  }
+  return { provider, video_id: written.trim() };
+}
+
+// Videos shown from YouTube or Vimeo only when the reader asks, each with its caption
+// and a transcript for who cannot watch or hear it
+function Videos({ videos, change }) {
+  const edit = (index, field) => (e) => change(videos.map((v, i) => {
+    if (i !== index) return v;
+    if (field === 'video_id') return { ...v, ...videoOf(v.provider, e.target.value) };
+    return { ...v, [field]: e.target.value };
+  }));
+  return html`
+    <fieldset class="kb-videos"><legend>${t('kb.videos')}</legend>
+      ${videos.map((video, index) => html`
+        <div class="kb-video" role="group" aria-label=${t('kb.video_n', { n: index + 1 })}>
+          <label>${t('kb.video_provider')} <select value=${video.provider} onChange=${edit(index, 'provider')}>
+            <option value="youtube">YouTube</option><option value="vimeo">Vimeo</option></select></label>
+          <label>${t('kb.video_id')} <input value=${video.video_id} required onInput=${edit(index, 'video_id')} /></label>
+          <label>${t('kb.video_caption')} <input value=${video.caption} required maxlength="300" onInput=${edit(index, 'caption')} /></label>
+          <label>${t('kb.video_transcript')} <textarea rows="3" maxlength="20000" value=${video.transcript}
+            onInput=${edit(index, 'transcript')} /></label>
+          <button type="button" class="danger" onClick=${() => change(videos.filter((_, i) => i !== index))}>
+            ${t('kb.video_remove')}<span class="sr-only"> ${index + 1}</span></button>
+        </div>`)}
+      <button type="button" class="secondary" onClick=${() => change([...videos, { provider: 'youtube', video_id: '', caption: '', transcript: '' }])}>
+        ${t('kb.video_add')}</button>
+    </fieldset>`;
+}
 
 // The whole content, as the server wants it on every save: what the form does not show
-// (videos, the article it translates) goes back as it came, never dropped.
+// (the article it translates) goes back as it came, never dropped.
 function body(draft, article) {
   const segment = draft.visibility === 'segment'
     ? { tiers: splitList(draft.tiers), countries: splitList(draft.countries).map((code) => code.toUpperCase()) } : null;
   return { title: draft.title, summary: draft.summary, body: draft.body, locale: draft.locale, visibility: draft.visibility,
     segment, tags: splitList(draft.tags), category: draft.category || null, review_by: draft.review_by || null,
-    videos: (article && article.videos) || [], translation_of: (article && article.translation_of) || null };
+    videos: draft.videos || [], translation_of: (article && article.translation_of) || null };
 }
 
 function Editor({ articleId, me }) {
@@ -243,6 +283,7 @@ function Editor({ articleId, me }) {
         <label>${t('kb.review_by')} <input name="review_by" type="date" value=${draft.review_by} onInput=${set('review_by')} /></label>
         <label>${t('kb.body')} <textarea name="body" rows="14" maxlength="100000" ref=${bodyBox} value=${draft.body} onInput=${set('body')} /></label>
         ${article ? html`<${FileUpload} articleId=${article.id} insert=${insert} />` : html`<p class="muted">${t('kb.file_after_save')}</p>`}
+        <${Videos} videos=${draft.videos || []} change=${(videos) => setDraft({ ...draft, videos })} />
         <div class="buttons">
           <button type="submit">${t('kb.save')}</button>
           <button type="button" class="secondary" onClick=${showPreview}>${t('kb.preview')}</button>
