@@ -24,7 +24,7 @@
       message: "Escribe tu mensaje", send: "Enviar", you: "Tú", agent: "Soporte", bot: "Asistente",
       queued: "Sin conexión: se enviará al reconectar", sending: "Enviando…", failed: "No se pudo enviar; reintentando",
       log: "Conversación", launcher: "Chat", yes: "Sí", no: "No", person: "Hablar con una persona",
-      answers: "Respuestas"
+      answers: "Respuestas", typing: "{name} está escribiendo…"
     },
     en: {
       open: "Open the help chat", close: "Close the chat", title: "Can we help?",
@@ -33,7 +33,7 @@
       message: "Write your message", send: "Send", you: "You", agent: "Support", bot: "Assistant",
       queued: "Offline: it will be sent when you reconnect", sending: "Sending…", failed: "Could not send; retrying",
       log: "Conversation", launcher: "Chat", yes: "Yes", no: "No", person: "Talk to a person",
-      answers: "Answers"
+      answers: "Answers", typing: "{name} is typing…"
     }
   }[lang];
   var KEY = "atiende.chat." + base + "." + site;
@@ -88,6 +88,7 @@
     ".line a{color:#0b4f94}",
     ".choices{display:flex;flex-wrap:wrap;gap:6px}",
     ".choice{border:1px solid #0b5cad;background:#fff;color:#0b5cad;border-radius:16px;padding:5px 12px;cursor:pointer}",
+    ".typing{margin:0;padding:0 12px;min-height:1.2em;font-size:12px;color:#5b6470}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
   ].join("");
   if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
@@ -112,12 +113,14 @@
   var box = el("textarea", { maxlength: "2000", "aria-label": T.message, placeholder: T.message, rows: "2" });
   var send = el("button", { type: "submit", class: "send" }, T.send);
   var status = el("p", { class: "sr", role: "status" });
+  var typing = el("p", { class: "typing", "aria-live": "polite" });  // a person of the team writing back
   row.appendChild(box);
   row.appendChild(send);
   if (!state.visitor) { form.appendChild(name); form.appendChild(email); }
   form.appendChild(row);
   panel.appendChild(header);
   panel.appendChild(log);
+  panel.appendChild(typing);
   panel.appendChild(form);
   panel.appendChild(status);
   root.appendChild(launcher);
@@ -133,6 +136,16 @@
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") toggle(false); });
   box.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); submit(); }
+  });
+  // The team sees the visitor typing: said at most every 3 s, and "stopped" 4 s after the last key
+  var typingSaid = 0, typingStop = null;
+  function tell(message) {
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+  }
+  box.addEventListener("input", function () {
+    if (Date.now() - typingSaid > 3000) { typingSaid = Date.now(); tell({ action: "typing" }); }
+    clearTimeout(typingStop);
+    typingStop = setTimeout(function () { typingSaid = 0; tell({ action: "typing", typing: false }); }, 4000);
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
 
@@ -234,15 +247,18 @@
     }, function () { /* offline: the next event or poll tries again */ });
   }
 
+  var here = null;
   function listen() {
     if (socket || !state.visitor) return;
     if (!socketUrl || !window.WebSocket) { if (!poll) poll = setInterval(refresh, 10000); return; }
     socket = new WebSocket(socketUrl + "?visitor=" + encodeURIComponent(state.visitor) + (site ? "&site=" + encodeURIComponent(site) : ""));
     socket.onopen = function () { retry = 0; refresh(); };
+    if (!here) here = setInterval(function () { tell({ action: "ping" }); }, 15000);  // still in the chat
     socket.onmessage = function (e) {
       try {
         var event = JSON.parse(e.data);
         if (event.type === "message.added" || event.type === "message.changed") refresh();
+        if (event.type === "typing") typing.textContent = event.typing ? T.typing.replace("{name}", event.name || T.agent) : "";
       } catch (err) { /* not ours */ }
     };
     socket.onclose = function () {

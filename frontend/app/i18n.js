@@ -102,6 +102,7 @@ const TEXTS = {
     'alerts.blocked': 'El navegador bloqueó los avisos de este sitio: permítelos en su configuración.',
     'offline': 'Sin conexión: lo que ves puede no estar al día. Seguiremos intentando.',
     'presence.viewing': '{name} también está viendo este ticket.', 'presence.replying': '{name} está respondiendo este ticket.',
+    'presence.visitor_here': 'El cliente está en el chat.', 'presence.visitor_typing': 'El cliente está escribiendo…',
     'shortcuts': 'Atajos: j/k mover · Enter abrir · r responder · n nota · Esc volver · Ctrl+Enter enviar',
     'error.network': 'No hay conexión con el servidor.', 'loading': 'Cargando…', 'live': 'En vivo',
 
@@ -268,6 +269,7 @@ const TEXTS = {
     'alerts.blocked': 'The browser blocked alerts from this site: allow them in its settings.',
     'offline': 'Offline: what you see may be out of date. We keep trying.',
     'presence.viewing': '{name} is also viewing this ticket.', 'presence.replying': '{name} is replying to this ticket.',
+    'presence.visitor_here': 'The customer is in the chat.', 'presence.visitor_typing': 'The customer is typing…',
     'shortcuts': 'Shortcuts: j/k move · Enter open · r reply · n note · Esc back · Ctrl+Enter send',
     'error.network': 'Cannot reach the server.', 'loading': 'Loading…', 'live': 'Live',
 

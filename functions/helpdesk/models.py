@@ -540,6 +540,9 @@ class Notification(_Entity):
 class PresenceActivity(StrEnum):
     VIEWING = "viewing"
     REPLYING = "replying"
+    # A web chat visitor, on their conversation (``helpdesk.live.sockets``): its widget is open, or they type
+    VISITOR_HERE = "visitor_here"
+    VISITOR_TYPING = "visitor_typing"
 
 
 class Presence(_Entity):

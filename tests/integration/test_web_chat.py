@@ -20,9 +20,10 @@ from helpdesk.channels.delivery import Senders, send_reply
 from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.clock import utc_now
 from helpdesk.live.model import Room, RoomKind
-from helpdesk.models import Channel, DeliveryStatus
+from helpdesk.models import Channel, DeliveryStatus, PresenceActivity
 from helpdesk.settings import MailSettings
 from helpdesk.store import HelpdeskStore
+from helpdesk.tickets import collisions
 from helpdesk.tickets.replies import NoteDraft, ReplyDraft, add_note, reply_to_ticket
 from local.lambda_runtime import LocalContext
 from tests.integration.conftest import ADMIN_LOGIN, AGENT, Api
@@ -106,6 +107,49 @@ def test_a_visitor_hears_the_agents_reply_on_their_socket_and_never_a_note(
     ]
     assert lines[0].client_message_id == "msg-00000001" and lines[1].id == reply.id
     assert web_chat.transcript(store, other.visitor)[1][0].text == "Otra consulta"  # each sees only their own
+
+
+def test_the_team_sees_the_visitor_in_the_chat_and_typing_and_the_visitor_sees_a_person_typing(
+    store: HelpdeskStore,
+    posted: FakeSockets,  # noqa: F811 - the fixture
+) -> None:
+    sent = web_chat.send(store, _said("¿Me ayudan con una devolución?"), utc_now())
+    assert _connect("c-visitor", sent.visitor)["statusCode"] == 200
+
+    def visitor() -> str | None:
+        found = [p.activity.value for p in store.presence_on(sent.ticket_id) if p.agent_id == "visitor"]
+        return found[0] if found else None
+
+    assert visitor() == "visitor_here"
+    _say("c-visitor", {"action": "typing"})
+    assert visitor() == "visitor_typing"
+    _say("c-visitor", {"action": "typing", "typing": False})
+    assert visitor() == "visitor_here"
+    # An agent on the ticket hears both (presence on the ticket's room, as the console shows it)
+    here = [p for p in collisions.others_on(store, sent.ticket_id, AGENT.id or "") if p.agent_id == "visitor"]
+    assert [p.activity.value for p in here] == ["visitor_here"]
+
+    stream = Stream()
+    collisions.be_present(store, sent.ticket_id, AGENT.id or "", "Andrés Pérez", PresenceActivity.VIEWING)
+    collisions.be_present(store, sent.ticket_id, AGENT.id or "", "Andrés Pérez", PresenceActivity.REPLYING)
+    collisions.be_present(store, sent.ticket_id, AGENT.id or "", "Andrés Pérez", PresenceActivity.VIEWING)
+    stream.hand_over()
+    typing = [json.loads(body) for body in posted.got.get("c-visitor", []) if json.loads(body)["type"] == "typing"]
+    assert typing == [
+        {"type": "typing", "name": "Andrés", "typing": True},
+        {"type": "typing", "name": "Andrés", "typing": False},
+    ]
+    assert all("agent_id" not in json.loads(body) for body in posted.got.get("c-visitor", []))  # no team ids
+
+    socket_handler(
+        {"requestContext": {"routeKey": "$disconnect", "connectionId": "c-visitor"}}, LocalContext("LiveSocketFunction")
+    )
+    assert visitor() is None  # left the chat
+
+
+def _say(connection_id: str, message: dict[str, Any]) -> None:
+    event = {"requestContext": {"routeKey": "$default", "connectionId": connection_id}, "body": json.dumps(message)}
+    assert socket_handler(event, LocalContext("LiveSocketFunction"))["statusCode"] == 200
 
 
 def _never() -> Any:

@@ -143,6 +143,27 @@ def _presence_changed(ticket_id: str, change: TableChange) -> Addressed | None:
     return Addressed(event=event, rooms=frozenset({Room(kind=RoomKind.TICKET, id=ticket_id)}))
 
 
+def conversation_news(change: TableChange) -> Addressed | None:
+    """What a web chat visitor hears besides messages: a person of the team
+    starts or stops writing them a reply (their first name only; a note, which
+    the console does not report as replying, never shows)."""
+    if not (change.pk.startswith(TICKET_PREFIX) and change.sk.startswith(PRESENCE_PREFIX)):
+        return None
+    old, new = change.old or {}, change.new or {}
+    if str((new or old).get("agent_id", "")).startswith(VISITOR):
+        return None
+    was, now = old.get("activity") == "replying", new.get("activity") == "replying"
+    if was == now:
+        return None
+    first_name = str((new or old).get("name") or "").split(" ")[0]
+    event = LiveEvent(type=EventType.TYPING, name=first_name, typing=now)
+    conversation = Room(kind=RoomKind.CONVERSATION, id=change.pk.removeprefix(TICKET_PREFIX))
+    return Addressed(event=event, rooms=frozenset({conversation}))
+
+
+VISITOR = "visitor"  # the presence entry of a web chat's visitor (``live.sockets``)
+
+
 def _notification_added(change: TableChange) -> Addressed:
     new = change.new or {}
     agent_id = change.pk.removeprefix(AGENT_PREFIX)

@@ -5,7 +5,7 @@ the event reaches). A connection the WebSocket API says is gone is forgotten."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from helpdesk.live.events import TableChange, addressed
+from helpdesk.live.events import TableChange, addressed, conversation_news
 from helpdesk.live.model import LiveEvent
 from helpdesk.live.sockets import Poster
 from helpdesk.observability import logger
@@ -24,10 +24,7 @@ class Delivery:
 def deliver(store: HelpdeskStore, poster: Poster, changes: Iterable[TableChange]) -> Delivery:
     """Each change's event to its audience, in the order the changes came."""
     delivery = Delivery()
-    for change in changes:
-        found = addressed(change)
-        if found is None:
-            continue
+    for found in (a for change in changes for a in (addressed(change), conversation_news(change)) if a is not None):
         delivery.events += 1
         for connection_id in store.connections_in(found.rooms):
             if connection_id in delivery.gone:

@@ -62,6 +62,7 @@ class EventType(StrEnum):
     PRESENCE_CHANGED = "presence.changed"
     PRESENCE_HERE = "presence.here"  # the answer to a presence report: who else is on the ticket
     NOTIFICATION_ADDED = "notification.added"
+    TYPING = "typing"  # to a web chat visitor: a person of the team is writing them a reply (or stopped)
     RECONNECT = "live.reconnect"  # the agent's role or groups changed: connect again to listen where they now see
     ERROR = "error"
 

@@ -29,8 +29,9 @@ from pydantic import ConfigDict, Field, ValidationError
 from helpdesk import limits
 from helpdesk.access import Role, Viewer
 from helpdesk.errors import HelpdeskError
+from helpdesk.live.events import VISITOR
 from helpdesk.live.model import ConnectionKind, EventType, LiveConnection, LiveEvent, Room, RoomKind
-from helpdesk.models import PresenceActivity
+from helpdesk.models import Presence, PresenceActivity
 from helpdesk.store import HelpdeskStore
 from helpdesk.team import assignment
 from helpdesk.team.id_tokens import TokenHolder
@@ -137,7 +138,18 @@ def connect_visitor(store: HelpdeskStore, connection_id: str, ticket_id: str | N
         expires_at=now + CONNECTION_LIFETIME,
     )
     store.open_connection(connection)
+    _visitor_is(store, ticket_id, PresenceActivity.VISITOR_HERE, now)
     return connection
+
+
+def _visitor_is(store: HelpdeskStore, ticket_id: str, activity: PresenceActivity, now: datetime) -> None:
+    """The visitor's presence on their conversation, as agents on the ticket see
+    it (the console's presence list: "in the chat", "typing")."""
+    store.put_presence(ticket_id, Presence(agent_id=VISITOR, activity=activity, at=now), collisions.PRESENCE_KEPT)
+
+
+def _conversation(connection: LiveConnection) -> str | None:
+    return next((room.id for room in connection.rooms if room.kind is RoomKind.CONVERSATION), None)
 
 
 def rooms_of(viewer: Viewer) -> tuple[Room, ...]:
@@ -155,6 +167,8 @@ def disconnect(store: HelpdeskStore, connection_id: str) -> None:
         return
     if connection.kind is ConnectionKind.AGENT and connection.watching and connection.agent_id:
         collisions.leave(store, connection.watching, connection.agent_id)
+    if connection.kind is ConnectionKind.CHAT and (ticket_id := _conversation(connection)):
+        collisions.leave(store, ticket_id, VISITOR)  # the visitor left the chat
     store.close_connection(connection)
 
 
@@ -172,11 +186,23 @@ class PingMessage(Validated):
     action: Literal["ping"]
 
 
+class TypingMessage(Validated):
+    """A web chat visitor starts (or stops) typing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Literal["typing"]
+    typing: bool = True
+
+
+ClientAction = PresenceMessage | PingMessage | TypingMessage
+
+
 class ClientMessage(Validated):
-    message: Annotated[PresenceMessage | PingMessage, Field(discriminator="action")]
+    message: Annotated[ClientAction, Field(discriminator="action")]
 
 
-def parse_message(body: str | None) -> PresenceMessage | PingMessage:
+def parse_message(body: str | None) -> ClientAction:
     raw = (body or "").encode("utf-8")
     if len(raw) > MOST_MESSAGE_BYTES:
         raise Refused("live.too_large")
@@ -186,16 +212,20 @@ def parse_message(body: str | None) -> PresenceMessage | PingMessage:
         raise Refused("live.bad_message") from exc
 
 
-def receive(
-    store: HelpdeskStore, connection_id: str, message: PresenceMessage | PingMessage, now: datetime
-) -> LiveEvent | None:
+def receive(store: HelpdeskStore, connection_id: str, message: ClientAction, now: datetime) -> LiveEvent | None:
     """A client's message; the answer to post back to it, if any. Every message
-    says the agent's console is still open (round robin's "online")."""
+    says the agent's console is still open (round robin's "online"); a visitor's
+    ping says they are still in the chat, and they say when they type."""
     connection = store.live_connection(connection_id)
     if connection is not None and connection.kind is ConnectionKind.CHAT:
-        if isinstance(message, PingMessage):
-            return None
-        raise Refused("live.not_allowed")  # a visitor only listens
+        ticket_id = _conversation(connection)
+        if isinstance(message, PresenceMessage) or ticket_id is None:
+            raise Refused("live.not_allowed")  # a visitor only listens, and says they are here
+        typing = isinstance(message, TypingMessage) and message.typing
+        _visitor_is(store, ticket_id, PresenceActivity.VISITOR_TYPING if typing else PresenceActivity.VISITOR_HERE, now)
+        return None
+    if isinstance(message, TypingMessage):
+        raise Refused("live.bad_message")  # an agent's typing is their presence's "replying"
     if connection is None or connection.agent_id is None:
         raise Refused("live.unauthenticated")
     agent_id = connection.agent_id

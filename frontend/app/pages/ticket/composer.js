@@ -103,7 +103,8 @@ export function Composer({ thread, me, onSent, onDrafting }) {
   const uploading = files.some((file) => !file.key);
   const withFiles = mode === 'reply' && ['email', 'messenger', 'instagram'].includes(ticket.channel);
   const ready = useCatalog ? templateReady : body.trim() !== '';
-  const drafting = body.trim() !== '' || Boolean(chosen);
+  // replying: a reply to the customer being written (a web chat's visitor sees "typing"); a note is not one
+  const drafting = mode === 'reply' && (body.trim() !== '' || Boolean(chosen));
   useEffect(() => onDrafting?.(drafting), [drafting]); // (one composer per ticket: TicketPage keys it)
 
   useEffect(() => {
