@@ -83,6 +83,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     last_customer_message_at = UTCDateTimeAttribute(null=True)
     sla = JSONAttribute(null=True)
     merged_into = UnicodeAttribute(null=True)
+    reopens = NumberAttribute(null=True)  # absent until it is first reopened
     version = VersionAttribute()
 
 
