@@ -9,13 +9,16 @@ path that made the change (ingest, an agent's or a rule's change, a reply):
 
 Each reads nothing: the table is touched only when one is due, by the
 conditional write that opens it once per ticket and reason (``open_follow_up``:
-a message delivered twice, or a retried save, opens one entry)."""
+a message delivered twice, or a retried save, opens one entry). The change is
+saved already: an entry that cannot be written is logged as an error, never
+turned into the change's failure."""
 
 from datetime import datetime, timedelta
 
 from helpdesk.follow_ups.entries import REOPENS_ALLOWED, FollowUpReason, open_follow_up
 from helpdesk.follow_ups.not_solved import quoted, says_not_solved
 from helpdesk.models import SlaMetric, Ticket, TicketStatus
+from helpdesk.observability import logger
 from helpdesk.store import HelpdeskStore
 
 
@@ -34,7 +37,10 @@ def notice_change(
         if after.reopens > REOPENS_ALLOWED:
             due.append((FollowUpReason.REOPENED, f"Reabierto {after.reopens} veces"))
     for reason, detail in due:
-        open_follow_up(store, after, reason, detail, now)
+        try:
+            open_follow_up(store, after, reason, detail, now)
+        except Exception:  # noqa: BLE001 - the ticket's change stands; the log's error alarm tells
+            logger.exception("follow-up not opened", extra={"ticket_id": after.id, "reason": reason.value})
     return tuple(reason for reason, _ in due)
 
 
