@@ -1,5 +1,5 @@
 """What opens a follow-up besides a poor survey or a callback, against the
-table in moto, through the real paths (ingest, an agent's change): a customer
+table in moto, through the real paths (ingest, an agent's change or reply): a customer
 writing that a solved case is not, a ticket reopened once too often, a ticket
 solved after its resolution SLA breached. Each opens one entry per ticket
 and reason however often it happens, and nothing opens when it does not."""
@@ -10,14 +10,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from helpdesk.channels.outbound import OutboundRequest
 from helpdesk.conversations.ingest import ingest
 from helpdesk.follow_ups.entries import REOPENS_ALLOWED, FollowUp, FollowUpReason, FollowUpState
 from helpdesk.models import Actor, ActorKind, Channel, SlaMetric, TicketStatus
+from helpdesk.settings import MailSettings
 from helpdesk.sla.policies import PolicyConditions, SlaPolicy, SlaSetup, SlaTarget
 from helpdesk.store import HelpdeskStore
 from helpdesk.tickets.changes import TicketChanges, update_ticket
+from helpdesk.tickets.replies import ReplyDraft, reply_to_ticket
 from tests.conftest import inbound
 
+MAIL = MailSettings.model_validate(
+    {"SUPPORT_ADDRESS": "soporte@atiende.example", "RAW_MAIL_BUCKET": "r", "ATTACHMENTS_BUCKET": "a"}
+)
 AGENT = Actor(kind=ActorKind.AGENT, id="agent-1", name="Ana")
 MONDAY = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 ONE_HOUR_TO_SOLVE = SlaSetup(
@@ -30,6 +36,14 @@ ONE_HOUR_TO_SOLVE = SlaSetup(
         ),
     )
 )
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.requests: list[OutboundRequest] = []
+
+    def enqueue(self, request: OutboundRequest) -> None:
+        self.requests.append(request)
 
 
 def entries(store: HelpdeskStore) -> list[FollowUp]:
@@ -116,11 +130,12 @@ def test_a_ticket_solved_after_its_resolution_sla_breached_is_followed_up(one_ho
         late = ingest(inbound(sender="50255510005", text="No puedo pagar"), store).ticket.id
         in_time = ingest(inbound(sender="50255510006", text="No puedo entrar"), store).ticket.id
 
-    # When one is solved within the hour and the other five hours after it came in
+    # When one is solved within the hour and the other five hours after it came in (by a solving reply)
     with time_machine.travel(MONDAY + timedelta(minutes=50), tick=False):
         solve(store, in_time)
     with time_machine.travel(MONDAY + timedelta(hours=5), tick=False):
-        solve(store, late)
+        draft = ReplyDraft(body="Listo, ya puede pagar", status=TicketStatus.SOLVED)
+        reply_to_ticket(store, RecordingQueue(), late, draft, AGENT, MAIL)
 
     # Then only the late one is followed up, saying how late
     (entry,) = entries(store)
