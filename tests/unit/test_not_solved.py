@@ -40,6 +40,11 @@ from helpdesk.follow_ups.not_solved import QUOTED_CHARACTERS, quoted, says_not_s
         "didn't work",
         "the problem persists",
         "my router is still broken",
+        "tengo el mismo problema",
+        "otra vez lo mismo!!",
+        "de nuevo el mismo error al pagar",
+        "It's happening again",
+        "It didn't help",
     ],
 )
 def test_a_customer_saying_it_is_not_solved_is_heard(text: str) -> None:
@@ -56,6 +61,9 @@ def test_a_customer_saying_it_is_not_solved_is_heard(text: str) -> None:
         "Ya anda, todavía no sé qué pasó pero ya anda",
         "Quedó resuelto, excelente atención",
         "Perfecto, ya no tengo el problema",
+        "Gracias, ya no tengo el mismo problema",
+        "No sé si ya se resolvió, lo reviso y les aviso",
+        "It is no longer happening, thanks",
         "¿Me pueden enviar la factura de este mes?",
         "No se preocupen, ya lo arreglé yo",
         "Thanks, it works now!",

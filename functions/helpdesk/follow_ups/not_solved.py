@@ -26,18 +26,21 @@ _SPANISH = re.compile(
     r"|\b(todavia|todabia|toavia|aun|tdv)\s+no\b"
     r"|\bno\s+(me\s+)?(funciona|anda|sirvio|sirve)\b"
     r"|\bnada\s+(cambio|ha\s+cambiado)\b"
+    r"|\b(tengo|tenemos|sigo\s+con|seguimos\s+con|otra\s+vez|de\s+nuevo)\s+(lo\s+mismo|(el|la)\s+mism[oa]\s+(problema|falla|error))"
 )
 _ENGLISH = re.compile(
     r"\b(not|never)\s+(been\s+|really\s+|actually\s+)?(solved|resolved|fixed)\b"
     r"|\bstill\s+(not|isn'?t|is\s+not|doesn'?t|does\s+not|don'?t|do\s+not|won'?t|can'?t|cannot|broken|the\s+same"
     r"|same|failing|having|happening|an\s+issue|a\s+problem|down)\b"
     r"|\b(didn'?t|did\s+not|hasn'?t|has\s+not|haven'?t|have\s+not|wasn'?t|was\s+not|isn'?t|is\s+not)\s+"
-    r"(been\s+)?(work|fix|solv|resolv)\w*"
+    r"(been\s+)?(work|fix|solv|resolv|help)\w*"
     r"|\bnot\s+working\b|\bdoesn'?t\s+work\b|\b(problem|issue)\s+(persists|continues|is\s+back)\b"
+    r"|\b(happening|broken|failing)\s+again\b|\bsame\s+(problem|issue|error)\s+(again|still)\b"
 )
 _SAYS_SOLVED = re.compile(
     r"\bya\s+(se\s+|me\s+|lo\s+|la\s+|nos\s+)*(resolvi|resuelt|solucion|arregl|quedo|funciona|anda|sirv)"
-    r"|\b(now|already)\s+(it\s+)?(works|working|fixed|solved|resolved)\b|\bit\s+works\s+now\b"
+    r"|\bya\s+no\s+(tengo|tenemos|hay|me\s+pasa|nos\s+pasa|sale|aparece)\b"
+    r"|\b(now|already)\s+(it\s+)?(works|working|fixed|solved|resolved)\b|\bit\s+works\s+now\b|\bno\s+longer\b"
 )
 QUOTED_CHARACTERS = 200  # how much of the message the follow-up quotes
 
