@@ -86,6 +86,7 @@ class TicketStatus(StrEnum):
         return self in (TicketStatus.PENDING, TicketStatus.SOLVED)
 
 
+DONE_STATUSES = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 UNSOLVED_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
 # What counts toward an agent's load (their group's cap): tickets waiting on
 # them. Pending and on-hold tickets wait on someone else; solved ones are done.
@@ -366,6 +367,7 @@ class Ticket(_Entity):
     last_customer_message_at: AwareDatetime | None = None
     sla: TicketSla | None = None
     merged_into: str | None = None  # closed by merging it into that ticket
+    reopens: Annotated[int, Field(ge=0)] = 0  # times it was solved and opened again
     version: Annotated[int, Field(ge=1)] = 1
 
     # What the store keeps beside a ticket follows from these rules, applied on
@@ -384,6 +386,14 @@ class Ticket(_Entity):
             and before.status is not TicketStatus.CLOSED
             and self.channel.joins_open_conversation
         )
+
+    def reopened_since(self, before: "Ticket | None") -> bool:
+        """This change opens a solved (or closed) ticket again."""
+        return before is not None and before.status in DONE_STATUSES and self.status not in DONE_STATUSES
+
+    def counting_reopen(self, before: "Ticket") -> "Ticket":
+        """This change, with ``reopens`` counting it when it reopens the ticket."""
+        return self.model_copy(update={"reopens": before.reopens + 1}) if self.reopened_since(before) else self
 
     def solved_since(self, before: "Ticket | None") -> bool:
         """This change solves the ticket (a survey may follow)."""

@@ -2,13 +2,15 @@
 and breaches that came due, publish them on the bus, and start the escalation
 of each breach (``helpdesk.sla.checker``); then fire the time-based rules that
 came due (``helpdesk.rules.timed``: the same due-minute design, its own
-checkpoint)."""
+checkpoint), and follow up the assistant's questions left unanswered
+(``helpdesk.assistant.silence``: hour buckets, its own checkpoint)."""
 
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from helpdesk import connections
+from helpdesk.assistant.silence import follow_up_silences
 from helpdesk.clock import utc_now
 from helpdesk.models import SlaTimer
 from helpdesk.observability import BusinessMetric, count, logger, metrics, traced
@@ -40,8 +42,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     count(BusinessMetric.SLA_BREACHES, value=report.breaches)
     count(BusinessMetric.ESCALATIONS_STARTED, value=report.escalations)
     rules = run_time_rules(connections.store(), utc_now(), _rules_outbox)
+    silences = follow_up_silences(connections.store(), utc_now())
     return {
         "rules_fired": rules.fired,
+        "bot_silences_followed_up": silences.opened,
         "minutes": report.minutes,
         "tickets": report.tickets,
         "warnings": report.warnings,

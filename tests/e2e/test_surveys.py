@@ -3,7 +3,8 @@ policy, a mailed ticket is solved, the survey sender (fired by the stack's
 schedule) mails one-click links; the customer answers in Chromium with
 JavaScript off, adds a comment on the thank-you page, the agent sees the
 answer and comment on the ticket, and works the follow-up the poor answer
-opened to its outcome."""
+opened to its outcome; the customer's "sigue igual" then opens another,
+found by its reason."""
 
 import email
 import re
@@ -103,4 +104,28 @@ def test_an_email_survey_is_answered_without_javascript_and_shows_on_the_ticket(
     entry.get_by_role("button", name="Cerrar con este resultado").click()
     console.locator("nav.views").get_by_role("link", name="Cerrados").click()
     expect(console.locator("li.follow-up", has_text=subject)).to_contain_text(f"Lo llamé y quedó conforme {tag}")
+
+    # When the customer then writes that it is not solved: another entry, found by its reason
+    _not_solved_is_followed_up(console, stack, ticket, customer, tag)
     assert console.errors == []
+
+
+def _not_solved_is_followed_up(
+    console: Any, stack: RunningStack, ticket: dict[str, Any], customer: str, tag: str
+) -> None:
+    """The customer answers the solved ticket "sigue igual": it reopens and the
+    queue shows a ``not_solved`` entry quoting them (and not under another reason)."""
+    subject = ticket["subject"]
+    again = EmailMessage(policy=policy.SMTP)
+    again["From"], again["To"] = f"Pablo Ruiz <{customer}>", "soporte@atiende.localhost"
+    again["Subject"] = f"Re: {subject} [#{ticket['number']}]"
+    again.set_content(f"Sigue igual, no me cambiaron el plan {tag}")
+    send(stack, again)
+    eventually(lambda: find_ticket(stack, subject, status="open"))
+    console.locator("nav.views").get_by_role("link", name="Pendientes").click()
+    console.get_by_label("Motivo").select_option("not_solved")
+    expect(console.locator("li.follow-up", has_text=subject)).to_contain_text(
+        f"Dice que no se resolvió · El cliente escribió: «Sigue igual, no me cambiaron el plan {tag}»"
+    )
+    console.get_by_label("Motivo").select_option("poor_survey")
+    expect(console.locator("li.follow-up", has_text=subject)).to_have_count(0)

@@ -24,6 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from helpdesk.assistant.callbacks import Callbacks, number_in
+from helpdesk.assistant.tags import ASKED, BOT_SILENCE, HANDED_OFF, RESOLVED, RETRIED, is_on_duty
 from helpdesk.assistant.voices import Voice
 from helpdesk.case_status.expectations import customer_time, moment_text, promised_answer
 from helpdesk.knowledge.finding import ArticleHit, ArticleSearch
@@ -34,7 +35,6 @@ from helpdesk.sla.setup import calendar_zone
 from helpdesk.store import HelpdeskStore
 
 MOST_ARTICLES = 3
-ASKED, RETRIED, RESOLVED, HANDED_OFF = "bot-asked", "bot-retried", "bot-resolved", "bot-handoff"
 # The ids of the buttons under its question (a reply button's or quick reply's id)
 YES, NO, PERSON = "assistant.yes", "assistant.no", "assistant.person"
 
@@ -184,13 +184,6 @@ def people_only(text: str) -> bool:
     return bool(_PEOPLE_ONLY.search(fold(text)))
 
 
-def is_on_duty(ticket: Ticket) -> bool:
-    """Whether the assistant still has this conversation: nobody assigned, no
-    handoff, and no agent's reply yet (an agent's first reply sets
-    ``first_response_at``; the assistant's own never do)."""
-    return ticket.assignee_id is None and HANDED_OFF not in ticket.tags and ticket.first_response_at is None
-
-
 def choices(locale: Language) -> tuple[tuple[str, str], ...]:
     """The buttons under its question: (id, title), titles within WhatsApp's 20 characters."""
     words = TEXTS[locale]
@@ -235,6 +228,7 @@ def take_turn(
     if decision.reason is not None:
         return _hand_off(store, voice, ticket, locale, decision.reason, now)
     voice.say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,), ask=choices(locale))
+    store.put_bot_question(ticket.id, now, now + BOT_SILENCE)  # left unanswered, a person follows up (``silence``)
     return Turn(articles=decision.articles, said=True)
 
 

@@ -29,6 +29,7 @@ from helpdesk.errors import (
     IdentityTaken,
     IngestGaveUp,
 )
+from helpdesk.follow_ups.noticing import notice_change
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -134,6 +135,7 @@ class IngestResult:
     created_ticket: bool = False
     reopened: bool = False
     duplicate: bool = False
+    before: Ticket | None = None  # the ticket as this message found it (None: new, or a duplicate)
 
 
 def ingest(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory | None = None) -> IngestResult:
@@ -154,6 +156,8 @@ def ingest(inbound: InboundMessage, store: HelpdeskStore, outbox: OutboxFactory 
         return result
     if inbound.thread_key:
         store.remember_thread_key(inbound.thread_key, result.ticket.id)
+    if result.reopened and result.before is not None:  # "sigue igual" on a solved ticket, a third reopen…
+        notice_change(store, result.before, result.ticket, result.message.created_at, inbound.text)
     opened_in = result.ticket.group_id if result.created_ticket else None
     if not result.created_ticket and not inbound.automatic:
         verification.answer_with(store, result.ticket, result.message)
@@ -413,14 +417,14 @@ def _append(inbound: InboundMessage, ticket: Ticket, contact_id: str, store: Hel
                 changes=(FieldChange(field="status", old=ticket.status.value, new=TicketStatus.OPEN.value),),
             )
         )
-    after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+    after = ticket.model_copy(update=changes | {"version": ticket.version + 1}).counting_reopen(ticket)
     if ticket.sla is not None and not inbound.automatic:
         after = after.model_copy(
             update={"sla": track(ticket, after, Happened.CUSTOMER_WROTE, current_setup(store), now)}
         )
     message = _message(inbound, ticket.id, contact_id)
     store.append_message(ticket, after, message, events)
-    return IngestResult(ticket=after, message=message, reopened=reopen)
+    return IngestResult(ticket=after, message=message, reopened=reopen, before=ticket)
 
 
 def _duplicate(inbound: InboundMessage, store: HelpdeskStore) -> IngestResult:

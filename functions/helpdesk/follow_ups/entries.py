@@ -1,6 +1,10 @@
 """Follow-up entries: one per ticket and reason, opened by what the help desk
 notices (a poor survey answer, CSAT ≤ 2 or NPS ≤ 6; a callback request the
-phone system cannot place), worked from the
+phone system cannot place; a customer writing that a solved case is not; a
+ticket reopened more than ``REOPENS_ALLOWED`` times; a ticket solved after its
+resolution SLA breached: ``noticing.py``; a bot conversation the customer
+left without an answer that helped nor a person: ``assistant/silence.py``),
+worked from the
 follow-up queue (open → working → done, with an outcome), with their own
 SLA (``FOLLOW_UP_WITHIN``: the customer hears from a person within a day).
 
@@ -22,11 +26,16 @@ from helpdesk.validated import Validated
 
 FOLLOW_UP_WITHIN = timedelta(hours=24)
 QUEUE_LENGTH = 100
+REOPENS_ALLOWED = 2  # reopened more often than this: a person calls the customer
 
 
 class FollowUpReason(StrEnum):
     POOR_SURVEY = "poor_survey"
     CALLBACK = "callback"  # the customer asked to be called back (``channels/phone/callbacks.py``)
+    NOT_SOLVED = "not_solved"  # the customer wrote that a solved ticket is not (``noticing.py``)
+    REOPENED = "reopened"  # reopened more than ``REOPENS_ALLOWED`` times
+    SOLVED_LATE = "solved_late"  # solved after its resolution SLA breached
+    BOT_ABANDONED = "bot_abandoned"  # the assistant's "¿Te sirvió?" never answered (``assistant/silence.py``)
 
 
 class FollowUpState(StrEnum):

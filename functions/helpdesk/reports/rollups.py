@@ -99,7 +99,7 @@ def reopen_cell(after: Ticket, zone: tzinfo) -> str:
 
 
 def is_reopen(before: Ticket | None, after: Ticket) -> bool:
-    return before is not None and before.status in SOLVED_STATES and after.status not in SOLVED_STATES
+    return after.reopened_since(before)
 
 
 def total_cells(ticket_part: Cells, reopens: dict[str, str]) -> Cells:

@@ -76,6 +76,7 @@ def ticket_item(ticket: Ticket) -> TicketItem:
         GSI4SK=keys.created_sk(ticket),
         sla=ticket.sla.model_dump(mode="json", exclude_computed_fields=True) if ticket.sla else None,
         merged_into=ticket.merged_into,
+        reopens=ticket.reopens or None,
     )
     check = ticket.sla.next_check if ticket.sla else None
     if check is not None:
@@ -108,6 +109,7 @@ def ticket_from(item: TicketItem) -> Ticket:
         last_customer_message_at=item.last_customer_message_at,
         sla=TicketSla.model_validate(item.sla) if item.sla else None,
         merged_into=item.merged_into,
+        reopens=int(item.reopens or 0),
         version=int(item.version or 1),
     )
 

@@ -1,17 +1,24 @@
 """Follow-ups (``helpdesk.follow_ups``): one item per ticket and reason, kept as
 the domain's JSON, in the queue of its state (``by_status``, oldest first).
 Opening is conditional (a reason opens one follow-up per ticket however often
-it happens); each save names the version it read."""
+it happens); each save names the version it read.
 
-from datetime import datetime
+The assistant's questions wait for their answer in ``BOTASKED#<hour>``
+(sparse, by the moment the answer is due, kept ``KEEP_QUESTIONS``): the pass
+that follows up the unanswered ones reads the hours since its checkpoint."""
+
+from datetime import datetime, timedelta
 from typing import Any
 
 from helpdesk.clock import sortable
 from helpdesk.errors import StaleFollowUp
 from helpdesk.store import keys
 from helpdesk.store.conditions import conditionally, get_or_none
-from helpdesk.store.items import FollowUpItem, HelpdeskItem
+from helpdesk.store.items import BotQuestionItem, FollowUpItem, HelpdeskItem
+from helpdesk.store.surveys import hours_touched
 from helpdesk.store.table import TableAccess
+
+KEEP_QUESTIONS = timedelta(days=7)  # a question's item expires (TTL) this long after its answer was due
 
 
 def _item(ticket_id: str, reason: str, value: dict[str, Any], version: int, state: str, created: datetime) -> Any:
@@ -47,3 +54,24 @@ class FollowUps(TableAccess):
         """The queue: entries in ``state``, oldest first (one index partition)."""
         query = HelpdeskItem.by_status.query(keys.follow_up_queue(state), limit=limit)
         return [dict(item.value) for item in query if isinstance(item, FollowUpItem)]
+
+    def put_bot_question(self, ticket_id: str, asked_at: datetime, due_at: datetime) -> None:
+        """The assistant asked on the ticket at ``asked_at``: an answer is due by ``due_at``."""
+        BotQuestionItem(
+            *keys.bot_question_key(due_at, ticket_id, asked_at),
+            ticket_id=ticket_id,
+            asked_at=asked_at,
+            due_at=due_at,
+            expires_at=due_at + KEEP_QUESTIONS,
+        ).save()
+
+    def bot_questions_due_between(self, after: datetime, through: datetime) -> list[tuple[str, datetime, datetime]]:
+        """(ticket id, asked at, due at) of the questions whose answer was due in
+        (after, through], oldest first: one Query per hour touched."""
+        found = []
+        for hour, low, high in hours_touched(after, through):
+            condition = BotQuestionItem.SK.between(*keys.hour_range(low, high))
+            for item in BotQuestionItem.query(keys.bot_question_bucket(hour), condition, consistent_read=True):
+                if isinstance(item, BotQuestionItem) and after < item.due_at <= through:
+                    found.append((item.ticket_id, item.asked_at, item.due_at))
+        return found

@@ -83,6 +83,7 @@ class TicketItem(HelpdeskItem, discriminator="ticket"):
     last_customer_message_at = UTCDateTimeAttribute(null=True)
     sla = JSONAttribute(null=True)
     merged_into = UnicodeAttribute(null=True)
+    reopens = NumberAttribute(null=True)  # absent until it is first reopened
     version = VersionAttribute()
 
 
@@ -485,6 +486,15 @@ class FollowUpItem(HelpdeskItem, discriminator="follow_up"):
     version = NumberAttribute()
 
 
+class BotQuestionItem(HelpdeskItem, discriminator="bot_question"):
+    """The assistant asked "¿Te sirvió?" on a ticket: an answer is due by ``due_at``
+    (sparse, in its hour's partition; looked at once then, answered or not)."""
+
+    ticket_id = UnicodeAttribute()
+    asked_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+
+
 ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     HelpdeskItem, TicketItem, MessageItem, EventItem, ContactItem, IdentityItem,
     OpenConversationItem, PointerItem, CounterItem, SetAsideItem, AgentItem, GroupItem,
@@ -495,6 +505,6 @@ ITEM_CLASSES: tuple[type[HelpdeskItem], ...] = (
     KpiContributionItem, KpiRollupItem,
     RuleTimerItem, RuleFiredItem, RuleMomentItem,
     SocketItem, RoomMemberItem, LinkKeyItem, StatusLinksItem,
-    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem,
+    SolvedItem, SurveyDueItem, SurveyItem, SurveyedItem, SurveyOptOutItem, FollowUpItem, BotQuestionItem,
     SocketItem, RoomMemberItem, ArticleItem, RevisionItem, VotesItem, FormTokenItem, ContentGapItem,
 )  # fmt: skip

@@ -59,6 +59,7 @@ below (STYLE §9). Nothing else in the store writes a key string.
 | contact last surveyed| ``CONTACT#<id>``            | ``SURVEYED``          |
 | no surveys, please   | ``CONTACT#<id>``            | ``NOSURVEYS``         |
 | follow-up            | ``FOLLOWUP#<ticket id>``    | ``<reason>``          |
+| bot question (sparse)| ``BOTASKED#<hour>``         | ``<due>#<ticket>#<asked>`` |
 | live connection      | ``SOCKET#<connection id>``  | ``META``              |
 | connection in a room | ``ROOM#<kind>#<id>``        | ``<connection id>``   |
 
@@ -421,6 +422,15 @@ def follow_up_key(ticket_id: str, reason: str) -> Key:
 def follow_up_queue(state: str) -> str:
     """The follow-up queue's partition in ``by_status``: entries in a state, oldest first."""
     return f"FOLLOWUPQ#{state}"
+
+
+def bot_question_bucket(hour: datetime) -> str:
+    return f"BOTASKED#{hour.astimezone(UTC):%Y-%m-%dT%H}"
+
+
+def bot_question_key(due_at: datetime, ticket_id: str, asked_at: datetime) -> Key:
+    """The assistant's question on a ticket, in the hour its answer is due by."""
+    return bot_question_bucket(due_at), f"{sortable(due_at)}#{ticket_id}#{sortable(asked_at)}"
 
 
 def checkpoint_key(name: str) -> Key:

@@ -52,7 +52,7 @@ def mark_solved(transaction: Transaction, before: Ticket | None, after: Ticket) 
         transaction.put("solved", item)
 
 
-def _hours(after: datetime, through: datetime) -> list[tuple[datetime, datetime, datetime]]:
+def hours_touched(after: datetime, through: datetime) -> list[tuple[datetime, datetime, datetime]]:
     """(hour, from, through) for each hour bucket (after, through] touches."""
     spans = []
     hour = after.replace(minute=0, second=0, microsecond=0)
@@ -67,7 +67,7 @@ class SurveyRecords(TableAccess):
         """(ticket id, solved at) of the tickets solved in (after, through]: one
         Query per hour touched, however many tickets were ever solved."""
         found = []
-        for hour, low, high in _hours(after, through):
+        for hour, low, high in hours_touched(after, through):
             condition = SolvedItem.SK.between(*keys.hour_range(low, high))
             for item in SolvedItem.query(keys.solved_bucket(hour), condition, consistent_read=True):
                 if isinstance(item, SolvedItem) and after < item.solved_at <= through:
@@ -89,7 +89,7 @@ class SurveyRecords(TableAccess):
     def surveys_due_between(self, after: datetime, through: datetime) -> list[SurveyDue]:
         """The surveys due in (after, through] (one Query per hour touched)."""
         found = []
-        for hour, low, high in _hours(after, through):
+        for hour, low, high in hours_touched(after, through):
             condition = SurveyDueItem.SK.between(*keys.hour_range(low, high))
             for item in SurveyDueItem.query(keys.survey_due_bucket(hour), condition, consistent_read=True):
                 if isinstance(item, SurveyDueItem):

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 from helpdesk.access import Viewer
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import HelpdeskError, StaleTicket, TicketClosed, TicketNotFound
+from helpdesk.follow_ups.noticing import notice_change
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -122,12 +123,14 @@ def update_ticket(
 def _save_change(
     store: HelpdeskStore, before: Ticket, after: Ticket, kind: EventKind, actor: Actor, changes: list[FieldChange]
 ) -> Ticket:
-    """Save a changed ticket with its SLA timers moved, the history event, and
-    the new assignee's notification; then hand it out if round robin wants it."""
-    after = after.model_copy(update={"sla": sla_after_change(store, before, after)})
+    """Save a changed ticket with its SLA timers moved (a reopen counted), the
+    history event, and the new assignee's notification; open the follow-ups
+    it calls for; then hand it out if round robin wants it."""
+    after = after.model_copy(update={"sla": sla_after_change(store, before, after)}).counting_reopen(before)
     now = after.updated_at
     event = TicketEvent(id=new_id(), ticket_id=after.id, kind=kind, actor=actor, at=now, changes=tuple(changes))
     store.save_ticket(before, after, [event], notifications.for_assignment(before, after, actor, now))
+    notice_change(store, before, after, now)
     return _hand_out(store, before, after)
 
 

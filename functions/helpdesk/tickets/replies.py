@@ -21,6 +21,7 @@ from helpdesk.channels.whatsapp.templates import (  # named here too, for the ca
 )
 from helpdesk.clock import new_id, utc_now
 from helpdesk.errors import IngestGaveUp, OutsideWindow, TicketClosed, TicketNotFound
+from helpdesk.follow_ups.noticing import notice_change
 from helpdesk.models import (
     Actor,
     ActorKind,
@@ -122,7 +123,7 @@ def reply_to_ticket(
             changes["first_response_at"] = now
         if status is TicketStatus.SOLVED:
             changes["solved_at"] = now
-        after = ticket.model_copy(update=changes | {"version": ticket.version + 1})
+        after = ticket.model_copy(update=changes | {"version": ticket.version + 1}).counting_reopen(ticket)
         if ticket.sla is not None:
             after = after.model_copy(
                 update={"sla": track(ticket, after, Happened.AGENT_REPLIED, current_setup(store), now)}
@@ -134,6 +135,7 @@ def reply_to_ticket(
         ]
         events = [_event(ticket.id, agent, diffs)] if diffs else []
         store.append_message(ticket, after, message, events)  # a customer message or another change may come first
+        notice_change(store, ticket, after, now)  # solved late, reopened once too often
         return message
 
     message = until_saved(reply, give_up=lambda: IngestGaveUp("ticket too busy to reply"))
