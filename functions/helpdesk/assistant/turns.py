@@ -227,8 +227,9 @@ def take_turn(
     decision = decide(search, text, locale)
     if decision.reason is not None:
         return _hand_off(store, voice, ticket, locale, decision.reason, now)
-    voice.say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,), ask=choices(locale))
-    store.put_bot_question(ticket.id, now, now + BOT_SILENCE)  # left unanswered, a person follows up (``silence``)
+    # left unanswered, a person follows up (``silence``): the wait is written with the question
+    voice.say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,), ask=choices(locale),
+              answer_due=now + BOT_SILENCE)  # fmt: skip
     return Turn(articles=decision.articles, said=True)
 
 

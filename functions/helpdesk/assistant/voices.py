@@ -56,11 +56,13 @@ class Voice:
         remove: tuple[str, ...] = (),
         ask: tuple[tuple[str, str], ...] = (),
         note: str | None = None,
+        answer_due: datetime | None = None,
     ) -> Ticket:
         """Say ``text`` to the customer (``ask``: the buttons under a question;
-        ``note``: an internal note for the agents, written with it); the ticket
-        as saved."""
-        after, message = _write(store, ticket, text, locale, now, add, remove, ask, self.queued, note)
+        ``note``: an internal note for the agents, written with it;
+        ``answer_due``: when a question left unanswered goes to a person, kept
+        with it); the ticket as saved."""
+        after, message = _write(store, ticket, text, locale, now, add, remove, ask, self.queued, note, answer_due)
         if self.queue is not None:
             self.queue.enqueue(OutboundRequest(ticket_id=ticket.id, message_id=message.id, sent_at=message.sent_at))
         return after
@@ -98,6 +100,7 @@ def _write(
     ask: tuple[tuple[str, str], ...],
     queued: bool,
     note: str | None,
+    answer_due: datetime | None = None,
 ) -> tuple[Ticket, Message]:
     actor = assistant_actor(locale)
     tags = tuple(dict.fromkeys(t for t in (*ticket.tags, *add) if t not in remove))
@@ -124,5 +127,5 @@ def _write(
         change = FieldChange(field="tags", old=list(ticket.tags), new=list(tags))
         events.append(TicketEvent(id=new_id(), ticket_id=ticket.id, kind=EventKind.UPDATED, actor=actor, at=now,
                                   changes=(change,)))  # fmt: skip
-    store.append_message(ticket, after, message, events, notes=notes)
+    store.append_message(ticket, after, message, events, notes=notes, question_due=answer_due)
     return after, message

@@ -21,6 +21,18 @@ from helpdesk.store.table import TableAccess
 KEEP_QUESTIONS = timedelta(days=7)  # a question's item expires (TTL) this long after its answer was due
 
 
+def bot_question_item(ticket_id: str, asked_at: datetime, due_at: datetime) -> BotQuestionItem:
+    """The item that waits for the answer to the assistant's question (written
+    with the question itself: ``append_message(question_due=)``)."""
+    return BotQuestionItem(
+        *keys.bot_question_key(due_at, ticket_id, asked_at),
+        ticket_id=ticket_id,
+        asked_at=asked_at,
+        due_at=due_at,
+        expires_at=due_at + KEEP_QUESTIONS,
+    )
+
+
 def _item(ticket_id: str, reason: str, value: dict[str, Any], version: int, state: str, created: datetime) -> Any:
     return FollowUpItem(
         *keys.follow_up_key(ticket_id, reason),
@@ -54,16 +66,6 @@ class FollowUps(TableAccess):
         """The queue: entries in ``state``, oldest first (one index partition)."""
         query = HelpdeskItem.by_status.query(keys.follow_up_queue(state), limit=limit)
         return [dict(item.value) for item in query if isinstance(item, FollowUpItem)]
-
-    def put_bot_question(self, ticket_id: str, asked_at: datetime, due_at: datetime) -> None:
-        """The assistant asked on the ticket at ``asked_at``: an answer is due by ``due_at``."""
-        BotQuestionItem(
-            *keys.bot_question_key(due_at, ticket_id, asked_at),
-            ticket_id=ticket_id,
-            asked_at=asked_at,
-            due_at=due_at,
-            expires_at=due_at + KEEP_QUESTIONS,
-        ).save()
 
     def bot_questions_due_between(self, after: datetime, through: datetime) -> list[tuple[str, datetime, datetime]]:
         """(ticket id, asked at, due at) of the questions whose answer was due in

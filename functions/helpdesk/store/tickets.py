@@ -7,6 +7,7 @@ its conversation, a round-robin turn. The models say what each of those is
 this module writes them together."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from helpdesk.errors import (
     AgentAtCapacity,
@@ -28,6 +29,7 @@ from helpdesk.store.conversions import (
     ticket_from,
     ticket_item,
 )
+from helpdesk.store.follow_ups import bot_question_item
 from helpdesk.store.items import (
     BreachItem,
     CounterItem,
@@ -153,15 +155,20 @@ class Tickets(TableAccess):
         events: Iterable[TicketEvent],
         notifications: Iterable[Notification] = (),
         notes: Iterable[Message] = (),
+        question_due: datetime | None = None,
     ) -> None:
         """Add a message to a ticket (and ``notes`` beside it) and save the
-        ticket's new state, if the ticket is still at ``before.version``. Raises
-        DuplicateChannelMessage or StaleTicket."""
+        ticket's new state, if the ticket is still at ``before.version``;
+        ``question_due``: the message asks the customer, whose answer is due
+        then (the assistant's "¿Te sirvió?"). Raises DuplicateChannelMessage or
+        StaleTicket."""
         transaction = self._transaction()
         put_ticket(transaction, before, after)
         add_message(transaction, message, events)
         for note in notes:
             add_message(transaction, note, ())
+        if question_due is not None:
+            transaction.put("bot question", bot_question_item(after.id, message.created_at, question_due))
         for notification in notifications:
             transaction.put("notification", notification_item(notification))
         transaction.commit_or_raise({DUPLICATE: DuplicateChannelMessage}, otherwise=lambda: StaleTicket(None))
