@@ -9,8 +9,9 @@ default: without a model id no client is ever built."""
 import copy
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
@@ -23,15 +24,18 @@ from helpdesk.assistant.answers import (
     RETRIEVAL,
     PhrasedAnswers,
     prompt,
+    published_excerpt,
     request,
     suggestion,
 )
 from helpdesk.assistant.turns import decide
+from helpdesk.knowledge.articles import Article, ArticleStatus, Visibility
 from helpdesk.knowledge.finding import ArticleHit
 from helpdesk.limits import PHRASED_ANSWERS
-from helpdesk.models import Language
+from helpdesk.models import Actor, ActorKind, Language
 from helpdesk.providers.bedrock import BedrockConverse
 from helpdesk.settings import forget_settings
+from helpdesk.store import HelpdeskStore
 
 MODEL = "amazon.nova-lite-v1:0"
 RECORDED = json.loads((Path(__file__).parent / "bedrock_converse_answer.json").read_text(encoding="utf-8"))
@@ -207,3 +211,36 @@ def test_a_model_id_turns_it_on_and_the_client_waits_only_on_the_first_answer(
     assert isinstance(chosen, PhrasedAnswers) and built == []
     connections.forget()
     forget_settings()
+
+
+class Articles:
+    """The articles' table, in memory."""
+
+    def __init__(self, *found: Article) -> None:
+        self.found = {a.id: a.model_dump(mode="json") for a in found}
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        return self.found.get(article_id)
+
+
+def _article(article_id: str, **changes: Any) -> Article:
+    editor = Actor(kind=ActorKind.AGENT, id="agt_sofia", name="Sofía")
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    return Article.model_validate({
+        "id": article_id, "title": "Cambiar la dirección",
+        "body": "## Pasos\n\n" + "Entra a **Mis pedidos** y elige otra. " * 60,
+        "author": editor, "updated_by": editor, "created_at": now, "updated_at": now,
+        "status": ArticleStatus.PUBLISHED, **changes,
+    })  # fmt: skip
+
+
+def test_the_model_reads_the_plain_text_of_published_public_articles_only() -> None:
+    store = cast(HelpdeskStore, Articles(
+        _article("publicado"), _article("borrador", status=ArticleStatus.DRAFT),
+        _article("interno", visibility=Visibility.INTERNAL),
+    ))  # fmt: skip
+    text = published_excerpt(store, "publicado")
+    assert text.startswith("Pasos Entra a Mis pedidos y elige otra.") and "**" not in text and "##" not in text
+    assert len(text) == PHRASED_ANSWERS.excerpt_chars
+    assert published_excerpt(store, "borrador") == published_excerpt(store, "interno") == ""
+    assert published_excerpt(store, "no-existe") == ""
