@@ -156,7 +156,7 @@ def answer_writer() -> "AnswerWriter":
 
 @cache
 def _bedrock_client() -> Any:
-    """Bedrock Runtime, waiting briefly and retrying once: the customer gets
+    """Bedrock Runtime, waiting briefly and never retrying: the customer gets
     the articles' list rather than a late answer."""
     import boto3
     from botocore.config import Config
@@ -166,7 +166,7 @@ def _bedrock_client() -> Any:
     config = Config(
         connect_timeout=PHRASED_ANSWERS.connect_timeout_seconds,
         read_timeout=PHRASED_ANSWERS.read_timeout_seconds,
-        retries={"max_attempts": 2, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},  # the first try only
     )
     return boto3.client("bedrock-runtime", region_name=store_settings().region, config=config)
 

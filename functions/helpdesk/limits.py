@@ -186,15 +186,16 @@ class PhrasedAnswerLimits:
     """The assistant's answer phrased by a language model (``assistant.answers``,
     off unless a model is configured): how much of each public article the model
     reads, how long an answer may be (a WhatsApp message shows ~1,000 characters
-    without "read more"), and how long the worker waits for the model before it
-    answers with the articles' list instead."""
+    without "read more"), and how long a function waits for the model before it
+    answers with the articles' list instead: once, no retry (the list is the
+    retry), at most 7 s, within the agent API's 20 s for the web chat."""
 
     excerpt_chars: int = 800
     max_tokens: int = 300
     temperature: float = 0.2
     max_answer_chars: int = 900
     connect_timeout_seconds: float = 2.0
-    read_timeout_seconds: float = 8.0
+    read_timeout_seconds: float = 5.0
 
 
 PHRASED_ANSWERS = PhrasedAnswerLimits()

@@ -199,16 +199,20 @@ def test_off_by_default_no_client_is_ever_built(aws_env: None, monkeypatch: pyte
     connections.forget()
 
 
-def test_a_model_id_turns_it_on_and_the_client_waits_only_on_the_first_answer(
+def test_a_model_id_turns_it_on_and_its_client_is_built_on_the_first_answer(
     aws_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ASSISTANT_BEDROCK_MODEL_ID", MODEL)
     forget_settings()
     connections.forget()
-    built: list[str] = []
-    monkeypatch.setattr(boto3, "client", lambda service, **kwargs: built.append(service))
+    built: list[tuple[str, Any]] = []
+    monkeypatch.setattr(boto3, "client", lambda service, **kwargs: built.append((service, kwargs["config"])))
     chosen = connections.answer_writer()
     assert isinstance(chosen, PhrasedAnswers) and built == []
+    connections._bedrock_client()  # what its first answer builds: a client that waits briefly, once
+    ((service, config),) = built
+    assert service == "bedrock-runtime" and config.retries["total_max_attempts"] == 1
+    assert config.connect_timeout + config.read_timeout <= 7
     connections.forget()
     forget_settings()
 
