@@ -115,7 +115,8 @@ def send_chat_message() -> Response:
     try:
         web_chat.check_site(connections.store(), message.site, _origin())
         shelf = connections.knowledge_shelf()
-        sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over, CALLBACKS)
+        sent = web_chat.send(connections.store(), message, utc_now(), shelf.public(), connections.hand_over, CALLBACKS,
+                             connections.answer_writer())  # fmt: skip
     except InvalidIdentity:
         return _error("error.chat_email_invalid")
     except web_chat.SiteRefused:

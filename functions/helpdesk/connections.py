@@ -27,6 +27,7 @@ from helpdesk.settings import (
 
 if TYPE_CHECKING:
     from helpdesk.admin.dead_letters import DeadLetterQueues
+    from helpdesk.assistant.answers import AnswerWriter
     from helpdesk.channels.email.outbound import Mailer
     from helpdesk.channels.meta_messaging.inbound import AttachmentStorage
     from helpdesk.channels.phone.callbacks import CallbackDialer
@@ -133,6 +134,41 @@ def articles_for(contact_id: str) -> "ArticleSearch":
     segment articles of the contact's tier or country (``knowledge.finding``)."""
     contact = store().get_contact(contact_id)
     return knowledge_shelf().for_contact(contact.tier if contact else None, contact.country if contact else None)
+
+
+@lru_cache(maxsize=1)
+def answer_writer() -> "AnswerWriter":
+    """How the assistant words its answers: the articles' list, or, when the
+    deployment names a Bedrock model (``ASSISTANT_BEDROCK_MODEL_ID``), that
+    model's answer from the public articles (its client built on the first one)."""
+    from helpdesk.assistant.answers import RETRIEVAL, PhrasedAnswers, published_excerpt
+    from helpdesk.settings import assistant_settings
+
+    model_id = assistant_settings().bedrock_model_id
+    if not model_id:
+        return RETRIEVAL
+    from helpdesk.limits import PHRASED_ANSWERS
+    from helpdesk.providers.bedrock import BedrockConverse
+
+    model = BedrockConverse(_bedrock_client, model_id, PHRASED_ANSWERS.max_tokens, PHRASED_ANSWERS.temperature)
+    return PhrasedAnswers(model, lambda article_id: published_excerpt(store(), article_id))
+
+
+@cache
+def _bedrock_client() -> Any:
+    """Bedrock Runtime, waiting briefly and never retrying: the customer gets
+    the articles' list rather than a late answer."""
+    import boto3
+    from botocore.config import Config
+
+    from helpdesk.limits import PHRASED_ANSWERS
+
+    config = Config(
+        connect_timeout=PHRASED_ANSWERS.connect_timeout_seconds,
+        read_timeout=PHRASED_ANSWERS.read_timeout_seconds,
+        retries={"total_max_attempts": 1, "mode": "standard"},  # the first try only
+    )
+    return boto3.client("bedrock-runtime", region_name=store_settings().region, config=config)
 
 
 @lru_cache(maxsize=1)
@@ -291,6 +327,8 @@ def forget() -> None:
         webhook_http,
         files,
         knowledge_shelf,
+        answer_writer,
+        _bedrock_client,
         mailer,
         agent_notices,
         graph_whatsapp,

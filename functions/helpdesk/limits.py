@@ -182,6 +182,26 @@ API_FILE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class PhrasedAnswerLimits:
+    """The assistant's answer phrased by a language model (``assistant.answers``,
+    off unless a model is configured): how much of each public article the model
+    reads, how long an answer may be (a WhatsApp message shows ~1,000 characters
+    without "read more"), and how long a function waits for the model before it
+    answers with the articles' list instead: once, no retry (the list is the
+    retry), at most 7 s, within the agent API's 20 s for the web chat."""
+
+    excerpt_chars: int = 800
+    max_tokens: int = 300
+    temperature: float = 0.2
+    max_answer_chars: int = 900
+    connect_timeout_seconds: float = 2.0
+    read_timeout_seconds: float = 5.0
+
+
+PHRASED_ANSWERS = PhrasedAnswerLimits()
+
+
+@dataclass(frozen=True)
 class ContactFormLimits:
     """The contact form's optional attachment: one file of these types (as its
     bytes show, not as its name or label says), at most ``API_FILE_BYTES``;

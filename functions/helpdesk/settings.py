@@ -222,6 +222,22 @@ def phone_settings() -> PhoneSettings:
     return PhoneSettings.from_environment()
 
 
+class AssistantSettings(_FromEnvironment):
+    """How the first-line assistant phrases its answers: empty (the default),
+    a list of the public articles it found; a Bedrock model id
+    (``AssistantBedrockModelId`` in the template), a short answer that model
+    writes from those articles only (``assistant.answers``)."""
+
+    bedrock_model_id: str = Field(
+        default="", validation_alias="ASSISTANT_BEDROCK_MODEL_ID", pattern=r"^([A-Za-z0-9._:/-]{1,200})?$"
+    )
+
+
+@lru_cache(maxsize=1)
+def assistant_settings() -> AssistantSettings:
+    return AssistantSettings.from_environment()
+
+
 class HandoffSettings(_FromEnvironment):
     """The bot handoff state machine (the assistant starts it), the queue its
     steps wait in, and how long each wait lasts (short in tests and the local
@@ -322,6 +338,7 @@ def forget_settings() -> None:
     meta_sender_settings.cache_clear()
     meta_window_settings.cache_clear()
     phone_settings.cache_clear()
+    assistant_settings.cache_clear()
     escalation_settings.cache_clear()
     handoff_settings.cache_clear()
     cors_settings.cache_clear()

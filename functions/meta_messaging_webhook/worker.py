@@ -37,6 +37,7 @@ def _from_sqs(record: SQSRecord) -> None:
         connections.articles_for,  # what the assistant answers from (loaded when it first speaks)
         connections.hand_over,
         CALLBACKS,
+        connections.answer_writer(),  # the articles' list, or a model's answer from them
     )
 
 

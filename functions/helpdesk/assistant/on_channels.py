@@ -11,6 +11,7 @@ queued, or, when it never answered, it answers now.
 
 from collections.abc import Callable
 
+from helpdesk.assistant.answers import RETRIEVAL, AnswerWriter
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.turns import HANDED_OFF, HandOver, Turn, is_on_duty, take_turn
 from helpdesk.assistant.voices import ASSISTANT_ID, Voice, queue_unsent
@@ -46,12 +47,14 @@ def answer_on_channel(
     queue: Callable[[], OutboundQueue],
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
+    writer: AnswerWriter = RETRIEVAL,
 ) -> Turn:
     """The assistant's turn on a customer's message just stored; ``search``
     (what the contact may read: public articles and their segment's) and
     ``queue`` are built only when it speaks;
     ``hand_over`` starts the handoff flow when it gives the conversation to
-    people; ``callbacks``, how it takes a request to be called."""
+    people; ``callbacks``, how it takes a request to be called; ``writer``,
+    how it words an answer."""
     ticket = result.ticket
     option = chosen_option(inbound)
     if ticket.channel not in QUEUED_CHANNELS or not (inbound.text.strip() or option):
@@ -78,7 +81,7 @@ def answer_on_channel(
         if ticket is None:
             return Turn()
         return take_turn(
-            store, search(ticket.contact_id), voice, ticket, inbound.text, locale, utc_now(), option, callbacks
+            store, search(ticket.contact_id), voice, ticket, inbound.text, locale, utc_now(), option, callbacks, writer
         )
 
     done = until_saved(turn)

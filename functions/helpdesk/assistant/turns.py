@@ -5,7 +5,9 @@ it; the first "no" asks for the question in other words, the second hands the
 conversation to people, as does asking for a person ("hablar con una persona",
 "asesor", "humano"…), a topic people handle (a disputed charge, ending a
 contract, a legal complaint, the follow-up of an open case) or a question no
-public article matches. Retrieval only: deterministic, offline.
+public article matches. How the answer is worded is an ``AnswerWriter``'s
+(``answers``): by default the articles' list (deterministic, offline); a
+deployment may have a language model phrase it from the public articles.
 
 It answers only from the public index (``ArticleSearch``, the help center's
 ``IndexShelf.public``): internal articles do not exist there. Its state is on
@@ -23,12 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from helpdesk.assistant.answers import RETRIEVAL, AnswerWriter, suggestion
 from helpdesk.assistant.callbacks import Callbacks, number_in
 from helpdesk.assistant.tags import ASKED, BOT_SILENCE, HANDED_OFF, RESOLVED, RETRIED, is_on_duty
 from helpdesk.assistant.voices import Voice
 from helpdesk.case_status.expectations import customer_time, moment_text, promised_answer
-from helpdesk.knowledge.finding import ArticleHit, ArticleSearch
-from helpdesk.knowledge.helpcenter import article_path
+from helpdesk.knowledge.finding import ArticleSearch
 from helpdesk.language.analysis import fold
 from helpdesk.models import Language, Ticket
 from helpdesk.sla.setup import calendar_zone
@@ -81,8 +83,6 @@ class HandoffReason(StrEnum):
 
 TEXTS = {
     Language.SPANISH: {
-        "found": "Encontré esto que puede ayudarte:",
-        "ask": "¿Te sirvió?",
         "glad": "¡Qué bueno! Si necesitas algo más, escríbenos aquí.",
         "again": "Lo siento. ¿Me cuentas con otras palabras qué necesitas? Si prefieres, escribe «persona».",
         YES: "Sí, me sirvió",
@@ -102,8 +102,6 @@ TEXTS = {
         "o el seguimiento de un caso",
     },
     Language.ENGLISH: {
-        "found": "I found this, which may help:",
-        "ask": "Did this help?",
         "glad": "Great! If you need anything else, write to us here.",
         "again": "Sorry about that. Could you tell me in other words what you need? Or type «person».",
         YES: "Yes, it helped",
@@ -157,8 +155,9 @@ class Decision:
 CONFIDENCE_HALF = 5.0  # a BM25 score of 5 reads as 0.5
 
 
-def decide(search: ArticleSearch, text: str, locale: Language) -> Decision:
-    """The answer to a question: public articles, or a handoff (and why)."""
+def decide(search: ArticleSearch, text: str, locale: Language, writer: AnswerWriter = RETRIEVAL) -> Decision:
+    """The answer to a question: public articles (worded by ``writer``, else
+    listed), or a handoff (and why)."""
     words = TEXTS[locale]
     if wants_person(text):
         return Decision(True, (), words["handoff"], 1.0, HandoffReason.ASKED)
@@ -169,7 +168,8 @@ def decide(search: ArticleSearch, text: str, locale: Language) -> Decision:
         return Decision(True, (), words["handoff"], 0.0, HandoffReason.NO_MATCH)
     best = max(hits[0].score, 0.0)
     confidence = round(best / (best + CONFIDENCE_HALF), 3)
-    return Decision(False, tuple(hit.id for hit in hits), _suggestion(hits, locale), confidence)
+    answer = writer.write(text, hits, locale) or suggestion(hits, locale)
+    return Decision(False, tuple(hit.id for hit in hits), answer, confidence)
 
 
 def wants_person(text: str) -> bool:
@@ -200,10 +200,11 @@ def take_turn(
     now: datetime,
     option: str | None = None,
     callbacks: Callbacks | None = None,
+    writer: AnswerWriter = RETRIEVAL,
 ) -> Turn:
     """Answer the customer's latest ``text`` on ``ticket`` (``option``: the
     button they pressed, if any) if the assistant still has it; ``callbacks``:
-    how it takes a request to be called."""
+    how it takes a request to be called; ``writer``, how it words an answer."""
     if not is_on_duty(ticket):
         return Turn()
     words = TEXTS[locale]
@@ -224,25 +225,13 @@ def take_turn(
             return _hand_off(store, voice, ticket, locale, HandoffReason.NOT_HELPFUL, now)
         voice.say(store, ticket, words["again"], locale, now, add=(RETRIED,), remove=(ASKED,))
         return Turn(said=True)
-    decision = decide(search, text, locale)
+    decision = decide(search, text, locale, writer)
     if decision.reason is not None:
         return _hand_off(store, voice, ticket, locale, decision.reason, now)
     # left unanswered, a person follows up (``silence``): the wait is written with the question
     voice.say(store, ticket, decision.answer, locale, now, add=(ASKED,), remove=(RESOLVED,), ask=choices(locale),
               answer_due=now + BOT_SILENCE)  # fmt: skip
     return Turn(articles=decision.articles, said=True)
-
-
-def _suggestion(hits: list[ArticleHit], locale: Language) -> str:
-    words = TEXTS[locale]
-    lines = [words["found"], *(f"• {hit.title}: {_where(hit)}" for hit in hits), words["ask"]]
-    return "\n".join(lines)
-
-
-def _where(hit: ArticleHit) -> str:
-    """A public article's help-center page; a segment article has none (the
-    help center does not know who reads), so its summary is the answer."""
-    return hit.summary if hit.visibility == "segment" else article_path(hit.locale, hit.id)
 
 
 def _call_back(

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from helpdesk import limits
+from helpdesk.assistant.answers import RETRIEVAL, AnswerWriter
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
@@ -101,11 +102,12 @@ class AttachmentStorage:
 def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: AttachmentStorage | None = None,
                   outbox: OutboxFactory | None = None, profiles: ProfileSource | None = None,
                   search: ArticlesFor | None = None, hand_over: HandOver | None = None,
-                  callbacks: Callbacks | None = None,
+                  callbacks: Callbacks | None = None, writer: AnswerWriter = RETRIEVAL,
                   ) -> IngestResult | list[Message]:  # fmt: skip
     """Apply one queued event: a receipt moves replies forward (the ones it
     moved), anything else lands on the customer's ticket, where the assistant
-    may answer it (with ``search``, the public articles; ``helpdesk.assistant``).
+    may answer it (with ``search``, the public articles, and ``writer``, how it
+    words an answer; ``helpdesk.assistant``).
     A customer seen for the first time gets their name and picture from
     ``profiles`` (asked once: later messages find the contact)."""
     if update.kind == "receipt":
@@ -121,7 +123,7 @@ def handle_update(update: MetaUpdate, store: HelpdeskStore, attachments: Attachm
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, update.channel)
     if search is not None and outbox is not None:
-        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks)
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks, writer)
     return result
 
 

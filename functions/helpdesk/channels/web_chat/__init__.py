@@ -32,6 +32,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from helpdesk import limits
 from helpdesk.assistant import turns as bot
+from helpdesk.assistant.answers import RETRIEVAL, AnswerWriter
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.voices import Voice
 from helpdesk.channels.setup import SITE, current_channels
@@ -120,13 +121,14 @@ def send(
     search: ArticleSearch | None = None,
     hand_over: bot.HandOver | None = None,
     callbacks: Callbacks | None = None,
+    writer: AnswerWriter = RETRIEVAL,
 ) -> Sent:
     """A visitor's message on their conversation's ticket (a new ticket for the
     first one); the same ``client_message_id`` again is the same message. With
     ``search`` (the public articles), the assistant answers it first while no
     person has the conversation; ``hand_over`` starts the handoff flow when it
     gives the conversation to people; ``callbacks``, how it takes a request to
-    be called."""
+    be called; ``writer``, how it words an answer."""
     email = normalize_identity(Identity(kind=IdentityKind.EMAIL, value=message.email)).value if message.email else ""
     token = message.visitor or new_visitor_token()
     sender = visitor_identity(token)
@@ -145,7 +147,7 @@ def send(
     result = ingest(inbound, store)
     turn = bot.Turn()
     if search is not None and not result.duplicate and bot.is_on_duty(result.ticket):
-        turn = _assistant(store, search, result.ticket.id, message, now, callbacks)
+        turn = _assistant(store, search, result.ticket.id, message, now, callbacks, writer)
         if turn.handoff is not None and hand_over is not None:
             hand_over(result.ticket)
     return Sent(
@@ -165,6 +167,7 @@ def _assistant(
     message: VisitorMessage,
     now: datetime,
     callbacks: Callbacks | None,
+    writer: AnswerWriter,
 ) -> bot.Turn:
     """The assistant's turn on the ticket as it is now (a rule or an agent may have just changed it)."""
 
@@ -175,7 +178,8 @@ def _assistant(
         ticket = store.get_ticket(ticket_id)
         if ticket is None:
             return bot.Turn()
-        return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now, None, callbacks)
+        return bot.take_turn(store, search, Voice(), ticket, message.text, message.locale, now, None, callbacks,
+                             writer)  # fmt: skip
 
     return until_saved(turn)
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpdesk.assistant.answers import RETRIEVAL, AnswerWriter
 from helpdesk.assistant.callbacks import Callbacks
 from helpdesk.assistant.on_channels import answer_on_channel
 from helpdesk.assistant.turns import HandOver
@@ -150,6 +151,7 @@ def handle_social_messaging(
     search: ArticlesFor | None = None,
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
+    writer: AnswerWriter = RETRIEVAL,
 ) -> list[IngestResult | Message | None]:
     """Apply the updates of one AWS End User Messaging Social notification; one
     that is not such a notification is logged and ignored (retrying cannot help)."""
@@ -158,7 +160,7 @@ def handle_social_messaging(
     except ValueError:
         logger.warning("social messaging notification not understood; ignored")
         return []
-    return [handle_update(update, store, media, outbox, search, hand_over, callbacks) for update in updates]
+    return [handle_update(update, store, media, outbox, search, hand_over, callbacks, writer) for update in updates]
 
 
 def split_social_messaging(sns_message: str) -> list[QueuedUpdate]:
@@ -249,12 +251,13 @@ def handle_update(
     search: ArticlesFor | None = None,
     hand_over: HandOver | None = None,
     callbacks: Callbacks | None = None,
+    writer: AnswerWriter = RETRIEVAL,
 ) -> IngestResult | Message | None:
     """Apply one queued update; one that can never succeed (no usable sender) is
     set aside for agents instead of being retried into the dead-letter queue.
     ``outbox``: where the rules' (and the assistant's) replies are queued;
     ``search``: the public articles, for the assistant (``helpdesk.assistant``),
-    and ``hand_over``, its handoff to people."""
+    ``hand_over``, its handoff to people, ``writer``, how it words an answer."""
     if update.kind == "status":
         return apply_status(update.item, store)
     try:
@@ -274,7 +277,7 @@ def handle_update(
     if not result.duplicate:
         count(BusinessMetric.MESSAGES_IN, Channel.WHATSAPP)
     if search is not None and outbox is not None:
-        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks)
+        answer_on_channel(store, result, inbound, search, lambda: outbox().queue, hand_over, callbacks, writer)
     return result
 
 
