@@ -247,18 +247,22 @@
     }, function () { /* offline: the next event or poll tries again */ });
   }
 
-  var here = null;
+  var here = null, typingShown = null;
   function listen() {
     if (socket || !state.visitor) return;
     if (!socketUrl || !window.WebSocket) { if (!poll) poll = setInterval(refresh, 10000); return; }
     socket = new WebSocket(socketUrl + "?visitor=" + encodeURIComponent(state.visitor) + (site ? "&site=" + encodeURIComponent(site) : ""));
     socket.onopen = function () { retry = 0; refresh(); };
-    if (!here) here = setInterval(function () { tell({ action: "ping" }); }, 15000);  // still in the chat
+    if (!here) here = setInterval(function () { if (!typingSaid) tell({ action: "ping" }); }, 15000);  // still in the chat
     socket.onmessage = function (e) {
       try {
         var event = JSON.parse(e.data);
         if (event.type === "message.added" || event.type === "message.changed") refresh();
-        if (event.type === "typing") typing.textContent = event.typing ? T.typing.replace("{name}", event.name || T.agent) : "";
+        if (event.type === "typing") {  // cleared by "stopped", or after 30 s if that never comes
+          typing.textContent = event.typing ? T.typing.replace("{name}", event.name || T.agent) : "";
+          clearTimeout(typingShown);
+          if (event.typing) typingShown = setTimeout(function () { typing.textContent = ""; }, 30000);
+        }
       } catch (err) { /* not ours */ }
     };
     socket.onclose = function () {

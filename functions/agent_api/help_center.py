@@ -272,13 +272,14 @@ def _refused_form(locale: Language, fields: dict[str, str], reason: str) -> Resp
 
 @blueprint.route(CONTACT_POST, methods=["POST"], content_types=[URLENCODED, MULTIPART])
 def send_contact_form() -> Response:
+    wait = _wait("contact", limits.HELP_CENTER_CONTACTS_PER_ADDRESS)  # before reading a body of up to 6 MB
+    if wait:
+        return _throttled(Language.ENGLISH if "/help/" in (blueprint.current_request.headers.get("referer") or "")
+                          else Language.SPANISH, wait)  # fmt: skip
     posted = _posted_form()
     fields = posted.fields
     attached = next((f for f in posted.files if f.field == ATTACHMENT_FIELD), None)
     locale = Language.ENGLISH if fields.get("locale") == "en" else Language.SPANISH
-    wait = _wait("contact", limits.HELP_CENTER_CONTACTS_PER_ADDRESS)
-    if wait:
-        return _throttled(locale, wait)
     try:
         form = ContactForm.model_validate(fields)
         wait = _wait_for("contact-identity", identity_of(form.reach).value, limits.HELP_CENTER_CONTACTS_PER_IDENTITY)

@@ -22,6 +22,10 @@ from tests.e2e.conftest import OPEN_CONTEXTS, RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
+# What arrives live (a webhook's message, a colleague's presence) may take long on a loaded
+# machine (two test workers, each with a stack, on two cores); its speed is measured in
+# bench/ (live part), here only that it arrives without a reload.
+LIVE_WAIT_MS = 45_000
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PASSWORD = "Atiende-Demo-2026"
 AGENT = "agente@atiende.localhost"
@@ -128,7 +132,7 @@ def test_new_messages_arrive_without_reload(browser: Any, stack: RunningStack) -
     page = signed_in(browser, stack, AGENT)
     open_view(page, "open")
     assert stack.cli("wa", "send", "--from", "+50377770001", "--name", "Karla", "¿Abren el domingo?").returncode == 0
-    page.get_by_role("link", name="¿Abren el domingo?").wait_for(timeout=15000)
+    page.get_by_role("link", name="¿Abren el domingo?").wait_for(timeout=LIVE_WAIT_MS)
 
     mail = EmailMessage(policy=policy.SMTP)
     mail["From"] = "Tomás Ruiz <tomas.ruiz@cliente.example>"
@@ -137,12 +141,12 @@ def test_new_messages_arrive_without_reload(browser: Any, stack: RunningStack) -
     mail.set_content("Me llegaron dos cajas iguales del mismo pedido.")
     with smtplib.SMTP("127.0.0.1", stack.smtp_port, timeout=10) as smtp:
         smtp.send_message(mail)
-    page.get_by_role("link", name="Pedido duplicado").wait_for(timeout=15000)
+    page.get_by_role("link", name="Pedido duplicado").wait_for(timeout=LIVE_WAIT_MS)
     # And on an open ticket page, the customer's next message appears by itself
     page.get_by_role("link", name="¿Abren el domingo?").click()
     page.wait_for_selector("ol.thread li.message")
     stack.cli("wa", "send", "--from", "+50377770001", "--name", "Karla", "Es para recoger un pedido")
-    page.locator("li.message-inbound", has_text="recoger un pedido").wait_for(timeout=15000)
+    page.locator("li.message-inbound", has_text="recoger un pedido").wait_for(timeout=LIVE_WAIT_MS)
 
 
 def test_agent_cannot_open_another_groups_ticket(browser: Any, stack: RunningStack) -> None:
@@ -241,9 +245,10 @@ def test_agents_see_each_other_on_a_ticket_and_assignments_notify(browser: Any, 
         page.wait_for_selector("ol.thread li.message")
 
     # Collision detection: each sees the other; a draft shows as replying
-    supervisor.locator(".collision", has_text="Andrés Pérez también está viendo este ticket.").wait_for(timeout=15000)
+    seen = supervisor.locator(".collision", has_text="Andrés Pérez también está viendo este ticket.")
+    seen.wait_for(timeout=LIVE_WAIT_MS)
     supervisor.get_by_placeholder("Escribe tu respuesta…").fill("Hola María, ya revisamos tu pedido")
-    agent.locator(".collision", has_text="Sofía Castillo está respondiendo este ticket.").wait_for(timeout=15000)
+    agent.locator(".collision", has_text="Sofía Castillo está respondiendo este ticket.").wait_for(timeout=LIVE_WAIT_MS)
     shoot(agent, "ticket-collision")
 
     # A supervisor's assignment reaches the agent's bell without reloading
@@ -253,7 +258,7 @@ def test_agents_see_each_other_on_a_ticket_and_assignments_notify(browser: Any, 
     changed = stack.change_ticket(hours["id"], as_agent=SUPERVISOR, assignee_id=agent_id)
     assert changed.status_code == 200, changed.text
     toast = agent.locator(".toast", has_text=f"Sofía Castillo te asignó #{hours['number']}")
-    toast.wait_for(timeout=15000)
+    toast.wait_for(timeout=LIVE_WAIT_MS)
     # (earlier tests assigned this agent other tickets: at least this one is unread)
     agent.get_by_role("button", name=re.compile(r"^Notificaciones: \d+ sin leer$")).click()
     agent.locator("#notifications li.unread", has_text=f"#{hours['number']}").wait_for()

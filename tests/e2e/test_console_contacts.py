@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RunningStack, eventually
-from tests.e2e.test_console import ADMIN, AGENT, SUPERVISOR, browser, shoot, signed_in
+from tests.e2e.test_console import ADMIN, AGENT, LIVE_WAIT_MS, SUPERVISOR, browser, shoot, signed_in
 from tests.e2e.test_console_accessibility import WithoutCsp, axe_violations
 
 pytestmark = pytest.mark.e2e
@@ -251,7 +251,7 @@ def test_agent_merges_two_tickets_of_one_contact(browser: Any, stack: RunningSta
     # The merged ticket: closed, no composer, a notice linking to where it went
     other.get_by_role("link").click()
     notice = page.locator(".merged-notice")
-    expect(notice).to_have_text(f"Este ticket se fusionó en #{target['number']}.")
+    expect(notice).to_have_text(f"Este ticket se fusionó en #{target['number']}.", timeout=LIVE_WAIT_MS)
     expect(page.locator(".meta .status-closed")).to_be_visible()
     expect(page.locator("form.composer")).to_have_count(0)
     expect(section.locator("p.notice[role=status]").first).to_have_text("")  # the other page's notice stayed there

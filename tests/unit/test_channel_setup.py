@@ -166,7 +166,9 @@ def test_a_chat_site_normalizes_its_origins_and_refuses_what_is_no_origin() -> N
         {"chat_sites": [site("tienda", " HTTPS://Tienda.Example/ ", "https://*.tienda.example")]}
     )
     assert setup.chat_sites[0].origins == ("https://tienda.example", "https://*.tienda.example")
-    for wrong in ("tienda.example", "https://tienda.example/ayuda", "ftp://tienda.example", "https://*", "https://a b"):
+    wrong_ones = ("tienda.example", "https://tienda.example/ayuda", "ftp://tienda.example", "https://*", "https://a b",
+                  "https://*.com", "https://*.com:443")  # fmt: skip
+    for wrong in wrong_ones:
         with pytest.raises(ValidationError) as error:
             ChannelSetup.model_validate({"chat_sites": [site("tienda", wrong)]})
         assert problems(error) == {"chat_origin"}, wrong

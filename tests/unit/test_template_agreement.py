@@ -339,14 +339,17 @@ def test_connect_is_optional_and_never_created(template: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize("handler", ["whatsapp_webhook.worker.handler", "meta_messaging_webhook.worker.handler"])
-def test_the_assistants_workers_read_the_customers_index_and_nothing_else_of_the_knowledge_bucket(
+def test_the_assistants_workers_read_the_customers_and_public_indexes_and_nothing_else_of_the_knowledge_bucket(
     template: dict[str, Any], handler: str
 ) -> None:
     (props,) = [p for p in _functions(template).values() if p["Handler"] == handler]
     statements = [s for policy in props["Policies"] if "Statement" in policy for s in policy["Statement"]]
     reads = [s["Resource"] for s in statements if s["Action"] == "s3:GetObject"]
     # public and segment articles, never the agents' index, which holds the internal ones
-    assert reads == [{"Fn::Sub": f"${{KnowledgeBucket.Arn}}/{index_key(Audience.CUSTOMERS)}"}]
+    (resources,) = reads  # the public one too, until the customers' one is first built
+    assert resources == [
+        {"Fn::Sub": f"${{KnowledgeBucket.Arn}}/{index_key(a)}"} for a in (Audience.CUSTOMERS, Audience.PUBLIC)
+    ]
     assert not any("S3ReadPolicy" in policy or "S3CrudPolicy" in policy for policy in props["Policies"])
 
 

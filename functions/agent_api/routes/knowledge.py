@@ -47,6 +47,7 @@ EDITOR_ROUTES = {
     ("/api/kb/preview", "POST"),
     ("/api/kb/import", "POST"),
     ("/api/kb/content-gaps", "GET"),
+    ("/api/kb/helpfulness", "GET"),
 }
 
 

@@ -54,9 +54,10 @@ ADDRESS = re.compile(
 )
 PHONE_NUMBER_ID = re.compile(r"^\d{1,64}$")  # Meta's id of a business number: digits
 SITE = r"^[a-z0-9][a-z0-9-]{0,39}$"  # a widget's data-site
-# An origin as browsers send it: scheme, host (a leading "*." for every subdomain), optional port
+# An origin as browsers send it: scheme, host, optional port; or "*." and a domain of two
+# labels or more for every subdomain of it (never a whole top-level domain: "https://*.com")
 ORIGIN = re.compile(
-    r"^https?://(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$"
+    r"^https?://(\*\.(?=[^.:]+\.))?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$"
 )
 MAX_ORIGINS = 20
 

@@ -169,8 +169,8 @@ class ContactArticles:
     segment articles whose tiers or countries include the contact's."""
 
     def __init__(self, index: CompactIndex, tier: str | None, country: str | None) -> None:
-        if index.audience is not Audience.CUSTOMERS:
-            raise ValueError("a contact reads the customers' index")
+        if index.audience is Audience.AGENTS:
+            raise ValueError("a contact never reads the agents' index")
         self.index = index
         self.tier = tier
         self.country = country
@@ -297,8 +297,11 @@ class IndexShelf:
         return self._load(Audience.PUBLIC)
 
     def for_contact(self, tier: str | None, country: str | None) -> ContactArticles:
-        """What a known contact may read: public articles and their segments' ones."""
-        return ContactArticles(self._load(Audience.CUSTOMERS), tier, country)
+        """What a known contact may read: public articles and their segments' ones
+        (public ones only until the customers' index is first built: an install
+        from before it has one after its next publish)."""
+        index = self._load(Audience.CUSTOMERS)
+        return ContactArticles(index if index.built_at else self.public(), tier, country)
 
     def agents(self) -> CompactIndex:
         """The agents' index: every published article, internal ones included."""
