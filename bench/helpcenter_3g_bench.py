@@ -12,14 +12,11 @@ under 5 s on 3G."""
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from bench.load_bench import running_stack
+from local.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 PROFILES = {  # name → (round trip ms, download bytes/s, upload bytes/s), DevTools' presets
     "slow_3g": (2000.0, 500 * 1000 / 8 * 0.8, 500 * 1000 / 8 * 0.8),
     "fast_3g": (562.5, 1.6 * 1000 * 1000 / 8 * 0.9, 750 * 1000 / 8 * 0.9),

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from local.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.conftest import OPEN_CONTEXTS, RunningStack, eventually
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
 # What arrives live (a webhook's message, a colleague's presence) may take long on a loaded
 # machine (two test workers, each with a stack, on two cores); its speed is measured in
 # bench/ (live part), here only that it arrives without a reload.
@@ -31,12 +31,6 @@ PASSWORD = "Atiende-Demo-2026"
 AGENT = "agente@atiende.localhost"
 SUPERVISOR = "supervisora@atiende.localhost"
 ADMIN = "admin@atiende.localhost"
-# The same flags the machine's own check uses: no background traffic to the
-# outside, which this closed network refuses anyway.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
