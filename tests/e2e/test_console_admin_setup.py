@@ -253,17 +253,14 @@ def test_admin_lists_a_chat_site_and_the_chat_takes_only_its_origins(browser: An
     expect(row).to_contain_text("https://tienda.example, https://*.tienda.example")
     try:
 
-        def chat(origin: str) -> int:
-            body = {"client_message_id": f"{site}-1"[:64], "text": "Hola, ¿hacen envíos?", "site": site}
+        def chat(origin: str, message_id: str) -> requests.Response:
+            body = {"client_message_id": f"{site}-{message_id}"[:64], "text": "Hola, ¿hacen envíos?", "site": site}
             headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": origin}
-            answer = requests.post(f"{stack.base}/public/chat/messages", data=json.dumps(body), headers=headers,
-                                   timeout=30)  # fmt: skip
-            return answer.status_code
+            return requests.post(f"{stack.base}/public/chat/messages", data=json.dumps(body), headers=headers,
+                                 timeout=30)  # fmt: skip
 
-        assert chat("https://otra.example") == 403
-        answer = requests.post(f"{stack.base}/public/chat/messages", timeout=30, data=json.dumps(
-            {"client_message_id": f"{site}-2"[:64], "text": "Hola, ¿hacen envíos?", "site": site}),
-            headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://www.tienda.example"})  # fmt: skip
+        assert chat("https://otra.example", "1").status_code == 403
+        answer = chat("https://www.tienda.example", "2")
         assert answer.status_code == 200, answer.text
         # The local WebSocket hands the handshake's Origin to the handler, as API Gateway does
         live = f"ws://127.0.0.1:{stack.env['ATIENDE_LIVE_PORT']}/?visitor={answer.json()['visitor']}&site={site}"

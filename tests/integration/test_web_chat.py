@@ -170,9 +170,12 @@ def fresh_limits() -> Iterator[None]:
     chat_routes._buckets.clear()
 
 
-def _post(api: Api, path: str, body: dict[str, Any] | str) -> requests.Response:
+def _post(
+    api: Api, path: str, body: dict[str, Any] | str, origin: str | None = "http://tienda.example"
+) -> requests.Response:
+    """A widget's request from a page of ``origin`` (None: no Origin header at all)."""
     data = body if isinstance(body, str) else json.dumps(body)
-    headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": "http://tienda.example"}
+    headers = {"Content-Type": "text/plain;charset=UTF-8", **({"Origin": origin} if origin else {})}
     return requests.post(api.base + path, data=data.encode("utf-8"), headers=headers, timeout=10)
 
 
@@ -261,9 +264,7 @@ def test_listed_chat_sites_take_their_own_origins_only_and_give_their_group(api:
     try:
 
         def post(origin: str | None, body: dict[str, Any]) -> requests.Response:
-            headers = {"Content-Type": "text/plain;charset=UTF-8", **({"Origin": origin} if origin else {})}
-            data = json.dumps(body).encode("utf-8")
-            return requests.post(api.base + chat_routes.MESSAGES_PATH, data=data, headers=headers, timeout=10)
+            return _post(api, chat_routes.MESSAGES_PATH, body, origin)
 
         count = len(_chat_tickets(api))
         message = {"client_message_id": "site-0000001", "text": "¿Cuánto cuesta el envío?", "site": "tienda"}
@@ -285,10 +286,7 @@ def test_listed_chat_sites_take_their_own_origins_only_and_give_their_group(api:
         assert ticket["group_id"] == "facturacion"  # the site's group, as an e-mail address's
         visitor = sent.json()["visitor"]
         transcript = {"visitor": visitor, "site": "tienda"}
-        headers = {"Content-Type": "text/plain;charset=UTF-8", "Origin": "https://otra.example"}
-        elsewhere = requests.post(api.base + chat_routes.TRANSCRIPT_PATH, data=json.dumps(transcript), headers=headers,
-                                  timeout=10)  # fmt: skip
-        assert elsewhere.status_code == 403
+        assert _post(api, chat_routes.TRANSCRIPT_PATH, transcript, "https://otra.example").status_code == 403
 
         # The WebSocket checks the handshake's origin as the routes do
         def connect(origin: str) -> int:
